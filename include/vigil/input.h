@@ -1,0 +1,111 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Input readers: turn files, folders, stdin or memory buffers holding CloudTrail logs
+// into a stream of records (one JSON event each) with their position.
+//
+// Accepted shapes, detected by content (not by file name):
+//   - {"Records":[...]}                  CloudTrail delivery files
+//   - gzip of any of these (.json.gz)     detected by the gzip magic bytes
+//   - NDJSON, one JSON value per line     (each line may itself be any shape below)
+//   - a bare JSON array of events, or a single event object
+//   - {"Events":[{"CloudTrailEvent":"<json text>"},...]}   `aws cloudtrail lookup-events`
+//   - EventBridge envelopes {"detail-type":..., "detail":{...}}: the record is `detail`
+// Folders are walked recursively in sorted order; files under a `CloudTrail-Digest`
+// folder (integrity digests, not events) are skipped and counted.
+//
+// Nothing is lost silently: malformed JSON, truncated or corrupt gzip and unreadable
+// files are reported to RecordSink::OnError with file and position, counted, and
+// reading goes on with the next record, line or file.
+//
+// Thread safety: the functions here are reentrant; each call uses its own buffers.
+// A sink is called from the calling thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/export.h"
+
+namespace vigil {
+
+// Bytes that are readable (and may hold anything) after the end of Record::json, so
+// that the JSON parser can read it in place without a copy. Equal to simdjson's
+// SIMDJSON_PADDING.
+inline constexpr size_t kRecordPadding = 64;
+
+enum class Envelope {
+  kNone,         // a bare event (NDJSON line, array element, single object)
+  kRecords,      // element of a CloudTrail {"Records":[...]} file
+  kLookupEvents, // CloudTrailEvent string of `aws cloudtrail lookup-events` output
+  kEventBridge,  // `detail` of an EventBridge event
+};
+
+struct Record {
+  // The event's JSON text. Valid only during the OnRecord call. At least
+  // kRecordPadding readable bytes follow it.
+  std::string_view json;
+  // The input it came from: a path, or "-" for stdin, or the name given to ReadBuffer.
+  const std::string* file = nullptr;
+  // 0-based position of the event within its file (or stream).
+  uint64_t index = 0;
+  // 1-based line on which the event starts in the (decompressed) file, 0 if unknown.
+  uint64_t line = 0;
+  Envelope envelope = Envelope::kNone;
+};
+
+struct InputError {
+  std::string file;
+  uint64_t line = 0;         // 1-based, 0 if unknown
+  uint64_t byte_offset = 0;  // in the decompressed stream
+  uint64_t index = 0;        // position of the record that was lost, when known
+  std::string message;
+};
+
+struct ReadStats {
+  uint64_t files = 0;           // files read (including stdin)
+  uint64_t records = 0;         // records passed to OnRecord
+  uint64_t bytes = 0;           // decompressed bytes read
+  uint64_t compressed_bytes = 0;
+  uint64_t errors = 0;          // OnError calls
+  uint64_t skipped_files = 0;   // digests and other non-log files skipped
+
+  ReadStats& operator+=(const ReadStats& o);
+};
+
+struct ReadOptions {
+  // NDJSON files are read in chunks of about this size so memory stays bounded on
+  // inputs of any size. Other shapes are read whole (CloudTrail files are small).
+  size_t chunk_size = 8u << 20;
+  // Largest accepted single JSON document (Records file after decompression).
+  uint64_t max_document_bytes = 1ull << 30;
+};
+
+class VIGIL_EXPORT RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  // Return false to stop reading (everything stops, e.g. the output was closed).
+  virtual bool OnRecord(const Record& record) = 0;
+  virtual void OnError(const InputError& error) = 0;
+};
+
+// Lists the files that inputs name: files as they are, folders walked recursively
+// (sorted, digest folders skipped), "-" kept for stdin. Problems (missing path,
+// unreadable folder, symlink loop) are reported to sink->OnError.
+VIGIL_EXPORT std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs,
+                                                  RecordSink* sink, ReadStats* stats);
+
+// Reads one file ("-" = stdin). Returns false when the sink asked to stop.
+VIGIL_EXPORT bool ReadFile(const std::string& path, const ReadOptions& options,
+                           RecordSink* sink, ReadStats* stats);
+
+// Reads a buffer already in memory (any accepted shape, gzip included).
+VIGIL_EXPORT bool ReadBuffer(std::string_view data, const std::string& name,
+                             const ReadOptions& options, RecordSink* sink, ReadStats* stats);
+
+// ExpandInputs + ReadFile over each. An empty list reads stdin.
+VIGIL_EXPORT ReadStats ReadInputs(const std::vector<std::string>& inputs,
+                                  const ReadOptions& options, RecordSink* sink);
+
+}  // namespace vigil

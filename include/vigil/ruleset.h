@@ -1,0 +1,112 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// RuleSetBuilder -> RuleSet: load Sigma rules from YAML and compile them into one
+// immutable matching program.
+//
+// Lifecycle: create a RuleSetBuilder, add files, folders or YAML text (each rule that
+// fails to load becomes a Diagnostic and the others still load), then call Build()
+// once. Build() returns a std::shared_ptr<const RuleSet>.
+//
+// Ownership and thread safety: a RuleSet is immutable; every method is const and it
+// may be shared by any number of threads, each matching with its own Scanner
+// (scanner.h). A RuleSetBuilder is a single-threaded, mutable object.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/export.h"
+#include "vigil/rule.h"
+#include "vigil/status.h"
+
+namespace vigil {
+
+namespace internal {
+struct Program;
+}
+
+struct VIGIL_EXPORT CompileOptions {
+  // Values of `|expand` placeholders, keyed by name without the percent signs
+  // (`%Admins%` -> "Admins"). A placeholder expands to the OR of its values. A rule
+  // that uses a placeholder missing here is rejected with an error at its position.
+  std::map<std::string, std::vector<std::string>> placeholders;
+};
+
+// Reads placeholder values from a YAML file in the form of a pySigma processing
+// pipeline's `vars` section:
+//   vars:
+//     Admins: [adm_alice, adm_bob]
+//     Legitimate_Countries: US
+// Scalars become one-element lists. Other keys of the file are ignored.
+VIGIL_EXPORT Status LoadPlaceholderFile(const std::string& path,
+                                        std::map<std::string, std::vector<std::string>>* out);
+
+class RuleSet;
+
+class VIGIL_EXPORT RuleSetBuilder {
+ public:
+  explicit RuleSetBuilder(CompileOptions options = {});
+  ~RuleSetBuilder();
+  RuleSetBuilder(const RuleSetBuilder&) = delete;
+  RuleSetBuilder& operator=(const RuleSetBuilder&) = delete;
+
+  // Adds every rule of one YAML file (several documents separated by `---` allowed).
+  // REQUIRES: Build() has not been called.
+  void AddFile(const std::string& path);
+
+  // Adds a file, or every *.yml / *.yaml file under a folder (recursively, in sorted
+  // order so results are deterministic).
+  // REQUIRES: Build() has not been called.
+  void AddPath(const std::string& path);
+
+  // Adds rules from YAML text. `name` is used as the file in diagnostics.
+  // REQUIRES: Build() has not been called.
+  void AddYaml(std::string_view yaml, const std::string& name = "<string>");
+
+  // Everything found so far, in the order found. Errors mean the named rule (or file)
+  // was left out; warnings do not.
+  const std::vector<Diagnostic>& diagnostics() const;
+  bool has_errors() const;
+
+  // Compiles the rules added so far that loaded without error. Filters (Sigma meta
+  // filters) are applied to the rules they name. Problems found while compiling are
+  // appended to diagnostics().
+  // REQUIRES: Build() has not been called.
+  std::shared_ptr<const RuleSet> Build();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class VIGIL_EXPORT RuleSet {
+ public:
+  ~RuleSet();
+  // A RuleSet is shared through shared_ptr<const RuleSet>; copying would duplicate a
+  // large compiled program for no benefit.
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+
+  // Number of detection rules that can match (filters and correlations not counted).
+  size_t size() const;
+  const RuleInfo& rule(size_t i) const;
+
+  // Diagnostics of the load and compile that made this set (a copy of the builder's).
+  const std::vector<Diagnostic>& diagnostics() const;
+
+  // A readable dump of the compiled program: fields, shared predicates, per-rule
+  // conditions. For debugging and `vigil dump`; the format is not stable.
+  std::string Dump() const;
+
+  const internal::Program& program() const { return *program_; }
+
+ private:
+  friend class RuleSetBuilder;
+  explicit RuleSet(std::unique_ptr<internal::Program> program);
+  std::unique_ptr<internal::Program> program_;
+};
+
+}  // namespace vigil

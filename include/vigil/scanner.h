@@ -1,0 +1,116 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Scanner: matches JSON events against a compiled RuleSet.
+//
+// Thread safety: a Scanner holds all the mutable state of matching (the JSON parser,
+// regex match data, predicate bitsets, scratch buffers), so it is NOT thread-safe.
+// Use one Scanner per thread; all of them may share one RuleSet. This is the
+// trade-off simdjson ("one parser per thread") and Hyperscan (hs_scratch_t) make:
+// matching takes no lock and, once the buffers have grown to the largest event seen,
+// allocates nothing.
+//
+// Ownership: a Scanner keeps its RuleSet alive (shared_ptr). Match results point
+// into the RuleSet's RuleInfo and stay valid as long as the RuleSet does.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/export.h"
+#include "vigil/input.h"
+#include "vigil/rule.h"
+#include "vigil/ruleset.h"
+#include "vigil/status.h"
+
+namespace vigil {
+
+namespace internal {
+class Evaluator;
+}
+
+// Which rules an event may be matched by, according to their `logsource`.
+enum class EventKind {
+  // Detect per event: a record from a CloudTrail envelope, or an object with the
+  // top-level fields eventSource, eventName and eventTime, is CloudTrail.
+  kAuto,
+  // CloudTrail: only rules whose logsource fits product aws / service cloudtrail
+  // (or that name no logsource) are evaluated.
+  kCloudTrail,
+  // Unknown source: every rule is evaluated, whatever its logsource.
+  kAny,
+};
+
+struct VIGIL_EXPORT Match {
+  const RuleInfo* rule = nullptr;
+  uint32_t rule_index = 0;  // index in RuleSet::rule()
+};
+
+class VIGIL_EXPORT Scanner {
+ public:
+  explicit Scanner(std::shared_ptr<const RuleSet> rules);
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  // Matches one JSON document (an event object). `out` is cleared, then receives the
+  // matching rules in rule order. Malformed JSON returns an error Status and no
+  // match. `envelope` tells where the record came from (for EventKind::kAuto).
+  Status Match(std::string_view json, std::vector<vigil::Match>* out,
+               EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
+
+  // Same as Match, without copying the text first.
+  // REQUIRES: kRecordPadding readable bytes follow json.
+  Status MatchPadded(std::string_view json, std::vector<vigil::Match>* out,
+                     EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
+
+  const RuleSet& rules() const { return *rules_; }
+
+ private:
+  std::shared_ptr<const RuleSet> rules_;
+  std::unique_ptr<internal::Evaluator> eval_;
+  std::string padded_;
+};
+
+// ---- Whole-input scans -------------------------------------------------------------
+
+struct ScanOptions {
+  EventKind kind = EventKind::kAuto;
+  ReadOptions read;
+};
+
+struct ScanStats {
+  uint64_t events = 0;        // records matched against the rules
+  uint64_t matches = 0;       // (event, rule) pairs reported
+  uint64_t event_errors = 0;  // records that were not valid JSON objects
+  uint64_t input_errors = 0;  // read errors (unreadable file, bad gzip, broken JSON text)
+  uint64_t files = 0;
+  uint64_t bytes = 0;         // decompressed bytes
+  std::chrono::nanoseconds elapsed{0};
+};
+
+class VIGIL_EXPORT ScanSink {
+ public:
+  virtual ~ScanSink() = default;
+  // Called for each (event, rule) match. Return false to stop the scan.
+  virtual bool OnMatch(const Record& record, const vigil::Match& match) = 0;
+  // A record or input that could not be read or parsed; the scan goes on.
+  virtual void OnError(const InputError& error) = 0;
+  // Called after each record has been matched (whether or not anything matched).
+  // Return false to stop. The default does nothing.
+  virtual bool OnRecordDone(const Record& record, size_t matches) {
+    (void)record;
+    (void)matches;
+    return true;
+  }
+};
+
+// Reads every input (files, folders, "-" for stdin; empty = stdin), matches each record
+// with `scanner`, and reports matches and errors to `sink` in input order.
+VIGIL_EXPORT ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
+                                  const ScanOptions& options, ScanSink* sink);
+
+}  // namespace vigil

@@ -1,0 +1,71 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// PCRE2 wrapper: compile with JIT, search with per-thread scratch and limits.
+
+#include "compile/regex.h"
+
+#include "ir/ir.h"
+
+namespace vigil::internal {
+namespace {
+
+pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, std::string* error) {
+  uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  if (flags & kRegexCaseless) options |= PCRE2_CASELESS;
+  if (flags & kRegexMultiline) options |= PCRE2_MULTILINE;
+  if (flags & kRegexDotAll) options |= PCRE2_DOTALL;
+  int code = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                 options, &code, &offset, nullptr);
+  if (!re) {
+    PCRE2_UCHAR buf[256];
+    pcre2_get_error_message(code, buf, sizeof buf);
+    *error = std::string(reinterpret_cast<char*>(buf)) + " at offset " + std::to_string(offset);
+  }
+  return re;
+}
+
+}  // namespace
+
+bool CompileRegexCheck(const std::string& pattern, uint8_t flags, std::string* error) {
+  pcre2_code* re = CompileCode(pattern, flags, error);
+  if (!re) return false;
+  pcre2_code_free(re);
+  return true;
+}
+
+RegexScratch::RegexScratch()
+    : data_(pcre2_match_data_create(1, nullptr)), context_(pcre2_match_context_create(nullptr)) {
+  pcre2_set_match_limit(context_, kRegexMatchLimit);
+  pcre2_set_depth_limit(context_, kRegexDepthLimit);
+}
+
+RegexScratch::~RegexScratch() {
+  pcre2_match_data_free(data_);
+  pcre2_match_context_free(context_);
+}
+
+std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
+                                      std::string* error) {
+  pcre2_code* code = CompileCode(pattern, flags, error);
+  if (!code) return nullptr;
+  // JIT is an optimisation: if it is unavailable the interpreter still gives the same
+  // answers, so a JIT failure is not an error.
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  return std::unique_ptr<Regex>(new Regex(code));
+}
+
+Regex::~Regex() { pcre2_code_free(code_); }
+
+bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
+  const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
+                             0, 0, scratch->data(), scratch->context());
+  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+      rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+    ++scratch->limit_hits;
+  }
+  return rc >= 0;
+}
+
+}  // namespace vigil::internal

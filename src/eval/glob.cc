@@ -1,0 +1,63 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Wildcard matcher; see glob.h. Tested by tests/eval/glob_test.cc.
+
+#include "eval/glob.h"
+
+#include <cstddef>
+
+namespace vigil::internal {
+namespace {
+
+size_t Utf8Length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;  // invalid lead or continuation byte: one byte is one "character"
+}
+
+size_t CharLength(std::string_view s, size_t at) {
+  size_t n = Utf8Length(static_cast<unsigned char>(s[at]));
+  if (at + n > s.size()) return 1;
+  for (size_t i = 1; i < n; ++i) {
+    if ((static_cast<unsigned char>(s[at + i]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view p, std::string_view t) {
+  size_t pi = 0, ti = 0;
+  size_t star_p = std::string_view::npos, star_t = 0;
+  while (ti < t.size()) {
+    if (pi < p.size()) {
+      const char c = p[pi];
+      if (c == '*') {
+        star_p = ++pi;
+        star_t = ti;
+        continue;
+      }
+      if (c == '?') {
+        ++pi;
+        ti += CharLength(t, ti);
+        continue;
+      }
+      const size_t lit = (c == '\\' && pi + 1 < p.size()) ? pi + 1 : pi;
+      if (p[lit] == t[ti]) {
+        pi = lit + 1;
+        ++ti;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    star_t += CharLength(t, star_t);
+    ti = star_t;
+    pi = star_p;
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+}  // namespace vigil::internal

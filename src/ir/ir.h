@@ -1,0 +1,155 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The IR: what a Sigma rule means, with every modifier applied and every identifier
+// resolved. Internal; use include/vigil/ instead.
+//
+// A rule is a boolean expression (Expr) over typed predicates. Predicates live in one
+// table shared by all rules (Ir::predicates), deduplicated by their canonical key, so
+// a predicate that many rules use is evaluated once per event.
+//
+// ---- Semantics (the contract both the compiled matcher and the reference evaluator
+// ---- in tests/reference/ implement)
+//
+// Field values. A field path is split on '.' into segments. Resolving it in an event:
+//   * at an object, a key equal to the next segment descends one level; a key that
+//     itself contains dots descends as many segments as it spells ("pre-flattened"
+//     keys such as {"userIdentity.arn": ...} are found too);
+//   * at an array while segments remain, each element is resolved at the same point
+//     (a condition on a path that crosses an array holds if it holds for any element);
+//   * when the segments are used up, the node contributes values: a scalar is one
+//     value; an object is one value of type kJson (its compact JSON text); an array
+//     is one kJson value (its compact text) plus the values of each element.
+// The value set of a field may be empty (the field is missing).
+// Keyword predicates (field == kAnyString) see every JSON string value of the event
+// (not keys, not numbers).
+//
+// Text of a value: strings their unescaped text, numbers their JSON token as written,
+// booleans "true"/"false", kJson the compact JSON text. Null has no text.
+//
+// A positive predicate is true when SOME non-null value of the set satisfies it:
+//   kEquals/kPrefix/kSuffix/kContains  literal comparison of the text; `text` is
+//                       lower-cased (ASCII) unless `cased`, and the value is folded
+//                       the same way before comparing.
+//   kGlob               `text` is a pattern: '*' any run of bytes, '?' exactly one
+//                       UTF-8 character, '\' escapes the next byte; folding as above.
+//   kRegex              PCRE2 unanchored search of `text` with regex_flags.
+//   kCidr               the text parses as an IP address inside `cidr`.
+//   kNumEq/kLt/kLte/kGt/kGte  the value is a JSON number, or a string that parses as
+//                       a number, compared with `number`. With time_part set, the value
+//                       must instead be an ISO-8601 text, and the part (hour, day...)
+//                       extracted from it is compared.
+//   kFieldRef           some value of `other_field` compares to the value with
+//                       `ref_op` (kEquals/kPrefix/kSuffix/kContains), folding unless
+//                       `cased`.
+// `negate` (the `neq` modifier) turns that into: SOME non-null value does NOT satisfy
+// it (a missing field is therefore false for both).
+// Predicates on presence look at the whole set:
+//   kNull       the set is empty, or contains a JSON null.
+//   kExists     the set is not empty (a null value counts as present).
+//   kNotExists  the set is empty.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "util/cidr.h"
+#include "vigil/rule.h"
+
+namespace vigil::internal {
+
+inline constexpr uint32_t kAnyString = std::numeric_limits<uint32_t>::max();
+
+enum class Op : uint8_t {
+  kEquals,
+  kPrefix,
+  kSuffix,
+  kContains,
+  kGlob,
+  kRegex,
+  kCidr,
+  kNumEq,
+  kLt,
+  kLte,
+  kGt,
+  kGte,
+  kFieldRef,
+  kNull,
+  kExists,
+  kNotExists,
+};
+
+const char* OpName(Op op);
+
+enum RegexFlags : uint8_t { kRegexCaseless = 1, kRegexMultiline = 2, kRegexDotAll = 4 };
+
+enum class TimePartOpt : uint8_t { kNone, kMinute, kHour, kDay, kWeek, kMonth, kYear };
+
+struct Predicate {
+  uint32_t field = 0;  // index into Ir::fields, or kAnyString
+  Op op = Op::kEquals;
+  bool cased = false;
+  bool negate = false;
+  uint8_t regex_flags = 0;
+  TimePartOpt time_part = TimePartOpt::kNone;
+  Op ref_op = Op::kEquals;     // kFieldRef only
+  uint32_t other_field = 0;    // kFieldRef only
+  double number = 0;           // numeric ops
+  std::string text;            // literal, glob pattern, regex, or CIDR text
+  Cidr cidr{};                 // kCidr
+
+  // True for predicates that can only hold when the field has a matching value, so
+  // they may serve as a rule's witness in the candidate index.
+  bool IsPositive() const;
+  // A canonical string; two predicates with the same key are the same predicate.
+  std::string Key() const;
+};
+
+struct Expr {
+  enum class Kind : uint8_t { kPred, kAnd, kOr, kNot, kTrue, kFalse };
+  Kind kind = Kind::kFalse;
+  uint32_t pred = 0;  // kPred
+  std::vector<Expr> kids;
+
+  static Expr Pred(uint32_t p) {
+    Expr e;
+    e.kind = Kind::kPred;
+    e.pred = p;
+    return e;
+  }
+  static Expr Const(bool v) {
+    Expr e;
+    e.kind = v ? Kind::kTrue : Kind::kFalse;
+    return e;
+  }
+  static Expr Not(Expr x);
+  static Expr And(std::vector<Expr> kids);  // flattens and folds constants
+  static Expr Or(std::vector<Expr> kids);
+};
+
+struct IrRule {
+  RuleInfo info;
+  Expr condition;
+};
+
+struct Ir {
+  std::vector<std::string> fields;    // dotted paths
+  std::vector<Predicate> predicates;  // shared by all rules
+  std::vector<IrRule> rules;
+
+  uint32_t InternField(const std::string& path);
+  uint32_t InternPredicate(Predicate p);  // deduplicates by Key()
+
+  // A readable dump (fields, predicates, rule conditions) for tests and `vigil dump`.
+  std::string Dump() const;
+  std::string ExprToString(const Expr& e) const;
+  std::string PredicateToString(uint32_t p) const;
+
+ private:
+  std::unordered_map<std::string, uint32_t> field_ids_;
+  std::unordered_map<std::string, uint32_t> predicate_ids_;
+};
+
+}  // namespace vigil::internal

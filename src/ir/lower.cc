@@ -1,0 +1,509 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// AST -> IR lowering: modifier chains, wildcard/escape parsing, condition resolution.
+// Tested by tests/ir/lower_test.cc and the engine-independent cases in tests/cases/.
+
+#include "ir/lower.h"
+
+#include <algorithm>
+#include <set>
+
+#include "compile/regex.h"
+#include "util/cidr.h"
+#include "util/encoding.h"
+#include "util/strings.h"
+
+namespace vigil::internal {
+namespace {
+
+// A Sigma string value after escape processing: bytes, and wildcards as separate units.
+using Unit = uint16_t;
+constexpr Unit kStar = 0x100;
+constexpr Unit kQuestion = 0x101;
+using Pattern = std::basic_string<Unit>;
+
+// The spec's escaping: '\' before '*', '?' or '\' escapes it; any other backslash is a
+// plain backslash.
+Pattern ParsePattern(const std::string& s) {
+  Pattern p;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
+      p.push_back(static_cast<unsigned char>(s[++i]));
+    } else if (c == '*') {
+      p.push_back(kStar);
+    } else if (c == '?') {
+      p.push_back(kQuestion);
+    } else {
+      p.push_back(c);
+    }
+  }
+  return p;
+}
+
+Pattern LiteralPattern(std::string_view s) {
+  Pattern p;
+  for (unsigned char c : s) p.push_back(c);
+  return p;
+}
+
+bool HasWildcard(const Pattern& p) {
+  return std::any_of(p.begin(), p.end(), [](Unit u) { return u >= kStar; });
+}
+
+std::string PlainBytes(const Pattern& p) {
+  std::string s;
+  for (Unit u : p) s.push_back(static_cast<char>(u & 0xff));
+  return s;
+}
+
+// Pattern -> IR glob text ('\' escapes literal '*', '?', '\').
+std::string ToGlob(const Pattern& p) {
+  std::string s;
+  for (Unit u : p) {
+    if (u == kStar) {
+      s += '*';
+    } else if (u == kQuestion) {
+      s += '?';
+    } else {
+      const char c = static_cast<char>(u);
+      if (c == '*' || c == '?' || c == '\\') s += '\\';
+      s += c;
+    }
+  }
+  return s;
+}
+
+Pattern FromGlob(const std::string& g) {
+  Pattern p;
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (g[i] == '\\' && i + 1 < g.size()) {
+      p.push_back(static_cast<unsigned char>(g[++i]));
+    } else if (g[i] == '*') {
+      p.push_back(kStar);
+    } else if (g[i] == '?') {
+      p.push_back(kQuestion);
+    } else {
+      p.push_back(static_cast<unsigned char>(g[i]));
+    }
+  }
+  return p;
+}
+
+const std::set<std::string>& KnownModifiers() {
+  static const std::set<std::string> k = {
+      "contains", "startswith", "endswith", "all", "exists", "cased", "re", "i", "m", "s",
+      "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide", "windash", "cidr",
+      "lt", "lte", "gt", "gte", "neq", "minute", "hour", "day", "week", "month", "year",
+      "fieldref", "expand"};
+  return k;
+}
+
+class Lowerer {
+ public:
+  Lowerer(const Placeholders& ph, Ir* ir, std::vector<Diagnostic>* diags)
+      : ph_(ph), ir_(ir), diags_(diags) {}
+
+  bool Detection(const DetectionAst& det, Expr* out) {
+    std::map<std::string, Expr> ids;
+    std::vector<std::string> order;
+    for (const auto& id : det.ids) {
+      std::vector<Expr> alts;
+      bool good = true;
+      for (const auto& alt : id.alternatives) {
+        std::vector<Expr> items;
+        for (const auto& item : alt) {
+          Expr e;
+          if (!Item(item, &e)) {
+            good = false;
+            break;
+          }
+          items.push_back(std::move(e));
+        }
+        if (!good) break;
+        alts.push_back(Expr::And(std::move(items)));
+      }
+      if (!good) return false;
+      ids[id.name] = Expr::Or(std::move(alts));
+      order.push_back(id.name);
+    }
+    std::vector<Expr> conds;
+    for (const auto& c : det.conditions) {
+      Expr e;
+      if (!Condition(c, c.root, ids, order, &e)) return false;
+      conds.push_back(std::move(e));
+    }
+    *out = Expr::Or(std::move(conds));
+    return true;
+  }
+
+ private:
+  bool Error(const SourceLocation& at, std::string message) {
+    diags_->push_back({Severity::kError, at, std::move(message)});
+    return false;
+  }
+
+  static bool PatternMatchesName(const std::string& pattern, const std::string& name) {
+    // '*' is the only wildcard in identifier patterns.
+    size_t p = 0, n = 0, star = std::string::npos, mark = 0;
+    while (n < name.size()) {
+      if (p < pattern.size() && pattern[p] == '*') {
+        star = p++;
+        mark = n;
+      } else if (p < pattern.size() && pattern[p] == name[n]) {
+        ++p;
+        ++n;
+      } else if (star != std::string::npos) {
+        p = star + 1;
+        n = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+  }
+
+  bool Condition(const ConditionAst& c, const CondNode& n, const std::map<std::string, Expr>& ids,
+                 const std::vector<std::string>& order, Expr* out) {
+    switch (n.kind) {
+      case CondNode::Kind::kIdentifier: {
+        auto it = ids.find(n.name);
+        if (it == ids.end()) {
+          return Error(OffsetLocation(c.where, c.text, n.offset),
+                       "condition refers to '" + n.name + "', which is not a search identifier "
+                       "of this detection");
+        }
+        *out = it->second;
+        return true;
+      }
+      case CondNode::Kind::kNot: {
+        Expr inner;
+        if (!Condition(c, n.kids[0], ids, order, &inner)) return false;
+        *out = Expr::Not(std::move(inner));
+        return true;
+      }
+      case CondNode::Kind::kAnd:
+      case CondNode::Kind::kOr: {
+        std::vector<Expr> kids;
+        for (const auto& k : n.kids) {
+          Expr e;
+          if (!Condition(c, k, ids, order, &e)) return false;
+          kids.push_back(std::move(e));
+        }
+        *out = n.kind == CondNode::Kind::kAnd ? Expr::And(std::move(kids)) : Expr::Or(std::move(kids));
+        return true;
+      }
+      case CondNode::Kind::kOneOf:
+      case CondNode::Kind::kAllOf: {
+        std::vector<Expr> kids;
+        for (const auto& name : order) {
+          const bool hit = n.name == "them" ? name.empty() || name[0] != '_'
+                                            : PatternMatchesName(n.name, name);
+          if (hit) kids.push_back(ids.at(name));
+        }
+        if (kids.empty()) {
+          return Error(OffsetLocation(c.where, c.text, n.offset),
+                       n.name == "them" ? std::string("'of them' but the detection has no search identifiers")
+                                        : "'" + n.name + "' matches no search identifier");
+        }
+        *out = n.kind == CondNode::Kind::kAllOf ? Expr::And(std::move(kids)) : Expr::Or(std::move(kids));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Substitutes %placeholders% (|expand). Returns the raw Sigma strings to parse.
+  bool Expand(const ValueAst& v, std::vector<std::string>* out) {
+    std::vector<std::string> acc = {""};
+    const std::string& s = v.text;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '%') {
+        for (auto& a : acc) a += '%';
+        ++i;
+        continue;
+      }
+      if (s[i] == '%') {
+        const size_t end = s.find('%', i + 1);
+        if (end != std::string::npos && end > i + 1) {
+          const std::string name = s.substr(i + 1, end - i - 1);
+          auto it = ph_.find(name);
+          if (it == ph_.end() || it->second.empty()) {
+            return Error(v.where, "placeholder '%" + name +
+                                      "%' has no value: supply it in a vars file (--vars FILE, "
+                                      "pySigma processing-pipeline 'vars' form)");
+          }
+          std::vector<std::string> next;
+          for (const auto& a : acc) {
+            for (const auto& val : it->second) next.push_back(a + val);
+          }
+          if (next.size() > 4096) return Error(v.where, "placeholder expansion produces too many values");
+          acc = std::move(next);
+          i = end;
+          continue;
+        }
+      }
+      for (auto& a : acc) a += s[i];
+    }
+    *out = std::move(acc);
+    return true;
+  }
+
+  uint32_t FieldId(const ItemAst& item) {
+    return item.field.empty() ? kAnyString : ir_->InternField(item.field);
+  }
+
+  // Lowers one `field|modifiers: values` item.
+  bool Item(const ItemAst& item, Expr* out) {
+    // -- collect and validate modifiers
+    std::vector<std::string> mods = item.modifiers;
+    bool contains = false, startswith = false, endswith = false, all = false, cased = false;
+    bool re = false, cidr = false, exists = false, fieldref = false, neq = false, expand = false;
+    uint8_t re_flags = 0;
+    Op cmp = Op::kNumEq;
+    bool has_cmp = false;
+    TimePartOpt time_part = TimePartOpt::kNone;
+    std::vector<std::string> encodings;  // in order
+    for (size_t i = 0; i < mods.size(); ++i) {
+      const std::string& m = mods[i];
+      const SourceLocation& at = i < item.modifier_where.size() ? item.modifier_where[i] : item.where;
+      if (!KnownModifiers().count(m)) {
+        return Error(at, "unknown modifier '" + m + "'");
+      }
+      if (m == "contains") contains = true;
+      else if (m == "startswith") startswith = true;
+      else if (m == "endswith") endswith = true;
+      else if (m == "all") all = true;
+      else if (m == "cased") cased = true;
+      else if (m == "re") re = true;
+      else if (m == "i" || m == "m" || m == "s") {
+        if (!re) return Error(at, "modifier '" + m + "' is a sub-modifier of 're' and must follow it");
+        re_flags |= m == "i" ? kRegexCaseless : m == "m" ? kRegexMultiline : kRegexDotAll;
+      } else if (m == "cidr") cidr = true;
+      else if (m == "exists") exists = true;
+      else if (m == "fieldref") fieldref = true;
+      else if (m == "neq") neq = true;
+      else if (m == "expand") expand = true;
+      else if (m == "lt" || m == "lte" || m == "gt" || m == "gte") {
+        if (has_cmp) return Error(at, "only one of lt, lte, gt, gte may be used");
+        has_cmp = true;
+        cmp = m == "lt" ? Op::kLt : m == "lte" ? Op::kLte : m == "gt" ? Op::kGt : Op::kGte;
+      } else if (m == "minute" || m == "hour" || m == "day" || m == "week" || m == "month" ||
+                 m == "year") {
+        if (time_part != TimePartOpt::kNone) return Error(at, "only one time-part modifier may be used");
+        time_part = m == "minute" ? TimePartOpt::kMinute : m == "hour" ? TimePartOpt::kHour
+                    : m == "day" ? TimePartOpt::kDay : m == "week" ? TimePartOpt::kWeek
+                    : m == "month" ? TimePartOpt::kMonth : TimePartOpt::kYear;
+      } else {
+        // windash only swaps dash characters, so it commutes with the wildcards that
+        // contains/startswith/endswith add; the byte encodings do not.
+        if ((contains || startswith || endswith) && m != "windash") {
+          return Error(at, "encoding modifier '" + m + "' must come before contains/startswith/endswith "
+                           "(it cannot encode wildcards)");
+        }
+        encodings.push_back(m);
+      }
+    }
+    const int placement = contains + startswith + endswith;
+    if (placement > 1) return Error(item.where, "contains, startswith and endswith exclude each other");
+    const bool numeric = has_cmp || time_part != TimePartOpt::kNone;
+    auto conflict = [&](const char* a, const char* b) {
+      return Error(item.where, std::string("modifiers '") + a + "' and '" + b + "' cannot be combined");
+    };
+    if (re && (placement || cidr || numeric || fieldref || !encodings.empty()))
+      return conflict("re", placement ? "contains/startswith/endswith" : cidr ? "cidr" : numeric ? "lt/gt/time" : fieldref ? "fieldref" : "encoding");
+    if (cidr && (placement || numeric || fieldref || !encodings.empty() || cased))
+      return conflict("cidr", "string modifiers");
+    if (numeric && (placement || fieldref || !encodings.empty() || cased))
+      return conflict(has_cmp ? "lt/lte/gt/gte" : "time part", "string modifiers");
+    if (exists && mods.size() > 1) return Error(item.where, "'exists' cannot be combined with other modifiers");
+    if (fieldref && !encodings.empty()) return conflict("fieldref", "encoding");
+    if (item.field.empty() && (exists || fieldref || cidr || numeric))
+      return Error(item.where, "keyword search (no field name) cannot use exists, fieldref, cidr or numeric modifiers");
+    if (all && item.values.size() == 1 && !item.field.empty()) {
+      diags_->push_back({Severity::kWarning, item.where,
+                         "'all' on a single value has no effect (the spec disallows it)"});
+    }
+
+    const uint32_t field = FieldId(item);
+
+    if (exists) {
+      const ValueAst& v = item.values[0];
+      if (item.values.size() != 1 || v.type != ValueAst::Type::kBool) {
+        return Error(v.where, "'exists' takes one boolean value (true or false)");
+      }
+      Predicate p;
+      p.field = field;
+      p.op = v.text == "true" ? Op::kExists : Op::kNotExists;
+      *out = Expr::Pred(ir_->InternPredicate(std::move(p)));
+      return true;
+    }
+
+    std::vector<Expr> per_value;
+    for (const ValueAst& v : item.values) {
+      std::vector<Expr> variants;
+      if (v.type == ValueAst::Type::kNull) {
+        if (!mods.empty() && !(mods.size() == 1 && all)) {
+          return Error(v.where, "null cannot be used with modifiers");
+        }
+        Predicate p;
+        p.field = field;
+        p.op = Op::kNull;
+        if (item.field.empty()) return Error(v.where, "null is not a keyword");
+        per_value.push_back(Expr::Pred(ir_->InternPredicate(std::move(p))));
+        continue;
+      }
+      Predicate base;
+      base.field = field;
+      base.cased = cased;
+      base.negate = neq;
+      if (re) {
+        base.op = Op::kRegex;
+        base.text = v.text;
+        base.regex_flags = re_flags;
+        std::string err;
+        if (!ValidateRegex(base.text, re_flags, &err)) return Error(v.where, "bad regular expression: " + err);
+        variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
+      } else if (cidr) {
+        base.op = Op::kCidr;
+        base.text = v.text;
+        std::string err;
+        if (!ParseCidr(v.text, &base.cidr, &err)) return Error(v.where, "bad CIDR network '" + v.text + "': " + err);
+        variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
+      } else if (numeric) {
+        double d;
+        if (!ParseDouble(v.text, &d)) return Error(v.where, "'" + v.text + "' is not a number");
+        base.op = has_cmp ? cmp : Op::kNumEq;
+        base.number = d;
+        base.time_part = time_part;
+        variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
+      } else if (fieldref) {
+        if (v.type != ValueAst::Type::kString || v.text.empty()) {
+          return Error(v.where, "'fieldref' takes a field name");
+        }
+        base.op = Op::kFieldRef;
+        base.ref_op = contains ? Op::kContains : startswith ? Op::kPrefix : endswith ? Op::kSuffix : Op::kEquals;
+        base.other_field = ir_->InternField(v.text);
+        variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
+      } else {
+        // String matching: expand placeholders, encode, add wildcards.
+        std::vector<std::string> raws;
+        if (expand) {
+          if (!Expand(v, &raws)) return false;
+        } else {
+          raws.push_back(v.text);
+        }
+        std::vector<Pattern> pats;
+        for (const auto& r : raws) pats.push_back(ParsePattern(r));
+        for (const auto& enc : encodings) {
+          std::vector<Pattern> next;
+          for (const auto& p : pats) {
+            if (enc == "windash") {
+              std::vector<std::string> outs;
+              std::string err;
+              if (!WindashVariants(ToGlob(p), &outs, &err)) return Error(v.where, "windash: " + err);
+              for (auto& o : outs) next.push_back(FromGlob(o));
+              continue;
+            }
+            if (HasWildcard(p)) {
+              return Error(v.where, "'" + enc + "' cannot encode a value with wildcards; escape "
+                                    "them (\\*, \\?) or use contains/startswith/endswith after it");
+            }
+            const std::string bytes = PlainBytes(p);
+            if (enc == "base64") {
+              next.push_back(LiteralPattern(Base64Encode(bytes)));
+            } else if (enc == "base64offset") {
+              for (auto& o : Base64OffsetVariants(bytes)) next.push_back(LiteralPattern(o));
+            } else if (enc == "utf16le" || enc == "wide") {
+              next.push_back(LiteralPattern(Utf16Le(bytes)));
+            } else if (enc == "utf16be") {
+              next.push_back(LiteralPattern(Utf16Be(bytes)));
+            } else if (enc == "utf16") {
+              next.push_back(LiteralPattern(Utf16WithBom(bytes)));
+            }
+          }
+          pats = std::move(next);
+        }
+        // Keywords are substring searches unless a placement modifier says otherwise.
+        const bool keyword_contains = item.field.empty() && !placement;
+        for (auto& p : pats) {
+          if (contains || keyword_contains) {
+            if (p.empty() || p.front() != kStar) p.insert(p.begin(), kStar);
+            if (p.back() != kStar) p.push_back(kStar);
+          } else if (startswith) {
+            if (p.empty() || p.back() != kStar) p.push_back(kStar);
+          } else if (endswith) {
+            if (p.empty() || p.front() != kStar) p.insert(p.begin(), kStar);
+          }
+          variants.push_back(Expr::Pred(ir_->InternPredicate(StringPredicate(base, p))));
+        }
+        // A number written in the rule also equals the same number written differently
+        // in the event (22 vs 22.0 vs "22").
+        if (v.type == ValueAst::Type::kNumber && !placement && encodings.empty() && !expand &&
+            !item.field.empty()) {
+          Predicate num = base;
+          if (ParseDouble(v.text, &num.number)) {
+            num.op = Op::kNumEq;
+            num.text.clear();
+            num.cased = false;
+            variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(num))));
+          }
+        }
+      }
+      // `neq` is per value "differs"; several variants of one value must all differ.
+      per_value.push_back(neq ? Expr::And(std::move(variants)) : Expr::Or(std::move(variants)));
+    }
+    *out = (all || neq) ? Expr::And(std::move(per_value)) : Expr::Or(std::move(per_value));
+    return true;
+  }
+
+  static Predicate StringPredicate(const Predicate& base, Pattern p) {
+    Predicate out = base;
+    // Collapse runs of '*'.
+    Pattern q;
+    for (Unit u : p) {
+      if (u == kStar && !q.empty() && q.back() == kStar) continue;
+      q.push_back(u);
+    }
+    size_t inner_wild = 0;
+    for (size_t i = 0; i < q.size(); ++i) {
+      if (q[i] == kQuestion || (q[i] == kStar && i != 0 && i + 1 != q.size())) ++inner_wild;
+    }
+    const bool lead = !q.empty() && q.front() == kStar;
+    const bool trail = q.size() > 1 && q.back() == kStar;
+    if (inner_wild == 0 && !(q.size() == 1 && lead)) {
+      Pattern lit(q.begin() + (lead ? 1 : 0), q.end() - (trail ? 1 : 0));
+      out.text = PlainBytes(lit);
+      out.op = lead && trail ? Op::kContains : lead ? Op::kSuffix : trail ? Op::kPrefix : Op::kEquals;
+    } else {
+      out.op = Op::kGlob;
+      out.text = ToGlob(q);
+    }
+    if (!out.cased) {
+      for (auto& c : out.text) c = AsciiLower(c);
+    }
+    return out;
+  }
+
+  static bool ValidateRegex(const std::string& pattern, uint8_t flags, std::string* error) {
+    return CompileRegexCheck(pattern, flags, error);
+  }
+
+  const Placeholders& ph_;
+  Ir* ir_;
+  std::vector<Diagnostic>* diags_;
+};
+
+}  // namespace
+
+bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, Ir* ir,
+                    Expr* out, std::vector<Diagnostic>* diagnostics) {
+  Lowerer l(placeholders, ir, diagnostics);
+  return l.Detection(detection, out);
+}
+
+std::string SigmaValueToGlob(const std::string& value) { return ToGlob(ParsePattern(value)); }
+
+}  // namespace vigil::internal
+

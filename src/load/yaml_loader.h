@@ -1,0 +1,44 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Stage 1 of the pipeline: YAML text -> YAML documents with source positions.
+// Internal; use include/vigil/ruleset.h instead.
+//
+// Input: the text of one rule file. Output: one YAML::Node per document (separated by
+// `---`), each with yaml-cpp marks we convert to 1-based SourceLocations. A YAML
+// syntax error becomes one Diagnostic at the position yaml-cpp reports; documents
+// before it are kept.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "vigil/status.h"
+
+namespace vigil::internal {
+
+struct YamlDocument {
+  YAML::Node root;
+  SourceLocation where;  // start of the document
+};
+
+// Limits that keep hostile rule files from exhausting memory.
+inline constexpr size_t kMaxRuleFileBytes = 16u << 20;
+
+std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::string& file,
+                                            std::vector<Diagnostic>* diagnostics);
+
+// 1-based location of a node.
+SourceLocation LocationOf(const YAML::Node& node, const std::string& file);
+
+// True when a scalar node was written without quotes (plain), so that YAML typing
+// (numbers, booleans, null) applies to it.
+bool IsPlainScalar(const YAML::Node& node);
+
+// The node as compact JSON text (plain scalars typed the way YAML 1.2 core schema
+// types them: null, booleans, numbers; everything else a string).
+std::string YamlToJson(const YAML::Node& node);
+
+}  // namespace vigil::internal

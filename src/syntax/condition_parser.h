@@ -1,0 +1,44 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Parser of Sigma detection conditions. Internal; use include/vigil/ instead.
+//
+// Grammar (Sigma 2.1.0; keywords are case-insensitive), least to most binding:
+//
+//   condition  = or_expr EOF
+//   or_expr    = and_expr { "or" and_expr }
+//   and_expr   = not_expr { "and" not_expr }
+//   not_expr   = "not" not_expr | primary
+//   primary    = "(" or_expr ")" | quantified | IDENTIFIER
+//   quantified = ( "1" | "any" | "all" ) "of" ( "them" | PATTERN )
+//   IDENTIFIER = [A-Za-z0-9_.-]+      PATTERN = IDENTIFIER with '*' wildcards
+//
+// The Sigma 1 aggregation syntax (`sel | count() by x > 5`, `near`) was removed in
+// Sigma 2; it is rejected with an error that says so and where it starts.
+// Nesting is capped at kMaxConditionDepth so hostile rules cannot exhaust the stack.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::internal {
+
+inline constexpr int kMaxConditionDepth = 64;
+
+struct CondNode {
+  enum class Kind { kAnd, kOr, kNot, kIdentifier, kOneOf, kAllOf };
+  Kind kind = Kind::kIdentifier;
+  std::string name;  // identifier, pattern, or "them"
+  size_t offset = 0;  // byte offset in the condition text, for error positions
+  std::vector<CondNode> kids;
+};
+
+struct ConditionError {
+  size_t offset = 0;
+  std::string message;
+};
+
+// Returns true and fills *out, or returns false and fills *error.
+bool ParseCondition(std::string_view text, CondNode* out, ConditionError* error);
+
+}  // namespace vigil::internal

@@ -1,0 +1,82 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Stage 2 of the pipeline: a YAML document -> the syntax tree of one Sigma rule,
+// filter or correlation. Internal; use include/vigil/ instead.
+//
+// The AST keeps rule values as written (with their YAML type and position);
+// meaning (modifiers, wildcards, identifiers) is given to them by ir/lower.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "load/yaml_loader.h"
+#include "syntax/condition_parser.h"
+#include "vigil/rule.h"
+#include "vigil/status.h"
+
+namespace vigil::internal {
+
+struct ValueAst {
+  enum class Type { kString, kNumber, kBool, kNull };
+  Type type = Type::kString;
+  std::string text;  // as written (for kBool: "true"/"false")
+  SourceLocation where;
+};
+
+// One `field|mod1|mod2: values` entry of a search identifier. An empty field is a
+// keyword item (values searched in every string of the event).
+struct ItemAst {
+  std::string field;
+  std::vector<std::string> modifiers;
+  std::vector<SourceLocation> modifier_where;
+  std::vector<ValueAst> values;
+  SourceLocation where;
+};
+
+// A search identifier: an OR of alternatives, each an AND of items.
+struct SearchIdAst {
+  std::string name;
+  std::vector<std::vector<ItemAst>> alternatives;
+  SourceLocation where;
+};
+
+struct ConditionAst {
+  CondNode root;
+  std::string text;
+  SourceLocation where;  // of the condition scalar
+};
+
+struct DetectionAst {
+  std::vector<SearchIdAst> ids;
+  std::vector<ConditionAst> conditions;  // several = OR
+};
+
+struct CorrelationAst {
+  std::string type;
+  std::vector<std::string> rules;
+  std::vector<std::string> group_by;
+  std::string timespan;
+  bool generate = false;
+};
+
+struct RuleAst {
+  enum class Kind { kDetection, kFilter, kCorrelation };
+  Kind kind = Kind::kDetection;
+  RuleInfo info;
+  DetectionAst detection;  // kDetection, and the selection part of kFilter
+  std::vector<std::string> filter_rules;  // kFilter: ids or names of the rules filtered
+  CorrelationAst correlation;
+};
+
+// Parses one document. Returns false (with errors in *diagnostics) when the document
+// cannot be used; warnings may be added either way.
+bool ParseRuleDocument(const YamlDocument& doc, RuleAst* out,
+                       std::vector<Diagnostic>* diagnostics);
+
+// Maps a byte offset inside a condition string to a source location, assuming the
+// scalar is on one line (the common case; otherwise the scalar's own position).
+SourceLocation OffsetLocation(const SourceLocation& scalar, const std::string& text,
+                              size_t offset);
+
+}  // namespace vigil::internal
