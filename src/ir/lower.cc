@@ -414,7 +414,11 @@ class Lowerer {
             if (enc == "base64") {
               next.push_back(LiteralPattern(Base64Encode(bytes)));
             } else if (enc == "base64offset") {
-              for (auto& o : Base64OffsetVariants(bytes)) next.push_back(LiteralPattern(o));
+              // Values shorter than three bytes leave some offsets with no stable
+              // characters; an empty needle would match everything, so drop it.
+              for (auto& o : Base64OffsetVariants(bytes)) {
+                if (!o.empty()) next.push_back(LiteralPattern(o));
+              }
             } else if (enc == "utf16le" || enc == "wide") {
               next.push_back(LiteralPattern(Utf16Le(bytes)));
             } else if (enc == "utf16be") {

@@ -93,7 +93,12 @@ class Parser {
         return "'|' starts a Sigma 1 aggregation expression (e.g. '| count() > 5'), which "
                "Sigma 2 removed; express thresholds as a correlation rule";
       case Token::Kind::kBad: return "unexpected character '" + tok_.text + "'";
-      case Token::Kind::kWord: return "unexpected '" + tok_.text + "'";
+      case Token::Kind::kWord:
+        if (Lower(tok_.text) == "near") {
+          return "'near' is Sigma 1 aggregation syntax, removed in Sigma 2; use a temporal "
+                 "correlation rule";
+        }
+        return "unexpected '" + tok_.text + "'";
     }
     return "syntax error";
   }

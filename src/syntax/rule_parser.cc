@@ -283,10 +283,12 @@ class DocParser {
   bool ParseDetection(const YAML::Node& det, bool filter) {
     if (!det.IsMap()) return Error(det, filter ? "'filter' must be a map" : "'detection' must be a map");
     YAML::Node condition;
+    bool has_condition = false;
     for (const auto& kv : det) {
       const std::string key = kv.first.as<std::string>("");
       if (key == "condition") {
         condition = kv.second;
+        has_condition = true;
         continue;
       }
       if (key == "timeframe") {
@@ -299,7 +301,7 @@ class DocParser {
       SearchIdAst id;
       if (ParseSearchId(key, kv.first, kv.second, &id)) out_->detection.ids.push_back(std::move(id));
     }
-    if (!condition) return Error(det, filter ? "filter has no 'condition'" : "detection has no 'condition'");
+    if (!has_condition) return Error(det, filter ? "filter has no 'condition'" : "detection has no 'condition'");
     if (!ParseConditionNode(condition)) return false;
     return ok_;
   }

@@ -1,0 +1,71 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Small string helpers shared by the loader, the evaluator and the output writers:
+// ASCII case folding (Sigma matches case-insensitively, and CloudTrail field values are
+// overwhelmingly ASCII, so folding only A-Z keeps the hot path branch-cheap and
+// locale-free), strict number parsing for rule values and event fields, UTF-8
+// validation/decoding, and JSON string escaping that always yields valid JSON even when
+// an event carries invalid UTF-8.
+//
+// Everything here is pure and thread-safe; nothing depends on the C locale.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vigil::internal {
+
+// Folds A-Z only. Non-ASCII bytes pass through unchanged, so a UTF-8 sequence is never
+// corrupted by folding.
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Replaces the contents of *out with the ASCII-lowercased `text`. Writing into a
+// caller-owned string lets per-event code reuse one buffer instead of allocating.
+// `text` must not alias *out.
+void AsciiLowerInto(std::string_view text, std::string* out);
+
+// True when `a` and `b` are equal after folding A-Z.
+bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
+
+// Strict number parsing: the whole of `text` must be the number, with no surrounding
+// whitespace. Accepted, following the YAML 1.2 core schema that Sigma rules are written
+// in:
+//   [+-]? ( digits ( "." digits* )? | "." digits ) ( [eE] [+-]? digits )?
+//   [+-]? "0" [xX] hexdigits          (e.g. 0x40810000, as rules write bit masks)
+// Rejected: empty, "inf"/"nan", "1e", "0x", embedded spaces, values that overflow or
+// underflow a double (std::from_chars reports those as out of range), and hex values
+// beyond 64 bits. On failure *out is left unchanged.
+bool ParseDouble(std::string_view text, double* out);
+
+// Same grammar without fraction or exponent: [+-]? digits, or [+-]? 0x hexdigits.
+// Leading zeros are decimal ("010" is 10; YAML 1.2 has no implicit octal). Fails on
+// overflow of int64_t (the hex form is a magnitude, so 0xFFFFFFFFFFFFFFFF fails too).
+// On failure *out is left unchanged.
+bool ParseInt64(std::string_view text, int64_t* out);
+
+// Decodes one UTF-8 scalar value starting at text[pos]. Returns the number of bytes it
+// occupies (1..4) and stores the code point, or returns 0 when the bytes at `pos` are
+// not a well-formed sequence (stray continuation byte, truncated sequence, overlong
+// form, UTF-16 surrogate, or a value above U+10FFFF). Requires pos < text.size().
+size_t DecodeUtf8(std::string_view text, size_t pos, char32_t* code_point);
+
+// Appends the UTF-8 encoding of `code_point` (which must be a Unicode scalar value).
+void AppendUtf8(char32_t code_point, std::string* out);
+
+// True when the whole of `text` is well-formed UTF-8 in the sense of DecodeUtf8.
+bool IsValidUtf8(std::string_view text);
+
+// Returns the body of a JSON string literal for `text` (without the surrounding
+// quotes): '"' and '\' are backslash-escaped, bytes below 0x20 become \u00XX
+// (lowercase hex), well-formed UTF-8 is copied as is, and every byte that is not part
+// of a well-formed sequence becomes \ufffd, so the output is valid JSON for any input.
+std::string JsonEscape(std::string_view text);
+
+// As JsonEscape, but appends to *out so writers can build a line in one buffer.
+void JsonEscapeInto(std::string_view text, std::string* out);
+
+}  // namespace vigil::internal

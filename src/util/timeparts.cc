@@ -1,0 +1,202 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Implementation of timeparts.h. Calendar arithmetic is done by hand on the proleptic
+// Gregorian calendar instead of through <ctime>/<chrono> time zones: the results must
+// not depend on the host's TZ setting or its tz database, and timegm is not portable.
+#include "util/timeparts.h"
+
+#include <cstddef>
+
+namespace vigil::internal {
+namespace {
+
+// The fields of a parsed timestamp, as written in the text.
+struct Fields {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  int millis = 0;
+  int offset_minutes = 0;  // east of UTC is positive
+};
+
+bool IsLeapYear(int64_t year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return (month == 2 && IsLeapYear(year)) ? 29 : kDays[month - 1];
+}
+
+// Days from 1970-01-01 to the given date (year >= 1): whole years, their leap days,
+// then whole months of this year.
+int64_t DaysSinceEpoch(int year, int month, int day) {
+  static constexpr int kDaysBeforeMonth[12] = {0,   31,  59,  90,  120, 151,
+                                               181, 212, 243, 273, 304, 334};
+  const int64_t prior_years = year - 1;
+  const int64_t leap_days = prior_years / 4 - prior_years / 100 + prior_years / 400;
+  int64_t days = prior_years * 365 + leap_days + kDaysBeforeMonth[month - 1] + (day - 1);
+  if (month > 2 && IsLeapYear(year)) ++days;
+  constexpr int64_t kEpochFromYearOne = 719162;  // days from 0001-01-01 to 1970-01-01
+  return days - kEpochFromYearOne;
+}
+
+// ISO weekday, Monday = 1 .. Sunday = 7. 1970-01-01 was a Thursday.
+int IsoWeekday(int64_t days_since_epoch) {
+  const int64_t r = ((days_since_epoch % 7) + 7) % 7;  // 0 = Thursday
+  return static_cast<int>((r + 3) % 7) + 1;
+}
+
+// An ISO year has 53 weeks when it starts on a Thursday, or is a leap year starting on
+// a Wednesday; in both cases it has 53 Thursdays.
+int IsoWeeksInYear(int year) {
+  const int jan1 = IsoWeekday(DaysSinceEpoch(year, 1, 1));
+  return (jan1 == 4 || (jan1 == 3 && IsLeapYear(year))) ? 53 : 52;
+}
+
+int IsoWeek(int year, int month, int day) {
+  const int64_t days = DaysSinceEpoch(year, month, day);
+  const int64_t ordinal = days - DaysSinceEpoch(year, 1, 1) + 1;
+  // Week 1 is the week with the year's first Thursday; shifting each date to the
+  // Thursday of its week turns that into plain division.
+  const int64_t week = (ordinal - IsoWeekday(days) + 10) / 7;
+  if (week < 1) return IsoWeeksInYear(year - 1);
+  if (week > IsoWeeksInYear(year)) return 1;
+  return static_cast<int>(week);
+}
+
+// A small cursor over the text with fixed-width digit reads.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view text) : text_(text) {}
+
+  bool AtEnd() const { return pos_ == text_.size(); }
+  char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
+
+  bool Take(char c) {
+    if (AtEnd() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+
+  // Reads exactly `width` decimal digits.
+  bool Digits(int width, int* out) {
+    if (text_.size() - pos_ < static_cast<size_t>(width)) return false;
+    int value = 0;
+    for (int k = 0; k < width; ++k) {
+      const char c = text_[pos_ + k];
+      if (c < '0' || c > '9') return false;
+      value = value * 10 + (c - '0');
+    }
+    pos_ += width;
+    *out = value;
+    return true;
+  }
+
+  // Reads one or more digits and keeps the first three as milliseconds.
+  bool Fraction(int* millis) {
+    int value = 0;
+    int count = 0;
+    while (!AtEnd() && Peek() >= '0' && Peek() <= '9') {
+      if (count < 3) value = value * 10 + (Peek() - '0');
+      ++count;
+      ++pos_;
+    }
+    if (count == 0) return false;
+    for (int k = count; k < 3; ++k) value *= 10;
+    *millis = value;
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+bool ParseZone(Cursor* in, Fields* f) {
+  if (in->Take('Z') || in->Take('z')) return true;
+  int sign = 0;
+  if (in->Take('+')) {
+    sign = 1;
+  } else if (in->Take('-')) {
+    sign = -1;
+  } else {
+    return false;
+  }
+  int hours = 0;
+  int minutes = 0;
+  if (!in->Digits(2, &hours) || hours > 23) return false;
+  if (!in->AtEnd()) {
+    in->Take(':');
+    if (!in->Digits(2, &minutes) || minutes > 59) return false;
+  }
+  f->offset_minutes = sign * (hours * 60 + minutes);
+  return true;
+}
+
+bool ParseFields(std::string_view text, Fields* f) {
+  Cursor in(text);
+  if (!in.Digits(4, &f->year) || !in.Take('-') || !in.Digits(2, &f->month) ||
+      !in.Take('-') || !in.Digits(2, &f->day)) {
+    return false;
+  }
+  if (f->year < 1 || f->month < 1 || f->month > 12 || f->day < 1 ||
+      f->day > DaysInMonth(f->year, f->month)) {
+    return false;
+  }
+  if (in.AtEnd()) return true;
+  if (!in.Take('T') && !in.Take('t') && !in.Take(' ')) return false;
+  if (!in.Digits(2, &f->hour) || f->hour > 23 || !in.Take(':') ||
+      !in.Digits(2, &f->minute) || f->minute > 59) {
+    return false;
+  }
+  if (in.Take(':')) {
+    if (!in.Digits(2, &f->second) || f->second > 59) return false;
+    if ((in.Take('.') || in.Take(',')) && !in.Fraction(&f->millis)) return false;
+  }
+  if (in.AtEnd()) return true;
+  return ParseZone(&in, f) && in.AtEnd();
+}
+
+}  // namespace
+
+bool ExtractTimePart(std::string_view iso8601, TimePart part, int64_t* out) {
+  Fields f;
+  if (!ParseFields(iso8601, &f)) return false;
+  switch (part) {
+    case TimePart::kMinute:
+      *out = f.minute;
+      return true;
+    case TimePart::kHour:
+      *out = f.hour;
+      return true;
+    case TimePart::kDay:
+      *out = f.day;
+      return true;
+    case TimePart::kWeek:
+      *out = IsoWeek(f.year, f.month, f.day);
+      return true;
+    case TimePart::kMonth:
+      *out = f.month;
+      return true;
+    case TimePart::kYear:
+      *out = f.year;
+      return true;
+  }
+  return false;
+}
+
+bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis) {
+  Fields f;
+  if (!ParseFields(iso8601, &f)) return false;
+  const int64_t days = DaysSinceEpoch(f.year, f.month, f.day);
+  const int64_t seconds = days * 86400 + f.hour * 3600 + f.minute * 60 + f.second -
+                          static_cast<int64_t>(f.offset_minutes) * 60;
+  *unix_millis = seconds * 1000 + f.millis;
+  return true;
+}
+
+}  // namespace vigil::internal

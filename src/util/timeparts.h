@@ -1,0 +1,40 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// ISO 8601 timestamp handling for the Sigma time-part modifiers (minute, hour, day,
+// week, month, year) and for correlation time windows. CloudTrail writes eventTime as
+// "2024-02-29T13:45:07Z"; the parser also takes the other shapes that show up in
+// exported or re-shipped logs (fractional seconds, numeric offsets, a space instead of
+// 'T', date-only values).
+//
+// Grammar, the whole string, no surrounding whitespace:
+//   YYYY-MM-DD [ ('T' | 't' | ' ') HH:MM [ :SS [ ('.' | ',') digits+ ] ] [ zone ] ]
+//   zone = 'Z' | 'z' | ('+' | '-') HH [ [':'] MM ]
+// Four-digit years 0001..9999; month, day, hour (0..23), minute and second (0..59) are
+// range-checked, including the day against the month's length in that year (so
+// 2023-02-29 fails and 2024-02-29 parses). Leap seconds and 24:00 are rejected.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace vigil::internal {
+
+enum class TimePart { kMinute, kHour, kDay, kWeek, kMonth, kYear };
+
+// Stores the requested part of the timestamp as written: the Sigma specification says
+// the time modifiers do not convert between time zones, so "2024-01-01T23:30:00-05:00"
+// has hour 23 and day 1. For a date-only value, minute and hour are 0.
+//
+// kWeek is the ISO 8601 week number (1..53), whose year may differ from the calendar
+// year: 2021-01-03 is in week 53 (of 2020), 2024-12-30 in week 1 (of 2025). kYear is
+// always the calendar year as written. Returns false, leaving *out unchanged, when the
+// text is not a valid timestamp.
+bool ExtractTimePart(std::string_view iso8601, TimePart part, int64_t* out);
+
+// Converts the timestamp to milliseconds since 1970-01-01T00:00:00Z, applying the zone
+// offset (unlike ExtractTimePart). A value without a zone, and a date-only value
+// (midnight), are taken as UTC. Fractional seconds beyond milliseconds are truncated.
+// Returns false, leaving *unix_millis unchanged, when the text is not a valid timestamp.
+bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis);
+
+}  // namespace vigil::internal

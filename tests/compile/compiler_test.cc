@@ -1,0 +1,90 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The compiled program's structure: predicates shared across rules, the candidate
+// index (an event evaluates only rules whose witness fired), the field trie.
+
+#include <gtest/gtest.h>
+
+#include "compile/program.h"
+#include "vigil/vigil.h"
+
+namespace vigil::internal {
+namespace {
+
+std::shared_ptr<const RuleSet> Build(const std::string& yaml) {
+  RuleSetBuilder b;
+  b.AddYaml(yaml);
+  EXPECT_FALSE(b.has_errors());
+  return b.Build();
+}
+
+std::string Rule(const std::string& title, const std::string& detection) {
+  return "title: " + title + "\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n" +
+         detection + "\n---\n";
+}
+
+TEST(CompilerTest, IdenticalPredicatesAreSharedAcrossRules) {
+  std::string yaml;
+  for (int i = 0; i < 50; ++i) {
+    yaml += Rule("r" + std::to_string(i),
+                 "  sel:\n    eventSource: iam.amazonaws.com\n    eventName: CreateUser\n"
+                 "    userAgent|contains: n" + std::to_string(i) + "\n  condition: sel");
+  }
+  auto rs = Build(yaml);
+  const Program& p = rs->program();
+  EXPECT_EQ(p.ir.rules.size(), 50u);
+  // eventSource and eventName predicates are interned once; one contains per rule.
+  EXPECT_EQ(p.ir.predicates.size(), 2u + 50u);
+  EXPECT_EQ(p.ir.fields.size(), 3u);
+}
+
+TEST(CompilerTest, WitnessPrefersEventNameEquality) {
+  auto rs = Build(Rule("a", "  sel:\n    eventSource: s3.amazonaws.com\n    eventName: [PutBucketPolicy, DeleteBucketPolicy]\n"
+                            "    requestParameters|contains: '\"*\"'\n  condition: sel"));
+  const Program& p = rs->program();
+  ASSERT_EQ(p.witnesses[0].size(), 2u);
+  for (uint32_t w : p.witnesses[0]) {
+    EXPECT_EQ(p.ir.fields[p.ir.predicates[w].field], "eventName");
+  }
+  EXPECT_TRUE(p.always.empty());
+}
+
+TEST(CompilerTest, NegatedOnlyRulesAreAlwaysEvaluated) {
+  auto rs = Build(Rule("a", "  sel:\n    eventName: X\n  filter:\n    errorCode: null\n  condition: not filter") +
+                  Rule("b", "  sel:\n    eventName: X\n  condition: sel or not sel"));
+  const Program& p = rs->program();
+  EXPECT_EQ(p.always, (std::vector<uint32_t>{0, 1}));
+}
+
+TEST(CompilerTest, OrNeedsAWitnessOnEveryBranch) {
+  auto rs = Build(Rule("a", "  s1:\n    eventName: A\n  s2:\n    errorCode|contains: Denied\n  condition: s1 or s2"));
+  const Program& p = rs->program();
+  EXPECT_EQ(p.witnesses[0].size(), 2u);
+  auto rs2 = Build(Rule("b", "  s1:\n    eventName: A\n  s2:\n    errorCode: null\n  condition: s1 or s2"));
+  EXPECT_EQ(rs2->program().always, std::vector<uint32_t>{0});
+}
+
+TEST(CompilerTest, TrieHoldsEachPathOnce) {
+  auto rs = Build(Rule("a", "  sel:\n    userIdentity.type: Root\n    userIdentity.invokedBy: null\n"
+                            "    userIdentity.sessionContext.sessionIssuer.type: Role\n  condition: sel"));
+  const Program& p = rs->program();
+  // root -> userIdentity -> {type, invokedBy, sessionContext -> sessionIssuer -> type}
+  EXPECT_EQ(p.trie.size(), 7u);
+  ASSERT_EQ(p.trie[0].children.count("userIdentity"), 1u);
+}
+
+TEST(CompilerTest, EvaluatesOnlyCandidateRules) {
+  // Two rules on different event names: an event for one must not evaluate the
+  // other. Observable through correctness plus the index: no rule is always-on.
+  auto rs = Build(Rule("stop", "  sel: {eventName: StopLogging}\n  condition: sel") +
+                  Rule("del", "  sel: {eventName: DeleteTrail}\n  condition: sel"));
+  EXPECT_TRUE(rs->program().always.empty());
+  Scanner s(rs);
+  std::vector<Match> out;
+  ASSERT_TRUE(s.Match(R"({"eventName":"DeleteTrail"})", &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule->title, "del");
+}
+
+}  // namespace
+}  // namespace vigil::internal

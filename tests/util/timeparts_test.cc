@@ -1,0 +1,190 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Tests for util/timeparts.h. ISO week numbers come from Python's
+// date.isocalendar() and epoch milliseconds from datetime arithmetic against
+// 1970-01-01T00:00:00+00:00, computed independently of the implementation.
+#include "util/timeparts.h"
+
+#include <cstdint>
+
+#include <gtest/gtest.h>
+
+namespace vigil::internal {
+namespace {
+
+constexpr int64_t kInvalid = -999;
+
+int64_t Part(std::string_view text, TimePart part) {
+  int64_t value = kInvalid;
+  if (!ExtractTimePart(text, part, &value)) return kInvalid;
+  return value;
+}
+
+int64_t Millis(std::string_view text) {
+  int64_t value = kInvalid;
+  if (!ParseIsoTimestamp(text, &value)) return kInvalid;
+  return value;
+}
+
+TEST(TimePartsExtract, CloudTrailEventTime) {
+  constexpr std::string_view kTime = "2024-02-29T13:45:07Z";
+  EXPECT_EQ(Part(kTime, TimePart::kMinute), 45);
+  EXPECT_EQ(Part(kTime, TimePart::kHour), 13);
+  EXPECT_EQ(Part(kTime, TimePart::kDay), 29);
+  EXPECT_EQ(Part(kTime, TimePart::kWeek), 9);
+  EXPECT_EQ(Part(kTime, TimePart::kMonth), 2);
+  EXPECT_EQ(Part(kTime, TimePart::kYear), 2024);
+}
+
+TEST(TimePartsExtract, OffsetIsNotApplied) {
+  EXPECT_EQ(Part("2024-01-01T23:30:00-05:00", TimePart::kHour), 23);
+  EXPECT_EQ(Part("2024-01-01T23:30:00-05:00", TimePart::kDay), 1);
+  EXPECT_EQ(Part("2024-01-01T01:15:00+0530", TimePart::kHour), 1);
+  EXPECT_EQ(Part("2024-01-01T01:15:00+0530", TimePart::kMinute), 15);
+  EXPECT_EQ(Part("2023-12-31T23:59:59+14:00", TimePart::kYear), 2023);
+}
+
+TEST(TimePartsExtract, AcceptedShapes) {
+  EXPECT_EQ(Part("2021-06-15T08:09:10", TimePart::kMinute), 9);
+  EXPECT_EQ(Part("2021-06-15T08:09:10.123456Z", TimePart::kHour), 8);
+  EXPECT_EQ(Part("2021-06-15T08:09:10,5Z", TimePart::kHour), 8);
+  EXPECT_EQ(Part("2021-06-15 08:09:10", TimePart::kHour), 8);
+  EXPECT_EQ(Part("2021-06-15t08:09:10z", TimePart::kHour), 8);
+  EXPECT_EQ(Part("2021-06-15T08:09", TimePart::kMinute), 9);
+  EXPECT_EQ(Part("2021-06-15T08:09:10+02", TimePart::kMinute), 9);
+}
+
+TEST(TimePartsExtract, DateOnly) {
+  EXPECT_EQ(Part("2021-06-15", TimePart::kMinute), 0);
+  EXPECT_EQ(Part("2021-06-15", TimePart::kHour), 0);
+  EXPECT_EQ(Part("2021-06-15", TimePart::kDay), 15);
+  EXPECT_EQ(Part("2021-06-15", TimePart::kMonth), 6);
+  EXPECT_EQ(Part("2021-06-15", TimePart::kYear), 2021);
+}
+
+TEST(TimePartsExtract, IsoWeekBoundaries) {
+  struct Case {
+    const char* date;
+    int64_t week;
+  };
+  for (const Case& c : {
+           Case{"2021-01-03", 53},  // belongs to 2020
+           Case{"2021-01-04", 1},
+           Case{"2020-12-31", 53},
+           Case{"2020-01-01", 1},
+           Case{"2019-12-30", 1},  // belongs to 2020
+           Case{"2019-12-29", 52},
+           Case{"2015-12-31", 53},
+           Case{"2016-01-01", 53},  // belongs to 2015
+           Case{"2016-01-03", 53},
+           Case{"2016-01-04", 1},
+           Case{"2024-12-29", 52},
+           Case{"2024-12-30", 1},  // belongs to 2025
+           Case{"2026-01-01", 1},
+           Case{"2026-12-31", 53},
+           Case{"2027-01-01", 53},  // belongs to 2026
+           Case{"2004-12-31", 53},
+           Case{"2005-01-02", 53},
+           Case{"2008-12-29", 1},
+           Case{"2010-01-03", 53},
+           Case{"2000-02-29", 9},
+           Case{"1970-01-01", 1},
+           Case{"0001-01-01", 1},
+           Case{"9999-12-31", 52},
+       }) {
+    EXPECT_EQ(Part(c.date, TimePart::kWeek), c.week) << c.date;
+  }
+  // The year part stays the calendar year even when the ISO week belongs to another.
+  EXPECT_EQ(Part("2021-01-03T10:00:00Z", TimePart::kYear), 2021);
+  EXPECT_EQ(Part("2021-01-03T10:00:00Z", TimePart::kWeek), 53);
+}
+
+TEST(TimePartsExtract, LeapDays) {
+  EXPECT_EQ(Part("2024-02-29", TimePart::kDay), 29);
+  EXPECT_EQ(Part("2000-02-29", TimePart::kDay), 29);
+  EXPECT_EQ(Part("2023-02-29", TimePart::kDay), kInvalid);
+  EXPECT_EQ(Part("1900-02-29", TimePart::kDay), kInvalid);
+  EXPECT_EQ(Part("2100-02-29T00:00:00Z", TimePart::kDay), kInvalid);
+}
+
+TEST(TimePartsExtract, Rejects) {
+  for (const char* bad : {
+           "",
+           "ThisIsAWrongEventTime",
+           "2024-13-01T00:00:00Z",
+           "2024-00-10",
+           "2024-01-32",
+           "2024-04-31",
+           "2024-01-00",
+           "0000-01-01",
+           "24-01-01",
+           "2024-1-01",
+           "2024/01/01",
+           "2024-01-01T",
+           "2024-01-01Z",
+           "2024-01-01T24:00:00Z",
+           "2024-01-01T23:60:00Z",
+           "2024-01-01T23:59:60Z",
+           "2024-01-01T1:00:00Z",
+           "2024-01-01T10",
+           "2024-01-01T10:00:00.Z",
+           "2024-01-01T10:00:00+5:00",
+           "2024-01-01T10:00:00+24:00",
+           "2024-01-01T10:00:00+05:60",
+           "2024-01-01T10:00:00+05:",
+           "2024-01-01T10:00:00ZZ",
+           "2024-01-01T10:00:00 ",
+           " 2024-01-01",
+           "2024-01-01x",
+           "1700000000",
+       }) {
+    EXPECT_EQ(Part(bad, TimePart::kHour), kInvalid) << bad;
+    EXPECT_EQ(Millis(bad), kInvalid) << bad;
+  }
+}
+
+TEST(TimePartsExtract, LeavesOutputOnFailure) {
+  int64_t value = 42;
+  EXPECT_FALSE(ExtractTimePart("2024-02-30", TimePart::kDay, &value));
+  EXPECT_EQ(value, 42);
+  EXPECT_FALSE(ParseIsoTimestamp("2024-02-30", &value));
+  EXPECT_EQ(value, 42);
+}
+
+TEST(TimePartsParseIso, EpochAndCloudTrail) {
+  EXPECT_EQ(Millis("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(Millis("2024-02-29T13:45:07Z"), 1709214307000);
+  EXPECT_EQ(Millis("2024-02-29T13:45:07.123Z"), 1709214307123);
+  EXPECT_EQ(Millis("2038-01-19T03:14:07Z"), 2147483647000);
+}
+
+TEST(TimePartsParseIso, OffsetsAreApplied) {
+  EXPECT_EQ(Millis("2024-01-01T23:30:00-05:00"), 1704169800000);
+  EXPECT_EQ(Millis("2024-01-01T23:30:00-0500"), 1704169800000);
+  EXPECT_EQ(Millis("2024-01-02T04:30:00Z"), 1704169800000);
+  EXPECT_EQ(Millis("2024-01-01T23:30:00+0530"), 1704132000000);
+  // Crosses back over the leap day.
+  EXPECT_EQ(Millis("2024-03-01T00:00:00+14:00"), 1709200800000);
+  EXPECT_EQ(Millis("2024-03-01T00:00:00+14"), 1709200800000);
+}
+
+TEST(TimePartsParseIso, NoZoneAndDateOnlyAreUtc) {
+  EXPECT_EQ(Millis("2024-02-29T13:45:07"), 1709214307000);
+  EXPECT_EQ(Millis("2000-03-01"), 951868800000);
+  EXPECT_EQ(Millis("2024-02-29 13:45:07"), 1709214307000);
+}
+
+TEST(TimePartsParseIso, FractionTruncatedToMillis) {
+  EXPECT_EQ(Millis("2024-02-29T13:45:07.1Z"), 1709214307100);
+  EXPECT_EQ(Millis("2024-02-29T13:45:07.12Z"), 1709214307120);
+  EXPECT_EQ(Millis("2024-02-29T13:45:07.123999999Z"), 1709214307123);
+}
+
+TEST(TimePartsParseIso, RangeEnds) {
+  EXPECT_EQ(Millis("1969-12-31T23:59:59Z"), -1000);
+  EXPECT_EQ(Millis("0001-01-01T00:00:00Z"), -62135596800000);
+  EXPECT_EQ(Millis("9999-12-31T23:59:59.999Z"), 253402300799999);
+}
+
+}  // namespace
+}  // namespace vigil::internal
