@@ -37,6 +37,10 @@ enum class Severity { kWarning, kError };
 // One finding about a rule file: an error makes the rule (not the whole file) unusable;
 // a warning is advisory (for example: a correlation rule that is not evaluated yet).
 struct VIGIL_EXPORT Diagnostic {
+  Diagnostic() = default;
+  Diagnostic(Severity s, SourceLocation w, std::string m)
+      : severity(s), where(std::move(w)), message(std::move(m)) {}
+
   Severity severity = Severity::kError;
   SourceLocation where;
   std::string message;

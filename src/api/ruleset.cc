@@ -20,6 +20,18 @@ namespace vigil {
 namespace fs = std::filesystem;
 using internal::RuleAst;
 
+namespace {
+// Built field by field: GCC 12 at -O3 warns (maybe-uninitialized) on the aggregate
+// initialisation of a Diagnostic holding a temporary SourceLocation.
+Diagnostic FileError(const std::string& file, std::string message) {
+  Diagnostic d;
+  d.severity = Severity::kError;
+  d.where.file = file;
+  d.message = std::move(message);
+  return d;
+}
+}  // namespace
+
 struct RuleSetBuilder::Impl {
   CompileOptions options;
   std::vector<RuleAst> asts;
@@ -52,7 +64,7 @@ void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
 void RuleSetBuilder::AddFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    impl_->diagnostics.push_back({Severity::kError, {path, 0, 0}, "cannot read rule file"});
+    impl_->diagnostics.push_back(FileError(path, "cannot read rule file"));
     return;
   }
   std::ostringstream ss;
@@ -64,7 +76,7 @@ void RuleSetBuilder::AddPath(const std::string& path) {
   std::error_code ec;
   if (!fs::is_directory(path, ec)) {
     if (!fs::exists(path, ec)) {
-      impl_->diagnostics.push_back({Severity::kError, {path, 0, 0}, "no such rule file or folder"});
+      impl_->diagnostics.push_back(FileError(path, "no such rule file or folder"));
       return;
     }
     AddFile(path);
@@ -81,7 +93,7 @@ void RuleSetBuilder::AddPath(const std::string& path) {
     }
   }
   if (ec) {
-    impl_->diagnostics.push_back({Severity::kError, {path, 0, 0}, "cannot walk folder: " + ec.message()});
+    impl_->diagnostics.push_back(FileError(path, "cannot walk folder: " + ec.message()));
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) AddFile(f);

@@ -29,9 +29,11 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
                                             std::vector<Diagnostic>* diagnostics) {
   std::vector<YamlDocument> docs;
   if (text.size() > kMaxRuleFileBytes) {
-    diagnostics->push_back({Severity::kError, {file, 0, 0},
-                            "rule file is larger than " + std::to_string(kMaxRuleFileBytes) +
-                                " bytes"});
+    SourceLocation where;
+    where.file = file;
+    diagnostics->emplace_back(Severity::kError, where,
+                              "rule file is larger than " + std::to_string(kMaxRuleFileBytes) +
+                                  " bytes");
     return docs;
   }
   try {
@@ -41,7 +43,8 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
       docs.push_back({n, LocationOf(n, file)});
     }
   } catch (const YAML::Exception& e) {
-    SourceLocation loc{file, 0, 0};
+    SourceLocation loc;
+    loc.file = file;
     if (e.mark.line >= 0) {
       loc.line = static_cast<uint32_t>(e.mark.line) + 1;
       loc.column = static_cast<uint32_t>(e.mark.column) + 1;
