@@ -46,7 +46,7 @@ uint32_t SetCost(const Ir& ir, const std::vector<uint32_t>& s) {
 Witness Necessary(const Ir& ir, const Expr& e) {
   switch (e.kind) {
     case Expr::Kind::kPred:
-      if (ir.predicates[e.pred].IsPositive()) return std::vector<uint32_t>{e.pred};
+      if (ir.predicates[e.pred].CanWitness()) return std::vector<uint32_t>{e.pred};
       return std::nullopt;
     case Expr::Kind::kFalse:
       return std::vector<uint32_t>{};

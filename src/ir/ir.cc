@@ -44,8 +44,8 @@ static const char* TimePartName(TimePartOpt t) {
   return "";
 }
 
-bool Predicate::IsPositive() const {
-  return op != Op::kNull && op != Op::kNotExists;
+bool Predicate::CanWitness() const {
+  return op != Op::kNull && op != Op::kNotExists && op != Op::kExists && op != Op::kFieldRef;
 }
 
 static std::string NumberText(double d) {

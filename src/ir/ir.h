@@ -100,9 +100,11 @@ struct Predicate {
   std::string text;            // literal, glob pattern, regex, or CIDR text
   Cidr cidr{};                 // kCidr
 
-  // True for predicates that can only hold when the field has a matching value, so
-  // they may serve as a rule's witness in the candidate index.
-  bool IsPositive() const;
+  // True for predicates that the event walk itself sets (by testing a value), and that
+  // can only hold when the field has a matching value: they may serve as a rule's
+  // witness in the candidate index. Presence tests and fieldref are decided after the
+  // walk, so they cannot trigger a rule.
+  bool CanWitness() const;
   // A canonical string; two predicates with the same key are the same predicate.
   std::string Key() const;
 };

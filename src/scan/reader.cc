@@ -1,0 +1,970 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The input reader: bytes of one input -> records with positions -> RecordSink.
+// Entry points: Reader::ReadPath and Reader::ReadMemory (reader.h), used by the public
+// functions of include/vigil/input.h (input.cc).
+//
+// Layers, bottom up:
+//   1. Bytes. gzip is recognised by its magic bytes (1f 8b), never by name. When the
+//      whole compressed input is at hand and its trailer says the output fits in one
+//      chunk (ReadOptions::chunk_size), libdeflate decompresses it in one call.
+//      Otherwise, or when libdeflate fails (several members, trailing bytes, a
+//      truncated or corrupt stream), zlib decompresses it as a stream: GzipSource
+//      continues across members and reports the damage with its offset. Using
+//      chunk_size as the cut-off keeps memory within about one chunk for every shape
+//      except a single document, which must be read whole anyway; typical CloudTrail
+//      delivery files are far below 8 MiB and take the libdeflate path. Unmeasured.
+//   2. Framing. After a UTF-8 BOM and whitespace, the first line decides. If it holds
+//      one complete JSON value and another value follows on a later line, the input
+//      is NDJSON, read line by line in chunks with bounded memory (the partial last
+//      line is carried over to the next chunk). If the first line is only the start
+//      of a value (a pretty-printed document), the input is one document, read whole
+//      up to max_document_bytes. If the first line is broken, the second line
+//      decides the same way. An input of one line is one text either way. A document
+//      may hold several values one after another (`jq .` output); they are read in
+//      turn.
+//   3. Shapes, for each top-level value (a document, or one NDJSON line):
+//        [ ... ]                      each element (an object) is read as in 3.
+//        {"Records":[...]}            each element is a record, Envelope::kRecords
+//        {"Events":[{"CloudTrailEvent":"<json>"}...]}   the unescaped string is the
+//                                     record, copied to an owned padded buffer,
+//                                     Envelope::kLookupEvents
+//        {..."detail-type":..., "detail":{...}}   `detail` is the record,
+//                                     Envelope::kEventBridge
+//        any other object             the object is the record, Envelope::kNone
+//      Elements of a top-level array are classified the same way (an array of
+//      EventBridge events works); records inside Records/Events are taken as they
+//      are. A value that is not an object where a record is expected (a number, a
+//      nested array) is an InputError.
+//
+// Two parsers. The fast path is simdjson On-Demand over the text in place: it walks
+// the top-level structure, takes each Records element's raw text without looking
+// inside it, and checks the keys of other objects. A record is handed to the sink only
+// once the parser has moved past it (found the ',' or ']' that follows it), so a
+// missing brace that makes an element swallow the rest of the file never produces a
+// record. On-Demand does not check the inside of values it skips: an event with a
+// malformed literal deep inside is delivered, and the consumer's parse reports it.
+// On any error the slow path (JsonScanner, strict, byte by byte) redoes the text from
+// its start, skips what the fast path already delivered, delivers every record up to
+// the damage (UTF-8 is checked per record there), and reports the damage with its
+// exact byte offset and line. It then recovers, from the line of the damage on:
+// each line that starts with one complete, non-empty JSON object, followed by
+// nothing but ',' and closing brackets, is taken as the next element of the array
+// that was being read. Compact CloudTrail files are one line, so recovery usually
+// finds nothing there, and pretty-printed events span many lines and are not
+// recovered either; it helps with one-record-per-line layouts. When the stream itself was cut (truncated gzip, read error), the JSON
+// error at the very end is not reported separately: the stream error explains it.
+//
+// Record::index is the ordinal of the record among all records *attempted* in its
+// input, counting the broken ones: a malformed NDJSON line, a non-object array
+// element, an event with bad UTF-8, and the record lost at a damage point each use up
+// one index (InputError::index carries it). So record k of a file keeps index k
+// whatever happens to the others, and positions match line-based tools on NDJSON.
+// Blank lines and empty arrays use none.
+// Record::line is the 1-based line of the first byte of Record::json in the
+// (decompressed) input; for lookup-events records, the line of the CloudTrailEvent
+// string. It is computed by counting newlines forward from the previous record,
+// which costs one memchr pass over the text.
+//
+// No allocation per record: the buffers, the parser and the decompressor live in the
+// Reader and only grow.
+#include "scan/reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libdeflate.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace vigil::internal {
+namespace {
+
+using simdjson::ondemand::json_type;
+
+constexpr size_t kNpos = std::string_view::npos;
+constexpr size_t kMinBuffer = 16;
+
+bool IsWs(char c) { return JsonScanner::IsWs(c); }
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && IsWs(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool IsGzip(std::string_view data) {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+         static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+enum class Key { kOther, kRecords, kEvents, kDetail, kDetailType, kCloudTrailEvent };
+
+Key KeyOf(std::string_view key) {
+  if (key == "Records") return Key::kRecords;
+  if (key == "Events") return Key::kEvents;
+  if (key == "detail") return Key::kDetail;
+  if (key == "detail-type") return Key::kDetailType;
+  if (key == "CloudTrailEvent") return Key::kCloudTrailEvent;
+  return Key::kOther;
+}
+
+// Same as above on a key of the fast path, still escaped, in place in the text. The comparison reads
+// up to one byte past the key's length, which stays inside the document: a key is
+// always followed by its closing quote.
+Key KeyOf(simdjson::ondemand::raw_json_string key) {
+  switch (key.raw()[0]) {
+    case 'R':
+      return key == "Records" ? Key::kRecords : Key::kOther;
+    case 'E':
+      return key == "Events" ? Key::kEvents : Key::kOther;
+    case 'd':
+      if (key == "detail") return Key::kDetail;
+      return key == "detail-type" ? Key::kDetailType : Key::kOther;
+    case 'C':
+      return key == "CloudTrailEvent" ? Key::kCloudTrailEvent : Key::kOther;
+    default:
+      return Key::kOther;
+  }
+}
+
+// Reads the separator after a value: true and past it at ','; at the closing
+// bracket `close`, sets *closed. False (scanner error set) otherwise.
+bool NextMember(JsonScanner& scanner, char close, bool* closed, const char* message) {
+  scanner.SkipWs();
+  if (scanner.at_end()) return scanner.FailEnd("unexpected end of input");
+  const char c = scanner.peek();
+  scanner.Advance();
+  if (c == ',') {
+    *closed = false;
+    return true;
+  }
+  if (c == close) {
+    *closed = true;
+    return true;
+  }
+  return scanner.Fail(scanner.pos() - 1, message);
+}
+
+}  // namespace
+
+Reader::Reader(const ReadOptions& options, RecordSink* sink, ReadStats* stats)
+    : options_(options), sink_(sink), stats_(stats) {
+  if (options_.chunk_size == 0) options_.chunk_size = 1;
+  // A null decompressor only means every gzip input takes the zlib path.
+  inflater_ = libdeflate_alloc_decompressor();
+}
+
+Reader::~Reader() {
+  if (inflater_ != nullptr) libdeflate_free_decompressor(inflater_);
+}
+
+void Reader::StartInput(const std::string* name) {
+  name_ = name;
+  src_ = nullptr;
+  remaining_hint_.reset();
+  eof_ = false;
+  buf_base_ = 0;
+  buf_.Clear();
+  next_index_ = 0;
+  stop_ = false;
+  end_line_ = 0;
+}
+
+bool Reader::ReadPath(const std::string& path) {
+  StartInput(&path);
+  const bool is_stdin = path == "-";
+  int fd = STDIN_FILENO;
+  if (!is_stdin) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      ReportError(0, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+      return true;
+    }
+  }
+  std::optional<uint64_t> size;
+  struct stat st;
+  if (::fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      if (!is_stdin) ::close(fd);
+      ReportError(0, 0, 0, "cannot read: is a directory");
+      return true;
+    }
+    // The size of stdin redirected from a file says nothing about what is left.
+    if (S_ISREG(st.st_mode) && !is_stdin) size = static_cast<uint64_t>(st.st_size);
+  }
+  ++stats_->files;
+  FdSource raw(fd);
+  bool go_on = ReadRaw(&raw, size, {}, /*in_memory=*/false);
+  if (!is_stdin) ::close(fd);
+  return go_on;
+}
+
+bool Reader::ReadMemory(std::string_view data, const std::string& name) {
+  StartInput(&name);
+  ++stats_->files;
+  MemorySource raw(data);
+  return ReadRaw(&raw, data.size(), data, /*in_memory=*/true);
+}
+
+bool Reader::ReadRaw(ByteSource* raw, std::optional<uint64_t> size, std::string_view whole,
+                     bool in_memory) {
+  const size_t initial =
+      std::max(kMinBuffer, size ? static_cast<size_t>(std::min<uint64_t>(
+                                      *size + 1, options_.chunk_size))
+                                : options_.chunk_size);
+  if (in_memory && IsGzip(whole)) return ReadGzipInMemory(whole);
+  src_ = raw;
+  remaining_hint_ = size;
+  buf_.Reserve(initial);
+  if (in_memory) return ReadStream();
+
+  while (buf_.size() < 2 && ReadSome() > 0) {
+  }
+  if (!IsGzip(std::string_view(buf_.data(), buf_.size()))) return ReadStream();
+
+  // The bytes read so far are compressed input, not output.
+  size_t counted = buf_.size();
+  if (size && *size <= options_.chunk_size) {
+    while (ReadSome() > 0) {
+    }
+    stats_->bytes -= buf_.size();
+    compressed_.swap(buf_);
+    StartBuffer();
+    return ReadGzipInMemory(std::string_view(compressed_.data(), compressed_.size()));
+  }
+  stats_->bytes -= counted;
+  compressed_.swap(buf_);
+  StartBuffer();
+  return ReadGzipStream(std::string_view(compressed_.data(), compressed_.size()), raw,
+                        /*count_compressed=*/true);
+}
+
+void Reader::StartBuffer() {
+  buf_.Clear();
+  buf_base_ = 0;
+  eof_ = false;
+  remaining_hint_.reset();
+}
+
+bool Reader::ReadGzipInMemory(std::string_view compressed) {
+  stats_->compressed_bytes += compressed.size();
+  // 18 bytes: the smallest gzip member (10-byte header, empty block, 8-byte trailer).
+  if (inflater_ != nullptr && compressed.size() >= 18) {
+    const auto* t = reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
+    // ISIZE: the output size of the last member, modulo 2^32. Only a hint: wrong for
+    // several members, huge outputs or damaged input, and then libdeflate fails
+    // cleanly and zlib takes over.
+    const uint64_t isize = uint64_t{t[0]} | uint64_t{t[1]} << 8 | uint64_t{t[2]} << 16 |
+                           uint64_t{t[3]} << 24;
+    if (isize <= options_.chunk_size) {
+      StartBuffer();
+      buf_.Reserve(static_cast<size_t>(isize));
+      size_t in_used = 0;
+      size_t out_used = 0;
+      libdeflate_result r = libdeflate_gzip_decompress_ex(
+          inflater_, compressed.data(), compressed.size(), buf_.data(),
+          static_cast<size_t>(isize), &in_used, &out_used);
+      if (r == LIBDEFLATE_SUCCESS && in_used == compressed.size()) {
+        buf_.Resize(out_used);
+        stats_->bytes += out_used;
+        src_ = nullptr;
+        eof_ = true;
+        return ReadStream();
+      }
+      buf_.Clear();
+    }
+  }
+  return ReadGzipStream(compressed, nullptr, /*count_compressed=*/false);
+}
+
+bool Reader::ReadGzipStream(std::string_view initial, ByteSource* raw, bool count_compressed) {
+  GzipSource gzip(initial, raw);
+  StartBuffer();
+  src_ = &gzip;
+  buf_.Reserve(std::max(kMinBuffer, options_.chunk_size));
+  bool go_on = ReadStream();
+  if (count_compressed) stats_->compressed_bytes += gzip.compressed_bytes();
+  src_ = nullptr;
+  return go_on;
+}
+
+size_t Reader::ReadSome() {
+  if (eof_) return 0;
+  if (src_ == nullptr) {
+    eof_ = true;
+    return 0;
+  }
+  if (buf_.free_space() == 0) buf_.Reserve(std::max(kMinBuffer, buf_.capacity() * 2));
+  size_t want = std::min(buf_.free_space(), options_.chunk_size);
+  size_t got = src_->Read(buf_.end(), want);
+  if (got == 0) {
+    eof_ = true;
+    return 0;
+  }
+  buf_.Resize(buf_.size() + got);
+  stats_->bytes += got;
+  if (remaining_hint_) *remaining_hint_ -= std::min<uint64_t>(*remaining_hint_, got);
+  return got;
+}
+
+size_t Reader::FindNonWs(size_t from) {
+  for (;;) {
+    const char* data = buf_.data();
+    for (size_t i = from; i < buf_.size(); ++i) {
+      if (!IsWs(data[i])) return i;
+    }
+    from = buf_.size();
+    if (ReadSome() == 0) return kNpos;
+  }
+}
+
+size_t Reader::FindNewline(size_t from) {
+  size_t scanned = from;
+  for (;;) {
+    const char* data = buf_.data();
+    const void* nl = std::memchr(data + scanned, '\n', buf_.size() - scanned);
+    if (nl != nullptr) return static_cast<size_t>(static_cast<const char*>(nl) - data);
+    scanned = buf_.size();
+    if (scanned - from > options_.max_document_bytes) return kNpos;
+    if (ReadSome() == 0) return kNpos;
+  }
+}
+
+bool Reader::ReadStream() {
+  while (buf_.size() < 3 && ReadSome() > 0) {
+  }
+  size_t begin = 0;
+  if (buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) begin = 3;
+
+  bool go_on = true;
+  const size_t content = FindNonWs(begin);
+  if (content != kNpos) {
+    const size_t nl = FindNewline(content);
+    const size_t next = nl == kNpos ? kNpos : FindNonWs(nl + 1);
+    if (next == kNpos) {
+      // One line (or a line too long to look past): one text.
+      go_on = ReadAllThenProcess(begin);
+    } else {
+      const char* data = buf_.data();
+      LineShape first = ClassifyLine(data + content, data + nl);
+      bool ndjson = first == LineShape::kComplete;
+      if (first == LineShape::kInvalid) {
+        size_t nl2 = FindNewline(next);
+        if (nl2 == kNpos) nl2 = buf_.size();
+        data = buf_.data();
+        ndjson = ClassifyLine(data + next, data + nl2) == LineShape::kComplete;
+      }
+      go_on = ndjson ? NdjsonLoop(begin) : ReadAllThenProcess(begin);
+    }
+  }
+  if (go_on && src_ != nullptr && src_->error().failed) {
+    const SourceError& e = src_->error();
+    ReportError(end_line_, e.output_offset, next_index_, e.message);
+  }
+  return go_on;
+}
+
+bool Reader::ReadAllThenProcess(size_t begin) {
+  const uint64_t limit = options_.max_document_bytes;
+  if (remaining_hint_ && buf_.size() - begin + *remaining_hint_ > limit) {
+    ReportError(0, buf_base_ + begin, next_index_,
+                "JSON document of " + std::to_string(buf_.size() - begin + *remaining_hint_) +
+                    " bytes is larger than max_document_bytes (" + std::to_string(limit) +
+                    "); input skipped");
+    return true;
+  }
+  if (remaining_hint_) buf_.Reserve(buf_.size() + static_cast<size_t>(*remaining_hint_) + 1);
+  while (!eof_ && buf_.size() - begin <= limit) ReadSome();
+  if (buf_.size() - begin > limit) {
+    ReportError(0, buf_base_ + begin, next_index_,
+                "JSON document is larger than max_document_bytes (" + std::to_string(limit) +
+                    "); input skipped");
+    return true;
+  }
+  bool go_on = ProcessText(buf_.data() + begin, buf_.end(), 1, /*single_line=*/false);
+  end_line_ = LineAt(buf_.end());
+  return go_on;
+}
+
+bool Reader::NdjsonLoop(size_t begin) {
+  size_t pos = begin;     // start of the current line
+  size_t search = begin;  // no newline in [pos, search)
+  uint64_t line = 1;
+  for (;;) {
+    if (stop_) return false;
+    const char* data = buf_.data();
+    const void* found = std::memchr(data + search, '\n', buf_.size() - search);
+    if (found != nullptr) {
+      size_t nl = static_cast<size_t>(static_cast<const char*>(found) - data);
+      if (!ProcessLine(pos, nl, line)) return false;
+      ++line;
+      pos = search = nl + 1;
+      continue;
+    }
+    if (eof_) {
+      end_line_ = line;
+      return pos < buf_.size() ? ProcessLine(pos, buf_.size(), line) : true;
+    }
+    // Keep the partial line, at the front, and read the next chunk behind it.
+    if (pos > 0) {
+      buf_base_ += pos;
+      buf_.Consume(pos);
+      pos = 0;
+    }
+    search = buf_.size();
+    if (buf_.size() > options_.max_document_bytes) {
+      DiscardLongLine(line);
+      ++line;
+      pos = search = 0;
+      continue;
+    }
+    // A long line fills the buffer: grow it rather than read in ever smaller pieces.
+    if (buf_.size() > buf_.capacity() / 2) buf_.Reserve(buf_.capacity() * 2);
+    ReadSome();
+  }
+}
+
+bool Reader::ProcessLine(size_t begin, size_t end, uint64_t line) {
+  const char* p = buf_.data() + begin;
+  const char* q = buf_.data() + end;
+  while (p < q && IsWs(*p)) ++p;
+  while (q > p && IsWs(q[-1])) --q;
+  if (p == q) return true;
+  return ProcessText(p, q, line, /*single_line=*/true);
+}
+
+void Reader::DiscardLongLine(uint64_t line) {
+  ReportError(line, buf_base_, next_index_++,
+              "line longer than max_document_bytes (" +
+                  std::to_string(options_.max_document_bytes) + "); skipped");
+  for (;;) {
+    const char* data = buf_.data();
+    const void* nl = std::memchr(data, '\n', buf_.size());
+    if (nl != nullptr) {
+      size_t n = static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+      buf_base_ += n;
+      buf_.Consume(n);
+      return;
+    }
+    buf_base_ += buf_.size();
+    buf_.Clear();
+    if (ReadSome() == 0) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------
+// One text: fast path, then slow path if needed.
+
+bool Reader::ProcessText(const char* begin, const char* end, uint64_t line, bool single_line) {
+  text_ = Text{begin, end, line, single_line};
+  line_pos_ = begin;
+  line_ = line;
+  delivered_ = nullptr;
+  delivered_end_ = nullptr;
+  has_pending_ = false;
+  const uint64_t start_index = next_index_;
+  Fast r = FastText();
+  doc_ = nullptr;
+  switch (r) {
+    case Fast::kOk:
+      return true;
+    case Fast::kStop:
+      return false;
+    case Fast::kTrailing:
+      fast_next_index_ = next_index_;
+      return SlowText(trailing_);
+    case Fast::kFailed:
+      break;
+  }
+  // The pending record was never delivered: its index is free again.
+  fast_next_index_ = has_pending_ ? pending_.index : next_index_;
+  has_pending_ = false;
+  next_index_ = start_index;
+  line_pos_ = begin;
+  line_ = line;
+  return SlowText(begin);
+}
+
+Reader::Fast Reader::FastText() {
+  simdjson::ondemand::document doc;
+  const size_t len = static_cast<size_t>(text_.end - text_.begin);
+  if (parser_.iterate(text_.begin, len, buf_.AllocatedFrom(text_.begin)).get(doc)) {
+    return Fast::kFailed;
+  }
+  doc_ = &doc;
+  json_type type;
+  if (doc.type().get(type)) return Fast::kFailed;
+  Fast r;
+  if (type == json_type::object) {
+    const char* start = text_.begin;
+    while (start < text_.end && IsWs(*start)) ++start;
+    simdjson::ondemand::object object;
+    if (doc.get_object().get(object)) return Fast::kFailed;
+    r = FastObject(object, start);
+  } else if (type == json_type::array) {
+    simdjson::ondemand::array array;
+    if (doc.get_array().get(array)) return Fast::kFailed;
+    r = FastArray(array, Context::kArray);
+  } else {
+    return Fast::kFailed;  // not an event; the slow path says so
+  }
+  if (r != Fast::kOk) return r;
+  if (!FlushPending()) return Fast::kStop;
+  const char* location;
+  simdjson::error_code error = doc.current_location().get(location);
+  if (error == simdjson::OUT_OF_BOUNDS) return Fast::kOk;
+  if (error) return Fast::kFailed;
+  trailing_ = location;
+  return Fast::kTrailing;
+}
+
+const char* Reader::EndOfValue(const char* start) {
+  const char* location;
+  if (doc_->current_location().get(location)) location = text_.end;
+  while (location > start && IsWs(location[-1])) --location;
+  return location;
+}
+
+Reader::Fast Reader::FastObject(simdjson::ondemand::object& object, const char* start) {
+  bool envelope = false;
+  bool has_detail_type = false;
+  std::string_view detail;
+  for (auto field_result : object) {
+    simdjson::ondemand::field field;
+    if (std::move(field_result).get(field)) return Fast::kFailed;
+    const Key key = KeyOf(field.key());
+    switch (key) {
+      case Key::kRecords:
+      case Key::kEvents: {
+        const Context inner = key == Key::kRecords ? Context::kRecords : Context::kLookup;
+        simdjson::ondemand::array array;
+        simdjson::error_code error = field.value().get_array().get(array);
+        if (error == simdjson::INCORRECT_TYPE) break;  // a plain field of that name
+        if (error) return Fast::kFailed;
+        envelope = true;
+        Fast r = FastArray(array, inner);
+        if (r != Fast::kOk) return r;
+        break;
+      }
+      case Key::kDetailType:
+        has_detail_type = true;
+        break;
+      case Key::kDetail: {
+        simdjson::ondemand::object inner;
+        simdjson::error_code error = field.value().get_object().get(inner);
+        if (error == simdjson::INCORRECT_TYPE) break;
+        if (error) return Fast::kFailed;
+        std::string_view raw;
+        if (inner.raw_json().get(raw)) return Fast::kFailed;
+        detail = TrimRight(raw);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (envelope) return Fast::kOk;
+  if (has_detail_type && !detail.empty()) {
+    Produce(detail, detail.data(), Envelope::kEventBridge, detail.data() + detail.size(),
+            detail.data());
+    return Fast::kOk;
+  }
+  const char* end = EndOfValue(start);
+  Produce(std::string_view(start, static_cast<size_t>(end - start)), start, Envelope::kNone,
+          end, start);
+  return Fast::kOk;
+}
+
+Reader::Fast Reader::FastArray(simdjson::ondemand::array& array, Context context) {
+  for (auto element_result : array) {
+    simdjson::ondemand::value element;
+    // An error here is also how a missing ',' or ']' after the previous element
+    // shows up: that element, still pending, is then never delivered.
+    if (std::move(element_result).get(element)) return Fast::kFailed;
+    if (!FlushPending()) return Fast::kStop;
+    const char* start = element.raw_json_token().data();
+    simdjson::ondemand::object object;
+    if (element.get_object().get(object)) return Fast::kFailed;
+    Fast r = Fast::kOk;
+    switch (context) {
+      case Context::kRecords: {
+        std::string_view raw;
+        if (object.raw_json().get(raw)) return Fast::kFailed;
+        raw = TrimRight(raw);
+        Produce(raw, start, Envelope::kRecords, raw.data() + raw.size(), start);
+        break;
+      }
+      case Context::kLookup:
+        r = FastLookupEntry(object, start);
+        break;
+      default:
+        r = FastObject(object, start);
+        break;
+    }
+    if (r != Fast::kOk) return r;
+  }
+  return FlushPending() ? Fast::kOk : Fast::kStop;
+}
+
+Reader::Fast Reader::FastLookupEntry(simdjson::ondemand::object& entry, const char* start) {
+  std::string_view json;
+  const char* where = nullptr;
+  for (auto field_result : entry) {
+    simdjson::ondemand::field field;
+    if (std::move(field_result).get(field)) return Fast::kFailed;
+    if (KeyOf(field.key()) != Key::kCloudTrailEvent) continue;
+    simdjson::ondemand::value value = field.value();
+    where = value.raw_json_token().data();
+    std::string_view text;
+    if (value.get_string().get(text)) return Fast::kFailed;
+    json = CopyToOwned(text);
+  }
+  if (where == nullptr) return Fast::kFailed;
+  const char* end = EndOfValue(start);
+  Produce(json, start, Envelope::kLookupEvents, end, where);
+  return Fast::kOk;
+}
+
+void Reader::Produce(std::string_view json, const char* source, Envelope envelope,
+                     const char* source_end, const char* line_at) {
+  pending_.json = json;
+  pending_.file = name_;
+  pending_.index = next_index_++;
+  pending_.line = LineAt(line_at);
+  pending_.envelope = envelope;
+  pending_source_ = source;
+  pending_source_end_ = source_end;
+  has_pending_ = true;
+}
+
+bool Reader::FlushPending() {
+  if (!has_pending_) return true;
+  has_pending_ = false;
+  delivered_ = pending_source_;
+  delivered_end_ = pending_source_end_;
+  return Deliver(pending_);
+}
+
+std::string_view Reader::CopyToOwned(std::string_view s) {
+  owned_.Assign(s.data(), s.size());
+  return std::string_view(owned_.data(), s.size());
+}
+
+// ---------------------------------------------------------------------------------
+// Slow path.
+
+bool Reader::SlowText(const char* from) {
+  damage_context_ = Context::kTop;
+  JsonScanner scanner(from, text_.end);
+  for (;;) {
+    scanner.SkipWs();
+    if (scanner.at_end()) return true;
+    Slow r = SlowValue(scanner, Context::kTop);
+    if (r == Slow::kStop) return false;
+    if (r == Slow::kDamaged) {
+      ReportDamage(scanner);
+      return !stop_ && Recover(scanner.error_pos());
+    }
+  }
+}
+
+Reader::Slow Reader::SlowValue(JsonScanner& scanner, Context context) {
+  const char* start = scanner.pos();
+  const char c = scanner.peek();
+  if (c == '{') return SlowObject(scanner);
+  if (c == '[' && context == Context::kTop) {
+    scanner.Advance();
+    return SlowArray(scanner, Context::kArray);
+  }
+  if (!scanner.SkipValue()) return Slow::kDamaged;
+  ElementError(start, context == Context::kTop
+                          ? "not an event: expected a JSON object or array"
+                          : "array element is not a JSON object");
+  return Slow::kOk;
+}
+
+Reader::Slow Reader::EndDamaged(JsonScanner& scanner) {
+  scanner.FailEnd("unexpected end of input");
+  return Slow::kDamaged;
+}
+
+Reader::Slow Reader::SlowObject(JsonScanner& scanner) {
+  const char* start = scanner.pos();
+  scanner.Advance();  // '{'
+  bool envelope = false;
+  bool has_detail_type = false;
+  const char* detail_begin = nullptr;
+  const char* detail_end = nullptr;
+  scanner.SkipWs();
+  if (scanner.at_end()) return EndDamaged(scanner);
+  bool closed = scanner.peek() == '}';
+  if (closed) scanner.Advance();
+  while (!closed) {
+    scanner.SkipWs();
+    if (scanner.at_end()) return EndDamaged(scanner);
+    if (scanner.peek() != '"') {
+      scanner.Fail(scanner.pos(), "expected a string (an object key)");
+      return Slow::kDamaged;
+    }
+    const char* key_begin = scanner.pos() + 1;
+    if (!scanner.SkipString()) return Slow::kDamaged;
+    const Key key = KeyOf(std::string_view(key_begin, static_cast<size_t>(scanner.pos() - 1 - key_begin)));
+    scanner.SkipWs();
+    if (scanner.at_end()) return EndDamaged(scanner);
+    if (scanner.peek() != ':') {
+      scanner.Fail(scanner.pos(), "expected ':' after an object key");
+      return Slow::kDamaged;
+    }
+    scanner.Advance();
+    scanner.SkipWs();
+    if (scanner.at_end()) return EndDamaged(scanner);
+    const char c = scanner.peek();
+    if ((key == Key::kRecords || key == Key::kEvents) && c == '[') {
+      envelope = true;
+      scanner.Advance();
+      Slow r = SlowArray(scanner, key == Key::kRecords ? Context::kRecords : Context::kLookup);
+      if (r != Slow::kOk) return r;
+    } else if (key == Key::kDetail && c == '{') {
+      detail_begin = scanner.pos();
+      if (!scanner.SkipValue()) return Slow::kDamaged;
+      detail_end = scanner.pos();
+    } else {
+      if (key == Key::kDetailType) has_detail_type = true;
+      if (!scanner.SkipValue()) return Slow::kDamaged;
+    }
+    if (!NextMember(scanner, '}', &closed, "expected ',' or '}' after an object member")) {
+      return Slow::kDamaged;
+    }
+  }
+  if (envelope) return Slow::kOk;
+  if (has_detail_type && detail_begin != nullptr) {
+    return EmitSlow(std::string_view(detail_begin, static_cast<size_t>(detail_end - detail_begin)),
+                    detail_begin, Envelope::kEventBridge)
+               ? Slow::kOk
+               : Slow::kStop;
+  }
+  return EmitSlow(std::string_view(start, static_cast<size_t>(scanner.pos() - start)), start,
+                  Envelope::kNone)
+             ? Slow::kOk
+             : Slow::kStop;
+}
+
+Reader::Slow Reader::SlowArray(JsonScanner& scanner, Context context) {
+  const Context saved = damage_context_;
+  damage_context_ = context;
+  scanner.SkipWs();
+  if (scanner.at_end()) return EndDamaged(scanner);
+  bool closed = scanner.peek() == ']';
+  if (closed) scanner.Advance();
+  while (!closed) {
+    scanner.SkipWs();
+    if (scanner.at_end()) return EndDamaged(scanner);
+    const char* start = scanner.pos();
+    if (scanner.peek() != '{') {
+      if (!scanner.SkipValue()) return Slow::kDamaged;
+      ElementError(start, "array element is not a JSON object");
+    } else if (context == Context::kRecords) {
+      if (!scanner.SkipValue()) return Slow::kDamaged;
+      if (!EmitSlow(std::string_view(start, static_cast<size_t>(scanner.pos() - start)), start,
+                    Envelope::kRecords)) {
+        return Slow::kStop;
+      }
+    } else if (context == Context::kLookup) {
+      if (!scanner.SkipValue()) return Slow::kDamaged;
+      if (!SlowLookupEntry(start, scanner.pos())) return Slow::kStop;
+    } else {
+      Slow r = SlowObject(scanner);
+      if (r != Slow::kOk) return r;
+    }
+    if (stop_) return Slow::kStop;
+    if (!NextMember(scanner, ']', &closed, "expected ',' or ']' after an array element")) {
+      return Slow::kDamaged;
+    }
+  }
+  damage_context_ = saved;
+  return Slow::kOk;
+}
+
+bool Reader::SlowLookupEntry(const char* begin, const char* end) {
+  if (delivered_ != nullptr && begin <= delivered_) {
+    ++next_index_;
+    return true;
+  }
+  simdjson::ondemand::document doc;
+  const size_t len = static_cast<size_t>(end - begin);
+  simdjson::error_code error = parser_.iterate(begin, len, buf_.AllocatedFrom(begin)).get(doc);
+  simdjson::ondemand::object entry;
+  if (!error) error = doc.get_object().get(entry);
+  std::string_view json;
+  const char* where = nullptr;
+  if (!error) {
+    for (auto field_result : entry) {
+      simdjson::ondemand::field field;
+      if ((error = std::move(field_result).get(field))) break;
+      if (KeyOf(field.key()) != Key::kCloudTrailEvent) continue;
+      simdjson::ondemand::value value = field.value();
+      const char* at = value.raw_json_token().data();
+      std::string_view text;
+      if (value.get_string().get(text)) continue;
+      json = CopyToOwned(text);
+      where = at;
+    }
+  }
+  if (error) {
+    ElementError(begin, std::string("unreadable lookup-events entry: ") +
+                            simdjson::error_message(error));
+    return !stop_;
+  }
+  if (where == nullptr) {
+    ElementError(begin, "lookup-events entry has no CloudTrailEvent string");
+    return !stop_;
+  }
+  Record record;
+  record.json = json;
+  record.file = name_;
+  record.index = next_index_++;
+  record.line = LineAt(where);
+  record.envelope = Envelope::kLookupEvents;
+  delivered_end_ = end;
+  return Deliver(record);
+}
+
+bool Reader::EmitSlow(std::string_view json, const char* source, Envelope envelope) {
+  if (delivered_ != nullptr && source <= delivered_) {
+    ++next_index_;  // the fast path delivered it with this index
+    return true;
+  }
+  if (!simdjson::validate_utf8(json.data(), json.size())) {
+    ElementError(source, "invalid UTF-8 in event");
+    return !stop_;
+  }
+  Record record;
+  record.json = json;
+  record.file = name_;
+  record.index = next_index_++;
+  record.line = LineAt(json.data());
+  record.envelope = envelope;
+  delivered_end_ = json.data() + json.size();
+  return Deliver(record);
+}
+
+void Reader::ElementError(const char* at, std::string message) {
+  const uint64_t index = next_index_++;
+  if (delivered_ != nullptr && at <= delivered_) return;
+  ReportError(LineAt(at), OffsetOf(at), index, std::move(message));
+}
+
+void Reader::ReportDamage(const JsonScanner& scanner) {
+  const char* at = scanner.error_pos();
+  // A record lost at the damage point uses up an index, and never one the fast path
+  // already handed out.
+  const uint64_t index = std::max(next_index_, fast_next_index_);
+  if (scanner.error_at_end() && eof_ && src_ != nullptr && src_->error().failed) {
+    // The text ends because the stream was cut; that error is reported (with this
+    // index) once the input ends. Check that nothing but whitespace follows.
+    const char* p = text_.end;
+    while (p < buf_.end() && IsWs(*p)) ++p;
+    if (p == buf_.end()) {
+      next_index_ = index;
+      return;
+    }
+  }
+  next_index_ = index + 1;
+  ReportError(LineAt(at), OffsetOf(at), index,
+              std::string("invalid JSON: ") + scanner.error_message());
+}
+
+bool Reader::Recover(const char* damage) {
+  // Start with the line of the damage itself: when a ',' is missing between two
+  // records, the damage is the first byte of an intact record. Damage later on a
+  // line that starts with a complete object comes after that object, which the slow
+  // path has then delivered already (the delivered_end_ check below skips it).
+  const char* p = damage;
+  while (p > text_.begin && p[-1] != '\n') --p;
+  // Never go back over a record already delivered.
+  if (delivered_end_ != nullptr && p < delivered_end_) {
+    p = static_cast<const char*>(
+        std::memchr(delivered_end_, '\n', static_cast<size_t>(text_.end - delivered_end_)));
+    if (p == nullptr) return true;
+    ++p;
+  }
+  const Context context = damage_context_;
+  while (p < text_.end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(text_.end - p)));
+    const char* b = p;
+    const char* e = nl != nullptr ? nl : text_.end;
+    p = nl != nullptr ? nl + 1 : text_.end;
+    while (b < e && IsWs(*b)) ++b;
+    if (e - b < 2 || *b != '{') continue;
+    JsonScanner line(b, e);
+    if (!line.SkipValue()) continue;
+    // What may follow the object on its line: the ',' before the next element, or
+    // the brackets that close the document (`]}` after the last record).
+    const char* rest = line.pos();
+    while (rest < e && (IsWs(*rest) || *rest == ',' || *rest == ']' || *rest == '}')) ++rest;
+    if (rest != e) continue;
+    e = line.pos();
+    const char* inside = b + 1;
+    while (inside < e && IsWs(*inside)) ++inside;
+    if (*inside == '}') continue;  // `{}`: a fragment, not an event
+    bool go_on = true;
+    if (context == Context::kRecords) {
+      go_on = EmitSlow(std::string_view(b, static_cast<size_t>(e - b)), b, Envelope::kRecords);
+    } else if (context == Context::kLookup) {
+      go_on = SlowLookupEntry(b, e);
+    } else {
+      JsonScanner object(b, e);
+      go_on = SlowObject(object) == Slow::kOk;
+    }
+    if (!go_on || stop_) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------
+// Output.
+
+bool Reader::Deliver(const Record& record) {
+  ++stats_->records;
+  if (!sink_->OnRecord(record)) stop_ = true;
+  return !stop_;
+}
+
+void Reader::ReportError(uint64_t line, uint64_t byte_offset, uint64_t index,
+                         std::string message) {
+  InputError error;
+  error.file = *name_;
+  error.line = line;
+  error.byte_offset = byte_offset;
+  error.index = index;
+  error.message = std::move(message);
+  ++stats_->errors;
+  sink_->OnError(error);
+}
+
+uint64_t Reader::LineAt(const char* p) {
+  if (text_.single_line) return text_.first_line;
+  if (p < line_pos_) {
+    line_pos_ = text_.begin;
+    line_ = text_.first_line;
+  }
+  while (line_pos_ < p) {
+    const void* nl = std::memchr(line_pos_, '\n', static_cast<size_t>(p - line_pos_));
+    if (nl == nullptr) {
+      line_pos_ = p;
+      break;
+    }
+    ++line_;
+    line_pos_ = static_cast<const char*>(nl) + 1;
+  }
+  return line_;
+}
+
+uint64_t Reader::OffsetOf(const char* p) const {
+  return buf_base_ + static_cast<uint64_t>(p - buf_.data());
+}
+
+}  // namespace vigil::internal

@@ -1,0 +1,160 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Reader: turns one input (file, stdin, memory block) into records for a RecordSink.
+// Internal; use include/vigil/input.h (ReadFile, ReadBuffer, ReadInputs) instead.
+//
+// A Reader owns the buffers, the simdjson parser and the libdeflate decompressor, and
+// reuses them from one input to the next, so reading many files costs no allocation
+// once the buffers have grown to the largest input. One Reader per thread.
+//
+// The shapes it accepts and the meaning of Record::index and Record::line are
+// described in reader.cc.
+//
+// Tested by tests/scan/reader_test.cc, gzip_test.cc and shared_data_test.cc.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "scan/byte_source.h"
+#include "scan/json_scanner.h"
+#include "scan/padded_buffer.h"
+#include "vigil/input.h"
+
+struct libdeflate_decompressor;
+
+namespace vigil::internal {
+
+class Reader {
+ public:
+  // `sink` and `stats` must outlive the Reader.
+  Reader(const ReadOptions& options, RecordSink* sink, ReadStats* stats);
+  ~Reader();
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  // Reads a file, or stdin for "-". Returns false when the sink asked to stop.
+  // `path` must stay alive during the call (records point to it).
+  bool ReadPath(const std::string& path);
+  // Reads a memory block; `name` is what records and errors name as their file.
+  bool ReadMemory(std::string_view data, const std::string& name);
+
+ private:
+  // Where a record came from, which decides how an object found there is read.
+  enum class Context {
+    kTop,      // a top-level value (a document or an NDJSON line)
+    kArray,    // an element of a top-level array
+    kRecords,  // an element of a {"Records":[...]} array
+    kLookup,   // an element of a lookup-events {"Events":[...]} array
+  };
+  enum class Fast { kOk, kStop, kFailed, kTrailing };
+
+  void StartInput(const std::string* name);
+  void StartBuffer();
+  bool ReadRaw(ByteSource* raw, std::optional<uint64_t> size, std::string_view whole,
+               bool in_memory);
+  bool ReadGzipInMemory(std::string_view compressed);
+  bool ReadGzipStream(std::string_view initial, ByteSource* raw, bool count_compressed);
+
+  // Streaming layer over src_: buf_ holds decompressed bytes from stream offset
+  // buf_base_ on. ReadSome appends one piece (growing buf_ when full) and returns
+  // its size, 0 at the end of the input.
+  size_t ReadSome();
+  // Index in buf_ of the first non-whitespace byte / the first '\n' at or after
+  // `from`, reading more input as needed; npos if the input ends first (or, for
+  // FindNewline, if more than max_document_bytes were searched).
+  size_t FindNonWs(size_t from);
+  size_t FindNewline(size_t from);
+  bool ReadStream();
+  bool ReadAllThenProcess(size_t begin);
+  bool NdjsonLoop(size_t begin);
+  bool ProcessLine(size_t begin, size_t end, uint64_t line);
+  void DiscardLongLine(uint64_t line);
+
+  // One JSON text (a whole document or an NDJSON line) inside buf_.
+  bool ProcessText(const char* begin, const char* end, uint64_t line, bool single_line);
+
+  // Fast path: simdjson On-Demand. Delivers a record only once the parser has moved
+  // past it (see reader.cc); on any problem returns kFailed and the slow path redoes
+  // the text.
+  Fast FastText();
+  Fast FastObject(simdjson::ondemand::object& object, const char* start);
+  Fast FastArray(simdjson::ondemand::array& array, Context context);
+  Fast FastLookupEntry(simdjson::ondemand::object& entry, const char* start);
+  // End of the value the document iterator just left, trailing whitespace excluded.
+  const char* EndOfValue(const char* start);
+  // Makes `json` the pending record. `source`/`source_end` delimit the text it came
+  // from (the lookup-events entry for kLookupEvents), `line_at` is where it starts.
+  void Produce(std::string_view json, const char* source, Envelope envelope,
+               const char* source_end, const char* line_at);
+  bool FlushPending();
+
+  // Slow path: JsonScanner, exact error positions, then line-by-line recovery.
+  enum class Slow { kOk, kStop, kDamaged };
+  bool SlowText(const char* from);
+  static Slow EndDamaged(JsonScanner& scanner);
+  Slow SlowValue(JsonScanner& scanner, Context context);
+  Slow SlowObject(JsonScanner& scanner);
+  Slow SlowArray(JsonScanner& scanner, Context context);
+  // Reads one lookup-events entry already validated by the scanner. False on stop.
+  bool SlowLookupEntry(const char* begin, const char* end);
+  bool EmitSlow(std::string_view json, const char* source, Envelope envelope);
+  void ElementError(const char* at, std::string message);
+  void ReportDamage(const JsonScanner& scanner);
+  bool Recover(const char* damage);
+
+  bool Deliver(const Record& record);
+  void ReportError(uint64_t line, uint64_t byte_offset, uint64_t index, std::string message);
+  uint64_t LineAt(const char* p);
+  uint64_t OffsetOf(const char* p) const;
+  std::string_view CopyToOwned(std::string_view s);
+
+  ReadOptions options_;
+  RecordSink* sink_;
+  ReadStats* stats_;
+
+  simdjson::ondemand::parser parser_;
+  libdeflate_decompressor* inflater_ = nullptr;
+  PaddedBuffer buf_;        // decompressed input
+  PaddedBuffer compressed_; // whole compressed inputs for libdeflate
+  PaddedBuffer owned_;      // unescaped lookup-events records
+
+  // Per input.
+  const std::string* name_ = nullptr;
+  ByteSource* src_ = nullptr;
+  std::optional<uint64_t> remaining_hint_;  // bytes src_ still has, when known
+  bool eof_ = false;
+  uint64_t buf_base_ = 0;     // stream offset of buf_.data()[0]
+  uint64_t next_index_ = 0;
+  bool stop_ = false;
+  uint64_t end_line_ = 0;  // line on which the input ended, for stream errors
+
+  // Per text (ProcessText).
+  struct Text {
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    uint64_t first_line = 1;
+    bool single_line = false;
+  } text_;
+  const char* line_pos_ = nullptr;  // newlines before line_pos_ are counted in line_
+  uint64_t line_ = 1;
+  simdjson::ondemand::document* doc_ = nullptr;
+  const char* trailing_ = nullptr;  // where a second top-level value starts
+  Record pending_;
+  bool has_pending_ = false;
+  const char* pending_source_ = nullptr;
+  const char* pending_source_end_ = nullptr;
+  // Source position of the last record the fast path delivered from this text: the
+  // slow path does not deliver those again. And the end of the source text of the
+  // last record delivered by either path: recovery starts after it.
+  const char* delivered_ = nullptr;
+  const char* delivered_end_ = nullptr;
+  uint64_t fast_next_index_ = 0;
+  Context damage_context_ = Context::kTop;
+};
+
+}  // namespace vigil::internal

@@ -1,0 +1,443 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The reference evaluator (see reference_evaluator.h). Structure, in the order the
+// contract of src/ir/ir.h is written:
+//   1. ParseEvent: JSON text -> Node tree. simdjson's DOM validates the text and
+//      unescapes strings; a small scan of the raw text recovers what the DOM drops and
+//      the contract needs: number tokens as written, and the raw span of each object
+//      and array (minified into its compact JSON text).
+//   2. Resolve: a dotted field path -> its value set (objects, arrays, pre-flattened
+//      dotted keys, array elements).
+//   3. Satisfies: one operator on one value, with plain code.
+//   4. EvalPredicate / EvalExpr: "some non-null value", negate, presence, and the
+//      boolean expression.
+// Nothing here is optimised; every step allocates freely.
+
+#include "reference/reference_evaluator.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <simdjson.h>
+
+#include <cctype>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/cidr.h"
+#include "util/strings.h"
+#include "util/timeparts.h"
+
+namespace vigil::testing {
+namespace {
+
+using internal::Expr;
+using internal::Ir;
+using internal::Op;
+using internal::Predicate;
+
+// ---- 1. The event as a plain tree --------------------------------------------------
+
+struct Node {
+  enum class Kind { kNull, kBool, kNumber, kString, kObject, kArray };
+  Kind kind = Kind::kNull;
+  // kString: the unescaped text; kNumber: the token as written; kBool: "true" or
+  // "false"; kObject/kArray: the compact JSON text. Empty for kNull.
+  std::string text;
+  std::vector<std::pair<std::string, Node>> members;  // kObject, in document order
+  std::vector<Node> elements;                         // kArray
+};
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Returns the index just past the string literal that starts at s[i] (a '"').
+size_t SkipString(std::string_view s, size_t i) {
+  ++i;
+  while (i < s.size() && s[i] != '"') i += (s[i] == '\\') ? 2 : 1;
+  return i + 1;
+}
+
+size_t SkipSpace(std::string_view s, size_t i) {
+  while (i < s.size() && IsJsonSpace(s[i])) ++i;
+  return i;
+}
+
+// Records the raw [begin, end) span of every value of the (already validated) JSON
+// text in pre-order: a container before its members, members in document order. This
+// is the order in which BuildNode visits the DOM, so the two can be zipped.
+size_t ScanSpans(std::string_view s, size_t i, std::vector<std::pair<size_t, size_t>>* spans) {
+  i = SkipSpace(s, i);
+  size_t slot = spans->size();
+  spans->emplace_back(i, i);
+  if (i >= s.size()) return i;
+  char c = s[i];
+  if (c == '{' || c == '[') {
+    const char close = (c == '{') ? '}' : ']';
+    i = SkipSpace(s, i + 1);
+    while (i < s.size() && s[i] != close) {
+      if (c == '{') {
+        i = SkipString(s, i);           // the key
+        i = SkipSpace(s, i) + 1;        // the ':'
+      }
+      i = SkipSpace(s, ScanSpans(s, i, spans));
+      if (i < s.size() && s[i] == ',') i = SkipSpace(s, i + 1);
+    }
+    ++i;
+  } else if (c == '"') {
+    i = SkipString(s, i);
+  } else {
+    while (i < s.size() && !IsJsonSpace(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}') {
+      ++i;
+    }
+  }
+  (*spans)[slot].second = i;
+  return i;
+}
+
+// Removes the whitespace outside string literals: the compact JSON text, with every
+// token (numbers, escapes in strings) kept exactly as written.
+std::string Minify(std::string_view raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size();) {
+    if (raw[i] == '"') {
+      size_t end = SkipString(raw, i);
+      out.append(raw.substr(i, end - i));
+      i = end;
+    } else {
+      if (!IsJsonSpace(raw[i])) out.push_back(raw[i]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+struct Builder {
+  std::string_view text;
+  std::vector<std::pair<size_t, size_t>> spans;
+  size_t next = 0;  // index of the span of the next value visited
+
+  Node Build(simdjson::dom::element e) {
+    const std::pair<size_t, size_t> span = spans[next++];
+    const std::string_view raw = text.substr(span.first, span.second - span.first);
+    Node n;
+    switch (e.type()) {
+      case simdjson::dom::element_type::OBJECT:
+        n.kind = Node::Kind::kObject;
+        n.text = Minify(raw);
+        for (simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
+          std::string key(kv.key);
+          n.members.emplace_back(std::move(key), Build(kv.value));
+        }
+        break;
+      case simdjson::dom::element_type::ARRAY:
+        n.kind = Node::Kind::kArray;
+        n.text = Minify(raw);
+        for (simdjson::dom::element child : simdjson::dom::array(e)) {
+          n.elements.push_back(Build(child));
+        }
+        break;
+      case simdjson::dom::element_type::STRING:
+        n.kind = Node::Kind::kString;
+        n.text = std::string(std::string_view(e));
+        break;
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE:
+        n.kind = Node::Kind::kNumber;
+        n.text = std::string(raw);
+        break;
+      case simdjson::dom::element_type::BOOL:
+        n.kind = Node::Kind::kBool;
+        n.text = bool(e) ? "true" : "false";
+        break;
+      case simdjson::dom::element_type::NULL_VALUE:
+        n.kind = Node::Kind::kNull;
+        break;
+    }
+    return n;
+  }
+};
+
+bool ParseEvent(std::string_view json, Node* root) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element doc;
+  if (parser.parse(padded).get(doc) != simdjson::SUCCESS) return false;
+  Builder b;
+  b.text = json;
+  const size_t end = SkipSpace(json, ScanSpans(json, 0, &b.spans));
+  if (end != json.size()) return false;  // cannot happen after a successful parse
+  *root = b.Build(doc);
+  return b.next == b.spans.size();
+}
+
+// ---- 2. Field values ---------------------------------------------------------------
+
+std::vector<std::string> SplitDots(std::string_view path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) {
+      out.emplace_back(path.substr(start));
+      return out;
+    }
+    out.emplace_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+}
+
+// The value(s) a node contributes once the path is used up.
+void Contribute(const Node& n, std::vector<const Node*>* out) {
+  out->push_back(&n);
+  if (n.kind == Node::Kind::kArray) {
+    for (const Node& e : n.elements) Contribute(e, out);
+  }
+}
+
+void Resolve(const Node& n, const std::vector<std::string>& segs, size_t i,
+             std::vector<const Node*>* out) {
+  if (i == segs.size()) {
+    Contribute(n, out);
+    return;
+  }
+  if (n.kind == Node::Kind::kObject) {
+    for (const auto& [key, child] : n.members) {
+      // The key spells one or more of the remaining segments.
+      std::vector<std::string> key_segs = SplitDots(key);
+      if (key_segs.size() > segs.size() - i) continue;
+      bool same = true;
+      for (size_t k = 0; k < key_segs.size(); ++k) same = same && key_segs[k] == segs[i + k];
+      if (same) Resolve(child, segs, i + key_segs.size(), out);
+    }
+  } else if (n.kind == Node::Kind::kArray) {
+    for (const Node& e : n.elements) Resolve(e, segs, i, out);
+  }
+}
+
+void CollectStrings(const Node& n, std::vector<const Node*>* out) {
+  if (n.kind == Node::Kind::kString) out->push_back(&n);
+  for (const auto& kv : n.members) CollectStrings(kv.second, out);
+  for (const Node& e : n.elements) CollectStrings(e, out);
+}
+
+std::vector<const Node*> ValueSet(const Ir& ir, uint32_t field, const Node& root) {
+  std::vector<const Node*> out;
+  if (field == internal::kAnyString) {
+    CollectStrings(root, &out);
+  } else {
+    Resolve(root, SplitDots(ir.fields[field]), 0, &out);
+  }
+  return out;
+}
+
+// ---- 3. Operators on one value -----------------------------------------------------
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x80) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+// Length of the UTF-8 character starting at s[0] (1 for a stray byte).
+size_t CharLen(std::string_view s) {
+  unsigned char c = static_cast<unsigned char>(s[0]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (n > s.size()) return 1;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
+
+// '*' any run of bytes, '?' one UTF-8 character, '\' escapes the next byte.
+bool Glob(std::string_view pat, std::string_view s) {
+  if (pat.empty()) return s.empty();
+  if (pat[0] == '*') {
+    for (size_t k = 0; k <= s.size(); ++k) {
+      if (Glob(pat.substr(1), s.substr(k))) return true;
+    }
+    return false;
+  }
+  if (pat[0] == '?') return !s.empty() && Glob(pat.substr(1), s.substr(CharLen(s)));
+  size_t width = (pat[0] == '\\' && pat.size() > 1) ? 2 : 1;
+  char literal = pat[width - 1];
+  return !s.empty() && s[0] == literal && Glob(pat.substr(width), s.substr(1));
+}
+
+bool RegexSearch(const std::string& pattern, uint8_t flags, std::string_view subject) {
+  uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  if (flags & internal::kRegexCaseless) options |= PCRE2_CASELESS;
+  if (flags & internal::kRegexMultiline) options |= PCRE2_MULTILINE;
+  if (flags & internal::kRegexDotAll) options |= PCRE2_DOTALL;
+  int error = 0;
+  PCRE2_SIZE error_offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                   options, &error, &error_offset, nullptr);
+  if (code == nullptr) return false;
+  pcre2_match_data* md = pcre2_match_data_create_from_pattern(code, nullptr);
+  int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                       md, nullptr);
+  pcre2_match_data_free(md);
+  pcre2_code_free(code);
+  return rc >= 0;
+}
+
+bool LiteralCompare(Op op, std::string_view value, std::string_view lit) {
+  switch (op) {
+    case Op::kEquals:
+      return value == lit;
+    case Op::kPrefix:
+      return value.substr(0, lit.size()) == lit;
+    case Op::kSuffix:
+      return value.size() >= lit.size() && value.substr(value.size() - lit.size()) == lit;
+    case Op::kContains:
+      return value.find(lit) != std::string_view::npos;
+    default:
+      return false;
+  }
+}
+
+bool Compare(Op op, double x, double number) {
+  switch (op) {
+    case Op::kNumEq:
+      return x == number;
+    case Op::kLt:
+      return x < number;
+    case Op::kLte:
+      return x <= number;
+    case Op::kGt:
+      return x > number;
+    case Op::kGte:
+      return x >= number;
+    default:
+      return false;
+  }
+}
+
+bool NumericValue(const Predicate& p, const Node& v, double* x) {
+  if (p.time_part != internal::TimePartOpt::kNone) {
+    if (v.kind != Node::Kind::kString) return false;
+    internal::TimePart part = internal::TimePart::kMinute;
+    switch (p.time_part) {
+      case internal::TimePartOpt::kMinute: part = internal::TimePart::kMinute; break;
+      case internal::TimePartOpt::kHour: part = internal::TimePart::kHour; break;
+      case internal::TimePartOpt::kDay: part = internal::TimePart::kDay; break;
+      case internal::TimePartOpt::kWeek: part = internal::TimePart::kWeek; break;
+      case internal::TimePartOpt::kMonth: part = internal::TimePart::kMonth; break;
+      case internal::TimePartOpt::kYear: part = internal::TimePart::kYear; break;
+      case internal::TimePartOpt::kNone: break;
+    }
+    int64_t n = 0;
+    if (!internal::ExtractTimePart(v.text, part, &n)) return false;
+    *x = static_cast<double>(n);
+    return true;
+  }
+  if (v.kind != Node::Kind::kNumber && v.kind != Node::Kind::kString) return false;
+  return internal::ParseDouble(v.text, x);
+}
+
+// Whether the non-null value `v` satisfies the (positive form of) predicate `p`.
+bool Satisfies(const Ir& ir, const Predicate& p, const Node& v, const Node& root) {
+  switch (p.op) {
+    case Op::kEquals:
+    case Op::kPrefix:
+    case Op::kSuffix:
+    case Op::kContains:
+      if (p.cased) return LiteralCompare(p.op, v.text, p.text);
+      return LiteralCompare(p.op, Lower(v.text), Lower(p.text));
+    case Op::kGlob:
+      if (p.cased) return Glob(p.text, v.text);
+      return Glob(Lower(p.text), Lower(v.text));
+    case Op::kRegex:
+      return RegexSearch(p.text, p.regex_flags, v.text);
+    case Op::kCidr: {
+      internal::IpAddress ip;
+      return internal::ParseIp(v.text, &ip) && internal::CidrContains(p.cidr, ip);
+    }
+    case Op::kNumEq:
+    case Op::kLt:
+    case Op::kLte:
+    case Op::kGt:
+    case Op::kGte: {
+      double x = 0;
+      return NumericValue(p, v, &x) && Compare(p.op, x, p.number);
+    }
+    case Op::kFieldRef:
+      for (const Node* o : ValueSet(ir, p.other_field, root)) {
+        if (o->kind == Node::Kind::kNull) continue;
+        bool hit = p.cased ? LiteralCompare(p.ref_op, v.text, o->text)
+                           : LiteralCompare(p.ref_op, Lower(v.text), Lower(o->text));
+        if (hit) return true;
+      }
+      return false;
+    case Op::kNull:
+    case Op::kExists:
+    case Op::kNotExists:
+      return false;  // presence predicates are decided on the whole set
+  }
+  return false;
+}
+
+// ---- 4. Predicates and expressions -------------------------------------------------
+
+bool EvalPredicate(const Ir& ir, const Predicate& p, const Node& root) {
+  const std::vector<const Node*> values = ValueSet(ir, p.field, root);
+  bool result = false;
+  switch (p.op) {
+    case Op::kNull:
+      result = values.empty();
+      for (const Node* v : values) result = result || v->kind == Node::Kind::kNull;
+      return p.negate ? !result : result;
+    case Op::kExists:
+      return p.negate ? values.empty() : !values.empty();
+    case Op::kNotExists:
+      return p.negate ? !values.empty() : values.empty();
+    default:
+      break;
+  }
+  for (const Node* v : values) {
+    if (v->kind == Node::Kind::kNull) continue;
+    if (Satisfies(ir, p, *v, root) != p.negate) return true;
+  }
+  return false;
+}
+
+bool EvalExpr(const Ir& ir, const Expr& e, const Node& root) {
+  switch (e.kind) {
+    case Expr::Kind::kPred:
+      return EvalPredicate(ir, ir.predicates[e.pred], root);
+    case Expr::Kind::kAnd:
+      for (const Expr& k : e.kids) {
+        if (!EvalExpr(ir, k, root)) return false;
+      }
+      return true;
+    case Expr::Kind::kOr:
+      for (const Expr& k : e.kids) {
+        if (EvalExpr(ir, k, root)) return true;
+      }
+      return false;
+    case Expr::Kind::kNot:
+      return !EvalExpr(ir, e.kids.at(0), root);
+    case Expr::Kind::kTrue:
+      return true;
+    case Expr::Kind::kFalse:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ReferenceMatch(const internal::Ir& ir, size_t rule, std::string_view event_json) {
+  Node root;
+  if (!ParseEvent(event_json, &root)) return false;
+  return EvalExpr(ir, ir.rules.at(rule).condition, root);
+}
+
+}  // namespace vigil::testing
