@@ -122,27 +122,39 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     detections.push_back(&ast);
     exprs.push_back(std::move(e));
   }
-  // Sigma meta filters: rule condition becomes `(condition) and not (filter)`.
+  // Sigma meta filters, applied as pySigma (the reference implementation) applies them:
+  // the rule's condition becomes `(condition) and (filter condition)`, for the rules the
+  // filter names (by id, name or title, or `any`) whose logsource the filter's covers.
   for (auto& ast : im.asts) {
     if (ast.kind != RuleAst::Kind::kFilter) continue;
     internal::Expr f;
     if (!internal::LowerDetection(ast.detection, im.options.placeholders, &ir, &f, &im.diagnostics)) {
       continue;
     }
+    const Logsource& fl = ast.info.logsource;
+    auto covers = [&](const Logsource& rl) {
+      return (fl.category.empty() || fl.category == rl.category) &&
+             (fl.product.empty() || fl.product == rl.product) &&
+             (fl.service.empty() || fl.service == rl.service);
+    };
+    const bool any = ast.filter_rules.size() == 1 && ast.filter_rules[0] == "any";
+    std::vector<bool> applied(detections.size(), false);
     for (const auto& ref : ast.filter_rules) {
       bool found = false;
       for (size_t i = 0; i < detections.size(); ++i) {
         const RuleInfo& info = detections[i]->info;
-        if ((!info.id.empty() && info.id == ref) || (!info.name.empty() && info.name == ref) ||
-            info.title == ref) {
-          exprs[i] = internal::Expr::And({std::move(exprs[i]), internal::Expr::Not(f)});
-          found = true;
-        }
+        const bool named = any || (!info.id.empty() && info.id == ref) ||
+                           (!info.name.empty() && info.name == ref) || info.title == ref;
+        if (!named) continue;
+        found = true;
+        if (applied[i] || !covers(info.logsource)) continue;
+        applied[i] = true;
+        exprs[i] = internal::Expr::And({std::move(exprs[i]), f});
       }
-      if (!found) {
-        im.diagnostics.push_back({Severity::kWarning, ast.info.where,
-                                  "filter '" + ast.info.title + "' names rule '" + ref +
-                                      "', which is not loaded"});
+      if (!found && !any) {
+        im.diagnostics.emplace_back(Severity::kWarning, ast.info.where,
+                                    "filter '" + ast.info.title + "' names rule '" + ref +
+                                        "', which is not loaded");
       }
     }
   }

@@ -95,7 +95,10 @@ bool GzipSource::StartNextMember() {
         --strm_.avail_in;
       }
       if (strm_.avail_in > 0) break;
-      if (!Refill()) return false;
+      if (!Refill()) {
+        input_ended_ = true;
+        return false;
+      }
     }
   }
   uint64_t at = compressed_read_ - strm_.avail_in;
@@ -115,36 +118,40 @@ size_t GzipSource::Read(char* dst, size_t n) {
   strm_.next_out = reinterpret_cast<Bytef*>(dst);
   strm_.avail_out = static_cast<uInt>(n);
   while (strm_.avail_out > 0) {
-    if (strm_.avail_in == 0) {
+    if (strm_.avail_in == 0 && !input_ended_) {
       // Hand over what is already decoded rather than block on a pipe for more input.
       if (strm_.avail_out < n) break;
-      if (!Refill()) {
-        if (raw_ != nullptr && raw_->error().failed) {
-          Fail(raw_->error().message + " (in gzip input at compressed byte " +
-               std::to_string(compressed_read_) + ")");
-        } else if (in_member_) {
-          Fail("truncated gzip stream: the compressed input ends at byte " +
-               std::to_string(compressed_read_) + " in the middle of a member, after " +
-               std::to_string(output_ + (n - strm_.avail_out)) + " decompressed bytes");
-        }
-        done_ = true;
-        break;
-      }
+      if (!Refill()) input_ended_ = true;
     }
     if (!in_member_) {
-      if (!StartNextMember()) {
+      if (strm_.avail_in == 0 || !StartNextMember()) {
         done_ = true;
         break;
       }
       continue;
     }
+    // Called even when the input has ended: zlib may still hold decoded output (the
+    // rest of a match) that did not fit in the previous call.
     int ret = inflate(&strm_, Z_NO_FLUSH);
     if (ret == Z_STREAM_END) {
       in_member_ = false;
       continue;
     }
     if (ret == Z_OK) continue;
-    if (ret == Z_BUF_ERROR && (strm_.avail_in == 0 || strm_.avail_out == 0)) continue;
+    if (ret == Z_BUF_ERROR && strm_.avail_out == 0) continue;
+    if (ret == Z_BUF_ERROR && strm_.avail_in == 0) {
+      if (!input_ended_) continue;
+      if (raw_ != nullptr && raw_->error().failed) {
+        Fail(raw_->error().message + " (in gzip input at compressed byte " +
+             std::to_string(compressed_read_) + ")");
+      } else {
+        Fail("truncated gzip stream: the compressed input ends at byte " +
+             std::to_string(compressed_read_) + " in the middle of a member, after " +
+             std::to_string(output_ + (n - strm_.avail_out)) + " decompressed bytes");
+      }
+      done_ = true;
+      break;
+    }
     uint64_t at = compressed_read_ - strm_.avail_in;
     Fail("corrupt gzip stream at compressed byte " + std::to_string(at) + ", after " +
          std::to_string(output_ + (n - strm_.avail_out)) + " decompressed bytes: " +

@@ -100,6 +100,7 @@ class GzipSource : public ByteSource {
   uint64_t compressed_read_ = 0;  // bytes handed to zlib so far (before avail_in)
   uint64_t output_ = 0;
   bool in_member_ = true;  // false right after a member ended
+  bool input_ended_ = false;
   bool done_ = false;
 };
 

@@ -15,8 +15,9 @@
 //   - FIFOs, sockets and devices found in a folder are skipped and counted (reading
 //     one could block forever); named explicitly they are read, so
 //     `vigil scan <(zcat x.gz)` works;
-//   - symbolic links are followed, except a link to a folder that is an ancestor of
-//     itself (a loop), which is reported; a dangling link is reported;
+//   - symbolic links are followed, except a link to a folder that contains the link
+//     (the folder itself or any folder above it, in the file system, not just in the
+//     walk), which would loop and is reported; a dangling link is reported;
 //   - every file and folder is listed or walked once per call, identified by
 //     (device, inode), however many paths lead to it.
 #include <errno.h>
@@ -66,7 +67,19 @@ class Expander {
       for (const auto& part : std::filesystem::path(input)) {
         if (part == kDigestFolder) in_digest = true;
       }
+      // The folders above the one given count as ancestors too: a link inside it to
+      // one of them would walk back into it.
+      std::error_code ec;
+      std::filesystem::path real = std::filesystem::canonical(input, ec);
+      const size_t outer = ancestors_.size();
+      for (std::filesystem::path up = real.parent_path(); !ec && !up.empty();
+           up = up.parent_path()) {
+        struct stat above;
+        if (::stat(up.c_str(), &above) == 0) ancestors_.push_back(Id(above));
+        if (up == up.root_path()) break;
+      }
       Walk(input, st, in_digest);
+      ancestors_.resize(outer);
       return;
     }
     if (seen_.insert(Id(st)).second) out_->push_back(input);

@@ -52,8 +52,9 @@
 // nothing but ',' and closing brackets, is taken as the next element of the array
 // that was being read. Compact CloudTrail files are one line, so recovery usually
 // finds nothing there, and pretty-printed events span many lines and are not
-// recovered either; it helps with one-record-per-line layouts. When the stream itself was cut (truncated gzip, read error), the JSON
-// error at the very end is not reported separately: the stream error explains it.
+// recovered either; it helps with one-record-per-line layouts. When the stream
+// itself was cut (truncated gzip, read error), the JSON error at the very end is not
+// reported separately: the stream error explains it.
 //
 // Record::index is the ordinal of the record among all records *attempted* in its
 // input, counting the broken ones: a malformed NDJSON line, a non-object array
@@ -110,9 +111,9 @@ Key KeyOf(std::string_view key) {
   return Key::kOther;
 }
 
-// Same as above on a key of the fast path, still escaped, in place in the text. The comparison reads
-// up to one byte past the key's length, which stays inside the document: a key is
-// always followed by its closing quote.
+// Same as above on a key of the fast path, still escaped, in place in the text. The
+// comparison reads up to one byte past the key's length, which stays inside the
+// document: a key is always followed by its closing quote.
 Key KeyOf(simdjson::ondemand::raw_json_string key) {
   switch (key.raw()[0]) {
     case 'R':
@@ -252,7 +253,8 @@ bool Reader::ReadGzipInMemory(std::string_view compressed) {
   stats_->compressed_bytes += compressed.size();
   // 18 bytes: the smallest gzip member (10-byte header, empty block, 8-byte trailer).
   if (inflater_ != nullptr && compressed.size() >= 18) {
-    const auto* t = reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
+    const auto* t =
+        reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
     // ISIZE: the output size of the last member, modulo 2^32. Only a hint: wrong for
     // several members, huge outputs or damaged input, and then libdeflate fails
     // cleanly and zlib takes over.
@@ -340,7 +342,9 @@ bool Reader::ReadStream() {
 
   bool go_on = true;
   const size_t content = FindNonWs(begin);
-  if (content != kNpos) {
+  if (content == kNpos) {
+    end_line_ = 1 + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
+  } else {
     const size_t nl = FindNewline(content);
     const size_t next = nl == kNpos ? kNpos : FindNonWs(nl + 1);
     if (next == kNpos) {
@@ -710,7 +714,8 @@ Reader::Slow Reader::SlowObject(JsonScanner& scanner) {
     }
     const char* key_begin = scanner.pos() + 1;
     if (!scanner.SkipString()) return Slow::kDamaged;
-    const Key key = KeyOf(std::string_view(key_begin, static_cast<size_t>(scanner.pos() - 1 - key_begin)));
+    const Key key =
+        KeyOf(std::string_view(key_begin, static_cast<size_t>(scanner.pos() - 1 - key_begin)));
     scanner.SkipWs();
     if (scanner.at_end()) return EndDamaged(scanner);
     if (scanner.peek() != ':') {

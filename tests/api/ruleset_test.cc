@@ -186,7 +186,7 @@ filter:
   rules: [6f3e2987-db24-4c78-a860-b4f4095a7095]
   selection:
     userIdentity.arn|endswith: ':role/automation'
-  condition: selection
+  condition: not selection
 )");
   ASSERT_TRUE(Errors(b).empty());
   auto rs = b.Build();

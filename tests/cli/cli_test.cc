@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -25,7 +26,10 @@ struct Proc {
 
 // Runs a shell command line; stdout captured, stderr captured through a temp file.
 Proc Sh(const std::string& cmd) {
-  const std::string err_file = ::testing::TempDir() + "/vigil_cli_stderr.txt";
+  // ctest runs tests as parallel processes: each call gets its own stderr file.
+  static int calls = 0;
+  const std::string err_file = ::testing::TempDir() + "/vigil_cli_stderr." +
+                               std::to_string(getpid()) + "." + std::to_string(++calls) + ".txt";
   Proc r;
   FILE* p = popen(("bash -c '" + cmd + "' 2>" + err_file).c_str(), "r");
   if (!p) return r;

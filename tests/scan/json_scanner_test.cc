@@ -30,7 +30,8 @@ Outcome Scan(std::string_view text) {
 
 TEST(ScanJsonScannerTest, AcceptsValidValues) {
   for (std::string_view text : {
-           R"({})", R"([])", R"({"a":1})", R"( {"a" : [1, -2.5e+3, 0, 0.0, 1E9, true, false, null]} )",
+           R"({})", R"([])", R"({"a":1})",
+           R"( {"a" : [1, -2.5e+3, 0, 0.0, 1E9, true, false, null]} )",
            R"("plain")", R"("esc \" \\ \/ \b \f \n \r \t \u00e9 \uD83D\uDE00")", R"(0)", R"(-0)",
            R"([[[[]]]])", R"({"k":{"k":{"k":"v"}}})", "\"caf\xc3\xa9\"",
        }) {
