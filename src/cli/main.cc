@@ -157,7 +157,9 @@ class CliSink : public vigil::ScanSink {
     Row row;
     row.level = rule.level;
     row.title = rule.title;
-    row.where = (r.file ? *r.file : "") + ":" + std::to_string(r.index);
+    // The file name and record position identify the event; full paths are in jsonl.
+    row.where = std::filesystem::path(r.file ? *r.file : "").filename().string() + ":" +
+                std::to_string(r.index);
     simdjson::dom::element doc;
     if (!parser_.parse(r.json.data(), r.json.size(), false).get(doc)) {
       auto str = [&](const char* path) -> std::string {
