@@ -20,6 +20,8 @@
 //     walk), which would loop and is reported; a dangling link is reported;
 //   - every file and folder is listed or walked once per call, identified by
 //     (device, inode), however many paths lead to it.
+//
+// Tested by tests/scan/expand_inputs_test.cc and tests/scan/reader_test.cc.
 #include <errno.h>
 #include <sys/stat.h>
 

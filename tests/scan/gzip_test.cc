@@ -356,7 +356,6 @@ TEST(ScanGzipTest, Stdin) {
   const Doc doc = MakeRecordsDoc(30, /*ndjson=*/true);
   const std::string gz = Gzip(doc.text);
   const std::string path = dir.Write("in.gz", gz);
-  fflush(stdin);
   int saved = dup(STDIN_FILENO);
   int fd = open(path.c_str(), O_RDONLY);
   ASSERT_GE(fd, 0);

@@ -410,6 +410,10 @@ TEST(ScanReaderTest, NdjsonLargerThanChunkSize) {
       EXPECT_EQ(stats.bytes, want.data.size());
       EXPECT_EQ(stats.records, want.records.size());
       EXPECT_EQ(stats.errors, want.errors.size());
+      // The same bytes from memory are cut into the same chunks.
+      Collector from_memory;
+      EXPECT_TRUE(ReadBuffer(want.data, path, options, &from_memory, nullptr));
+      ExpectSame(from_memory, want);
     }
   }
 }
@@ -609,7 +613,6 @@ TEST(ScanReaderTest, FileErrors) {
 // Runs `body` with stdin redirected from `path`.
 template <typename Body>
 void WithStdin(const std::string& path, Body body) {
-  fflush(stdin);
   int saved = dup(STDIN_FILENO);
   int fd = open(path.c_str(), O_RDONLY);
   ASSERT_GE(fd, 0);
