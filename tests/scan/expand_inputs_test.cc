@@ -17,10 +17,13 @@
 
 #include <gtest/gtest.h>
 
+#include "scan/scan_testing.h"
 #include "vigil/input.h"
 
 namespace vigil {
 namespace {
+
+using testing::Gzip;
 
 namespace fs = std::filesystem;
 
@@ -37,20 +40,6 @@ class Collector : public RecordSink {
   std::vector<std::string> records;
   std::vector<std::string> errors;
 };
-
-std::string Gzip(const std::string& data) {
-  std::string out(compressBound(data.size()) + 64, '\0');
-  z_stream s{};
-  deflateInit2(&s, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  deflate(&s, Z_FINISH);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
 
 class ScanExpandInputsTest : public ::testing::Test {
  protected:

@@ -23,10 +23,14 @@
 
 #include <gtest/gtest.h>
 
+#include "scan/scan_testing.h"
 #include "vigil/input.h"
 
 namespace vigil {
 namespace {
+
+using testing::Gzip;
+using testing::TempDir;
 
 class Collector : public RecordSink {
  public:
@@ -47,20 +51,6 @@ class Collector : public RecordSink {
   std::vector<InputError> errors;
   uint64_t checksum = 0;
 };
-
-std::string Gzip(std::string_view data, int level = 6) {
-  z_stream s{};
-  EXPECT_EQ(deflateInit2(&s, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&s, data.size()) + 64, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
 
 // All the output zlib can produce from `gz` before it ends or breaks.
 std::string InflatePrefix(std::string_view gz) {
@@ -112,24 +102,6 @@ Doc MakeRecordsDoc(int records, bool ndjson = false) {
   doc.text += ndjson ? "\n" : "]}";
   return doc;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigil_gzip_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string Write(const std::string& name, std::string_view content) const {
-    std::string path = path_ + "/" + name;
-    std::ofstream(path, std::ios::binary)
-        .write(content.data(), static_cast<std::streamsize>(content.size()));
-    return path;
-  }
-
- private:
-  std::string path_;
-};
 
 void ExpectAllRecords(const Collector& sink, const Doc& doc) {
   ASSERT_EQ(sink.texts.size(), doc.spans.size());

@@ -21,10 +21,13 @@
 
 #include <gtest/gtest.h>
 
+#include "scan/scan_testing.h"
 #include "vigil/input.h"
 
 namespace vigil {
 namespace {
+
+using testing::TempDir;
 
 struct Got {
   std::string file;
@@ -87,25 +90,6 @@ void ExpectRecord(const Got& got, std::string_view json, uint64_t index, uint64_
   EXPECT_EQ(got.line, line) << json;
   EXPECT_EQ(got.envelope, envelope) << json;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigil_reader_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string Write(const std::string& name, std::string_view content) const {
-    std::string path = path_ + "/" + name;
-    std::ofstream(path, std::ios::binary)
-        .write(content.data(), static_cast<std::streamsize>(content.size()));
-    return path;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // ---------------------------------------------------------------------------------
 // Shapes.
