@@ -187,14 +187,19 @@ void Evaluator::OnValue(int32_t field, ValueKind kind, std::string_view text) {
 
 void Evaluator::OnKeyword(std::string_view text) { RunTable(prog_.keywords, ValueKind::kString, text); }
 
+// Grows the per-depth parsers and text buffers (once; they are reused afterwards).
+void Evaluator::EnsureDepth(size_t depth) {
+  while (subparsers_.size() <= depth) {
+    subparsers_.push_back(std::make_unique<od::parser>());
+    subtext_.emplace_back();
+  }
+}
+
 // Re-parses `raw` (compact JSON of an object or array, in subtext_[depth]) to walk it
 // field by field after its text has been used as a value.
 bool Evaluator::VisitJsonText(std::string_view raw, int32_t node, int depth, bool is_array) {
   const size_t d = static_cast<size_t>(depth);
-  while (subparsers_.size() <= d) {
-    subparsers_.push_back(std::make_unique<od::parser>());
-    subtext_.emplace_back();
-  }
+  EnsureDepth(d);
   od::document doc;
   if (subparsers_[d]->iterate(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
     return false;
@@ -252,10 +257,7 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
           if (v.get_object().get(o) || o.raw_json().get(raw)) return false;
         }
         const size_t d = static_cast<size_t>(depth);
-        while (subtext_.size() <= d) {
-          subparsers_.push_back(std::make_unique<od::parser>());
-          subtext_.emplace_back();
-        }
+        EnsureDepth(d);
         std::string& buf = subtext_[d];
         buf.resize(raw.size() + simdjson::SIMDJSON_PADDING);
         size_t len = 0;

@@ -53,6 +53,7 @@ class Evaluator {
   bool VisitObject(simdjson::ondemand::object obj, int32_t node, int depth);
   bool VisitValue(simdjson::ondemand::value v, int32_t node, int depth);
   bool VisitJsonText(std::string_view raw, int32_t node, int depth, bool is_array);
+  void EnsureDepth(size_t depth);
   int32_t Child(int32_t node, std::string_view key) const;
   void OnValue(int32_t field, ValueKind kind, std::string_view text);
   void OnKeyword(std::string_view text);
