@@ -72,7 +72,8 @@ class VIGIL_EXPORT Scanner {
  private:
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<internal::Evaluator> eval_;
-  std::string padded_;
+  std::string padded_;                // Match(): the text copied with padding
+  std::vector<uint32_t> hits_;        // rule indexes of the last match, reused
 };
 
 // ---- Whole-input scans -------------------------------------------------------------

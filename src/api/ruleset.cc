@@ -21,14 +21,11 @@ namespace fs = std::filesystem;
 using internal::RuleAst;
 
 namespace {
-// Built field by field: GCC 12 at -O3 warns (maybe-uninitialized) on the aggregate
-// initialisation of a Diagnostic holding a temporary SourceLocation.
+// An error about a whole file (no line or column).
 Diagnostic FileError(const std::string& file, std::string message) {
-  Diagnostic d;
-  d.severity = Severity::kError;
-  d.where.file = file;
-  d.message = std::move(message);
-  return d;
+  SourceLocation where;
+  where.file = file;
+  return Diagnostic(Severity::kError, std::move(where), std::move(message));
 }
 }  // namespace
 

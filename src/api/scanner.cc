@@ -16,17 +16,12 @@ Scanner::Scanner(std::shared_ptr<const RuleSet> rules)
 
 Scanner::~Scanner() = default;
 
-namespace {
-thread_local std::vector<uint32_t> tl_rules;
-}
-
 Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* out, EventKind kind,
                             Envelope envelope) {
   out->clear();
   std::string error;
-  std::vector<uint32_t>& hits = tl_rules;
-  if (!eval_->Evaluate(json, kind, envelope, &hits, &error)) return Status::Error(error);
-  for (uint32_t r : hits) out->push_back({&rules_->rule(r), r});
+  if (!eval_->Evaluate(json, kind, envelope, &hits_, &error)) return Status::Error(error);
+  for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
   return Status::Ok();
 }
 
