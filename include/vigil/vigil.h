@@ -15,8 +15,11 @@
 #define VIGIL_VERSION_MINOR 1
 #define VIGIL_VERSION_PATCH 0
 
+#include "vigil/explain.h"
 #include "vigil/input.h"
+#include "vigil/lint.h"
 #include "vigil/rule.h"
+#include "vigil/rule_tests.h"
 #include "vigil/ruleset.h"
 #include "vigil/scanner.h"
 #include "vigil/status.h"

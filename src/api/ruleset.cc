@@ -119,6 +119,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     detections.push_back(&ast);
     exprs.push_back(std::move(e));
   }
+  std::vector<std::vector<const RuleAst*>> filters_of(detections.size());
   // Sigma meta filters, applied as pySigma (the reference implementation) applies them:
   // the rule's condition becomes `(condition) and (filter condition)`, for the rules the
   // filter names (by id, name or title, or `any`) whose logsource the filter's covers.
@@ -147,6 +148,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
         if (applied[i] || !covers(info.logsource)) continue;
         applied[i] = true;
         exprs[i] = internal::Expr::And({std::move(exprs[i]), f});
+        filters_of[i].push_back(&ast);
       }
       if (!found && !any) {
         im.diagnostics.emplace_back(Severity::kWarning, ast.info.where,
@@ -165,6 +167,13 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   }
   auto program = internal::CompileProgram(std::move(ir));
   program->diagnostics = im.diagnostics;
+  program->placeholders = im.options.placeholders;
+  program->sources.resize(detections.size());
+  for (size_t i = 0; i < detections.size(); ++i) {
+    internal::RuleSource& src = program->sources[i];
+    src.detection = std::move(detections[i]->detection);
+    for (const RuleAst* f : filters_of[i]) src.filters.push_back({f->info, f->detection});
+  }
   return std::shared_ptr<const RuleSet>(new RuleSet(std::move(program)));
 }
 

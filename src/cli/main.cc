@@ -1,342 +1,28 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// The `vigil` command: `vigil scan` matches CloudTrail logs against Sigma rules;
-// `vigil dump` prints the compiled program. Uses only the public API, plus the
-// JSON escaping helper.
+// The `vigil` command: dispatches to the subcommands (scan.cc, rule_tools.cc).
 
-#include <simdjson.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <iostream>
-#include <map>
 #include <string>
-#include <vector>
 
-#include "util/strings.h"
-#include "vigil/vigil.h"
+#include "cli/common.h"
 
 namespace {
-
-constexpr const char* kScanHelp = R"(usage: vigil scan [options] [INPUT]...
-
-Match CloudTrail logs against Sigma detection rules and print what matched.
-
-INPUT is a file, a folder (searched recursively; CloudTrail-Digest files skipped) or
-'-' for standard input (the default). Accepted content, detected by content:
-{"Records":[...]} CloudTrail files, gzip of anything (.json.gz), NDJSON, a JSON array
-of events or a single event, `aws cloudtrail lookup-events` output, EventBridge
-events (the record is in "detail").
-
-options:
-  --rules PATH        rule file or folder; repeatable (default: the bundled pack)
-  --vars FILE         values for |expand placeholders (pySigma pipeline `vars:` form)
-  --format FORMAT     table (default on a terminal) or jsonl (default otherwise): one
-                      JSON object per match with rule_id, rule_title, level, tags,
-                      author, file, record, event
-  --logsource KIND    auto (default): CloudTrail records only meet rules whose
-                      logsource fits product aws / service cloudtrail (or none);
-                      cloudtrail: treat every event as CloudTrail; any: all rules
-  --skip-bad-rules    scan with the rules that loaded even if some failed
-  -q, --quiet         no summary line on standard error
-  -h, --help          this help
-
-exit status: 0 the scan ran (whatever it found); 1 the output could not be written;
-2 bad usage, or rules that failed to load (every error is printed first).
-)";
 
 constexpr const char* kMainHelp = R"(usage: vigil COMMAND [options]
 
 commands:
   scan     match logs against Sigma rules (vigil scan --help)
+  test     run the unit tests rules carry in their `tests:` attribute
+  check    lint rule files (errors, and warnings for what is likely wrong)
+  explain  show item by item why a rule did or did not match an event
+  list     print rule metadata (jsonl or a table)
   dump     print the compiled rules: fields, shared predicates, conditions
   version  print the version
+
+Each command takes --help.
 )";
-
-std::string DefaultRules() {
-  if (const char* env = std::getenv("VIGIL_RULES")) return env;
-  std::error_code ec;
-#ifdef VIGIL_DEFAULT_RULES
-  if (std::filesystem::is_directory(VIGIL_DEFAULT_RULES, ec)) return VIGIL_DEFAULT_RULES;
-#endif
-#ifdef VIGIL_INSTALLED_RULES
-  if (std::filesystem::is_directory(VIGIL_INSTALLED_RULES, ec)) return VIGIL_INSTALLED_RULES;
-#endif
-  return "rules";
-}
-
-struct Options {
-  std::vector<std::string> rules;
-  std::vector<std::string> inputs;
-  std::string vars;
-  std::string format;
-  vigil::EventKind kind = vigil::EventKind::kAuto;
-  bool skip_bad_rules = false;
-  bool quiet = false;
-};
-
-int Usage(const std::string& message) {
-  std::fprintf(stderr, "vigil: %s\n(see vigil scan --help)\n", message.c_str());
-  return 2;
-}
-
-// Loads and compiles the rules; prints diagnostics. Returns null on failure.
-std::shared_ptr<const vigil::RuleSet> LoadRules(const Options& o, int* status) {
-  vigil::CompileOptions copts;
-  if (!o.vars.empty()) {
-    vigil::Status s = vigil::LoadPlaceholderFile(o.vars, &copts.placeholders);
-    if (!s.ok()) {
-      std::fprintf(stderr, "vigil: %s\n", s.message().c_str());
-      *status = 2;
-      return nullptr;
-    }
-  }
-  vigil::RuleSetBuilder builder(copts);
-  for (const auto& r : o.rules.empty() ? std::vector<std::string>{DefaultRules()} : o.rules) {
-    builder.AddPath(r);
-  }
-  auto rules = builder.Build();
-  size_t errors = 0;
-  for (const auto& d : rules->diagnostics()) {
-    std::fprintf(stderr, "%s\n", d.ToString().c_str());
-    if (d.severity == vigil::Severity::kError) ++errors;
-  }
-  if (errors && !o.skip_bad_rules) {
-    std::fprintf(stderr, "vigil: %zu error(s) in rules; nothing scanned (--skip-bad-rules scans "
-                 "with the %zu rules that loaded)\n", errors, rules->size());
-    *status = 2;
-    return nullptr;
-  }
-  return rules;
-}
-
-std::string CompactEvent(std::string_view json) {
-  std::string out(json.size() + simdjson::SIMDJSON_PADDING, '\0');
-  size_t len = 0;
-  if (simdjson::minify(json.data(), json.size(), out.data(), len)) return std::string(json);
-  out.resize(len);
-  return out;
-}
-
-std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
-
-struct Row {
-  std::string level, title, time, event, who, ip, where;
-};
-
-class CliSink : public vigil::ScanSink {
- public:
-  CliSink(bool jsonl) : jsonl_(jsonl) {}
-
-  bool OnMatch(const vigil::Record& r, const vigil::Match& m) override {
-    const vigil::RuleInfo& rule = *m.rule;
-    if (jsonl_) {
-      line_.clear();
-      line_ += "{\"rule_id\":" + JsonString(rule.id);
-      line_ += ",\"rule_title\":" + JsonString(rule.title);
-      line_ += ",\"level\":" + JsonString(rule.level);
-      line_ += ",\"status\":" + JsonString(rule.status);
-      line_ += ",\"tags\":[";
-      for (size_t i = 0; i < rule.tags.size(); ++i) line_ += (i ? "," : "") + JsonString(rule.tags[i]);
-      line_ += "],\"author\":" + JsonString(rule.author);
-      line_ += ",\"file\":" + JsonString(r.file ? *r.file : "");
-      line_ += ",\"record\":" + std::to_string(r.index);
-      line_ += ",\"event\":" + CompactEvent(r.json);
-      line_ += "}\n";
-      if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
-        write_failed_ = true;
-        return false;
-      }
-      return true;
-    }
-    Row row;
-    row.level = rule.level;
-    row.title = rule.title;
-    // The file name and record position identify the event; full paths are in jsonl.
-    row.where = std::filesystem::path(r.file ? *r.file : "").filename().string() + ":" +
-                std::to_string(r.index);
-    simdjson::dom::element doc;
-    if (!parser_.parse(r.json.data(), r.json.size(), false).get(doc)) {
-      auto str = [&](const char* path) -> std::string {
-        std::string_view v;
-        if (doc.at_pointer(path).get_string().get(v)) return "";
-        return std::string(v);
-      };
-      row.time = str("/eventTime");
-      row.event = str("/eventName");
-      row.who = str("/userIdentity/arn");
-      if (row.who.empty()) row.who = str("/userIdentity/type");
-      row.ip = str("/sourceIPAddress");
-    }
-    rows_.push_back(std::move(row));
-    ++by_level_[rule.level.empty() ? "-" : rule.level];
-    return true;
-  }
-
-  void OnError(const vigil::InputError& e) override {
-    ++errors_;
-    if (errors_ <= kMaxPrintedErrors) {
-      std::string where = e.file;
-      if (e.line) where += ":" + std::to_string(e.line);
-      std::fprintf(stderr, "%s: %s\n", where.c_str(), e.message.c_str());
-    } else if (errors_ == kMaxPrintedErrors + 1) {
-      std::fprintf(stderr, "vigil: more errors follow; only the count is reported\n");
-    }
-  }
-
-  void PrintTable() {
-    const char* head[] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
-    size_t w[7];
-    for (int i = 0; i < 7; ++i) w[i] = std::strlen(head[i]);
-    auto cell = [](const Row& r, int i) -> const std::string& {
-      const std::string* c[] = {&r.level, &r.title, &r.time, &r.event, &r.who, &r.ip, &r.where};
-      return *c[i];
-    };
-    for (const auto& r : rows_) {
-      for (int i = 0; i < 7; ++i) w[i] = std::max(w[i], std::min<size_t>(cell(r, i).size(), 60));
-    }
-    auto print = [&](auto get) {
-      std::string line;
-      for (int i = 0; i < 7; ++i) {
-        std::string c = get(i);
-        if (c.size() > 60) c = c.substr(0, 57) + "...";
-        line += c;
-        if (i < 6) line += std::string(w[i] - std::min(w[i], c.size()) + 2, ' ');
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      std::printf("%s\n", line.c_str());
-    };
-    if (!rows_.empty()) {
-      print([&](int i) { return std::string(head[i]); });
-      for (const auto& r : rows_) print([&](int i) { return cell(r, i); });
-    }
-  }
-
-  std::string LevelSummary() const {
-    std::string s;
-    for (const char* l : {"critical", "high", "medium", "low", "informational", "-"}) {
-      auto it = by_level_.find(l);
-      if (it == by_level_.end()) continue;
-      s += (s.empty() ? "" : ", ") + std::to_string(it->second) + " " + l;
-    }
-    return s;
-  }
-
-  bool write_failed() const { return write_failed_; }
-
- private:
-  static constexpr uint64_t kMaxPrintedErrors = 100;
-  bool jsonl_;
-  bool write_failed_ = false;
-  uint64_t errors_ = 0;
-  std::string line_;
-  std::vector<Row> rows_;
-  std::map<std::string, uint64_t> by_level_;
-  simdjson::dom::parser parser_;
-};
-
-int ParseCommon(int argc, char** argv, Options* o, bool* help) {
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](std::string* out) {
-      const size_t eq = a.find('=');
-      if (eq != std::string::npos && a.rfind("--", 0) == 0) {
-        *out = a.substr(eq + 1);
-        return true;
-      }
-      if (i + 1 >= argc) return false;
-      *out = argv[++i];
-      return true;
-    };
-    const std::string name = a.substr(0, a.find('='));
-    std::string v;
-    if (a == "-h" || a == "--help") {
-      *help = true;
-    } else if (name == "--rules" || name == "-r") {
-      if (!value(&v)) return Usage("--rules needs a path");
-      o->rules.push_back(v);
-    } else if (name == "--vars") {
-      if (!value(&v)) return Usage("--vars needs a file");
-      o->vars = v;
-    } else if (name == "--format" || name == "-f") {
-      if (!value(&v) || (v != "table" && v != "jsonl")) return Usage("--format is table or jsonl");
-      o->format = v;
-    } else if (name == "--logsource") {
-      if (!value(&v)) return Usage("--logsource needs auto, cloudtrail or any");
-      if (v == "auto") o->kind = vigil::EventKind::kAuto;
-      else if (v == "cloudtrail") o->kind = vigil::EventKind::kCloudTrail;
-      else if (v == "any") o->kind = vigil::EventKind::kAny;
-      else return Usage("--logsource is auto, cloudtrail or any");
-    } else if (a == "--skip-bad-rules") {
-      o->skip_bad_rules = true;
-    } else if (a == "-q" || a == "--quiet") {
-      o->quiet = true;
-    } else if (a.size() > 1 && a[0] == '-' ) {
-      return Usage("unknown option " + a);
-    } else {
-      o->inputs.push_back(a);
-    }
-  }
-  return 0;
-}
-
-int Scan(int argc, char** argv) {
-  Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
-  if (help) {
-    std::fputs(kScanHelp, stdout);
-    return 0;
-  }
-  if (o.format.empty()) o.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
-  int status = 0;
-  auto rules = LoadRules(o, &status);
-  if (!rules) return status;
-  vigil::Scanner scanner(rules);
-  vigil::ScanOptions sopts;
-  sopts.kind = o.kind;
-  CliSink sink(o.format == "jsonl");
-  vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
-  if (o.format == "table") sink.PrintTable();
-  if (std::fflush(stdout) != 0 || sink.write_failed()) {
-    if (errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
-    std::fprintf(stderr, "vigil: writing the output failed: %s\n", std::strerror(errno));
-    return 1;
-  }
-  if (!o.quiet) {
-    const double secs = std::chrono::duration<double>(st.elapsed).count();
-    const std::string levels = sink.LevelSummary();
-    std::fprintf(stderr,
-                 "vigil: %llu events in %llu files scanned with %zu rules: %llu matches%s, "
-                 "%llu errors (%llu bad events, %llu read errors), %.2f s\n",
-                 (unsigned long long)st.events, (unsigned long long)st.files, rules->size(),
-                 (unsigned long long)st.matches, levels.empty() ? "" : (" (" + levels + ")").c_str(),
-                 (unsigned long long)(st.event_errors + st.input_errors),
-                 (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
-  }
-  return 0;
-}
-
-int Dump(int argc, char** argv) {
-  Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
-  if (help) {
-    std::puts("usage: vigil dump [--rules PATH]... [--vars FILE]");
-    return 0;
-  }
-  o.skip_bad_rules = true;
-  int status = 0;
-  auto rules = LoadRules(o, &status);
-  if (!rules) return status;
-  std::fputs(rules->Dump().c_str(), stdout);
-  return 0;
-}
 
 }  // namespace
 
@@ -347,8 +33,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string cmd = argv[1];
-  if (cmd == "scan") return Scan(argc - 2, argv + 2);
-  if (cmd == "dump") return Dump(argc - 2, argv + 2);
+  if (cmd == "scan") return vigil::cli::Scan(argc - 2, argv + 2);
+  if (cmd == "dump") return vigil::cli::Dump(argc - 2, argv + 2);
+  if (cmd == "test") return vigil::cli::Test(argc - 2, argv + 2);
+  if (cmd == "check") return vigil::cli::Check(argc - 2, argv + 2);
+  if (cmd == "explain") return vigil::cli::ExplainCommand(argc - 2, argv + 2);
+  if (cmd == "list") return vigil::cli::List(argc - 2, argv + 2);
   if (cmd == "version" || cmd == "--version") {
     std::printf("vigil %d.%d.%d\n", VIGIL_VERSION_MAJOR, VIGIL_VERSION_MINOR, VIGIL_VERSION_PATCH);
     return 0;
@@ -357,5 +47,5 @@ int main(int argc, char** argv) {
     std::fputs(kMainHelp, stdout);
     return 0;
   }
-  return Usage("unknown command '" + cmd + "'");
+  return vigil::cli::Usage("unknown command '" + cmd + "'");
 }

@@ -26,6 +26,8 @@
 
 #include "compile/regex.h"
 #include "ir/ir.h"
+#include "ir/lower.h"
+#include "syntax/rule_ast.h"
 #include "vigil/status.h"
 
 namespace vigil::internal {
@@ -51,8 +53,21 @@ struct FieldTable {
   bool empty() const { return exact_folded.empty() && exact_cased.empty() && scan.empty(); }
 };
 
+// A rule as written, kept for `vigil explain` and `vigil test` (which report item by
+// item what held): its detection and the detections of the filters applied to it.
+struct RuleSource {
+  DetectionAst detection;
+  struct Filter {
+    RuleInfo info;
+    DetectionAst detection;
+  };
+  std::vector<Filter> filters;
+};
+
 struct Program {
   Ir ir;
+  std::vector<RuleSource> sources;  // by rule
+  Placeholders placeholders;
   std::vector<TrieNode> trie;  // node 0 is the root
   std::vector<FieldTable> tables;  // by field id
   FieldTable keywords;             // predicates over every string value

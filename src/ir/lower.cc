@@ -6,6 +6,7 @@
 #include "ir/lower.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "compile/regex.h"
@@ -99,6 +100,29 @@ const std::set<std::string>& KnownModifiers() {
   return k;
 }
 
+// The known modifier within two edits of `m` (a typo), or "".
+std::string ClosestModifier(const std::string& m) {
+  std::string best;
+  size_t best_d = 3;
+  for (const auto& k : KnownModifiers()) {
+    std::vector<size_t> prev(k.size() + 1), cur(k.size() + 1);
+    for (size_t j = 0; j <= k.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= m.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= k.size(); ++j) {
+        const char a = static_cast<char>(std::tolower(static_cast<unsigned char>(m[i - 1])));
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a == k[j - 1] ? 0 : 1)});
+      }
+      std::swap(prev, cur);
+    }
+    if (prev[k.size()] < best_d && k.size() > 2) {
+      best_d = prev[k.size()];
+      best = k;
+    }
+  }
+  return best;
+}
+
 class Lowerer {
  public:
   Lowerer(const Placeholders& ph, Ir* ir, std::vector<Diagnostic>* diags)
@@ -137,6 +161,9 @@ class Lowerer {
     return true;
   }
 
+ public:
+  bool LowerOneItem(const ItemAst& item, Expr* out) { return Item(item, out); }
+
  private:
   bool Error(const SourceLocation& at, std::string message) {
     diags_->push_back({Severity::kError, at, std::move(message)});
@@ -163,6 +190,16 @@ class Lowerer {
     while (p < pattern.size() && pattern[p] == '*') ++p;
     return p == pattern.size();
   }
+
+
+ public:
+  // Whether `1 of X` / `all of X` includes identifier `name`: "them" is every
+  // identifier not starting with '_' (the spec's convention for helper selections).
+  static bool QuantifierSelects(const std::string& x, const std::string& name) {
+    return x == "them" ? name.empty() || name[0] != '_' : PatternMatchesName(x, name);
+  }
+
+ private:
 
   bool Condition(const ConditionAst& c, const CondNode& n, const std::map<std::string, Expr>& ids,
                  const std::vector<std::string>& order, Expr* out) {
@@ -198,9 +235,7 @@ class Lowerer {
       case CondNode::Kind::kAllOf: {
         std::vector<Expr> kids;
         for (const auto& name : order) {
-          const bool hit = n.name == "them" ? name.empty() || name[0] != '_'
-                                            : PatternMatchesName(n.name, name);
-          if (hit) kids.push_back(ids.at(name));
+          if (QuantifierSelects(n.name, name)) kids.push_back(ids.at(name));
         }
         if (kids.empty()) {
           return Error(OffsetLocation(c.where, c.text, n.offset),
@@ -269,7 +304,9 @@ class Lowerer {
       const std::string& m = mods[i];
       const SourceLocation& at = i < item.modifier_where.size() ? item.modifier_where[i] : item.where;
       if (!KnownModifiers().count(m)) {
-        return Error(at, "unknown modifier '" + m + "'");
+        const std::string near = ClosestModifier(m);
+        return Error(at, "unknown modifier '" + m + "'" +
+                             (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
       }
       if (m == "contains") contains = true;
       else if (m == "startswith") startswith = true;
@@ -505,6 +542,66 @@ bool LowerDetection(const DetectionAst& detection, const Placeholders& placehold
                     Expr* out, std::vector<Diagnostic>* diagnostics) {
   Lowerer l(placeholders, ir, diagnostics);
   return l.Detection(detection, out);
+}
+
+bool LowerItem(const ItemAst& item, const Placeholders& placeholders, Ir* ir, Expr* out,
+               std::vector<Diagnostic>* diagnostics) {
+  Lowerer l(placeholders, ir, diagnostics);
+  return l.LowerOneItem(item, out);
+}
+
+bool EvalCondition(const CondNode& n, const std::vector<std::pair<std::string, bool>>& ids) {
+  switch (n.kind) {
+    case CondNode::Kind::kIdentifier:
+      for (const auto& [name, held] : ids) {
+        if (name == n.name) return held;
+      }
+      return false;
+    case CondNode::Kind::kNot:
+      return !EvalCondition(n.kids[0], ids);
+    case CondNode::Kind::kAnd:
+      for (const auto& k : n.kids) {
+        if (!EvalCondition(k, ids)) return false;
+      }
+      return true;
+    case CondNode::Kind::kOr:
+      for (const auto& k : n.kids) {
+        if (EvalCondition(k, ids)) return true;
+      }
+      return false;
+    case CondNode::Kind::kOneOf:
+    case CondNode::Kind::kAllOf: {
+      const bool all = n.kind == CondNode::Kind::kAllOf;
+      for (const auto& [name, held] : ids) {
+        if (!Lowerer::QuantifierSelects(n.name, name)) continue;
+        if (held != all) return held;
+      }
+      return all;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> ConditionIdentifiers(const CondNode& n,
+                                              const std::vector<std::string>& declared) {
+  std::vector<std::string> out;
+  switch (n.kind) {
+    case CondNode::Kind::kIdentifier:
+      out.push_back(n.name);
+      break;
+    case CondNode::Kind::kOneOf:
+    case CondNode::Kind::kAllOf:
+      for (const auto& d : declared) {
+        if (Lowerer::QuantifierSelects(n.name, d)) out.push_back(d);
+      }
+      break;
+    default:
+      for (const auto& k : n.kids) {
+        auto sub = ConditionIdentifiers(k, declared);
+        out.insert(out.end(), sub.begin(), sub.end());
+      }
+  }
+  return out;
 }
 
 std::string SigmaValueToGlob(const std::string& value) { return ToGlob(ParsePattern(value)); }

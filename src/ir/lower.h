@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/ir.h"
@@ -23,6 +24,20 @@ using Placeholders = std::map<std::string, std::vector<std::string>>;
 // interned in *ir. Returns false and appends errors on failure.
 bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, Ir* ir,
                     Expr* out, std::vector<Diagnostic>* diagnostics);
+
+// Lowers one detection item alone (for `vigil explain`, which reports items one by one).
+bool LowerItem(const ItemAst& item, const Placeholders& placeholders, Ir* ir, Expr* out,
+               std::vector<Diagnostic>* diagnostics);
+
+// Evaluates a parsed condition given the truth of each search identifier, in declaration
+// order (which `1 of` / `all of` patterns select from, as LowerDetection does).
+bool EvalCondition(const CondNode& condition,
+                   const std::vector<std::pair<std::string, bool>>& identifiers);
+
+// The identifiers a condition refers to, with `1 of X` / `all of X` expanded against the
+// declared identifiers. May repeat names; unknown names are included as written.
+std::vector<std::string> ConditionIdentifiers(const CondNode& condition,
+                                              const std::vector<std::string>& declared);
 
 // Sigma string value -> glob text in the IR encoding ('*', '?' wildcards, '\' escapes
 // the next byte), applying the spec's backslash rules. Exposed for tests.

@@ -345,6 +345,19 @@ TEST_P(CasesTest, Run) {
         reference_first = reference_first || i == 0;
       }
     }
+    // The item-by-item explanation (the interpreter applied per item, then the
+    // condition) must reach the compiled matcher's verdict for every rule.
+    if (st.ok()) {
+      for (size_t i = 0; i < rules->size(); ++i) {
+        Result<Explanation> ex = Explain(*rules, i, ev.json);
+        if (!ex.ok()) continue;  // not an object: the matcher reports nothing either
+        const bool compiled = std::any_of(out.begin(), out.end(),
+                                          [&](const Match& m) { return m.rule_index == i; });
+        EXPECT_EQ(ex.value().matched, compiled)
+            << "explain disagrees with the compiled matcher on rule '" << rules->rule(i).title
+            << "':\n" << ex.value().ToText();
+      }
+    }
     if (ev.match) {
       ASSERT_GE(rules->size(), 1u) << all_diagnostics;
       EXPECT_EQ(compiled_first, *ev.match) << "compiled matcher";

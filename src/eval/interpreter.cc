@@ -1,19 +1,20 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// The reference evaluator (see reference_evaluator.h). Structure, in the order the
-// contract of src/ir/ir.h is written:
-//   1. ParseEvent: JSON text -> Node tree. simdjson's DOM validates the text and
-//      unescapes strings; a small scan of the raw text recovers what the DOM drops and
-//      the contract needs: number tokens as written, and the raw span of each object
-//      and array (minified into its compact JSON text).
+// The interpreter (see interpreter.h). Structure, in the order the contract of
+// src/ir/ir.h is written:
+//   1. ParseEventTree: JSON text -> TreeTreeNode tree. simdjson's DOM validates the text
+//      and unescapes strings; a small scan of the raw text recovers what the DOM drops
+//      and the contract needs: number tokens as written, and the raw span of each
+//      object and array (minified into its compact JSON text).
 //   2. Resolve: a dotted field path -> its value set (objects, arrays, pre-flattened
 //      dotted keys, array elements).
 //   3. Satisfies: one operator on one value, with plain code.
-//   4. EvalPredicate / EvalExpr: "some non-null value", negate, presence, and the
-//      boolean expression.
+//   4. InterpretPredicate / InterpretExpr: "some non-null value", negate, presence,
+//      and the boolean expression.
 // Nothing here is optimised; every step allocates freely.
 
-#include "reference/reference_evaluator.h"
+#include "eval/interpreter.h"
+
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -29,25 +30,10 @@
 #include "util/strings.h"
 #include "util/timeparts.h"
 
-namespace vigil::testing {
+namespace vigil::internal {
 namespace {
 
-using internal::Expr;
-using internal::Ir;
-using internal::Op;
-using internal::Predicate;
-
 // ---- 1. The event as a plain tree --------------------------------------------------
-
-struct Node {
-  enum class Kind { kNull, kBool, kNumber, kString, kObject, kArray };
-  Kind kind = Kind::kNull;
-  // kString: the unescaped text; kNumber: the token as written; kBool: "true" or
-  // "false"; kObject/kArray: the compact JSON text. Empty for kNull.
-  std::string text;
-  std::vector<std::pair<std::string, Node>> members;  // kObject, in document order
-  std::vector<Node> elements;                         // kArray
-};
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -65,7 +51,7 @@ size_t SkipSpace(std::string_view s, size_t i) {
 
 // Records the raw [begin, end) span of every value of the (already validated) JSON
 // text in pre-order: a container before its members, members in document order. This
-// is the order in which BuildNode visits the DOM, so the two can be zipped.
+// is the order in which BuildTreeNode visits the DOM, so the two can be zipped.
 size_t ScanSpans(std::string_view s, size_t i, std::vector<std::pair<size_t, size_t>>* spans) {
   i = SkipSpace(s, i);
   size_t slot = spans->size();
@@ -117,13 +103,13 @@ struct Builder {
   std::vector<std::pair<size_t, size_t>> spans;
   size_t next = 0;  // index of the span of the next value visited
 
-  Node Build(simdjson::dom::element e) {
+  TreeNode Build(simdjson::dom::element e) {
     const std::pair<size_t, size_t> span = spans[next++];
     const std::string_view raw = text.substr(span.first, span.second - span.first);
-    Node n;
+    TreeNode n;
     switch (e.type()) {
       case simdjson::dom::element_type::OBJECT:
-        n.kind = Node::Kind::kObject;
+        n.kind = TreeNode::Kind::kObject;
         n.text = Minify(raw);
         for (simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
           std::string key(kv.key);
@@ -131,35 +117,37 @@ struct Builder {
         }
         break;
       case simdjson::dom::element_type::ARRAY:
-        n.kind = Node::Kind::kArray;
+        n.kind = TreeNode::Kind::kArray;
         n.text = Minify(raw);
         for (simdjson::dom::element child : simdjson::dom::array(e)) {
           n.elements.push_back(Build(child));
         }
         break;
       case simdjson::dom::element_type::STRING:
-        n.kind = Node::Kind::kString;
+        n.kind = TreeNode::Kind::kString;
         n.text = std::string(std::string_view(e));
         break;
       case simdjson::dom::element_type::INT64:
       case simdjson::dom::element_type::UINT64:
       case simdjson::dom::element_type::DOUBLE:
-        n.kind = Node::Kind::kNumber;
+        n.kind = TreeNode::Kind::kNumber;
         n.text = std::string(raw);
         break;
       case simdjson::dom::element_type::BOOL:
-        n.kind = Node::Kind::kBool;
+        n.kind = TreeNode::Kind::kBool;
         n.text = bool(e) ? "true" : "false";
         break;
       case simdjson::dom::element_type::NULL_VALUE:
-        n.kind = Node::Kind::kNull;
+        n.kind = TreeNode::Kind::kNull;
         break;
     }
     return n;
   }
 };
 
-bool ParseEvent(std::string_view json, Node* root) {
+}  // namespace
+
+bool ParseEventTree(std::string_view json, TreeNode* root) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
@@ -173,6 +161,8 @@ bool ParseEvent(std::string_view json, Node* root) {
 }
 
 // ---- 2. Field values ---------------------------------------------------------------
+
+namespace {
 
 std::vector<std::string> SplitDots(std::string_view path) {
   std::vector<std::string> out;
@@ -189,20 +179,20 @@ std::vector<std::string> SplitDots(std::string_view path) {
 }
 
 // The value(s) a node contributes once the path is used up.
-void Contribute(const Node& n, std::vector<const Node*>* out) {
+void Contribute(const TreeNode& n, std::vector<const TreeNode*>* out) {
   out->push_back(&n);
-  if (n.kind == Node::Kind::kArray) {
-    for (const Node& e : n.elements) Contribute(e, out);
+  if (n.kind == TreeNode::Kind::kArray) {
+    for (const TreeNode& e : n.elements) Contribute(e, out);
   }
 }
 
-void Resolve(const Node& n, const std::vector<std::string>& segs, size_t i,
-             std::vector<const Node*>* out) {
+void Resolve(const TreeNode& n, const std::vector<std::string>& segs, size_t i,
+             std::vector<const TreeNode*>* out) {
   if (i == segs.size()) {
     Contribute(n, out);
     return;
   }
-  if (n.kind == Node::Kind::kObject) {
+  if (n.kind == TreeNode::Kind::kObject) {
     for (const auto& [key, child] : n.members) {
       // The key spells one or more of the remaining segments.
       std::vector<std::string> key_segs = SplitDots(key);
@@ -211,20 +201,28 @@ void Resolve(const Node& n, const std::vector<std::string>& segs, size_t i,
       for (size_t k = 0; k < key_segs.size(); ++k) same = same && key_segs[k] == segs[i + k];
       if (same) Resolve(child, segs, i + key_segs.size(), out);
     }
-  } else if (n.kind == Node::Kind::kArray) {
-    for (const Node& e : n.elements) Resolve(e, segs, i, out);
+  } else if (n.kind == TreeNode::Kind::kArray) {
+    for (const TreeNode& e : n.elements) Resolve(e, segs, i, out);
   }
 }
 
-void CollectStrings(const Node& n, std::vector<const Node*>* out) {
-  if (n.kind == Node::Kind::kString) out->push_back(&n);
+void CollectStrings(const TreeNode& n, std::vector<const TreeNode*>* out) {
+  if (n.kind == TreeNode::Kind::kString) out->push_back(&n);
   for (const auto& kv : n.members) CollectStrings(kv.second, out);
-  for (const Node& e : n.elements) CollectStrings(e, out);
+  for (const TreeNode& e : n.elements) CollectStrings(e, out);
 }
 
-std::vector<const Node*> ValueSet(const Ir& ir, uint32_t field, const Node& root) {
-  std::vector<const Node*> out;
-  if (field == internal::kAnyString) {
+}  // namespace
+
+std::vector<const TreeNode*> PathValues(std::string_view path, const TreeNode& root) {
+  std::vector<const TreeNode*> out;
+  Resolve(root, SplitDots(path), 0, &out);
+  return out;
+}
+
+std::vector<const TreeNode*> FieldValues(const Ir& ir, uint32_t field, const TreeNode& root) {
+  std::vector<const TreeNode*> out;
+  if (field == kAnyString) {
     CollectStrings(root, &out);
   } else {
     Resolve(root, SplitDots(ir.fields[field]), 0, &out);
@@ -233,6 +231,8 @@ std::vector<const Node*> ValueSet(const Ir& ir, uint32_t field, const Node& root
 }
 
 // ---- 3. Operators on one value -----------------------------------------------------
+
+namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -272,9 +272,9 @@ bool Glob(std::string_view pat, std::string_view s) {
 
 bool RegexSearch(const std::string& pattern, uint8_t flags, std::string_view subject) {
   uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-  if (flags & internal::kRegexCaseless) options |= PCRE2_CASELESS;
-  if (flags & internal::kRegexMultiline) options |= PCRE2_MULTILINE;
-  if (flags & internal::kRegexDotAll) options |= PCRE2_DOTALL;
+  if (flags & kRegexCaseless) options |= PCRE2_CASELESS;
+  if (flags & kRegexMultiline) options |= PCRE2_MULTILINE;
+  if (flags & kRegexDotAll) options |= PCRE2_DOTALL;
   int error = 0;
   PCRE2_SIZE error_offset = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
@@ -320,30 +320,30 @@ bool Compare(Op op, double x, double number) {
   }
 }
 
-bool NumericValue(const Predicate& p, const Node& v, double* x) {
-  if (p.time_part != internal::TimePartOpt::kNone) {
-    if (v.kind != Node::Kind::kString) return false;
-    internal::TimePart part = internal::TimePart::kMinute;
+bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
+  if (p.time_part != TimePartOpt::kNone) {
+    if (v.kind != TreeNode::Kind::kString) return false;
+    TimePart part = TimePart::kMinute;
     switch (p.time_part) {
-      case internal::TimePartOpt::kMinute: part = internal::TimePart::kMinute; break;
-      case internal::TimePartOpt::kHour: part = internal::TimePart::kHour; break;
-      case internal::TimePartOpt::kDay: part = internal::TimePart::kDay; break;
-      case internal::TimePartOpt::kWeek: part = internal::TimePart::kWeek; break;
-      case internal::TimePartOpt::kMonth: part = internal::TimePart::kMonth; break;
-      case internal::TimePartOpt::kYear: part = internal::TimePart::kYear; break;
-      case internal::TimePartOpt::kNone: break;
+      case TimePartOpt::kMinute: part = TimePart::kMinute; break;
+      case TimePartOpt::kHour: part = TimePart::kHour; break;
+      case TimePartOpt::kDay: part = TimePart::kDay; break;
+      case TimePartOpt::kWeek: part = TimePart::kWeek; break;
+      case TimePartOpt::kMonth: part = TimePart::kMonth; break;
+      case TimePartOpt::kYear: part = TimePart::kYear; break;
+      case TimePartOpt::kNone: break;
     }
     int64_t n = 0;
-    if (!internal::ExtractTimePart(v.text, part, &n)) return false;
+    if (!ExtractTimePart(v.text, part, &n)) return false;
     *x = static_cast<double>(n);
     return true;
   }
-  if (v.kind != Node::Kind::kNumber && v.kind != Node::Kind::kString) return false;
-  return internal::ParseDouble(v.text, x);
+  if (v.kind != TreeNode::Kind::kNumber && v.kind != TreeNode::Kind::kString) return false;
+  return ParseDouble(v.text, x);
 }
 
 // Whether the non-null value `v` satisfies the (positive form of) predicate `p`.
-bool Satisfies(const Ir& ir, const Predicate& p, const Node& v, const Node& root) {
+bool Satisfies(const Ir& ir, const Predicate& p, const TreeNode& v, const TreeNode& root) {
   switch (p.op) {
     case Op::kEquals:
     case Op::kPrefix:
@@ -357,8 +357,8 @@ bool Satisfies(const Ir& ir, const Predicate& p, const Node& v, const Node& root
     case Op::kRegex:
       return RegexSearch(p.text, p.regex_flags, v.text);
     case Op::kCidr: {
-      internal::IpAddress ip;
-      return internal::ParseIp(v.text, &ip) && internal::CidrContains(p.cidr, ip);
+      IpAddress ip;
+      return ParseIp(v.text, &ip) && CidrContains(p.cidr, ip);
     }
     case Op::kNumEq:
     case Op::kLt:
@@ -369,8 +369,8 @@ bool Satisfies(const Ir& ir, const Predicate& p, const Node& v, const Node& root
       return NumericValue(p, v, &x) && Compare(p.op, x, p.number);
     }
     case Op::kFieldRef:
-      for (const Node* o : ValueSet(ir, p.other_field, root)) {
-        if (o->kind == Node::Kind::kNull) continue;
+      for (const TreeNode* o : FieldValues(ir, p.other_field, root)) {
+        if (o->kind == TreeNode::Kind::kNull) continue;
         bool hit = p.cased ? LiteralCompare(p.ref_op, v.text, o->text)
                            : LiteralCompare(p.ref_op, Lower(v.text), Lower(o->text));
         if (hit) return true;
@@ -386,13 +386,15 @@ bool Satisfies(const Ir& ir, const Predicate& p, const Node& v, const Node& root
 
 // ---- 4. Predicates and expressions -------------------------------------------------
 
-bool EvalPredicate(const Ir& ir, const Predicate& p, const Node& root) {
-  const std::vector<const Node*> values = ValueSet(ir, p.field, root);
+}  // namespace
+
+bool InterpretPredicate(const Ir& ir, const Predicate& p, const TreeNode& root) {
+  const std::vector<const TreeNode*> values = FieldValues(ir, p.field, root);
   bool result = false;
   switch (p.op) {
     case Op::kNull:
       result = values.empty();
-      for (const Node* v : values) result = result || v->kind == Node::Kind::kNull;
+      for (const TreeNode* v : values) result = result || v->kind == TreeNode::Kind::kNull;
       return p.negate ? !result : result;
     case Op::kExists:
       return p.negate ? values.empty() : !values.empty();
@@ -401,29 +403,29 @@ bool EvalPredicate(const Ir& ir, const Predicate& p, const Node& root) {
     default:
       break;
   }
-  for (const Node* v : values) {
-    if (v->kind == Node::Kind::kNull) continue;
+  for (const TreeNode* v : values) {
+    if (v->kind == TreeNode::Kind::kNull) continue;
     if (Satisfies(ir, p, *v, root) != p.negate) return true;
   }
   return false;
 }
 
-bool EvalExpr(const Ir& ir, const Expr& e, const Node& root) {
+bool InterpretExpr(const Ir& ir, const Expr& e, const TreeNode& root) {
   switch (e.kind) {
     case Expr::Kind::kPred:
-      return EvalPredicate(ir, ir.predicates[e.pred], root);
+      return InterpretPredicate(ir, ir.predicates[e.pred], root);
     case Expr::Kind::kAnd:
       for (const Expr& k : e.kids) {
-        if (!EvalExpr(ir, k, root)) return false;
+        if (!InterpretExpr(ir, k, root)) return false;
       }
       return true;
     case Expr::Kind::kOr:
       for (const Expr& k : e.kids) {
-        if (EvalExpr(ir, k, root)) return true;
+        if (InterpretExpr(ir, k, root)) return true;
       }
       return false;
     case Expr::Kind::kNot:
-      return !EvalExpr(ir, e.kids.at(0), root);
+      return !InterpretExpr(ir, e.kids.at(0), root);
     case Expr::Kind::kTrue:
       return true;
     case Expr::Kind::kFalse:
@@ -432,12 +434,4 @@ bool EvalExpr(const Ir& ir, const Expr& e, const Node& root) {
   return false;
 }
 
-}  // namespace
-
-bool ReferenceMatch(const internal::Ir& ir, size_t rule, std::string_view event_json) {
-  Node root;
-  if (!ParseEvent(event_json, &root)) return false;
-  return EvalExpr(ir, ir.rules.at(rule).condition, root);
-}
-
-}  // namespace vigil::testing
+}  // namespace vigil::internal

@@ -1,0 +1,123 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Option parsing and rule loading shared by the `vigil` subcommands.
+
+#include "cli/common.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace vigil::cli {
+
+std::string DefaultRules() {
+  if (const char* env = std::getenv("VIGIL_RULES")) return env;
+  std::error_code ec;
+#ifdef VIGIL_DEFAULT_RULES
+  if (std::filesystem::is_directory(VIGIL_DEFAULT_RULES, ec)) return VIGIL_DEFAULT_RULES;
+#endif
+#ifdef VIGIL_INSTALLED_RULES
+  if (std::filesystem::is_directory(VIGIL_INSTALLED_RULES, ec)) return VIGIL_INSTALLED_RULES;
+#endif
+  return "rules";
+}
+
+int Usage(const std::string& message, const char* command) {
+  std::fprintf(stderr, "vigil: %s\n(see vigil %s --help)\n", message.c_str(), command);
+  return 2;
+}
+
+bool CompileOptionsFrom(const Options& o, vigil::CompileOptions* out) {
+  if (o.vars.empty()) return true;
+  vigil::Status s = vigil::LoadPlaceholderFile(o.vars, &out->placeholders);
+  if (!s.ok()) {
+    std::fprintf(stderr, "vigil: %s\n", s.message().c_str());
+    return false;
+  }
+  return true;
+}
+
+// Loads and compiles the rules; prints diagnostics. Returns null on failure.
+std::shared_ptr<const vigil::RuleSet> LoadRules(const Options& o, int* status) {
+  vigil::CompileOptions copts;
+  if (!CompileOptionsFrom(o, &copts)) {
+    *status = 2;
+    return nullptr;
+  }
+  vigil::RuleSetBuilder builder(copts);
+  for (const auto& r : o.rules.empty() ? std::vector<std::string>{DefaultRules()} : o.rules) {
+    builder.AddPath(r);
+  }
+  auto rules = builder.Build();
+  size_t errors = 0;
+  for (const auto& d : rules->diagnostics()) {
+    std::fprintf(stderr, "%s\n", d.ToString().c_str());
+    if (d.severity == vigil::Severity::kError) ++errors;
+  }
+  if (errors && !o.skip_bad_rules) {
+    std::fprintf(stderr, "vigil: %zu error(s) in rules; nothing scanned (--skip-bad-rules scans "
+                 "with the %zu rules that loaded)\n", errors, rules->size());
+    *status = 2;
+    return nullptr;
+  }
+  return rules;
+}
+
+int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* command) {
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string* out) {
+      const size_t eq = a.find('=');
+      if (eq != std::string::npos && a.rfind("--", 0) == 0) {
+        *out = a.substr(eq + 1);
+        return true;
+      }
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    const std::string name = a.substr(0, a.find('='));
+    std::string v;
+    if (a == "-h" || a == "--help") {
+      *help = true;
+    } else if (name == "--rules" || name == "-r") {
+      if (!value(&v)) return Usage("--rules needs a path", command);
+      o->rules.push_back(v);
+    } else if (name == "--vars") {
+      if (!value(&v)) return Usage("--vars needs a file", command);
+      o->vars = v;
+    } else if (name == "--format" || name == "-f") {
+      if (!value(&v) || (v != "table" && v != "jsonl")) return Usage("--format is table or jsonl", command);
+      o->format = v;
+    } else if (name == "--logsource") {
+      if (!value(&v)) return Usage("--logsource needs auto, cloudtrail or any", command);
+      if (v == "auto") o->kind = vigil::EventKind::kAuto;
+      else if (v == "cloudtrail") o->kind = vigil::EventKind::kCloudTrail;
+      else if (v == "any") o->kind = vigil::EventKind::kAny;
+      else return Usage("--logsource is auto, cloudtrail or any", command);
+    } else if (a == "--skip-bad-rules") {
+      o->skip_bad_rules = true;
+    } else if (name == "--junit") {
+      if (!value(&v)) return Usage("--junit needs a file", command);
+      o->junit = v;
+    } else if (name == "--rule") {
+      if (!value(&v)) return Usage("--rule needs a rule id, name or title", command);
+      o->rule = v;
+    } else if (a == "-v" || a == "--verbose") {
+      o->verbose = true;
+    } else if (a == "--strict") {
+      o->strict = true;
+    } else if (a == "--no-require-tests") {
+      o->no_require_tests = true;
+    } else if (a == "-q" || a == "--quiet") {
+      o->quiet = true;
+    } else if (a.size() > 1 && a[0] == '-' ) {
+      return Usage("unknown option " + a, command);
+    } else {
+      o->inputs.push_back(a);
+    }
+  }
+  return 0;
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,52 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// What the `vigil` subcommands share: option parsing and rule loading.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vigil/vigil.h"
+
+namespace vigil::cli {
+
+std::string DefaultRules();
+
+struct Options {
+  std::vector<std::string> rules;
+  std::vector<std::string> inputs;
+  std::string vars;
+  std::string format;
+  std::string junit;  // vigil test --junit FILE
+  std::string rule;   // vigil explain --rule ID
+  vigil::EventKind kind = vigil::EventKind::kAuto;
+  bool skip_bad_rules = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_require_tests = false;
+  bool strict = false;  // vigil check: warnings fail too
+};
+
+// Prints "vigil: message" and a pointer to --help; returns 2 (bad usage).
+int Usage(const std::string& message, const char* command = "scan");
+
+// Parses the options common to every subcommand; other arguments become inputs.
+// Returns 0, or the exit status of a usage error (already printed).
+int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* command = "scan");
+
+// Reads the --vars file into compile options. Prints the error and returns false.
+bool CompileOptionsFrom(const Options& o, vigil::CompileOptions* out);
+
+// Loads and compiles the rules; prints diagnostics. Returns null on failure (with
+// *status set) unless --skip-bad-rules.
+std::shared_ptr<const vigil::RuleSet> LoadRules(const Options& o, int* status);
+
+int Scan(int argc, char** argv);
+int Dump(int argc, char** argv);
+int Test(int argc, char** argv);
+int Check(int argc, char** argv);
+int ExplainCommand(int argc, char** argv);
+int List(int argc, char** argv);
+
+}  // namespace vigil::cli

@@ -1,0 +1,235 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// `vigil scan` (match CloudTrail logs against Sigma rules) and `vigil dump` (print the
+// compiled program). Uses only the public API, plus the JSON escaping helper.
+
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/common.h"
+#include "util/strings.h"
+#include "vigil/vigil.h"
+
+namespace vigil::cli {
+namespace {
+
+constexpr const char* kScanHelp = R"(usage: vigil scan [options] [INPUT]...
+
+Match CloudTrail logs against Sigma detection rules and print what matched.
+
+INPUT is a file, a folder (searched recursively; CloudTrail-Digest files skipped) or
+'-' for standard input (the default). Accepted content, detected by content:
+{"Records":[...]} CloudTrail files, gzip of anything (.json.gz), NDJSON, a JSON array
+of events or a single event, `aws cloudtrail lookup-events` output, EventBridge
+events (the record is in "detail").
+
+options:
+  --rules PATH        rule file or folder; repeatable (default: the bundled pack)
+  --vars FILE         values for |expand placeholders (pySigma pipeline `vars:` form)
+  --format FORMAT     table (default on a terminal) or jsonl (default otherwise): one
+                      JSON object per match with rule_id, rule_title, level, tags,
+                      author, file, record, event
+  --logsource KIND    auto (default): CloudTrail records only meet rules whose
+                      logsource fits product aws / service cloudtrail (or none);
+                      cloudtrail: treat every event as CloudTrail; any: all rules
+  --skip-bad-rules    scan with the rules that loaded even if some failed
+  -q, --quiet         no summary line on standard error
+  -h, --help          this help
+
+exit status: 0 the scan ran (whatever it found); 1 the output could not be written;
+2 bad usage, or rules that failed to load (every error is printed first).
+)";
+
+
+std::string CompactEvent(std::string_view json) {
+  std::string out(json.size() + simdjson::SIMDJSON_PADDING, '\0');
+  size_t len = 0;
+  if (simdjson::minify(json.data(), json.size(), out.data(), len)) return std::string(json);
+  out.resize(len);
+  return out;
+}
+
+std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
+
+struct Row {
+  std::string level, title, time, event, who, ip, where;
+};
+
+class CliSink : public vigil::ScanSink {
+ public:
+  CliSink(bool jsonl) : jsonl_(jsonl) {}
+
+  bool OnMatch(const vigil::Record& r, const vigil::Match& m) override {
+    const vigil::RuleInfo& rule = *m.rule;
+    if (jsonl_) {
+      line_.clear();
+      line_ += "{\"rule_id\":" + JsonString(rule.id);
+      line_ += ",\"rule_title\":" + JsonString(rule.title);
+      line_ += ",\"level\":" + JsonString(rule.level);
+      line_ += ",\"status\":" + JsonString(rule.status);
+      line_ += ",\"tags\":[";
+      for (size_t i = 0; i < rule.tags.size(); ++i) line_ += (i ? "," : "") + JsonString(rule.tags[i]);
+      line_ += "],\"author\":" + JsonString(rule.author);
+      line_ += ",\"file\":" + JsonString(r.file ? *r.file : "");
+      line_ += ",\"record\":" + std::to_string(r.index);
+      line_ += ",\"event\":" + CompactEvent(r.json);
+      line_ += "}\n";
+      if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
+        write_failed_ = true;
+        return false;
+      }
+      return true;
+    }
+    Row row;
+    row.level = rule.level;
+    row.title = rule.title;
+    // The file name and record position identify the event; full paths are in jsonl.
+    row.where = std::filesystem::path(r.file ? *r.file : "").filename().string() + ":" +
+                std::to_string(r.index);
+    simdjson::dom::element doc;
+    if (!parser_.parse(r.json.data(), r.json.size(), false).get(doc)) {
+      auto str = [&](const char* path) -> std::string {
+        std::string_view v;
+        if (doc.at_pointer(path).get_string().get(v)) return "";
+        return std::string(v);
+      };
+      row.time = str("/eventTime");
+      row.event = str("/eventName");
+      row.who = str("/userIdentity/arn");
+      if (row.who.empty()) row.who = str("/userIdentity/type");
+      row.ip = str("/sourceIPAddress");
+    }
+    rows_.push_back(std::move(row));
+    ++by_level_[rule.level.empty() ? "-" : rule.level];
+    return true;
+  }
+
+  void OnError(const vigil::InputError& e) override {
+    ++errors_;
+    if (errors_ <= kMaxPrintedErrors) {
+      std::string where = e.file;
+      if (e.line) where += ":" + std::to_string(e.line);
+      std::fprintf(stderr, "%s: %s\n", where.c_str(), e.message.c_str());
+    } else if (errors_ == kMaxPrintedErrors + 1) {
+      std::fprintf(stderr, "vigil: more errors follow; only the count is reported\n");
+    }
+  }
+
+  void PrintTable() {
+    const char* head[] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
+    size_t w[7];
+    for (int i = 0; i < 7; ++i) w[i] = std::strlen(head[i]);
+    auto cell = [](const Row& r, int i) -> const std::string& {
+      const std::string* c[] = {&r.level, &r.title, &r.time, &r.event, &r.who, &r.ip, &r.where};
+      return *c[i];
+    };
+    for (const auto& r : rows_) {
+      for (int i = 0; i < 7; ++i) w[i] = std::max(w[i], std::min<size_t>(cell(r, i).size(), 60));
+    }
+    auto print = [&](auto get) {
+      std::string line;
+      for (int i = 0; i < 7; ++i) {
+        std::string c = get(i);
+        if (c.size() > 60) c = c.substr(0, 57) + "...";
+        line += c;
+        if (i < 6) line += std::string(w[i] - std::min(w[i], c.size()) + 2, ' ');
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      std::printf("%s\n", line.c_str());
+    };
+    if (!rows_.empty()) {
+      print([&](int i) { return std::string(head[i]); });
+      for (const auto& r : rows_) print([&](int i) { return cell(r, i); });
+    }
+  }
+
+  std::string LevelSummary() const {
+    std::string s;
+    for (const char* l : {"critical", "high", "medium", "low", "informational", "-"}) {
+      auto it = by_level_.find(l);
+      if (it == by_level_.end()) continue;
+      s += (s.empty() ? "" : ", ") + std::to_string(it->second) + " " + l;
+    }
+    return s;
+  }
+
+  bool write_failed() const { return write_failed_; }
+
+ private:
+  static constexpr uint64_t kMaxPrintedErrors = 100;
+  bool jsonl_;
+  bool write_failed_ = false;
+  uint64_t errors_ = 0;
+  std::string line_;
+  std::vector<Row> rows_;
+  std::map<std::string, uint64_t> by_level_;
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace
+
+int Scan(int argc, char** argv) {
+  Options o;
+  bool help = false;
+  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
+  if (help) {
+    std::fputs(kScanHelp, stdout);
+    return 0;
+  }
+  if (o.format.empty()) o.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
+  int status = 0;
+  auto rules = LoadRules(o, &status);
+  if (!rules) return status;
+  vigil::Scanner scanner(rules);
+  vigil::ScanOptions sopts;
+  sopts.kind = o.kind;
+  CliSink sink(o.format == "jsonl");
+  vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
+  if (o.format == "table") sink.PrintTable();
+  if (std::fflush(stdout) != 0 || sink.write_failed()) {
+    if (errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
+    std::fprintf(stderr, "vigil: writing the output failed: %s\n", std::strerror(errno));
+    return 1;
+  }
+  if (!o.quiet) {
+    const double secs = std::chrono::duration<double>(st.elapsed).count();
+    const std::string levels = sink.LevelSummary();
+    std::fprintf(stderr,
+                 "vigil: %llu events in %llu files scanned with %zu rules: %llu matches%s, "
+                 "%llu errors (%llu bad events, %llu read errors), %.2f s\n",
+                 (unsigned long long)st.events, (unsigned long long)st.files, rules->size(),
+                 (unsigned long long)st.matches, levels.empty() ? "" : (" (" + levels + ")").c_str(),
+                 (unsigned long long)(st.event_errors + st.input_errors),
+                 (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
+  }
+  return 0;
+}
+
+int Dump(int argc, char** argv) {
+  Options o;
+  bool help = false;
+  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
+  if (help) {
+    std::puts("usage: vigil dump [--rules PATH]... [--vars FILE]");
+    return 0;
+  }
+  o.skip_bad_rules = true;
+  int status = 0;
+  auto rules = LoadRules(o, &status);
+  if (!rules) return status;
+  std::fputs(rules->Dump().c_str(), stdout);
+  return 0;
+}
+
+}  // namespace vigil::cli

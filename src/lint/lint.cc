@@ -1,0 +1,428 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// `vigil check` (see include/vigil/lint.h). Two passes over the same files:
+//   1. RuleSetBuilder loads and compiles everything, exactly as a scan would: its
+//      diagnostics are the errors that stop a rule from loading;
+//   2. the YAML documents are parsed again into rule syntax trees, and each check
+//      below looks at one aspect of a rule (attributes, identifiers, condition,
+//      values, fields, tests) with the source positions the trees carry.
+
+#include "vigil/lint.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "ir/lower.h"
+#include "load/yaml_loader.h"
+#include "syntax/rule_ast.h"
+#include "vigil/rule_tests.h"
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+using internal::DetectionAst;
+using internal::ItemAst;
+using internal::RuleAst;
+using internal::ValueAst;
+
+class Linter {
+ public:
+  explicit Linter(const LintOptions& o) : options_(o) {}
+
+  void Warn(const SourceLocation& at, const std::string& message, const char* check) {
+    out_.push_back({Severity::kWarning, at, message + " [" + check + "]"});
+  }
+  void Fail(const SourceLocation& at, const std::string& message, const char* check) {
+    out_.push_back({Severity::kError, at, message + " [" + check + "]"});
+  }
+
+  void File(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return;  // the builder already reported it
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::vector<Diagnostic> ignored;  // the builder reports load errors
+    for (const auto& doc : internal::LoadYamlDocuments(ss.str(), path, &ignored)) {
+      RuleAst ast;
+      std::vector<Diagnostic> parse;
+      if (!internal::ParseRuleDocument(doc, &ast, &parse)) continue;
+      ++rules_;
+      Attributes(doc, ast, path);
+      if (ast.kind == RuleAst::Kind::kCorrelation) continue;
+      Detection(ast, path);
+      if (ast.kind == RuleAst::Kind::kDetection) Tests(ast);
+    }
+  }
+
+  void Finish() {
+    for (const auto& [id, where] : ids_) {
+      for (size_t i = 1; i < where.size(); ++i) {
+        Fail(where[i], "duplicate rule id " + id + " (first used at " + where[0].ToString() + ")",
+             "duplicate-id");
+      }
+    }
+    for (const auto& [title, where] : titles_) {
+      for (size_t i = 1; i < where.size(); ++i) {
+        Warn(where[i], "duplicate title '" + title + "' (first used at " + where[0].ToString() + ")",
+             "duplicate-title");
+      }
+    }
+  }
+
+  std::vector<Diagnostic>& out() { return out_; }
+  size_t rules() const { return rules_; }
+
+ private:
+  // ---- attributes ------------------------------------------------------------------
+
+  static SourceLocation At(const YAML::Node& n, const SourceLocation& fallback) {
+    if (!n) return fallback;
+    return internal::LocationOf(n, fallback.file);
+  }
+
+  void Attributes(const internal::YamlDocument& doc, const RuleAst& ast, const std::string& file) {
+    const YAML::Node& root = doc.root;
+    const RuleInfo& info = ast.info;
+    const SourceLocation start = info.where.file.empty() ? doc.where : info.where;
+    static const std::regex kUuid(
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
+    static const std::regex kTag(R"([a-z0-9_-]+\.[a-z0-9._-]+)");
+    static const std::regex kAttackTechnique(R"(attack\.t\d{4}(\.\d{3})?)");
+    static const std::regex kAttackGroupOrSoftware(R"(attack\.[gs]\d{4})");
+    static const std::set<std::string> kTactics = {
+        "reconnaissance", "resource-development", "initial-access", "execution", "persistence",
+        "privilege-escalation", "defense-evasion", "credential-access", "discovery",
+        "lateral-movement", "collection", "command-and-control", "exfiltration", "impact"};
+    static const std::set<std::string> kStatus = {"stable", "test", "experimental", "deprecated",
+                                                  "unsupported"};
+    static const std::set<std::string> kRelated = {"derived", "obsolete", "merged", "renamed",
+                                                   "similar"};
+
+    if (info.title.empty()) {
+      Fail(start, "the rule has no title", "schema");
+    } else {
+      titles_[info.title].push_back(At(root["title"], start));
+      if (info.title.size() > 256) Warn(At(root["title"], start), "title longer than 256 characters", "schema");
+    }
+    if (info.id.empty()) {
+      Warn(start, "the rule has no id (a UUID identifies it across renames and in alerts)", "schema");
+    } else {
+      ids_[info.id].push_back(At(root["id"], start));
+      if (!std::regex_match(info.id, kUuid)) Warn(At(root["id"], start), "id '" + info.id + "' is not a UUID", "schema");
+    }
+    if (ast.kind == RuleAst::Kind::kDetection) {
+      if (info.status.empty()) {
+        Warn(start, "the rule has no status", "schema");
+      } else if (!kStatus.count(info.status)) {
+        Warn(At(root["status"], start), "unknown status '" + info.status +
+                                            "' (stable, test, experimental, deprecated, unsupported)", "schema");
+      }
+      if (info.level.empty()) Warn(start, "the rule has no level", "schema");
+      if (info.description.empty()) Warn(start, "the rule has no description", "schema");
+      if (info.author.empty()) Warn(start, "the rule has no author", "schema");
+      if (info.logsource.empty()) Warn(start, "the rule has no logsource", "schema");
+    }
+    for (const char* key : {"date", "modified"}) {
+      const YAML::Node n = root[key];
+      if (n && n.IsScalar() && !std::regex_match(n.Scalar(), kDate)) {
+        Warn(At(n, start), std::string("'") + key + "' must be a date written YYYY-MM-DD", "schema");
+      }
+    }
+    if (const YAML::Node tags = root["tags"]; tags && tags.IsSequence()) {
+      for (const auto& t : tags) {
+        if (!t.IsScalar()) continue;
+        const std::string s = t.Scalar();
+        if (!std::regex_match(s, kTag)) {
+          Warn(At(t, start), "tag '" + s + "' is not namespace.value in lower case", "tags");
+        } else if (s.rfind("attack.", 0) == 0 && !kTactics.count(s.substr(7)) &&
+                   !std::regex_match(s, kAttackTechnique) && !std::regex_match(s, kAttackGroupOrSoftware)) {
+          Warn(At(t, start), "tag '" + s + "' is neither an ATT&CK tactic (attack.defense-evasion) "
+                             "nor a technique (attack.t1562.008)", "tags");
+        }
+      }
+    }
+    if (const YAML::Node rel = root["related"]; rel && rel.IsSequence()) {
+      for (const auto& r : rel) {
+        if (!r.IsMap()) continue;
+        const std::string type = r["type"] ? r["type"].as<std::string>("") : "";
+        if (!kRelated.count(type)) {
+          Warn(At(r, start), "related type '" + type + "' is not one of derived, obsolete, merged, "
+                             "renamed, similar", "schema");
+        }
+        const std::string id = r["id"] ? r["id"].as<std::string>("") : "";
+        if (!std::regex_match(id, kUuid)) Warn(At(r, start), "related id '" + id + "' is not a UUID", "schema");
+      }
+    }
+    // A custom attribute one or two typos away from a standard one is a typo.
+    static const std::vector<std::string> kStandard = {
+        "title", "id", "name", "status", "description", "license", "author", "date", "modified",
+        "level", "references", "tags", "falsepositives", "fields", "related", "logsource",
+        "detection", "filter", "correlation", "taxonomy", "scope"};
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>("");
+      if (std::find(kStandard.begin(), kStandard.end(), key) != kStandard.end()) continue;
+      for (const auto& s : kStandard) {
+        if (Near(key, s)) {
+          Warn(At(kv.first, start), "unknown attribute '" + key + "'; did you mean '" + s + "'?",
+               "schema");
+          break;
+        }
+      }
+    }
+    (void)file;
+  }
+
+  static bool Near(const std::string& a, const std::string& b) {
+    if (a == b) return false;
+    std::string la = a, lb = b;
+    for (auto& c : la) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : lb) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (la == lb) return true;
+    // Edit distance <= 2 on words of 4+ letters.
+    if (a.size() < 4 || b.size() < 4) return false;
+    std::vector<size_t> prev(lb.size() + 1), cur(lb.size() + 1);
+    for (size_t j = 0; j <= lb.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= la.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= lb.size(); ++j) {
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (la[i - 1] == lb[j - 1] ? 0 : 1)});
+      }
+      std::swap(prev, cur);
+    }
+    return prev[lb.size()] <= 2;
+  }
+
+  // ---- detection -------------------------------------------------------------------
+
+  void Detection(const RuleAst& ast, const std::string& file) {
+    (void)file;
+    const DetectionAst& det = ast.detection;
+    std::vector<std::string> declared;
+    for (const auto& id : det.ids) declared.push_back(id.name);
+    std::set<std::string> used;
+    for (const auto& c : det.conditions) {
+      for (const auto& n : internal::ConditionIdentifiers(c.root, declared)) used.insert(n);
+    }
+    for (const auto& id : det.ids) {
+      if (!used.count(id.name)) {
+        Warn(id.where, "search identifier '" + id.name + "' is never used by the condition",
+             "unused-identifier");
+      }
+    }
+    ConditionTruth(det, declared);
+    const bool cloudtrail = ast.info.logsource.product == "aws" &&
+                            (ast.info.logsource.service.empty() || ast.info.logsource.service == "cloudtrail");
+    for (const auto& id : det.ids) {
+      for (const auto& alt : id.alternatives) {
+        for (const auto& item : alt) {
+          Wildcards(item);
+          if (cloudtrail) Fields(item);
+        }
+      }
+      LoweredConstant(id);
+    }
+  }
+
+  // Treats each identifier as a free boolean and tries every assignment: a condition
+  // false under all of them can never match; one true when every identifier is false
+  // matches events the rule's selections say nothing about (`not filter` alone).
+  void ConditionTruth(const DetectionAst& det, const std::vector<std::string>& declared) {
+    if (det.conditions.empty()) return;
+    std::vector<std::string> vars;
+    for (const auto& c : det.conditions) {
+      for (const auto& n : internal::ConditionIdentifiers(c.root, declared)) {
+        if (std::find(vars.begin(), vars.end(), n) == vars.end()) vars.push_back(n);
+      }
+    }
+    if (vars.size() > 14) return;  // 16k assignments is plenty; bigger is not worth it
+    bool any_true = false, all_true = true, true_when_none = false;
+    for (uint32_t bits = 0; bits < (1u << vars.size()); ++bits) {
+      std::vector<std::pair<std::string, bool>> truth;
+      for (size_t i = 0; i < vars.size(); ++i) truth.emplace_back(vars[i], (bits >> i) & 1u);
+      // Declared but unused identifiers are irrelevant; include them as false.
+      for (const auto& d : declared) {
+        if (std::find(vars.begin(), vars.end(), d) == vars.end()) truth.emplace_back(d, false);
+      }
+      bool v = false;
+      for (const auto& c : det.conditions) v = v || internal::EvalCondition(c.root, truth);
+      any_true = any_true || v;
+      all_true = all_true && v;
+      if (bits == 0) true_when_none = v;
+    }
+    const SourceLocation& at = det.conditions[0].where;
+    if (!any_true) {
+      Warn(at, "the condition can never be true, whatever the event", "condition-never-matches");
+    } else if (all_true) {
+      Warn(at, "the condition is always true, whatever the event", "condition-always-matches");
+    } else if (true_when_none) {
+      Warn(at, "the condition holds for events that match none of the search identifiers (only "
+               "negated selections?): it matches almost every event of the logsource",
+           "condition-matches-nothing-specific");
+    }
+  }
+
+  // Lowers each identifier alone: one that folds to a constant (for example every
+  // value removed) cannot depend on the event.
+  void LoweredConstant(const internal::SearchIdAst& id) {
+    internal::DetectionAst one;
+    one.ids.push_back(id);
+    internal::ConditionAst c;
+    c.text = id.name;
+    c.root.kind = internal::CondNode::Kind::kIdentifier;
+    c.root.name = id.name;
+    c.where = id.where;
+    one.conditions.push_back(c);
+    internal::Ir ir;
+    internal::Expr e;
+    std::vector<Diagnostic> ignored;  // the builder reports lowering errors
+    if (!internal::LowerDetection(one, options_.compile.placeholders, &ir, &e, &ignored)) return;
+    if (e.kind == internal::Expr::Kind::kTrue) {
+      Warn(id.where, "search identifier '" + id.name + "' holds for every event", "constant-identifier");
+    } else if (e.kind == internal::Expr::Kind::kFalse) {
+      Warn(id.where, "search identifier '" + id.name + "' can never hold", "constant-identifier");
+    }
+  }
+
+  // A plain value written '*x*', 'x*' or '*x' (no other wildcard) reads better, and is
+  // harder to get wrong, as |contains, |startswith or |endswith.
+  void Wildcards(const ItemAst& item) {
+    for (const auto& m : item.modifiers) {
+      if (m != "cased") return;  // any other modifier gives '*' its own meaning or none
+    }
+    if (item.field.empty()) return;
+    for (const ValueAst& v : item.values) {
+      if (v.type != ValueAst::Type::kString) continue;
+      const std::string& s = v.text;
+      std::vector<size_t> stars;
+      bool question = false;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\') {
+          ++i;
+          continue;
+        }
+        if (s[i] == '*') stars.push_back(i);
+        if (s[i] == '?') question = true;
+      }
+      if (question || stars.empty() || s.size() < 2) continue;
+      const bool lead = stars.front() == 0;
+      const bool trail = stars.back() == s.size() - 1;
+      const size_t inner = stars.size() - (lead ? 1 : 0) - (trail ? 1 : 0);
+      if (inner != 0 || (lead && trail && stars.size() == 1)) continue;
+      const char* mod = lead && trail ? "contains" : lead ? "endswith" : "startswith";
+      Warn(v.where, "value '" + s + "' uses '*' where the modifier |" + mod + " says it: write '" +
+                        item.field + "|" + mod + "'", "wildcard-as-modifier");
+    }
+  }
+
+  void Fields(const ItemAst& item) {
+    auto check = [&](const std::string& path, const SourceLocation& at) {
+      bool known = false;
+      const std::string suggestion = SuggestCloudTrailField(path, &known);
+      if (known) return;
+      std::string msg = "CloudTrail records have no field '" + path + "'";
+      if (!suggestion.empty()) msg += "; did you mean '" + suggestion + "'?";
+      Warn(at, msg, "unknown-field");
+    };
+    if (!item.field.empty()) check(item.field, item.where);
+    if (std::find(item.modifiers.begin(), item.modifiers.end(), "fieldref") != item.modifiers.end()) {
+      for (const auto& v : item.values) {
+        if (v.type == ValueAst::Type::kString) check(v.text, v.where);
+      }
+    }
+  }
+
+  // ---- tests -----------------------------------------------------------------------
+
+  void Tests(const RuleAst& ast) {
+    std::vector<RuleTestCase> cases;
+    const SourceLocation& at = ast.info.where;
+    Status s = ParseRuleTests(ast.info, &cases);
+    if (!s.ok()) {
+      Fail(at, "malformed tests: " + s.message(), "tests");
+      return;
+    }
+    if (!options_.require_tests) return;
+    if (cases.empty()) {
+      Warn(at, "the rule has no tests (add a `tests:` list with a matching event and a near miss)",
+           "no-tests");
+      return;
+    }
+    const bool match = std::any_of(cases.begin(), cases.end(), [](const RuleTestCase& c) { return c.expect_match; });
+    const bool miss = std::any_of(cases.begin(), cases.end(), [](const RuleTestCase& c) { return !c.expect_match; });
+    if (!match) Warn(at, "no test expects a match", "tests");
+    if (!miss) Warn(at, "no test expects no_match (add a near miss)", "tests");
+  }
+
+  const LintOptions& options_;
+  std::vector<Diagnostic> out_;
+  std::map<std::string, std::vector<SourceLocation>> ids_;
+  std::map<std::string, std::vector<SourceLocation>> titles_;
+  size_t rules_ = 0;
+};
+
+std::vector<std::string> RuleFiles(const std::string& path) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    if (fs::exists(path, ec)) files.push_back(path);
+    return files;
+  }
+  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto& p = it->path();
+    const std::string ext = p.extension().string();
+    if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml") && p.filename().string()[0] != '.') {
+      files.push_back(p.string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+size_t LintReport::errors() const {
+  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                           [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+}
+size_t LintReport::warnings() const { return diagnostics.size() - errors(); }
+
+LintReport LintPaths(const std::vector<std::string>& paths, const LintOptions& options) {
+  LintReport report;
+  RuleSetBuilder builder(options.compile);
+  for (const auto& p : paths) builder.AddPath(p);
+  builder.Build();
+  for (const auto& d : builder.diagnostics()) {
+    // Duplicate ids are reported below as errors, with both positions.
+    if (d.message.rfind("duplicate rule id", 0) == 0) continue;
+    // Correlations are evaluated by later versions; for a linter the note is noise.
+    if (d.severity == Severity::kWarning && d.message.find("not evaluated yet") != std::string::npos) continue;
+    report.diagnostics.push_back(d);
+  }
+  Linter lint(options);
+  for (const auto& p : paths) {
+    for (const auto& f : RuleFiles(p)) {
+      ++report.files;
+      lint.File(f);
+    }
+  }
+  lint.Finish();
+  report.rules = lint.rules();
+  for (auto& d : lint.out()) report.diagnostics.push_back(std::move(d));
+  std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     if (a.where.file != b.where.file) return a.where.file < b.where.file;
+                     if (a.where.line != b.where.line) return a.where.line < b.where.line;
+                     return a.where.column < b.where.column;
+                   });
+  return report;
+}
+
+}  // namespace vigil
