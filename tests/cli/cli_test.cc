@@ -175,3 +175,114 @@ TEST(CliTest, ReaderClosingThePipeEndsCleanly) {
 }
 
 }  // namespace
+
+// ---- The rule author's commands ------------------------------------------------------
+
+const char* kPassingRule = R"(title: Trail stopped
+id: 2b0c5f1e-7d43-4c39-9a9e-3f6f2b8d1c01
+status: experimental
+description: d
+author: a
+date: 2026-11-26
+tags: [attack.defense-evasion]
+logsource: {product: aws, service: cloudtrail}
+detection:
+  selection: {eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}
+  condition: selection
+level: high
+tests:
+  - {name: hit, expect: match, event: {eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}}
+  - {name: miss, expect: no_match, event: {eventSource: cloudtrail.amazonaws.com, eventName: StartLogging}}
+)";
+
+TEST(CliTest, TestCommandPassesAndFails) {
+  const std::string dir = ::testing::TempDir() + "/cli_test_cmd";
+  Sh("rm -rf " + dir + " && mkdir -p " + dir);
+  WriteTemp("cli_test_cmd/good.yml", kPassingRule);
+  Proc ok = Sh(kVigil + " test " + dir);
+  EXPECT_EQ(ok.status, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("ok    good.yml  Trail stopped  (2 tests)"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("1 rules: 1 passed, 0 failed, 0 without tests; 2 tests, 0 failed"), std::string::npos) << ok.out;
+
+  std::string bad = kPassingRule;
+  bad.replace(bad.find("2b0c5f1e"), 8, "2b0c5f1f");
+  bad.replace(bad.find("{name: miss, expect: no_match"), 29, "{name: miss, expect: match");
+  WriteTemp("cli_test_cmd/bad.yml", bad);
+  const std::string junit = ::testing::TempDir() + "/cli_test_cmd.xml";
+  Proc f = Sh(kVigil + " test --junit " + junit + " " + dir);
+  EXPECT_EQ(f.status, 1) << f.out;
+  EXPECT_NE(f.out.find("FAIL  bad.yml  Trail stopped  (1 of 2 tests failed)"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("FAIL  miss: expected match, got no match"), std::string::npos) << f.out;
+  // The diff: which item did not hold, with the value the event had.
+  EXPECT_NE(f.out.find("- eventName: StopLogging    [event: StartLogging]"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("+ eventSource: cloudtrail.amazonaws.com"), std::string::npos) << f.out;
+  std::ifstream in(junit);
+  std::stringstream xml;
+  xml << in.rdbuf();
+  EXPECT_NE(xml.str().find("<testsuites name=\"vigil rule tests\" tests=\"4\" failures=\"1\" errors=\"0\">"),
+            std::string::npos) << xml.str();
+  EXPECT_NE(xml.str().find("<failure message=\"expected match, got no match\">"), std::string::npos) << xml.str();
+
+  WriteTemp("cli_test_cmd/broken.yml", "title: x\ndetection:\n  s: {a|nope: 1}\n  condition: s\n");
+  Proc b = Sh(kVigil + " test " + dir);
+  EXPECT_EQ(b.status, 1);
+  EXPECT_NE(b.out.find("broken.yml:3:9: error: unknown modifier 'nope'"), std::string::npos) << b.out;
+}
+
+TEST(CliTest, CheckCommand) {
+  const std::string good = WriteTemp("cli_check_good.yml", kPassingRule);
+  Proc ok = Sh(kVigil + " check --strict " + good);
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_EQ(ok.out, "");
+  EXPECT_NE(ok.err.find("1 files, 1 rules checked: 0 errors, 0 warnings"), std::string::npos) << ok.err;
+
+  std::string warn = kPassingRule;
+  warn.replace(warn.find("eventName: StopLogging}"), 23, "eventName: 'Stop*', sourceIpAddress: 1.2.3.4}");
+  const std::string w = WriteTemp("cli_check_warn.yml", warn);
+  Proc pw = Sh(kVigil + " check " + w);
+  EXPECT_EQ(pw.status, 0) << "warnings alone do not fail without --strict";
+  EXPECT_NE(pw.out.find("did you mean 'sourceIPAddress'? [unknown-field]"), std::string::npos) << pw.out;
+  EXPECT_NE(pw.out.find("[wildcard-as-modifier]"), std::string::npos) << pw.out;
+  EXPECT_EQ(Sh(kVigil + " check --strict " + w).status, 1);
+
+  const std::string e = WriteTemp("cli_check_err.yml", "title: x\ndetection:\n  s: {a: 1}\n  condition: s and t\n");
+  Proc pe = Sh(kVigil + " check --no-require-tests " + e);
+  EXPECT_EQ(pe.status, 1);
+  EXPECT_NE(pe.out.find("cli_check_err.yml:4:20: error:"), std::string::npos) << pe.out;
+  EXPECT_EQ(pe.out.find("[no-tests]"), std::string::npos) << pe.out;
+}
+
+TEST(CliTest, ExplainCommand) {
+  const std::string rule = WriteTemp("cli_explain.yml", kPassingRule);
+  Proc hit = Sh("echo \"{\\\"eventSource\\\":\\\"cloudtrail.amazonaws.com\\\",\\\"eventName\\\":\\\"StopLogging\\\"}\" | " +
+                kVigil + " explain " + rule);
+  EXPECT_EQ(hit.status, 0) << hit.out << hit.err;
+  EXPECT_NE(hit.out.find("+ eventName: StopLogging    [event: StopLogging]"), std::string::npos) << hit.out;
+  EXPECT_NE(hit.out.find("verdict: MATCH"), std::string::npos) << hit.out;
+  const std::string ev = WriteTemp("cli_explain_events.json",
+                                   R"({"Records":[{"eventSource":"s3.amazonaws.com","eventName":"StopLogging"},{"eventName":"X"}]})");
+  Proc miss = Sh(kVigil + " explain " + rule + " " + ev);
+  EXPECT_EQ(miss.status, 1) << "no event matched";
+  EXPECT_NE(miss.out.find("== event " + ev + ":1"), std::string::npos) << miss.out;
+  EXPECT_NE(miss.out.find("- eventSource: cloudtrail.amazonaws.com    [event: s3.amazonaws.com]"), std::string::npos) << miss.out;
+  // By title, in a rules folder.
+  Proc by_title = Sh(kVigil + " explain --rules " + rule + " \"Trail stopped\" " + ev);
+  EXPECT_EQ(by_title.status, 1) << by_title.err;
+  EXPECT_NE(by_title.out.find("rule: Trail stopped"), std::string::npos);
+  EXPECT_EQ(Sh(kVigil + " explain --rules " + rule + " nosuchrule " + ev).status, 2);
+}
+
+TEST(CliTest, ListCommand) {
+  const std::string rule = WriteTemp("cli_list.yml", kPassingRule);
+  Proc r = Sh(kVigil + " list --format jsonl " + rule);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 1u);
+  simdjson::dom::parser p;
+  simdjson::dom::element m;
+  ASSERT_FALSE(p.parse(lines[0]).get(m)) << lines[0];
+  EXPECT_EQ(std::string_view(m["title"].get_string().value()), "Trail stopped");
+  EXPECT_EQ(int64_t(m["tests"]["match"]), 1);
+  EXPECT_EQ(int64_t(m["tests"]["no_match"]), 1);
+  EXPECT_EQ(std::string_view(m["logsource"]["service"].get_string().value()), "cloudtrail");
+}
