@@ -32,7 +32,8 @@ Usage:
 
 The manifest (--manifest FILE, else stderr) is JSON: events, bytes (uncompressed
 JSON), events per region, attack records and instances per kind, and
-expected_rule_matches (rule file stem -> number of records it should match).
+expected_rule_matches (rule file stem of the bundled pack -> number of attack records it
+must match), and attack_event_ids (attack kind -> eventIDs of its records).
 
 Examples:
   gen_cloudtrail.py --seed 1 --events 1000 --out events.ndjson
@@ -2109,43 +2110,44 @@ def a_ec2_modify_userdata(g):
     return [rec]
 
 
-# kind -> (function, rule file stem expected to fire or None, short description)
+# kind -> (function, rule file stems of the bundled pack that must match every record of
+# the attack, short description)
 ATTACKS = {
-    "console_login_no_mfa": (a_console_login_no_mfa, "aws_console_login_without_mfa",
+    "console_login_no_mfa": (a_console_login_no_mfa, ("aws_console_login_without_mfa",),
                              "IAM user console sign-in without MFA from an unknown address"),
-    "console_login_failure": (a_console_login_failure, "aws_console_login_failed",
+    "console_login_failure": (a_console_login_failure, ("aws_console_login_failed",),
                               "1-5 failed console sign-ins (Failed authentication)"),
-    "root_console_login": (a_root_console_login, "aws_root_account_usage", "root console sign-in (with MFA)"),
-    "root_api_call": (a_root_api_call, "aws_root_account_usage", "API call made with root credentials"),
-    "cloudtrail_stop_logging": (a_cloudtrail_stop_logging, "aws_cloudtrail_trail_tampering", "CloudTrail StopLogging"),
-    "cloudtrail_delete_trail": (a_cloudtrail_delete_trail, "aws_cloudtrail_trail_tampering", "CloudTrail DeleteTrail"),
-    "cloudtrail_update_trail": (a_cloudtrail_update_trail, "aws_cloudtrail_trail_tampering",
+    "root_console_login": (a_root_console_login, ("aws_console_root_login", "aws_root_account_usage",), "root console sign-in (with MFA)"),
+    "root_api_call": (a_root_api_call, ("aws_root_account_usage",), "API call made with root credentials"),
+    "cloudtrail_stop_logging": (a_cloudtrail_stop_logging, ("aws_cis_4_5_cloudtrail_configuration_changes", "aws_cloudtrail_trail_tampering",), "CloudTrail StopLogging"),
+    "cloudtrail_delete_trail": (a_cloudtrail_delete_trail, ("aws_cis_4_5_cloudtrail_configuration_changes", "aws_cloudtrail_trail_tampering",), "CloudTrail DeleteTrail"),
+    "cloudtrail_update_trail": (a_cloudtrail_update_trail, ("aws_cis_4_5_cloudtrail_configuration_changes", "aws_cloudtrail_trail_coverage_reduced", "aws_cloudtrail_trail_tampering",),
                                 "CloudTrail UpdateTrail to a foreign bucket, single region"),
-    "cloudtrail_put_event_selectors": (a_cloudtrail_put_event_selectors, "aws_cloudtrail_trail_tampering",
+    "cloudtrail_put_event_selectors": (a_cloudtrail_put_event_selectors, ("aws_cloudtrail_event_selectors_reduced", "aws_cloudtrail_trail_tampering",),
                                        "CloudTrail PutEventSelectors excluding management events"),
-    "guardduty_delete_detector": (a_guardduty_delete_detector, "aws_guardduty_detector_deleted",
+    "guardduty_delete_detector": (a_guardduty_delete_detector, ("aws_guardduty_detector_deleted",),
                                   "GuardDuty DeleteDetector"),
-    "config_stop_recorder": (a_config_stop_recorder, "aws_config_recorder_stopped", "Config StopConfigurationRecorder"),
-    "vpc_delete_flow_logs": (a_vpc_delete_flow_logs, "aws_vpc_flow_logs_deleted", "EC2 DeleteFlowLogs"),
-    "ec2_sg_open_ssh": (a_ec2_sg_open_ssh, "aws_ec2_security_group_open_to_internet",
+    "config_stop_recorder": (a_config_stop_recorder, ("aws_cis_4_9_config_changes", "aws_config_recorder_stopped",), "Config StopConfigurationRecorder"),
+    "vpc_delete_flow_logs": (a_vpc_delete_flow_logs, ("aws_vpc_flow_logs_deleted",), "EC2 DeleteFlowLogs"),
+    "ec2_sg_open_ssh": (a_ec2_sg_open_ssh, ("aws_cis_4_10_security_group_changes", "aws_ec2_security_group_admin_port_open_to_internet", "aws_ec2_security_group_open_to_internet",),
                         "AuthorizeSecurityGroupIngress tcp/22 from 0.0.0.0/0 or ::/0"),
-    "ec2_nacl_allow_all": (a_ec2_nacl_allow_all, None, "CreateNetworkAclEntry allow all protocols from 0.0.0.0/0"),
-    "iam_access_key_other_user": (a_iam_access_key_other_user, "aws_iam_access_key_created_for_other_user",
+    "ec2_nacl_allow_all": (a_ec2_nacl_allow_all, ("aws_cis_4_11_network_acl_changes",), "CreateNetworkAclEntry allow all protocols from 0.0.0.0/0"),
+    "iam_access_key_other_user": (a_iam_access_key_other_user, ("aws_iam_access_key_created_for_other_user",),
                                   "CreateAccessKey for another IAM user"),
-    "iam_attach_admin_policy": (a_iam_attach_admin_policy, "aws_iam_admin_policy_attached",
+    "iam_attach_admin_policy": (a_iam_attach_admin_policy, ("aws_cis_4_4_iam_policy_changes", "aws_iam_admin_policy_attached",),
                                 "Attach{User,Role,Group}Policy AdministratorAccess"),
-    "s3_bucket_policy_public": (a_s3_bucket_policy_public, "aws_s3_bucket_policy_changed",
+    "s3_bucket_policy_public": (a_s3_bucket_policy_public, ("aws_s3_bucket_policy_changed", "aws_s3_bucket_policy_public",),
                                 "PutBucketPolicy granting Principal *"),
-    "s3_delete_public_access_block": (a_s3_delete_public_access_block, "aws_s3_bucket_policy_changed",
+    "s3_delete_public_access_block": (a_s3_delete_public_access_block, ("aws_s3_bucket_policy_changed", "aws_s3_public_access_block_removed",),
                                       "DeleteBucketPublicAccessBlock"),
-    "iam_create_login_profile": (a_iam_create_login_profile, None, "CreateLoginProfile for a service user"),
-    "iam_deactivate_mfa": (a_iam_deactivate_mfa, None, "DeactivateMFADevice"),
-    "kms_schedule_key_deletion": (a_kms_schedule_key_deletion, "aws_kms_key_disabled_or_deletion_scheduled",
+    "iam_create_login_profile": (a_iam_create_login_profile, ("aws_iam_login_profile_created_for_other_user",), "CreateLoginProfile for a service user"),
+    "iam_deactivate_mfa": (a_iam_deactivate_mfa, ("aws_iam_mfa_device_deactivated_or_deleted",), "DeactivateMFADevice"),
+    "kms_schedule_key_deletion": (a_kms_schedule_key_deletion, ("aws_kms_key_disabled_or_deletion_scheduled",),
                                   "KMS ScheduleKeyDeletion"),
-    "kms_disable_key": (a_kms_disable_key, "aws_kms_key_disabled_or_deletion_scheduled", "KMS DisableKey"),
-    "secrets_get_value_burst": (a_secrets_get_value_burst, None,
+    "kms_disable_key": (a_kms_disable_key, ("aws_kms_key_disabled_or_deletion_scheduled",), "KMS DisableKey"),
+    "secrets_get_value_burst": (a_secrets_get_value_burst, ("aws_secretsmanager_secret_read_by_user_key_or_console",),
                                 "8-12 GetSecretValue calls on distinct secrets within a minute"),
-    "ec2_modify_userdata": (a_ec2_modify_userdata, None, "ModifyInstanceAttribute userData"),
+    "ec2_modify_userdata": (a_ec2_modify_userdata, ("aws_ec2_instance_user_data_modified",), "ModifyInstanceAttribute userData"),
 }
 
 
@@ -2160,6 +2162,7 @@ class Counter:
         self.events = 0
         self.bytes = 0
         self.attack_records = {}
+        self.attack_ids = {}
         self.first = None
         self.last = None
         self.regions = {}
@@ -2200,6 +2203,7 @@ def run(args, out_stream=None):
             cnt.events += 1
             if kind:
                 cnt.attack_records[kind] = cnt.attack_records.get(kind, 0) + 1
+                cnt.attack_ids.setdefault(kind, []).append(rec["eventID"])
             if cnt.first is None:
                 cnt.first = t
             cnt.last = t
@@ -2354,8 +2358,7 @@ class S3Sink:
 def manifest(args, g, cnt, sink):
     expected = {}
     for kind, n in sorted(cnt.attack_records.items()):
-        rule = ATTACKS[kind][1]
-        if rule:
+        for rule in ATTACKS[kind][1]:
             expected[rule] = expected.get(rule, 0) + n
     m = {
         "generator": "tools/gen_cloudtrail.py", "generator_version": GENERATOR_VERSION,
@@ -2370,7 +2373,8 @@ def manifest(args, g, cnt, sink):
         "attack_records": dict(sorted(cnt.attack_records.items())),
         "attack_instances": {k: v for k, v in sorted(g.attack_instances.items()) if k in cnt.attack_records},
         "expected_rule_matches": dict(sorted(expected.items())),
-        "attack_catalogue": {k: {"rule": v[1], "description": v[2]} for k, v in ATTACKS.items()},
+        "attack_event_ids": {k: v for k, v in sorted(cnt.attack_ids.items())},
+        "attack_catalogue": {k: {"rules": list(v[1]), "description": v[2]} for k, v in ATTACKS.items()},
     }
     if sink is not None:
         m["s3"] = {"log_files": sink.files, "digest_files": sink.digests, "compressed_bytes": sink.out_bytes,
