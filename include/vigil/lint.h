@@ -10,7 +10,8 @@
 //             regexes...), duplicate rule ids, malformed `tests:`;
 //   warnings  schema style (missing id/description/author/level, id not a UUID, bad
 //             date, malformed tags, misspelt attribute names), duplicate titles,
-//             identifiers the condition never uses, conditions that can never match
+//             identifiers the condition never uses, modifiers given twice or without
+//             effect (cased with re, all with one value), conditions that can never match
 //             or that match events none of the identifiers match, wildcards that
 //             should be modifiers ('*x*' -> |contains), CloudTrail field names that
 //             CloudTrail does not have (with the closest real name), rules without

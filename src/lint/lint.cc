@@ -222,6 +222,7 @@ class Linter {
     for (const auto& id : det.ids) {
       for (const auto& alt : id.alternatives) {
         for (const auto& item : alt) {
+          Modifiers(item);
           Wildcards(item);
           if (cloudtrail) Fields(item);
         }
@@ -287,6 +288,24 @@ class Linter {
       Warn(id.where, "search identifier '" + id.name + "' holds for every event", "constant-identifier");
     } else if (e.kind == internal::Expr::Kind::kFalse) {
       Warn(id.where, "search identifier '" + id.name + "' can never hold", "constant-identifier");
+    }
+  }
+
+  // Modifier lists that load but say something other than the author meant.
+  void Modifiers(const ItemAst& item) {
+    const auto& m = item.modifiers;
+    auto at = [&](size_t i) { return i < item.modifier_where.size() ? item.modifier_where[i] : item.where; };
+    for (size_t i = 0; i < m.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (m[j] == m[i]) Warn(at(i), "modifier '" + m[i] + "' is given twice", "modifiers");
+      }
+      if (m[i] == "cased" && std::find(m.begin(), m.end(), "re") != m.end()) {
+        Warn(at(i), "'cased' has no effect on |re, which is case-sensitive already (|re|i makes it "
+                    "case-insensitive)", "modifiers");
+      }
+      if (m[i] == "all" && item.values.size() < 2) {
+        Warn(at(i), "'all' with a single value has no effect", "modifiers");
+      }
     }
   }
 

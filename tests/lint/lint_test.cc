@@ -182,6 +182,14 @@ detection:
     eventName|contain: x
     eventName|re|cidr: y
   condition: sel
+---
+title: N
+detection:
+  sel:
+    eventName|contains|contains: x
+    userAgent|re|cased: y
+    eventSource|all|endswith: z
+  condition: sel
 )")},
                                   LintOptions{{}, false});
   const auto wild = Of(r, "wildcard-as-modifier");
@@ -212,6 +220,13 @@ detection:
   }
   EXPECT_GE(modifier_errors, 1u) << All(r);
   EXPECT_EQ(suggested, 1u) << All(r);
+  const auto mods = Of(r, "modifiers");
+  ASSERT_EQ(mods.size(), 3u) << All(r);
+  EXPECT_NE(mods[0].message.find("'contains' is given twice"), std::string::npos);
+  EXPECT_EQ(mods[0].where.line, 27u);
+  EXPECT_EQ(mods[0].where.column, 24u);
+  EXPECT_NE(mods[1].message.find("'cased' has no effect on |re"), std::string::npos);
+  EXPECT_NE(mods[2].message.find("'all' with a single value"), std::string::npos);
 }
 
 TEST(LintTest, Tests) {
