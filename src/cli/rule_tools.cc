@@ -130,6 +130,28 @@ std::vector<std::string> PathsOrDefault(const Options& o) {
   return paths;
 }
 
+// Parses the options of `command` and prints its help if asked. Returns the exit
+// status when the command is done (help, usage error), or -1 to go on.
+int Begin(int argc, char** argv, Options* o, const char* command, const char* help_text) {
+  bool help = false;
+  if (int rc = ParseCommon(argc, argv, o, &help, command)) return rc;
+  if (help) {
+    std::fputs(help_text, stdout);
+    return 0;
+  }
+  return -1;
+}
+
+// Loads every rule under `paths` with the --vars placeholders (null if the vars file
+// is bad; the error is printed). Rules that fail to load are in the diagnostics.
+std::shared_ptr<const vigil::RuleSet> BuildRules(const Options& o, const std::vector<std::string>& paths) {
+  vigil::CompileOptions copts;
+  if (!CompileOptionsFrom(o, &copts)) return nullptr;
+  vigil::RuleSetBuilder builder(copts);
+  for (const auto& p : paths) builder.AddPath(p);
+  return builder.Build();
+}
+
 bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport>& reports,
                 const std::vector<vigil::Diagnostic>& load_errors) {
   size_t tests = 0, failures = 0, errors = load_errors.size();
@@ -199,17 +221,9 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
 
 int Test(int argc, char** argv) {
   Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help, "test")) return rc;
-  if (help) {
-    std::fputs(kTestHelp, stdout);
-    return 0;
-  }
-  vigil::CompileOptions copts;
-  if (!CompileOptionsFrom(o, &copts)) return 2;
-  vigil::RuleSetBuilder builder(copts);
-  for (const auto& p : PathsOrDefault(o)) builder.AddPath(p);
-  auto set = builder.Build();
+  if (int rc = Begin(argc, argv, &o, "test", kTestHelp); rc >= 0) return rc;
+  auto set = BuildRules(o, PathsOrDefault(o));
+  if (!set) return 2;
   std::vector<vigil::Diagnostic> load_errors;
   for (const auto& d : set->diagnostics()) {
     if (d.severity != vigil::Severity::kError) continue;
@@ -270,12 +284,7 @@ int Test(int argc, char** argv) {
 
 int Check(int argc, char** argv) {
   Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help, "check")) return rc;
-  if (help) {
-    std::fputs(kCheckHelp, stdout);
-    return 0;
-  }
+  if (int rc = Begin(argc, argv, &o, "check", kCheckHelp); rc >= 0) return rc;
   vigil::LintOptions lopts;
   if (!CompileOptionsFrom(o, &lopts.compile)) return 2;
   lopts.require_tests = !o.no_require_tests;
@@ -316,12 +325,7 @@ class CollectRecords : public vigil::RecordSink {
 
 int ExplainCommand(int argc, char** argv) {
   Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help, "explain")) return rc;
-  if (help) {
-    std::fputs(kExplainHelp, stdout);
-    return 0;
-  }
+  if (int rc = Begin(argc, argv, &o, "explain", kExplainHelp); rc >= 0) return rc;
   if (o.inputs.empty()) return Usage("explain needs a RULE (a rule file, or an id, name or title)", "explain");
   const std::string rule = o.inputs[0];
   std::vector<std::string> events(o.inputs.begin() + 1, o.inputs.end());
@@ -380,17 +384,9 @@ int ExplainCommand(int argc, char** argv) {
 
 int List(int argc, char** argv) {
   Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help, "list")) return rc;
-  if (help) {
-    std::fputs(kListHelp, stdout);
-    return 0;
-  }
-  vigil::CompileOptions copts;
-  if (!CompileOptionsFrom(o, &copts)) return 2;
-  vigil::RuleSetBuilder builder(copts);
-  for (const auto& p : PathsOrDefault(o)) builder.AddPath(p);
-  auto set = builder.Build();
+  if (int rc = Begin(argc, argv, &o, "list", kListHelp); rc >= 0) return rc;
+  auto set = BuildRules(o, PathsOrDefault(o));
+  if (!set) return 2;
   for (const auto& d : set->diagnostics()) std::fprintf(stderr, "%s\n", d.ToString().c_str());
   if (o.format.empty()) o.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
   auto list = [](const std::vector<std::string>& v) {
