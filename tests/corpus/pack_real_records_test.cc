@@ -1,6 +1,6 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Backtest of the bundled rule pack (rules/, 80 rules) against every real CloudTrail
+// Backtest of the bundled rule pack (rules/, 83 rules) against every real CloudTrail
 // record in ../shared/data/cloudtrail (provenance in its README.md). The figures below
 // were produced by `vigil scan` (scripts/backtest writes them into docs/backtest-pack.md)
 // and then checked by hand, record by record; the review in docs/backtest-pack.md says
@@ -124,14 +124,14 @@ bool HighOrCritical(const std::string& level) { return level == "high" || level 
 
 TEST(PackRealRecordsTest, ScanTotals) {
   SKIP_WITHOUT_DATA();
-  EXPECT_EQ(Pack()->size(), 80u);
+  EXPECT_EQ(Pack()->size(), 83u);
   const auto& r = ScanReal();
   // 4,093 parsed real events (data README) + record 0 of the malformed
   // cloudtrail2sightings/extracted/aws.execution.ec2-user-data.json, read before the
   // syntax error at line 112 (the technique's ModifyInstanceAttribute comes after it).
   EXPECT_EQ(r.stats.events, 4094u);
   EXPECT_EQ(r.stats.files, 680u);
-  EXPECT_EQ(r.stats.matches, 942u);
+  EXPECT_EQ(r.stats.matches, 949u);
   EXPECT_EQ(r.stats.event_errors, 0u);
   EXPECT_EQ(r.stats.input_errors, 1u);
   ASSERT_EQ(r.sink.errors.size(), 1u);
@@ -140,12 +140,12 @@ TEST(PackRealRecordsTest, ScanTotals) {
   EXPECT_EQ(r.sink.errors[0].line, 112u);
   std::set<std::string> fired;
   for (const auto& h : r.sink.hits) fired.insert(h.rule);
-  EXPECT_EQ(fired.size(), 39u);
+  EXPECT_EQ(fired.size(), 42u);
 }
 
 // (a) Each Stratus Red Team detonation file (stratus-red-team/detonation-logs, and the
 // other real runs in cloudtrail2sightings/extracted) and the pack rules that fire on it.
-// A technique counts as detected when a rule aimed at its attack call fires; 23 of the
+// A technique counts as detected when a rule aimed at its attack call fires; 26 of the
 // 35 detonation-logs techniques are. The comments say why the others are not.
 TEST(PackRealRecordsTest, StratusDetonationFiles) {
   SKIP_WITHOUT_DATA();
@@ -203,10 +203,10 @@ TEST(PackRealRecordsTest, StratusDetonationFiles) {
        {"aws_ec2_snapshot_or_ami_shared_with_account"}},
       {"stratus-red-team/detonation-logs/aws.exfiltration.ec2-share-ebs-snapshot.json",
        {"aws_ec2_snapshot_or_ami_shared_with_account"}},
-      // Not detected (a gap): ModifyDBSnapshotAttribute adds one account id to `restore`;
-      // aws_rds_snapshot_made_public only reports "all", and the shared-with-an-account
-      // rule covers EBS snapshots and AMIs, not RDS snapshots.
-      {"stratus-red-team/detonation-logs/aws.exfiltration.rds-share-snapshot.json", {}},
+      // ModifyDBSnapshotAttribute adds one account id to `restore` (aws_rds_snapshot_made_public
+      // only reports "all").
+      {"stratus-red-team/detonation-logs/aws.exfiltration.rds-share-snapshot.json",
+       {"aws_rds_snapshot_shared_with_account"}},
       // Not detected: Bedrock model access and InvokeModel are out of the pack's scope.
       {"stratus-red-team/detonation-logs/aws.impact.bedrock-invoke-model.json", {}},
       {"stratus-red-team/detonation-logs/aws.initial-access.console-login-without-mfa.json",
@@ -231,15 +231,16 @@ TEST(PackRealRecordsTest, StratusDetonationFiles) {
        {"aws_iam_login_profile_created_for_other_user"}},
       {"stratus-red-team/detonation-logs/aws.persistence.lambda-backdoor-function.json",
        {"aws_lambda_permission_any_principal"}},
-      // Not detected (a gap): UpdateFunctionConfiguration adding a layer (an extension)
-      // has no pack rule; a foreign-account layer ARN would be the precise signal.
-      {"stratus-red-team/detonation-logs/aws.persistence.lambda-layer-extension.json", {}},
+      // UpdateFunctionConfiguration setting `layers` to the extension layer Stratus published
+      // in the same account.
+      {"stratus-red-team/detonation-logs/aws.persistence.lambda-layer-extension.json",
+       {"aws_lambda_layer_added_to_function"}},
       // Not detected: UpdateFunctionCode is every deployment; needs a baseline of who
       // deploys each function.
       {"stratus-red-team/detonation-logs/aws.persistence.lambda-overwrite-code.json", {}},
-      // Not detected (a gap): IAM Roles Anywhere CreateTrustAnchor/CreateProfile has no
-      // pack rule, although it is rare and gives a long-lived way in.
-      {"stratus-red-team/detonation-logs/aws.persistence.rolesanywhere-create-trust-anchor.json", {}},
+      // CreateTrustAnchor (an external CA) and CreateProfile: both records match.
+      {"stratus-red-team/detonation-logs/aws.persistence.rolesanywhere-create-trust-anchor.json",
+       {"aws_rolesanywhere_trust_anchor_or_profile_changed"}},
       {"stratus-red-team/detonation-logs/aws.persistence.sts-federation-token.json",
        {"aws_sts_get_federation_token"}},
       {"stratus-red-team/detonation-logs/aws.privilege-escalation.iam-update-user-login-profile.json",
@@ -285,11 +286,11 @@ TEST(PackRealRecordsTest, StratusDetonationFiles) {
       }
     }
   }
-  EXPECT_EQ(detected, 23u);
+  EXPECT_EQ(detected, 26u);
 }
 
 // (b) Matches per rule and source, over all real sources. Rules not listed match
-// nothing (41 of the 80).
+// nothing (41 of the 83).
 TEST(PackRealRecordsTest, MatchCountsPerRuleAndSource) {
   SKIP_WITHOUT_DATA();
   const std::map<std::string, std::map<std::string, size_t>> want = {
@@ -330,7 +331,11 @@ TEST(PackRealRecordsTest, MatchCountsPerRuleAndSource) {
       {"aws_iam_role_trust_policy_external_account", {{"invictus-aws-dataset", 1}, {"stratus-red-team", 1}}},
       {"aws_iam_saml_provider_changed", {{"traildiscover", 2}}},
       {"aws_iam_user_created", {{"invictus-aws-dataset", 4}, {"stratus-red-team", 1}}},
+      {"aws_lambda_layer_added_to_function", {{"stratus-red-team", 1}}},
       {"aws_lambda_permission_any_principal", {{"invictus-aws-dataset", 1}, {"stratus-red-team", 1}}},
+      {"aws_rds_snapshot_shared_with_account", {{"invictus-aws-dataset", 1}, {"stratus-red-team", 1}}},
+      {"aws_rolesanywhere_trust_anchor_or_profile_changed",
+       {{"invictus-aws-dataset", 2}, {"stratus-red-team", 2}}},
       {"aws_route53_dns_query_logging_deleted", {{"stratus-red-team", 1}}},
       {"aws_s3_bucket_policy_changed", {{"invictus-aws-dataset", 6}}},
       {"aws_secretsmanager_secret_read_by_user_key_or_console",
@@ -350,9 +355,9 @@ TEST(PackRealRecordsTest, MatchCountsPerRuleAndSource) {
   for (const auto& [rule, by_source] : want) {
     for (const auto& [src, n] : by_source) total += n;
   }
-  EXPECT_EQ(total, 942u);
+  EXPECT_EQ(total, 949u);
   const std::map<std::string, size_t> want_per_source = {
-      {"invictus-aws-dataset", 369}, {"stratus-red-team", 113}, {"traildiscover", 457}, {"cloudtrail2sightings", 3}};
+      {"invictus-aws-dataset", 372}, {"stratus-red-team", 117}, {"traildiscover", 457}, {"cloudtrail2sightings", 3}};
   // otrf-security-datasets and cribl-pack-cloudtrail: no match at all.
   EXPECT_EQ(per_source, want_per_source);
 }
@@ -425,6 +430,8 @@ TEST(PackRealRecordsTest, BenignRecordsAndHighSeverityRules) {
       {"aws_iam_role_trust_policy_external_account", {1, 0, 0}},
       {"aws_iam_user_created", {1, 3, 0}},
       {"aws_lambda_permission_any_principal", {1, 0, 0}},
+      {"aws_rds_snapshot_shared_with_account", {1, 0, 0}},
+      {"aws_rolesanywhere_trust_anchor_or_profile_changed", {2, 0, 0}},
       {"aws_s3_bucket_policy_changed", {4, 2, 0}},
       {"aws_secretsmanager_secret_read_by_user_key_or_console", {20, 40, 0}},
       {"aws_ssm_parameter_decrypted_by_user_or_console", {5, 82, 0}},
