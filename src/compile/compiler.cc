@@ -88,14 +88,13 @@ uint32_t AddPath(std::vector<TrieNode>* trie, const std::string& path) {
   while (true) {
     const size_t dot = path.find('.', start);
     const std::string seg = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    auto it = (*trie)[node].children.find(seg);
-    if (it == (*trie)[node].children.end()) {
+    if (const uint32_t* found = (*trie)[node].children.find(seg)) {
+      node = *found;
+    } else {
       const uint32_t next = static_cast<uint32_t>(trie->size());
-      (*trie)[node].children.emplace(seg, next);
+      (*trie)[node].children[seg] = next;
       trie->emplace_back();
       node = next;
-    } else {
-      node = it->second;
     }
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -145,6 +144,11 @@ std::unique_ptr<Program> CompileProgram(Ir ir) {
     if (p.field == kAnyString) prog->has_keywords = true;
     AddToTable(p, i, t);
     if (UsesFoldedText(p)) t->needs_fold = true;
+    // Scanned predicates that read the whole folded value (prefix and suffix fold only
+    // the bytes they compare; plain equality is a lookup in exact_folded).
+    if (UsesFoldedText(p) && (p.op == Op::kContains || p.op == Op::kGlob || (p.op == Op::kEquals && p.negate))) {
+      t->scan_needs_fold = true;
+    }
     if (p.op == Op::kFieldRef) {
       prog->tables[p.field].store_values = true;
       prog->tables[p.other_field].store_values = true;
@@ -172,6 +176,16 @@ std::unique_ptr<Program> CompileProgram(Ir ir) {
     }
     prog->witnesses[r] = *w;
     for (uint32_t p : *w) prog->triggers[p].push_back(r);
+  }
+  // Which tables must test object/array values during the walk.
+  prog->deferred.assign(ir.predicates.size(), 0);
+  for (auto& t : prog->tables) {
+    bool eager = !t.exact_folded.empty() || !t.exact_cased.empty() || t.store_values;
+    for (uint32_t p : t.scan) eager = eager || !prog->triggers[p].empty();
+    t.json_eager = eager;
+    if (!eager) {
+      for (uint32_t p : t.scan) prog->deferred[p] = 1;
+    }
   }
   prog->ir = std::move(ir);
   return prog;

@@ -28,28 +28,27 @@
 #include "ir/ir.h"
 #include "ir/lower.h"
 #include "syntax/rule_ast.h"
+#include "util/flat_map.h"
 #include "vigil/status.h"
 
 namespace vigil::internal {
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <typename V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-
 struct TrieNode {
-  StringMap<uint32_t> children;
+  FlatStringMap<uint32_t> children;
   int32_t field = -1;  // the field whose path ends at this node, or -1
 };
 
 struct FieldTable {
-  StringMap<std::vector<uint32_t>> exact_folded;  // key lower-cased
-  StringMap<std::vector<uint32_t>> exact_cased;
+  FlatStringMap<std::vector<uint32_t>> exact_folded;  // key lower-cased
+  FlatStringMap<std::vector<uint32_t>> exact_cased;
   std::vector<uint32_t> scan;  // evaluated on every value of the field
   bool needs_fold = false;     // some predicate compares lower-cased text
+  bool scan_needs_fold = false;  // some predicate of `scan` does
   bool store_values = false;   // a fieldref reads this field after the walk
+  // An object or array value of this field must be tested during the walk (it may
+  // trigger a rule, be looked up exactly, or be stored for fieldref). Otherwise its
+  // predicates are deferred: tested after the walk only if a candidate rule asks.
+  bool json_eager = false;
   bool empty() const { return exact_folded.empty() && exact_cased.empty() && scan.empty(); }
 };
 
@@ -74,6 +73,7 @@ struct Program {
   bool has_keywords = false;
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
   std::vector<std::vector<uint32_t>> triggers;  // by predicate id
+  std::vector<uint8_t> deferred;                // by predicate id: see json_eager
   std::vector<uint32_t> always;                 // rules with no witness
   std::vector<uint8_t> rule_fits_cloudtrail;    // by rule
   std::vector<std::vector<uint32_t>> witnesses;  // by rule, for Dump and tests

@@ -24,7 +24,10 @@ Evaluator::Evaluator(const Program& program)
       rule_stamp_(program.ir.rules.size(), 0),
       field_stamp_(program.ir.fields.size(), 0),
       null_stamp_(program.ir.fields.size(), 0),
-      stored_(program.ir.fields.size()) {
+      deferred_stamp_(program.ir.fields.size(), 0),
+      lazy_stamp_(program.ir.predicates.size(), 0),
+      stored_(program.ir.fields.size()),
+      deferred_(program.ir.fields.size()) {
   candidates_.reserve(program.ir.rules.size());
 }
 
@@ -34,30 +37,48 @@ void Evaluator::NextEpoch() {
     std::fill(rule_stamp_.begin(), rule_stamp_.end(), 0);
     std::fill(field_stamp_.begin(), field_stamp_.end(), 0);
     std::fill(null_stamp_.begin(), null_stamp_.end(), 0);
+    std::fill(deferred_stamp_.begin(), deferred_stamp_.end(), 0);
+    std::fill(lazy_stamp_.begin(), lazy_stamp_.end(), 0);
     epoch_ = 1;
   }
   candidates_.clear();
   arena_.clear();
 }
 
+// Whether s contains '.', eight bytes at a time (a byte of w ^ "........" is zero
+// exactly where s has a dot). Called for every key no rule reads.
+static bool HasDot(std::string_view s) {
+  constexpr uint64_t kDots = 0x2e2e2e2e2e2e2e2eull, kOnes = 0x0101010101010101ull,
+                     kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    w ^= kDots;
+    if ((w - kOnes) & ~w & kHigh) return true;
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] == '.') return true;
+  }
+  return false;
+}
+
 int32_t Evaluator::Child(int32_t node, std::string_view key) const {
   if (node < 0) return -1;
   const auto& children = prog_.trie[node].children;
   if (children.empty()) return -1;
-  auto it = children.find(key);
-  if (it != children.end()) return static_cast<int32_t>(it->second);
+  if (const uint32_t* c = children.find(key)) return static_cast<int32_t>(*c);
   // A pre-flattened key ("userIdentity.arn") spells several segments at once.
-  if (key.find('.') == std::string_view::npos) return -1;
+  if (!HasDot(key)) return -1;
   int32_t n = node;
   size_t start = 0;
   while (n >= 0) {
     const size_t dot = key.find('.', start);
     const std::string_view seg =
         key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    const auto& ch = prog_.trie[n].children;
-    auto jt = ch.find(seg);
-    if (jt == ch.end()) return -1;
-    n = static_cast<int32_t>(jt->second);
+    const uint32_t* c = prog_.trie[n].children.find(seg);
+    if (c == nullptr) return -1;
+    n = static_cast<int32_t>(*c);
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
@@ -114,7 +135,18 @@ bool Evaluator::TestScalar(uint32_t id, ValueKind kind, std::string_view text,
   const Predicate& p = prog_.ir.predicates[id];
   bool r = false;
   switch (p.op) {
-    case Op::kEquals: case Op::kPrefix: case Op::kSuffix: case Op::kContains: case Op::kGlob:
+    case Op::kPrefix:
+    case Op::kSuffix:
+      // Only the ends are compared, so fold just those bytes (the table does not fold
+      // whole values for these; p.text is lower-cased already).
+      if (p.cased) {
+        r = TextOp(p.op, p.text, text);
+      } else if (text.size() >= p.text.size()) {
+        const size_t at = p.op == Op::kPrefix ? 0 : text.size() - p.text.size();
+        r = EqualsFolded(text.substr(at, p.text.size()), p.text);
+      }
+      break;
+    case Op::kEquals: case Op::kContains: case Op::kGlob:
       r = TextOp(p.op, p.text, p.cased ? text : folded);
       break;
     case Op::kRegex:
@@ -145,20 +177,21 @@ bool Evaluator::TestScalar(uint32_t id, ValueKind kind, std::string_view text,
 
 void Evaluator::RunTable(const FieldTable& t, ValueKind kind, std::string_view text) {
   if (!t.exact_cased.empty()) {
-    auto it = t.exact_cased.find(text);
-    if (it != t.exact_cased.end()) {
-      for (uint32_t p : it->second) SetPredicate(p);
+    if (const auto* preds = t.exact_cased.find(text)) {
+      for (uint32_t p : *preds) SetPredicate(p);
     }
   }
   std::string_view folded = text;
-  if (t.needs_fold) {
+  // Fold only when something reads the folded text: a scanned predicate, or a lookup
+  // among keys of this length (long values such as user agents rarely need one).
+  const bool lookup = t.exact_folded.MayHaveLength(text.size());
+  if (t.scan_needs_fold || lookup) {
     fold_.resize(text.size());
-    for (size_t i = 0; i < text.size(); ++i) fold_[i] = AsciiLower(text[i]);
+    AsciiLowerCopy(text.data(), text.size(), fold_.data());
     folded = fold_;
-    if (!t.exact_folded.empty()) {
-      auto it = t.exact_folded.find(folded);
-      if (it != t.exact_folded.end()) {
-        for (uint32_t p : it->second) SetPredicate(p);
+    if (lookup) {
+      if (const auto* preds = t.exact_folded.find(folded)) {
+        for (uint32_t p : *preds) SetPredicate(p);
       }
     }
   }
@@ -187,36 +220,58 @@ void Evaluator::OnValue(int32_t field, ValueKind kind, std::string_view text) {
 
 void Evaluator::OnKeyword(std::string_view text) { RunTable(prog_.keywords, ValueKind::kString, text); }
 
-// Grows the per-depth parsers and text buffers (once; they are reused afterwards).
-void Evaluator::EnsureDepth(size_t depth) {
-  while (subparsers_.size() <= depth) {
-    subparsers_.push_back(std::make_unique<od::parser>());
-    subtext_.emplace_back();
+void Evaluator::MarkPresent(uint32_t f) {
+  if (field_stamp_[f] != epoch_) {
+    field_stamp_[f] = epoch_;
+    stored_[f].clear();
   }
 }
 
-// Re-parses `raw` (compact JSON of an object or array, in subtext_[depth]) to walk it
-// field by field after its text has been used as a value.
-bool Evaluator::VisitJsonText(std::string_view raw, int32_t node, int depth, bool is_array) {
-  const size_t d = static_cast<size_t>(depth);
-  EnsureDepth(d);
-  od::document doc;
-  if (subparsers_[d]->iterate(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
-    return false;
+// The compact JSON text of an object or array whose raw text is `raw`, in `*buf`.
+bool Evaluator::Minify(std::string_view raw, std::string* buf, std::string_view* out) {
+  buf->resize(raw.size() + simdjson::SIMDJSON_PADDING);
+  size_t len = 0;
+  if (simdjson::minify(raw.data(), raw.size(), buf->data(), len)) return false;
+  *out = std::string_view(buf->data(), len);
+  return true;
+}
+
+// Tests a deferred predicate on the JSON values (objects, arrays) its field had in this
+// event. Called at most once per predicate per event, and only for the rules that are
+// candidates, so a rule such as `requestParameters|contains: AllUsers` costs nothing
+// on the events whose eventName rules it out.
+bool Evaluator::TestDeferred(uint32_t pred) {
+  const Predicate& p = prog_.ir.predicates[pred];
+  const FieldTable& t = prog_.tables[p.field];
+  for (std::string_view raw : deferred_[p.field]) {
+    std::string_view text;
+    if (!Minify(raw, &lazy_text_, &text)) continue;
+    std::string_view folded = text;
+    if (t.needs_fold) {
+      lazy_fold_.resize(text.size());
+      AsciiLowerCopy(text.data(), text.size(), lazy_fold_.data());
+      folded = lazy_fold_;
+    }
+    if (TestScalar(pred, ValueKind::kJson, text, folded)) return true;
   }
+  return false;
+}
+
+// Walks the members of an object or the elements of an array as values of `node`.
+bool Evaluator::Descend(od::value v, int32_t node, int depth, bool is_array) {
   if (is_array) {
-    od::array arr;
-    if (doc.get_array().get(arr)) return false;
-    for (auto el : arr) {
-      od::value v;
-      if (std::move(el).get(v)) return false;
-      if (!VisitValue(v, node, depth + 1)) return false;
+    od::array a;
+    if (v.get_array().get(a)) return false;
+    for (auto el : a) {
+      od::value ev;
+      if (std::move(el).get(ev)) return false;
+      if (!VisitValue(ev, node, depth + 1)) return false;
     }
     return true;
   }
-  od::object obj;
-  if (doc.get_object().get(obj)) return false;
-  return VisitObject(obj, node, depth + 1);
+  od::object o;
+  if (v.get_object().get(o)) return false;
+  return VisitObject(o, node, depth);
 }
 
 bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
@@ -246,42 +301,46 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
     case od::json_type::object:
     case od::json_type::array: {
       const bool is_array = type == od::json_type::array;
-      if (field >= 0 && (!prog_.tables[field].empty() || prog_.tables[field].store_values)) {
-        // The value is needed as compact JSON text (and maybe also field by field).
-        std::string_view raw;
-        if (is_array) {
-          od::array a;
-          if (v.get_array().get(a) || a.raw_json().get(raw)) return false;
-        } else {
-          od::object o;
-          if (v.get_object().get(o) || o.raw_json().get(raw)) return false;
-        }
-        const size_t d = static_cast<size_t>(depth);
-        EnsureDepth(d);
-        std::string& buf = subtext_[d];
-        buf.resize(raw.size() + simdjson::SIMDJSON_PADDING);
-        size_t len = 0;
-        if (simdjson::minify(raw.data(), raw.size(), buf.data(), len)) return false;
-        std::string_view compact(buf.data(), len);
-        OnValue(field, ValueKind::kJson, compact);
-        if (descend || is_array) return VisitJsonText(compact, node, depth, is_array);
-        return true;
+      const FieldTable* t = field >= 0 ? &prog_.tables[field] : nullptr;
+      if (t == nullptr || (t->empty() && !t->store_values)) {
+        if (field >= 0) MarkPresent(static_cast<uint32_t>(field));  // presence only
+        if (!descend && !(is_array && field >= 0)) return true;
+        return Descend(v, node, depth, is_array);
       }
-      if (field >= 0) OnValue(field, ValueKind::kJson, std::string_view());  // presence only
-      if (!descend && !(is_array && field >= 0)) return true;
-      if (is_array) {
+      // The value is needed as JSON text, and maybe also member by member (arrays:
+      // their elements are values of the same field). Walk it first, in the same pass,
+      // then take its raw text from where it started to where the walk stopped.
+      std::string_view raw;
+      if (descend || is_array) {
+        const char* start = v.raw_json_token().data();
+        if (!Descend(v, node, depth, is_array)) return false;
+        const char* end = nullptr;
+        if (doc_->current_location().get(end)) return false;  // inside the root object: cannot be at the end
+        while (end > start && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t')) --end;
+        raw = std::string_view(start, static_cast<size_t>(end - start));
+      } else if (is_array) {
         od::array a;
-        if (v.get_array().get(a)) return false;
-        for (auto el : a) {
-          od::value ev;
-          if (std::move(el).get(ev)) return false;
-          if (!VisitValue(ev, node, depth + 1)) return false;
+        if (v.get_array().get(a) || a.raw_json().get(raw)) return false;
+      } else {
+        od::object o;
+        if (v.get_object().get(o) || o.raw_json().get(raw)) return false;
+      }
+      const uint32_t f = static_cast<uint32_t>(field);
+      if (!t->json_eager) {
+        // Only predicates that no rule waits on: test them after the walk, if a
+        // candidate rule asks (TestDeferred).
+        MarkPresent(f);
+        if (deferred_stamp_[f] != epoch_) {
+          deferred_stamp_[f] = epoch_;
+          deferred_[f].clear();
         }
+        deferred_[f].push_back(raw);
         return true;
       }
-      od::object o;
-      if (v.get_object().get(o)) return false;
-      return VisitObject(o, node, depth);
+      std::string_view compact;
+      if (!Minify(raw, &json_text_, &compact)) return false;
+      OnValue(field, ValueKind::kJson, compact);
+      return true;
     }
     case od::json_type::string: {
       std::string_view s;
@@ -323,10 +382,12 @@ bool Evaluator::EvalFieldRef(const Predicate& p) {
       if (p.cased) {
         r = TextOp(p.ref_op, bv, av);
       } else {
-        std::string af(av), bf(bv);  // fieldref is rare; clarity over allocation here
-        for (auto& c : af) c = AsciiLower(c);
-        for (auto& c : bf) c = AsciiLower(c);
-        r = TextOp(p.ref_op, bf, af);
+        // Folded into reused buffers: no allocation once they have grown.
+        ref_a_.assign(av);
+        ref_b_.assign(bv);
+        for (auto& c : ref_a_) c = AsciiLower(c);
+        for (auto& c : ref_b_) c = AsciiLower(c);
+        r = TextOp(p.ref_op, ref_b_, ref_a_);
       }
       if (r != p.negate) return true;
     }
@@ -356,7 +417,16 @@ bool Evaluator::EvalExpr(const Expr& e) {
         case Op::kExists: return Present(p.field);
         case Op::kNotExists: return !Present(p.field);
         case Op::kFieldRef: return EvalFieldRef(p);
-        default: return pred_stamp_[e.pred] == epoch_;
+        default:
+          if (pred_stamp_[e.pred] == epoch_) return true;
+          if (prog_.deferred[e.pred] && deferred_stamp_[p.field] == epoch_ && lazy_stamp_[e.pred] != epoch_) {
+            lazy_stamp_[e.pred] = epoch_;
+            if (TestDeferred(e.pred)) {
+              pred_stamp_[e.pred] = epoch_;
+              return true;
+            }
+          }
+          return false;
       }
     }
   }
@@ -368,6 +438,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
   rules->clear();
   NextEpoch();
   od::document doc;
+  doc_ = &doc;
   auto fail = [&](simdjson::error_code ec) {
     *error = std::string("invalid JSON: ") + simdjson::error_message(ec);
     return false;

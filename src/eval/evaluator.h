@@ -52,8 +52,10 @@ class Evaluator {
   void NextEpoch();
   bool VisitObject(simdjson::ondemand::object obj, int32_t node, int depth);
   bool VisitValue(simdjson::ondemand::value v, int32_t node, int depth);
-  bool VisitJsonText(std::string_view raw, int32_t node, int depth, bool is_array);
-  void EnsureDepth(size_t depth);
+  bool Descend(simdjson::ondemand::value v, int32_t node, int depth, bool is_array);
+  void MarkPresent(uint32_t field);
+  static bool Minify(std::string_view raw, std::string* buf, std::string_view* out);
+  bool TestDeferred(uint32_t pred);
   int32_t Child(int32_t node, std::string_view key) const;
   void OnValue(int32_t field, ValueKind kind, std::string_view text);
   void OnKeyword(std::string_view text);
@@ -66,19 +68,23 @@ class Evaluator {
 
   const Program& prog_;
   simdjson::ondemand::parser parser_;
-  // Nested re-parses (a value needed both as compact JSON text and field by field)
-  // need their own parser and text buffer per depth.
-  std::vector<std::unique_ptr<simdjson::ondemand::parser>> subparsers_;
-  std::vector<std::string> subtext_;
+  simdjson::ondemand::document* doc_ = nullptr;  // the event being walked
+  std::string json_text_;                 // compact JSON of the value at hand
+  std::string lazy_text_, lazy_fold_;     // the same, for deferred predicates
   uint32_t epoch_ = 0;
   std::vector<uint32_t> pred_stamp_;
   std::vector<uint32_t> rule_stamp_;
   std::vector<uint32_t> field_stamp_;
   std::vector<uint32_t> null_stamp_;
+  std::vector<uint32_t> deferred_stamp_;  // by field: deferred_ holds this event's values
+  std::vector<uint32_t> lazy_stamp_;      // by predicate: TestDeferred ran this event
   std::vector<uint32_t> candidates_;
   std::string fold_;
+  std::string ref_a_, ref_b_;  // fieldref: both sides lower-cased
   std::string arena_;
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_
+  // By field: raw text of the objects and arrays it had, for deferred predicates.
+  std::vector<std::vector<std::string_view>> deferred_;
   RegexScratch regex_;
   bool top_level_ = false;
   int cloudtrail_keys_ = 0;

@@ -28,6 +28,18 @@ inline char AsciiLower(char c) {
 // `text` must not alias *out.
 void AsciiLowerInto(std::string_view text, std::string* out);
 
+// Writes the ASCII-lowercased n bytes of src to dst (which may equal src).
+void AsciiLowerCopy(const char* src, size_t n, char* dst);
+
+// True when `text` folded equals `lower`, which is lower-case already.
+inline bool EqualsFolded(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (AsciiLower(text[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
 // True when `a` and `b` are equal after folding A-Z.
 bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
 

@@ -70,7 +70,7 @@ TEST(CompilerTest, TrieHoldsEachPathOnce) {
   const Program& p = rs->program();
   // root -> userIdentity -> {type, invokedBy, sessionContext -> sessionIssuer -> type}
   EXPECT_EQ(p.trie.size(), 7u);
-  ASSERT_EQ(p.trie[0].children.count("userIdentity"), 1u);
+  ASSERT_NE(p.trie[0].children.find("userIdentity"), nullptr);
 }
 
 TEST(CompilerTest, EvaluatesOnlyCandidateRules) {
