@@ -68,6 +68,7 @@ class VIGIL_EXPORT Scanner {
                      EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
 
   const RuleSet& rules() const { return *rules_; }
+  const std::shared_ptr<const RuleSet>& shared_rules() const { return rules_; }
 
  private:
   std::shared_ptr<const RuleSet> rules_;
@@ -81,6 +82,10 @@ class VIGIL_EXPORT Scanner {
 struct ScanOptions {
   EventKind kind = EventKind::kAuto;
   ReadOptions read;
+  // Files matched at once, each by its own thread and Scanner (0: one per core). The
+  // sink still sees everything in input order, from the calling thread; parallelism
+  // is per file, so one large file is read by one thread.
+  unsigned threads = 1;
 };
 
 struct ScanStats {
@@ -101,7 +106,9 @@ class VIGIL_EXPORT ScanSink {
   // A record or input that could not be read or parsed; the scan goes on.
   virtual void OnError(const InputError& error) = 0;
   // Called after each record has been matched (whether or not anything matched).
-  // Return false to stop. The default does nothing.
+  // Return false to stop. The default does nothing. With ScanOptions::threads > 1 the
+  // record's text is not kept until the call: `record.json` is empty here (OnMatch and
+  // OnError see everything as usual).
   virtual bool OnRecordDone(const Record& record, size_t matches) {
     (void)record;
     (void)matches;
@@ -110,7 +117,8 @@ class VIGIL_EXPORT ScanSink {
 };
 
 // Reads every input (files, folders, "-" for stdin; empty = stdin), matches each record
-// with `scanner`, and reports matches and errors to `sink` in input order.
+// with `scanner` (and, with options.threads > 1, more Scanners on the same rules), and
+// reports matches and errors to `sink` in input order, from the calling thread.
 VIGIL_EXPORT ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
                                   const ScanOptions& options, ScanSink* sink);
 

@@ -4,10 +4,16 @@
 
 #include "vigil/scanner.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "compile/program.h"
 #include "eval/evaluator.h"
+#include "scan/reader.h"
 
 namespace vigil {
 
@@ -74,10 +80,217 @@ class ScanAdapter : public RecordSink {
 
 }  // namespace
 
+namespace {
+
+// ---- Parallel scans: one file per worker, replayed in input order ---------------------
+
+// What matching one file produced, in the order the sink must see it.
+struct FileLog {
+  struct Entry {
+    enum class Kind : uint8_t { kMatch, kError, kDone } kind;
+    uint32_t rule = 0;      // kMatch
+    uint32_t count = 0;     // kDone: matches of the record
+    uint32_t text = 0;      // kMatch: index into texts (the record's JSON)
+    uint32_t error = 0;     // kError: index into errors
+    uint64_t index = 0, line = 0;
+    Envelope envelope = Envelope::kNone;
+  };
+  std::vector<Entry> entries;
+  std::vector<std::string> texts;
+  std::vector<InputError> errors;
+  ScanStats stats;
+  ReadStats read;
+  bool done = false;
+};
+
+// The RecordSink of one worker: matches each record and logs the outcome.
+class LoggingAdapter : public RecordSink {
+ public:
+  LoggingAdapter(Scanner& scanner, const ScanOptions& options) : scanner_(scanner), options_(options) {}
+  void Start(FileLog* log) { log_ = log; }
+
+  bool OnRecord(const Record& record) override {
+    ++log_->stats.events;
+    FileLog::Entry done{FileLog::Entry::Kind::kDone, 0, 0, 0, 0, record.index, record.line, record.envelope};
+    Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
+    if (!s.ok()) {
+      ++log_->stats.event_errors;
+      InputError e;
+      e.file = record.file ? *record.file : std::string();
+      e.line = record.line;
+      e.index = record.index;
+      e.message = "record " + std::to_string(record.index) + ": " + s.message();
+      Error(std::move(e));
+      log_->entries.push_back(done);
+      return true;
+    }
+    if (!matches_.empty()) {
+      const uint32_t text = static_cast<uint32_t>(log_->texts.size());
+      log_->texts.emplace_back(record.json);
+      for (const auto& m : matches_) {
+        ++log_->stats.matches;
+        log_->entries.push_back({FileLog::Entry::Kind::kMatch, m.rule_index, 0, text, 0, record.index,
+                                 record.line, record.envelope});
+      }
+    }
+    done.count = static_cast<uint32_t>(matches_.size());
+    log_->entries.push_back(done);
+    return true;
+  }
+
+  void OnError(const InputError& error) override {
+    ++log_->stats.input_errors;
+    Error(error);
+  }
+
+ private:
+  void Error(InputError e) {
+    log_->entries.push_back({FileLog::Entry::Kind::kError, 0, 0, 0, static_cast<uint32_t>(log_->errors.size()),
+                             e.index, e.line, Envelope::kNone});
+    log_->errors.push_back(std::move(e));
+  }
+
+  Scanner& scanner_;
+  const ScanOptions& options_;
+  FileLog* log_ = nullptr;
+  std::vector<vigil::Match> matches_;
+};
+
+// Collects ExpandInputs' problems (a missing path, a symlink loop) to report first.
+struct ErrorList : RecordSink {
+  std::vector<InputError> errors;
+  bool OnRecord(const Record&) override { return true; }
+  void OnError(const InputError& e) override { errors.push_back(e); }
+};
+
+ScanStats ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsigned threads,
+                       const ScanOptions& options, ScanSink* sink, ScanStats stats) {
+  // Workers may run ahead of the sink by a bounded number of files, so memory stays
+  // bounded whatever the number of files.
+  const size_t window = static_cast<size_t>(threads) * 4;
+  std::vector<FileLog> logs(files.size());
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t next_file = 0;     // guarded by mu
+  size_t emitted = 0;       // guarded by mu: files fully replayed
+  bool stop = false;        // guarded by mu
+
+  auto worker = [&](Scanner* sc) {
+    LoggingAdapter adapter(*sc, options);
+    ReadStats rs;
+    internal::Reader reader(options.read, &adapter, &rs);
+    while (true) {
+      size_t i;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return stop || next_file >= files.size() || next_file < emitted + window; });
+        if (stop || next_file >= files.size()) return;
+        i = next_file++;
+      }
+      FileLog& log = logs[i];
+      adapter.Start(&log);
+      const ReadStats before = rs;
+      reader.ReadPath(files[i]);
+      log.read.files = rs.files - before.files;
+      log.read.bytes = rs.bytes - before.bytes;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        log.done = true;
+      }
+      cv.notify_all();
+    }
+  };
+
+  std::vector<std::unique_ptr<Scanner>> extra;
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) {
+    extra.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
+    pool.emplace_back(worker, extra.back().get());
+  }
+  // `threads` workers match files; the calling thread (mostly waiting) replays the
+  // logs to the sink in input order.
+  extra.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
+  pool.emplace_back(worker, extra.back().get());
+
+  const std::string empty;
+  for (size_t i = 0; i < files.size(); ++i) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return logs[i].done; });
+    }
+    FileLog& log = logs[i];
+    bool go = true;
+    for (const auto& e : log.entries) {
+      if (!go) break;
+      Record r;
+      r.file = &files[i];
+      r.index = e.index;
+      r.line = e.line;
+      r.envelope = e.envelope;
+      switch (e.kind) {
+        case FileLog::Entry::Kind::kMatch: {
+          r.json = log.texts[e.text];
+          vigil::Match m{&scanner.rules().rule(e.rule), e.rule};
+          go = sink->OnMatch(r, m);
+          break;
+        }
+        case FileLog::Entry::Kind::kError:
+          sink->OnError(log.errors[e.error]);
+          break;
+        case FileLog::Entry::Kind::kDone:
+          go = sink->OnRecordDone(r, e.count);
+          break;
+      }
+    }
+    stats.events += log.stats.events;
+    stats.matches += log.stats.matches;
+    stats.event_errors += log.stats.event_errors;
+    stats.input_errors += log.stats.input_errors;
+    stats.files += log.read.files;
+    stats.bytes += log.read.bytes;
+    log = FileLog();  // free it
+    log.done = true;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      emitted = i + 1;
+      if (!go) stop = true;
+    }
+    cv.notify_all();
+    if (!go) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+  }
+  cv.notify_all();
+  for (auto& t : pool) t.join();
+  return stats;
+}
+
+}  // namespace
+
 ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
                      const ScanOptions& options, ScanSink* sink) {
   ScanStats stats;
   const auto start = std::chrono::steady_clock::now();
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads > 1) {
+    ErrorList expand_errors;
+    ReadStats expand_stats;
+    const std::vector<std::string> files =
+        inputs.empty() ? std::vector<std::string>{"-"} : ExpandInputs(inputs, &expand_errors, &expand_stats);
+    if (files.size() > 1) {
+      for (const auto& e : expand_errors.errors) {
+        ++stats.input_errors;
+        sink->OnError(e);
+      }
+      stats = ScanParallel(scanner, files, std::min<unsigned>(threads, static_cast<unsigned>(files.size())),
+                           options, sink, stats);
+      stats.elapsed = std::chrono::steady_clock::now() - start;
+      return stats;
+    }
+  }
   ScanAdapter adapter(scanner, options, sink, &stats);
   ReadStats rs = ReadInputs(inputs, options.read, &adapter);
   stats.files = rs.files;

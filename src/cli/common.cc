@@ -109,6 +109,11 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
       o->strict = true;
     } else if (a == "--no-require-tests") {
       o->no_require_tests = true;
+    } else if (name == "--threads" || name == "-j") {
+      if (!value(&v) || v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 4) {
+        return Usage("--threads needs a number (0: one per core)", command);
+      }
+      o->threads = static_cast<unsigned>(std::stoul(v));
     } else if (a == "-q" || a == "--quiet") {
       o->quiet = true;
     } else if (a.size() > 1 && a[0] == '-' ) {

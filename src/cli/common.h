@@ -25,7 +25,8 @@ struct Options {
   bool quiet = false;
   bool verbose = false;
   bool no_require_tests = false;
-  bool strict = false;  // vigil check: warnings fail too
+  bool strict = false;
+  unsigned threads = 0;  // vigil scan --threads: 0 = one per core  // vigil check: warnings fail too
 };
 
 // Prints "vigil: message" and a pointer to --help; returns 2 (bad usage).

@@ -43,6 +43,8 @@ options:
   --logsource KIND    auto (default): CloudTrail records only meet rules whose
                       logsource fits product aws / service cloudtrail (or none);
                       cloudtrail: treat every event as CloudTrail; any: all rules
+  -j, --threads N     files matched in parallel (default 0: one per core); output
+                      order is the same whatever N
   --skip-bad-rules    scan with the rules that loaded even if some failed
   -q, --quiet         no summary line on standard error
   -h, --help          this help
@@ -194,6 +196,7 @@ int Scan(int argc, char** argv) {
   vigil::Scanner scanner(rules);
   vigil::ScanOptions sopts;
   sopts.kind = o.kind;
+  sopts.threads = o.threads;
   CliSink sink(o.format == "jsonl");
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
   if (o.format == "table") sink.PrintTable();

@@ -71,6 +71,7 @@ TEST(CliTest, HelpAndUsageErrors) {
   EXPECT_NE(h.out.find("--format"), std::string::npos);
   EXPECT_EQ(Sh(kVigil + " scan --format xml").status, 2);
   EXPECT_EQ(Sh(kVigil + " scan --bogus").status, 2);
+  EXPECT_EQ(Sh(kVigil + " scan --threads many").status, 2);
   EXPECT_EQ(Sh(kVigil + " frobnicate").status, 2);
   EXPECT_EQ(Sh(kVigil).status, 2);
 }
