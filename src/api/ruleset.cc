@@ -49,6 +49,11 @@ bool RuleSetBuilder::has_errors() const {
 }
 
 void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
+  std::string trimmed;
+  if (!impl_->options.skip_attributes.empty()) {
+    trimmed = internal::BlankTopLevelKeys(yaml, impl_->options.skip_attributes);
+    yaml = trimmed;
+  }
   auto docs = internal::LoadYamlDocuments(yaml, name, &impl_->diagnostics);
   for (const auto& doc : docs) {
     RuleAst ast;

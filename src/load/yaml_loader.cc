@@ -122,6 +122,32 @@ void AppendJson(const YAML::Node& node, std::string* out) {
 
 }  // namespace
 
+std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys) {
+  std::string out;
+  bool blanking = false, changed = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    const size_t next = end == std::string_view::npos ? text.size() : end + 1;
+    const std::string_view line = text.substr(pos, next - pos);
+    const char c = line.empty() ? '\n' : line[0];
+    if (c != ' ' && c != '\t' && c != '#' && c != '\n' && c != '\r') {
+      blanking = false;
+      for (const auto& k : keys) {
+        if (line.size() > k.size() && line.compare(0, k.size(), k) == 0 && line[k.size()] == ':') blanking = true;
+      }
+    }
+    if (blanking) {
+      changed = true;
+      if (line.back() == '\n') out += line.size() > 1 && line[line.size() - 2] == '\r' ? "\r\n" : "\n";
+    } else {
+      out.append(line);
+    }
+    pos = next;
+  }
+  return changed ? out : std::string(text);
+}
+
 std::string YamlToJson(const YAML::Node& node) {
   std::string out;
   AppendJson(node, &out);

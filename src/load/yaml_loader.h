@@ -30,6 +30,12 @@ inline constexpr size_t kMaxRuleFileBytes = 16u << 20;
 std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::string& file,
                                             std::vector<Diagnostic>* diagnostics);
 
+// Blanks out (keeping the line breaks) every top-level `key:` block of `text` whose key
+// is in `keys`: from the line starting with "key:" to the next line that starts at
+// column 0 with anything but a space, a tab or '#'. Returns the text unchanged if no
+// such key is there.
+std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys);
+
 // 1-based location of a node.
 SourceLocation LocationOf(const YAML::Node& node, const std::string& file);
 

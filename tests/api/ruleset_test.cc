@@ -300,3 +300,32 @@ TEST(CorpusTest, SuzakuAndSpecExampleFilesLoad) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(RuleSetBuilderTest, SkippedAttributesAreNotLoadedAndPositionsStay) {
+  const std::string yaml = "title: A\ntests:\n  - name: x\n    expect: match\n    event:\n      a: [1,\n        2]\n"
+                           "# a comment at column 0 inside the block\n  - {name: y}\ndetection:\n  s: {a|nope: 1}\n"
+                           "  condition: s\n---\ntitle: B\ntests: [{name: z}]\ndetection: {s: {a: 1}, condition: s}\n";
+  CompileOptions o;
+  o.skip_attributes = {"tests"};
+  RuleSetBuilder skip(o);
+  skip.AddYaml(yaml, "r.yml");
+  auto rs = skip.Build();
+  ASSERT_EQ(rs->size(), 1u);
+  EXPECT_EQ(rs->rule(0).title, "B");
+  EXPECT_EQ(rs->rule(0).custom.count("tests"), 0u);
+  ASSERT_EQ(skip.diagnostics().size(), 1u);
+  EXPECT_EQ(skip.diagnostics()[0].where.line, 11u) << "lines after the blanked block do not move";
+  EXPECT_EQ(skip.diagnostics()[0].where.column, 9u);
+  RuleSetBuilder keep;
+  keep.AddYaml(yaml, "r.yml");
+  auto all = keep.Build();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->rule(0).custom.at("tests"), R"([{"name":"z"}])");
+  EXPECT_EQ(keep.diagnostics()[0].ToString(), skip.diagnostics()[0].ToString());
+}
+
+}  // namespace
+}  // namespace vigil
