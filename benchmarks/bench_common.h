@@ -1,0 +1,87 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Shared helpers of the Google Benchmark suites (bench_*.cc): where the test data
+// comes from, and how rule sets are built. Not part of vigil.
+//
+// Data, all deterministic, made once per process and kept in memory or in a temporary
+// folder that is removed at exit:
+//   events     VIGIL_BENCH_EVENTS=<file.ndjson>, else `tools/gen_cloudtrail.py --seed 7
+//              --events 20000` (VIGIL_BENCH_EVENT_COUNT overrides 20000).
+//   rule sets  VIGIL_BENCH_RULES_DIR=<dir> holding rules-<N>.yml or rules-<N>/ (and
+//              rules-<N>-nokw.yml for the keyword-free variant), else
+//              `tools/gen_rules.py --seed 7 --count N` into the temporary folder.
+//   smoke      VIGIL_BENCH_SMOKE=1 makes every data set tiny (a few hundred events,
+//              at most 100 rules, a few hundred KB of logs) so that
+//              `--benchmark_min_time=0.01` runs a whole suite in seconds.
+// The source tree is VIGIL_SOURCE_DIR (compiled in; the environment variable of the
+// same name overrides it). python3 must be on PATH unless every data set is given.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/vigil.h"
+
+namespace vigil::bench {
+
+// True when VIGIL_BENCH_SMOKE is set to something other than "" or "0".
+bool Smoke();
+
+// An environment variable as an integer, or `fallback` when unset or malformed.
+// Accepts a size suffix: 500KB, 20MB, 1GB (powers of 1000).
+uint64_t EnvSize(const char* name, uint64_t fallback);
+
+std::string SourceDir();
+
+// A folder for generated data, created on first use and removed at exit.
+const std::string& TempDir();
+
+// Runs a shell command; aborts the process (with its output) if it fails.
+void RunOrDie(const std::string& command);
+
+// Events held in memory, each followed by kRecordPadding readable bytes so that both
+// Scanner::Match and Scanner::MatchPadded (and simdjson) can read them in place.
+struct EventCorpus {
+  std::string storage;
+  std::vector<std::string_view> events;  // valid after Seal()
+  std::vector<size_t> sizes;
+  uint64_t bytes = 0;  // sum of the events' sizes, padding excluded
+
+  void Add(std::string_view json);
+  // Points `events` into `storage`; call after the last Add().
+  void Seal();
+};
+
+// The shared corpus of realistic CloudTrail events (see the top of this file).
+const EventCorpus& Events();
+
+// Path of a generated rule set of `count` rules (a multi-document YAML file by
+// default; `folder` gives one file per rule). `keywords` false leaves keyword rules
+// out (gen_rules.py --keyword-rate 0).
+std::string GeneratedRules(int count, bool folder = false, bool keywords = true);
+
+// Path of the bundled rule pack (rules/).
+std::string PackDir();
+
+// Builds a rule set from files or folders, or from YAML text; aborts on load errors
+// (a benchmark over a rule set that silently lost rules would measure nothing).
+std::shared_ptr<const RuleSet> BuildFromPaths(const std::vector<std::string>& paths);
+std::shared_ptr<const RuleSet> BuildFromYaml(const std::string& yaml);
+
+// The benchmark arguments for rule counts: `full` normally, `smoke` in smoke mode.
+void RuleCountArgs(benchmark::internal::Benchmark* b, const std::vector<int64_t>& full,
+                   const std::vector<int64_t>& smoke);
+
+// Matches every event of `corpus` once with `scanner`; returns the number of matches.
+uint64_t MatchAll(Scanner& scanner, const EventCorpus& corpus, std::vector<Match>* out);
+
+// Sets items (events), bytes and a matches-per-event counter on `state` after a loop
+// that matched `corpus` once per iteration.
+void ReportCorpus(benchmark::State& state, const EventCorpus& corpus, uint64_t matches_last_pass);
+
+}  // namespace vigil::bench

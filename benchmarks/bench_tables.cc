@@ -1,0 +1,150 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Questions: does the cost of testing a value grow with the number of literals on its
+// field (equality, |contains, |startswith, |endswith)? And what does a |re cost per
+// value, alone and by the hundred?
+//
+// Synthetic, through the public API: N rules, each testing the one field userAgent
+// against its own random literal (or regex), over 4096 small CloudTrail-shaped events
+// whose userAgent is a random string of 40 or 400 characters; 5% of the events carry
+// one of the literals (so some rules fire). BM_TableFloor reads the same events with a
+// single rule on another field: subtract it to get the cost of the userAgent value
+// itself. Arguments are /<literals>/<value length>.
+
+#include <random>
+
+#include "bench_common.h"
+
+namespace vigil::bench {
+namespace {
+
+enum class Kind { kEquals, kContains, kStartsWith, kEndsWith, kRegex, kFloor };
+
+const char* Modifier(Kind k) {
+  switch (k) {
+    case Kind::kEquals: return "";
+    case Kind::kContains: return "|contains";
+    case Kind::kStartsWith: return "|startswith";
+    case Kind::kEndsWith: return "|endswith";
+    case Kind::kRegex: return "|re";
+    case Kind::kFloor: return "";
+  }
+  return "";
+}
+
+std::string RandomWord(std::mt19937_64& rng, size_t n) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s(n, 'a');
+  for (char& c : s) c = kAlphabet[rng() % 36];
+  return s;
+}
+
+struct Table {
+  std::shared_ptr<const RuleSet> rules;
+  EventCorpus events;
+};
+
+// N literals (or regexes) and the events, all from a fixed seed.
+Table MakeTable(Kind kind, int n, size_t value_len) {
+  std::mt19937_64 rng(7);
+  // What each rule tests, and a string that satisfies it (for the 5% of hits).
+  std::vector<std::string> tests, witnesses;
+  for (int i = 0; i < n; ++i) {
+    if (kind == Kind::kRegex) {
+      // Unanchored, a few alternatives and classes: the shape of real |re values.
+      const std::string a = RandomWord(rng, 5), b = RandomWord(rng, 4), c = RandomWord(rng, 4);
+      tests.push_back(a + "[-_.](" + b + "|" + c + ")\\d{2,}");
+      witnesses.push_back(a + "-" + c + "42");
+    } else {
+      const std::string lit = RandomWord(rng, 8 + rng() % 9);
+      tests.push_back(lit);
+      witnesses.push_back(lit);
+    }
+  }
+  std::string yaml;
+  for (int i = 0; i < n; ++i) {
+    yaml += "title: Table rule " + std::to_string(i) + "\nlogsource: {product: aws, service: cloudtrail}\n"
+            "detection:\n  selection:\n    " +
+            std::string(kind == Kind::kFloor ? "eventName" : "userAgent") + Modifier(kind) + ": '" + tests[i] +
+            "'\n  condition: selection\nlevel: low\n---\n";
+  }
+  Table t;
+  t.rules = BuildFromYaml(yaml);
+
+  const size_t count = Smoke() ? 256 : 4096;
+  for (size_t e = 0; e < count; ++e) {
+    std::string v = RandomWord(rng, value_len);
+    if (rng() % 100 < 5 && kind != Kind::kFloor) {
+      const std::string& w = witnesses[rng() % witnesses.size()];
+      switch (kind) {
+        case Kind::kEquals: v = w; break;
+        case Kind::kStartsWith: v.replace(0, std::min(w.size(), v.size()), w); break;
+        case Kind::kEndsWith: v = v.substr(0, v.size() - std::min(w.size(), v.size())) + w; break;
+        default: {  // contains, regex: somewhere inside
+          const size_t at = rng() % (v.size() > w.size() ? v.size() - w.size() : 1);
+          v.replace(at, std::min(w.size(), v.size()), w);
+        }
+      }
+    }
+    t.events.Add(R"({"eventVersion":"1.08","eventTime":"2026-11-25T08:00:00Z","eventSource":"s3.amazonaws.com",)"
+                 R"("eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","userAgent":")" +
+                 v + R"(","requestParameters":{"bucketName":"nimbus-app-assets"},"readOnly":true})");
+  }
+  t.events.Seal();
+  return t;
+}
+
+void RunTable(benchmark::State& state, Kind kind) {
+  const int n = static_cast<int>(state.range(0));
+  const size_t len = static_cast<size_t>(state.range(1));
+  Table t = MakeTable(kind, n, len);
+  Scanner scanner(t.rules);
+  std::vector<Match> out;
+  uint64_t matches = 0;
+  for (auto _ : state) matches = MatchAll(scanner, t.events, &out);
+  state.counters["rules"] = static_cast<double>(t.rules->size());
+  ReportCorpus(state, t.events, matches);
+}
+
+void LiteralArgs(benchmark::internal::Benchmark* b) {
+  const std::vector<int64_t> counts =
+      Smoke() ? std::vector<int64_t>{1, 10} : std::vector<int64_t>{1, 10, 100, 1000, 10000};
+  for (int64_t len : {40, 400}) {
+    for (int64_t n : counts) b->Args({n, len});
+    if (Smoke()) break;
+  }
+}
+
+void RegexArgs(benchmark::internal::Benchmark* b) {
+  const std::vector<int64_t> counts = Smoke() ? std::vector<int64_t>{1, 10} : std::vector<int64_t>{1, 10, 100, 1000};
+  for (int64_t len : {40, 400}) {
+    for (int64_t n : counts) b->Args({n, len});
+    if (Smoke()) break;
+  }
+}
+
+void FloorArgs(benchmark::internal::Benchmark* b) {
+  b->Args({1, 40});
+  if (!Smoke()) b->Args({1, 400});
+}
+
+void BM_TableFloor(benchmark::State& state) { RunTable(state, Kind::kFloor); }
+BENCHMARK(BM_TableFloor)->Apply(FloorArgs);
+
+void BM_TableEquals(benchmark::State& state) { RunTable(state, Kind::kEquals); }
+BENCHMARK(BM_TableEquals)->Apply(LiteralArgs);
+
+void BM_TableContains(benchmark::State& state) { RunTable(state, Kind::kContains); }
+BENCHMARK(BM_TableContains)->Apply(LiteralArgs);
+
+void BM_TableStartsWith(benchmark::State& state) { RunTable(state, Kind::kStartsWith); }
+BENCHMARK(BM_TableStartsWith)->Apply(LiteralArgs);
+
+void BM_TableEndsWith(benchmark::State& state) { RunTable(state, Kind::kEndsWith); }
+BENCHMARK(BM_TableEndsWith)->Apply(LiteralArgs);
+
+void BM_TableRegex(benchmark::State& state) { RunTable(state, Kind::kRegex); }
+BENCHMARK(BM_TableRegex)->Apply(RegexArgs);
+
+}  // namespace
+}  // namespace vigil::bench
