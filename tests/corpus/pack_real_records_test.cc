@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "corpus/real_records.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -35,19 +36,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kData = std::string(VIGIL_SHARED_DIR) + "/data/cloudtrail";
+const std::string& kData = testing::RealDataDir();
 const std::string kPack = std::string(VIGIL_SOURCE_DIR) + "/rules";
 
-// The real (non-fixture) sources, as listed in the data README; the same list as
-// kRealInputs in sigmahq_real_records_test.cc and SOURCES in scripts/backtest.
-const std::vector<std::string> kRealInputs = {
-    "invictus-aws-dataset/CloudTrail",                                          // mixed
-    "stratus-red-team/detonation-logs",                                         // attack
-    "otrf-security-datasets/ec2_proxy_s3_exfiltration_2020-09-14011940.json",  // attack
-    "traildiscover/logExamples",                                                // catalogue
-    "cribl-pack-cloudtrail/zyNWSr.records.json",                                // benign
-    "cloudtrail2sightings/extracted",                                           // attack
-};
 
 // Who made an Invictus call, from its userAgent (same split as scripts/backtest):
 // Terraform run by Stratus Red Team to build and tear down each technique's
@@ -79,8 +70,7 @@ struct Collector : ScanSink {
   std::vector<Hit> hits;
   std::vector<InputError> errors;
   bool OnMatch(const Record& r, const vigil::Match& m) override {
-    std::string f = *r.file;
-    if (f.rfind(kData + "/", 0) == 0) f = f.substr(kData.size() + 1);
+    const std::string f = testing::RelativeToData(*r.file);
     hits.push_back({fs::path(m.rule->where.file).stem().string(), m.rule->level, f, r.index,
                     ActorOf(r.json)});
     return true;
@@ -106,10 +96,7 @@ struct ScanResult {
 const ScanResult& ScanReal() {
   static ScanResult* res = [] {
     auto* r = new ScanResult;
-    Scanner sc(Pack());
-    std::vector<std::string> in;
-    for (const auto& p : kRealInputs) in.push_back(kData + "/" + p);
-    r->stats = ScanInputs(sc, in, ScanOptions{}, &r->sink);
+    r->stats = testing::ScanRealInputs(Pack(), &r->sink);
     return r;
   }();
   return *res;

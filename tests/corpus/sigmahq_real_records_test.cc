@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "corpus/real_records.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -26,28 +27,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kData = std::string(VIGIL_SHARED_DIR) + "/data/cloudtrail";
+const std::string& kData = testing::RealDataDir();
 const std::string kRules = std::string(VIGIL_SHARED_DIR) + "/corpus/sigma/cloudtrail";
 
 using Hit = std::pair<std::string, uint64_t>;  // (file relative to kData, record index)
 
-// The real (non-fixture) sources, as listed in the data README.
-const std::vector<std::string> kRealInputs = {
-    "invictus-aws-dataset/CloudTrail",
-    "stratus-red-team/detonation-logs",
-    "otrf-security-datasets/ec2_proxy_s3_exfiltration_2020-09-14011940.json",
-    "traildiscover/logExamples",
-    "cribl-pack-cloudtrail/zyNWSr.records.json",
-    "cloudtrail2sightings/extracted",
-};
 
 struct Collector : ScanSink {
   std::map<std::string, std::set<Hit>> hits;       // rule id -> records
   std::map<std::string, std::string> titles;       // rule id -> title
   std::vector<InputError> errors;
   bool OnMatch(const Record& r, const vigil::Match& m) override {
-    std::string f = *r.file;
-    if (f.rfind(kData + "/", 0) == 0) f = f.substr(kData.size() + 1);
+    const std::string f = testing::RelativeToData(*r.file);
     hits[m.rule->id].insert({f, r.index});
     titles[m.rule->id] = m.rule->title;
     return true;
@@ -78,10 +69,7 @@ struct ScanResult {
 const ScanResult& ScanReal() {
   static ScanResult* res = [] {
     auto* r = new ScanResult;
-    Scanner sc(SigmaHqCloudTrailRules());
-    std::vector<std::string> in;
-    for (const auto& p : kRealInputs) in.push_back(kData + "/" + p);
-    r->stats = ScanInputs(sc, in, ScanOptions{}, &r->sink);
+    r->stats = testing::ScanRealInputs(SigmaHqCloudTrailRules(), &r->sink);
     return r;
   }();
   return *res;

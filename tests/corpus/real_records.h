@@ -1,0 +1,50 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The real CloudTrail records of ../shared/data/cloudtrail (provenance in its
+// README.md), as the backtests read them: the same six sources for the SigmaHQ
+// backtest (sigmahq_real_records_test.cc), the pack's (pack_real_records_test.cc) and
+// scripts/backtest.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vigil/vigil.h"
+
+namespace vigil::testing {
+
+inline const std::string& RealDataDir() {
+  static const std::string dir = std::string(VIGIL_SHARED_DIR) + "/data/cloudtrail";
+  return dir;
+}
+
+// The real (non-fixture) sources, relative to RealDataDir(), as listed in the data
+// README; SOURCES in scripts/backtest is the same list.
+inline const std::vector<std::string>& RealInputs() {
+  static const std::vector<std::string> inputs = {
+      "invictus-aws-dataset/CloudTrail",                                          // mixed
+      "stratus-red-team/detonation-logs",                                         // attack
+      "otrf-security-datasets/ec2_proxy_s3_exfiltration_2020-09-14011940.json",  // attack
+      "traildiscover/logExamples",                                                // catalogue
+      "cribl-pack-cloudtrail/zyNWSr.records.json",                                // benign
+      "cloudtrail2sightings/extracted",                                           // attack
+  };
+  return inputs;
+}
+
+// A record's file relative to RealDataDir().
+inline std::string RelativeToData(const std::string& file) {
+  const std::string& dir = RealDataDir();
+  return file.rfind(dir + "/", 0) == 0 ? file.substr(dir.size() + 1) : file;
+}
+
+// Scans every real source with `rules` (one thread, so sinks see input order).
+inline ScanStats ScanRealInputs(std::shared_ptr<const RuleSet> rules, ScanSink* sink) {
+  Scanner scanner(std::move(rules));
+  std::vector<std::string> in;
+  for (const auto& p : RealInputs()) in.push_back(RealDataDir() + "/" + p);
+  return ScanInputs(scanner, in, ScanOptions{}, sink);
+}
+
+}  // namespace vigil::testing
