@@ -13,6 +13,13 @@ namespace vigil::cli {
 std::string DefaultRules() {
   if (const char* env = std::getenv("VIGIL_RULES")) return env;
   std::error_code ec;
+  // An installed vigil (cmake --install, or the Python wheel's bin/vigil) finds the pack
+  // next to itself, at <prefix>/share/vigil/rules, wherever the prefix was moved.
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path beside = exe.parent_path().parent_path() / "share" / "vigil" / "rules";
+    if (std::filesystem::is_directory(beside, ec)) return beside.string();
+  }
 #ifdef VIGIL_DEFAULT_RULES
   if (std::filesystem::is_directory(VIGIL_DEFAULT_RULES, ec)) return VIGIL_DEFAULT_RULES;
 #endif
