@@ -47,4 +47,22 @@ inline ScanStats ScanRealInputs(std::shared_ptr<const RuleSet> rules, ScanSink* 
   return ScanInputs(scanner, in, ScanOptions{}, sink);
 }
 
+// The scan of every real source with the rules `make_rules()` returns, into a Sink,
+// done once per Sink type and kept for all the tests of a binary.
+template <typename Sink>
+struct RealScan {
+  Sink sink;
+  ScanStats stats;
+};
+
+template <typename Sink, typename MakeRules>
+const RealScan<Sink>& ScanRealOnce(MakeRules make_rules) {
+  static RealScan<Sink>* scan = [&] {
+    auto* r = new RealScan<Sink>;
+    r->stats = ScanRealInputs(make_rules(), &r->sink);
+    return r;
+  }();
+  return *scan;
+}
+
 }  // namespace vigil::testing

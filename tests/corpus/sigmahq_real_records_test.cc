@@ -61,19 +61,7 @@ std::shared_ptr<const RuleSet> SigmaHqCloudTrailRules() {
   return rs;
 }
 
-struct ScanResult {
-  Collector sink;
-  ScanStats stats;
-};
-
-const ScanResult& ScanReal() {
-  static ScanResult* res = [] {
-    auto* r = new ScanResult;
-    r->stats = testing::ScanRealInputs(SigmaHqCloudTrailRules(), &r->sink);
-    return r;
-  }();
-  return *res;
-}
+const testing::RealScan<Collector>& ScanReal() { return testing::ScanRealOnce<Collector>(SigmaHqCloudTrailRules); }
 
 std::string SourceOf(const std::string& rel) { return rel.substr(0, rel.find('/')); }
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import vigil
+from conftest import need_module
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -32,13 +33,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 KERNEL = "vigil-test-python"
 
 
-def _need(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        if os.environ.get("VIGIL_TEST_OPTIONAL") == "require":
-            pytest.fail(f"{module} is not installed (VIGIL_TEST_OPTIONAL=require)")
-        pytest.skip(f"{module} is not installed")
+_need = need_module
 
 
 def _kernelspec(folder: Path) -> None:

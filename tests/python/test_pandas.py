@@ -18,6 +18,7 @@ import pytest
 
 import vigil
 from vigil import pandas_support
+from conftest import need_module
 
 REPO = Path(__file__).resolve().parents[2]
 LOGS = REPO / "examples" / "logs"
@@ -66,13 +67,7 @@ EVENTS = [
 ]
 
 
-def _need(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        if os.environ.get("VIGIL_TEST_OPTIONAL") == "require":
-            pytest.fail(f"{module} is not installed (VIGIL_TEST_OPTIONAL=require)")
-        pytest.skip(f"{module} is not installed")
+_need = need_module
 
 
 @pytest.fixture(scope="module")
