@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/correlation.h"
 #include "vigil/export.h"
 #include "vigil/rule.h"
 #include "vigil/status.h"
@@ -102,6 +103,18 @@ class VIGIL_EXPORT RuleSet {
   size_t size() const;
   const RuleInfo& rule(size_t i) const;
 
+  // Correlation rules (correlation.h) whose referenced rules all loaded, in load order.
+  // A correlation referencing a rule that is not loaded (or, through chaining, a
+  // correlation that is left out, or itself) is left out with a warning.
+  size_t correlation_count() const { return correlations_.size(); }
+  const CorrelationRule& correlation(size_t i) const { return correlations_[i]; }
+
+  // True when detection rule i is referenced by correlation rules and none of them has
+  // `generate: true`: per the Sigma specification its matches are inputs of the
+  // correlations and are not reported as alerts of their own. Scanner::Match still
+  // returns them (a Correlator needs them); `vigil scan` does not print them.
+  bool suppressed(size_t i) const { return i < suppressed_.size() && suppressed_[i]; }
+
   // Diagnostics of the load and compile that made this set (a copy of the builder's).
   const std::vector<Diagnostic>& diagnostics() const;
 
@@ -115,6 +128,8 @@ class VIGIL_EXPORT RuleSet {
   friend class RuleSetBuilder;
   explicit RuleSet(std::unique_ptr<internal::Program> program);
   std::unique_ptr<internal::Program> program_;
+  std::vector<CorrelationRule> correlations_;
+  std::vector<bool> suppressed_;
 };
 
 }  // namespace vigil

@@ -35,7 +35,7 @@ struct VIGIL_EXPORT SourceLocation {
 enum class Severity { kWarning, kError };
 
 // One finding about a rule file: an error makes the rule (not the whole file) unusable;
-// a warning is advisory (for example: a correlation rule that is not evaluated yet).
+// a warning is advisory (for example: a correlation rule that names a rule not loaded).
 struct VIGIL_EXPORT Diagnostic {
   Diagnostic() = default;
   Diagnostic(Severity s, SourceLocation w, std::string m)

@@ -15,6 +15,7 @@
 #define VIGIL_VERSION_MINOR 1
 #define VIGIL_VERSION_PATCH 0
 
+#include "vigil/correlation.h"
 #include "vigil/explain.h"
 #include "vigil/input.h"
 #include "vigil/lint.h"

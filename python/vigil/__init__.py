@@ -603,7 +603,7 @@ class RuleSet:
 
     @property
     def warnings(self) -> List[Diagnostic]:
-        """The warnings loading reported (e.g. correlation rules not evaluated yet)."""
+        """The warnings loading reported (e.g. a filter or correlation naming a rule that is not loaded)."""
         return [d for d in self._diagnostics if d.severity == "warning"]
 
     def __len__(self) -> int:

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -26,6 +28,191 @@ Diagnostic FileError(const std::string& file, std::string message) {
   SourceLocation where;
   where.file = file;
   return Diagnostic(Severity::kError, std::move(where), std::move(message));
+}
+
+bool ParseTimespan(const std::string& text, int64_t* ms) {
+  if (text.size() < 2) return false;
+  int64_t n = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9' || n > 1000000000) return false;
+    n = n * 10 + (text[i] - '0');
+  }
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = 86400 * 1000; break;
+    case 'w': unit = 7 * 86400 * 1000LL; break;
+    case 'M': unit = 30 * 86400 * 1000LL; break;  // not in the spec: 30 days
+    case 'y': unit = 365 * 86400 * 1000LL; break;  // not in the spec: 365 days
+    default: return false;
+  }
+  *ms = n * unit;
+  return true;
+}
+
+// Correlation rules: resolves rule references (id, name or title) to detection rule
+// indexes, aliases, the condition; fills `suppressed` (generate semantics).
+void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
+                         const std::vector<RuleAst*>& detections,
+                         std::vector<CorrelationRule>* out, std::vector<bool>* suppressed,
+                         std::vector<Diagnostic>* diags) {
+  static const std::map<std::string, CorrelationType> kTypes = {
+      {"event_count", CorrelationType::kEventCount},
+      {"value_count", CorrelationType::kValueCount},
+      {"temporal", CorrelationType::kTemporal},
+      {"temporal_ordered", CorrelationType::kTemporalOrdered},
+      {"value_sum", CorrelationType::kValueSum},
+      {"value_avg", CorrelationType::kValueAvg},
+      {"value_percentile", CorrelationType::kValuePercentile},
+      {"value_median", CorrelationType::kValueMedian}};
+  static const std::map<std::string, CorrelationCompare::Op> kOps = {
+      {"gt", CorrelationCompare::Op::kGt},   {"gte", CorrelationCompare::Op::kGte},
+      {"lt", CorrelationCompare::Op::kLt},   {"lte", CorrelationCompare::Op::kLte},
+      {"eq", CorrelationCompare::Op::kEq},   {"neq", CorrelationCompare::Op::kNeq}};
+  auto resolve = [&](const std::string& ref) {
+    std::vector<uint32_t> found;
+    for (size_t i = 0; i < detections.size(); ++i) {
+      const RuleInfo& info = detections[i]->info;
+      if ((!info.id.empty() && info.id == ref) || (!info.name.empty() && info.name == ref)) {
+        found.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    if (found.empty()) {  // titles: the suzaku corpus references rules by title
+      for (size_t i = 0; i < detections.size(); ++i) {
+        if (detections[i]->info.title == ref) found.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    return found;
+  };
+  // Correlations referenced by correlations (chaining), by index in `asts`.
+  auto resolve_corr = [&](const std::string& ref) {
+    std::vector<uint32_t> found;
+    for (size_t i = 0; i < asts.size(); ++i) {
+      const RuleInfo& info = asts[i]->info;
+      if ((!info.id.empty() && info.id == ref) || (!info.name.empty() && info.name == ref)) {
+        found.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    if (found.empty()) {
+      for (size_t i = 0; i < asts.size(); ++i) {
+        if (asts[i]->info.title == ref) found.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    return found;
+  };
+  std::vector<CorrelationRule> all(asts.size());
+  std::vector<bool> ok(asts.size(), true);
+  for (size_t ai = 0; ai < asts.size(); ++ai) {
+    const RuleAst* a = asts[ai];
+    const internal::CorrelationAst& c = a->correlation;
+    CorrelationRule& r = all[ai];
+    r.info = a->info;
+    r.type = kTypes.at(c.type);
+    r.group_by = c.group_by;
+    r.field = c.field;
+    r.fields = c.fields;
+    r.generate = c.generate;
+    if (c.percentile) r.percentile = *c.percentile;
+    if (!ParseTimespan(c.timespan, &r.timespan_ms)) {
+      ok[ai] = false;
+      diags->emplace_back(Severity::kWarning, a->info.where,
+                          "correlation '" + a->info.title + "': bad timespan '" + c.timespan + "'");
+    }
+    for (const auto& ref : c.rules) {
+      std::vector<uint32_t> idx = resolve(ref);
+      std::vector<uint32_t> cidx = idx.empty() ? resolve_corr(ref) : std::vector<uint32_t>{};
+      if (idx.empty() && cidx.empty()) {
+        ok[ai] = false;
+        diags->emplace_back(Severity::kWarning, a->info.where,
+                            "correlation '" + a->info.title + "' references rule '" + ref +
+                                "', which is not loaded; it will not produce alerts");
+      }
+      r.rules.push_back(std::move(idx));
+      r.correlations.push_back(std::move(cidx));
+    }
+    for (const auto& [op, v] : c.condition) r.condition.push_back({kOps.at(op), v});
+    for (const auto& cmp : r.condition) {
+      if (cmp.op != CorrelationCompare::Op::kGt && cmp.op != CorrelationCompare::Op::kGte) r.eager = false;
+    }
+    if (r.type == CorrelationType::kValueAvg || r.type == CorrelationType::kValueMedian ||
+        r.type == CorrelationType::kValuePercentile) {
+      r.eager = false;
+    }
+    if (r.type == CorrelationType::kTemporal || r.type == CorrelationType::kTemporalOrdered) {
+      r.eager = true;
+    }
+    if (r.type == CorrelationType::kValuePercentile && !c.percentile) {
+      diags->emplace_back(Severity::kWarning, a->info.where,
+                          "correlation '" + a->info.title +
+                              "': value_percentile without 'percentile' in its condition uses "
+                              "the 50th percentile (the median)");
+    }
+    for (const auto& g : c.group_by) {
+      std::map<uint32_t, std::string> alias;
+      for (const auto& [name, fields] : c.aliases) {
+        if (name != g) continue;
+        for (const auto& [ref, field] : fields) {
+          std::vector<uint32_t> idx = resolve(ref);
+          if (idx.empty() && resolve_corr(ref).empty()) {
+            diags->emplace_back(Severity::kWarning, a->info.where,
+                                "correlation '" + a->info.title + "': alias '" + name +
+                                    "' names rule '" + ref + "', which is not loaded");
+          }
+          for (uint32_t i : idx) alias[i] = field;
+        }
+      }
+      r.group_by_alias.push_back(std::move(alias));
+    }
+  }
+  // A correlation is evaluated when everything it references is, without cycles.
+  std::vector<int> state(asts.size(), 0);  // 0 unvisited, 1 visiting, 2 done
+  std::function<bool(size_t)> usable = [&](size_t i) -> bool {
+    if (state[i] == 1) {
+      diags->emplace_back(Severity::kWarning, asts[i]->info.where,
+                          "correlation '" + asts[i]->info.title +
+                              "' references itself through a chain of correlations; it will not "
+                              "produce alerts");
+      ok[i] = false;
+      return false;
+    }
+    if (state[i] == 2) return ok[i];
+    state[i] = 1;
+    for (const auto& pos : all[i].correlations) {
+      for (uint32_t j : pos) {
+        if (!usable(j) && ok[i]) {
+          ok[i] = false;
+          diags->emplace_back(Severity::kWarning, asts[i]->info.where,
+                              "correlation '" + asts[i]->info.title + "' references correlation '" +
+                                  asts[j]->info.title + "', which is left out; it will not produce alerts");
+        }
+      }
+    }
+    state[i] = 2;
+    return ok[i];
+  };
+  for (size_t i = 0; i < asts.size(); ++i) usable(i);
+  std::vector<uint32_t> new_index(asts.size(), UINT32_MAX);
+  for (size_t i = 0; i < asts.size(); ++i) {
+    if (ok[i]) new_index[i] = static_cast<uint32_t>(out->size()), out->push_back(all[i]);
+  }
+  std::vector<int> referenced(detections.size(), 0);  // 1 referenced, 2 with generate
+  std::vector<int> corr_referenced(out->size(), 0);
+  for (auto& r : *out) {
+    for (auto& pos : r.correlations) {
+      for (uint32_t& j : pos) {
+        j = new_index[j];
+        corr_referenced[j] = std::max(corr_referenced[j], r.generate ? 2 : 1);
+      }
+    }
+    for (const auto& idx : r.rules) {
+      for (uint32_t i : idx) referenced[i] = std::max(referenced[i], r.generate ? 2 : 1);
+    }
+  }
+  for (size_t j = 0; j < out->size(); ++j) (*out)[j].hidden = corr_referenced[j] == 1;
+  suppressed->assign(detections.size(), false);
+  for (size_t i = 0; i < detections.size(); ++i) (*suppressed)[i] = referenced[i] == 1;
 }
 }  // namespace
 
@@ -107,13 +294,10 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   internal::Ir ir;
   std::vector<RuleAst*> detections;
   std::vector<internal::Expr> exprs;
+  std::vector<const RuleAst*> correlation_asts;
   for (auto& ast : im.asts) {
     if (ast.kind == RuleAst::Kind::kCorrelation) {
-      im.diagnostics.push_back(
-          {Severity::kWarning, ast.info.where,
-           "correlation rule '" + ast.info.title + "' (" + ast.correlation.type +
-               ") was parsed and validated, but correlation rules are not evaluated yet: it "
-               "will not produce alerts"});
+      correlation_asts.push_back(&ast);
       continue;
     }
     if (ast.kind != RuleAst::Kind::kDetection) continue;
@@ -170,6 +354,9 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     }
     ir.rules.push_back({info, std::move(exprs[i])});
   }
+  std::vector<CorrelationRule> correlations;
+  std::vector<bool> suppressed;
+  ResolveCorrelations(correlation_asts, detections, &correlations, &suppressed, &im.diagnostics);
   auto program = internal::CompileProgram(std::move(ir));
   program->diagnostics = im.diagnostics;
   program->placeholders = im.options.placeholders;
@@ -179,7 +366,10 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     src.detection = std::move(detections[i]->detection);
     for (const RuleAst* f : filters_of[i]) src.filters.push_back({f->info, f->detection});
   }
-  return std::shared_ptr<const RuleSet>(new RuleSet(std::move(program)));
+  auto set = std::shared_ptr<RuleSet>(new RuleSet(std::move(program)));
+  set->correlations_ = std::move(correlations);
+  set->suppressed_ = std::move(suppressed);
+  return set;
 }
 
 RuleSet::RuleSet(std::unique_ptr<internal::Program> program) : program_(std::move(program)) {}

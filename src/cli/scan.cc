@@ -7,6 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <memory>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -49,6 +53,14 @@ options:
   -q, --quiet         no summary line on standard error
   -h, --help          this help
 
+Correlation rules (Sigma correlations: event_count, value_count, temporal,
+temporal_ordered, value_sum, value_avg, value_median, value_percentile) are evaluated
+over the whole scan in event-time order (eventTime); their alerts are printed after the
+matches: in jsonl as {"correlation_id","correlation_title","type","group","window_start",
+"window_end","value","events":[{"file","record"}]} (times in ISO 8601 UTC), in the table
+as rows with the correlation's title. The matches of rules that correlations reference
+with `generate: false` (the default) are not printed on their own.
+
 exit status: 0 the scan ran (whatever it found); 1 the output could not be written;
 2 bad usage, or rules that failed to load (every error is printed first).
 )";
@@ -68,11 +80,62 @@ struct Row {
   std::string level, title, time, event, who, ip, where;
 };
 
+std::string IsoMillis(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(((ms % 1000) + 1000) % 1000));
+  return buf;
+}
+
+std::string NumberText(double v) {
+  char buf[64];
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+  }
+  return buf;
+}
+
 class CliSink : public vigil::ScanSink {
  public:
-  CliSink(bool jsonl) : jsonl_(jsonl) {}
+  CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules) : jsonl_(jsonl), rules_(rules) {
+    if (rules->correlation_count() > 0) {
+      vigil::CorrelatorOptions co;
+      // The whole scan is one stream, read file by file (and CloudTrail folders go
+      // region by region), so event times are not close to sorted: buffer every
+      // relevant event (only matches of rules a correlation references) until the end.
+      co.lateness_ms = std::numeric_limits<int64_t>::max();
+      correlator_ = std::make_unique<vigil::Correlator>(rules, co);
+      relevant_.assign(rules->size(), false);
+      for (size_t c = 0; c < rules->correlation_count(); ++c) {
+        for (const auto& idx : rules->correlation(c).rules) {
+          for (uint32_t i : idx) relevant_[i] = true;
+        }
+      }
+    }
+  }
 
   bool OnMatch(const vigil::Record& r, const vigil::Match& m) override {
+    if (correlator_ && m.rule_index < relevant_.size() && relevant_[m.rule_index]) {
+      const std::string& file = r.file ? *r.file : kNoFile;
+      if (!has_pending_ || pending_index_ != r.index || pending_file_ != file) {
+        FeedPending();
+        has_pending_ = true;
+        pending_file_ = file;  // a copy: the scan's strings are gone by FinishCorrelations
+        pending_index_ = r.index;
+        pending_json_.assign(r.json.data(), r.json.size());
+      }
+      pending_matches_.push_back(m);
+    }
+    if (rules_->suppressed(m.rule_index)) {
+      ++suppressed_;
+      return true;
+    }
     const vigil::RuleInfo& rule = *m.rule;
     if (jsonl_) {
       line_.clear();
@@ -128,6 +191,75 @@ class CliSink : public vigil::ScanSink {
     }
   }
 
+  // Gives the correlator the matches of the last record seen.
+  void FeedPending() {
+    if (!has_pending_) return;
+    has_pending_ = false;
+    vigil::EventRef ref{pending_file_, pending_index_};
+    vigil::Status s = correlator_->Add(pending_json_, pending_matches_, std::move(ref));
+    if (!s.ok()) ++correlation_errors_;
+    pending_matches_.clear();
+  }
+
+  // Flushes the correlator and prints (jsonl) or queues (table) its alerts.
+  void FinishCorrelations() {
+    if (!correlator_) return;
+    FeedPending();
+    correlator_->Flush();
+    for (const auto& a : correlator_->TakeAlerts()) {
+      const vigil::CorrelationRule& rule = *a.rule;
+      if (rule.hidden) {  // feeds chained correlations (generate: false)
+        ++suppressed_;
+        continue;
+      }
+      ++correlation_alerts_;
+      if (jsonl_) {
+        line_.clear();
+        line_ += "{\"correlation_id\":" + JsonString(rule.info.id);
+        line_ += ",\"correlation_title\":" + JsonString(rule.info.title);
+        line_ += ",\"level\":" + JsonString(rule.info.level);
+        line_ += ",\"type\":" + JsonString(vigil::CorrelationTypeName(a.type));
+        line_ += ",\"group\":{";
+        for (size_t i = 0; i < a.group.size(); ++i) {
+          line_ += (i ? "," : "") + JsonString(a.group[i].first) + ":" +
+                   (a.group[i].second ? JsonString(*a.group[i].second) : "null");
+        }
+        line_ += "},\"window_start\":" + JsonString(IsoMillis(a.window_start));
+        line_ += ",\"window_end\":" + JsonString(IsoMillis(a.window_end));
+        line_ += ",\"value\":" + NumberText(a.value);
+        line_ += ",\"events\":[";
+        for (size_t i = 0; i < a.events.size(); ++i) {
+          line_ += std::string(i ? "," : "") + "{\"file\":" + JsonString(a.events[i].file) +
+                   ",\"record\":" + std::to_string(a.events[i].record) + "}";
+        }
+        line_ += "]}\n";
+        if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
+          write_failed_ = true;
+          return;
+        }
+        continue;
+      }
+      Row row;
+      row.level = rule.info.level;
+      row.title = rule.info.title;
+      row.time = IsoMillis(a.window_start).substr(0, 19) + "Z";
+      row.event = std::string(vigil::CorrelationTypeName(a.type)) + "=" + NumberText(a.value);
+      for (const auto& [k, v] : a.group) {
+        row.who += (row.who.empty() ? "" : " ") + k + "=" + (v ? *v : "null");
+      }
+      row.ip = std::to_string(a.events.size()) + " events";
+      if (!a.events.empty()) {
+        row.where = std::filesystem::path(a.events.front().file).filename().string() + ":" +
+                    std::to_string(a.events.front().record);
+      }
+      rows_.push_back(std::move(row));
+    }
+  }
+
+  uint64_t suppressed() const { return suppressed_; }
+  uint64_t correlation_alerts() const { return correlation_alerts_; }
+  uint64_t correlation_errors() const { return correlation_errors_; }
+
   void PrintTable() {
     const char* head[] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
     size_t w[7];
@@ -177,6 +309,16 @@ class CliSink : public vigil::ScanSink {
   std::vector<Row> rows_;
   std::map<std::string, uint64_t> by_level_;
   simdjson::dom::parser parser_;
+  std::shared_ptr<const vigil::RuleSet> rules_;
+  std::unique_ptr<vigil::Correlator> correlator_;
+  bool has_pending_ = false;
+  inline static const std::string kNoFile;
+  std::string pending_file_;
+  std::vector<bool> relevant_;  // rules some correlation references
+  uint64_t pending_index_ = 0;
+  std::string pending_json_;
+  std::vector<vigil::Match> pending_matches_;
+  uint64_t suppressed_ = 0, correlation_alerts_ = 0, correlation_errors_ = 0;
 };
 
 }  // namespace
@@ -197,8 +339,9 @@ int Scan(int argc, char** argv) {
   vigil::ScanOptions sopts;
   sopts.kind = o.kind;
   sopts.threads = o.threads;
-  CliSink sink(o.format == "jsonl");
+  CliSink sink(o.format == "jsonl", rules);
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
+  sink.FinishCorrelations();
   if (o.format == "table") sink.PrintTable();
   if (std::fflush(stdout) != 0 || sink.write_failed()) {
     if (errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
@@ -215,6 +358,16 @@ int Scan(int argc, char** argv) {
                  (unsigned long long)st.matches, levels.empty() ? "" : (" (" + levels + ")").c_str(),
                  (unsigned long long)(st.event_errors + st.input_errors),
                  (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
+    if (rules->correlation_count() > 0) {
+      std::fprintf(stderr,
+                   "vigil: %zu correlation rules: %llu alerts; %llu matches of their base rules "
+                   "not shown (generate: false)%s\n",
+                   rules->correlation_count(), (unsigned long long)sink.correlation_alerts(),
+                   (unsigned long long)sink.suppressed(),
+                   sink.correlation_errors()
+                       ? (", " + std::to_string(sink.correlation_errors()) + " events without a usable eventTime").c_str()
+                       : "");
+    }
   }
   return 0;
 }

@@ -421,8 +421,6 @@ LintReport LintPaths(const std::vector<std::string>& paths, const LintOptions& o
   for (const auto& d : builder.diagnostics()) {
     // Duplicate ids are reported below as errors, with both positions.
     if (d.message.rfind("duplicate rule id", 0) == 0) continue;
-    // Correlations are evaluated by later versions; for a linter the note is noise.
-    if (d.severity == Severity::kWarning && d.message.find("not evaluated yet") != std::string::npos) continue;
     report.diagnostics.push_back(d);
   }
   Linter lint(options);

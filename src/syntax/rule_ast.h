@@ -7,6 +7,7 @@
 // meaning (modifiers, wildcards, identifiers) is given to them by ir/lower.cc.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,14 @@ struct CorrelationAst {
   std::vector<std::string> group_by;
   std::string timespan;
   bool generate = false;
+  // condition: comparisons (gt, gte, lt, lte, eq, neq) with their numbers, `field`,
+  // and `percentile` (value_percentile).
+  std::vector<std::pair<std::string, double>> condition;
+  std::string field;                // the first of `fields`
+  std::vector<std::string> fields;  // condition.field: one name or a list
+  std::optional<double> percentile;
+  // aliases: alias name -> (rule reference -> field name), in the order written.
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> aliases;
 };
 
 struct RuleAst {

@@ -3,6 +3,7 @@
 // YAML document -> RuleAst: rule attributes, search identifiers, conditions, filters
 // and correlations. Tested by tests/syntax/rule_parser_test.cc.
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -341,10 +342,57 @@ class DocParser {
       for (const auto& kv : cond) {
         const std::string op = kv.first.as<std::string>("");
         if (!kOps.count(op)) return Error(kv.first, "unknown correlation condition '" + op + "'");
+        if (op == "field") {
+          // A list of fields: their values are taken together (AND), value_count counts
+          // distinct combinations.
+          if (!StringList(kv.second, "field", &corr.fields)) return false;
+          if (corr.fields.empty()) {
+            return Error(kv.second, "correlation 'field' must be a field name or a list of them");
+          }
+          corr.field = corr.fields[0];
+          continue;
+        }
+        double v = 0;
+        if (!kv.second.IsScalar() || !ParseNumber(kv.second.Scalar(), &v)) {
+          return Error(kv.second, "correlation condition '" + op + "' must be a number");
+        }
+        if (op == "percentile") {
+          corr.percentile = v;
+        } else {
+          corr.condition.emplace_back(op, v);
+        }
+      }
+    } else if (cond) {
+      return Error(cond, "correlation 'condition' must be a map");
+    }
+    const bool needs_field = corr.type != "event_count" && !temporal;
+    if (needs_field && corr.field.empty()) {
+      return Error(cond ? cond : c, "correlation of type " + corr.type + " needs 'field' in its condition");
+    }
+    if (!temporal && corr.condition.empty()) {
+      return Error(cond ? cond : c, "correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)");
+    }
+    if (const YAML::Node a = c["aliases"]) {
+      if (!a.IsMap()) return Error(a, "correlation 'aliases' must be a map");
+      for (const auto& kv : a) {
+        if (!kv.second.IsMap()) return Error(kv.second, "an alias must map rule names to field names");
+        std::vector<std::pair<std::string, std::string>> fields;
+        for (const auto& rf : kv.second) {
+          if (!rf.second.IsScalar()) return Error(rf.second, "an alias must map rule names to field names");
+          fields.emplace_back(rf.first.as<std::string>(""), rf.second.Scalar());
+        }
+        corr.aliases.emplace_back(kv.first.as<std::string>(""), std::move(fields));
       }
     }
     if (const YAML::Node g = c["generate"]; g && g.IsScalar()) corr.generate = g.Scalar() == "true";
     return ok_;
+  }
+
+  static bool ParseNumber(const std::string& text, double* out) {
+    if (text.empty()) return false;
+    char* end = nullptr;
+    *out = std::strtod(text.c_str(), &end);
+    return end == text.c_str() + text.size();
   }
 
   const YamlDocument& doc_;

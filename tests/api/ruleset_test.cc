@@ -199,16 +199,17 @@ filter:
   EXPECT_EQ(out.size(), 0u);
 }
 
-TEST(RuleSetBuilderTest, CorrelationsAreValidatedAndReportedAsNotYetEvaluated) {
+TEST(RuleSetBuilderTest, CorrelationsAreValidatedAndNeedTheirRules) {
   RuleSetBuilder b;
   b.AddPath(kCorpus + "/spec-examples/correlation_event_count.yml");
   auto rs = b.Build();
   EXPECT_TRUE(Errors(b).empty());
   bool warned = false;
   for (const auto& d : b.diagnostics()) {
-    warned |= d.severity == Severity::kWarning && d.message.find("not evaluated yet") != std::string::npos;
+    warned |= d.severity == Severity::kWarning && d.message.find("which is not loaded") != std::string::npos;
   }
-  EXPECT_TRUE(warned);
+  EXPECT_TRUE(warned);  // the rule it references is not in the file: left out
+  EXPECT_EQ(rs->correlation_count(), 0u);
   RuleSetBuilder bad;
   bad.AddYaml("title: c\ncorrelation:\n  type: event_cnt\n  rules: [a]\n  timespan: 5m\n", "c.yml");
   ASSERT_EQ(Errors(bad).size(), 1u);

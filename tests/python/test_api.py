@@ -241,18 +241,20 @@ def test_rule_error_pickles():
     assert str(copy) == str(info.value)
 
 
-def test_correlation_warning_is_a_warning_not_an_error():
-    text = STOP_LOGGING + """---
+def test_correlation_naming_an_unknown_rule_is_a_warning_not_an_error():
+    correlation = """---
 title: Many stops
 name: many_stops
 correlation:
     type: event_count
-    rules: [5f0c3a8e-8a6e-4c1b-9a55-2f1a4b0c6d01]
+    rules: [{rule}]
     group-by: [userIdentity.arn]
     timespan: 1h
-    condition: {gte: 3}
+    condition: {{gte: 3}}
 """
-    rs = vigil.compile(text, name="c.yml")
+    ok = vigil.compile(STOP_LOGGING + correlation.format(rule="5f0c3a8e-8a6e-4c1b-9a55-2f1a4b0c6d01"), name="c.yml")
+    assert len(ok) == 1 and ok.warnings == []
+    rs = vigil.compile(STOP_LOGGING + correlation.format(rule="no-such-rule"), name="c.yml")
     assert len(rs) == 1
     assert rs.warnings and all(w.severity == "warning" for w in rs.warnings)
     assert "c.yml:" in str(rs.warnings[0])

@@ -1,0 +1,179 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Sigma correlation rules (Sigma specification 2.1.0): the compiled form kept in a
+// RuleSet (CorrelationRule) and the stateful evaluator (Correlator).
+//
+// A correlation rule aggregates the matches of other rules ("base rules", referenced by
+// id, name or title) over a time span, per group (the values of its group-by fields):
+//   event_count       number of events in the window
+//   value_count       number of distinct values of condition.field in the window
+//   temporal          all referenced rules (or condition many of them) matched
+//   temporal_ordered  all referenced rules matched, in the order listed
+//   value_sum / value_avg / value_median   sum / mean / median of a numeric field
+//   value_percentile  the condition.percentile-th percentile (0..100) of a numeric field
+//
+// Window semantics (the specification leaves them to the implementation):
+//   * Time is the event's own time (eventTime, else @timestamp), not arrival time.
+//   * A window covers [t - timespan, t], both ends inclusive: two events exactly one
+//     timespan apart are in the same window.
+//   * Conditions with only lower bounds (gt, gte; and temporal / temporal_ordered) are
+//     evaluated on a sliding window ending at every event of the group; when one
+//     holds an alert is raised and the group's state is cleared (so a burst of 1000
+//     events with `gte: 100` gives 10 alerts, not 901).
+//   * Any other condition (lt, lte, eq, neq, ranges) and the value_avg / median /
+//     percentile types use windows anchored at a group's first event: the window
+//     [t0, t0 + timespan] is evaluated once it is complete (when events later than its
+//     end are processed, or at Flush), then the next event opens a new one. Groups that
+//     had no event have no window (`lt: 5` never fires for silence).
+//   * A group-by field missing from an event is a value of its own (null): such events
+//     group together, and the alert reports the field as null.
+//   * value_count / sum / avg / median / percentile ignore events whose field is
+//     missing (and, for the numeric types, not a number or numeric string).
+//   * One event matching several referenced rules counts once for event_count and
+//     value_*; for temporal types it counts for each rule it matched.
+//   * Chaining: an alert of a referenced correlation is an event of the referencing one
+//     at the time the alert is raised (its last event, or the end of an anchored
+//     window), whose fields are the alert's group values (by group-by name).
+//   * Alerts of correlations that only other correlations reference with
+//     `generate: false` are still returned by TakeAlerts (CorrelationRule::hidden
+//     tells; `vigil scan` does not print them).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/export.h"
+#include "vigil/rule.h"
+#include "vigil/status.h"
+
+namespace vigil {
+
+class RuleSet;
+struct Match;
+
+enum class CorrelationType {
+  kEventCount,
+  kValueCount,
+  kTemporal,
+  kTemporalOrdered,
+  kValueSum,
+  kValueAvg,
+  kValuePercentile,
+  kValueMedian,
+};
+
+VIGIL_EXPORT const char* CorrelationTypeName(CorrelationType type);
+
+// One comparison of a correlation condition; all of a rule's comparisons must hold.
+struct VIGIL_EXPORT CorrelationCompare {
+  enum class Op { kGt, kGte, kLt, kLte, kEq, kNeq };
+  Op op = Op::kGte;
+  double value = 0;
+  bool Holds(double x) const;
+};
+
+struct VIGIL_EXPORT CorrelationRule {
+  RuleInfo info;  // title, id, level... of the correlation rule itself
+  CorrelationType type = CorrelationType::kEventCount;
+  // Indexes in RuleSet::rule() of the referenced rules, in the order written
+  // (temporal_ordered's order). A name that resolves to several rules (a shared
+  // title) contributes all of them at that position.
+  std::vector<std::vector<uint32_t>> rules;
+  // Chaining: for each position of `rules`, the correlation rules (indexes in
+  // RuleSet::correlation()) referenced there. An alert of such a correlation is an
+  // event of this one, at the time the alert is raised, with the alert's group values
+  // as its fields (a group-by name this rule shares with it) and its events.
+  std::vector<std::vector<uint32_t>> correlations;
+  // Referenced by other correlation rules, none of which has `generate: true`: its
+  // alerts feed them and are not reported on their own (`vigil scan` hides them).
+  bool hidden = false;
+  std::vector<std::string> group_by;
+  // For each group_by entry that is an alias: base rule index -> field name.
+  std::vector<std::map<uint32_t, std::string>> group_by_alias;
+  int64_t timespan_ms = 0;
+  std::vector<CorrelationCompare> condition;  // empty: temporal types, "all rules"
+  std::string field;                          // condition.field (value_* types)
+  // condition.field as a list (several fields: taken together; value_count counts
+  // distinct combinations, the numeric types use the first field).
+  std::vector<std::string> fields;
+  double percentile = 50;                     // value_percentile: condition.percentile
+  bool generate = false;
+  // True when every comparison is a lower bound (gt/gte): sliding-window evaluation.
+  bool eager = true;
+};
+
+// An event a Correlator is told about: where it came from. `file` may be anything
+// the caller uses to find the event again (a path, a stream name).
+struct VIGIL_EXPORT EventRef {
+  std::string file;
+  uint64_t record = 0;
+  bool operator==(const EventRef& o) const { return file == o.file && record == o.record; }
+};
+
+struct VIGIL_EXPORT CorrelationAlert {
+  const CorrelationRule* rule = nullptr;  // points into the RuleSet
+  CorrelationType type = CorrelationType::kEventCount;
+  // group-by field (or alias) -> value; nullopt when the events lacked the field.
+  std::vector<std::pair<std::string, std::optional<std::string>>> group;
+  int64_t window_start = 0;  // unix milliseconds: first contributing event
+  int64_t window_end = 0;    // unix milliseconds: last contributing event
+  double value = 0;          // the aggregate that met the condition
+  std::vector<EventRef> events;  // contributing events, in time order
+};
+
+struct VIGIL_EXPORT CorrelatorOptions {
+  // How far behind the latest event time seen an event may arrive and still be
+  // processed in time order. Events are buffered until the watermark (max event time
+  // seen - lateness) passes them; an event older than the watermark when it arrives is
+  // dropped and counted in late_events(). Use a very large value (INT64_MAX) to buffer
+  // everything until Flush().
+  int64_t lateness_ms = 15 * 60 * 1000;
+};
+
+// Evaluates the correlation rules of a RuleSet over a stream of matched events.
+//
+// Thread safety: a Correlator is single-threaded (no internal locking); use one per
+// stream. Correlation needs one global time order, so feed it from one thread (with a
+// parallel scan, feed the matches as ScanInputs replays them, in input order).
+//
+// Ownership: it keeps the RuleSet alive (shared_ptr); alerts point into the RuleSet
+// (CorrelationAlert::rule) and stay valid as long as it does.
+//
+// Memory: only events that matched a rule referenced by some correlation are kept:
+// in the reorder buffer (at most `lateness` of event time) and in per-group window
+// state, which is evicted as the watermark advances past `timespan`.
+class VIGIL_EXPORT Correlator {
+ public:
+  explicit Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions options = {});
+  ~Correlator();
+  Correlator(const Correlator&) = delete;
+  Correlator& operator=(const Correlator&) = delete;
+
+  // Tells the correlator about one event and the matches the Scanner found for it.
+  // Events with no match relevant to a correlation are ignored cheaply (the JSON is
+  // not parsed). Returns an error for malformed JSON or an event without a readable
+  // time (eventTime or @timestamp); the event is then not used.
+  Status Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref);
+
+  // Processes every buffered event and closes every open anchored window: call at the
+  // end of the stream. Add may be called again afterwards (state is kept).
+  void Flush();
+
+  // The alerts raised so far, in the order raised; the internal list is emptied.
+  std::vector<CorrelationAlert> TakeAlerts();
+
+  // Events held: buffered for reordering plus held in window state.
+  size_t StateSize() const;
+  uint64_t late_events() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,573 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Correlator: evaluation of Sigma correlation rules over matched events, in event-time
+// order (a reorder buffer bounded by the lateness), with per-group window state that
+// is evicted as time advances. Semantics are documented in include/vigil/correlation.h.
+
+#include "vigil/correlation.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <deque>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "util/timeparts.h"
+#include "vigil/ruleset.h"
+#include "vigil/scanner.h"
+
+namespace vigil {
+
+const char* CorrelationTypeName(CorrelationType type) {
+  switch (type) {
+    case CorrelationType::kEventCount: return "event_count";
+    case CorrelationType::kValueCount: return "value_count";
+    case CorrelationType::kTemporal: return "temporal";
+    case CorrelationType::kTemporalOrdered: return "temporal_ordered";
+    case CorrelationType::kValueSum: return "value_sum";
+    case CorrelationType::kValueAvg: return "value_avg";
+    case CorrelationType::kValuePercentile: return "value_percentile";
+    case CorrelationType::kValueMedian: return "value_median";
+  }
+  return "?";
+}
+
+bool CorrelationCompare::Holds(double x) const {
+  switch (op) {
+    case Op::kGt: return x > value;
+    case Op::kGte: return x >= value;
+    case Op::kLt: return x < value;
+    case Op::kLte: return x <= value;
+    case Op::kEq: return x == value;
+    case Op::kNeq: return x != value;
+  }
+  return false;
+}
+
+namespace {
+
+using OptString = std::optional<std::string>;
+
+// What one event brings to one correlation.
+struct Contribution {
+  uint32_t corr = 0;
+  std::vector<uint32_t> positions;  // indexes in CorrelationRule::rules it matched
+  std::string key;                  // encoded group values
+  std::vector<OptString> group;
+  OptString value;                  // condition.field
+};
+
+struct Pending {
+  int64_t time = 0;
+  EventRef ref;
+  std::vector<Contribution> contributions;
+};
+
+struct Entry {
+  int64_t time = 0;
+  EventRef ref;
+  OptString value;
+  uint32_t position = 0;
+  // A chained correlation's alert: all its events (`ref` is the first).
+  std::shared_ptr<const std::vector<EventRef>> more;
+};
+
+std::string GroupKey(const std::vector<OptString>& group) {
+  std::string key;
+  for (const auto& v : group) {
+    if (v) {
+      key += '\x01';
+      key += *v;
+    } else {
+      key += '\x00';
+    }
+    key += '\x1e';
+  }
+  return key;
+}
+
+struct Chain {
+  int64_t start = 0;
+  std::vector<Entry> events;
+};
+
+struct GroupState {
+  std::vector<OptString> group;
+  std::deque<Entry> entries;
+  std::optional<int64_t> anchor;      // anchored windows: start of the open window
+  std::vector<std::optional<Chain>> chains;  // temporal_ordered
+};
+
+// Walks `path` (dot-separated; keys may themselves contain dots) from `e`.
+bool Lookup(simdjson::dom::element e, std::string_view path, simdjson::dom::element* out) {
+  if (path.empty()) {
+    *out = e;
+    return true;
+  }
+  simdjson::dom::object obj;
+  if (e.get_object().get(obj)) return false;
+  simdjson::dom::element child;
+  if (!obj.at_key(path).get(child)) {
+    *out = child;
+    return true;
+  }
+  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    if (!obj.at_key(path.substr(0, dot)).get(child) && Lookup(child, path.substr(dot + 1), out)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+OptString ValueText(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: return std::nullopt;
+    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e.get_string().value_unsafe()));
+    case simdjson::dom::element_type::BOOL: return std::string(e.get_bool().value_unsafe() ? "true" : "false");
+    default: return simdjson::minify(e);
+  }
+}
+
+bool Number(const OptString& v, double* out) {
+  if (!v || v->empty()) return false;
+  char* end = nullptr;
+  *out = std::strtod(v->c_str(), &end);
+  return end == v->c_str() + v->size() && std::isfinite(*out);
+}
+
+}  // namespace
+
+struct Correlator::Impl {
+  std::shared_ptr<const RuleSet> rules;
+  CorrelatorOptions options;
+  // Detection rule index -> (correlation, position in its rules).
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> uses;
+  // Correlation index -> (correlation referencing it, position).
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> chained;
+  simdjson::dom::parser parser;
+
+  std::map<std::tuple<int64_t, std::string, uint64_t, uint64_t>, Pending> buffer;
+  uint64_t seq = 0;
+  bool seen = false;
+  int64_t max_time = std::numeric_limits<int64_t>::min();
+  uint64_t late = 0;
+
+  std::vector<std::map<std::string, GroupState>> groups;  // per correlation
+  std::set<std::tuple<int64_t, uint32_t, std::string>> closing;  // anchored window ends
+  size_t held = 0;  // entries in window state (approximate for chains)
+  int64_t last_sweep = std::numeric_limits<int64_t>::min();
+  int64_t sweep_every = 60 * 1000;
+  std::vector<CorrelationAlert> alerts;
+
+  int64_t Watermark() const {
+    if (!seen) return std::numeric_limits<int64_t>::min();
+    if (max_time < std::numeric_limits<int64_t>::min() + options.lateness_ms) {
+      return std::numeric_limits<int64_t>::min();
+    }
+    return max_time - options.lateness_ms;
+  }
+
+  void Release(int64_t watermark, bool all) {
+    while (!buffer.empty()) {
+      auto it = buffer.begin();
+      if (!all && it->second.time >= watermark) break;
+      Pending p = std::move(it->second);
+      buffer.erase(it);
+      Process(p);
+    }
+  }
+
+  void Emit(uint32_t c, const GroupState& g, double value, std::vector<Entry> events, int64_t now) {
+    const CorrelationRule& rule = rules->correlation(c);
+    CorrelationAlert a;
+    a.rule = &rule;
+    a.type = rule.type;
+    for (size_t i = 0; i < rule.group_by.size(); ++i) a.group.emplace_back(rule.group_by[i], g.group[i]);
+    a.value = value;
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Entry& x, const Entry& y) { return x.time < y.time; });
+    if (!events.empty()) {
+      a.window_start = events.front().time;
+      a.window_end = events.back().time;
+    }
+    // An event may be in the window more than once (temporal: once per rule it matched).
+    std::set<std::pair<std::string_view, uint64_t>> seen;
+    for (const auto& e : events) {
+      if (e.more) {
+        for (const auto& r : *e.more) {
+          if (seen.emplace(r.file, r.record).second) a.events.push_back(r);
+        }
+      } else if (seen.emplace(e.ref.file, e.ref.record).second) {
+        a.events.push_back(e.ref);
+      }
+    }
+    alerts.push_back(a);
+    // Chaining: the alert is an event of the correlations that reference this one.
+    if (chained[c].empty() || a.events.empty()) return;
+    auto refs = std::make_shared<const std::vector<EventRef>>(a.events);
+    std::map<uint32_t, std::vector<uint32_t>> hit;
+    for (auto [outer, pos] : chained[c]) hit[outer].push_back(pos);
+    for (auto& [outer, positions] : hit) {
+      const CorrelationRule& o = rules->correlation(outer);
+      Contribution con;
+      con.corr = outer;
+      con.positions = std::move(positions);
+      auto value_of = [&](const std::string& name) -> OptString {
+        for (const auto& [k, v] : a.group) {
+          if (k == name) return v;
+        }
+        return std::nullopt;
+      };
+      for (const auto& g : o.group_by) con.group.push_back(value_of(g));
+      con.key = GroupKey(con.group);
+      if (!o.field.empty()) con.value = value_of(o.field);
+      Apply(con, now, a.events.front(), refs);
+    }
+  }
+
+  // The aggregate of a window; false when it has no value (no numeric values).
+  bool Aggregate(const CorrelationRule& rule, const std::deque<Entry>& entries, double* out) {
+    switch (rule.type) {
+      case CorrelationType::kEventCount: *out = static_cast<double>(entries.size()); return true;
+      case CorrelationType::kValueCount: {
+        std::set<std::string_view> distinct;
+        for (const auto& e : entries) {
+          if (e.value) distinct.insert(*e.value);
+        }
+        *out = static_cast<double>(distinct.size());
+        return true;
+      }
+      default: break;
+    }
+    std::vector<double> xs;
+    for (const auto& e : entries) {
+      double x;
+      if (Number(e.value, &x)) xs.push_back(x);
+    }
+    if (xs.empty()) return false;
+    double sum = 0;
+    for (double x : xs) sum += x;
+    if (rule.type == CorrelationType::kValueSum) {
+      *out = sum;
+      return true;
+    }
+    if (rule.type == CorrelationType::kValueAvg) {
+      *out = sum / static_cast<double>(xs.size());
+      return true;
+    }
+    // Percentile with linear interpolation between closest ranks (numpy's default).
+    const double p = rule.type == CorrelationType::kValueMedian ? 50 : std::clamp(rule.percentile, 0.0, 100.0);
+    std::sort(xs.begin(), xs.end());
+    const double rank = p / 100 * static_cast<double>(xs.size() - 1);
+    const size_t lo = static_cast<size_t>(std::floor(rank));
+    const size_t hi = std::min(lo + 1, xs.size() - 1);
+    *out = xs[lo] + (xs[hi] - xs[lo]) * (rank - static_cast<double>(lo));
+    return true;
+  }
+
+  bool Holds(const CorrelationRule& rule, double v) {
+    for (const auto& c : rule.condition) {
+      if (!c.Holds(v)) return false;
+    }
+    return true;
+  }
+
+  void CloseWindow(uint32_t c, const std::string& key, int64_t now) {
+    auto it = groups[c].find(key);
+    if (it == groups[c].end()) return;
+    GroupState& g = it->second;
+    const CorrelationRule& rule = rules->correlation(c);
+    double v = 0;
+    if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+      Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), now);
+    }
+    held -= g.entries.size();
+    groups[c].erase(it);
+  }
+
+  void Evict(const CorrelationRule& rule, GroupState& g, int64_t now) {
+    const int64_t limit = now - rule.timespan_ms;
+    while (!g.entries.empty() && g.entries.front().time < limit) {
+      g.entries.pop_front();
+      --held;
+    }
+    for (auto& ch : g.chains) {
+      if (ch && ch->start < limit) {
+        held -= ch->events.size();
+        ch.reset();
+      }
+    }
+  }
+
+  void Clear(GroupState& g) {
+    held -= g.entries.size();
+    g.entries.clear();
+    for (auto& ch : g.chains) {
+      if (ch) held -= ch->events.size();
+      ch.reset();
+    }
+  }
+
+  void Process(Pending& p) {
+    const int64_t t = p.time;
+    while (!closing.empty() && std::get<0>(*closing.begin()) < t) {
+      auto [end, c, key] = *closing.begin();
+      closing.erase(closing.begin());
+      CloseWindow(c, key, end);
+    }
+    for (auto& con : p.contributions) Apply(con, t, p.ref, nullptr);
+    if (last_sweep == std::numeric_limits<int64_t>::min() || t - last_sweep >= sweep_every) {
+      Sweep(t);
+      last_sweep = t;
+    }
+  }
+
+  // One event (or chained alert) at time t for one correlation.
+  void Apply(const Contribution& con, int64_t t, const EventRef& ref,
+             const std::shared_ptr<const std::vector<EventRef>>& more) {
+    {
+      const uint32_t c = con.corr;
+      const CorrelationRule& rule = rules->correlation(c);
+      auto [it, fresh] = groups[c].try_emplace(con.key);
+      GroupState& g = it->second;
+      if (fresh) g.group = con.group;
+      Entry entry{t, ref, con.value, 0, more};
+      switch (rule.type) {
+        case CorrelationType::kTemporal: {
+          Evict(rule, g, t);
+          for (uint32_t pos : con.positions) {
+            entry.position = pos;
+            g.entries.push_back(entry);
+            ++held;
+          }
+          std::set<uint32_t> distinct;
+          for (const auto& e : g.entries) distinct.insert(e.position);
+          const double n = static_cast<double>(distinct.size());
+          const bool hit = rule.condition.empty() ? distinct.size() == rule.rules.size() : Holds(rule, n);
+          if (hit) {
+            Emit(c, g, n, std::vector<Entry>(g.entries.begin(), g.entries.end()), t);
+            Clear(g);
+          }
+          break;
+        }
+        case CorrelationType::kTemporalOrdered: {
+          Evict(rule, g, t);
+          const size_t n = rule.rules.size();
+          g.chains.resize(n);
+          bool done = false;
+          std::vector<uint32_t> pos = con.positions;
+          std::sort(pos.rbegin(), pos.rend());
+          for (uint32_t k : pos) {
+            entry.position = k;
+            std::optional<Chain> cand;
+            if (k == 0) {
+              cand = Chain{t, {entry}};
+            } else if (g.chains[k - 1] && t - g.chains[k - 1]->start <= rule.timespan_ms) {
+              cand = *g.chains[k - 1];
+              cand->events.push_back(entry);
+            }
+            if (!cand) continue;
+            if (!g.chains[k] || g.chains[k]->start <= cand->start) {
+              if (g.chains[k]) held -= g.chains[k]->events.size();
+              held += cand->events.size();
+              g.chains[k] = std::move(cand);
+            }
+            if (k + 1 == n) done = true;
+          }
+          if (done) {
+            Emit(c, g, static_cast<double>(n), g.chains[n - 1]->events, t);
+            Clear(g);
+          }
+          break;
+        }
+        default: {
+          if (rule.eager) {
+            Evict(rule, g, t);
+            g.entries.push_back(entry);
+            ++held;
+            double v = 0;
+            if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+              Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), t);
+              Clear(g);
+            }
+          } else {
+            if (!g.anchor) {
+              g.anchor = t;
+              closing.emplace(t + rule.timespan_ms, c, con.key);
+            }
+            g.entries.push_back(entry);
+            ++held;
+          }
+          break;
+        }
+      }
+      if (rule.eager && g.entries.empty() &&
+          std::none_of(g.chains.begin(), g.chains.end(), [](const auto& ch) { return ch.has_value(); })) {
+        groups[c].erase(it);
+      }
+    }
+  }
+
+  // Drops sliding-window state that no later event (time >= now) can be in.
+  void Sweep(int64_t now) {
+    for (uint32_t c = 0; c < groups.size(); ++c) {
+      const CorrelationRule& rule = rules->correlation(c);
+      if (!rule.eager) continue;  // anchored windows are closed through `closing`
+      for (auto it = groups[c].begin(); it != groups[c].end();) {
+        Evict(rule, it->second, now);
+        const GroupState& g = it->second;
+        if (g.entries.empty() &&
+            std::none_of(g.chains.begin(), g.chains.end(), [](const auto& ch) { return ch.has_value(); })) {
+          it = groups[c].erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+};
+
+Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& im = *impl_;
+  im.rules = std::move(rules);
+  im.options = options;
+  if (im.options.lateness_ms < 0) im.options.lateness_ms = 0;
+  im.uses.resize(im.rules->size());
+  im.groups.resize(im.rules->correlation_count());
+  im.chained.resize(im.rules->correlation_count());
+  int64_t min_span = std::numeric_limits<int64_t>::max();
+  for (uint32_t c = 0; c < im.rules->correlation_count(); ++c) {
+    const CorrelationRule& r = im.rules->correlation(c);
+    min_span = std::min(min_span, r.timespan_ms);
+    for (uint32_t pos = 0; pos < r.rules.size(); ++pos) {
+      for (uint32_t i : r.rules[pos]) {
+        if (i < im.uses.size()) im.uses[i].emplace_back(c, pos);
+      }
+      if (pos < r.correlations.size()) {
+        for (uint32_t j : r.correlations[pos]) {
+          if (j < im.chained.size()) im.chained[j].emplace_back(c, pos);
+        }
+      }
+    }
+  }
+  if (min_span != std::numeric_limits<int64_t>::max()) im.sweep_every = std::max<int64_t>(min_span, 1000);
+}
+
+Correlator::~Correlator() = default;
+
+Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref) {
+  Impl& im = *impl_;
+  std::map<uint32_t, std::vector<uint32_t>> hit;  // correlation -> positions
+  for (const Match& m : matches) {
+    if (m.rule_index >= im.uses.size()) continue;
+    for (auto [c, pos] : im.uses[m.rule_index]) {
+      auto& v = hit[c];
+      if (std::find(v.begin(), v.end(), pos) == v.end()) v.push_back(pos);
+    }
+  }
+  if (hit.empty()) return Status::Ok();
+  simdjson::dom::element doc;
+  if (auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc)) {
+    return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
+  }
+  int64_t t = 0;
+  bool have_time = false;
+  for (const char* f : {"eventTime", "@timestamp"}) {
+    simdjson::dom::element e;
+    if (!Lookup(doc, f, &e)) continue;
+    std::string_view s;
+    if (!e.get_string().get(s)) {
+      have_time = internal::ParseIsoTimestamp(s, &t);
+    } else if (double d; !e.get_double().get(d)) {
+      t = static_cast<int64_t>(d > 1e11 ? d : d * 1000);  // unix seconds or milliseconds
+      have_time = true;
+    }
+    if (have_time) break;
+  }
+  if (!have_time) return Status::Error("correlation: event has no readable eventTime");
+  if (im.seen && t < im.Watermark()) {
+    ++im.late;
+    return Status::Ok();
+  }
+  Pending p;
+  p.time = t;
+  p.ref = std::move(ref);
+  for (auto& [c, positions] : hit) {
+    const CorrelationRule& rule = im.rules->correlation(c);
+    Contribution con;
+    con.corr = c;
+    con.positions = std::move(positions);
+    // The base rule this event matched for the alias lookup: the first that has one.
+    for (size_t gi = 0; gi < rule.group_by.size(); ++gi) {
+      std::string field = rule.group_by[gi];
+      for (const Match& m : matches) {
+        auto a = rule.group_by_alias[gi].find(m.rule_index);
+        if (a != rule.group_by_alias[gi].end()) {
+          field = a->second;
+          break;
+        }
+      }
+      simdjson::dom::element e;
+      OptString v = Lookup(doc, field, &e) ? ValueText(e) : std::nullopt;
+      if (v) {
+        con.key += '\x01';
+        con.key += *v;
+      } else {
+        con.key += '\x00';
+      }
+      con.key += '\x1e';
+      con.group.push_back(std::move(v));
+    }
+    if (rule.fields.size() > 1 && rule.type == CorrelationType::kValueCount) {
+      std::string combo;
+      bool all = true;
+      for (const auto& f : rule.fields) {
+        simdjson::dom::element e;
+        OptString v = Lookup(doc, f, &e) ? ValueText(e) : std::nullopt;
+        if (!v) {
+          all = false;
+          break;
+        }
+        combo += *v;
+        combo += '\x1e';
+      }
+      if (all) con.value = std::move(combo);
+    } else if (!rule.field.empty()) {
+      simdjson::dom::element e;
+      if (Lookup(doc, rule.field, &e)) con.value = ValueText(e);
+    }
+    p.contributions.push_back(std::move(con));
+  }
+  im.seen = true;
+  im.max_time = std::max(im.max_time, t);
+  im.buffer.emplace(std::make_tuple(t, p.ref.file, p.ref.record, im.seq++), std::move(p));
+  im.Release(im.Watermark(), false);
+  return Status::Ok();
+}
+
+void Correlator::Flush() {
+  Impl& im = *impl_;
+  im.Release(0, true);
+  while (!im.closing.empty()) {
+    auto [end, c, key] = *im.closing.begin();
+    im.closing.erase(im.closing.begin());
+    im.CloseWindow(c, key, end);
+  }
+}
+
+std::vector<CorrelationAlert> Correlator::TakeAlerts() {
+  std::vector<CorrelationAlert> out;
+  out.swap(impl_->alerts);
+  return out;
+}
+
+size_t Correlator::StateSize() const { return impl_->buffer.size() + impl_->held; }
+uint64_t Correlator::late_events() const { return impl_->late; }
+
+}  // namespace vigil

@@ -1,0 +1,512 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Sigma correlation rules through the public API: RuleSet resolution (ids, names,
+// titles, aliases, generate) and the Correlator: exact alerts per type, boundaries
+// (threshold, window edge, missing group-by field), arrival-order independence within
+// the lateness bound, eviction on a long stream, and the spec / suzaku corpora.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <sstream>
+
+#include "vigil/vigil.h"
+
+namespace vigil {
+namespace {
+
+const std::string kCorpus = std::string(VIGIL_SHARED_DIR) + "/corpus/sigma";
+
+// Base rules: one per event name, named after it (name: a, title "Rule A"...).
+std::string BaseRule(const std::string& name, const std::string& event_name) {
+  return "title: Rule " + name + "\nname: " + name + "\nid: 00000000-0000-4000-8000-0000000000" +
+         (name.size() == 1 ? "0" + name : name.substr(0, 2)) +
+         "\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: " +
+         event_name + "\n  condition: sel\nlevel: low\n---\n";
+}
+
+std::string Bases() { return BaseRule("a", "A") + BaseRule("b", "B") + BaseRule("c", "C"); }
+
+std::shared_ptr<const RuleSet> Build(const std::string& yaml, std::vector<Diagnostic>* diags = nullptr) {
+  RuleSetBuilder b;
+  b.AddYaml(yaml, "test.yml");
+  auto rs = b.Build();
+  for (const auto& d : b.diagnostics()) {
+    if (d.severity == Severity::kError) ADD_FAILURE() << d.ToString();
+  }
+  if (diags) *diags = rs->diagnostics();
+  return rs;
+}
+
+std::string Iso(int64_t secs) {
+  // 2024-01-01T00:00:00Z + secs (under a day is enough here, longer for the long stream).
+  const int64_t day = secs / 86400, rem = secs % 86400;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "2024-01-%02dT%02d:%02d:%02dZ", static_cast<int>(1 + day),
+                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  return buf;
+}
+constexpr int64_t kBase = 1704067200000;  // 2024-01-01T00:00:00Z in unix ms
+
+struct Ev {
+  Ev(std::string n, int64_t s, std::string i = "10.0.0.1", std::string x = "")
+      : name(std::move(n)), secs(s), ip(std::move(i)), extra(std::move(x)) {}
+  std::string name;
+  int64_t secs;
+  std::string ip;     // "" = no sourceIPAddress field
+  std::string extra;  // more JSON members, with a leading comma
+};
+
+std::string Json(const Ev& e) {
+  std::string j = "{\"eventSource\":\"x.amazonaws.com\",\"eventName\":\"" + e.name +
+                  "\",\"eventTime\":\"" + Iso(e.secs) + "\"";
+  if (!e.ip.empty()) j += ",\"sourceIPAddress\":\"" + e.ip + "\"";
+  return j + e.extra + "}";
+}
+
+std::string Describe(const CorrelationAlert& a) {
+  std::ostringstream s;
+  s << a.rule->info.title << " " << CorrelationTypeName(a.type) << " [";
+  for (const auto& [k, v] : a.group) s << k << "=" << (v ? *v : "null") << ";";
+  s << "] " << (a.window_start - kBase) / 1000 << ".." << (a.window_end - kBase) / 1000 << " v=" << a.value
+    << " ev=";
+  for (const auto& e : a.events) s << e.record << ",";
+  return s.str();
+}
+
+// Runs events (record = index in `events`) through a Scanner and a Correlator.
+std::vector<std::string> RunEvents(const std::shared_ptr<const RuleSet>& rs, const std::vector<Ev>& events,
+                             CorrelatorOptions opts = {}, const std::vector<size_t>* order = nullptr) {
+  Scanner scanner(rs);
+  Correlator corr(rs, opts);
+  std::vector<Match> m;
+  std::vector<std::string> out;
+  for (size_t k = 0; k < events.size(); ++k) {
+    const size_t i = order ? (*order)[k] : k;
+    const std::string j = Json(events[i]);
+    EXPECT_TRUE(scanner.Match(j, &m).ok());
+    EXPECT_TRUE(corr.Add(j, m, {"f", i}).ok());
+    for (const auto& a : corr.TakeAlerts()) out.push_back(Describe(a));
+  }
+  corr.Flush();
+  for (const auto& a : corr.TakeAlerts()) out.push_back(Describe(a));
+  return out;
+}
+
+std::string Corr(const std::string& type, const std::string& rules, const std::string& body,
+                 const std::string& title = "C") {
+  return "title: " + title + "\ncorrelation:\n  type: " + type + "\n  rules: " + rules + "\n" + body;
+}
+
+using Alerts = std::vector<std::string>;
+
+// ---- RuleSet --------------------------------------------------------------------
+
+TEST(CorrelationRuleSetTest, ResolvesIdsNamesTitlesAndGenerate) {
+  auto rs = Build(Bases() +
+                  Corr("event_count", "[a, 'Rule b']", "  group-by: [sourceIPAddress]\n  timespan: 5m\n  condition: {gte: 2}\n") +
+                  "---\n" +
+                  Corr("event_count", "[00000000-0000-4000-8000-00000000000c]",
+                       "  group-by: [sourceIPAddress]\n  timespan: 90s\n  condition: {gte: 2}\n  generate: true\n", "D"));
+  for (const auto& d : rs->diagnostics()) ADD_FAILURE() << "unexpected: " << d.ToString();
+  ASSERT_EQ(rs->correlation_count(), 2u);
+  const CorrelationRule& c = rs->correlation(0);
+  EXPECT_EQ(c.type, CorrelationType::kEventCount);
+  ASSERT_EQ(c.rules.size(), 2u);
+  EXPECT_EQ(c.rules[0], std::vector<uint32_t>{0});
+  EXPECT_EQ(c.rules[1], std::vector<uint32_t>{1});
+  EXPECT_EQ(c.timespan_ms, 5 * 60 * 1000);
+  EXPECT_EQ(rs->correlation(1).timespan_ms, 90 * 1000);
+  EXPECT_EQ(rs->correlation(1).rules[0], std::vector<uint32_t>{2});
+  // generate: false (the default) hides a and b; c is referenced with generate: true.
+  EXPECT_TRUE(rs->suppressed(0));
+  EXPECT_TRUE(rs->suppressed(1));
+  EXPECT_FALSE(rs->suppressed(2));
+}
+
+TEST(CorrelationRuleSetTest, UnknownReferenceLeavesTheCorrelationOutWithAWarning) {
+  std::vector<Diagnostic> d;
+  auto rs = Build(Bases() + Corr("temporal", "[a, nope]", "  group-by: [x]\n  timespan: 5m\n"), &d);
+  EXPECT_EQ(rs->correlation_count(), 0u);
+  EXPECT_FALSE(rs->suppressed(0));
+  bool warned = false;
+  for (const auto& x : d) warned |= x.message.find("'nope', which is not loaded") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+TEST(CorrelationRuleSetTest, ConditionErrors) {
+  RuleSetBuilder b;
+  b.AddYaml(Corr("value_count", "[a]", "  group-by: [x]\n  timespan: 5m\n  condition: {gte: 2}\n"), "v.yml");
+  b.AddYaml(Corr("event_count", "[a]", "  group-by: [x]\n  timespan: 5m\n  condition: {gte: many}\n"), "w.yml");
+  ASSERT_EQ(b.diagnostics().size(), 2u);
+  EXPECT_NE(b.diagnostics()[0].message.find("needs 'field'"), std::string::npos);
+  EXPECT_NE(b.diagnostics()[1].message.find("must be a number"), std::string::npos);
+}
+
+// ---- event_count ----------------------------------------------------------------
+
+const std::string kCount3 = "  group-by: [sourceIPAddress]\n  timespan: 5m\n  condition: {gte: 3}\n";
+
+TEST(EventCountTest, ExactlyAtTheThreshold) {
+  auto rs = Build(Bases() + Corr("event_count", "[a]", kCount3));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 60}}), Alerts{});
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 60}, {"A", 120}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 0..120 v=3 ev=0,1,2,"});
+  // The state is cleared after an alert: six events give two alerts, not four.
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 1}, {"A", 2}, {"A", 3}, {"A", 4}, {"A", 5}}).size(), 2u);
+}
+
+TEST(EventCountTest, WindowEdgeIsInclusive) {
+  auto rs = Build(Bases() + Corr("event_count", "[a]", kCount3));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 150}, {"A", 300}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 0..300 v=3 ev=0,1,2,"});
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 150}, {"A", 301}}), Alerts{});
+  // Sliding: the first event falls out, the next three are within 5 minutes.
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 250}, {"A", 301}, {"A", 302}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 250..302 v=3 ev=1,2,3,"});
+}
+
+TEST(EventCountTest, GroupsAndMissingGroupField) {
+  auto rs = Build(Bases() + Corr("event_count", "[a, b]", kCount3));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "1.1.1.1"}, {"B", 1, "2.2.2.2"}, {"A", 2, ""}, {"B", 3, "1.1.1.1"},
+                     {"A", 4, ""}, {"C", 5, ""}, {"B", 6, ""}, {"A", 7, "2.2.2.2"}}),
+            (Alerts{"C event_count [sourceIPAddress=null;] 2..6 v=3 ev=2,4,6,"}));
+}
+
+TEST(EventCountTest, OneEventMatchingTwoReferencedRulesCountsOnce) {
+  auto rs = Build(Bases() + BaseRule("d", "A") + Corr("event_count", "[a, d]", kCount3));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 1}}), Alerts{});
+}
+
+TEST(EventCountTest, UpperBoundsUseCompleteAnchoredWindows) {
+  // Range 2..3 (gt 1, lte 3): evaluated once the window [t0, t0+5m] is complete.
+  auto rs = Build(Bases() + Corr("event_count", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 5m\n  condition: {gt: 1, lte: 3}\n"));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"A", 10}, {"A", 300}, {"A", 301}, {"A", 400}, {"A", 1000}}),
+            (Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 0..300 v=3 ev=0,1,2,",
+                    "C event_count [sourceIPAddress=10.0.0.1;] 301..400 v=2 ev=3,4,"}));
+  auto eq = Build(Bases() + Corr("event_count", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {eq: 1}\n"));
+  EXPECT_EQ(RunEvents(eq, {{"A", 0}, {"A", 30}, {"A", 100}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 100..100 v=1 ev=2,"});
+  auto neq = Build(Bases() + Corr("event_count", "[a]",
+                                  "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {neq: 1}\n"));
+  EXPECT_EQ(RunEvents(neq, {{"A", 0}, {"A", 30}, {"A", 100}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 0..30 v=2 ev=0,1,"});
+  auto lt = Build(Bases() + Corr("event_count", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {lt: 2}\n"));
+  EXPECT_EQ(RunEvents(lt, {{"A", 0}, {"A", 30}, {"A", 100}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 100..100 v=1 ev=2,"});
+  auto gt = Build(Bases() + Corr("event_count", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {gt: 2}\n"));
+  EXPECT_EQ(RunEvents(gt, {{"A", 0}, {"A", 30}, {"A", 61}}), Alerts{});
+  EXPECT_EQ(RunEvents(gt, {{"A", 0}, {"A", 30}, {"A", 60}}),
+            Alerts{"C event_count [sourceIPAddress=10.0.0.1;] 0..60 v=3 ev=0,1,2,"});
+}
+
+// ---- value_count ------------------------------------------------------------------
+
+TEST(ValueCountTest, DistinctValues) {
+  auto rs = Build(Bases() + Corr("value_count", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {field: userName, gte: 3}\n"));
+  auto u = [](const std::string& n) { return ",\"userName\":\"" + n + "\""; };
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "1.1.1.1", u("x")}, {"A", 1, "1.1.1.1", u("x")}, {"A", 2, "1.1.1.1"},
+                     {"A", 3, "1.1.1.1", u("y")}, {"A", 70, "1.1.1.1", u("z")}}),
+            Alerts{});
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "1.1.1.1", u("x")}, {"A", 1, "1.1.1.1", u("x")}, {"A", 2, "1.1.1.1", u("y")},
+                     {"A", 60, "1.1.1.1", u("z")}}),
+            Alerts{"C value_count [sourceIPAddress=1.1.1.1;] 0..60 v=3 ev=0,1,2,3,"});
+}
+
+TEST(ValueCountTest, SeveralFieldsCountDistinctCombinations) {
+  auto rs = Build(Bases() + Corr("value_count", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 1m\n"
+                                 "  condition:\n    field: [userName, region]\n    gte: 3\n"));
+  auto ur = [](const std::string& u, const std::string& r) {
+    return ",\"userName\":\"" + u + "\",\"region\":\"" + r + "\"";
+  };
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "1.1.1.1", ur("x", "r1")}, {"A", 1, "1.1.1.1", ur("x", "r1")},
+                           {"A", 2, "1.1.1.1", ",\"userName\":\"y\""}, {"A", 3, "1.1.1.1", ur("x", "r2")},
+                           {"A", 4, "1.1.1.1", ur("y", "r1")}}),
+            Alerts{"C value_count [sourceIPAddress=1.1.1.1;] 0..4 v=3 ev=0,1,2,3,4,"});
+}
+
+// ---- temporal ---------------------------------------------------------------------
+
+TEST(TemporalTest, AllRulesInAnyOrder) {
+  auto rs = Build(Bases() + Corr("temporal", "[a, b]", "  group-by: [sourceIPAddress]\n  timespan: 5m\n"));
+  EXPECT_EQ(RunEvents(rs, {{"B", 0}, {"B", 10}, {"A", 300}}),
+            Alerts{"C temporal [sourceIPAddress=10.0.0.1;] 0..300 v=2 ev=0,1,2,"});
+  EXPECT_EQ(RunEvents(rs, {{"B", 0}, {"A", 301}}), Alerts{});
+  EXPECT_EQ(RunEvents(rs, {{"B", 0, "1.1.1.1"}, {"A", 1, "2.2.2.2"}}), Alerts{});
+  auto two_of_three = Build(Bases() + Corr("temporal", "[a, b, c]",
+                                           "  group-by: [sourceIPAddress]\n  timespan: 5m\n  condition: {gte: 2}\n"));
+  EXPECT_EQ(RunEvents(two_of_three, {{"C", 0}, {"C", 1}, {"A", 2}}),
+            Alerts{"C temporal [sourceIPAddress=10.0.0.1;] 0..2 v=2 ev=0,1,2,"});
+}
+
+TEST(TemporalOrderedTest, OrderMatters) {
+  auto rs = Build(Bases() + Corr("temporal_ordered", "[a, b, c]", "  group-by: [sourceIPAddress]\n  timespan: 5m\n"));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"B", 100}, {"C", 300}}),
+            Alerts{"C temporal_ordered [sourceIPAddress=10.0.0.1;] 0..300 v=3 ev=0,1,2,"});
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"C", 100}, {"B", 200}}), Alerts{});
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"B", 100}, {"C", 301}}), Alerts{});
+  // A later A restarts the chain: the sequence A(200) B(250) C(400) is within 5m.
+  EXPECT_EQ(RunEvents(rs, {{"A", 0}, {"B", 100}, {"A", 200}, {"B", 250}, {"C", 400}}),
+            Alerts{"C temporal_ordered [sourceIPAddress=10.0.0.1;] 200..400 v=3 ev=2,3,4,"});
+}
+
+// ---- value_sum / avg / median / percentile ------------------------------------------
+
+TEST(ValueAggregatesTest, SumAvgMedianPercentile) {
+  auto b = [](int n) { return ",\"bytes\":" + std::to_string(n); };
+  const std::vector<Ev> evs = {{"A", 0, "1.1.1.1", b(100)}, {"A", 10, "1.1.1.1", b(300)},
+                               {"A", 20, "1.1.1.1", ",\"bytes\":\"200\""}, {"A", 30, "1.1.1.1"},
+                               {"A", 40, "1.1.1.1", b(1000)}};
+  const std::string g = "  group-by: [sourceIPAddress]\n  timespan: 1m\n";
+  EXPECT_EQ(RunEvents(Build(Bases() + Corr("value_sum", "[a]", g + "  condition: {field: bytes, gte: 600}\n")), evs),
+            (Alerts{"C value_sum [sourceIPAddress=1.1.1.1;] 0..20 v=600 ev=0,1,2,",
+                    "C value_sum [sourceIPAddress=1.1.1.1;] 30..40 v=1000 ev=3,4,"}));
+  EXPECT_EQ(RunEvents(Build(Bases() + Corr("value_avg", "[a]", g + "  condition: {field: bytes, gt: 399}\n")), evs),
+            Alerts{"C value_avg [sourceIPAddress=1.1.1.1;] 0..40 v=400 ev=0,1,2,3,4,"});
+  EXPECT_EQ(RunEvents(Build(Bases() + Corr("value_median", "[a]", g + "  condition: {field: bytes, eq: 250}\n")), evs),
+            Alerts{"C value_median [sourceIPAddress=1.1.1.1;] 0..40 v=250 ev=0,1,2,3,4,"});
+  EXPECT_EQ(RunEvents(Build(Bases() + Corr("value_percentile", "[a]",
+                                     g + "  condition: {field: bytes, percentile: 100, gte: 1000}\n")),
+                evs),
+            Alerts{"C value_percentile [sourceIPAddress=1.1.1.1;] 0..40 v=1000 ev=0,1,2,3,4,"});
+}
+
+// ---- aliases ----------------------------------------------------------------------
+
+TEST(AliasTest, GroupsAcrossDifferentFields) {
+  auto rs = Build(Bases() + Corr("temporal", "[a, b]",
+                                 "  aliases:\n    ip:\n      a: sourceIPAddress\n      b: requestParameters.ip\n"
+                                 "  group-by: [ip]\n  timespan: 5m\n"));
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "9.9.9.9"}, {"B", 5, "1.1.1.1", ",\"requestParameters\":{\"ip\":\"9.9.9.9\"}"}}),
+            Alerts{"C temporal [ip=9.9.9.9;] 0..5 v=2 ev=0,1,"});
+}
+
+// ---- chaining ---------------------------------------------------------------------
+
+TEST(ChainTest, AlertsOfACorrelationAreEventsOfTheNext) {
+  // Spec example: many failed logins (a burst of A) followed by a success (B).
+  auto rs = Build(Bases() +
+                  "title: Burst\nname: burst\ncorrelation:\n  type: event_count\n  rules: [a]\n"
+                  "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {gte: 2}\n---\n" +
+                  Corr("temporal_ordered", "[burst, b]", "  group-by: [sourceIPAddress]\n  timespan: 5m\n", "Then"));
+  ASSERT_EQ(rs->correlation_count(), 2u);
+  EXPECT_TRUE(rs->correlation(0).hidden);
+  EXPECT_FALSE(rs->correlation(1).hidden);
+  EXPECT_EQ(rs->correlation(1).correlations[0], std::vector<uint32_t>{0});
+  EXPECT_EQ(RunEvents(rs, {{"B", 0}, {"A", 10}, {"A", 20}, {"B", 100}, {"B", 400}}),
+            (Alerts{"Burst event_count [sourceIPAddress=10.0.0.1;] 10..20 v=2 ev=1,2,",
+                    "Then temporal_ordered [sourceIPAddress=10.0.0.1;] 20..100 v=2 ev=1,2,3,"}));
+  EXPECT_EQ(RunEvents(rs, {{"B", 0}, {"A", 10}, {"A", 20}, {"B", 321}}),
+            (Alerts{"Burst event_count [sourceIPAddress=10.0.0.1;] 10..20 v=2 ev=1,2,"}));
+}
+
+TEST(ChainTest, CyclesAreLeftOutWithAWarning) {
+  std::vector<Diagnostic> d;
+  auto rs = Build(Bases() +
+                  "title: X\nname: x\ncorrelation:\n  type: temporal\n  rules: [a, y]\n"
+                  "  group-by: [k]\n  timespan: 1m\n---\n"
+                  "title: Y\nname: y\ncorrelation:\n  type: temporal\n  rules: [b, x]\n"
+                  "  group-by: [k]\n  timespan: 1m\n",
+                  &d);
+  EXPECT_EQ(rs->correlation_count(), 0u);
+  bool warned = false;
+  for (const auto& x : d) warned |= x.message.find("references itself") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+// ---- ordering, lateness, eviction ---------------------------------------------------
+
+std::vector<Ev> Stream(size_t n, int64_t span_secs, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<Ev> evs;
+  const char* names[] = {"A", "B", "C"};
+  for (size_t i = 0; i < n; ++i) {
+    Ev e{names[rng() % 3], static_cast<int64_t>(i) * span_secs / static_cast<int64_t>(n),
+         "10.0.0." + std::to_string(rng() % 4)};
+    evs.push_back(e);
+  }
+  return evs;
+}
+
+TEST(CorrelatorOrderTest, ShuffledWithinLatenessGivesTheSameAlerts) {
+  auto rs = Build(Bases() + Corr("event_count", "[a]", kCount3, "Count") + "---\n" +
+                  Corr("temporal_ordered", "[a, b, c]", "  group-by: [sourceIPAddress]\n  timespan: 2m\n", "Ord") +
+                  "---\n" +
+                  Corr("event_count", "[b]", "  group-by: [sourceIPAddress]\n  timespan: 3m\n  condition: {gte: 2, lte: 4}\n",
+                       "Range") +
+                  "---\ntitle: Burst\nname: burst\ncorrelation:\n  type: event_count\n  rules: [c]\n"
+                  "  group-by: [sourceIPAddress]\n  timespan: 3m\n  condition: {gte: 2}\n  generate: true\n---\n" +
+                  Corr("temporal_ordered", "[burst, Range]", "  group-by: [sourceIPAddress]\n  timespan: 10m\n", "Then"));
+  const std::vector<Ev> evs = Stream(600, 4 * 3600, 7);  // 4 hours
+  const Alerts in_order = RunEvents(rs, evs);
+  ASSERT_GT(in_order.size(), 20u);
+  EXPECT_GT(std::count_if(in_order.begin(), in_order.end(),
+                          [](const std::string& a) { return a.rfind("Then ", 0) == 0; }),
+            0);
+  // Shuffle within blocks of 10 minutes: no event arrives more than 15 minutes late.
+  std::mt19937 rng(1);
+  for (int round = 0; round < 3; ++round) {
+    std::vector<size_t> order(evs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (size_t start = 0; start < order.size();) {
+      size_t end = start;
+      while (end < order.size() && evs[end].secs < evs[start].secs + 600) ++end;
+      std::shuffle(order.begin() + start, order.begin() + end, rng);
+      start = end;
+    }
+    EXPECT_EQ(RunEvents(rs, evs, {}, &order), in_order) << "round " << round;
+  }
+}
+
+TEST(CorrelatorOrderTest, EventsLaterThanTheBoundAreDroppedAndCounted) {
+  auto rs = Build(Bases() + Corr("event_count", "[a]", kCount3));
+  Scanner scanner(rs);
+  CorrelatorOptions o;
+  o.lateness_ms = 60 * 1000;
+  Correlator c(rs, o);
+  std::vector<Match> m;
+  // Watermark after the first event: 940 s. 900 and 930 are too late; 940 is not.
+  for (const Ev& e : std::vector<Ev>{{"A", 1000}, {"A", 900}, {"A", 930}, {"A", 1001}}) {
+    const std::string j = Json(e);
+    ASSERT_TRUE(scanner.Match(j, &m).ok());
+    ASSERT_TRUE(c.Add(j, m, {"f", 0}).ok());
+  }
+  c.Flush();
+  EXPECT_EQ(c.late_events(), 2u);
+  EXPECT_TRUE(c.TakeAlerts().empty());
+  EXPECT_FALSE(c.Add("{\"eventName\":\"A\"}", {{&rs->rule(0), 0}}, {"f", 1}).ok());  // no eventTime
+  EXPECT_TRUE(c.Add("not json", {}, {"f", 2}).ok());  // no relevant match: not even parsed
+}
+
+TEST(CorrelatorStateTest, StateStaysBoundedOnALongStream) {
+  auto rs = Build(Bases() + Corr("event_count", "[a, b]", "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {gte: 1000}\n") +
+                  "---\n" +
+                  Corr("value_avg", "[c]", "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {field: n, gt: 0}\n",
+                       "Avg"));
+  Scanner scanner(rs);
+  CorrelatorOptions o;
+  o.lateness_ms = 30 * 1000;
+  Correlator c(rs, o);
+  std::vector<Match> m;
+  size_t max_state = 0;
+  const char* names[] = {"A", "B", "C"};
+  // 100000 events, one a second (27 hours), each from a new address every 500 events.
+  for (int64_t i = 0; i < 100000; ++i) {
+    Ev e{names[i % 3], i, "10." + std::to_string(i / 500 % 256) + ".0." + std::to_string(i / 128000), ",\"n\":1"};
+    const std::string j = Json(e);
+    ASSERT_TRUE(scanner.Match(j, &m).ok());
+    ASSERT_TRUE(c.Add(j, m, {"f", static_cast<uint64_t>(i)}).ok());
+    max_state = std::max(max_state, c.StateSize());
+  }
+  // At most lateness (30 s) of buffered events plus one or two minutes of window state.
+  EXPECT_LT(max_state, 250u);
+  c.Flush();
+  EXPECT_EQ(c.late_events(), 0u);
+  const auto alerts = c.TakeAlerts();
+  EXPECT_GT(alerts.size(), 1000u);  // value_avg: one per closed one-minute window
+}
+
+// ---- corpora ------------------------------------------------------------------------
+
+TEST(CorrelationCorpusTest, SpecExamplesLoadAndRunWithTheirBaseRules) {
+  // The examples reference rules that are not part of them; supply base rules with
+  // those ids / names, and events that match them.
+  const std::string base =
+      "title: failed\nid: 5638f7c0-ac70-491d-8465-2a65075e0d86\ndetection:\n  s:\n    EventID: 4625\n  condition: s\n---\n"
+      "title: ra\nname: recon_cmd_a\ndetection:\n  s:\n    cmd: a\n  condition: s\n---\n"
+      "title: rb\nname: recon_cmd_b\ndetection:\n  s:\n    cmd: b\n  condition: s\n---\n"
+      "title: rc\nname: recon_cmd_c\ndetection:\n  s:\n    cmd: c\n  condition: s\n---\n"
+      "title: web\nname: website_access\ndetection:\n  s:\n    cmd: web\n  condition: s\n---\n"
+      "title: avg\nname: rule_a_id\ndetection:\n  s:\n    cmd: web\n  condition: s\n---\n"
+      "title: proc\nname: process_creation\ndetection:\n  s:\n    cmd: proc\n  condition: s\n";
+  for (const char* f : {"correlation_event_count.yml", "correlation_value_count.yml", "correlation_temporal.yml",
+                        "correlation_temporal_ordered.yml", "correlation_value_sum.yml", "correlation_value_avg.yml",
+                        "correlation_value_percentile.yml", "correlation_event_count_ecs.yml"}) {
+    RuleSetBuilder b;
+    b.AddYaml(base, "base.yml");
+    b.AddPath(kCorpus + "/spec-examples/" + f);
+    auto rs = b.Build();
+    EXPECT_FALSE(b.has_errors()) << f;
+    EXPECT_EQ(rs->correlation_count(), 1u) << f;
+  }
+  RuleSetBuilder b;
+  b.AddYaml(base, "base.yml");
+  b.AddPath(kCorpus + "/spec-examples/correlation_temporal_ordered.yml");
+  auto rs = b.Build();
+  Scanner scanner(rs);
+  Correlator c(rs);
+  std::vector<Match> m;
+  const char* cmds[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; ++i) {
+    const std::string j = std::string("{\"cmd\":\"") + cmds[i] + "\",\"ComputerName\":\"pc\",\"User\":\"bob\",\"@timestamp\":\"" +
+                          Iso(i * 60) + "\"}";
+    ASSERT_TRUE(scanner.Match(j, &m, EventKind::kAny).ok());
+    ASSERT_TRUE(c.Add(j, m, {"e", static_cast<uint64_t>(i)}).ok());
+  }
+  c.Flush();
+  auto alerts = c.TakeAlerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(Describe(alerts[0]), "Recon ordered temporal_ordered [ComputerName=pc;User=bob;] 0..120 v=3 ev=0,1,2,");
+}
+
+class CollectSink : public ScanSink {
+ public:
+  explicit CollectSink(Correlator* c) : c_(c) {}
+  bool OnMatch(const Record& r, const Match& m) override {
+    if (cur_.empty() || file_ != *r.file || index_ != r.index) Feed();
+    file_ = *r.file;
+    index_ = r.index;
+    json_.assign(r.json);
+    cur_.push_back(m);
+    return true;
+  }
+  void OnError(const InputError&) override {}
+  void Feed() {
+    if (cur_.empty()) return;
+    EXPECT_TRUE(c_->Add(json_, cur_, {file_, index_}).ok());
+    cur_.clear();
+  }
+
+ private:
+  Correlator* c_;
+  std::vector<Match> cur_;
+  std::string file_, json_;
+  uint64_t index_ = 0;
+};
+
+TEST(CorrelationCorpusTest, SuzakuBundlesLoadAndRunOnTheExampleLogs) {
+  RuleSetBuilder b;
+  b.AddPath(kCorpus + "/suzaku-cloudtrail");
+  auto rs = b.Build();
+  EXPECT_FALSE(b.has_errors());
+  EXPECT_EQ(rs->correlation_count(), 5u);
+  for (size_t i = 0; i < rs->size(); ++i) {
+    // The two AWS SSO rules are stand-alone detections; the others are base rules.
+    EXPECT_EQ(rs->suppressed(i), rs->rule(i).title.rfind("AWS SSO", 0) != 0) << rs->rule(i).title;
+  }
+  Scanner scanner(rs);
+  CorrelatorOptions o;
+  o.lateness_ms = std::numeric_limits<int64_t>::max();
+  Correlator c(rs, o);
+  CollectSink sink(&c);
+  ScanInputs(scanner, {std::string(VIGIL_SOURCE_DIR) + "/examples/logs"}, {}, &sink);
+  sink.Feed();
+  c.Flush();
+  std::vector<std::string> titles;
+  for (const auto& a : c.TakeAlerts()) titles.push_back(a.rule->info.title + " " + std::to_string(a.events.size()));
+  std::sort(titles.begin(), titles.end());
+  EXPECT_EQ(titles, (std::vector<std::string>{"Many Failed Logins 3", "Many Failed Logins 3",
+                                              "S3 Enum After GetCallerIdentity 2",
+                                              "S3 Enum After GetCallerIdentity 2"}));
+}
+
+}  // namespace
+}  // namespace vigil
