@@ -186,8 +186,7 @@ void Evaluator::RunTable(const FieldTable& t, ValueKind kind, std::string_view t
   // among keys of this length (long values such as user agents rarely need one).
   const bool lookup = t.exact_folded.MayHaveLength(text.size());
   if (t.scan_needs_fold || lookup) {
-    fold_.resize(text.size());
-    AsciiLowerCopy(text.data(), text.size(), fold_.data());
+    AsciiLowerInto(text, &fold_);
     folded = fold_;
     if (lookup) {
       if (const auto* preds = t.exact_folded.find(folded)) {
@@ -248,8 +247,7 @@ bool Evaluator::TestDeferred(uint32_t pred) {
     if (!Minify(raw, &lazy_text_, &text)) continue;
     std::string_view folded = text;
     if (t.needs_fold) {
-      lazy_fold_.resize(text.size());
-      AsciiLowerCopy(text.data(), text.size(), lazy_fold_.data());
+      AsciiLowerInto(text, &lazy_fold_);
       folded = lazy_fold_;
     }
     if (TestScalar(pred, ValueKind::kJson, text, folded)) return true;
@@ -383,10 +381,8 @@ bool Evaluator::EvalFieldRef(const Predicate& p) {
         r = TextOp(p.ref_op, bv, av);
       } else {
         // Folded into reused buffers: no allocation once they have grown.
-        ref_a_.assign(av);
-        ref_b_.assign(bv);
-        for (auto& c : ref_a_) c = AsciiLower(c);
-        for (auto& c : ref_b_) c = AsciiLower(c);
+        AsciiLowerInto(av, &ref_a_);
+        AsciiLowerInto(bv, &ref_b_);
         r = TextOp(p.ref_op, ref_b_, ref_a_);
       }
       if (r != p.negate) return true;

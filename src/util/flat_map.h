@@ -10,7 +10,7 @@
 // is open-addressed (linear probing, load factor <= 1/2), slots keep the full 64-bit
 // hash so a probe compares one integer before any bytes, keys live in one arena, and
 // the hash reads at most two 8-byte words for the short strings CloudTrail is made
-// of (keys, eventName and eventSource values) and 16 bytes a round beyond that.
+// of (keys, eventName and eventSource values) and 8 bytes a round beyond that.
 //
 // Thread safety: const methods may run concurrently; building is single-threaded.
 #pragma once
@@ -34,11 +34,6 @@ inline uint64_t Load32(const char* p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
   return v;
-}
-// The 128-bit product folded to 64 bits: a fast, well-mixing combination of two words.
-inline uint64_t Mum(uint64_t a, uint64_t b) {
-  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
 }  // namespace flat_map_detail
