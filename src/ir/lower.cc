@@ -6,7 +6,6 @@
 #include "ir/lower.h"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "compile/regex.h"
@@ -102,21 +101,14 @@ const std::set<std::string>& KnownModifiers() {
 
 // The known modifier within two edits of `m` (a typo), or "".
 std::string ClosestModifier(const std::string& m) {
+  std::string folded;
+  AsciiLowerInto(m, &folded);
   std::string best;
   size_t best_d = 3;
   for (const auto& k : KnownModifiers()) {
-    std::vector<size_t> prev(k.size() + 1), cur(k.size() + 1);
-    for (size_t j = 0; j <= k.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= m.size(); ++i) {
-      cur[0] = i;
-      for (size_t j = 1; j <= k.size(); ++j) {
-        const char a = static_cast<char>(std::tolower(static_cast<unsigned char>(m[i - 1])));
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a == k[j - 1] ? 0 : 1)});
-      }
-      std::swap(prev, cur);
-    }
-    if (prev[k.size()] < best_d && k.size() > 2) {
-      best_d = prev[k.size()];
+    const size_t d = EditDistance(folded, k);
+    if (d < best_d && k.size() > 2) {
+      best_d = d;
       best = k;
     }
   }

@@ -9,11 +9,11 @@
 // content depends on the API called are free-form: any path below them is accepted.
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "util/strings.h"
 #include "vigil/lint.h"
 
 namespace vigil {
@@ -54,22 +54,10 @@ const std::vector<std::string>& Catalogue() {
   return k;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+std::string Lower(std::string_view s) {
+  std::string out;
+  internal::AsciiLowerInto(s, &out);
+  return out;
 }
 
 }  // namespace
@@ -110,7 +98,7 @@ std::string SuggestCloudTrailField(const std::string& path, bool* known) {
       const size_t dot = path.find('.');
       subject = path.substr(0, dot);
     }
-    const size_t d = Distance(Lower(subject), lb);
+    const size_t d = internal::EditDistance(Lower(subject), lb);
     if (d < best_d) {
       best_d = d;
       best = free && subject.size() < path.size() ? base + path.substr(subject.size()) : base;

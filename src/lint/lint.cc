@@ -20,6 +20,7 @@
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
 #include "syntax/rule_ast.h"
+#include "util/strings.h"
 #include "vigil/rule_tests.h"
 
 namespace vigil {
@@ -181,22 +182,13 @@ class Linter {
 
   static bool Near(const std::string& a, const std::string& b) {
     if (a == b) return false;
-    std::string la = a, lb = b;
-    for (auto& c : la) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (auto& c : lb) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string la, lb;
+    internal::AsciiLowerInto(a, &la);
+    internal::AsciiLowerInto(b, &lb);
     if (la == lb) return true;
     // Edit distance <= 2 on words of 4+ letters.
     if (a.size() < 4 || b.size() < 4) return false;
-    std::vector<size_t> prev(lb.size() + 1), cur(lb.size() + 1);
-    for (size_t j = 0; j <= lb.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= la.size(); ++i) {
-      cur[0] = i;
-      for (size_t j = 1; j <= lb.size(); ++j) {
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (la[i - 1] == lb[j - 1] ? 0 : 1)});
-      }
-      std::swap(prev, cur);
-    }
-    return prev[lb.size()] <= 2;
+    return internal::EditDistance(la, lb) <= 2;
   }
 
   // ---- detection -------------------------------------------------------------------

@@ -6,12 +6,13 @@
 // number, and it rejects a leading '+' that YAML allows.
 #include "util/strings.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
-
-#include <charconv>
 #include <limits>
 #include <system_error>
+#include <vector>
 
 namespace vigil::internal {
 namespace {
@@ -101,6 +102,19 @@ void AsciiLowerCopy(const char* src, size_t n, char* dst) {
     std::memcpy(dst + i, &w, 8);
   }
   for (; i < n; ++i) dst[i] = AsciiLower(src[i]);
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
 }
 
 bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {

@@ -40,6 +40,10 @@ inline bool EqualsFolded(std::string_view text, std::string_view lower) {
   return true;
 }
 
+// Levenshtein distance (insertions, deletions, substitutions of bytes): how far a
+// misspelt modifier, attribute or field name is from a known one.
+size_t EditDistance(std::string_view a, std::string_view b);
+
 // True when `a` and `b` are equal after folding A-Z.
 bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
 

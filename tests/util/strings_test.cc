@@ -220,3 +220,18 @@ TEST(StringsJsonEscape, IntoAppends) {
 
 }  // namespace
 }  // namespace vigil::internal
+
+namespace vigil::internal {
+namespace {
+
+TEST(EditDistanceTest, CountsInsertionsDeletionsSubstitutions) {
+  EXPECT_EQ(EditDistance("", ""), 0u);
+  EXPECT_EQ(EditDistance("contain", "contains"), 1u);
+  EXPECT_EQ(EditDistance("contains", "contain"), 1u);
+  EXPECT_EQ(EditDistance("sourceipaddress", "sourceIPAddress"), 2u) << "case-sensitive";
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+}
+
+}  // namespace
+}  // namespace vigil::internal
