@@ -228,7 +228,7 @@ TEST(EditDistanceTest, CountsInsertionsDeletionsSubstitutions) {
   EXPECT_EQ(EditDistance("", ""), 0u);
   EXPECT_EQ(EditDistance("contain", "contains"), 1u);
   EXPECT_EQ(EditDistance("contains", "contain"), 1u);
-  EXPECT_EQ(EditDistance("sourceipaddress", "sourceIPAddress"), 2u) << "case-sensitive";
+  EXPECT_EQ(EditDistance("sourceipaddress", "sourceIPAddress"), 3u) << "case-sensitive: i, p, a";
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
 }
