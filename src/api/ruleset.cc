@@ -271,20 +271,10 @@ void RuleSetBuilder::AddPath(const std::string& path) {
     AddFile(path);
     return;
   }
-  std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto& p = it->path();
-    const std::string ext = p.extension().string();
-    if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml") &&
-        p.filename().string()[0] != '.') {
-      files.push_back(p.string());
-    }
-  }
+  const std::vector<std::string> files = internal::ListRuleFiles(path, &ec);
   if (ec) {
     impl_->diagnostics.push_back(FileError(path, "cannot walk folder: " + ec.message()));
   }
-  std::sort(files.begin(), files.end());
   for (const auto& f : files) AddFile(f);
 }
 

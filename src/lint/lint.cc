@@ -378,23 +378,13 @@ class Linter {
   size_t rules_ = 0;
 };
 
+// The files LintPaths reads for one path, walked as RuleSetBuilder::AddPath walks it
+// (whose diagnostics already report a missing path or a walk error).
 std::vector<std::string> RuleFiles(const std::string& path) {
-  std::vector<std::string> files;
   std::error_code ec;
-  if (!fs::is_directory(path, ec)) {
-    if (fs::exists(path, ec)) files.push_back(path);
-    return files;
-  }
-  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto& p = it->path();
-    const std::string ext = p.extension().string();
-    if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml") && p.filename().string()[0] != '.') {
-      files.push_back(p.string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+  if (fs::is_directory(path, ec)) return internal::ListRuleFiles(path, &ec);
+  if (fs::exists(path, ec)) return {path};
+  return {};
 }
 
 }  // namespace

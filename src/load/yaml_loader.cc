@@ -4,6 +4,8 @@
 
 #include "load/yaml_loader.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <regex>
 
 #include "util/strings.h"
@@ -121,6 +123,21 @@ void AppendJson(const YAML::Node& node, std::string* out) {
 }
 
 }  // namespace
+
+std::vector<std::string> ListRuleFiles(const std::string& folder, std::error_code* ec) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, *ec);
+       !*ec && it != fs::recursive_directory_iterator(); it.increment(*ec)) {
+    const auto& p = it->path();
+    const std::string ext = p.extension().string();
+    if (it->is_regular_file(*ec) && (ext == ".yml" || ext == ".yaml") && p.filename().string()[0] != '.') {
+      files.push_back(p.string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys) {
   std::string out;

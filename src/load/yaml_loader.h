@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -35,6 +36,11 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
 // column 0 with anything but a space, a tab or '#'. Returns the text unchanged if no
 // such key is there.
 std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys);
+
+// The rule files under a folder, recursively: regular *.yml / *.yaml files whose name
+// does not start with '.', sorted so loading is deterministic. A walk error is left in
+// *ec (the files found before it are returned).
+std::vector<std::string> ListRuleFiles(const std::string& folder, std::error_code* ec);
 
 // 1-based location of a node.
 SourceLocation LocationOf(const YAML::Node& node, const std::string& file);
