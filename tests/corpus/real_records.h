@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "vigil/vigil.h"
 
 namespace vigil::testing {
@@ -45,6 +47,21 @@ inline ScanStats ScanRealInputs(std::shared_ptr<const RuleSet> rules, ScanSink* 
   std::vector<std::string> in;
   for (const auto& p : RealInputs()) in.push_back(RealDataDir() + "/" + p);
   return ScanInputs(scanner, in, ScanOptions{}, sink);
+}
+
+// What reading the real sources must give, whatever the rules: 4,093 parsed events (data
+// README) + record 0 of the malformed cloudtrail2sightings/extracted/
+// aws.execution.ec2-user-data.json, read before its syntax error at line 112, which is
+// the one read error.
+inline void ExpectRealDataTotals(const ScanStats& stats, const std::vector<InputError>& errors) {
+  EXPECT_EQ(stats.events, 4094u);
+  EXPECT_EQ(stats.files, 680u);
+  EXPECT_EQ(stats.event_errors, 0u);
+  EXPECT_EQ(stats.input_errors, 1u);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].file.find("cloudtrail2sightings/extracted/aws.execution.ec2-user-data.json"),
+            std::string::npos);
+  EXPECT_EQ(errors[0].line, 112u);
 }
 
 // The scan of every real source with the rules `make_rules()` returns, into a Sink,
