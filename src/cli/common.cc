@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "util/strings.h"
+
 namespace vigil::cli {
 
 std::string DefaultRules() {
@@ -28,6 +30,8 @@ std::string DefaultRules() {
 #endif
   return "rules";
 }
+
+std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
 
 int Usage(const std::string& message, const char* command) {
   std::fprintf(stderr, "vigil: %s\n(see vigil %s --help)\n", message.c_str(), command);

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/vigil.h"
@@ -12,6 +13,9 @@
 namespace vigil::cli {
 
 std::string DefaultRules();
+
+// `s` as a quoted JSON string (jsonl output).
+std::string JsonString(std::string_view s);
 
 struct Options {
   std::vector<std::string> rules;

@@ -84,8 +84,6 @@ options:
   --vars FILE       values for |expand placeholders
 )";
 
-std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
-
 std::string XmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {

@@ -74,8 +74,6 @@ std::string CompactEvent(std::string_view json) {
   return out;
 }
 
-std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
-
 struct Row {
   std::string level, title, time, event, who, ip, where;
 };
