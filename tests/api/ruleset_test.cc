@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/shared_data.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -200,6 +201,7 @@ filter:
 }
 
 TEST(RuleSetBuilderTest, CorrelationsAreValidatedAndNeedTheirRules) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   RuleSetBuilder b;
   b.AddPath(kCorpus + "/spec-examples/correlation_event_count.yml");
   auto rs = b.Build();
@@ -234,6 +236,7 @@ std::vector<std::string> YamlFiles(const std::string& dir, bool recursive) {
 }
 
 TEST(CorpusTest, EveryCloudTrailAndFeatureRuleLoads) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   // The few rules with |expand need their placeholders; the vars file gives them.
   const std::string vars = ::testing::TempDir() + "/vars.yml";
   std::ofstream(vars) << "vars:\n  Legitimate_Countries: [US, DE]\n  Legitimate_IP_Ranges: ['10.*']\n"
@@ -262,6 +265,7 @@ TEST(CorpusTest, EveryCloudTrailAndFeatureRuleLoads) {
 }
 
 TEST(CorpusTest, ExpandWithoutValuesIsAClearError) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   RuleSetBuilder b;
   b.AddPath(kCorpus + "/cloudtrail/placeholder");
   EXPECT_EQ(b.Build()->size(), 0u);
@@ -273,6 +277,7 @@ TEST(CorpusTest, ExpandWithoutValuesIsAClearError) {
 }
 
 TEST(CorpusTest, LegacyAggregationRulesAreRejectedAtTheDeprecatedSyntax) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   const auto files = YamlFiles(kCorpus + "/cloudtrail/unsupported", false);
   ASSERT_EQ(files.size(), 8u);
   for (const auto& f : files) {
@@ -291,6 +296,7 @@ TEST(CorpusTest, LegacyAggregationRulesAreRejectedAtTheDeprecatedSyntax) {
 }
 
 TEST(CorpusTest, SuzakuAndSpecExampleFilesLoad) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   for (const char* dir : {"suzaku-cloudtrail", "spec-examples"}) {
     RuleSetBuilder b;
     b.AddPath(kCorpus + "/" + dir);

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "corpus/real_records.h"
+#include "support/shared_data.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -94,11 +95,8 @@ std::string SourceOf(const std::string& rel) { return rel.substr(0, rel.find('/'
 
 bool HighOrCritical(const std::string& level) { return level == "high" || level == "critical"; }
 
-#define SKIP_WITHOUT_DATA() \
-  if (!fs::is_directory(kData)) GTEST_SKIP() << "no CloudTrail data at " << kData
-
 TEST(PackRealRecordsTest, ScanTotals) {
-  SKIP_WITHOUT_DATA();
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   EXPECT_EQ(Pack()->size(), 83u);
   const auto& r = ScanReal();
   // (The technique's ModifyInstanceAttribute comes after the broken file's syntax error.)
@@ -114,7 +112,7 @@ TEST(PackRealRecordsTest, ScanTotals) {
 // A technique counts as detected when a rule aimed at its attack call fires; 26 of the
 // 35 detonation-logs techniques are. The comments say why the others are not.
 TEST(PackRealRecordsTest, StratusDetonationFiles) {
-  SKIP_WITHOUT_DATA();
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const std::map<std::string, std::set<std::string>> want = {
       // Not detected as a technique: the 30 GetPasswordData calls are denied and made by
       // a role, and aws_ec2_windows_password_retrieved_by_human only reports successful
@@ -258,7 +256,7 @@ TEST(PackRealRecordsTest, StratusDetonationFiles) {
 // (b) Matches per rule and source, over all real sources. Rules not listed match
 // nothing (41 of the 83).
 TEST(PackRealRecordsTest, MatchCountsPerRuleAndSource) {
-  SKIP_WITHOUT_DATA();
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const std::map<std::string, std::map<std::string, size_t>> want = {
       {"aws_cis_4_10_security_group_changes", {{"invictus-aws-dataset", 7}, {"stratus-red-team", 1}}},
       {"aws_cis_4_12_network_gateway_changes", {{"invictus-aws-dataset", 15}}},
@@ -338,7 +336,7 @@ TEST(PackRealRecordsTest, MatchCountsPerRuleAndSource) {
 //     cleanup, the console, AWS services): high/critical rules fire only on the records
 //     listed below, each named by the rule's falsepositives.
 TEST(PackRealRecordsTest, BenignRecordsAndHighSeverityRules) {
-  SKIP_WITHOUT_DATA();
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const auto& hits = ScanReal().sink.hits;
   for (const auto& h : hits) {
     EXPECT_NE(SourceOf(h.file), "cribl-pack-cloudtrail") << h.rule << " on " << h.file << "#" << h.record;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "corpus/real_records.h"
+#include "support/shared_data.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -256,18 +257,21 @@ const std::map<std::string, std::set<Hit>>& ExpectedHits() {
 }
 
 TEST(SigmaHqRealRecordsTest, RulesLoad) {
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   auto rs = SigmaHqCloudTrailRules();
   ASSERT_NE(rs, nullptr);
   EXPECT_EQ(rs->size(), 57u);
 }
 
 TEST(SigmaHqRealRecordsTest, ScanTotals) {
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const auto& r = ScanReal();
   testing::ExpectRealDataTotals(r.stats, r.sink.errors);
   EXPECT_EQ(r.stats.matches, 430u);
 }
 
 TEST(SigmaHqRealRecordsTest, ExactRecordsPerRule) {
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const auto& got = ScanReal().sink.hits;
   for (const auto& [id, want] : ExpectedHits()) {
     auto it = got.find(id);
@@ -291,6 +295,7 @@ TEST(SigmaHqRealRecordsTest, ExactRecordsPerRule) {
 }
 
 TEST(SigmaHqRealRecordsTest, MatchCountsPerRuleAndSource) {
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const std::map<std::string, std::map<std::string, size_t>> want = {
       {"39c9f26d-6e3b-4dbb-9c7a-4154b0281112", {{"invictus-aws-dataset", 5}}},
       {"4db60cc0-36fb-42b7-9b58-a5b53019fb74",
@@ -344,6 +349,7 @@ TEST(SigmaHqRealRecordsTest, MatchCountsPerRuleAndSource) {
 
 // A few records that must NOT match, each pinned to the reason (see the doc).
 TEST(SigmaHqRealRecordsTest, CorrectlyExcludedCandidates) {
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const auto& got = ScanReal().sink.hits;
   auto matched = [&](const std::string& id, const std::string& f, uint64_t i) {
     auto it = got.find(id);
@@ -376,6 +382,7 @@ TEST(SigmaHqRealRecordsTest, CorrectlyExcludedCandidates) {
 // Cribl capture, whose CloudTrail sits in `_raw`): the rules see the wrapper, so
 // nothing matches. The AWS processing-library fixtures have no rule-relevant events.
 TEST(SigmaHqRealRecordsTest, WrappedFixturesMatchNothing) {
+  VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   struct Case {
     std::string path;
     uint64_t events, errors;

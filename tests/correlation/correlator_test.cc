@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "support/shared_data.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -417,6 +418,7 @@ TEST(CorrelatorStateTest, StateStaysBoundedOnALongStream) {
 // ---- corpora ------------------------------------------------------------------------
 
 TEST(CorrelationCorpusTest, SpecExamplesLoadAndRunWithTheirBaseRules) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   // The examples reference rules that are not part of them; supply base rules with
   // those ids / names, and events that match them.
   const std::string base =
@@ -483,6 +485,7 @@ class CollectSink : public ScanSink {
 };
 
 TEST(CorrelationCorpusTest, SuzakuBundlesLoadAndRunOnTheExampleLogs) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma");
   RuleSetBuilder b;
   b.AddPath(kCorpus + "/suzaku-cloudtrail");
   auto rs = b.Build();

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/shared_data.h"
+
 namespace {
 
 struct Proc {
@@ -88,6 +90,7 @@ TEST(ScanCorrelationTest, GenerateTrueKeepsTheBaseMatches) {
 }
 
 TEST(ScanCorrelationTest, SuzakuOnTheSampleLogsSameOutputWhateverTheThreads) {
+  VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma/suzaku-cloudtrail");
   Proc one = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 1 --format jsonl --rules " + kSuzaku + " examples/logs");
   Proc four = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 4 --format jsonl --rules " + kSuzaku + " examples/logs");
   EXPECT_EQ(one.status, 0);
