@@ -10,7 +10,14 @@
 //   temporal          all referenced rules (or condition many of them) matched
 //   temporal_ordered  all referenced rules matched, in the order listed
 //   value_sum / value_avg / value_median   sum / mean / median of a numeric field
-//   value_percentile  the condition.percentile-th percentile (0..100) of a numeric field
+//   value_percentile  with condition.percentile: that percentile (0..100) of a numeric
+//                     field; without it, rarity (the specification's example): each
+//                     distinct value's share of the group's events, in percent, so
+//                     `lte: 1` flags values making up at most 1% of the window
+//   first_seen        (vigil extension, not in Sigma 2.1.0) a value of condition.field
+//                     (or a combination of fields) not seen for this group within
+//                     `timespan`, once the rule has been learning for `learning`; the
+//                     learned values persist between runs (SaveBaseline/LoadBaseline)
 //
 // Window semantics (the specification leaves them to the implementation):
 //   * Time is the event's own time (eventTime, else @timestamp), not arrival time.
@@ -34,6 +41,14 @@
 //   * Chaining: an alert of a referenced correlation is an event of the referencing one
 //     at the time the alert is raised (its last event, or the end of an anchored
 //     window), whose fields are the alert's group values (by group-by name).
+//   * first_seen: events are taken in event-time order (the reorder buffer), so which
+//     event is "first" does not depend on arrival order within the lateness bound. A
+//     value is known from the event that brought it until `timespan` after the last
+//     event that had it (entries age out). Learning starts at the first event the rule
+//     sees (event time, or the time kept in a loaded baseline) and lasts `learning`
+//     (extension key of the correlation, default 0): meanwhile new values are learned
+//     without alerts. Events lacking one of the fields are ignored. The alert's
+//     `subject` is the new value(s), `value` the number of values the group already had.
 //   * Alerts of correlations that only other correlations reference with
 //     `generate: false` are still returned by TakeAlerts (CorrelationRule::hidden
 //     tells; `vigil scan` does not print them).
@@ -65,6 +80,7 @@ enum class CorrelationType {
   kValueAvg,
   kValuePercentile,
   kValueMedian,
+  kFirstSeen,  // vigil extension
 };
 
 VIGIL_EXPORT const char* CorrelationTypeName(CorrelationType type);
@@ -102,6 +118,11 @@ struct VIGIL_EXPORT CorrelationRule {
   // distinct combinations, the numeric types use the first field).
   std::vector<std::string> fields;
   double percentile = 50;                     // value_percentile: condition.percentile
+  // value_percentile without condition.percentile: the rarity reading (see above).
+  bool rarity = false;
+  // first_seen: learning period (extension key `learning`); timespan_ms is how long a
+  // value stays known after it was last seen.
+  int64_t learning_ms = 0;
   bool generate = false;
   // True when every comparison is a lower bound (gt/gte): sliding-window evaluation.
   bool eager = true;
@@ -123,6 +144,9 @@ struct VIGIL_EXPORT CorrelationAlert {
   int64_t window_start = 0;  // unix milliseconds: first contributing event
   int64_t window_end = 0;    // unix milliseconds: last contributing event
   double value = 0;          // the aggregate that met the condition
+  // What the alert is about beyond its group: first_seen's new value(s) and the rarity
+  // reading's rare value, by condition.field name. Empty for the other types.
+  std::vector<std::pair<std::string, std::optional<std::string>>> subject;
   std::vector<EventRef> events;  // contributing events, in time order
 };
 
@@ -170,6 +194,35 @@ class VIGIL_EXPORT Correlator {
   // Events held: buffered for reordering plus held in window state.
   size_t StateSize() const;
   uint64_t late_events() const;
+
+  // First-seen baselines (vigil extension). The baseline is every value first_seen rules
+  // have learned, with first and last time seen, plus each rule's learning start. It is
+  // keyed by rule id (title when a rule has none), so a baseline saved with one rule set
+  // can be loaded with another; entries of rules not loaded are kept and saved again
+  // unchanged, aging with the retention written beside them.
+  //
+  // Format (docs/first-seen.md): JSON Lines, UTF-8. Line 1 is a header
+  //   {"vigil_baseline":1,"saved":"<ISO time>"}
+  // then one line per rule, then one per learned value:
+  //   {"rule":"<id>","learning_since":"<ISO>","retention_seconds":<n>}
+  //   {"rule":"<id>","group":[<string|null>...],"value":[<string>...],"first":"<ISO>","last":"<ISO>"}
+  //
+  // LoadBaseline merges the file into the current baseline (earliest first, latest
+  // last, earliest learning start). A missing file is an empty baseline (Ok: the first
+  // run); a file that cannot be read or parsed is an error naming path:line, and nothing
+  // is merged. Load before the first Add.
+  Status LoadBaseline(const std::string& path);
+  // Writes the baseline to `path` atomically: a temporary file in the same folder,
+  // flushed to disk (fsync), then renamed over `path`, so a crash leaves either the
+  // old file or the new one, never a torn one. Entries older than their retention at
+  // the latest event time seen are dropped first.
+  Status SaveBaseline(const std::string& path);
+  // The same text, for callers that keep state elsewhere (S3, a database); `origin`
+  // names the text in errors.
+  std::string SerializeBaseline();
+  Status RestoreBaseline(std::string_view text, const std::string& origin);
+  // Learned values held (all rules).
+  size_t BaselineSize() const;
 
  private:
   struct Impl;

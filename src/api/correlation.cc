@@ -9,7 +9,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
 #include <cstdlib>
 #include <deque>
 #include <limits>
@@ -17,6 +21,8 @@
 #include <set>
 #include <tuple>
 
+#include "util/atomic_file.h"
+#include "util/strings.h"
 #include "util/timeparts.h"
 #include "vigil/ruleset.h"
 #include "vigil/scanner.h"
@@ -33,6 +39,7 @@ const char* CorrelationTypeName(CorrelationType type) {
     case CorrelationType::kValueAvg: return "value_avg";
     case CorrelationType::kValuePercentile: return "value_percentile";
     case CorrelationType::kValueMedian: return "value_median";
+    case CorrelationType::kFirstSeen: return "first_seen";
   }
   return "?";
 }
@@ -60,6 +67,7 @@ struct Contribution {
   std::string key;                  // encoded group values
   std::vector<OptString> group;
   OptString value;                  // condition.field
+  std::vector<std::string> values;  // first_seen: each condition.field
 };
 
 struct Pending {
@@ -95,6 +103,33 @@ struct Chain {
   int64_t start = 0;
   std::vector<Entry> events;
 };
+
+// first_seen: one learned value (or combination) of one group.
+struct Known {
+  std::vector<OptString> group;
+  std::vector<std::string> value;
+  int64_t first = 0;
+  int64_t last = 0;
+};
+
+// first_seen: everything one rule has learned, keyed by rule id (title without one).
+struct Baseline {
+  std::optional<int64_t> learning_since;
+  int64_t retention_ms = 0;
+  std::map<std::string, Known> entries;       // group key + '\x1d' + value key
+  std::map<std::string, size_t> per_group;    // group key -> entries
+};
+
+std::string ValueKey(const std::vector<std::string>& values) {
+  std::string key;
+  for (const auto& v : values) {
+    key += v;
+    key += '\x1e';
+  }
+  return key;
+}
+
+std::string BaselineKey(const RuleInfo& info) { return info.id.empty() ? info.title : info.id; }
 
 struct GroupState {
   std::vector<OptString> group;
@@ -164,6 +199,17 @@ struct Correlator::Impl {
   int64_t sweep_every = 60 * 1000;
   std::vector<CorrelationAlert> alerts;
 
+  // first_seen baselines by rule key; baseline_of[c] for first_seen correlation c.
+  std::map<std::string, Baseline> baselines;
+  std::vector<Baseline*> baseline_of;
+  size_t known_values = 0;
+  int64_t latest = std::numeric_limits<int64_t>::min();  // latest event time processed
+  int64_t last_age = std::numeric_limits<int64_t>::min();
+  static constexpr int64_t kAgeEvery = 60 * 60 * 1000;  // aging is a full walk: hourly
+
+  std::string Serialize();
+  Status Restore(std::string_view text, const std::string& origin);
+
   int64_t Watermark() const {
     if (!seen) return std::numeric_limits<int64_t>::min();
     if (max_time < std::numeric_limits<int64_t>::min() + options.lateness_ms) {
@@ -183,12 +229,18 @@ struct Correlator::Impl {
   }
 
   void Emit(uint32_t c, const GroupState& g, double value, std::vector<Entry> events, int64_t now) {
+    Emit(c, g.group, value, std::move(events), now, {});
+  }
+
+  void Emit(uint32_t c, const std::vector<OptString>& group, double value, std::vector<Entry> events,
+            int64_t now, std::vector<std::pair<std::string, OptString>> subject) {
     const CorrelationRule& rule = rules->correlation(c);
     CorrelationAlert a;
     a.rule = &rule;
     a.type = rule.type;
-    for (size_t i = 0; i < rule.group_by.size(); ++i) a.group.emplace_back(rule.group_by[i], g.group[i]);
+    for (size_t i = 0; i < rule.group_by.size(); ++i) a.group.emplace_back(rule.group_by[i], group[i]);
     a.value = value;
+    a.subject = std::move(subject);
     std::stable_sort(events.begin(), events.end(),
                      [](const Entry& x, const Entry& y) { return x.time < y.time; });
     if (!events.empty()) {
@@ -226,6 +278,18 @@ struct Correlator::Impl {
       for (const auto& g : o.group_by) con.group.push_back(value_of(g));
       con.key = GroupKey(con.group);
       if (!o.field.empty()) con.value = value_of(o.field);
+      if (o.type == CorrelationType::kFirstSeen) {
+        bool all = true;
+        for (const auto& f : o.fields) {
+          OptString v = value_of(f);
+          if (!v) {
+            all = false;
+            break;
+          }
+          con.values.push_back(*v);
+        }
+        if (!all) continue;
+      }
       Apply(con, now, a.events.front(), refs);
     }
   }
@@ -283,11 +347,83 @@ struct Correlator::Impl {
     GroupState& g = it->second;
     const CorrelationRule& rule = rules->correlation(c);
     double v = 0;
-    if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+    if (rule.rarity) {
+      EmitRare(c, g, now);
+    } else if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
       Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), now);
     }
     held -= g.entries.size();
     groups[c].erase(it);
+  }
+
+  // value_percentile's rarity reading: every distinct value whose share (percent) of the
+  // window's values meets the condition, in value order.
+  void EmitRare(uint32_t c, const GroupState& g, int64_t now) {
+    const CorrelationRule& rule = rules->correlation(c);
+    std::map<std::string_view, std::vector<Entry>> by_value;
+    size_t total = 0;
+    for (const auto& e : g.entries) {
+      if (!e.value) continue;
+      by_value[*e.value].push_back(e);
+      ++total;
+    }
+    for (auto& [value, events] : by_value) {
+      const double share = 100.0 * static_cast<double>(events.size()) / static_cast<double>(total);
+      if (!Holds(rule, share)) continue;
+      std::vector<std::pair<std::string, OptString>> subject{{rule.field, std::string(value)}};
+      Emit(c, g.group, share, std::move(events), now, std::move(subject));
+    }
+  }
+
+  // first_seen: learns the value, and alerts when it is new after the learning period.
+  void ApplyFirstSeen(const Contribution& con, int64_t t, const EventRef& ref,
+                      const std::shared_ptr<const std::vector<EventRef>>& more) {
+    const uint32_t c = con.corr;
+    const CorrelationRule& rule = rules->correlation(c);
+    Baseline& b = *baseline_of[c];
+    if (!b.learning_since) b.learning_since = t;
+    const std::string key = con.key + '\x1d' + ValueKey(con.values);
+    auto [it, fresh] = b.entries.try_emplace(key);
+    Known& k = it->second;
+    if (fresh) {
+      k.group = con.group;
+      k.value = con.values;
+      k.first = k.last = t;
+      ++b.per_group[con.key];
+      ++known_values;
+    } else if (t - k.last <= rule.timespan_ms) {
+      k.first = std::min(k.first, t);
+      k.last = std::max(k.last, t);
+      return;  // known
+    } else {
+      k.first = k.last = t;  // aged out since it was last seen: new again
+    }
+    if (t < *b.learning_since + rule.learning_ms) return;
+    std::vector<std::pair<std::string, OptString>> subject;
+    for (size_t i = 0; i < rule.fields.size() && i < con.values.size(); ++i) {
+      subject.emplace_back(rule.fields[i], con.values[i]);
+    }
+    std::vector<Entry> events{Entry{t, ref, std::nullopt, 0, more}};
+    Emit(c, con.group, static_cast<double>(b.per_group[con.key] - 1), std::move(events), t, std::move(subject));
+  }
+
+  // Drops learned values whose retention has passed at `now`.
+  void AgeBaselines(int64_t now) {
+    for (auto& [name, b] : baselines) {
+      if (b.retention_ms <= 0) continue;
+      for (auto it = b.entries.begin(); it != b.entries.end();) {
+        if (now - it->second.last > b.retention_ms) {
+          const std::string group_key = it->first.substr(0, it->first.find('\x1d'));
+          if (auto pg = b.per_group.find(group_key); pg != b.per_group.end() && --pg->second == 0) {
+            b.per_group.erase(pg);
+          }
+          it = b.entries.erase(it);
+          --known_values;
+        } else {
+          ++it;
+        }
+      }
+    }
   }
 
   void Evict(const CorrelationRule& rule, GroupState& g, int64_t now) {
@@ -320,6 +456,12 @@ struct Correlator::Impl {
       closing.erase(closing.begin());
       CloseWindow(c, key, end);
     }
+    latest = std::max(latest, t);
+    // Aging first, so a value past its retention is new to this event.
+    if (!baselines.empty() && (last_age == std::numeric_limits<int64_t>::min() || t - last_age >= kAgeEvery)) {
+      AgeBaselines(t);
+      last_age = t;
+    }
     for (auto& con : p.contributions) Apply(con, t, p.ref, nullptr);
     if (last_sweep == std::numeric_limits<int64_t>::min() || t - last_sweep >= sweep_every) {
       Sweep(t);
@@ -330,6 +472,10 @@ struct Correlator::Impl {
   // One event (or chained alert) at time t for one correlation.
   void Apply(const Contribution& con, int64_t t, const EventRef& ref,
              const std::shared_ptr<const std::vector<EventRef>>& more) {
+    if (rules->correlation(con.corr).type == CorrelationType::kFirstSeen) {
+      ApplyFirstSeen(con, t, ref, more);
+      return;
+    }
     {
       const uint32_t c = con.corr;
       const CorrelationRule& rule = rules->correlation(c);
@@ -441,10 +587,18 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
   im.uses.resize(im.rules->size());
   im.groups.resize(im.rules->correlation_count());
   im.chained.resize(im.rules->correlation_count());
+  im.baseline_of.resize(im.rules->correlation_count(), nullptr);
   int64_t min_span = std::numeric_limits<int64_t>::max();
   for (uint32_t c = 0; c < im.rules->correlation_count(); ++c) {
     const CorrelationRule& r = im.rules->correlation(c);
-    min_span = std::min(min_span, r.timespan_ms);
+    if (r.type == CorrelationType::kFirstSeen) {
+      Baseline& b = im.baselines[BaselineKey(r.info)];
+      b.retention_ms = r.timespan_ms;
+      im.baseline_of[c] = &b;
+    } else {
+      // A first_seen timespan is a retention, not a window: it sets no sweep cadence.
+      min_span = std::min(min_span, r.timespan_ms);
+    }
     for (uint32_t pos = 0; pos < r.rules.size(); ++pos) {
       for (uint32_t i : r.rules[pos]) {
         if (i < im.uses.size()) im.uses[i].emplace_back(c, pos);
@@ -524,7 +678,19 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
       con.key += '\x1e';
       con.group.push_back(std::move(v));
     }
-    if (rule.fields.size() > 1 && rule.type == CorrelationType::kValueCount) {
+    if (rule.type == CorrelationType::kFirstSeen) {
+      bool all = true;
+      for (const auto& f : rule.fields) {
+        simdjson::dom::element e;
+        OptString v = Lookup(doc, f, &e) ? ValueText(e) : std::nullopt;
+        if (!v) {
+          all = false;
+          break;
+        }
+        con.values.push_back(std::move(*v));
+      }
+      if (!all) continue;  // nothing to learn from an event without the value
+    } else if (rule.fields.size() > 1 && rule.type == CorrelationType::kValueCount) {
       std::string combo;
       bool all = true;
       for (const auto& f : rule.fields) {
@@ -544,6 +710,7 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
     }
     p.contributions.push_back(std::move(con));
   }
+  if (p.contributions.empty()) return Status::Ok();
   im.seen = true;
   im.max_time = std::max(im.max_time, t);
   im.buffer.emplace(std::make_tuple(t, p.ref.file, p.ref.record, im.seq++), std::move(p));
@@ -568,6 +735,190 @@ std::vector<CorrelationAlert> Correlator::TakeAlerts() {
 }
 
 size_t Correlator::StateSize() const { return impl_->buffer.size() + impl_->held; }
+size_t Correlator::BaselineSize() const { return impl_->known_values; }
+
+// ---- first-seen baseline persistence ------------------------------------------------
+
+namespace {
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  internal::JsonEscapeInto(s, out);
+  out->push_back('"');
+}
+
+void AppendTime(int64_t ms, std::string* out) { AppendJsonString(internal::FormatIsoMillis(ms), out); }
+
+bool ReadTime(simdjson::dom::object o, const char* key, int64_t* out) {
+  std::string_view s;
+  return !o[key].get_string().get(s) && internal::ParseIsoTimestamp(s, out);
+}
+
+}  // namespace
+
+std::string Correlator::Impl::Serialize() {
+  if (latest != std::numeric_limits<int64_t>::min()) AgeBaselines(latest);
+  std::string out = "{\"vigil_baseline\":1,\"saved\":";
+  std::time_t now = std::time(nullptr);
+  AppendTime(static_cast<int64_t>(now) * 1000, &out);
+  out += "}\n";
+  for (const auto& [name, b] : baselines) {
+    if (!b.learning_since && b.entries.empty()) continue;
+    out += "{\"rule\":";
+    AppendJsonString(name, &out);
+    if (b.learning_since) {
+      out += ",\"learning_since\":";
+      AppendTime(*b.learning_since, &out);
+    }
+    out += ",\"retention_seconds\":" + std::to_string(b.retention_ms / 1000) + "}\n";
+  }
+  for (const auto& [name, b] : baselines) {
+    for (const auto& [key, k] : b.entries) {
+      out += "{\"rule\":";
+      AppendJsonString(name, &out);
+      out += ",\"group\":[";
+      for (size_t i = 0; i < k.group.size(); ++i) {
+        if (i) out += ',';
+        if (k.group[i]) {
+          AppendJsonString(*k.group[i], &out);
+        } else {
+          out += "null";
+        }
+      }
+      out += "],\"value\":[";
+      for (size_t i = 0; i < k.value.size(); ++i) {
+        if (i) out += ',';
+        AppendJsonString(k.value[i], &out);
+      }
+      out += "],\"first\":";
+      AppendTime(k.first, &out);
+      out += ",\"last\":";
+      AppendTime(k.last, &out);
+      out += "}\n";
+    }
+  }
+  return out;
+}
+
+Status Correlator::Impl::Restore(std::string_view text, const std::string& origin) {
+  std::map<std::string, Baseline> loaded;
+  simdjson::dom::parser p;
+  size_t line_no = 0;
+  bool header = false;
+  auto fail = [&](const std::string& why) {
+    return Status::Error(origin + ":" + std::to_string(line_no) + ": " + why);
+  };
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    simdjson::dom::element doc;
+    if (auto err = p.parse(line.data(), line.size(), true).get(doc)) {
+      return fail(std::string("not valid JSON (") + simdjson::error_message(err) + ")");
+    }
+    simdjson::dom::object o;
+    if (doc.get_object().get(o)) return fail("expected a JSON object");
+    if (!header) {
+      int64_t version = 0;
+      if (o["vigil_baseline"].get_int64().get(version)) {
+        return fail("not a vigil baseline: the first line must be {\"vigil_baseline\":1,...}");
+      }
+      if (version != 1) return fail("baseline format version " + std::to_string(version) + " is not supported (1 is)");
+      header = true;
+      continue;
+    }
+    std::string_view rule;
+    if (o["rule"].get_string().get(rule)) return fail("a line without \"rule\"");
+    Baseline& b = loaded[std::string(rule)];
+    simdjson::dom::array group, value;
+    if (o["group"].get_array().get(group)) {  // a rule line
+      int64_t since = 0;
+      if (o["learning_since"].error() != simdjson::NO_SUCH_FIELD) {
+        if (!ReadTime(o, "learning_since", &since)) return fail("\"learning_since\" is not an ISO 8601 time");
+        b.learning_since = since;
+      }
+      int64_t retention = 0;
+      if (o["retention_seconds"].get_int64().get(retention) || retention < 0) {
+        return fail("\"retention_seconds\" must be a non-negative integer");
+      }
+      b.retention_ms = retention * 1000;
+      continue;
+    }
+    if (o["value"].get_array().get(value)) return fail("\"value\" must be an array of strings");
+    Known k;
+    for (auto g : group) {
+      std::string_view sv;
+      if (g.is_null()) {
+        k.group.emplace_back(std::nullopt);
+      } else if (!g.get_string().get(sv)) {
+        k.group.emplace_back(std::string(sv));
+      } else {
+        return fail("\"group\" must be an array of strings and nulls");
+      }
+    }
+    for (auto v : value) {
+      std::string_view sv;
+      if (v.get_string().get(sv)) return fail("\"value\" must be an array of strings");
+      k.value.emplace_back(sv);
+    }
+    if (!ReadTime(o, "first", &k.first) || !ReadTime(o, "last", &k.last)) {
+      return fail("\"first\" and \"last\" must be ISO 8601 times");
+    }
+    b.entries[GroupKey(k.group) + '\x1d' + ValueKey(k.value)] = std::move(k);
+  }
+  if (!header) {
+    line_no = 1;
+    return fail("empty: a baseline starts with {\"vigil_baseline\":1,...}");
+  }
+  // Merge: the union of what both know, widest first/last, earliest learning start.
+  for (auto& [name, in] : loaded) {
+    const bool is_new = !baselines.count(name);
+    Baseline& b = baselines[name];
+    if (is_new) b.retention_ms = in.retention_ms;  // a rule not loaded keeps its own
+    if (in.learning_since && (!b.learning_since || *in.learning_since < *b.learning_since)) {
+      b.learning_since = in.learning_since;
+    }
+    for (auto& [key, k] : in.entries) {
+      auto [it, fresh] = b.entries.try_emplace(key, k);
+      if (fresh) {
+        ++b.per_group[GroupKey(k.group)];
+        ++known_values;
+      } else {
+        it->second.first = std::min(it->second.first, k.first);
+        it->second.last = std::max(it->second.last, k.last);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+std::string Correlator::SerializeBaseline() { return impl_->Serialize(); }
+
+Status Correlator::RestoreBaseline(std::string_view text, const std::string& origin) {
+  return impl_->Restore(text, origin);
+}
+
+Status Correlator::LoadBaseline(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    if (errno == ENOENT) return Status::Ok();  // the first run: nothing learned yet
+    return Status::Error("cannot read baseline " + path + ": " + std::strerror(errno));
+  }
+  std::string text;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f);
+  std::fclose(f);
+  if (failed) return Status::Error("cannot read baseline " + path);
+  return impl_->Restore(text, path);
+}
+
+Status Correlator::SaveBaseline(const std::string& path) {
+  return internal::WriteFileAtomically(path, impl_->Serialize());
+}
 uint64_t Correlator::late_events() const { return impl_->late; }
 
 }  // namespace vigil

@@ -66,7 +66,8 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
       {"value_sum", CorrelationType::kValueSum},
       {"value_avg", CorrelationType::kValueAvg},
       {"value_percentile", CorrelationType::kValuePercentile},
-      {"value_median", CorrelationType::kValueMedian}};
+      {"value_median", CorrelationType::kValueMedian},
+      {"first_seen", CorrelationType::kFirstSeen}};
   static const std::map<std::string, CorrelationCompare::Op> kOps = {
       {"gt", CorrelationCompare::Op::kGt},   {"gte", CorrelationCompare::Op::kGte},
       {"lt", CorrelationCompare::Op::kLt},   {"lte", CorrelationCompare::Op::kLte},
@@ -115,6 +116,12 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
     r.fields = c.fields;
     r.generate = c.generate;
     if (c.percentile) r.percentile = *c.percentile;
+    r.rarity = r.type == CorrelationType::kValuePercentile && !c.percentile;
+    if (!c.learning.empty() && !ParseTimespan(c.learning, &r.learning_ms)) {
+      ok[ai] = false;
+      diags->emplace_back(Severity::kWarning, a->info.where,
+                          "correlation '" + a->info.title + "': bad learning period '" + c.learning + "'");
+    }
     if (!ParseTimespan(c.timespan, &r.timespan_ms)) {
       ok[ai] = false;
       diags->emplace_back(Severity::kWarning, a->info.where,
@@ -140,14 +147,9 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
         r.type == CorrelationType::kValuePercentile) {
       r.eager = false;
     }
-    if (r.type == CorrelationType::kTemporal || r.type == CorrelationType::kTemporalOrdered) {
+    if (r.type == CorrelationType::kTemporal || r.type == CorrelationType::kTemporalOrdered ||
+        r.type == CorrelationType::kFirstSeen) {
       r.eager = true;
-    }
-    if (r.type == CorrelationType::kValuePercentile && !c.percentile) {
-      diags->emplace_back(Severity::kWarning, a->info.where,
-                          "correlation '" + a->info.title +
-                              "': value_percentile without 'percentile' in its condition uses "
-                              "the 50th percentile (the median)");
     }
     for (const auto& g : c.group_by) {
       std::map<uint32_t, std::string> alias;

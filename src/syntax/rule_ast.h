@@ -65,6 +65,7 @@ struct CorrelationAst {
   std::string field;                // the first of `fields`
   std::vector<std::string> fields;  // condition.field: one name or a list
   std::optional<double> percentile;
+  std::string learning;  // first_seen (vigil extension): learning period, a timespan
   // aliases: alias name -> (rule reference -> field name), in the order written.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> aliases;
 };

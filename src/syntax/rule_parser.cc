@@ -320,7 +320,7 @@ class DocParser {
     ScalarString(c["type"], "type", &corr.type);
     static const std::set<std::string> kTypes = {
         "event_count", "value_count", "temporal", "temporal_ordered", "value_sum",
-        "value_avg", "value_percentile", "value_median"};
+        "value_avg", "value_percentile", "value_median", "first_seen"};
     if (!kTypes.count(corr.type)) {
       return Error(c["type"] ? c["type"] : c, "unknown correlation type '" + corr.type + "'");
     }
@@ -369,7 +369,22 @@ class DocParser {
     if (needs_field && corr.field.empty()) {
       return Error(cond ? cond : c, "correlation of type " + corr.type + " needs 'field' in its condition");
     }
-    if (!temporal && corr.condition.empty()) {
+    const bool first_seen = corr.type == "first_seen";
+    if (first_seen) {
+      // vigil extension: `learning` is how long the rule learns values before alerting.
+      if (const YAML::Node l = c["learning"]) {
+        ScalarString(l, "learning", &corr.learning);
+        if (!std::regex_match(corr.learning, kTimespan)) {
+          return Error(l, "first_seen 'learning' must be a number with a unit s, m, h, d, w, M or y");
+        }
+      }
+      if (!corr.condition.empty()) {
+        return Error(cond, "first_seen takes no comparison in its condition, only 'field'");
+      }
+    } else if (c["learning"]) {
+      return Error(c["learning"], "'learning' applies to first_seen correlations only");
+    }
+    if (!temporal && !first_seen && corr.condition.empty()) {
       return Error(cond ? cond : c, "correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)");
     }
     if (const YAML::Node a = c["aliases"]) {

@@ -5,6 +5,9 @@
 // not depend on the host's TZ setting or its tz database, and timegm is not portable.
 #include "util/timeparts.h"
 
+#include <cstdio>
+#include <ctime>
+
 #include <cstddef>
 
 namespace vigil::internal {
@@ -197,6 +200,17 @@ bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis) {
                           static_cast<int64_t>(f.offset_minutes) * 60;
   *unix_millis = seconds * 1000 + f.millis;
   return true;
+}
+
+std::string FormatIsoMillis(int64_t unix_millis) {
+  const int64_t ms = ((unix_millis % 1000) + 1000) % 1000;
+  const std::time_t secs = static_cast<std::time_t>((unix_millis - ms) / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
 }
 
 }  // namespace vigil::internal

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace vigil::internal {
@@ -36,5 +37,9 @@ bool ExtractTimePart(std::string_view iso8601, TimePart part, int64_t* out);
 // (midnight), are taken as UTC. Fractional seconds beyond milliseconds are truncated.
 // Returns false, leaving *unix_millis unchanged, when the text is not a valid timestamp.
 bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis);
+
+// Formats unix milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC), the inverse of
+// ParseIsoTimestamp for years 1970..9999.
+std::string FormatIsoMillis(int64_t unix_millis);
 
 }  // namespace vigil::internal

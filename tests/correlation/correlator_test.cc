@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -74,6 +76,11 @@ std::string Describe(const CorrelationAlert& a) {
   s << "] " << (a.window_start - kBase) / 1000 << ".." << (a.window_end - kBase) / 1000 << " v=" << a.value
     << " ev=";
   for (const auto& e : a.events) s << e.record << ",";
+  if (!a.subject.empty()) {
+    s << " {";
+    for (const auto& [k, v] : a.subject) s << k << "=" << (v ? *v : "null") << ";";
+    s << "}";
+  }
   return s.str();
 }
 
@@ -144,6 +151,16 @@ TEST(CorrelationRuleSetTest, ConditionErrors) {
   ASSERT_EQ(b.diagnostics().size(), 2u);
   EXPECT_NE(b.diagnostics()[0].message.find("needs 'field'"), std::string::npos);
   EXPECT_NE(b.diagnostics()[1].message.find("must be a number"), std::string::npos);
+  RuleSetBuilder fs;
+  fs.AddYaml(Corr("first_seen", "[a]", "  timespan: 5m\n  condition: {field: x, gte: 2}\n"), "x.yml");
+  fs.AddYaml(Corr("event_count", "[a]", "  timespan: 5m\n  learning: 1d\n  condition: {gte: 2}\n"), "y.yml");
+  fs.AddYaml(Corr("first_seen", "[a]", "  timespan: 5m\n  learning: soon\n  condition: {field: x}\n"), "z.yml");
+  ASSERT_EQ(fs.diagnostics().size(), 3u);
+  EXPECT_EQ(fs.diagnostics()[0].ToString(),
+            "x.yml:6:14: error: first_seen takes no comparison in its condition, only 'field'");
+  EXPECT_EQ(fs.diagnostics()[1].ToString(), "y.yml:6:13: error: 'learning' applies to first_seen correlations only");
+  EXPECT_EQ(fs.diagnostics()[2].ToString(),
+            "z.yml:6:13: error: first_seen 'learning' must be a number with a unit s, m, h, d, w, M or y");
 }
 
 // ---- event_count ----------------------------------------------------------------
@@ -278,6 +295,228 @@ TEST(ValueAggregatesTest, SumAvgMedianPercentile) {
                                      g + "  condition: {field: bytes, percentile: 100, gte: 1000}\n")),
                 evs),
             Alerts{"C value_percentile [sourceIPAddress=1.1.1.1;] 0..40 v=1000 ev=0,1,2,3,4,"});
+}
+
+TEST(ValueAggregatesTest, PercentileWithoutPercentileFlagsRareValues) {
+  // The specification's example reads value_percentile with no `percentile` as rarity:
+  // values making up at most N% of the group's events in the window.
+  auto rs = Build(Bases() + Corr("value_percentile", "[a]",
+                                 "  group-by: [sourceIPAddress]\n  timespan: 1m\n  condition: {field: proc, lte: 20}\n"));
+  for (const auto& d : rs->diagnostics()) ADD_FAILURE() << d.ToString();
+  ASSERT_EQ(rs->correlation_count(), 1u);
+  EXPECT_TRUE(rs->correlation(0).rarity);
+  auto p = [](const char* v) { return std::string(",\"proc\":\"") + v + "\""; };
+  // Window [0, 60]: x four times, y once (20%: exactly at the bound), z missing once.
+  // Window [70, 130]: y and x once each (50%).
+  const std::vector<Ev> evs = {{"A", 0, "1.1.1.1", p("x")},  {"A", 10, "1.1.1.1", p("y")},
+                               {"A", 20, "1.1.1.1", p("x")}, {"A", 30, "1.1.1.1"},
+                               {"A", 40, "1.1.1.1", p("x")}, {"A", 60, "1.1.1.1", p("x")},
+                               {"A", 70, "1.1.1.1", p("y")}, {"A", 80, "1.1.1.1", p("x")}};
+  EXPECT_EQ(RunEvents(rs, evs), Alerts{"C value_percentile [sourceIPAddress=1.1.1.1;] 10..10 v=20 ev=1, {proc=y;}"});
+}
+
+// ---- first_seen (vigil extension) ----------------------------------------------------
+
+std::string User(const std::string& u) { return ",\"user\":\"" + u + "\""; }
+
+const std::string kFirstSeen =
+    "  group-by: [user]\n  timespan: 1d\n  learning: 1h\n  condition: {field: sourceIPAddress}\n";
+
+TEST(FirstSeenTest, LearnsThenAlertsOnNewValuesPerGroup) {
+  auto rs = Build(Bases() + Corr("first_seen", "[a]", kFirstSeen, "New IP"));
+  for (const auto& d : rs->diagnostics()) ADD_FAILURE() << d.ToString();
+  ASSERT_EQ(rs->correlation_count(), 1u);
+  EXPECT_EQ(rs->correlation(0).learning_ms, 3600 * 1000);
+  EXPECT_TRUE(rs->suppressed(0));  // the base rule feeds the correlation only
+  const std::vector<Ev> evs = {
+      {"A", 0, "1.1.1.1", User("alice")},     // learning starts
+      {"A", 1800, "2.2.2.2", User("alice")},  // learned, no alert
+      {"A", 3599, "5.5.5.5", User("bob")},    // learned: one second before learning ends
+      {"A", 3600, "1.1.1.1", User("alice")},  // known
+      {"A", 3600, "3.3.3.3", User("alice")},  // new, exactly when learning ends: alert
+      {"A", 4000, "3.3.3.3", User("alice")},  // known since the previous event
+      {"A", 5000, "1.1.1.1", User("bob")},    // new for bob (alice's address does not count)
+      {"A", 5100, "", User("bob")},           // no address: nothing to learn
+      {"A", 5200, "6.6.6.6"},                 // no user: a group of its own (null)
+  };
+  EXPECT_EQ(RunEvents(rs, evs),
+            (Alerts{"New IP first_seen [user=alice;] 3600..3600 v=2 ev=4, {sourceIPAddress=3.3.3.3;}",
+                    "New IP first_seen [user=bob;] 5000..5000 v=1 ev=6, {sourceIPAddress=1.1.1.1;}",
+                    "New IP first_seen [user=null;] 5200..5200 v=0 ev=8, {sourceIPAddress=6.6.6.6;}"}));
+}
+
+TEST(FirstSeenTest, ValuesAgeOutAfterTheTimespanSinceLastSeen) {
+  auto rs = Build(Bases() + Corr("first_seen", "[a]", kFirstSeen, "New IP"));
+  const int64_t day = 86400;
+  // Seen at 0 and again exactly one day later (still known: the bound is inclusive),
+  // then one day and one second after that: aged out, new again (and 2.2.2.2 with it,
+  // so the group had no value left).
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "1.1.1.1", User("a")},
+                           {"A", 7200, "2.2.2.2", User("a")},
+                           {"A", day, "1.1.1.1", User("a")},
+                           {"A", 2 * day + 1, "1.1.1.1", User("a")}}),
+            (Alerts{"New IP first_seen [user=a;] 7200..7200 v=1 ev=1, {sourceIPAddress=2.2.2.2;}",
+                    "New IP first_seen [user=a;] 172801..172801 v=0 ev=3, {sourceIPAddress=1.1.1.1;}"}));
+}
+
+TEST(FirstSeenTest, CombinationsOfFieldsAndArrivalOrder) {
+  auto rs = Build(Bases() + Corr("first_seen", "[a]",
+                                 "  group-by: [user]\n  timespan: 30d\n  learning: 0s\n"
+                                 "  condition:\n    field: [sourceIPAddress, userAgent]\n",
+                                 "New pair"));
+  auto ua = [](const std::string& u, const std::string& a) { return User(u) + ",\"userAgent\":\"" + a + "\""; };
+  const std::vector<Ev> evs = {{"A", 0, "1.1.1.1", ua("a", "curl")},
+                               {"A", 60, "1.1.1.1", ua("a", "curl")},
+                               {"A", 120, "1.1.1.1", ua("a", "boto3")},
+                               {"A", 180, "1.1.1.1", User("a")}};  // no userAgent: ignored
+  const Alerts want = {"New pair first_seen [user=a;] 0..0 v=0 ev=0, {sourceIPAddress=1.1.1.1;userAgent=curl;}",
+                       "New pair first_seen [user=a;] 120..120 v=1 ev=2, {sourceIPAddress=1.1.1.1;userAgent=boto3;}"};
+  EXPECT_EQ(RunEvents(rs, evs), want);
+  // Arriving in reverse (within the 15-minute lateness), the first in event time is
+  // still the one reported.
+  const std::vector<size_t> reverse = {3, 2, 1, 0};
+  EXPECT_EQ(RunEvents(rs, evs, {}, &reverse), want);
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/vigil-baseline-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Feeds events (record = index) and returns the alerts, flushed.
+Alerts Feed(const std::shared_ptr<const RuleSet>& rs, Correlator& c, const std::vector<Ev>& evs) {
+  Scanner scanner(rs);
+  std::vector<Match> m;
+  Alerts out;
+  for (size_t i = 0; i < evs.size(); ++i) {
+    const std::string j = Json(evs[i]);
+    EXPECT_TRUE(scanner.Match(j, &m).ok());
+    EXPECT_TRUE(c.Add(j, m, {"f", i}).ok());
+  }
+  c.Flush();
+  for (const auto& a : c.TakeAlerts()) out.push_back(Describe(a));
+  return out;
+}
+
+TEST(FirstSeenBaselineTest, PersistsBetweenRunsAtomically) {
+  TempDir dir;
+  const std::string path = dir.path() + "/baseline.jsonl";
+  auto rs = Build(Bases() + "id: 11111111-0000-4000-8000-000000000001\n" +
+                  Corr("first_seen", "[a]", kFirstSeen, "New IP"));
+  {
+    Correlator c(rs);
+    ASSERT_TRUE(c.LoadBaseline(path).ok());  // missing: the first run
+    EXPECT_EQ(Feed(rs, c, {{"A", 0, "1.1.1.1", User("alice")}, {"A", 60, "2.2.2.2", User("alice\\\"q")}}), Alerts{});
+    EXPECT_EQ(c.BaselineSize(), 2u);
+    ASSERT_TRUE(c.SaveBaseline(path).ok());
+  }
+  std::string text = ReadAll(path);
+  // Everything after the header's save time is fixed.
+  ASSERT_EQ(text.rfind("{\"vigil_baseline\":1,\"saved\":\"", 0), 0u) << text;
+  EXPECT_EQ(text.substr(text.find('\n') + 1),
+            "{\"rule\":\"11111111-0000-4000-8000-000000000001\",\"learning_since\":\"2024-01-01T00:00:00.000Z\","
+            "\"retention_seconds\":86400}\n"
+            "{\"rule\":\"11111111-0000-4000-8000-000000000001\",\"group\":[\"alice\"],\"value\":[\"1.1.1.1\"],"
+            "\"first\":\"2024-01-01T00:00:00.000Z\",\"last\":\"2024-01-01T00:00:00.000Z\"}\n"
+            "{\"rule\":\"11111111-0000-4000-8000-000000000001\",\"group\":[\"alice\\\"q\"],\"value\":[\"2.2.2.2\"],"
+            "\"first\":\"2024-01-01T00:01:00.000Z\",\"last\":\"2024-01-01T00:01:00.000Z\"}\n");
+  EXPECT_TRUE(std::filesystem::directory_iterator(dir.path()) != std::filesystem::directory_iterator());
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);  // no temporary file left behind
+  {
+    // The second run remembers: learning ended an hour after the first run's first
+    // event, alice's address is known, a new one alerts at once.
+    Correlator c(rs);
+    ASSERT_TRUE(c.LoadBaseline(path).ok());
+    EXPECT_EQ(c.BaselineSize(), 2u);
+    EXPECT_EQ(Feed(rs, c, {{"A", 7200, "1.1.1.1", User("alice")}, {"A", 7300, "9.9.9.9", User("alice")}}),
+              Alerts{"New IP first_seen [user=alice;] 7300..7300 v=1 ev=1, {sourceIPAddress=9.9.9.9;}"});
+    ASSERT_TRUE(c.SaveBaseline(path).ok());
+  }
+  {
+    // Two days later alice's first two addresses have aged out of a saved baseline.
+    Correlator c(rs);
+    ASSERT_TRUE(c.LoadBaseline(path).ok());
+    EXPECT_EQ(c.BaselineSize(), 3u);
+    EXPECT_EQ(Feed(rs, c, {{"A", 7300 + 86400 + 100, "8.8.8.8", User("bob")}}),
+              Alerts{"New IP first_seen [user=bob;] 93800..93800 v=0 ev=0, {sourceIPAddress=8.8.8.8;}"});
+    const std::string saved = c.SerializeBaseline();
+    EXPECT_EQ(saved.find("1.1.1.1"), std::string::npos) << saved;
+    EXPECT_EQ(saved.find("9.9.9.9"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("8.8.8.8"), std::string::npos) << saved;
+  }
+}
+
+TEST(FirstSeenBaselineTest, KeepsOtherRulesEntriesAndRejectsDamage) {
+  auto rs = Build(Bases() + Corr("first_seen", "[a]", kFirstSeen, "New IP"));
+  const std::string other =
+      "{\"vigil_baseline\":1,\"saved\":\"2024-01-01T00:00:00Z\"}\n"
+      "{\"rule\":\"gone\",\"learning_since\":\"2024-01-01T00:00:00.000Z\",\"retention_seconds\":60}\n"
+      "{\"rule\":\"gone\",\"group\":[null],\"value\":[\"x\"],\"first\":\"2024-01-01T00:00:00.000Z\","
+      "\"last\":\"2024-01-01T00:00:00.000Z\"}\n";
+  Correlator c(rs);
+  ASSERT_TRUE(c.RestoreBaseline(other, "mem").ok());
+  EXPECT_EQ(c.BaselineSize(), 1u);
+  // A rule this set does not have keeps its entries (aging with its own retention).
+  const std::string again = c.SerializeBaseline();
+  EXPECT_NE(again.find("{\"rule\":\"gone\",\"group\":[null],\"value\":[\"x\"]"), std::string::npos) << again;
+  EXPECT_NE(again.find("\"retention_seconds\":60}"), std::string::npos) << again;
+
+  Correlator d(rs);
+  Status s = d.RestoreBaseline(other + "{\"rule\":\"gone\",\"group\":[1],\"value\":[\"x\"]}\n", "b.jsonl");
+  EXPECT_EQ(s.message(), "b.jsonl:4: \"group\" must be an array of strings and nulls");
+  EXPECT_EQ(d.BaselineSize(), 0u);  // nothing merged from a damaged file
+  EXPECT_EQ(d.RestoreBaseline("{\"rule\":\"x\"}\n", "c.jsonl").message(),
+            "c.jsonl:1: not a vigil baseline: the first line must be {\"vigil_baseline\":1,...}");
+  EXPECT_EQ(d.RestoreBaseline("{\"vigil_baseline\":2}\n", "d.jsonl").message(),
+            "d.jsonl:1: baseline format version 2 is not supported (1 is)");
+  EXPECT_EQ(d.RestoreBaseline("{\"vigil_baseline\":1}\n{\"rule\":", "e.jsonl").message().rfind("e.jsonl:2: not valid JSON", 0),
+            0u);
+  EXPECT_EQ(d.RestoreBaseline("", "f.jsonl").message(),
+            "f.jsonl:1: empty: a baseline starts with {\"vigil_baseline\":1,...}");
+  // Saving where the folder does not exist fails and says where.
+  Status w = d.SaveBaseline("/nonexistent-vigil-dir/b.jsonl");
+  EXPECT_FALSE(w.ok());
+  EXPECT_NE(w.message().find("/nonexistent-vigil-dir/b.jsonl"), std::string::npos) << w.message();
+}
+
+TEST(FirstSeenBaselineTest, StaysBoundedOnALongStreamOfNewValues) {
+  // 30,000 logins over 30 days, each from a new address; a one-day retention keeps
+  // about a day's worth (1,000) plus up to an hour before aging runs.
+  auto rs = Build(Bases() + Corr("first_seen", "[a]",
+                                 "  group-by: [user]\n  timespan: 1d\n  condition: {field: sourceIPAddress}\n"));
+  Scanner scanner(rs);
+  Correlator c(rs);
+  std::vector<Match> m;
+  size_t max_known = 0;
+  for (int64_t i = 0; i < 30000; ++i) {
+    const std::string j = Json(Ev{"A", i * 86, "10." + std::to_string(i / 65536) + "." + std::to_string(i / 256 % 256) +
+                                                  "." + std::to_string(i % 256),
+                                  User("u")});
+    ASSERT_TRUE(scanner.Match(j, &m).ok());
+    ASSERT_TRUE(c.Add(j, m, {"f", static_cast<uint64_t>(i)}).ok());
+    max_known = std::max(max_known, c.BaselineSize());
+  }
+  EXPECT_GT(max_known, 1000u);
+  EXPECT_LT(max_known, 1100u);
+  c.Flush();
+  EXPECT_EQ(c.TakeAlerts().size(), 30000u);  // learning 0: every new address alerts
 }
 
 // ---- aliases ----------------------------------------------------------------------
