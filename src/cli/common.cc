@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <filesystem>
 
 #include "util/strings.h"
@@ -32,6 +33,36 @@ std::string DefaultRules() {
 }
 
 std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
+
+bool ParseDuration(std::string_view text, int64_t* ms) {
+  if (text == "inf" || text == "all") {
+    *ms = std::numeric_limits<int64_t>::max();
+    return true;
+  }
+  if (text == "0") {
+    *ms = 0;
+    return true;
+  }
+  // A unit is required otherwise: a bare 900 could mean seconds or milliseconds.
+  if (text.size() < 2 || text.size() > 10) return false;
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = 86400 * 1000; break;
+    case 'w': unit = 7 * 86400 * 1000LL; break;
+    default: return false;
+  }
+  // At most 9 digits: even in weeks that is far below INT64_MAX milliseconds.
+  *ms = n * unit;
+  return true;
+}
 
 int Usage(const std::string& message, const char* command) {
   std::fprintf(stderr, "vigil: %s\n(see vigil %s --help)\n", message.c_str(), command);
@@ -128,6 +159,13 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
         return Usage("--threads needs a number (0: one per core)", command);
       }
       o->threads = static_cast<unsigned>(std::stoul(v));
+    } else if (name == "--lateness") {
+      if (!value(&v) || !ParseDuration(v, &o->lateness_ms)) {
+        return Usage("--lateness needs a duration such as 15m, 900s or 2h, 0 (no reordering) "
+                     "or inf (hold every event to the end)" + (v.empty() ? "" : ", not '" + v + "'"),
+                     command);
+      }
+      o->lateness = v;
     } else if (a == "-q" || a == "--quiet") {
       o->quiet = true;
     } else if (a.size() > 1 && a[0] == '-' ) {

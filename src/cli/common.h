@@ -3,6 +3,7 @@
 // What the `vigil` subcommands share: option parsing and rule loading.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +32,16 @@ struct Options {
   bool no_require_tests = false;
   bool strict = false;
   unsigned threads = 0;  // vigil scan --threads: 0 = one per core  // vigil check: warnings fail too
+  // vigil scan --lateness: how far out of event-time order a correlation-relevant event
+  // may arrive; INT64_MAX holds every event to the end. Default: CloudTrail delivers
+  // events up to about 15 minutes after they happen.
+  int64_t lateness_ms = 15 * 60 * 1000;
+  std::string lateness = "15m";  // as written, for messages
 };
+
+// Parses a duration as --lateness takes it: digits and a unit s, m, h, d or w (900s,
+// 15m, 2h), a bare 0, or inf / all (no bound: INT64_MAX). False for anything else.
+bool ParseDuration(std::string_view text, int64_t* ms);
 
 // Prints "vigil: message" and a pointer to --help; returns 2 (bad usage).
 int Usage(const std::string& message, const char* command = "scan");

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
-#include <limits>
 #include <memory>
 #include <cerrno>
 #include <csignal>
@@ -49,17 +48,27 @@ options:
                       cloudtrail: treat every event as CloudTrail; any: all rules
   -j, --threads N     files matched in parallel (default 0: one per core); output
                       order is the same whatever N
+  --lateness DURATION how far out of event-time order an event may come and still be
+                      correlated (default 15m: CloudTrail delivers events up to about
+                      15 minutes late); 900s, 2h, 1d...; 0: no reordering; inf (or
+                      all): hold every event to the end of the scan
   --skip-bad-rules    scan with the rules that loaded even if some failed
   -q, --quiet         no summary line on standard error
   -h, --help          this help
 
 Correlation rules (Sigma correlations: event_count, value_count, temporal,
 temporal_ordered, value_sum, value_avg, value_median, value_percentile) are evaluated
-over the whole scan in event-time order (eventTime); their alerts are printed after the
-matches: in jsonl as {"correlation_id","correlation_title","type","group","window_start",
-"window_end","value","events":[{"file","record"}]} (times in ISO 8601 UTC), in the table
-as rows with the correlation's title. The matches of rules that correlations reference
-with `generate: false` (the default) are not printed on their own.
+over the whole scan in event-time order (eventTime). Events are reordered within the
+--lateness bound: an event older than the latest eventTime seen so far minus the bound
+is not correlated (it is still matched and printed), and the summary counts such
+events. Inputs are read in order (a CloudTrail folder region by region, each day by
+day): for a folder of several regions or of logs from different sources, use --lateness
+inf. An alert is printed as soon as event time has moved past its window, among the
+matches (right after the record whose eventTime let it out; the rest at the end of the
+scan): in jsonl as {"correlation_id","correlation_title","type","group","window_start",
+"window_end","value","events":[{"file","record"}]} (times in ISO 8601 UTC), in the
+table as rows with the correlation's title. The matches of rules that correlations
+reference with `generate: false` (the default) are not printed on their own.
 
 exit status: 0 the scan ran (whatever it found); 1 the output could not be written;
 2 bad usage, or rules that failed to load (every error is printed first).
@@ -101,13 +110,14 @@ std::string NumberText(double v) {
 
 class CliSink : public vigil::ScanSink {
  public:
-  CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules) : jsonl_(jsonl), rules_(rules) {
+  CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules, int64_t lateness_ms)
+      : jsonl_(jsonl), rules_(rules) {
     if (rules->correlation_count() > 0) {
       vigil::CorrelatorOptions co;
       // The whole scan is one stream, read file by file (and CloudTrail folders go
-      // region by region), so event times are not close to sorted: buffer every
-      // relevant event (only matches of rules a correlation references) until the end.
-      co.lateness_ms = std::numeric_limits<int64_t>::max();
+      // region by region), so event times are only roughly sorted: the correlator
+      // reorders within the lateness bound and drops (counts) what comes later.
+      co.lateness_ms = lateness_ms;
       correlator_ = std::make_unique<vigil::Correlator>(rules, co);
       relevant_.assign(rules->size(), false);
       for (size_t c = 0; c < rules->correlation_count(); ++c) {
@@ -122,9 +132,10 @@ class CliSink : public vigil::ScanSink {
     if (correlator_ && m.rule_index < relevant_.size() && relevant_[m.rule_index]) {
       const std::string& file = r.file ? *r.file : kNoFile;
       if (!has_pending_ || pending_index_ != r.index || pending_file_ != file) {
-        FeedPending();
+        if (!FeedPending()) return false;
         has_pending_ = true;
-        pending_file_ = file;  // a copy: the scan's strings are gone by FinishCorrelations
+        // Copies: with threads, OnRecordDone gets the record without its text.
+        pending_file_ = file;
         pending_index_ = r.index;
         pending_json_.assign(r.json.data(), r.json.size());
       }
@@ -189,21 +200,31 @@ class CliSink : public vigil::ScanSink {
     }
   }
 
-  // Gives the correlator the matches of the last record seen.
-  void FeedPending() {
-    if (!has_pending_) return;
+  // All of a record's matches have been seen: the correlator gets them now, so its
+  // alerts come out as soon as event time closes their windows (in input order, the
+  // same whatever the number of threads: the parallel scan replays records in order).
+  bool OnRecordDone(const vigil::Record&, size_t) override { return FeedPending(); }
+
+  // Gives the correlator the matches of the last record seen and prints (jsonl) or
+  // queues (table) the alerts that raised. False when the output failed.
+  bool FeedPending() {
+    if (!has_pending_) return true;
     has_pending_ = false;
     vigil::EventRef ref{pending_file_, pending_index_};
     vigil::Status s = correlator_->Add(pending_json_, pending_matches_, std::move(ref));
     if (!s.ok()) ++correlation_errors_;
     pending_matches_.clear();
+    return EmitAlerts();
   }
 
-  // Flushes the correlator and prints (jsonl) or queues (table) its alerts.
+  // End of the scan: processes what the correlator still holds and closes open windows.
   void FinishCorrelations() {
-    if (!correlator_) return;
-    FeedPending();
+    if (!correlator_ || !FeedPending()) return;
     correlator_->Flush();
+    EmitAlerts();
+  }
+
+  bool EmitAlerts() {
     for (const auto& a : correlator_->TakeAlerts()) {
       const vigil::CorrelationRule& rule = *a.rule;
       if (rule.hidden) {  // feeds chained correlations (generate: false)
@@ -233,7 +254,7 @@ class CliSink : public vigil::ScanSink {
         line_ += "]}\n";
         if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
           write_failed_ = true;
-          return;
+          return false;
         }
         continue;
       }
@@ -252,11 +273,13 @@ class CliSink : public vigil::ScanSink {
       }
       rows_.push_back(std::move(row));
     }
+    return true;
   }
 
   uint64_t suppressed() const { return suppressed_; }
   uint64_t correlation_alerts() const { return correlation_alerts_; }
   uint64_t correlation_errors() const { return correlation_errors_; }
+  uint64_t late_events() const { return correlator_ ? correlator_->late_events() : 0; }
 
   void PrintTable() {
     const char* head[] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
@@ -337,7 +360,7 @@ int Scan(int argc, char** argv) {
   vigil::ScanOptions sopts;
   sopts.kind = o.kind;
   sopts.threads = o.threads;
-  CliSink sink(o.format == "jsonl", rules);
+  CliSink sink(o.format == "jsonl", rules, o.lateness_ms);
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
   sink.FinishCorrelations();
   if (o.format == "table") sink.PrintTable();
@@ -365,6 +388,13 @@ int Scan(int argc, char** argv) {
                    sink.correlation_errors()
                        ? (", " + std::to_string(sink.correlation_errors()) + " events without a usable eventTime").c_str()
                        : "");
+      if (const uint64_t late = sink.late_events()) {
+        std::fprintf(stderr,
+                     "vigil: %llu %s later than the lateness bound (--lateness %s) and %s not "
+                     "correlated\n",
+                     (unsigned long long)late, late == 1 ? "event arrived" : "events arrived",
+                     o.lateness.c_str(), late == 1 ? "was" : "were");
+      }
     }
   }
   return 0;

@@ -1,17 +1,21 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
 // `vigil scan` with correlation rules: the jsonl alert format, generate semantics
-// (base rule matches hidden or shown), the table rows, and the same output whatever
-// the number of threads.
+// (base rule matches hidden or shown), the table rows, the lateness bound (events too
+// far out of time order dropped and counted; alerts printed as soon as time closes
+// their window), and the same output whatever the number of threads.
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/shared_data.h"
 
@@ -91,14 +95,183 @@ TEST(ScanCorrelationTest, GenerateTrueKeepsTheBaseMatches) {
 
 TEST(ScanCorrelationTest, SuzakuOnTheSampleLogsSameOutputWhateverTheThreads) {
   VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma/suzaku-cloudtrail");
-  Proc one = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 1 --format jsonl --rules " + kSuzaku + " examples/logs");
-  Proc four = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 4 --format jsonl --rules " + kSuzaku + " examples/logs");
+  // The sample logs are three regions, read one after the other: event time goes back
+  // hours at each new region, so only holding everything finds the alerts.
+  Proc one = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 1 --lateness inf --format jsonl --rules " +
+                kSuzaku + " examples/logs");
+  Proc four = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 4 --lateness inf --format jsonl --rules " +
+                 kSuzaku + " examples/logs");
   EXPECT_EQ(one.status, 0);
   EXPECT_EQ(one.out, four.out);
   size_t alerts = 0;
   std::istringstream in(one.out);
   for (std::string l; std::getline(in, l);) alerts += l.rfind("{\"correlation_id\"", 0) == 0;
   EXPECT_EQ(alerts, 4u);
+  // With the default 15 minutes the later regions' events are late: no alert, and the
+  // summary says how many events were not correlated.
+  for (const char* threads : {"1", "4"}) {
+    Proc late = Sh("cd " + kSrc + " && " + kVigil + " scan -j " + threads + " --format jsonl --rules " +
+                   kSuzaku + " examples/logs 2>&1 >/dev/null | grep -v \" events in \"");
+    EXPECT_EQ(late.out,
+              "vigil: 5 correlation rules: 0 alerts; 296 matches of their base rules not shown "
+              "(generate: false)\n"
+              "vigil: 225 events arrived later than the lateness bound (--lateness 15m) and were "
+              "not correlated\n")
+        << "-j " << threads;
+  }
+}
+
+// A ConsoleLogin from `ip` at 2024-01-01T`hms`Z.
+std::string Login(const std::string& hms, const std::string& ip) {
+  return "{\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"eventTime\":"
+         "\"2024-01-01T" + hms + "Z\",\"sourceIPAddress\":\"" + ip + "\"}\n";
+}
+
+// The jsonl line of a Burst alert (Rules()) for `ip` over `events` (file, record).
+std::string BurstAlert(const std::string& ip, const std::string& start, const std::string& end,
+                       const std::vector<std::pair<std::string, int>>& events) {
+  std::string s =
+      "{\"correlation_id\":\"22222222-2222-4222-8222-222222222222\",\"correlation_title\":\"Burst\","
+      "\"level\":\"high\",\"type\":\"event_count\",\"group\":{\"sourceIPAddress\":\"" + ip + "\"},"
+      "\"window_start\":\"2024-01-01T" + start + ".000Z\",\"window_end\":\"2024-01-01T" + end +
+      ".000Z\",\"value\":" + std::to_string(events.size()) + ",\"events\":[";
+  for (size_t i = 0; i < events.size(); ++i) {
+    s += std::string(i ? "," : "") + "{\"file\":\"" + events[i].first +
+         "\",\"record\":" + std::to_string(events[i].second) + "}";
+  }
+  return s + "]}\n";
+}
+
+// A folder whose files are read in the opposite order of their event times: a.jsonl
+// (read first) has 1.1.1.1's logins at 00:10, b.jsonl 2.2.2.2's at 00:00.
+std::string OutOfOrderDir() {
+  const std::string dir = ::testing::TempDir() + "/corr_out_of_order";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/a.jsonl") << Login("00:10:00", "1.1.1.1") << Login("00:10:20", "1.1.1.1");
+  std::ofstream(dir + "/b.jsonl") << Login("00:00:00", "2.2.2.2") << Login("00:00:10", "2.2.2.2");
+  return dir;
+}
+
+TEST(ScanCorrelationTest, LatenessInfHoldsEveryEventToTheEnd) {
+  const std::string rules = WriteTemp("corr_rules_late_inf.yml", Rules(""));
+  const std::string dir = OutOfOrderDir();
+  const std::string a = dir + "/a.jsonl", b = dir + "/b.jsonl";
+  const std::string expected =
+      BurstAlert("2.2.2.2", "00:00:00", "00:00:10", {{b, 0}, {b, 1}}) +
+      BurstAlert("1.1.1.1", "00:10:00", "00:10:20", {{a, 0}, {a, 1}});
+  for (const char* lateness : {"inf", "all", "15m", "900s", "1h"}) {
+    Proc r = Sh(kVigil + " scan -q -j 1 --format jsonl --lateness " + lateness + " --rules " + rules +
+                " " + dir);
+    EXPECT_EQ(r.status, 0) << lateness;
+    EXPECT_EQ(r.out, expected) << lateness;
+  }
+  // Nothing was late: no line about late events in the summary.
+  Proc err = Sh(kVigil + " scan -j 1 --format jsonl --lateness inf --rules " + rules + " " + dir +
+                " 2>&1 >/dev/null");
+  EXPECT_EQ(err.out.find("lateness"), std::string::npos) << err.out;
+}
+
+TEST(ScanCorrelationTest, LatenessZeroDropsAndCountsOutOfOrderEvents) {
+  const std::string rules = WriteTemp("corr_rules_late_0.yml", Rules(""));
+  const std::string dir = OutOfOrderDir();
+  const std::string a = dir + "/a.jsonl";
+  // 10 minutes: b.jsonl's logins are 10:10 and 10:20 behind 00:10:20, still late.
+  for (const char* lateness : {"0", "10m"}) {
+    Proc r = Sh(kVigil + " scan -q -j 1 --format jsonl --lateness " + lateness + " --rules " + rules +
+                " " + dir);
+    EXPECT_EQ(r.status, 0) << lateness;
+    EXPECT_EQ(r.out, BurstAlert("1.1.1.1", "00:10:00", "00:10:20", {{a, 0}, {a, 1}})) << lateness;
+    Proc err = Sh(kVigil + " scan -j 1 --format jsonl --lateness " + lateness + " --rules " + rules +
+                  " " + dir + " 2>&1 >/dev/null | grep -v \" events in \"");
+    EXPECT_EQ(err.out,
+              "vigil: 1 correlation rules: 1 alerts; 4 matches of their base rules not shown "
+              "(generate: false)\n"
+              "vigil: 2 events arrived later than the lateness bound (--lateness " +
+                  std::string(lateness) + ") and were not correlated\n");
+  }
+  // One late event: singular.
+  const std::string one = ::testing::TempDir() + "/corr_one_late.jsonl";
+  std::ofstream(one) << Login("00:00:30", "1.2.3.4") << Login("00:00:00", "1.2.3.4")
+                     << Login("00:00:40", "1.2.3.4");
+  Proc r = Sh(kVigil + " scan -j 1 --format jsonl --lateness 0 --rules " + rules + " " + one +
+              " 2>&1 | grep -v \" events in \"");
+  EXPECT_EQ(r.out, BurstAlert("1.2.3.4", "00:00:30", "00:00:40", {{one, 0}, {one, 2}}) +
+                       "vigil: 1 correlation rules: 1 alerts; 3 matches of their base rules not "
+                       "shown (generate: false)\n"
+                       "vigil: 1 event arrived later than the lateness bound (--lateness 0) and "
+                       "was not correlated\n");
+}
+
+TEST(ScanCorrelationTest, AlertIsPrintedAsSoonAsEventTimeClosesItsWindow) {
+  const std::string rules = WriteTemp(
+      "corr_rules_stream.yml",
+      Rules("") +
+          "---\ntitle: Trail Stopped\nid: 33333333-3333-4333-8333-333333333333\nlevel: medium\n"
+          "logsource:\n  product: aws\n  service: cloudtrail\n"
+          "detection:\n  s:\n    eventName: StopLogging\n  condition: s\n");
+  const std::string dir = ::testing::TempDir() + "/corr_stream";
+  std::filesystem::create_directories(dir);
+  const std::string stop_a =
+      "{\"eventSource\":\"cloudtrail.amazonaws.com\",\"eventName\":\"StopLogging\","
+      "\"eventTime\":\"2024-01-01T00:00:40Z\"}";
+  const std::string stop_b =
+      "{\"eventSource\":\"cloudtrail.amazonaws.com\",\"eventName\":\"StopLogging\","
+      "\"eventTime\":\"2024-01-01T01:00:05Z\"}";
+  std::ofstream(dir + "/a.jsonl") << Login("00:00:00", "1.1.1.1") << Login("00:00:30", "1.1.1.1")
+                                  << stop_a << "\n";
+  // b.jsonl's login (an hour later, another address) moves event time past the burst's
+  // events by more than the lateness: the alert comes out before b.jsonl's match.
+  std::ofstream(dir + "/b.jsonl") << Login("01:00:00", "3.3.3.3") << stop_b << "\n";
+  const std::string a = dir + "/a.jsonl", b = dir + "/b.jsonl";
+  auto trail = [](const std::string& file, int record, const std::string& event) {
+    return "{\"rule_id\":\"33333333-3333-4333-8333-333333333333\",\"rule_title\":\"Trail Stopped\","
+           "\"level\":\"medium\",\"status\":\"\",\"tags\":[],\"author\":\"\",\"file\":\"" +
+           file + "\",\"record\":" + std::to_string(record) + ",\"event\":" + event + "}\n";
+  };
+  const std::string alert = BurstAlert("1.1.1.1", "00:00:00", "00:00:30", {{a, 0}, {a, 1}});
+  for (const char* threads : {"1", "4"}) {
+    Proc streamed = Sh(kVigil + " scan -q -j " + threads + " --format jsonl --rules " + rules + " " + dir);
+    EXPECT_EQ(streamed.status, 0);
+    EXPECT_EQ(streamed.out, trail(a, 2, stop_a) + alert + trail(b, 1, stop_b)) << "-j " << threads;
+    Proc held = Sh(kVigil + " scan -q -j " + threads + " --format jsonl --lateness inf --rules " + rules +
+                   " " + dir);
+    EXPECT_EQ(held.out, trail(a, 2, stop_a) + trail(b, 1, stop_b) + alert) << "-j " << threads;
+  }
+}
+
+TEST(ScanCorrelationTest, LatenessSameOutputWhateverTheThreads) {
+  const std::string rules = WriteTemp("corr_rules_late_j.yml", Rules("  generate: true\n"));
+  const std::string dir = OutOfOrderDir();
+  for (const char* lateness : {"0", "15m", "inf"}) {
+    for (const char* format : {"jsonl", "table"}) {
+      const std::string args = std::string(" --format ") + format + " --lateness " + lateness +
+                               " --rules " + rules + " " + dir + " 2>&1 | grep -v \" events in \"";
+      Proc one = Sh(kVigil + " scan -j 1" + args);
+      Proc four = Sh(kVigil + " scan -j 4" + args);
+      EXPECT_EQ(one.out, four.out) << lateness << " " << format;
+      EXPECT_NE(one.out.find("Burst"), std::string::npos) << lateness << " " << format;
+    }
+  }
+}
+
+TEST(ScanCorrelationTest, BadLatenessIsAUsageError) {
+  for (const char* bad : {"15", "-5m", "15x", "m", "soon", "1000000000s", "\"\""}) {
+    Proc r = Sh(kVigil + " scan --lateness " + bad + " /dev/null 2>&1");
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_NE(r.out.find("vigil: --lateness needs a duration such as 15m, 900s or 2h, 0 (no "
+                         "reordering) or inf (hold every event to the end)"),
+              std::string::npos)
+        << bad << ": " << r.out;
+  }
+  Proc r = Sh(kVigil + " scan --lateness 15x /dev/null 2>&1");
+  EXPECT_EQ(r.out,
+            "vigil: --lateness needs a duration such as 15m, 900s or 2h, 0 (no reordering) or inf "
+            "(hold every event to the end), not '15x'\n(see vigil scan --help)\n");
+  Proc missing = Sh(kVigil + " scan --lateness 2>&1");
+  EXPECT_EQ(missing.status, 2);
+  Proc help = Sh(kVigil + " scan --help");
+  EXPECT_NE(help.out.find("--lateness DURATION"), std::string::npos);
+  EXPECT_NE(help.out.find("is not correlated"), std::string::npos);
 }
 
 }  // namespace
