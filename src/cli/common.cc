@@ -166,6 +166,9 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
                      command);
       }
       o->lateness = v;
+    } else if (name == "--baseline") {
+      if (!value(&v) || v.empty()) return Usage("--baseline needs a file", command);
+      o->baseline = v;
     } else if (a == "-q" || a == "--quiet") {
       o->quiet = true;
     } else if (a.size() > 1 && a[0] == '-' ) {

@@ -37,6 +37,8 @@ struct Options {
   // events up to about 15 minutes after they happen.
   int64_t lateness_ms = 15 * 60 * 1000;
   std::string lateness = "15m";  // as written, for messages
+  // vigil scan --baseline: first_seen baseline file, loaded before and saved after.
+  std::string baseline;
 };
 
 // Parses a duration as --lateness takes it: digits and a unit s, m, h, d or w (900s,

@@ -52,12 +52,15 @@ options:
                       correlated (default 15m: CloudTrail delivers events up to about
                       15 minutes late); 900s, 2h, 1d...; 0: no reordering; inf (or
                       all): hold every event to the end of the scan
+  --baseline FILE     what first_seen rules have learned: read before the scan (a
+                      missing file starts empty), written back after it (atomically)
   --skip-bad-rules    scan with the rules that loaded even if some failed
   -q, --quiet         no summary line on standard error
   -h, --help          this help
 
 Correlation rules (Sigma correlations: event_count, value_count, temporal,
-temporal_ordered, value_sum, value_avg, value_median, value_percentile) are evaluated
+temporal_ordered, value_sum, value_avg, value_median, value_percentile, and vigil's
+first_seen extension, docs/first-seen.md) are evaluated
 over the whole scan in event-time order (eventTime). Events are reordered within the
 --lateness bound: an event older than the latest eventTime seen so far minus the bound
 is not correlated (it is still matched and printed), and the summary counts such
@@ -66,7 +69,8 @@ day): for a folder of several regions or of logs from different sources, use --l
 inf. An alert is printed as soon as event time has moved past its window, among the
 matches (right after the record whose eventTime let it out; the rest at the end of the
 scan): in jsonl as {"correlation_id","correlation_title","type","group","window_start",
-"window_end","value","events":[{"file","record"}]} (times in ISO 8601 UTC), in the
+"window_end","value","events":[{"file","record"}]} (times in ISO 8601 UTC; first_seen
+and rare values add "subject": the new or rare value by field), in the
 table as rows with the correlation's title. The matches of rules that correlations
 reference with `generate: false` (the default) are not printed on their own.
 
@@ -246,6 +250,14 @@ class CliSink : public vigil::ScanSink {
         line_ += "},\"window_start\":" + JsonString(IsoMillis(a.window_start));
         line_ += ",\"window_end\":" + JsonString(IsoMillis(a.window_end));
         line_ += ",\"value\":" + NumberText(a.value);
+        if (!a.subject.empty()) {
+          line_ += ",\"subject\":{";
+          for (size_t i = 0; i < a.subject.size(); ++i) {
+            line_ += (i ? "," : "") + JsonString(a.subject[i].first) + ":" +
+                     (a.subject[i].second ? JsonString(*a.subject[i].second) : "null");
+          }
+          line_ += "}";
+        }
         line_ += ",\"events\":[";
         for (size_t i = 0; i < a.events.size(); ++i) {
           line_ += std::string(i ? "," : "") + "{\"file\":" + JsonString(a.events[i].file) +
@@ -263,6 +275,7 @@ class CliSink : public vigil::ScanSink {
       row.title = rule.info.title;
       row.time = IsoMillis(a.window_start).substr(0, 19) + "Z";
       row.event = std::string(vigil::CorrelationTypeName(a.type)) + "=" + NumberText(a.value);
+      for (const auto& [k, v] : a.subject) row.event += " " + k + "=" + (v ? *v : "null");
       for (const auto& [k, v] : a.group) {
         row.who += (row.who.empty() ? "" : " ") + k + "=" + (v ? *v : "null");
       }
@@ -280,6 +293,12 @@ class CliSink : public vigil::ScanSink {
   uint64_t correlation_alerts() const { return correlation_alerts_; }
   uint64_t correlation_errors() const { return correlation_errors_; }
   uint64_t late_events() const { return correlator_ ? correlator_->late_events() : 0; }
+  vigil::Status LoadBaseline(const std::string& path) {
+    return correlator_ ? correlator_->LoadBaseline(path) : vigil::Status::Ok();
+  }
+  vigil::Status SaveBaseline(const std::string& path) {
+    return correlator_ ? correlator_->SaveBaseline(path) : vigil::Status::Ok();
+  }
 
   void PrintTable() {
     const char* head[] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
@@ -361,8 +380,21 @@ int Scan(int argc, char** argv) {
   sopts.kind = o.kind;
   sopts.threads = o.threads;
   CliSink sink(o.format == "jsonl", rules, o.lateness_ms);
+  if (!o.baseline.empty()) {
+    // A baseline that cannot be read is not overwritten: stop before scanning.
+    if (vigil::Status s = sink.LoadBaseline(o.baseline); !s.ok()) {
+      std::fprintf(stderr, "vigil: %s\n", s.message().c_str());
+      return 2;
+    }
+  }
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
   sink.FinishCorrelations();
+  if (!o.baseline.empty()) {
+    if (vigil::Status s = sink.SaveBaseline(o.baseline); !s.ok()) {
+      std::fprintf(stderr, "vigil: the baseline was not saved: %s\n", s.message().c_str());
+      return 1;
+    }
+  }
   if (o.format == "table") sink.PrintTable();
   if (std::fflush(stdout) != 0 || sink.write_failed()) {
     if (errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done

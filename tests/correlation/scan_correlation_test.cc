@@ -274,4 +274,49 @@ TEST(ScanCorrelationTest, BadLatenessIsAUsageError) {
   EXPECT_NE(help.out.find("is not correlated"), std::string::npos);
 }
 
+TEST(ScanCorrelationTest, BaselineCarriesFirstSeenBetweenRuns) {
+  const std::string rules = WriteTemp(
+      "first_seen_rules.yml",
+      "title: Login\nid: 33333333-3333-4333-8333-333333333333\nlevel: low\n"
+      "detection:\n  s:\n    eventName: ConsoleLogin\n  condition: s\n---\n"
+      "title: New address\nid: 44444444-4444-4444-8444-444444444444\nlevel: medium\n"
+      "correlation:\n  type: first_seen\n  rules: [Login]\n  group-by: [user]\n  timespan: 30d\n"
+      "  learning: 1d\n  condition:\n    field: sourceIPAddress\n");
+  auto login = [](const std::string& day, const std::string& ip) {
+    return "{\"eventName\":\"ConsoleLogin\",\"eventTime\":\"2024-01-" + day +
+           "T10:00:00Z\",\"user\":\"alice\",\"sourceIPAddress\":\"" + ip + "\"}\n";
+  };
+  const std::string dir = ::testing::TempDir() + "/baseline_cli";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string baseline = dir + "/seen.jsonl";
+  const std::string day1 = WriteTemp("day1.jsonl", login("01", "1.1.1.1") + login("01", "2.2.2.2"));
+  const std::string day5 = WriteTemp("day5.jsonl", login("05", "2.2.2.2") + login("05", "3.3.3.3"));
+  const std::string cmd = kVigil + " scan -q --format jsonl --baseline " + baseline + " --rules " + rules + " ";
+  // Day 1 is learning: no alert, and the baseline file appears.
+  Proc first = Sh(cmd + day1);
+  EXPECT_EQ(first.status, 0);
+  EXPECT_EQ(first.out, "");
+  ASSERT_TRUE(std::filesystem::exists(baseline));
+  // Day 5, a separate run: 2.2.2.2 is remembered, 3.3.3.3 is new.
+  Proc second = Sh(cmd + day5);
+  EXPECT_EQ(second.status, 0);
+  EXPECT_EQ(second.out,
+            "{\"correlation_id\":\"44444444-4444-4444-8444-444444444444\",\"correlation_title\":\"New address\","
+            "\"level\":\"medium\",\"type\":\"first_seen\",\"group\":{\"user\":\"alice\"},"
+            "\"window_start\":\"2024-01-05T10:00:00.000Z\",\"window_end\":\"2024-01-05T10:00:00.000Z\","
+            "\"value\":2,\"subject\":{\"sourceIPAddress\":\"3.3.3.3\"},\"events\":[{\"file\":\"" +
+                day5 + "\",\"record\":1}]}\n");
+  // A damaged baseline stops the scan before anything is overwritten.
+  std::ofstream(baseline) << "{\"vigil_baseline\":1}\n{broken\n";
+  Proc broken = Sh(kVigil + " scan -q --format jsonl --baseline " + baseline + " --rules " + rules + " " + day5 +
+                   " 2>&1");
+  EXPECT_EQ(broken.status, 2);
+  EXPECT_EQ(broken.out.rfind("vigil: " + baseline + ":2: not valid JSON", 0), 0u) << broken.out;
+  std::ifstream in(baseline);
+  std::stringstream kept;
+  kept << in.rdbuf();
+  EXPECT_EQ(kept.str(), "{\"vigil_baseline\":1}\n{broken\n");
+}
+
 }  // namespace
