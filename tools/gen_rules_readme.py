@@ -93,7 +93,10 @@ def cell(s):
 
 
 def generate(rules, sigma, panther):
-    rules = sorted(rules, key=lambda r: os.path.basename(r["file"]))
+    correlations = sorted((r for r in rules if r.get("kind") == "correlation"),
+                          key=lambda r: (os.path.basename(r["file"]), r["line"]))
+    rules = sorted((r for r in rules if r.get("kind", "detection") == "detection"),
+                   key=lambda r: os.path.basename(r["file"]))
     n_tests = sum(r["tests"]["match"] + r["tests"]["no_match"] for r in rules)
     out = []
     out.append(f"The pack has **{len(rules)} rules** with **{n_tests} tests** "
@@ -169,6 +172,19 @@ def generate(rules, sigma, panther):
                 sig.append(f"`{rel['id'][:8]}` ({rel['type']})")
         out.append(f"| [{cell(r['title'])}]({os.path.basename(r['file'])}) | {r['level']} | {cis} | {techs} | "
                    f"{pan} | {'; '.join(sig)} | {r['tests']['match']} / {r['tests']['no_match']} |")
+
+    if correlations:
+        out.append("")
+        out.append("### Correlation rules")
+        out.append("")
+        out.append("| Rule | Level | Type | Rules | Group by | Timespan | Condition | Tests (alert / no alert) |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for r in correlations:
+            c = r["correlation"]
+            out.append(f"| [{cell(r['title'])}]({os.path.basename(r['file'])}) | {r['level']} | {c['type']} | "
+                       f"{'; '.join(cell(t) for t in c['rules'])} | {', '.join(c['group_by'])} | "
+                       f"{c['timespan']} | {cell(c['condition'])} | "
+                       f"{r['tests']['alert']} / {r['tests']['no_alert']} |")
     return "\n".join(out) + "\n"
 
 

@@ -509,8 +509,8 @@ class Core {
     return out;
   }
 
-  // Rule tests -> [(rule index, error, [(name, expect_match, matched, passed, error,
-  // explanation)])].
+  // Detection rule tests -> [(rule index, error, [(name, expect_match, matched, passed,
+  // error, explanation)])].
   py::list Test() {
     std::vector<vigil::RuleTestReport> reports;
     {
@@ -519,6 +519,9 @@ class Core {
     }
     py::list out;
     for (const auto& r : reports) {
+      // Correlation rules are not exposed to Python yet: their reports' rule_index would
+      // name a detection rule.
+      if (r.correlation) continue;
       py::list results;
       for (const auto& t : r.results) {
         results.append(py::make_tuple(Utf8(t.name), t.expect_match, t.matched, t.passed(), Utf8(t.error),

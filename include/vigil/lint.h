@@ -15,7 +15,8 @@
 //             or that match events none of the identifiers match, wildcards that
 //             should be modifiers ('*x*' -> |contains), CloudTrail field names that
 //             CloudTrail does not have (with the closest real name), rules without
-//             tests or without both a match and a no_match test.
+//             tests or without both a match and a no_match test (correlation rules:
+//             without both a test that expects an alert and one that expects none).
 //
 // Thread safety: a pure function of the files it reads.
 #pragma once

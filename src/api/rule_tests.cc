@@ -7,7 +7,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 
+#include "vigil/correlation.h"
 #include "vigil/explain.h"
 #include "vigil/scanner.h"
 
@@ -69,6 +74,241 @@ Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
   return Status::Ok();
 }
 
+namespace {
+
+// The text a correlator gives a group value (correlation.cc does the same for the
+// event's field), so an expected `123` or `true` compares equal to the field's value.
+std::optional<std::string> GroupValueText(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: return std::nullopt;
+    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e.get_string().value_unsafe()));
+    case simdjson::dom::element_type::BOOL: return std::string(e.get_bool().value_unsafe() ? "true" : "false");
+    default: return simdjson::minify(e);
+  }
+}
+
+std::string FormatDouble(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string FormatGroup(const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
+  std::string out = "group";
+  if (group.empty()) out += " {}";
+  for (const auto& [k, v] : group) out += " " + k + "=" + (v ? *v : "null");
+  return out;
+}
+
+Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t events,
+                  CorrelationTestAlert* a) {
+  simdjson::dom::object obj;
+  if (e.get_object().get(obj) != simdjson::SUCCESS) {
+    return Status::Error(which + " must be a map with group and, optionally, value and events");
+  }
+  for (auto kv : obj) {
+    if (kv.key == "group") {
+      simdjson::dom::object g;
+      if (kv.value.get_object().get(g) != simdjson::SUCCESS) {
+        return Status::Error(which + ": 'group' must be a map of group-by field to value");
+      }
+      for (auto gv : g) {
+        if (gv.value.is_array() || gv.value.is_object()) {
+          return Status::Error(which + ": group value of '" + std::string(gv.key) +
+                               "' must be a scalar or null");
+        }
+        a->group.emplace_back(std::string(gv.key), GroupValueText(gv.value));
+      }
+    } else if (kv.key == "value") {
+      double v = 0;
+      if (kv.value.get_double().get(v) != simdjson::SUCCESS) {
+        int64_t i = 0;
+        uint64_t u = 0;
+        if (kv.value.get_int64().get(i) == simdjson::SUCCESS) {
+          v = static_cast<double>(i);
+        } else if (kv.value.get_uint64().get(u) == simdjson::SUCCESS) {
+          v = static_cast<double>(u);
+        } else {
+          return Status::Error(which + ": 'value' must be a number");
+        }
+      }
+      a->value = v;
+    } else if (kv.key == "events") {
+      simdjson::dom::array list;
+      if (kv.value.get_array().get(list) != simdjson::SUCCESS) {
+        return Status::Error(which + ": 'events' must be a list of indexes into the test's events");
+      }
+      std::vector<uint64_t> idx;
+      for (simdjson::dom::element x : list) {
+        int64_t i = -1;
+        if (x.get_int64().get(i) != simdjson::SUCCESS || i < 0 || static_cast<uint64_t>(i) >= events) {
+          return Status::Error(which + ": event index " + simdjson::minify(x) +
+                               " is not one of the test's events (0 to " +
+                               std::to_string(events == 0 ? 0 : events - 1) + ")");
+        }
+        idx.push_back(static_cast<uint64_t>(i));
+      }
+      std::sort(idx.begin(), idx.end());
+      idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+      a->events = std::move(idx);
+    } else {
+      return Status::Error(which + ": unknown key '" + std::string(kv.key) +
+                           "' (an alert has group, value and events)");
+    }
+  }
+  return Status::Ok();
+}
+
+bool SameAlert(const CorrelationTestAlert& want, const CorrelationAlert& got) {
+  if (want.group.size() != got.group.size()) return false;
+  for (const auto& [k, v] : want.group) {
+    auto it = std::find_if(got.group.begin(), got.group.end(), [&](const auto& g) { return g.first == k; });
+    if (it == got.group.end() || it->second != v) return false;
+  }
+  if (want.value) {
+    const double a = *want.value, b = got.value;
+    if (a != b && !(std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)))) return false;
+  }
+  if (want.events) {
+    std::vector<uint64_t> idx;
+    for (const EventRef& r : got.events) idx.push_back(r.record);
+    std::sort(idx.begin(), idx.end());
+    idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+    if (idx != *want.events) return false;
+  }
+  return true;
+}
+
+CorrelationTestAlert Actual(const CorrelationAlert& got) {
+  CorrelationTestAlert a;
+  a.group = got.group;
+  a.value = got.value;
+  std::vector<uint64_t> idx;
+  for (const EventRef& r : got.events) idx.push_back(r.record);
+  std::sort(idx.begin(), idx.end());
+  idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+  a.events = std::move(idx);
+  return a;
+}
+
+std::string AlertLines(const std::vector<CorrelationTestAlert>& alerts) {
+  if (alerts.empty()) return "  (none)\n";
+  std::string out;
+  for (const auto& a : alerts) out += "  " + FormatCorrelationTestAlert(a) + "\n";
+  return out;
+}
+
+RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, size_t c, Scanner* scanner,
+                                  const CorrelationTestCase& tc) {
+  RuleTestResult r;
+  r.name = tc.name;
+  r.correlation = true;
+  r.expected_alerts = tc.alerts.size();
+  CorrelatorOptions copts;
+  // Everything is buffered until Flush: a test lists its events in any order.
+  copts.lateness_ms = std::numeric_limits<int64_t>::max();
+  Correlator correlator(set, copts);
+  std::vector<Match> matches;
+  for (size_t k = 0; k < tc.events_json.size(); ++k) {
+    Status s = scanner->Match(tc.events_json[k], &matches, EventKind::kAny);
+    if (s.ok()) s = correlator.Add(tc.events_json[k], matches, EventRef{"test", k});
+    if (!s.ok()) {
+      r.error = "events[" + std::to_string(k) + "] could not be used: " + s.message();
+      return r;
+    }
+  }
+  correlator.Flush();
+  const CorrelationRule* self = &set->correlation(c);
+  std::vector<CorrelationAlert> got;
+  for (auto& a : correlator.TakeAlerts()) {
+    if (a.rule == self) got.push_back(std::move(a));
+  }
+  r.actual_alerts = got.size();
+  r.alerts_equal = got.size() == tc.alerts.size();
+  for (size_t k = 0; r.alerts_equal && k < got.size(); ++k) r.alerts_equal = SameAlert(tc.alerts[k], got[k]);
+  if (!r.alerts_equal) {
+    std::vector<CorrelationTestAlert> actual;
+    for (const auto& a : got) actual.push_back(Actual(a));
+    r.explanation = "expected alerts:\n" + AlertLines(tc.alerts) + "actual alerts:\n" + AlertLines(actual);
+  }
+  return r;
+}
+
+}  // namespace
+
+std::string FormatCorrelationTestAlert(const CorrelationTestAlert& alert) {
+  std::string out = FormatGroup(alert.group);
+  if (alert.value) out += " value=" + FormatDouble(*alert.value);
+  if (alert.events) {
+    out += " events=[";
+    for (size_t i = 0; i < alert.events->size(); ++i) out += (i ? "," : "") + std::to_string((*alert.events)[i]);
+    out += "]";
+  }
+  return out;
+}
+
+Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCase>* out) {
+  out->clear();
+  auto it = rule.custom.find("tests");
+  if (it == rule.custom.end() || it->second == "null") return Status::Ok();
+  simdjson::dom::parser parser;
+  simdjson::padded_string text(it->second);
+  simdjson::dom::element root;
+  if (parser.parse(text).get(root) != simdjson::SUCCESS) {
+    return Status::Error("'tests' could not be read");  // cannot happen: we wrote it
+  }
+  simdjson::dom::array list;
+  if (root.get_array().get(list) != simdjson::SUCCESS) {
+    return Status::Error("'tests' must be a list of {name, events, alerts}");
+  }
+  size_t index = 0;
+  for (simdjson::dom::element e : list) {
+    ++index;
+    const std::string which = "test #" + std::to_string(index);
+    simdjson::dom::object obj;
+    if (e.get_object().get(obj) != simdjson::SUCCESS) {
+      return Status::Error(which + " must be a map with name, events and alerts");
+    }
+    CorrelationTestCase tc;
+    std::string_view name;
+    if (obj["name"].get_string().get(name) != simdjson::SUCCESS || name.empty()) {
+      return Status::Error(which + " has no 'name' (a string)");
+    }
+    tc.name = std::string(name);
+    const std::string named = which + " '" + tc.name + "'";
+    for (auto kv : obj) {
+      if (kv.key != "name" && kv.key != "events" && kv.key != "alerts") {
+        return Status::Error(named + ": unknown key '" + std::string(kv.key) +
+                             "' (a correlation test has name, events and alerts)");
+      }
+    }
+    simdjson::dom::array events;
+    if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
+      return Status::Error(named + ": 'events' must be a list of maps (the CloudTrail records, in order)");
+    }
+    for (simdjson::dom::element ev : events) {
+      simdjson::dom::object o;
+      if (ev.get_object().get(o) != simdjson::SUCCESS) {
+        return Status::Error(named + ": events[" + std::to_string(tc.events_json.size()) +
+                             "] must be a map (a CloudTrail record)");
+      }
+      tc.events_json.push_back(simdjson::minify(o));
+    }
+    simdjson::dom::array alerts;
+    if (obj["alerts"].get_array().get(alerts) != simdjson::SUCCESS) {
+      return Status::Error(named + ": 'alerts' must be a list of the alerts expected ([] for none)");
+    }
+    for (simdjson::dom::element a : alerts) {
+      CorrelationTestAlert alert;
+      const std::string at = named + ": alert #" + std::to_string(tc.alerts.size() + 1);
+      if (Status s = ParseAlert(a, at, tc.events_json.size(), &alert); !s.ok()) return s;
+      tc.alerts.push_back(std::move(alert));
+    }
+    out->push_back(std::move(tc));
+  }
+  return Status::Ok();
+}
+
 std::vector<RuleTestReport> RunRuleTests(const std::shared_ptr<const RuleSet>& set) {
   std::vector<RuleTestReport> reports;
   Scanner scanner(set);
@@ -106,6 +346,19 @@ std::vector<RuleTestReport> RunRuleTests(const std::shared_ptr<const RuleSet>& s
         }
       }
       rep.results.push_back(std::move(r));
+    }
+    reports.push_back(std::move(rep));
+  }
+  for (size_t c = 0; c < set->correlation_count(); ++c) {
+    RuleTestReport rep;
+    rep.correlation = true;
+    rep.correlation_index = c;
+    rep.rule = &set->correlation(c).info;
+    std::vector<CorrelationTestCase> cases;
+    if (Status s = ParseCorrelationTests(*rep.rule, &cases); !s.ok()) {
+      rep.error = s.message();
+    } else {
+      for (const auto& tc : cases) rep.results.push_back(RunCorrelationTest(set, c, &scanner, tc));
     }
     reports.push_back(std::move(rep));
   }

@@ -3,16 +3,21 @@
 // The rule author's commands: `vigil test` (run the tests rules carry), `vigil check`
 // (lint), `vigil explain` (why a rule did or did not match an event) and `vigil list`
 // (rule metadata, for tables and documentation). Uses only the public API, plus the
-// JSON escaping helper.
+// JSON escaping helper (and simdjson, to read the group-by fields explain shows).
 
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "cli/common.h"
 #include "util/strings.h"
@@ -26,7 +31,9 @@ constexpr const char* kTestHelp = R"(usage: vigil test [options] [PATH]...
 Run the unit tests that rules carry in their `tests:` attribute (a list of
 {name, expect: match|no_match, event}) through the compiled matcher. Prints one line
 per rule; for a failed test, which search identifiers and items held and which did
-not, with the field values the event had.
+not, with the field values the event had. Correlation rules carry sequence tests
+({name, events: [...], alerts: [{group, value, events}]}); for a failed one the
+alerts expected and those raised are printed, one line each.
 
 PATH is a rule file or folder (default: the bundled pack). Sigma filters among the
 rules apply to the rules they name, as in a scan.
@@ -63,6 +70,11 @@ constexpr const char* kExplainHelp = R"(usage: vigil explain [options] RULE [EVE
 Show, for each event, every detection item of the rule with the values the event has
 for its field and whether the item held; then the condition and the verdict.
 
+For a correlation rule: the events are run through the rules and the correlator (in
+event-time order, whatever the order in the files); printed are, per referenced rule,
+the events it matched grouped by the group-by values, then the alerts raised (or
+"verdict: NO ALERT").
+
 RULE is a rule file, or the id, name or title of a rule in --rules (default: the
 bundled pack). EVENT is a file in any shape `vigil scan` reads, or '-' for standard
 input (the default); every record in it is explained.
@@ -71,13 +83,16 @@ options:
   --rules PATH   where to look RULE up by id, name or title; repeatable
   --vars FILE    values for |expand placeholders
 
-exit status: 0 the rule matched at least one event; 1 it matched none; 2 error.
+exit status: 0 the rule matched at least one event (a correlation: raised an alert);
+1 it matched none; 2 error.
 )";
 
 constexpr const char* kListHelp = R"(usage: vigil list [options] [PATH]...
 
 Print the metadata of every rule: one JSON object per line (jsonl, the default when
-not on a terminal) or a table. PATH defaults to the bundled pack.
+not on a terminal) or a table. PATH defaults to the bundled pack. Detection rules come
+first ("kind":"detection"), then correlation rules ("kind":"correlation", with their
+type, the titles of the rules they reference, group-by, timespan and condition).
 
 options:
   --format FORMAT   table or jsonl
@@ -121,6 +136,64 @@ std::string Indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
+// "5m", "1h", "90s": the largest unit that divides the span (as Sigma writes them).
+std::string TimespanText(int64_t ms) {
+  static const std::pair<int64_t, const char*> kUnits[] = {
+      {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
+  for (const auto& [unit, name] : kUnits) {
+    if (ms != 0 && ms % unit == 0) return std::to_string(ms / unit) + name;
+  }
+  return std::to_string(ms) + "ms";
+}
+
+std::string NumberText(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+// "gte 3", "gt 1 and lt 10", or "all rules" (temporal types without a condition).
+std::string ConditionText(const vigil::CorrelationRule& c) {
+  using Op = vigil::CorrelationCompare::Op;
+  if (c.condition.empty()) return "all rules";
+  std::string out;
+  for (const auto& k : c.condition) {
+    static const std::map<Op, const char*> kOps = {{Op::kGt, "gt"},  {Op::kGte, "gte"}, {Op::kLt, "lt"},
+                                                   {Op::kLte, "lte"}, {Op::kEq, "eq"},   {Op::kNeq, "neq"}};
+    out += (out.empty() ? "" : " and ") + std::string(kOps.at(k.op)) + " " + NumberText(k.value);
+  }
+  return out;
+}
+
+// The title of what each position of a correlation references: a detection rule or a
+// chained correlation (a name shared by several rules gives them all one title).
+std::vector<std::string> ReferencedTitles(const vigil::RuleSet& set, const vigil::CorrelationRule& c) {
+  std::vector<std::string> out;
+  for (size_t p = 0; p < c.rules.size(); ++p) {
+    if (!c.rules[p].empty()) {
+      out.push_back(set.rule(c.rules[p][0]).title);
+    } else if (p < c.correlations.size() && !c.correlations[p].empty()) {
+      out.push_back(set.correlation(c.correlations[p][0]).info.title);
+    } else {
+      out.push_back("");
+    }
+  }
+  return out;
+}
+
+// One line: "event_count of 'A', 'B' by sourceIPAddress within 5m: gte 3".
+std::string CorrelationSummary(const vigil::RuleSet& set, const vigil::CorrelationRule& c) {
+  std::string out = std::string(vigil::CorrelationTypeName(c.type)) + " of ";
+  const auto titles = ReferencedTitles(set, c);
+  for (size_t i = 0; i < titles.size(); ++i) out += (i ? ", '" : "'") + titles[i] + "'";
+  if (!c.group_by.empty()) {
+    out += " by ";
+    for (size_t i = 0; i < c.group_by.size(); ++i) out += (i ? ", " : "") + c.group_by[i];
+  }
+  if (!c.field.empty()) out += " of field " + c.field;
+  return out + " within " + TimespanText(c.timespan_ms) + ": " + ConditionText(c);
+}
+
 std::vector<std::string> PathsOrDefault(const Options& o) {
   std::vector<std::string> paths = o.rules;
   paths.insert(paths.end(), o.inputs.begin(), o.inputs.end());
@@ -148,6 +221,19 @@ std::shared_ptr<const vigil::RuleSet> BuildRules(const Options& o, const std::ve
   vigil::RuleSetBuilder builder(copts);
   for (const auto& p : paths) builder.AddPath(p);
   return builder.Build();
+}
+
+// Why a test that ran failed, in one line.
+std::string FailureMessage(const vigil::RuleTestResult& t) {
+  if (t.correlation) {
+    auto alerts = [](size_t n) { return std::to_string(n) + (n == 1 ? " alert" : " alerts"); };
+    if (t.expected_alerts != t.actual_alerts) {
+      return "expected " + alerts(t.expected_alerts) + ", got " + alerts(t.actual_alerts);
+    }
+    return "the alerts raised differ from those expected (" + alerts(t.actual_alerts) + ")";
+  }
+  return std::string("expected ") + (t.expect_match ? "match" : "no match") + ", got " +
+         (t.matched ? "match" : "no match");
 }
 
 bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport>& reports,
@@ -198,10 +284,7 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
         continue;
       }
       x += ">\n";
-      const std::string msg = t.error.empty()
-                                  ? std::string("expected ") + (t.expect_match ? "match" : "no match") +
-                                        ", got " + (t.matched ? "match" : "no match")
-                                  : t.error;
+      const std::string msg = t.error.empty() ? FailureMessage(t) : t.error;
       x += std::string("      <") + (t.error.empty() ? "failure" : "error") + " message=\"" +
            XmlEscape(msg) + "\">" + XmlEscape(t.explanation) + "</" +
            (t.error.empty() ? "failure" : "error") + ">\n    </testcase>\n";
@@ -258,12 +341,8 @@ int Test(int argc, char** argv) {
         if (o.verbose && !o.quiet) std::printf("        ok    %s\n", t.name.c_str());
         continue;
       }
-      if (!t.error.empty()) {
-        std::printf("        FAIL  %s: %s\n", t.name.c_str(), t.error.c_str());
-      } else {
-        std::printf("        FAIL  %s: expected %s, got %s\n", t.name.c_str(),
-                    t.expect_match ? "match" : "no match", t.matched ? "match" : "no match");
-      }
+      std::printf("        FAIL  %s: %s\n", t.name.c_str(),
+                  (t.error.empty() ? FailureMessage(t) : t.error).c_str());
       std::fputs(Indent(t.explanation, "              ").c_str(), stdout);
     }
   }
@@ -319,6 +398,111 @@ class CollectRecords : public vigil::RecordSink {
   size_t errors = 0;
 };
 
+// The value of a dotted field path in an event, as the correlator groups by it (a
+// string as is, other scalars as JSON); nullopt when missing or null. Like the
+// correlator, a key may itself contain dots ("userIdentity.arn" as one key).
+std::optional<std::string> FieldText(simdjson::dom::element e, std::string_view path) {
+  simdjson::dom::object obj;
+  if (e.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  simdjson::dom::element v;
+  if (obj.at_key(path).get(v) == simdjson::SUCCESS) {
+    if (v.is_null()) return std::nullopt;
+    if (v.is_string()) return std::string(std::string_view(v.get_string().value_unsafe()));
+    if (v.is_bool()) return std::string(v.get_bool().value_unsafe() ? "true" : "false");
+    return simdjson::minify(v);
+  }
+  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    simdjson::dom::element child;
+    if (obj.at_key(path.substr(0, dot)).get(child) == simdjson::SUCCESS) {
+      if (auto r = FieldText(child, path.substr(dot + 1))) return r;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string GroupText(const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
+  if (group.empty()) return "(no group-by)";
+  std::string out;
+  for (const auto& [k, v] : group) out += (out.empty() ? "" : " ") + k + "=" + (v ? *v : "null");
+  return out;
+}
+
+// `vigil explain` of correlation rules: the events run through the Scanner and a
+// Correlator that buffers everything (so the file's order does not matter); per rule a
+// correlation references, the events it matched, grouped by the group-by values; then
+// the alerts raised. Returns whether any chosen correlation raised an alert.
+bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const std::vector<size_t>& chosen,
+                         const std::vector<CollectRecords::Rec>& records) {
+  vigil::Scanner scanner(set);
+  vigil::CorrelatorOptions copts;
+  copts.lateness_ms = std::numeric_limits<int64_t>::max();
+  vigil::Correlator correlator(set, copts);
+  std::vector<std::vector<vigil::Match>> matches(records.size());
+  auto where = [&](size_t k) { return records[k].file + ":" + std::to_string(records[k].index); };
+  for (size_t k = 0; k < records.size(); ++k) {
+    vigil::Status s = scanner.Match(records[k].json, &matches[k], vigil::EventKind::kAny);
+    if (s.ok()) s = correlator.Add(records[k].json, matches[k], vigil::EventRef{records[k].file, records[k].index});
+    if (!s.ok()) std::fprintf(stderr, "%s: event not used: %s\n", where(k).c_str(), s.message().c_str());
+  }
+  correlator.Flush();
+  const std::vector<vigil::CorrelationAlert> alerts = correlator.TakeAlerts();
+  simdjson::dom::parser parser;
+  bool any = false;
+  for (size_t c : chosen) {
+    const vigil::CorrelationRule& cr = set->correlation(c);
+    std::printf("correlation: %s\n  %s\n", cr.info.title.c_str(), CorrelationSummary(*set, cr).c_str());
+    for (size_t p = 0; p < cr.rules.size(); ++p) {
+      for (uint32_t ri : cr.rules[p]) {
+        // Group value -> the events of this rule in that group, in file order.
+        std::map<std::string, std::vector<std::string>> groups;
+        for (size_t k = 0; k < records.size(); ++k) {
+          const bool matched = std::any_of(matches[k].begin(), matches[k].end(),
+                                           [&](const vigil::Match& m) { return m.rule_index == ri; });
+          if (!matched) continue;
+          std::vector<std::pair<std::string, std::optional<std::string>>> group;
+          simdjson::dom::element doc;
+          const bool parsed = parser.parse(records[k].json).get(doc) == simdjson::SUCCESS;
+          for (size_t g = 0; g < cr.group_by.size(); ++g) {
+            auto alias = cr.group_by_alias[g].find(ri);
+            const std::string& field = alias != cr.group_by_alias[g].end() ? alias->second : cr.group_by[g];
+            group.emplace_back(cr.group_by[g], parsed ? FieldText(doc, field) : std::nullopt);
+          }
+          groups[GroupText(group)].push_back(where(k));
+        }
+        std::printf("rule '%s': %s\n", set->rule(ri).title.c_str(),
+                    groups.empty() ? "matched no event" : "matched");
+        for (const auto& [g, evs] : groups) {
+          std::string list;
+          for (const auto& e : evs) list += (list.empty() ? "" : ", ") + e;
+          std::printf("  %s: %zu event%s: %s\n", g.c_str(), evs.size(), evs.size() == 1 ? "" : "s", list.c_str());
+        }
+      }
+      if (p < cr.correlations.size()) {
+        for (uint32_t ci : cr.correlations[p]) {
+          const vigil::CorrelationRule* chained = &set->correlation(ci);
+          size_t n = 0;
+          for (const auto& a : alerts) n += a.rule == chained ? 1 : 0;
+          std::printf("correlation '%s' (chained): %zu alert%s\n", chained->info.title.c_str(), n,
+                      n == 1 ? "" : "s");
+        }
+      }
+    }
+    size_t raised = 0;
+    for (const auto& a : alerts) {
+      if (a.rule != &cr) continue;
+      if (raised++ == 0) std::printf("alerts:\n");
+      std::string evs;
+      for (const auto& e : a.events) evs += (evs.empty() ? "" : ", ") + e.file + ":" + std::to_string(e.record);
+      std::printf("  ALERT %s value=%s events: %s\n", GroupText(a.group).c_str(), NumberText(a.value).c_str(),
+                  evs.c_str());
+    }
+    if (raised == 0) std::printf("verdict: NO ALERT\n");
+    any = any || raised > 0;
+  }
+  std::fflush(stdout);
+  return any;
+}
+
 }  // namespace
 
 int ExplainCommand(int argc, char** argv) {
@@ -344,15 +528,18 @@ int ExplainCommand(int argc, char** argv) {
   for (const auto& d : set->diagnostics()) {
     if (d.severity == vigil::Severity::kError) std::fprintf(stderr, "%s\n", d.ToString().c_str());
   }
-  std::vector<size_t> chosen;
+  auto hit = [&](const vigil::RuleInfo& info) {
+    return is_file ? std::filesystem::equivalent(info.where.file, rule, ec)
+                   : (info.id == rule || (!info.name.empty() && info.name == rule) || info.title == rule);
+  };
+  std::vector<size_t> chosen, chosen_correlations;
   for (size_t i = 0; i < set->size(); ++i) {
-    const vigil::RuleInfo& info = set->rule(i);
-    const bool hit = is_file ? std::filesystem::equivalent(info.where.file, rule, ec)
-                             : (info.id == rule || (!info.name.empty() && info.name == rule) ||
-                                info.title == rule);
-    if (hit) chosen.push_back(i);
+    if (hit(set->rule(i))) chosen.push_back(i);
   }
-  if (chosen.empty()) {
+  for (size_t i = 0; i < set->correlation_count(); ++i) {
+    if (hit(set->correlation(i).info)) chosen_correlations.push_back(i);
+  }
+  if (chosen.empty() && chosen_correlations.empty()) {
     std::fprintf(stderr, "vigil: no rule %s '%s' loaded\n", is_file ? "from" : "with id, name or title",
                  rule.c_str());
     return 2;
@@ -363,7 +550,8 @@ int ExplainCommand(int argc, char** argv) {
     std::fprintf(stderr, "vigil: no event to explain\n");
     return 2;
   }
-  bool any = false;
+  // A rule file may hold detection rules and correlations: both are explained.
+  bool any = !chosen_correlations.empty() && ExplainCorrelations(set, chosen_correlations, sink.records);
   for (const auto& rec : sink.records) {
     for (size_t i : chosen) {
       std::printf("== event %s:%llu\n", rec.file.c_str(), (unsigned long long)rec.index);
@@ -392,6 +580,34 @@ int List(int argc, char** argv) {
     for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + JsonString(v[i]);
     return s + "]";
   };
+  // The attributes detection rules and correlations share, up to "related".
+  auto common = [&](const vigil::RuleInfo& r, const char* kind) {
+    std::string line = "{\"kind\":" + JsonString(kind) + ",\"id\":" + JsonString(r.id) +
+                       ",\"title\":" + JsonString(r.title) + ",\"file\":" + JsonString(r.where.file) +
+                       ",\"line\":" + std::to_string(r.where.line) + ",\"status\":" + JsonString(r.status) +
+                       ",\"level\":" + JsonString(r.level) + ",\"description\":" + JsonString(r.description) +
+                       ",\"author\":" + JsonString(r.author) + ",\"date\":" + JsonString(r.date) +
+                       ",\"tags\":" + list(r.tags) + ",\"references\":" + list(r.references) +
+                       ",\"falsepositives\":" + list(r.falsepositives) +
+                       ",\"logsource\":{\"category\":" + JsonString(r.logsource.category) +
+                       ",\"product\":" + JsonString(r.logsource.product) +
+                       ",\"service\":" + JsonString(r.logsource.service) + "},\"related\":[";
+    for (size_t k = 0; k < r.related.size(); ++k) {
+      line += (k ? "," : "") + std::string("{\"id\":") + JsonString(r.related[k].id) +
+              ",\"type\":" + JsonString(r.related[k].type) + "}";
+    }
+    return line + "]";
+  };
+  auto custom = [](const vigil::RuleInfo& r) {
+    std::string line = ",\"custom\":{";
+    bool first = true;
+    for (const auto& [k, v] : r.custom) {
+      if (k == "tests") continue;  // summarised above; the events are large
+      line += (first ? "" : ",") + JsonString(k) + ":" + v;
+      first = false;
+    }
+    return line + "}}\n";
+  };
   for (size_t i = 0; i < set->size(); ++i) {
     const vigil::RuleInfo& r = set->rule(i);
     std::vector<vigil::RuleTestCase> tests;
@@ -402,30 +618,34 @@ int List(int argc, char** argv) {
       std::printf("%-13s %-70s %s\n", r.level.c_str(), r.title.c_str(), FileName(r).c_str());
       continue;
     }
-    std::string line = "{\"id\":" + JsonString(r.id) + ",\"title\":" + JsonString(r.title) +
-                       ",\"file\":" + JsonString(r.where.file) + ",\"line\":" + std::to_string(r.where.line) +
-                       ",\"status\":" + JsonString(r.status) + ",\"level\":" + JsonString(r.level) +
-                       ",\"description\":" + JsonString(r.description) + ",\"author\":" + JsonString(r.author) +
-                       ",\"date\":" + JsonString(r.date) + ",\"tags\":" + list(r.tags) +
-                       ",\"references\":" + list(r.references) +
-                       ",\"falsepositives\":" + list(r.falsepositives) +
-                       ",\"logsource\":{\"category\":" + JsonString(r.logsource.category) +
-                       ",\"product\":" + JsonString(r.logsource.product) +
-                       ",\"service\":" + JsonString(r.logsource.service) + "},\"related\":[";
-    for (size_t k = 0; k < r.related.size(); ++k) {
-      line += (k ? "," : "") + std::string("{\"id\":") + JsonString(r.related[k].id) +
-              ",\"type\":" + JsonString(r.related[k].type) + "}";
-    }
-    line += "],\"tests\":{\"valid\":" + std::string(tests_ok ? "true" : "false") +
+    std::string line = common(r, "detection");
+    line += ",\"tests\":{\"valid\":" + std::string(tests_ok ? "true" : "false") +
             ",\"match\":" + std::to_string(matches) + ",\"no_match\":" +
-            std::to_string(tests.size() - matches) + "},\"custom\":{";
-    bool first = true;
-    for (const auto& [k, v] : r.custom) {
-      if (k == "tests") continue;  // summarised above; the events are large
-      line += (first ? "" : ",") + JsonString(k) + ":" + v;
-      first = false;
+            std::to_string(tests.size() - matches) + "}" + custom(r);
+    std::fputs(line.c_str(), stdout);
+  }
+  for (size_t i = 0; i < set->correlation_count(); ++i) {
+    const vigil::CorrelationRule& c = set->correlation(i);
+    const vigil::RuleInfo& r = c.info;
+    if (o.format == "table") {
+      std::printf("%-13s %-70s %s  [%s]\n", r.level.c_str(), r.title.c_str(), FileName(r).c_str(),
+                  CorrelationSummary(*set, c).c_str());
+      continue;
     }
-    line += "}}\n";
+    std::vector<vigil::CorrelationTestCase> tests;
+    const bool tests_ok = vigil::ParseCorrelationTests(r, &tests).ok();
+    size_t alerting = 0;
+    for (const auto& t : tests) alerting += t.alerts.empty() ? 0 : 1;
+    std::string line = common(r, "correlation");
+    line += ",\"correlation\":{\"type\":" + JsonString(vigil::CorrelationTypeName(c.type)) +
+            ",\"rules\":" + list(ReferencedTitles(*set, c)) + ",\"group_by\":" + list(c.group_by) +
+            ",\"timespan\":" + JsonString(TimespanText(c.timespan_ms)) +
+            ",\"timespan_ms\":" + std::to_string(c.timespan_ms) +
+            ",\"condition\":" + JsonString(ConditionText(c)) + ",\"field\":" + JsonString(c.field) +
+            ",\"generate\":" + (c.generate ? "true" : "false") + "}";
+    line += ",\"tests\":{\"valid\":" + std::string(tests_ok ? "true" : "false") +
+            ",\"alert\":" + std::to_string(alerting) + ",\"no_alert\":" +
+            std::to_string(tests.size() - alerting) + "}" + custom(r);
     std::fputs(line.c_str(), stdout);
   }
   std::fflush(stdout);

@@ -55,7 +55,10 @@ class Linter {
       if (!internal::ParseRuleDocument(doc, &ast, &parse)) continue;
       ++rules_;
       Attributes(doc, ast, path);
-      if (ast.kind == RuleAst::Kind::kCorrelation) continue;
+      if (ast.kind == RuleAst::Kind::kCorrelation) {
+        CorrelationTests(ast);
+        continue;
+      }
       Detection(ast, path);
       if (ast.kind == RuleAst::Kind::kDetection) Tests(ast);
     }
@@ -369,6 +372,29 @@ class Linter {
     const bool miss = std::any_of(cases.begin(), cases.end(), [](const RuleTestCase& c) { return !c.expect_match; });
     if (!match) Warn(at, "no test expects a match", "tests");
     if (!miss) Warn(at, "no test expects no_match (add a near miss)", "tests");
+  }
+
+  void CorrelationTests(const RuleAst& ast) {
+    std::vector<CorrelationTestCase> cases;
+    const SourceLocation& at = ast.info.where;
+    Status s = ParseCorrelationTests(ast.info, &cases);
+    if (!s.ok()) {
+      Fail(at, "malformed tests: " + s.message(), "tests");
+      return;
+    }
+    if (!options_.require_tests) return;
+    if (cases.empty()) {
+      Warn(at,
+           "the correlation rule has no tests (add a `tests:` list with events that raise an alert "
+           "and a near miss that does not)",
+           "no-tests");
+      return;
+    }
+    const auto alerting = [](const CorrelationTestCase& c) { return !c.alerts.empty(); };
+    if (std::none_of(cases.begin(), cases.end(), alerting)) Warn(at, "no test expects an alert", "tests");
+    if (std::all_of(cases.begin(), cases.end(), alerting)) {
+      Warn(at, "every test expects an alert (add a near miss that raises none)", "tests");
+    }
   }
 
   const LintOptions& options_;

@@ -330,3 +330,169 @@ TEST(CliTest, ListCommand) {
   EXPECT_EQ(int64_t(m["tests"]["no_match"]), 1);
   EXPECT_EQ(std::string_view(m["logsource"]["service"].get_string().value()), "cloudtrail");
 }
+
+// A failed-login rule and an event_count correlation over it, both with tests.
+const char* kCorrelationRules = R"(title: Failed console login
+name: failed_login
+id: 7a4c2e10-5b3d-4f6e-8a9b-1c2d3e4f5a01
+status: experimental
+description: d
+author: a
+date: 2026-11-26
+logsource: {product: aws, service: cloudtrail}
+detection:
+  selection: {eventName: ConsoleLogin, responseElements.ConsoleLogin: Failure}
+  condition: selection
+level: low
+tests:
+  - {name: hit, expect: match, event: {eventName: ConsoleLogin, responseElements: {ConsoleLogin: Failure}}}
+  - {name: miss, expect: no_match, event: {eventName: ConsoleLogin, responseElements: {ConsoleLogin: Success}}}
+---
+title: Login brute force
+id: 7a4c2e10-5b3d-4f6e-8a9b-1c2d3e4f5a02
+correlation:
+  type: event_count
+  rules: [failed_login]
+  group-by: [sourceIPAddress]
+  timespan: 5m
+  condition: {gte: 3}
+level: high
+tests:
+  - name: three failures
+    events:
+      - {eventTime: '2026-01-01T00:02:00Z', eventName: ConsoleLogin, sourceIPAddress: 198.51.100.7, responseElements: {ConsoleLogin: Failure}}
+      - {eventTime: '2026-01-01T00:00:00Z', eventName: ConsoleLogin, sourceIPAddress: 198.51.100.7, responseElements: {ConsoleLogin: Failure}}
+      - {eventTime: '2026-01-01T00:01:00Z', eventName: ConsoleLogin, sourceIPAddress: 203.0.113.9, responseElements: {ConsoleLogin: Failure}}
+      - {eventTime: '2026-01-01T00:01:00Z', eventName: ConsoleLogin, sourceIPAddress: 198.51.100.7, responseElements: {ConsoleLogin: Failure}}
+    alerts:
+      - {group: {sourceIPAddress: 198.51.100.7}, value: 3, events: [0, 1, 3]}
+  - name: two failures
+    events:
+      - {eventTime: '2026-01-01T00:00:00Z', eventName: ConsoleLogin, sourceIPAddress: 198.51.100.7, responseElements: {ConsoleLogin: Failure}}
+      - {eventTime: '2026-01-01T00:01:00Z', eventName: ConsoleLogin, sourceIPAddress: 198.51.100.7, responseElements: {ConsoleLogin: Failure}}
+    alerts: []
+)";
+
+TEST(CliTest, CorrelationRulesInTestCheckListAndExplain) {
+  const std::string dir = ::testing::TempDir() + "/cli_corr";
+  Sh("rm -rf " + dir + " && mkdir -p " + dir);
+  WriteTemp("cli_corr/brute.yml", kCorrelationRules);
+  Proc ok = Sh(kVigil + " test " + dir);
+  EXPECT_EQ(ok.status, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("ok    brute.yml  Login brute force  (2 tests)"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("2 rules: 2 passed, 0 failed, 0 without tests; 4 tests, 0 failed"), std::string::npos) << ok.out;
+
+  Proc check = Sh(kVigil + " check --strict " + dir);
+  EXPECT_EQ(check.status, 0) << check.out;
+  EXPECT_EQ(check.out, "");
+
+  // Wrong count, wrong group, wrong events: each test fails with the alerts side by side.
+  std::string bad = kCorrelationRules;
+  bad.replace(bad.find("7a4c2e10-5b3d-4f6e-8a9b-1c2d3e4f5a01"), 36, "7a4c2e10-5b3d-4f6e-8a9b-1c2d3e4f5a03");
+  bad.replace(bad.find("7a4c2e10-5b3d-4f6e-8a9b-1c2d3e4f5a02"), 36, "7a4c2e10-5b3d-4f6e-8a9b-1c2d3e4f5a04");
+  bad.replace(bad.find("name: failed_login"), 18, "name: failed_login2");
+  bad.replace(bad.find("rules: [failed_login]"), 21, "rules: [failed_login2]");
+  bad.replace(bad.find("title: Login brute force"), 24, "title: Bad brute force");
+  bad.replace(bad.find("title: Failed console login"), 27, "title: Failed console login 2");
+  bad.replace(bad.find("events: [0, 1, 3]"), 17, "events: [0, 1, 2]");
+  bad.replace(bad.find("    alerts: []"), 14,
+              "    alerts: [{group: {sourceIPAddress: 198.51.100.8}}]\n"
+              "  - name: wrong group\n    events:\n"
+              "      - {eventTime: '2026-01-01T00:00:00Z', eventName: ConsoleLogin, responseElements: {ConsoleLogin: Failure}}\n"
+              "      - {eventTime: '2026-01-01T00:00:01Z', eventName: ConsoleLogin, responseElements: {ConsoleLogin: Failure}}\n"
+              "      - {eventTime: '2026-01-01T00:00:02Z', eventName: ConsoleLogin, responseElements: {ConsoleLogin: Failure}}\n"
+              "    alerts: [{group: {sourceIPAddress: 198.51.100.7}}]");
+  WriteTemp("cli_corr/bad.yml", bad);
+  const std::string junit = ::testing::TempDir() + "/cli_corr.xml";
+  Proc f = Sh(kVigil + " test --junit " + junit + " " + dir);
+  EXPECT_EQ(f.status, 1) << f.out;
+  EXPECT_NE(f.out.find("FAIL  bad.yml  Bad brute force  (3 of 3 tests failed)  " + dir + "/bad.yml:17:1\n"
+                       "        FAIL  three failures: the alerts raised differ from those expected (1 alert)\n"
+                       "              expected alerts:\n"
+                       "                group sourceIPAddress=198.51.100.7 value=3 events=[0,1,2]\n"
+                       "              actual alerts:\n"
+                       "                group sourceIPAddress=198.51.100.7 value=3 events=[0,1,3]\n"
+                       "        FAIL  two failures: expected 1 alert, got 0 alerts\n"
+                       "              expected alerts:\n"
+                       "                group sourceIPAddress=198.51.100.8\n"
+                       "              actual alerts:\n"
+                       "                (none)\n"
+                       "        FAIL  wrong group: the alerts raised differ from those expected (1 alert)\n"
+                       "              expected alerts:\n"
+                       "                group sourceIPAddress=198.51.100.7\n"
+                       "              actual alerts:\n"
+                       "                group sourceIPAddress=null value=3 events=[0,1,2]\n"),
+            std::string::npos)
+      << f.out;
+  EXPECT_NE(f.out.find("4 rules: 3 passed, 1 failed"), std::string::npos) << f.out;
+  std::ifstream in(junit);
+  std::stringstream xml;
+  xml << in.rdbuf();
+  EXPECT_NE(xml.str().find("<testsuites name=\"vigil rule tests\" tests=\"9\" failures=\"3\" errors=\"0\">"),
+            std::string::npos) << xml.str();
+  EXPECT_NE(xml.str().find("<failure message=\"expected 1 alert, got 0 alerts\">expected alerts:\n"
+                           "  group sourceIPAddress=198.51.100.8\nactual alerts:\n  (none)\n</failure>"),
+            std::string::npos) << xml.str();
+
+  // A malformed test is an error for `vigil check` and `vigil test`.
+  std::string malformed = kCorrelationRules;
+  malformed.replace(malformed.find("events: [0, 1, 3]"), 17, "events: [0, 1, 4]");
+  const std::string m = WriteTemp("cli_corr_malformed.yml", malformed);
+  Proc cm = Sh(kVigil + " check " + m);
+  EXPECT_EQ(cm.status, 1);
+  EXPECT_EQ(cm.out, m + ":17:1: error: malformed tests: test #1 'three failures': alert #1: event index 4 is not "
+                        "one of the test's events (0 to 3) [tests]\n");
+  Proc tm = Sh(kVigil + " test " + m);
+  EXPECT_EQ(tm.status, 1);
+  EXPECT_NE(tm.out.find("FAIL  cli_corr_malformed.yml  Login brute force\n      " + m +
+                        ":17:1: malformed tests: test #1 'three failures': alert #1: event index 4"),
+            std::string::npos) << tm.out;
+  // Without tests: a warning, unless --no-require-tests.
+  std::string untested = kCorrelationRules;
+  untested.erase(untested.find("tests:\n  - name: three failures"));
+  const std::string u = WriteTemp("cli_corr_untested.yml", untested);
+  EXPECT_EQ(Sh(kVigil + " check " + u).out,
+            u + ":17:1: warning: the correlation rule has no tests (add a `tests:` list with events that raise an "
+                "alert and a near miss that does not) [no-tests]\n");
+  EXPECT_EQ(Sh(kVigil + " check --strict --no-require-tests " + u).status, 0);
+
+  // list: the correlation after the detection rule, with its type, rules, group-by, timespan.
+  Proc l = Sh(kVigil + " list --format jsonl " + dir + "/brute.yml");
+  ASSERT_EQ(l.status, 0) << l.err;
+  const auto lines = Lines(l.out);
+  ASSERT_EQ(lines.size(), 2u) << l.out;
+  EXPECT_EQ(lines[0].rfind("{\"kind\":\"detection\",", 0), 0u) << lines[0];
+  simdjson::dom::parser p;
+  simdjson::dom::element c;
+  ASSERT_FALSE(p.parse(lines[1]).get(c)) << lines[1];
+  EXPECT_EQ(std::string_view(c["kind"].get_string().value()), "correlation");
+  EXPECT_EQ(std::string_view(c["title"].get_string().value()), "Login brute force");
+  EXPECT_EQ(simdjson::minify(c["correlation"]),
+            R"({"type":"event_count","rules":["Failed console login"],"group_by":["sourceIPAddress"],)"
+            R"("timespan":"5m","timespan_ms":300000,"condition":"gte 3","field":"","generate":false})");
+  EXPECT_EQ(simdjson::minify(c["tests"]), R"({"valid":true,"alert":1,"no_alert":1})");
+  Proc t = Sh(kVigil + " list --format table " + dir + "/brute.yml");
+  EXPECT_NE(t.out.find("brute.yml  [event_count of 'Failed console login' by sourceIPAddress within 5m: gte 3]\n"),
+            std::string::npos) << t.out;
+
+  // explain: the base events per group, then the alert; events in any order.
+  const std::string ev = WriteTemp("cli_corr_events.jsonl",
+      R"({"eventTime":"2026-01-01T00:02:00Z","eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.7","responseElements":{"ConsoleLogin":"Failure"}})" "\n"
+      R"({"eventTime":"2026-01-01T00:00:00Z","eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.7","responseElements":{"ConsoleLogin":"Failure"}})" "\n"
+      R"({"eventTime":"2026-01-01T00:00:30Z","eventName":"ConsoleLogin","sourceIPAddress":"203.0.113.9","responseElements":{"ConsoleLogin":"Failure"}})" "\n"
+      R"({"eventTime":"2026-01-01T00:01:00Z","eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.7","responseElements":{"ConsoleLogin":"Success"}})" "\n"
+      R"({"eventTime":"2026-01-01T00:01:00Z","eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.7","responseElements":{"ConsoleLogin":"Failure"}})" "\n");
+  Proc x = Sh(kVigil + " explain --rules " + dir + "/brute.yml \"Login brute force\" " + ev);
+  EXPECT_EQ(x.status, 0) << x.out << x.err;
+  EXPECT_EQ(x.out, "correlation: Login brute force\n"
+                   "  event_count of 'Failed console login' by sourceIPAddress within 5m: gte 3\n"
+                   "rule 'Failed console login': matched\n"
+                   "  sourceIPAddress=198.51.100.7: 3 events: " + ev + ":0, " + ev + ":1, " + ev + ":4\n"
+                   "  sourceIPAddress=203.0.113.9: 1 event: " + ev + ":2\n"
+                   "alerts:\n"
+                   "  ALERT sourceIPAddress=198.51.100.7 value=3 events: " + ev + ":1, " + ev + ":4, " + ev + ":0\n");
+  Proc quiet = Sh("head -n 3 " + ev + " | " + kVigil + " explain --rules " + dir + "/brute.yml \"Login brute force\"");
+  EXPECT_EQ(quiet.status, 1) << quiet.out << quiet.err;
+  EXPECT_NE(quiet.out.find("  sourceIPAddress=198.51.100.7: 2 events: -:0, -:1\n"), std::string::npos) << quiet.out;
+  EXPECT_NE(quiet.out.find("verdict: NO ALERT\n"), std::string::npos) << quiet.out;
+}

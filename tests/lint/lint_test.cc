@@ -256,6 +256,42 @@ tests: [{name: hit, expect: true, event: {eventName: A}}]
   EXPECT_TRUE(Of(lax, "no-tests").empty());
 }
 
+TEST(LintTest, CorrelationTests) {
+  const std::string base = "title: Base\nname: base\nlogsource: {product: aws, service: cloudtrail}\n"
+                           "detection: {s: {eventName: A}, condition: s}\n"
+                           "tests: [{name: hit, expect: match, event: {eventName: A}}, "
+                           "{name: miss, expect: no_match, event: {eventName: B}}]\n";
+  const std::string corr = "correlation: {type: event_count, rules: [base], timespan: 5m, condition: {gte: 2}}\n";
+  const std::string hit = "{name: two, events: [{eventTime: '2026-01-01T00:00:00Z', eventName: A}, "
+                          "{eventTime: '2026-01-01T00:00:01Z', eventName: A}], alerts: [{value: 2}]}";
+  const std::string miss = "{name: one, events: [{eventTime: '2026-01-01T00:00:00Z', eventName: A}], alerts: []}";
+  const LintReport r = LintPaths({Write("corr_tests.yml", base + "---\ntitle: No tests\n" + corr +
+                                                              "---\ntitle: Only alerts\n" + corr + "tests: [" + hit +
+                                                              "]\n---\ntitle: Only quiet\n" + corr + "tests: [" +
+                                                              miss + "]\n---\ntitle: Both\n" + corr + "tests: [" +
+                                                              hit + ", " + miss + "]\n---\ntitle: Malformed\n" +
+                                                              corr + "tests: [{name: bad, events: {}, alerts: []}]\n")});
+  const auto none = Of(r, "no-tests");
+  ASSERT_EQ(none.size(), 1u) << All(r);
+  EXPECT_EQ(none[0].where.line, 7u);
+  EXPECT_EQ(none[0].severity, Severity::kWarning);
+  EXPECT_NE(none[0].message.find("the correlation rule has no tests"), std::string::npos);
+  const auto tests = Of(r, "tests");
+  ASSERT_EQ(tests.size(), 3u) << All(r);
+  EXPECT_EQ(tests[0].message, "every test expects an alert (add a near miss that raises none) [tests]");
+  EXPECT_EQ(tests[0].where.line, 10u);
+  EXPECT_EQ(tests[1].where.line, 14u);
+  EXPECT_EQ(tests[1].message, "no test expects an alert [tests]");
+  EXPECT_EQ(tests[2].severity, Severity::kError);
+  EXPECT_EQ(tests[2].where.line, 22u);
+  EXPECT_EQ(tests[2].message,
+            "malformed tests: test #1 'bad': 'events' must be a list of maps (the CloudTrail records, in order) "
+            "[tests]");
+  const LintReport lax = LintPaths({Write("corr_tests.yml", base + "---\ntitle: No tests\n" + corr)},
+                                   LintOptions{{}, false});
+  EXPECT_TRUE(Of(lax, "no-tests").empty()) << All(lax);
+}
+
 TEST(LintTest, SuggestCloudTrailField) {
   bool known = false;
   EXPECT_EQ(SuggestCloudTrailField("sourceIPAddress", &known), "");
