@@ -92,6 +92,12 @@ def cell(s):
     return s.replace("|", "\\|").replace("\n", " ")
 
 
+def link(r):
+    """The rule file relative to rules/, where the README is."""
+    path = r["file"] if os.path.isabs(r["file"]) else os.path.join(ROOT, r["file"])
+    return os.path.relpath(path, os.path.join(ROOT, "rules"))
+
+
 def generate(rules, sigma, panther):
     correlations = sorted((r for r in rules if r.get("kind") == "correlation"),
                           key=lambda r: (os.path.basename(r["file"]), r["line"]))
@@ -117,7 +123,7 @@ def generate(rules, sigma, panther):
     out.append("|---|---|---|")
     for num, what in CIS:
         tagged = [r for r in rules if f"cis.aws.{num}" in r["tags"]]
-        names = ", ".join(f"[{cell(r['title'])}]({os.path.basename(r['file'])})" for r in tagged)
+        names = ", ".join(f"[{cell(r['title'])}]({link(r)})" for r in tagged)
         out.append(f"| {num} | {what} | {names or '**not covered**'} |")
     out.append("")
 
@@ -136,7 +142,7 @@ def generate(rules, sigma, panther):
     out.append("|---|---|---|")
     for pid in sorted(set(mapped) | {k for k, v in panther.items() if "/" not in v and k.startswith("AWS.")}):
         if pid in mapped:
-            names = ", ".join(f"[{cell(r['title'])}]({os.path.basename(r['file'])})" for r, _ in mapped[pid])
+            names = ", ".join(f"[{cell(r['title'])}]({link(r)})" for r, _ in mapped[pid])
             diffs = "; ".join(f"*{cell(d['test'])}*: {cell(d['reason'])}" for _, ds in mapped[pid] for d in ds)
             out.append(f"| `{pid}` | {names} | {diffs or 'none'} |")
         else:
@@ -170,20 +176,28 @@ def generate(rules, sigma, panther):
                 sig.append(f"{cell(sigma[rel['id']][1])} ({rel['type']})")
             else:
                 sig.append(f"`{rel['id'][:8]}` ({rel['type']})")
-        out.append(f"| [{cell(r['title'])}]({os.path.basename(r['file'])}) | {r['level']} | {cis} | {techs} | "
+        block = " (building block)" if r.get("building_block") else ""
+        out.append(f"| [{cell(r['title'])}]({link(r)}){block} | {r['level']} | {cis} | {techs} | "
                    f"{pan} | {'; '.join(sig)} | {r['tests']['match']} / {r['tests']['no_match']} |")
 
     if correlations:
         out.append("")
         out.append("### Correlation rules")
         out.append("")
+        out.append("Thresholds and sequences over the rules above (Sigma correlations; `first_seen` is a "
+                   "vigil extension). The rules marked *building block* exist for them and never alert "
+                   "on their own.")
+        out.append("")
         out.append("| Rule | Level | Type | Rules | Group by | Timespan | Condition | Tests (alert / no alert) |")
         out.append("|---|---|---|---|---|---|---|---|")
         for r in correlations:
             c = r["correlation"]
-            out.append(f"| [{cell(r['title'])}]({os.path.basename(r['file'])}) | {r['level']} | {c['type']} | "
+            condition = c["condition"]
+            if c["type"] == "first_seen":
+                condition = f"new {c['field']} for the group"
+            out.append(f"| [{cell(r['title'])}]({link(r)}) | {r['level']} | {c['type']} | "
                        f"{'; '.join(cell(t) for t in c['rules'])} | {', '.join(c['group_by'])} | "
-                       f"{c['timespan']} | {cell(c['condition'])} | "
+                       f"{c['timespan']} | {cell(condition)} | "
                        f"{r['tests']['alert']} / {r['tests']['no_alert']} |")
     return "\n".join(out) + "\n"
 

@@ -72,6 +72,8 @@ struct VIGIL_EXPORT CorrelationTestAlert {
   std::vector<std::pair<std::string, std::optional<std::string>>> group;
   std::optional<double> value;               // unset: not compared
   std::optional<std::vector<uint64_t>> events;  // sorted, unique; unset: not compared
+  // CorrelationAlert::subject (first_seen's new value, a rare value); unset: not compared.
+  std::optional<std::vector<std::pair<std::string, std::optional<std::string>>>> subject;
 };
 
 struct VIGIL_EXPORT CorrelationTestCase {
@@ -87,8 +89,8 @@ struct VIGIL_EXPORT CorrelationTestCase {
 // an unknown key) an error naming the test and, where there is one, the alert.
 VIGIL_EXPORT Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCase>* out);
 
-// One alert line of a correlation test's diff: "group k=v k2=null value=5 events=[0,1]"
-// (value and events only when set).
+// One alert line of a correlation test's diff:
+// "group k=v k2=null value=5 events=[0,1] subject k=v" (value, events, subject when set).
 VIGIL_EXPORT std::string FormatCorrelationTestAlert(const CorrelationTestAlert& alert);
 
 struct VIGIL_EXPORT RuleTestResult {

@@ -119,6 +119,19 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
         }
         a->group.emplace_back(std::string(gv.key), GroupValueText(gv.value));
       }
+    } else if (kv.key == "subject") {
+      simdjson::dom::object g;
+      if (kv.value.get_object().get(g) != simdjson::SUCCESS) {
+        return Status::Error(which + ": 'subject' must be a map of field to value");
+      }
+      a->subject.emplace();
+      for (auto gv : g) {
+        if (gv.value.is_array() || gv.value.is_object()) {
+          return Status::Error(which + ": subject value of '" + std::string(gv.key) +
+                               "' must be a scalar or null");
+        }
+        a->subject->emplace_back(std::string(gv.key), GroupValueText(gv.value));
+      }
     } else if (kv.key == "value") {
       double v = 0;
       if (kv.value.get_double().get(v) != simdjson::SUCCESS) {
@@ -153,7 +166,7 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
       a->events = std::move(idx);
     } else {
       return Status::Error(which + ": unknown key '" + std::string(kv.key) +
-                           "' (an alert has group, value and events)");
+                           "' (an alert has group, value, events and subject)");
     }
   }
   return Status::Ok();
@@ -176,6 +189,7 @@ bool SameAlert(const CorrelationTestAlert& want, const CorrelationAlert& got) {
     idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
     if (idx != *want.events) return false;
   }
+  if (want.subject && *want.subject != got.subject) return false;
   return true;
 }
 
@@ -188,6 +202,7 @@ CorrelationTestAlert Actual(const CorrelationAlert& got) {
   std::sort(idx.begin(), idx.end());
   idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
   a.events = std::move(idx);
+  if (!got.subject.empty()) a.subject = got.subject;
   return a;
 }
 
@@ -243,6 +258,10 @@ std::string FormatCorrelationTestAlert(const CorrelationTestAlert& alert) {
     out += " events=[";
     for (size_t i = 0; i < alert.events->size(); ++i) out += (i ? "," : "") + std::to_string((*alert.events)[i]);
     out += "]";
+  }
+  if (alert.subject) {
+    out += " subject";
+    for (const auto& [k, v] : *alert.subject) out += " " + k + "=" + (v ? *v : "null");
   }
   return out;
 }

@@ -91,7 +91,8 @@ constexpr const char* kListHelp = R"(usage: vigil list [options] [PATH]...
 
 Print the metadata of every rule: one JSON object per line (jsonl, the default when
 not on a terminal) or a table. PATH defaults to the bundled pack. Detection rules come
-first ("kind":"detection"), then correlation rules ("kind":"correlation", with their
+first ("kind":"detection"; "building_block":true for rules only correlations use, with
+generate: false, which never alert on their own), then correlation rules ("kind":"correlation", with their
 type, the titles of the rules they reference, group-by, timespan and condition).
 
 options:
@@ -619,6 +620,8 @@ int List(int argc, char** argv) {
       continue;
     }
     std::string line = common(r, "detection");
+    // Referenced by correlations with generate: false only: it never alerts on its own.
+    line += std::string(",\"building_block\":") + (set->suppressed(i) ? "true" : "false");
     line += ",\"tests\":{\"valid\":" + std::string(tests_ok ? "true" : "false") +
             ",\"match\":" + std::to_string(matches) + ",\"no_match\":" +
             std::to_string(tests.size() - matches) + "}" + custom(r);

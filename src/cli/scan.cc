@@ -231,10 +231,7 @@ class CliSink : public vigil::ScanSink {
   bool EmitAlerts() {
     for (const auto& a : correlator_->TakeAlerts()) {
       const vigil::CorrelationRule& rule = *a.rule;
-      if (rule.hidden) {  // feeds chained correlations (generate: false)
-        ++suppressed_;
-        continue;
-      }
+      if (rule.hidden) continue;  // feeds chained correlations (generate: false)
       ++correlation_alerts_;
       if (jsonl_) {
         line_.clear();
@@ -408,7 +405,8 @@ int Scan(int argc, char** argv) {
                  "vigil: %llu events in %llu files scanned with %zu rules: %llu matches%s, "
                  "%llu errors (%llu bad events, %llu read errors), %.2f s\n",
                  (unsigned long long)st.events, (unsigned long long)st.files, rules->size(),
-                 (unsigned long long)st.matches, levels.empty() ? "" : (" (" + levels + ")").c_str(),
+                 // Matches printed: a building block's (generate: false) count below.
+                 (unsigned long long)(st.matches - sink.suppressed()), levels.empty() ? "" : (" (" + levels + ")").c_str(),
                  (unsigned long long)(st.event_errors + st.input_errors),
                  (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
     if (rules->correlation_count() > 0) {

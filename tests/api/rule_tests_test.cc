@@ -340,7 +340,7 @@ TEST(CorrelationRuleTestsTest, MalformedTestsNameTheTestAndAlert) {
        "test #1 'a': alert #1: group value of 'k' must be a scalar or null"},
       {"tests: [{name: a, events: [{}], alerts: [{value: many}]}]", "test #1 'a': alert #1: 'value' must be a number"},
       {"tests: [{name: a, events: [{}], alerts: [{count: 1}]}]",
-       "test #1 'a': alert #1: unknown key 'count' (an alert has group, value and events)"},
+       "test #1 'a': alert #1: unknown key 'count' (an alert has group, value, events and subject)"},
       {"tests: [{name: a, expect: match, event: {}}]",
        "test #1 'a': unknown key 'expect' (a correlation test has name, events and alerts)"},
   };

@@ -463,6 +463,9 @@ TEST(CliTest, CorrelationRulesInTestCheckListAndExplain) {
   ASSERT_EQ(lines.size(), 2u) << l.out;
   EXPECT_EQ(lines[0].rfind("{\"kind\":\"detection\",", 0), 0u) << lines[0];
   simdjson::dom::parser p;
+  simdjson::dom::element d;
+  ASSERT_FALSE(p.parse(lines[0]).get(d)) << lines[0];
+  EXPECT_TRUE(d["building_block"].get_bool().value());  // referenced with generate: false
   simdjson::dom::element c;
   ASSERT_FALSE(p.parse(lines[1]).get(c)) << lines[1];
   EXPECT_EQ(std::string_view(c["kind"].get_string().value()), "correlation");
