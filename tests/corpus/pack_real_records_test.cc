@@ -122,7 +122,8 @@ TEST(PackRealRecordsTest, ScanTotals) {
 // (a) Each Stratus Red Team detonation file (stratus-red-team/detonation-logs, and the
 // other real runs in cloudtrail2sightings/extracted) and the pack rules that fire on it.
 // A technique counts as detected when a rule aimed at its attack call fires; 26 of the
-// 35 detonation-logs techniques are. The comments say why the others are not.
+// 35 detonation-logs techniques are (28 with the correlation rules, test (d) below).
+// The comments say why the others are not.
 TEST(PackRealRecordsTest, StratusDetonationFiles) {
   VIGIL_SKIP_WITHOUT_SHARED("data/cloudtrail");
   const std::map<std::string, std::set<std::string>> want = {
