@@ -6,7 +6,7 @@
 // Input: Python objects (rule sources, events as dict / str / bytes, paths).
 // Output: plain Python values (tuples, lists, dicts) that __init__.py wraps into Rule,
 // Match, Diagnostic... objects. Entry points: build(), Core (one compiled RuleSet),
-// ScanIter (a streaming scan).
+// ScanIter (a streaming scan), Correlator (correlation rules over a stream fed in batches).
 //
 // Threads and the GIL: every piece of C++ work (compiling, matching, scanning, rule
 // tests, explain) runs with the GIL released. A Scanner is not thread-safe, so a Core
@@ -22,6 +22,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -544,6 +546,194 @@ class Core {
   std::vector<std::unique_ptr<vigil::Scanner>> free_;
 };
 
+// ---- CorrelatorCore: a Correlator fed with events matched by a Core --------------
+
+const char* CompareOpName(vigil::CorrelationCompare::Op op) {
+  switch (op) {
+    case vigil::CorrelationCompare::Op::kGt: return "gt";
+    case vigil::CorrelationCompare::Op::kGte: return "gte";
+    case vigil::CorrelationCompare::Op::kLt: return "lt";
+    case vigil::CorrelationCompare::Op::kLte: return "lte";
+    case vigil::CorrelationCompare::Op::kEq: return "eq";
+    case vigil::CorrelationCompare::Op::kNeq: return "neq";
+  }
+  return "?";
+}
+
+// The metadata of correlation rule i: RuleDict of its own info plus the correlation's
+// parameters (timespan in milliseconds; __init__.py turns it into seconds).
+py::dict CorrelationDict(const vigil::RuleSet& set, size_t i) {
+  const vigil::CorrelationRule& c = set.correlation(i);
+  py::dict d = RuleDict(c.info);
+  d["type"] = vigil::CorrelationTypeName(c.type);
+  d["group_by"] = StringList(c.group_by);
+  d["timespan_ms"] = c.timespan_ms;
+  py::dict condition;
+  for (const auto& cmp : c.condition) condition[CompareOpName(cmp.op)] = cmp.value;
+  d["condition"] = condition;
+  d["field"] = StringList(c.fields.empty() && !c.field.empty() ? std::vector<std::string>{c.field} : c.fields);
+  py::list referenced;
+  for (const auto& position : c.rules) {
+    for (uint32_t r : position) referenced.append(r);
+  }
+  d["rules"] = referenced;
+  d["generate"] = c.generate;
+  d["hidden"] = c.hidden;
+  return d;
+}
+
+// One Correlator over one stream. Its Python wrapper may be shared between threads, so
+// every call holds mu_ (taken with the GIL released: a thread holding mu_ re-takes
+// the GIL between batches). Matching and correlating run without the GIL.
+class CorrelatorCore {
+ public:
+  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms)
+      : core_(std::move(core)), correlator_(core_->set(), Options(lateness_ms)) {}
+
+  // Matches and feeds every event of `events` (records source / next position), then
+  // returns the alerts raised so far: [(correlation index, type, [(field, value or
+  // None)], window_start ms, window_end ms, value, [(source, index)])].
+  py::list Feed(py::handle events, const std::string& source, const std::string& kind) {
+    const vigil::EventKind k = ParseKind(kind);
+    std::unique_lock<std::mutex> lock = Lock();
+    Owner owner(&owner_);
+    py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(events.ptr()));
+    if (!it) throw py::error_already_set();
+    constexpr size_t kBatch = 1024;
+    std::vector<py::object> objects;
+    std::vector<std::string> bufs(kBatch);
+    std::vector<std::string_view> texts;
+    objects.reserve(kBatch);
+    texts.reserve(kBatch);
+    bool more = true;
+    while (more) {
+      objects.clear();
+      texts.clear();
+      while (objects.size() < kBatch) {
+        PyObject* item = PyIter_Next(it.ptr());
+        if (!item) {
+          if (PyErr_Occurred()) throw py::error_already_set();
+          more = false;
+          break;
+        }
+        objects.push_back(py::reinterpret_steal<py::object>(item));
+        texts.push_back(EventText(item, &bufs[objects.size() - 1]));
+      }
+      if (objects.empty()) break;
+      vigil::Status status;
+      uint64_t bad = 0;
+      {
+        py::gil_scoped_release release;
+        Core::Lease scanner(core_.get());
+        std::vector<vigil::Match> out;
+        for (const std::string_view text : texts) {
+          const uint64_t index = next_index_++;
+          status = scanner->Match(text, &out, k);
+          if (status.ok()) status = correlator_.Add(text, out, vigil::EventRef{source, index});
+          if (!status.ok()) {
+            bad = index;
+            break;
+          }
+        }
+      }
+      if (!status.ok()) throw py::value_error("event " + std::to_string(bad) + ": " + status.message());
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    }
+    return Alerts();
+  }
+
+  py::list Flush() {
+    std::unique_lock<std::mutex> lock = Lock();
+    {
+      py::gil_scoped_release release;
+      correlator_.Flush();
+    }
+    return Alerts();
+  }
+
+  size_t StateSize() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.StateSize();
+  }
+
+  uint64_t LateEvents() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.late_events();
+  }
+
+  uint64_t EventsFed() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return next_index_;
+  }
+
+ private:
+  static vigil::CorrelatorOptions Options(double lateness_ms) {
+    if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
+    vigil::CorrelatorOptions o;
+    // Infinity (or anything past int64) buffers the whole stream until flush().
+    o.lateness_ms = lateness_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
+                                          : static_cast<int64_t>(std::llround(lateness_ms));
+    return o;
+  }
+
+  // Locks mu_ for one call. A call made from inside the same thread's feed (an event
+  // object whose isoformat() or __str__ feeds the correlator) would wait for itself.
+  std::unique_lock<std::mutex> Lock() {
+    if (owner_.load() == std::this_thread::get_id()) {
+      throw std::runtime_error("Correlator used from inside its own feed()");
+    }
+    std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+    if (!lock.try_lock()) {
+      py::gil_scoped_release release;
+      lock.lock();
+    }
+    return lock;
+  }
+
+  // Marks the calling thread as the owner of mu_ for the duration of a feed().
+  struct Owner {
+    explicit Owner(std::atomic<std::thread::id>* o) : o_(o) { o_->store(std::this_thread::get_id()); }
+    ~Owner() { o_->store(std::thread::id()); }
+    std::atomic<std::thread::id>* o_;
+  };
+
+  // Requires the GIL and mu_.
+  py::list Alerts() {
+    std::vector<vigil::CorrelationAlert> alerts = correlator_.TakeAlerts();
+    const vigil::RuleSet& set = *core_->set();
+    std::vector<const vigil::CorrelationRule*> rules(set.correlation_count());
+    for (size_t i = 0; i < rules.size(); ++i) rules[i] = &set.correlation(i);
+    py::list out;
+    const std::string* last_source = nullptr;
+    py::object source_obj;
+    for (const auto& a : alerts) {
+      const size_t index = static_cast<size_t>(
+          std::find(rules.begin(), rules.end(), a.rule) - rules.begin());
+      py::list group;
+      for (const auto& [field, value] : a.group) {
+        group.append(py::make_tuple(Utf8(field), value ? py::object(Utf8(*value)) : py::object(py::none())));
+      }
+      py::list events;
+      for (const auto& e : a.events) {
+        if (!last_source || e.file != *last_source) {
+          source_obj = Utf8(e.file);
+          last_source = &e.file;
+        }
+        events.append(py::make_tuple(source_obj, e.record));
+      }
+      out.append(py::make_tuple(index, vigil::CorrelationTypeName(a.type), group, a.window_start, a.window_end,
+                                a.value, events));
+    }
+    return out;
+  }
+
+  std::shared_ptr<Core> core_;
+  std::mutex mu_;
+  std::atomic<std::thread::id> owner_{};
+  vigil::Correlator correlator_;
+  uint64_t next_index_ = 0;
+};
+
 // sources: [(kind, value, name)], kind "path" (value = file or folder) or "yaml"
 // (value = YAML text, name = its name in diagnostics).
 std::shared_ptr<Core> Build(const std::vector<std::tuple<std::string, std::string, std::string>>& sources,
@@ -841,7 +1031,20 @@ PYBIND11_MODULE(_vigil, m) {
       .def("explain", &Core::Explain, py::arg("rule"), py::arg("event"))
       .def("test", &Core::Test)
       .def("dump", &Core::Dump)
-      .def("idle_scanners", &Core::idle_scanners);
+      .def("idle_scanners", &Core::idle_scanners)
+      .def("correlations", [](const Core& c) {
+        py::list out;
+        for (size_t i = 0; i < c.set()->correlation_count(); ++i) out.append(CorrelationDict(*c.set(), i));
+        return out;
+      });
+
+  py::class_<CorrelatorCore>(m, "Correlator")
+      .def(py::init<std::shared_ptr<Core>, double>(), py::arg("core"), py::arg("lateness_ms"))
+      .def("feed", &CorrelatorCore::Feed, py::arg("events"), py::arg("source") = "", py::arg("kind") = "auto")
+      .def("flush", &CorrelatorCore::Flush)
+      .def("state_size", &CorrelatorCore::StateSize)
+      .def("late_events", &CorrelatorCore::LateEvents)
+      .def("events_fed", &CorrelatorCore::EventsFed);
 
   py::class_<ScanIter>(m, "ScanIter")
       .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned>(),

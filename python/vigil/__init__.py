@@ -17,6 +17,10 @@ Load rules, then match events or scan whole logs::
     report = rules.test()                        # the rules' own `tests:`
     print(rules.explain("AWS Root Account Usage", event))
 
+    c = rules.correlator(lateness="15m")         # correlation rules over a stream
+    for a in c.feed(events) + c.flush():         # Alert: rule, group, window, events
+        print(a.rule.title, a.group, a.value)
+
 A :class:`RuleSet` is immutable and may be shared by any number of threads; the C++
 work (matching, scanning, rule tests) runs without the GIL, so threads scale. It
 pickles as its sources and recompiles where it is unpickled (multiprocessing works).
@@ -24,8 +28,11 @@ pickles as its sources and recompiles where it is unpickled (multiprocessing wor
 
 from __future__ import annotations
 
+import datetime as _datetime
 import json as _json
+import math as _math
 import os as _os
+import re as _re
 import threading as _threading
 from collections import OrderedDict as _OrderedDict
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
@@ -34,6 +41,9 @@ from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Op
 from . import _vigil
 
 __all__ = [
+    "Alert",
+    "CorrelationRule",
+    "Correlator",
     "Diagnostic",
     "EVENT_KINDS",
     "Match",
@@ -551,7 +561,8 @@ class RuleSet:
     Made by :func:`load` or :func:`compile`. ``rules`` lists the detection rules (not
     filters nor correlations), ``len()`` counts them, ``warnings`` / ``diagnostics``
     hold what loading reported. Match with :meth:`match`, :meth:`match_many`,
-    :meth:`scan`; check with :meth:`test` and :meth:`explain`.
+    :meth:`scan`; check with :meth:`test` and :meth:`explain`; evaluate the correlation
+    rules (:attr:`correlations`) over a stream with :meth:`correlator`.
 
     Pickling stores the sources (paths, or YAML texts) and ``vars``, and compiles them
     again on unpickling (a process compiles the same sources once).
@@ -722,6 +733,278 @@ class RuleSet:
     def dump(self) -> str:
         """A readable dump of the compiled program (for debugging; not a stable format)."""
         return self._core.dump()
+
+    @property
+    def correlations(self) -> List["CorrelationRule"]:
+        """The correlation rules, in load order (a new list each time). A correlation
+        naming a rule that is not loaded is left out, with a warning in :attr:`warnings`."""
+        rules = self._rules
+        return [CorrelationRule._from_core(d, i, rules) for i, d in enumerate(self._core.correlations())]
+
+    def correlator(self, lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
+                   kind: str = "auto") -> "Correlator":
+        """A new :class:`Correlator` evaluating this set's correlation rules over a stream
+        fed with :meth:`Correlator.feed` (``lateness``: seconds or ``"15m"``...)."""
+        return Correlator(self, lateness=lateness, kind=kind)
+
+
+class CorrelationRule:
+    """One loaded Sigma correlation rule's metadata (read-only; see :attr:`RuleSet.correlations`).
+
+    Attributes: ``id``, ``name``, ``title``, ``status``, ``description``, ``author``,
+    ``level`` (strings, ``""`` when absent); ``tags`` (list); ``type`` (``"event_count"``,
+    ``"value_count"``, ``"temporal"``, ``"temporal_ordered"``, ``"value_sum"``,
+    ``"value_avg"``, ``"value_percentile"``, ``"value_median"``); ``group_by`` (list of
+    field names or aliases); ``timespan`` (seconds, float); ``condition`` (dict operator ->
+    number, e.g. ``{"gte": 3.0}``; empty for the temporal types); ``field`` (list of the
+    condition's fields, for the value_* types); ``rules`` (the referenced detection
+    :class:`Rule` objects); ``generate``; ``hidden`` (only other correlations reference it
+    and its alerts are not reported on their own); ``file``, ``line``, ``column``.
+    """
+
+    __slots__ = ("id", "name", "title", "status", "description", "author", "level", "tags",
+                 "type", "group_by", "timespan", "condition", "field", "rules", "generate",
+                 "hidden", "file", "line", "column", "_index")
+
+    def __init__(self, **fields: Any) -> None:
+        for k in CorrelationRule.__slots__:
+            object.__setattr__(self, k, fields.get(k))
+
+    @classmethod
+    def _from_core(cls, d: Dict[str, Any], index: int, rules: Sequence[Rule]) -> "CorrelationRule":
+        fields = {k: d[k] for k in CorrelationRule.__slots__ if k in d}
+        fields.update(timespan=d["timespan_ms"] / 1000.0, rules=[rules[i] for i in d["rules"]],
+                      _index=index)
+        return cls(**fields)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("CorrelationRule is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("CorrelationRule is read-only")
+
+    def _key(self) -> tuple:
+        return (self.id, self.name, self.title, self.file, self.line, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CorrelationRule):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"<CorrelationRule {self.title!r} type={self.type} group_by={self.group_by} "
+                f"timespan={self.timespan:g}s level={self.level!r}>")
+
+
+_EPOCH = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
+
+
+def _utc(ms: int) -> _datetime.datetime:
+    # Integer arithmetic (not fromtimestamp's float): milliseconds stay exact.
+    return _EPOCH + _datetime.timedelta(milliseconds=ms)
+
+
+def _iso(t: _datetime.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+class Alert:
+    """One alert of a correlation rule (see :class:`Correlator`).
+
+    Attributes: ``rule`` (the :class:`CorrelationRule`; ``title``, ``rule_id`` and
+    ``level`` repeat its fields); ``type``; ``group`` (dict group-by field -> value, None
+    when the events lacked the field); ``window_start`` and ``window_end`` (timezone-aware
+    UTC datetimes of the first and last contributing events); ``value`` (the aggregate
+    that met the condition, float); ``events`` (list of ``(source, index)`` of the
+    contributing events in time order: the ``source`` given to :meth:`Correlator.feed`
+    and the event's position in the whole stream fed to the correlator); ``hidden``.
+    ``to_dict()`` gives a JSON-ready dict (times as ISO text).
+    """
+
+    __slots__ = ("rule", "type", "group", "window_start", "window_end", "value", "events")
+
+    def __init__(self, rule: CorrelationRule, type: str, group: Dict[str, Optional[str]],
+                 window_start: _datetime.datetime, window_end: _datetime.datetime, value: float,
+                 events: List[Tuple[str, int]]) -> None:
+        self.rule = rule
+        self.type = type
+        self.group = group
+        self.window_start = window_start
+        self.window_end = window_end
+        self.value = value
+        self.events = events
+
+    @property
+    def title(self) -> str:
+        """The correlation rule's title."""
+        return self.rule.title
+
+    @property
+    def rule_id(self) -> str:
+        """The correlation rule's id."""
+        return self.rule.id
+
+    @property
+    def level(self) -> str:
+        """The correlation rule's level."""
+        return self.rule.level
+
+    @property
+    def hidden(self) -> bool:
+        """True for a correlation that only feeds others (not reported on its own)."""
+        return bool(self.rule.hidden)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The alert as a JSON-ready dict: rule (title), rule_id, level, type, group,
+        window_start / window_end (ISO 8601 UTC text, milliseconds), value, events (list
+        of ``[source, index]``), hidden."""
+        return {
+            "rule": self.rule.title,
+            "rule_id": self.rule.id,
+            "level": self.rule.level,
+            "type": self.type,
+            "group": dict(self.group),
+            "window_start": _iso(self.window_start),
+            "window_end": _iso(self.window_end),
+            "value": self.value,
+            "events": [[s, i] for s, i in self.events],
+            "hidden": self.hidden,
+        }
+
+    def _key(self) -> tuple:
+        return (self.rule.title, self.rule.id, self.type, tuple(self.group.items()),
+                self.window_start, self.window_end, self.value, tuple(self.events))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Alert):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        group = " ".join(f"{k}={v}" for k, v in self.group.items())
+        return (f"<Alert {self.rule.title!r} {self.type}={self.value:g} [{group}] "
+                f"{_iso(self.window_start)}..{_iso(self.window_end)} events={len(self.events)}>")
+
+
+_DURATION = _re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|m|h|d)?\s*$")
+_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+
+
+def _seconds(value: Union[float, int, str, _datetime.timedelta]) -> float:
+    if isinstance(value, _datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if not m:
+            raise ValueError(f"lateness must be seconds or a duration such as '90s', '15m', "
+                             f"'2h', '1d', '500ms', not {value!r}")
+        return float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("lateness must be a number of seconds, a duration string or a timedelta")
+    return float(value)
+
+
+class Correlator:
+    """Evaluates a RuleSet's correlation rules (Sigma thresholds, counts of distinct values,
+    sequences) over a stream of events, fed in batches::
+
+        c = rules.correlator(lateness="15m")
+        for batch in batches:
+            for alert in c.feed(batch, source="batch-1"):
+                ...
+        alerts = c.flush()                       # end of stream
+
+    Time is each event's own ``eventTime`` (else ``@timestamp``). Events may arrive out of
+    order by up to ``lateness`` (seconds, a duration string such as ``"15m"``, a
+    timedelta, or ``math.inf`` to hold everything until :meth:`flush`); older ones are
+    dropped and counted in :attr:`late_events`. Alerts are therefore raised when the
+    stream has moved ``lateness`` past them, or at :meth:`flush`. Only events that match
+    a rule some correlation references are kept (:attr:`state_size` counts them).
+
+    One correlator is one stream: calls are serialised by a lock (feeding it from
+    several threads at once works but interleaves their events). Matching and
+    correlating run without the GIL.
+    """
+
+    def __init__(self, rules: "RuleSet", lateness: Union[float, int, str, _datetime.timedelta] = "15m",
+                 kind: str = "auto") -> None:
+        if not isinstance(rules, RuleSet):
+            raise TypeError("Correlator needs a vigil.RuleSet")
+        seconds = _seconds(lateness)
+        if _math.isnan(seconds) or seconds < 0:
+            raise ValueError("lateness must be >= 0")
+        self._ruleset = rules
+        self._kind = _check_kind(kind)
+        self._correlations = rules.correlations
+        self._lateness = seconds
+        self._core = _vigil.Correlator(rules._core, seconds * 1000.0)
+
+    @property
+    def rules(self) -> "RuleSet":
+        """The RuleSet whose rules match the events and whose correlations are evaluated."""
+        return self._ruleset
+
+    @property
+    def lateness(self) -> float:
+        """How far (seconds) an event may arrive behind the latest event time seen."""
+        return self._lateness
+
+    def _alerts(self, raw: list, include_hidden: bool) -> List[Alert]:
+        corr = self._correlations
+        out = []
+        for index, type_, group, start, end, value, events in raw:
+            rule = corr[index]
+            if rule.hidden and not include_hidden:
+                continue
+            out.append(Alert(rule, type_, dict(group), _utc(start), _utc(end), value, events))
+        return out
+
+    def feed(self, events: Iterable[Event], source: str = "",
+             include_hidden: bool = False) -> List[Alert]:
+        """Match ``events`` (dicts, or str / bytes of one JSON object each) with the rule
+        set and feed them to the correlations; return the alerts raised so far, in the
+        order raised (each alert is returned once).
+
+        ``source`` names these events in :attr:`Alert.events`; an event's index is its
+        position in everything fed to this correlator (counting across calls). Alerts of
+        hidden correlations (which only feed others, ``generate: false``) are left out
+        unless ``include_hidden``. Raises ValueError ``"event N: ..."`` for an event that
+        is not a JSON object or has no readable time; the events before it were fed (their
+        alerts come with the next call), the rest of this call's events were not.
+        """
+        if not isinstance(source, str):
+            raise TypeError("source must be a str")
+        return self._alerts(self._core.feed(events, source, self._kind), include_hidden)
+
+    def flush(self, include_hidden: bool = False) -> List[Alert]:
+        """End of stream: process every held event, close every open window, and return
+        the remaining alerts. Feeding may go on afterwards (state is kept)."""
+        return self._alerts(self._core.flush(), include_hidden)
+
+    @property
+    def state_size(self) -> int:
+        """Events held: waiting in the reorder buffer plus kept in window state."""
+        return self._core.state_size()
+
+    @property
+    def late_events(self) -> int:
+        """Events dropped because they arrived more than ``lateness`` behind."""
+        return self._core.late_events()
+
+    @property
+    def events_fed(self) -> int:
+        """Events given to :meth:`feed` so far (the next event's index)."""
+        return self._core.events_fed()
+
+    def __repr__(self) -> str:
+        return (f"<vigil.Correlator {len(self._correlations)} correlations lateness={self._lateness:g}s "
+                f"events_fed={self.events_fed} state_size={self.state_size}>")
 
 
 def _path_source(p: PathLike) -> tuple:
