@@ -11,7 +11,9 @@
 //   - {"Events":[{"CloudTrailEvent":"<json text>"},...]}   `aws cloudtrail lookup-events`
 //   - EventBridge envelopes {"detail-type":..., "detail":{...}}: the record is `detail`
 // Folders are walked recursively in sorted order; files under a `CloudTrail-Digest`
-// folder (integrity digests, not events) are skipped and counted.
+// folder (integrity digests, not events) are skipped and counted. The files of one
+// folder are then read in delivery order (see ExpandInputs), so that the regions of
+// an S3 CloudTrail export interleave in event time instead of following each other.
 //
 // Nothing is lost silently: malformed JSON, truncated or corrupt gzip and unreadable
 // files are reported to RecordSink::OnError with file and position, counted, and
@@ -90,9 +92,25 @@ class VIGIL_EXPORT RecordSink {
   virtual void OnError(const InputError& error) = 0;
 };
 
-// Lists the files that inputs name: files as they are, folders walked recursively
-// (sorted, digest folders skipped), "-" kept for stdin. Problems (missing path,
-// unreadable folder, symlink loop) are reported to sink->OnError.
+// Lists the files that inputs name, in the order they are read: inputs in the order
+// given; a file as it is, "-" (stdin) as it is, a folder as the files found by
+// walking it recursively (entries sorted by name in byte order, digest folders,
+// hidden entries, FIFOs and devices skipped, each file once).
+//
+// Order within one folder: the files whose name carries a CloudTrail delivery time,
+// `_YYYYMMDDTHHMMZ_` (<account>_CloudTrail_<region>_20240101T0005Z_<random>.json.gz),
+// are sorted by that time (UTC; equal times in walk order) among themselves: they
+// fill, in time order, the positions the walk gave them. A file without such a name
+// keeps its walk position. So a folder without CloudTrail names is read in walk
+// order, and AWSLogs/<account>/CloudTrail/<region>/... reads all regions' files
+// interleaved by delivery time, which keeps event time in order to within minutes
+// (CloudTrail usually delivers a file minutes after its events) for event-time
+// correlation with a lateness bound. Only the files of one folder input are
+// reordered: files named explicitly stay where they are named, and the files of two
+// folder inputs are not mixed.
+//
+// Problems (missing path, unreadable folder, symlink loop) are reported to
+// sink->OnError, in walk order.
 VIGIL_EXPORT std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs,
                                                   RecordSink* sink, ReadStats* stats);
 

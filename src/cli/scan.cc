@@ -64,9 +64,12 @@ first_seen extension, docs/first-seen.md) are evaluated
 over the whole scan in event-time order (eventTime). Events are reordered within the
 --lateness bound: an event older than the latest eventTime seen so far minus the bound
 is not correlated (it is still matched and printed), and the summary counts such
-events. Inputs are read in order (a CloudTrail folder region by region, each day by
-day): for a folder of several regions or of logs from different sources, use --lateness
-inf. An alert is printed as soon as event time has moved past its window, among the
+events. Inputs are read in the order given; in a folder, CloudTrail log files
+(<account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_*.json.gz) are read in the order of that
+delivery time, all regions together (other files keep their place in name order).
+For files named one by one out of time order, or logs from different sources, use
+--lateness inf.
+An alert is printed as soon as event time has moved past its window, among the
 matches (right after the record whose eventTime let it out; the rest at the end of the
 scan): in jsonl as {"correlation_id","correlation_title","type","group","window_start",
 "window_end","value","events":[{"file","record"}]} (times in ISO 8601 UTC; first_seen
@@ -118,9 +121,10 @@ class CliSink : public vigil::ScanSink {
       : jsonl_(jsonl), rules_(rules) {
     if (rules->correlation_count() > 0) {
       vigil::CorrelatorOptions co;
-      // The whole scan is one stream, read file by file (and CloudTrail folders go
-      // region by region), so event times are only roughly sorted: the correlator
-      // reorders within the lateness bound and drops (counts) what comes later.
+      // The whole scan is one stream, read file by file (a folder's CloudTrail files
+      // in delivery time, across regions), so event times are only roughly sorted:
+      // the correlator reorders within the lateness bound and drops (counts) what
+      // comes later.
       co.lateness_ms = lateness_ms;
       correlator_ = std::make_unique<vigil::Correlator>(rules, co);
       relevant_.assign(rules->size(), false);

@@ -95,28 +95,27 @@ TEST(ScanCorrelationTest, GenerateTrueKeepsTheBaseMatches) {
 
 TEST(ScanCorrelationTest, SuzakuOnTheSampleLogsSameOutputWhateverTheThreads) {
   VIGIL_SKIP_WITHOUT_SHARED("corpus/sigma/suzaku-cloudtrail");
-  // The sample logs are three regions, read one after the other: event time goes back
-  // hours at each new region, so only holding everything finds the alerts.
-  Proc one = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 1 --lateness inf --format jsonl --rules " +
-                kSuzaku + " examples/logs");
-  Proc four = Sh("cd " + kSrc + " && " + kVigil + " scan -q -j 4 --lateness inf --format jsonl --rules " +
-                 kSuzaku + " examples/logs");
-  EXPECT_EQ(one.status, 0);
-  EXPECT_EQ(one.out, four.out);
+  // The sample logs are an S3 export of three regions. Their files are read in
+  // delivery time, not region after region, so event time is in order to within
+  // minutes: the default 15 minutes finds what holding everything finds, the same
+  // output line for line, and no event is late.
+  const std::string scan = "cd " + kSrc + " && " + kVigil + " scan --format jsonl --rules " +
+                           kSuzaku + " examples/logs";
+  Proc all = Sh(scan + " -q -j 1 --lateness inf");
+  EXPECT_EQ(all.status, 0);
   size_t alerts = 0;
-  std::istringstream in(one.out);
+  std::istringstream in(all.out);
   for (std::string l; std::getline(in, l);) alerts += l.rfind("{\"correlation_id\"", 0) == 0;
   EXPECT_EQ(alerts, 4u);
-  // With the default 15 minutes the later regions' events are late: no alert, and the
-  // summary says how many events were not correlated.
+  EXPECT_EQ(Sh(scan + " -q -j 4 --lateness inf").out, all.out);
   for (const char* threads : {"1", "4"}) {
-    Proc late = Sh("cd " + kSrc + " && " + kVigil + " scan -j " + threads + " --format jsonl --rules " +
-                   kSuzaku + " examples/logs 2>&1 >/dev/null | grep -v \" events in \"");
-    EXPECT_EQ(late.out,
-              "vigil: 5 correlation rules: 0 alerts; 296 matches of their base rules not shown "
-              "(generate: false)\n"
-              "vigil: 225 events arrived later than the lateness bound (--lateness 15m) and were "
-              "not correlated\n")
+    Proc dflt = Sh(scan + " -q -j " + threads);
+    EXPECT_EQ(dflt.status, 0) << "-j " << threads;
+    EXPECT_EQ(dflt.out, all.out) << "-j " << threads;
+    Proc summary = Sh(scan + " -j " + threads + " 2>&1 >/dev/null | grep -v \" events in \"");
+    EXPECT_EQ(summary.out,
+              "vigil: 5 correlation rules: 4 alerts; 296 matches of their base rules not shown "
+              "(generate: false)\n")
         << "-j " << threads;
   }
 }

@@ -3,7 +3,8 @@
 // Tests for folder walking (ExpandInputs in scan/input.cc) and for ReadInputs over a
 // folder: sorted deterministic order, CloudTrail-Digest folders, hidden files and
 // folders, symbolic-link loops, dangling links, a folder named like a file, paths
-// named twice, FIFOs. The tests run as root, so an unreadable input is made with a
+// named twice, FIFOs, and CloudTrail files of several regions read in delivery-time
+// order. The tests run as root, so an unreadable input is made with a
 // dangling link or a folder where a file is expected, not with chmod.
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -163,6 +164,97 @@ TEST_F(ScanExpandInputsTest, UnreadablePathsDoNotStopTheOthers) {
   EXPECT_TRUE(ReadFile(Path("dir.json"), {}, &direct, &direct_stats));
   EXPECT_EQ(direct.errors,
             (std::vector<std::string>{Path("dir.json") + ": cannot read: is a directory"}));
+}
+
+// An S3 CloudTrail export of two regions: a name-order walk reads all of eu-west-1,
+// then all of us-east-1 (whose first file is from the day before); read in delivery
+// time the regions interleave. Files without a delivery time in their name keep the
+// place the walk gave them.
+class ScanDeliveryOrderTest : public ScanExpandInputsTest {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "vigil_order_XXXXXX").string();
+    root_ = mkdtemp(pattern.data());
+    Write("0_first.json", R"({"eventName":"First"})");
+    Write(Eu("20240101T0010Z_bbbb.json.gz"), Records("Eu0010"));
+    Write(Eu("20240101T0020Z_aaaa.json.gz"), Records("Eu0020"));
+    Write(kEuDay + "notes.json", R"({"eventName":"Notes"})");
+    Write(kUsDayBefore + "111_CloudTrail_us-east-1_20231231T2355Z_zzzz.json.gz",
+          Records("Us2355"));
+    Write(Us("20240101T0005Z_xxxx.json.gz"), Records("Us0005"));
+    Write(Us("20240101T0015Z_yyyy.json.gz"), Records("Us0015"));
+    Write(Us("20240101T0020Z_aaaa.json.gz"), Records("Us0020"));  // a tie
+    Write(Us("20240101T00X5Z_bad.json"), R"({"eventName":"NotATime"})");
+    Write(Us("20240101T0030Z.json"), R"({"eventName":"NoUnderscoreAfter"})");
+    Write("AWSLogs/111/CloudTrail-Digest/us-east-1/2024/01/01/"
+          "111_CloudTrail-Digest_us-east-1_trail_us-east-1_20240101T000000Z.json.gz",
+          Gzip(R"({"awsAccountId":"111","logFiles":[]})"));
+    Write("export.ndjson", "{\"eventName\":\"Export\"}\n");
+  }
+
+  static std::string Records(const std::string& name) {
+    return Gzip(R"({"Records":[{"eventName":")" + name + R"("}]})");
+  }
+  static std::string Eu(const std::string& tail) {
+    return kEuDay + "111_CloudTrail_eu-west-1_" + tail;
+  }
+  static std::string Us(const std::string& tail) {
+    return kUsDay + "111_CloudTrail_us-east-1_" + tail;
+  }
+
+  static inline const std::string kEuDay = "AWSLogs/111/CloudTrail/eu-west-1/2024/01/01/";
+  static inline const std::string kUsDay = "AWSLogs/111/CloudTrail/us-east-1/2024/01/01/";
+  static inline const std::string kUsDayBefore = "AWSLogs/111/CloudTrail/us-east-1/2023/12/31/";
+};
+
+TEST_F(ScanDeliveryOrderTest, RegionsInterleaveByDeliveryTime) {
+  Collector sink;
+  ReadStats stats = ReadInputs({root_}, {}, &sink);
+  // Walk order: First, Eu0010, Eu0020, Notes, Us2355, Us0005, Us0015, Us0020,
+  // NoUnderscoreAfter, NotATime, Export. The six timed files are sorted in the six
+  // slots they held; the five others stay where they were.
+  EXPECT_EQ(sink.records,
+            (std::vector<std::string>{
+                Path("0_first.json") + "#0 {\"eventName\":\"First\"}",
+                Path(kUsDayBefore + "111_CloudTrail_us-east-1_20231231T2355Z_zzzz.json.gz") +
+                    "#0 {\"eventName\":\"Us2355\"}",
+                Path(Us("20240101T0005Z_xxxx.json.gz")) + "#0 {\"eventName\":\"Us0005\"}",
+                Path(kEuDay + "notes.json") + "#0 {\"eventName\":\"Notes\"}",
+                Path(Eu("20240101T0010Z_bbbb.json.gz")) + "#0 {\"eventName\":\"Eu0010\"}",
+                Path(Us("20240101T0015Z_yyyy.json.gz")) + "#0 {\"eventName\":\"Us0015\"}",
+                // Equal times: eu-west-1 before us-east-1, as walked.
+                Path(Eu("20240101T0020Z_aaaa.json.gz")) + "#0 {\"eventName\":\"Eu0020\"}",
+                Path(Us("20240101T0020Z_aaaa.json.gz")) + "#0 {\"eventName\":\"Us0020\"}",
+                Path(Us("20240101T0030Z.json")) + "#0 {\"eventName\":\"NoUnderscoreAfter\"}",
+                Path(Us("20240101T00X5Z_bad.json")) + "#0 {\"eventName\":\"NotATime\"}",
+                Path("export.ndjson") + "#0 {\"eventName\":\"Export\"}",
+            }));
+  EXPECT_EQ(stats.files, 11u);
+  EXPECT_EQ(stats.errors, 0u);
+  EXPECT_EQ(stats.skipped_files, 1u);  // the digest, whose name has a time too
+  EXPECT_TRUE(sink.errors.empty());
+}
+
+TEST_F(ScanDeliveryOrderTest, OnlyTheFilesOfOneFolderInputAreReordered) {
+  Collector sink;
+  const std::string us = Path("AWSLogs/111/CloudTrail/us-east-1");
+  // Two folder inputs are not mixed, a file named explicitly stays where it is named,
+  // and a folder already walked adds nothing.
+  EXPECT_EQ(ExpandInputs({us, Path(Eu("20240101T0020Z_aaaa.json.gz")),
+                          Path("AWSLogs/111/CloudTrail/eu-west-1"), us},
+                         &sink, nullptr),
+            (std::vector<std::string>{
+                Path(kUsDayBefore + "111_CloudTrail_us-east-1_20231231T2355Z_zzzz.json.gz"),
+                Path(Us("20240101T0005Z_xxxx.json.gz")),
+                Path(Us("20240101T0015Z_yyyy.json.gz")),
+                Path(Us("20240101T0020Z_aaaa.json.gz")),
+                Path(Us("20240101T0030Z.json")),
+                Path(Us("20240101T00X5Z_bad.json")),
+                Path(Eu("20240101T0020Z_aaaa.json.gz")),
+                Path(Eu("20240101T0010Z_bbbb.json.gz")),
+                Path(kEuDay + "notes.json"),
+            }));
+  EXPECT_TRUE(sink.errors.empty());
 }
 
 }  // namespace
