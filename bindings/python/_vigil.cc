@@ -424,7 +424,10 @@ class Core {
     }
     if (!s.ok()) throw py::value_error(s.message());
     py::list rules;
-    for (const auto& m : out) rules.append(m.rule_index);
+    for (const auto& m : out) {
+      // Building blocks of correlations (generate: false) do not alert on their own.
+      if (!set_->suppressed(m.rule_index)) rules.append(m.rule_index);
+    }
     if (out.empty()) return py::make_tuple(rules, py::none());
     return py::make_tuple(rules, EventTextObject(event.ptr(), text));
   }
@@ -472,7 +475,9 @@ class Core {
             bad = i;
             break;
           }
-          for (const auto& m : out) hits.emplace_back(static_cast<uint32_t>(i), m.rule_index);
+          for (const auto& m : out) {
+            if (!set_->suppressed(m.rule_index)) hits.emplace_back(static_cast<uint32_t>(i), m.rule_index);
+          }
         }
       }
       if (bad != SIZE_MAX) {
@@ -666,6 +671,46 @@ class CorrelatorCore {
     return next_index_;
   }
 
+  // first_seen baselines (docs/first-seen.md); errors raise ValueError / OSError.
+  void LoadBaseline(const std::string& path) {
+    std::unique_lock<std::mutex> lock = Lock();
+    vigil::Status s;
+    {
+      py::gil_scoped_release release;
+      s = correlator_.LoadBaseline(path);
+    }
+    if (!s.ok()) throw py::value_error(s.message());
+  }
+
+  void SaveBaseline(const std::string& path) {
+    std::unique_lock<std::mutex> lock = Lock();
+    vigil::Status s;
+    {
+      py::gil_scoped_release release;
+      s = correlator_.SaveBaseline(path);
+    }
+    if (!s.ok()) {
+      PyErr_SetString(PyExc_OSError, s.message().c_str());
+      throw py::error_already_set();
+    }
+  }
+
+  py::bytes SerializeBaseline() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return py::bytes(correlator_.SerializeBaseline());
+  }
+
+  void RestoreBaseline(const std::string& text, const std::string& origin) {
+    std::unique_lock<std::mutex> lock = Lock();
+    vigil::Status s = correlator_.RestoreBaseline(text, origin);
+    if (!s.ok()) throw py::value_error(s.message());
+  }
+
+  size_t BaselineSize() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.BaselineSize();
+  }
+
  private:
   static vigil::CorrelatorOptions Options(double lateness_ms) {
     if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
@@ -721,8 +766,12 @@ class CorrelatorCore {
         }
         events.append(py::make_tuple(source_obj, e.record));
       }
+      py::list subject;
+      for (const auto& [field, value] : a.subject) {
+        subject.append(py::make_tuple(Utf8(field), value ? py::object(Utf8(*value)) : py::object(py::none())));
+      }
       out.append(py::make_tuple(index, vigil::CorrelationTypeName(a.type), group, a.window_start, a.window_end,
-                                a.value, events));
+                                a.value, events, subject));
     }
     return out;
   }
@@ -782,7 +831,7 @@ class ScanIter {
     auto state = state_;
     auto core_ref = core_;
     worker_ = std::thread([state, core_ref, paths = std::move(paths), options]() {
-      Sink sink(state.get());
+      Sink sink(state.get(), core_ref->set().get());
       vigil::ScanStats stats;
       std::string failure;
       try {
@@ -868,7 +917,8 @@ class ScanIter {
     const auto& s = state_->stats;
     py::dict d;
     d["events"] = s.events;
-    d["matches"] = s.matches;
+    // Matches yielded; a building block's (generate: false) are not (as in vigil scan).
+    d["matches"] = s.matches - state_->hidden.load();
     d["event_errors"] = s.event_errors;
     d["input_errors"] = s.input_errors;
     d["files"] = s.files;
@@ -907,6 +957,7 @@ class ScanIter {
     size_t bytes = 0;
     bool done = false;
     std::atomic<bool> cancel{false};  // written under mu (with a notify), read anywhere
+    std::atomic<uint64_t> hidden{0};  // matches of building blocks, not yielded
     vigil::ScanStats stats;
     std::string failure;
   };
@@ -917,9 +968,14 @@ class ScanIter {
 
   class Sink : public vigil::ScanSink {
    public:
-    explicit Sink(State* state) : state_(state) {}
+    Sink(State* state, const vigil::RuleSet* rules) : state_(state), rules_(rules) {}
 
     bool OnMatch(const vigil::Record& record, const vigil::Match& match) override {
+      // Building blocks of correlations (generate: false) do not alert on their own.
+      if (rules_->suppressed(match.rule_index)) {
+        state_->hidden.fetch_add(1);
+        return true;
+      }
       Item item;
       item.rule = match.rule_index;
       item.file = File(record.file ? *record.file : std::string());
@@ -975,6 +1031,7 @@ class ScanIter {
     }
 
     State* state_;
+    const vigil::RuleSet* rules_;
     std::shared_ptr<const std::string> last_file_;
     std::shared_ptr<const std::string> last_json_;
     std::shared_ptr<const std::string> last_json_file_;
@@ -1044,7 +1101,12 @@ PYBIND11_MODULE(_vigil, m) {
       .def("flush", &CorrelatorCore::Flush)
       .def("state_size", &CorrelatorCore::StateSize)
       .def("late_events", &CorrelatorCore::LateEvents)
-      .def("events_fed", &CorrelatorCore::EventsFed);
+      .def("events_fed", &CorrelatorCore::EventsFed)
+      .def("load_baseline", &CorrelatorCore::LoadBaseline, py::arg("path"))
+      .def("save_baseline", &CorrelatorCore::SaveBaseline, py::arg("path"))
+      .def("serialize_baseline", &CorrelatorCore::SerializeBaseline)
+      .def("restore_baseline", &CorrelatorCore::RestoreBaseline, py::arg("text"), py::arg("origin"))
+      .def("baseline_size", &CorrelatorCore::BaselineSize);
 
   py::class_<ScanIter>(m, "ScanIter")
       .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned>(),

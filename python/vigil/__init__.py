@@ -657,7 +657,8 @@ class RuleSet:
     def scan(self, *paths: PathLike, kind: str = "auto", threads: int = 1) -> ScanIterator:
         """Scan log files and return an iterator of matches, produced as the scan runs.
 
-        ``paths``: files, folders (walked recursively, in sorted order), any
+        ``paths``: files, folders (walked recursively in name order, CloudTrail log files
+        ordered by the delivery time in their names), any
         CloudTrail shape (``{"Records":[...]}``, ``.json.gz``, NDJSON, lookup-events
         output, EventBridge events), or ``"-"`` for standard input. Each
         :class:`Match` has ``file`` and ``record`` (0-based position in the file).
@@ -824,11 +825,16 @@ class Alert:
     ``to_dict()`` gives a JSON-ready dict (times as ISO text).
     """
 
-    __slots__ = ("rule", "type", "group", "window_start", "window_end", "value", "events")
+    __slots__ = ("rule", "type", "group", "window_start", "window_end", "value", "events",
+                 "subject")
 
     def __init__(self, rule: CorrelationRule, type: str, group: Dict[str, Optional[str]],
                  window_start: _datetime.datetime, window_end: _datetime.datetime, value: float,
-                 events: List[Tuple[str, int]]) -> None:
+                 events: List[Tuple[str, int]],
+                 subject: Optional[Dict[str, Optional[str]]] = None) -> None:
+        #: What the alert is about beyond its group: first_seen's new value(s), the
+        #: rare value of value_percentile's rarity reading; {} for the other types.
+        self.subject = dict(subject or {})
         self.rule = rule
         self.type = type
         self.group = group
@@ -867,6 +873,7 @@ class Alert:
             "level": self.rule.level,
             "type": self.type,
             "group": dict(self.group),
+            "subject": dict(self.subject),
             "window_start": _iso(self.window_start),
             "window_end": _iso(self.window_end),
             "value": self.value,
@@ -876,7 +883,8 @@ class Alert:
 
     def _key(self) -> tuple:
         return (self.rule.title, self.rule.id, self.type, tuple(self.group.items()),
-                self.window_start, self.window_end, self.value, tuple(self.events))
+                self.window_start, self.window_end, self.value, tuple(self.events),
+                tuple(self.subject.items()))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Alert):
@@ -958,11 +966,12 @@ class Correlator:
     def _alerts(self, raw: list, include_hidden: bool) -> List[Alert]:
         corr = self._correlations
         out = []
-        for index, type_, group, start, end, value, events in raw:
+        for index, type_, group, start, end, value, events, subject in raw:
             rule = corr[index]
             if rule.hidden and not include_hidden:
                 continue
-            out.append(Alert(rule, type_, dict(group), _utc(start), _utc(end), value, events))
+            out.append(Alert(rule, type_, dict(group), _utc(start), _utc(end), value, events,
+                             dict(subject)))
         return out
 
     def feed(self, events: Iterable[Event], source: str = "",
@@ -986,6 +995,36 @@ class Correlator:
         """End of stream: process every held event, close every open window, and return
         the remaining alerts. Feeding may go on afterwards (state is kept)."""
         return self._alerts(self._core.flush(), include_hidden)
+
+    # first_seen baselines (a vigil extension; format in docs/first-seen.md). Load before
+    # the first feed(); save after flush() so the next run (the next Lambda invocation,
+    # tomorrow's batch) remembers what was learned.
+
+    def load_baseline(self, path: PathLike) -> None:
+        """Merge the baseline file at ``path`` into what this correlator knows. A missing
+        file is an empty baseline (the first run); a damaged one raises ValueError
+        ``"path:line: why"`` and nothing of it is merged."""
+        self._core.load_baseline(_os.fspath(path))
+
+    def save_baseline(self, path: PathLike) -> None:
+        """Write the baseline to ``path`` atomically (temporary file, fsync, rename): a
+        crash leaves the old file or the new one. Raises OSError when it cannot."""
+        self._core.save_baseline(_os.fspath(path))
+
+    def baseline_bytes(self) -> bytes:
+        """The baseline as bytes (the file's content), for state kept in S3 or a table."""
+        return self._core.serialize_baseline()
+
+    def restore_baseline(self, data: Union[bytes, str], origin: str = "<baseline>") -> None:
+        """Merge a baseline from :meth:`baseline_bytes`; ``origin`` names it in errors."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self._core.restore_baseline(data, origin)
+
+    @property
+    def baseline_size(self) -> int:
+        """Values first_seen rules have learned (all rules)."""
+        return self._core.baseline_size()
 
     @property
     def state_size(self) -> int:

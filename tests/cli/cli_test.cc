@@ -114,9 +114,15 @@ TEST(CliTest, JsonlOnTheSampleLogsMatchesTheGeneratorManifest) {
   std::map<std::string, int64_t> background_hits;  // rule stem -> benign records matched
   std::map<std::string, std::set<std::string>> fired_on;  // eventID -> rule stems
   simdjson::dom::parser p;
+  std::vector<std::string> correlation_alerts;  // title, group, value
   for (const auto& l : Lines(r.out)) {
     simdjson::dom::element m;
     ASSERT_FALSE(p.parse(l).get(m)) << l;
+    if (std::string_view title; !m["correlation_title"].get_string().get(title)) {
+      correlation_alerts.push_back(std::string(title) + " " + simdjson::minify(m["group"]) + " " +
+                                   simdjson::minify(m["value"]));
+      continue;
+    }
     for (const char* key : {"rule_id", "rule_title", "level", "author", "file"}) {
       std::string_view v;
       EXPECT_FALSE(m[key].get_string().get(v)) << key << " in " << l;
@@ -157,6 +163,14 @@ TEST(CliTest, JsonlOnTheSampleLogsMatchesTheGeneratorManifest) {
       {"aws_cis_4_10_security_group_changes", 1},
   };
   EXPECT_EQ(background_hits, by_design);
+  // The pack's correlations: the attack's five failed sign-ins from one address, and the
+  // CI deployment role reading ten services in ten minutes (benign; named in that
+  // rule's falsepositives), in the order event time closed them.
+  EXPECT_EQ(correlation_alerts,
+            (std::vector<std::string>{
+                "AWS Discovery Across Many Services by One Principal "
+                "{\"userIdentity.arn\":\"arn:aws:sts::641826429272:assumed-role/github-actions-deploy/GitHubActions\"} 10",
+                "AWS Console Login Failures From One Address {\"sourceIPAddress\":\"198.51.100.43\"} 5"}));
   EXPECT_NE(r.err.find("2500 events"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("0 errors"), std::string::npos) << r.err;
 }

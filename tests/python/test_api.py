@@ -32,7 +32,7 @@ from vigil import _vigil
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 LOGS = REPO / "examples" / "logs"
-PACK_RULES = 83
+PACK_RULES = 87
 LOGS_EVENTS = 2500
 LOGS_MATCHES = 94
 
@@ -509,7 +509,7 @@ def test_cli_finds_its_bundled_pack(tmp_path):
     out = subprocess.run([cli(), "scan", "--format", "jsonl", str(LOGS)], capture_output=True, text=True,
                          cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
-    assert "with 83 rules" in out.stderr and "94 matches" in out.stderr
+    assert "with 87 rules" in out.stderr and "94 matches" in out.stderr
 
 
 # ---- rule tests and explain ----------------------------------------------------------

@@ -186,7 +186,7 @@ def test_exact_alerts_and_their_fields():
         "rule": "Console Login Brute Force", "rule_id": "6a1d3f0e-1c55-4b8e-9a0b-3d4c5e6f7a10",
         "level": "high", "type": "event_count", "group": {"sourceIPAddress": A},
         "window_start": "2024-01-01T00:00:00.000Z", "window_end": "2024-01-01T00:02:00.000Z",
-        "value": 3.0, "events": [["", 0], ["", 2], ["", 4]], "hidden": False}
+        "value": 3.0, "events": [["", 0], ["", 2], ["", 4]], "hidden": False, "subject": {}}
     json.dumps(rest[0].to_dict())  # JSON-ready, null group value included
     assert rest[0].to_dict()["group"] == {"sourceIPAddress": None}
     assert repr(a) == ("<Alert 'Console Login Brute Force' event_count=3 [sourceIPAddress=198.51.100.7] "
@@ -362,3 +362,53 @@ def test_threads_share_a_correlator():
         (f"192.0.2.{k}", at(j * 30)) for k in range(4) for j in range(6))
     assert sorted(i for a in alerts for _, i in a.events) == sorted(
         set(i for a in alerts for _, i in a.events))
+
+
+NEW_ADDRESS = """\
+title: Login From a New Address
+id: 6a1d3f0e-1c55-4b8e-9a0b-3d4c5e6f7a13
+correlation:
+    type: first_seen
+    rules:
+        - good_login
+    group-by:
+        - userIdentity.userName
+    timespan: 30d
+    learning: 1d
+    condition:
+        field: sourceIPAddress
+level: medium
+"""
+
+
+def test_first_seen_baseline_carries_over_between_correlators(tmp_path):
+    rules = compile_rules(GOOD_LOGIN, NEW_ADDRESS)
+    # The success-login rule only feeds the correlation: RuleSet.match leaves it out.
+    assert rules.match(login(0, A, "Success")) == []
+    day = 86400
+    path = tmp_path / "seen.jsonl"
+    first = rules.correlator(lateness=math.inf)
+    first.load_baseline(path)  # missing: the first run
+    assert first.feed([login(0, A, "Success"), login(3600, B, "Success")]) == []
+    assert first.flush() == []  # both learned during the first day
+    assert first.baseline_size == 2
+    first.save_baseline(path)
+    assert path.read_text().startswith('{"vigil_baseline":1,')
+
+    second = rules.correlator(lateness=0)
+    second.load_baseline(str(path))
+    alerts = second.feed([login(2 * day, A, "Success"), login(2 * day + 60, "192.0.2.9", "Success")])
+    alerts += second.flush()
+    assert [(a.title, a.group, a.subject, a.value, a.window_start, a.events) for a in alerts] == [
+        ("Login From a New Address", {"userIdentity.userName": "alice"},
+         {"sourceIPAddress": "192.0.2.9"}, 2.0, at(2 * day + 60), [("", 1)])]
+    assert alerts[0].to_dict()["subject"] == {"sourceIPAddress": "192.0.2.9"}
+
+    # The same state through bytes (for S3 or a table), and a damaged baseline.
+    third = rules.correlator()
+    third.restore_baseline(second.baseline_bytes())
+    assert third.baseline_size == 3
+    with pytest.raises(ValueError, match=r"^mem:2: not valid JSON"):
+        rules.correlator().restore_baseline(b'{"vigil_baseline":1}\n{oops\n', "mem")
+    with pytest.raises(OSError, match="nonexistent-dir"):
+        second.save_baseline(tmp_path / "nonexistent-dir" / "seen.jsonl")

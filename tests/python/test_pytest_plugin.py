@@ -238,5 +238,5 @@ def test_the_rule_pack(pytester):
     """`pytest rules/` on the bundled pack: one item per test, all passing."""
     pack = REPO / "rules"
     result = run(pytester, str(pack), "-q")
-    result.assert_outcomes(passed=476)
+    result.assert_outcomes(passed=488)
     assert result.ret == pytest.ExitCode.OK
