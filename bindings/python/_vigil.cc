@@ -411,7 +411,7 @@ class Core {
   }
 
   // One event -> (rule indexes, event text as str or None when nothing matched).
-  py::tuple Match(py::handle event, const std::string& kind) {
+  py::tuple Match(py::handle event, const std::string& kind, bool building_blocks) {
     const vigil::EventKind k = ParseKind(kind);
     std::string buf;
     const std::string_view text = EventText(event.ptr(), &buf);
@@ -426,7 +426,7 @@ class Core {
     py::list rules;
     for (const auto& m : out) {
       // Building blocks of correlations (generate: false) do not alert on their own.
-      if (!set_->suppressed(m.rule_index)) rules.append(m.rule_index);
+      if (building_blocks || !set_->suppressed(m.rule_index)) rules.append(m.rule_index);
     }
     if (out.empty()) return py::make_tuple(rules, py::none());
     return py::make_tuple(rules, EventTextObject(event.ptr(), text));
@@ -1083,7 +1083,8 @@ PYBIND11_MODULE(_vigil, m) {
       .def("rules", &Core::Rules)
       .def("diagnostics", &Core::Diagnostics)
       .def("size", [](const Core& c) { return c.set()->size(); })
-      .def("match", &Core::Match, py::arg("event"), py::arg("kind") = "auto")
+      .def("match", &Core::Match, py::arg("event"), py::arg("kind") = "auto",
+           py::arg("building_blocks") = false)
       .def("match_many", &Core::MatchMany, py::arg("events"), py::arg("kind") = "auto")
       .def("explain", &Core::Explain, py::arg("rule"), py::arg("event"))
       .def("test", &Core::Test)

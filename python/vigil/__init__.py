@@ -629,15 +629,17 @@ class RuleSet:
     def __reduce__(self):
         return (_restore, (self._sources, self._vars, self._skip_tests, self._skip_bad_rules))
 
-    def match(self, event: Event, kind: str = "auto") -> MatchList:
+    def match(self, event: Event, kind: str = "auto", building_blocks: bool = False) -> MatchList:
         """Match one event; return the rules it matches, in rule order.
 
         ``event`` is a dict (or other mapping), or a str / bytes holding one JSON
         object. ``kind`` is ``"auto"``, ``"cloudtrail"`` or ``"any"`` (see
-        :data:`EVENT_KINDS`). Raises ValueError for invalid JSON or a JSON value that
-        is not an object, TypeError for another type of event.
+        :data:`EVENT_KINDS`). Rules that only correlations use (``generate: false``)
+        are left out, as in ``vigil scan``, unless ``building_blocks``. Raises
+        ValueError for invalid JSON or a JSON value that is not an object, TypeError
+        for another type of event.
         """
-        rule_indexes, text = self._core.match(event, _check_kind(kind))
+        rule_indexes, text = self._core.match(event, _check_kind(kind), building_blocks)
         rules = self._rules
         return MatchList(Match(rules[r], text) for r in rule_indexes)
 

@@ -393,7 +393,8 @@ class RuleTest(pytest.Item):
         return self.parent.ruleset
 
     def runtest(self) -> None:
-        matches = self.ruleset.match(self.event_json, kind="any")
+        # A building block (only correlations use it) is tested like any rule.
+        matches = self.ruleset.match(self.event_json, kind="any", building_blocks=True)
         self.matched = any(_same_rule(m.rule, self.rule) for m in matches)
         # As `vigil test` does, the explanation (a separate interpreter) must agree with
         # the compiled matcher; it is also the report of a failure.
