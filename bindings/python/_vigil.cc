@@ -678,6 +678,7 @@ class ScanIter {
     d["matches"] = s.matches;
     d["event_errors"] = s.event_errors;
     d["input_errors"] = s.input_errors;
+    d["regex_limit_hits"] = s.regex_limit_hits;
     d["files"] = s.files;
     d["bytes"] = s.bytes;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
