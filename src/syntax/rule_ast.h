@@ -18,6 +18,15 @@
 
 namespace vigil::internal {
 
+// Limits on the size of rules (docs/limits.md), far above what real rules use
+// (SigmaHQ: about 3,000 rules, the largest item about 300 values), so that a hostile
+// rule pack cannot make loading or matching take unbounded memory. Passing one is an
+// error that names the node (file:line:column) and leaves the rule out.
+inline constexpr size_t kMaxRules = 100000;             // per RuleSetBuilder
+inline constexpr size_t kMaxSearchIdentifiers = 10000;  // per detection or filter
+inline constexpr size_t kMaxValuesPerItem = 10000;      // values of one `field|mods:`
+inline constexpr size_t kMaxItemsPerIdentifier = 10000;  // `field: value` entries, all maps
+
 struct ValueAst {
   enum class Type { kString, kNumber, kBool, kNull };
   Type type = Type::kString;
