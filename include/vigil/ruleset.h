@@ -11,7 +11,8 @@
 // document nested deeper than 64 levels or with more than 1,000,000 nodes once its
 // aliases are expanded ("billion laughs", alias cycles); more than 100,000 rules per
 // builder; more than 10,000 search identifiers in a detection, field entries in a
-// search identifier, or values in one item; a condition nested deeper than 64
+// search identifier, or values in one item; more than 100,000 patterns from one item
+// once encodings and windash variants are applied; a condition nested deeper than 64
 // parentheses or `not`s; a `|re` pattern longer than 16 KiB or with groups nested
 // deeper than 250. Each is an error Diagnostic (file:line:column of the node that
 // passed it) that leaves the rule (or file) out; the other rules still load.

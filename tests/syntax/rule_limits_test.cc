@@ -106,6 +106,23 @@ TEST(RuleLimitsTest, ConditionNesting) {
                                      "(parentheses and 'not')"});
 }
 
+TEST(RuleLimitsTest, PatternsPerItemAfterWindash) {
+  // Six dash positions: 5^6 = 15,625 variants a value; the seventh value passes 100,000.
+  std::string values;
+  for (char c = 'a'; c < 'a' + 7; ++c) {
+    values += std::string(c == 'a' ? "" : ", ") + "'x";
+    for (int k = 0; k < 6; ++k) values += std::string(" -") + c;
+    values += "'";
+  }
+  size_t loaded = 0;
+  EXPECT_EQ(Errors("title: w\ndetection:\n  s:\n    CommandLine|windash|contains: [" + values +
+                       "]\n  condition: s\n---\n" + kGood,
+                   &loaded),
+            std::vector<std::string>{"r.yml:4:174: error: 'CommandLine|windash|contains' expands to more than "
+                                     "100000 patterns (values times encodings and windash variants)"});
+  EXPECT_EQ(loaded, 1u);
+}
+
 TEST(RuleLimitsTest, RegexCompileLimitsNameTheValue) {
   size_t loaded = 0;
   const std::string nested = std::string(300, '(') + "a" + std::string(300, ')');
