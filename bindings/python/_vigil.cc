@@ -921,6 +921,7 @@ class ScanIter {
     d["matches"] = s.matches - state_->hidden.load();
     d["event_errors"] = s.event_errors;
     d["input_errors"] = s.input_errors;
+    d["regex_limit_hits"] = s.regex_limit_hits;
     d["files"] = s.files;
     d["bytes"] = s.bytes;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();

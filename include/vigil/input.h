@@ -80,8 +80,19 @@ struct ReadOptions {
   // NDJSON files are read in chunks of about this size so memory stays bounded on
   // inputs of any size. Other shapes are read whole (CloudTrail files are small).
   size_t chunk_size = 8u << 20;
-  // Largest accepted single JSON document (Records file after decompression).
+  // Largest accepted single JSON document (Records file after decompression) or
+  // NDJSON line (a line may hold a whole Records file). A larger one is reported
+  // (InputError: file, byte offset, line for NDJSON) and skipped; for NDJSON the next
+  // lines are still read.
   uint64_t max_document_bytes = 1ull << 30;
+  // Largest accepted single record (one event: an NDJSON line's object, a Records or
+  // array element, a lookup-events CloudTrailEvent, an EventBridge detail). A larger
+  // record is reported (InputError with file, line, byte offset and index), counted in
+  // ReadStats::errors and skipped; the records around it are still read. CloudTrail
+  // events are a few KiB; the bound keeps one hostile record from holding the matcher's
+  // buffers (which grow to the largest record) at gigabytes. Above 4 GiB the JSON
+  // parser's own limit applies: such a record is a bad event.
+  uint64_t max_record_bytes = 64ull << 20;
 };
 
 class VIGIL_EXPORT RecordSink {

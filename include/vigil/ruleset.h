@@ -7,6 +7,16 @@
 // fails to load becomes a Diagnostic and the others still load), then call Build()
 // once. Build() returns a std::shared_ptr<const RuleSet>.
 //
+// Limits (docs/limits.md lists them all): a rule file of more than 16 MiB; a YAML
+// document nested deeper than 64 levels or with more than 1,000,000 nodes once its
+// aliases are expanded ("billion laughs", alias cycles); more than 100,000 rules per
+// builder; more than 10,000 search identifiers in a detection, field entries in a
+// search identifier, or values in one item; more than 100,000 patterns from one item
+// once encodings and windash variants are applied; a condition nested deeper than 64
+// parentheses or `not`s; a `|re` pattern longer than 16 KiB or with groups nested
+// deeper than 250. Each is an error Diagnostic (file:line:column of the node that
+// passed it) that leaves the rule (or file) out; the other rules still load.
+//
 // Ownership and thread safety: a RuleSet is immutable; every method is const and it
 // may be shared by any number of threads, each matching with its own Scanner
 // (scanner.h). A RuleSetBuilder is a single-threaded, mutable object.

@@ -70,6 +70,12 @@ class VIGIL_EXPORT Scanner {
   const RuleSet& rules() const { return *rules_; }
   const std::shared_ptr<const RuleSet>& shared_rules() const { return rules_; }
 
+  // `|re` searches this Scanner stopped at a PCRE2 limit (backtracking steps, depth,
+  // heap or JIT stack; docs/limits.md) since it was made. Such a search counts as no
+  // match, so a rule with a catastrophically backtracking pattern cannot stall a scan;
+  // this count is how that is reported (ScanStats::regex_limit_hits sums it per scan).
+  uint64_t regex_limit_hits() const;
+
  private:
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<internal::Evaluator> eval_;
@@ -93,6 +99,9 @@ struct ScanStats {
   uint64_t matches = 0;       // (event, rule) pairs reported
   uint64_t event_errors = 0;  // records that were not valid JSON objects
   uint64_t input_errors = 0;  // read errors (unreadable file, bad gzip, broken JSON text)
+  // `|re` searches stopped at a PCRE2 limit and counted as no match (see
+  // Scanner::regex_limit_hits): a rule may have missed an event. Not an error count.
+  uint64_t regex_limit_hits = 0;
   uint64_t files = 0;
   uint64_t bytes = 0;         // decompressed bytes
   std::chrono::nanoseconds elapsed{0};

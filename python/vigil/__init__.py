@@ -309,9 +309,9 @@ class ScanIterator:
     The scan runs on a C++ thread and waits whenever the matches not yet taken reach a
     few thousand, so memory stays bounded whatever the size of the input. Read errors
     are appended to ``errors`` (a list of :class:`ScanError`) as the iteration reaches
-    them; ``stats`` is a dict (events, matches, event_errors, input_errors, files,
-    bytes, seconds) once the scan has finished, else None. ``close()`` (or leaving a
-    ``with`` block) stops the scan early.
+    them; ``stats`` is a dict (events, matches, event_errors, input_errors,
+    regex_limit_hits, files, bytes, seconds) once the scan has finished, else None.
+    ``close()`` (or leaving a ``with`` block) stops the scan early.
     """
 
     def __init__(self, ruleset: "RuleSet", paths: List[str], kind: str, threads: int) -> None:
@@ -356,7 +356,7 @@ class ScanIterator:
     @property
     def stats(self) -> Optional[Dict[str, Any]]:
         """Counts of the finished scan (events, matches, event_errors, input_errors,
-        files, bytes, seconds), or None while it is still running."""
+        regex_limit_hits, files, bytes, seconds), or None while it is still running."""
         return self._stats
 
     def close(self) -> None:

@@ -162,7 +162,8 @@ std::string Explanation::ToText() const {
 Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view event_json) {
   const internal::Program& prog = set.program();
   TreeNode root;
-  if (!internal::ParseEventTree(event_json, &root)) return Status::Error("the event is not valid JSON");
+  std::string error;
+  if (!internal::ParseEventTree(event_json, &root, &error)) return Status::Error(error);
   if (root.kind != TreeNode::Kind::kObject) return Status::Error("the event is not a JSON object");
   Explanation ex;
   ex.rule = &set.rule(rule);

@@ -223,6 +223,7 @@ struct RuleSetBuilder::Impl {
   std::vector<RuleAst> asts;
   std::vector<Diagnostic> diagnostics;
   bool built = false;
+  bool rule_limit_reported = false;  // internal::kMaxRules was passed
 };
 
 RuleSetBuilder::RuleSetBuilder(CompileOptions options) : impl_(std::make_unique<Impl>()) {
@@ -245,6 +246,17 @@ void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
   }
   auto docs = internal::LoadYamlDocuments(yaml, name, &impl_->diagnostics);
   for (const auto& doc : docs) {
+    if (impl_->asts.size() >= internal::kMaxRules) {
+      // Once: every document after the limit is left out for the same reason.
+      if (!impl_->rule_limit_reported) {
+        impl_->rule_limit_reported = true;
+        impl_->diagnostics.emplace_back(
+            Severity::kError, doc.where,
+            "more than " + std::to_string(internal::kMaxRules) +
+                " rules: this rule and every rule after it are left out");
+      }
+      return;
+    }
     RuleAst ast;
     if (internal::ParseRuleDocument(doc, &ast, &impl_->diagnostics)) {
       impl_->asts.push_back(std::move(ast));

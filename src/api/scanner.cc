@@ -31,6 +31,8 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   return Status::Ok();
 }
 
+uint64_t Scanner::regex_limit_hits() const { return eval_->regex_limit_hits(); }
+
 Status Scanner::Match(std::string_view json, std::vector<vigil::Match>* out, EventKind kind,
                       Envelope envelope) {
   padded_.assign(json);
@@ -112,7 +114,9 @@ class LoggingAdapter : public RecordSink {
   bool OnRecord(const Record& record) override {
     ++log_->stats.events;
     FileLog::Entry done{FileLog::Entry::Kind::kDone, 0, 0, 0, 0, record.index, record.line, record.envelope};
+    const uint64_t limit_hits = scanner_.regex_limit_hits();
     Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
+    log_->stats.regex_limit_hits += scanner_.regex_limit_hits() - limit_hits;
     if (!s.ok()) {
       ++log_->stats.event_errors;
       InputError e;
@@ -246,6 +250,7 @@ ScanStats ScanParallel(Scanner& scanner, const std::vector<std::string>& files, 
     stats.matches += log.stats.matches;
     stats.event_errors += log.stats.event_errors;
     stats.input_errors += log.stats.input_errors;
+    stats.regex_limit_hits += log.stats.regex_limit_hits;
     stats.files += log.read.files;
     stats.bytes += log.read.bytes;
     log = FileLog();  // free it
@@ -292,7 +297,9 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
     }
   }
   ScanAdapter adapter(scanner, options, sink, &stats);
+  const uint64_t limit_hits = scanner.regex_limit_hits();
   ReadStats rs = ReadInputs(inputs, options.read, &adapter);
+  stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
   stats.files = rs.files;
   stats.bytes = rs.bytes;
   stats.elapsed = std::chrono::steady_clock::now() - start;

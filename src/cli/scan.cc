@@ -413,6 +413,12 @@ int Scan(int argc, char** argv) {
                  (unsigned long long)(st.matches - sink.suppressed()), levels.empty() ? "" : (" (" + levels + ")").c_str(),
                  (unsigned long long)(st.event_errors + st.input_errors),
                  (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
+    if (st.regex_limit_hits > 0) {
+      std::fprintf(stderr,
+                   "vigil: warning: %llu regular expression searches stopped at the PCRE2 match "
+                   "limit and counted as no match (see docs/limits.md)\n",
+                   (unsigned long long)st.regex_limit_hits);
+    }
     if (rules->correlation_count() > 0) {
       std::fprintf(stderr,
                    "vigil: %zu correlation rules: %llu alerts; %llu matches of their base rules "

@@ -14,10 +14,18 @@ pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, std::string* 
   if (flags & kRegexCaseless) options |= PCRE2_CASELESS;
   if (flags & kRegexMultiline) options |= PCRE2_MULTILINE;
   if (flags & kRegexDotAll) options |= PCRE2_DOTALL;
+  if (pattern.size() > kRegexMaxPatternBytes) {
+    *error = "pattern of " + std::to_string(pattern.size()) + " bytes is longer than the limit of " +
+             std::to_string(kRegexMaxPatternBytes);
+    return nullptr;
+  }
   int code = 0;
   PCRE2_SIZE offset = 0;
+  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
+  pcre2_set_parens_nest_limit(context, kRegexMaxParensNesting);
   pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                 options, &code, &offset, nullptr);
+                                 options, &code, &offset, context);
+  pcre2_compile_context_free(context);
   if (!re) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(code, buf, sizeof buf);
@@ -36,14 +44,19 @@ bool CompileRegexCheck(const std::string& pattern, uint8_t flags, std::string* e
 }
 
 RegexScratch::RegexScratch()
-    : data_(pcre2_match_data_create(1, nullptr)), context_(pcre2_match_context_create(nullptr)) {
+    : data_(pcre2_match_data_create(1, nullptr)),
+      context_(pcre2_match_context_create(nullptr)),
+      jit_stack_(pcre2_jit_stack_create(32u << 10, kRegexJitStackBytes, nullptr)) {
   pcre2_set_match_limit(context_, kRegexMatchLimit);
   pcre2_set_depth_limit(context_, kRegexDepthLimit);
+  // Without a stack of its own (allocation failed) JIT uses PCRE2's 32 KiB default.
+  if (jit_stack_ != nullptr) pcre2_jit_stack_assign(context_, nullptr, jit_stack_);
 }
 
 RegexScratch::~RegexScratch() {
   pcre2_match_data_free(data_);
   pcre2_match_context_free(context_);
+  pcre2_jit_stack_free(jit_stack_);
 }
 
 std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
@@ -62,7 +75,7 @@ bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
   const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                              0, 0, scratch->data(), scratch->context());
   if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-      rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+      rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
     ++scratch->limit_hits;
   }
   return rc >= 0;

@@ -4,8 +4,12 @@
 //
 // A Regex is compiled once and shared read-only by all threads; each thread matches
 // with its own RegexScratch (match data and match context), as PCRE2 requires for
-// concurrent use. Matching is an unanchored search bounded by kRegexMatchLimit so
-// a pathological pattern cannot stall a scan.
+// concurrent use. Matching is an unanchored search bounded by the limits below so
+// that a pathological pattern (catastrophic backtracking, `(a+)+$` on a long run of
+// 'a's) cannot stall a scan. A search stopped by a limit counts as no match and is
+// counted in RegexScratch::limit_hits, which the Scanner reports (ScanStats::
+// regex_limit_hits) so that the missed match is never silent. docs/limits.md lists
+// every limit.
 #pragma once
 
 #include <memory>
@@ -17,8 +21,19 @@
 
 namespace vigil::internal {
 
+// pcre2_set_match_limit: backtracking steps of one search (JIT and interpreter).
 inline constexpr uint32_t kRegexMatchLimit = 1000000;
+// pcre2_set_depth_limit: backtracking depth of the interpreter (JIT ignores it).
 inline constexpr uint32_t kRegexDepthLimit = 10000;
+// Largest JIT stack of one RegexScratch (PCRE2's own default is 32 KiB, which some
+// ordinary patterns outgrow on long values; the memory is reserved, not committed).
+inline constexpr size_t kRegexJitStackBytes = 1u << 20;
+// Compile limits: a `|re` value longer than this, or with groups nested deeper, is a
+// rule error (PCRE2's own nesting default is 250). PCRE2 itself rejects a pattern whose
+// compiled code passes 64 KiB ("regular expression is too large"), which 16 KiB of
+// literal text (two code bytes a character) stays below.
+inline constexpr size_t kRegexMaxPatternBytes = 16u << 10;
+inline constexpr uint32_t kRegexMaxParensNesting = 250;
 
 // Checks that a pattern compiles; *error describes the problem and its offset.
 bool CompileRegexCheck(const std::string& pattern, uint8_t flags, std::string* error);
@@ -31,11 +46,13 @@ class RegexScratch {
   RegexScratch& operator=(const RegexScratch&) = delete;
   pcre2_match_data* data() { return data_; }
   pcre2_match_context* context() { return context_; }
-  uint64_t limit_hits = 0;  // searches stopped by the match limit (counted as no match)
+  // Searches stopped by a limit (match, depth, heap or JIT stack), counted as no match.
+  uint64_t limit_hits = 0;
 
  private:
   pcre2_match_data* data_;
   pcre2_match_context* context_;
+  pcre2_jit_stack* jit_stack_;
 };
 
 class Regex {

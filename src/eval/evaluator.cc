@@ -124,7 +124,11 @@ static bool TextOp(Op op, std::string_view needle, std::string_view hay) {
     case Op::kPrefix: return hay.size() >= needle.size() && hay.substr(0, needle.size()) == needle;
     case Op::kSuffix:
       return hay.size() >= needle.size() && hay.substr(hay.size() - needle.size()) == needle;
-    case Op::kContains: return hay.find(needle) != std::string_view::npos;
+    case Op::kContains:
+      // glibc's memmem is linear in the value whatever the needle (two-way search for
+      // long needles); string_view::find is not, and both sides can be hostile.
+      return needle.empty() ||
+             memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
     case Op::kGlob: return GlobMatch(needle, hay);
     default: return false;
   }
@@ -273,7 +277,10 @@ bool Evaluator::Descend(od::value v, int32_t node, int depth, bool is_array) {
 }
 
 bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
-  if (depth > kMaxEventDepth) return false;
+  if (depth > kMaxEventDepth) {
+    too_deep_ = true;
+    return false;
+  }
   const bool top = top_level_;
   top_level_ = false;
   for (auto fld : obj) {
@@ -290,7 +297,10 @@ bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
 }
 
 bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
-  if (depth > kMaxEventDepth) return false;
+  if (depth > kMaxEventDepth) {
+    too_deep_ = true;
+    return false;
+  }
   od::json_type type;
   if (v.type().get(type)) return false;
   const int32_t field = node >= 0 ? prog_.trie[node].field : -1;
@@ -449,9 +459,12 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
     return false;
   }
   top_level_ = true;
+  too_deep_ = false;
   cloudtrail_keys_ = 0;
   if (!VisitObject(obj, 0, 0)) {
-    *error = "invalid JSON (or nested deeper than " + std::to_string(kMaxEventDepth) + " levels)";
+    *error = too_deep_ ? "event nested deeper than " + std::to_string(kMaxEventDepth) +
+                             " levels (objects and arrays)"
+                       : std::string("invalid JSON");
     return false;
   }
   bool cloudtrail = false;

@@ -28,7 +28,12 @@
 
 namespace vigil::internal {
 
-inline constexpr int kMaxEventDepth = 256;
+// Deepest nesting of objects and arrays the walker descends into (the top-level
+// object is level 0). The walk is recursive, so this bounds its stack use; an event
+// whose walked part is deeper is a bad event ("nested deeper than ..."), never a
+// crash. Parts of an event that no rule reads are skipped by simdjson without
+// recursion and are not subject to it. Real CloudTrail events nest about 10 levels.
+inline constexpr int kMaxEventDepth = 128;
 
 enum class ValueKind : uint8_t { kString, kNumber, kBool, kNull, kJson };
 
@@ -87,6 +92,7 @@ class Evaluator {
   std::vector<std::vector<std::string_view>> deferred_;
   RegexScratch regex_;
   bool top_level_ = false;
+  bool too_deep_ = false;  // the walk stopped at kMaxEventDepth
   int cloudtrail_keys_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include "eval/glob.h"
 
 #include <cstddef>
+#include <cstring>
 
 namespace vigil::internal {
 namespace {
@@ -26,9 +27,35 @@ size_t CharLength(std::string_view s, size_t at) {
   return n;
 }
 
+// Patterns with '*' only (no '?', no escapes), by far the usual case: the text must
+// start with the part before the first star and end with the part after the last, and
+// each part in between is found with memmem, leftmost first (taking the leftmost
+// occurrence never prevents a later part from matching). Linear in the text whatever
+// the pattern, where the general algorithm below is O(|pattern| * |text|) at worst.
+bool StarsOnly(std::string_view p, std::string_view t) {
+  const size_t first = p.find('*');
+  if (first == std::string_view::npos) return p == t;
+  const size_t last = p.rfind('*');
+  const std::string_view head = p.substr(0, first), tail = p.substr(last + 1);
+  if (t.size() < head.size() + tail.size()) return false;
+  if (t.substr(0, head.size()) != head || t.substr(t.size() - tail.size()) != tail) return false;
+  std::string_view rest = t.substr(head.size(), t.size() - head.size() - tail.size());
+  for (size_t pos = first + 1; pos < last;) {
+    const size_t next = p.find('*', pos);
+    const std::string_view part = p.substr(pos, next - pos);
+    pos = next + 1;
+    if (part.empty()) continue;
+    const void* at = memmem(rest.data(), rest.size(), part.data(), part.size());
+    if (at == nullptr) return false;
+    rest.remove_prefix(static_cast<size_t>(static_cast<const char*>(at) - rest.data()) + part.size());
+  }
+  return true;
+}
+
 }  // namespace
 
 bool GlobMatch(std::string_view p, std::string_view t) {
+  if (p.find_first_of("?\\") == std::string_view::npos) return StarsOnly(p, t);
   size_t pi = 0, ti = 0;
   size_t star_p = std::string_view::npos, star_t = 0;
   while (ti < t.size()) {

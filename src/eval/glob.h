@@ -3,8 +3,10 @@
 // Sigma wildcard matching over the IR glob encoding: '*' matches any run of bytes, '?'
 // exactly one UTF-8 character, '\' makes the next byte literal. Internal.
 //
-// Linear-space, worst case O(|pattern| * |text|) (the classic single-backtrack-point
-// algorithm: a later '*' supersedes an earlier one, so no exponential blow-up).
+// Patterns of literals and '*' (the usual case) are matched in time linear in the text
+// (each part between stars found with memmem). Patterns with '?' or escapes use the
+// classic single-backtrack-point algorithm: a later '*' supersedes an earlier one, so
+// no exponential blow-up, but O(|pattern| * |text|) at worst. No allocation either way.
 #pragma once
 
 #include <string_view>

@@ -20,12 +20,14 @@
 #include <pcre2.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "compile/regex.h"
 #include "util/cidr.h"
 #include "util/strings.h"
 #include "util/timeparts.h"
@@ -147,11 +149,19 @@ struct Builder {
 
 }  // namespace
 
-bool ParseEventTree(std::string_view json, TreeNode* root) {
+bool ParseEventTree(std::string_view json, TreeNode* root, std::string* error) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
-  if (parser.parse(padded).get(doc) != simdjson::SUCCESS) return false;
+  if (const auto code = parser.parse(padded).get(doc); code != simdjson::SUCCESS) {
+    if (error != nullptr) {
+      // The DOM parser's depth limit also bounds Builder::Build's recursion below.
+      *error = code == simdjson::DEPTH_ERROR
+                   ? "the event is nested deeper than " + std::to_string(parser.max_depth()) + " levels"
+                   : "the event is not valid JSON";
+    }
+    return false;
+  }
   Builder b;
   b.text = json;
   const size_t end = SkipSpace(json, ScanSpans(json, 0, &b.spans));
@@ -255,19 +265,36 @@ size_t CharLen(std::string_view s) {
   return n;
 }
 
-// '*' any run of bytes, '?' one UTF-8 character, '\' escapes the next byte.
+// '*' any run of bytes, '?' one UTF-8 character, '\' escapes the next byte. Reads the
+// pattern one token at a time, keeping the set of text positions the pattern so far can
+// reach: O(|pattern| * |text|) time, no recursion, whatever the pattern (rules and
+// events are both untrusted: `vigil test` runs this on a rule's own test events).
 bool Glob(std::string_view pat, std::string_view s) {
-  if (pat.empty()) return s.empty();
-  if (pat[0] == '*') {
-    for (size_t k = 0; k <= s.size(); ++k) {
-      if (Glob(pat.substr(1), s.substr(k))) return true;
+  std::vector<char> reach(s.size() + 1, 0), next(s.size() + 1, 0);
+  reach[0] = 1;
+  size_t p = 0;
+  while (p < pat.size()) {
+    std::fill(next.begin(), next.end(), 0);
+    if (pat[p] == '*') {
+      char any = 0;
+      for (size_t i = 0; i <= s.size(); ++i) next[i] = any = static_cast<char>(any | reach[i]);
+      p += 1;
+    } else if (pat[p] == '?') {
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (reach[i]) next[i + CharLen(s.substr(i))] = 1;
+      }
+      p += 1;
+    } else {
+      const size_t width = (pat[p] == '\\' && p + 1 < pat.size()) ? 2 : 1;
+      const char literal = pat[p + width - 1];
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (reach[i] && s[i] == literal) next[i + 1] = 1;
+      }
+      p += width;
     }
-    return false;
+    reach.swap(next);
   }
-  if (pat[0] == '?') return !s.empty() && Glob(pat.substr(1), s.substr(CharLen(s)));
-  size_t width = (pat[0] == '\\' && pat.size() > 1) ? 2 : 1;
-  char literal = pat[width - 1];
-  return !s.empty() && s[0] == literal && Glob(pat.substr(width), s.substr(1));
+  return reach[s.size()] != 0;
 }
 
 bool RegexSearch(const std::string& pattern, uint8_t flags, std::string_view subject) {
@@ -281,8 +308,13 @@ bool RegexSearch(const std::string& pattern, uint8_t flags, std::string_view sub
                                    options, &error, &error_offset, nullptr);
   if (code == nullptr) return false;
   pcre2_match_data* md = pcre2_match_data_create_from_pattern(code, nullptr);
+  // The compiled matcher's limits, so that a catastrophic pattern stops here too.
+  pcre2_match_context* limits = pcre2_match_context_create(nullptr);
+  pcre2_set_match_limit(limits, kRegexMatchLimit);
+  pcre2_set_depth_limit(limits, kRegexDepthLimit);
   int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                       md, nullptr);
+                       md, limits);
+  pcre2_match_context_free(limits);
   pcre2_match_data_free(md);
   pcre2_code_free(code);
   return rc >= 0;

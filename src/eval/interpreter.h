@@ -36,8 +36,9 @@ struct TreeNode {
   std::vector<TreeNode> elements;                         // kArray
 };
 
-// Parses one JSON document. Returns false if it is not valid JSON.
-bool ParseEventTree(std::string_view json, TreeNode* root);
+// Parses one JSON document. Returns false if it is not valid JSON or is nested deeper
+// than simdjson's DOM limit (1024 levels), with the reason in *error if given.
+bool ParseEventTree(std::string_view json, TreeNode* root, std::string* error = nullptr);
 
 // The value set of field `field` of `ir` (or every string, for kAnyString), in
 // document order.

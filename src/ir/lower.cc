@@ -370,6 +370,14 @@ class Lowerer {
     }
 
     std::vector<Expr> per_value;
+    size_t patterns = 0;  // predicates made for this item, bounded by kMaxPatternsPerItem
+    const auto too_many = [&](const SourceLocation& at) {
+      std::string name = item.field.empty() ? "keywords" : item.field;
+      for (const auto& m : item.modifiers) name += "|" + m;
+      return Error(at, "'" + name + "' expands to more than " +
+                           std::to_string(kMaxPatternsPerItem) +
+                           " patterns (values times encodings and windash variants)");
+    };
     for (const ValueAst& v : item.values) {
       std::vector<Expr> variants;
       if (v.type == ValueAst::Type::kNull) {
@@ -457,6 +465,7 @@ class Lowerer {
             }
           }
           pats = std::move(next);
+          if (patterns + pats.size() > kMaxPatternsPerItem) return too_many(v.where);
         }
         // Keywords are substring searches unless a placement modifier says otherwise.
         const bool keyword_contains = item.field.empty() && !placement;
@@ -484,6 +493,8 @@ class Lowerer {
           }
         }
       }
+      patterns += variants.size();
+      if (patterns > kMaxPatternsPerItem) return too_many(v.where);
       // `neq` is per value "differs"; several variants of one value must all differ.
       per_value.push_back(neq ? Expr::And(std::move(variants)) : Expr::Or(std::move(variants)));
     }

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <regex>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "util/strings.h"
 
 namespace vigil::internal {
@@ -27,6 +29,60 @@ bool IsPlainScalar(const YAML::Node& node) {
   return node.IsScalar() && node.Tag() == "?";
 }
 
+namespace {
+
+SourceLocation MarkLocation(const YAML::Mark& mark, const std::string& file) {
+  SourceLocation loc;
+  loc.file = file;
+  if (mark.line >= 0) {
+    loc.line = static_cast<uint32_t>(mark.line) + 1;
+    loc.column = static_cast<uint32_t>(mark.column) + 1;
+  }
+  return loc;
+}
+
+// Checks kMaxYamlDepth and kMaxYamlNodes by walking the document as its users will,
+// aliases expanded, with an explicit stack; stops at the first node over a limit.
+bool WithinLimits(const YAML::Node& root, const std::string& file, std::vector<Diagnostic>* diagnostics) {
+  std::vector<std::pair<YAML::Node, int>> stack;
+  std::vector<YAML::Node> children;
+  stack.emplace_back(root, 0);
+  size_t nodes = 0;
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (++nodes > kMaxYamlNodes) {
+      diagnostics->emplace_back(Severity::kError, LocationOf(node, file),
+                                "YAML document has more than " + std::to_string(kMaxYamlNodes) +
+                                    " nodes once its aliases are expanded; document left out");
+      return false;
+    }
+    if (depth > kMaxYamlDepth) {
+      diagnostics->emplace_back(Severity::kError, LocationOf(node, file),
+                                "YAML nested deeper than " + std::to_string(kMaxYamlDepth) +
+                                    " levels (or an alias inside its own anchor); document left out");
+      return false;
+    }
+    // Children are pushed last first, so that they are visited in document order and
+    // the error names the first node over a limit. (No std::reverse: assigning a
+    // YAML::Node assigns to the node it refers to, which would rewrite the document.)
+    children.clear();
+    if (node.IsSequence()) {
+      for (const auto& e : node) children.push_back(e);
+    } else if (node.IsMap()) {
+      for (const auto& kv : node) {
+        children.push_back(kv.first);
+        children.push_back(kv.second);
+      }
+    }
+    for (size_t i = children.size(); i-- > 0;) stack.emplace_back(children[i], depth + 1);
+    children.clear();
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::string& file,
                                             std::vector<Diagnostic>* diagnostics) {
   std::vector<YamlDocument> docs;
@@ -42,16 +98,16 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
     std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
     for (auto& n : nodes) {
       if (!n.IsDefined() || n.IsNull()) continue;  // empty document, e.g. a trailing ---
+      if (!WithinLimits(n, file, diagnostics)) continue;
       docs.push_back({n, LocationOf(n, file)});
     }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard against stack exhaustion; its message is only "bad file".
+    diagnostics->push_back({Severity::kError, MarkLocation(e.mark, file),
+                            "YAML nested too deeply for the parser (yaml-cpp stops at " +
+                                std::to_string(e.depth()) + " levels); file left out"});
   } catch (const YAML::Exception& e) {
-    SourceLocation loc;
-    loc.file = file;
-    if (e.mark.line >= 0) {
-      loc.line = static_cast<uint32_t>(e.mark.line) + 1;
-      loc.column = static_cast<uint32_t>(e.mark.column) + 1;
-    }
-    diagnostics->push_back({Severity::kError, loc, "YAML syntax error: " + e.msg});
+    diagnostics->push_back({Severity::kError, MarkLocation(e.mark, file), "YAML syntax error: " + e.msg});
   }
   return docs;
 }

@@ -6,7 +6,7 @@
 // Input: the text of one rule file. Output: one YAML::Node per document (separated by
 // `---`), each with yaml-cpp marks we convert to 1-based SourceLocations. A YAML
 // syntax error becomes one Diagnostic at the position yaml-cpp reports; documents
-// before it are kept.
+// before it are kept. Documents over the limits below are left out with a Diagnostic.
 #pragma once
 
 #include <string>
@@ -25,8 +25,18 @@ struct YamlDocument {
   SourceLocation where;  // start of the document
 };
 
-// Limits that keep hostile rule files from exhausting memory.
+// Limits that keep hostile rule files from exhausting memory, time or the stack
+// (docs/limits.md). A file larger than kMaxRuleFileBytes is an error for the file. A
+// document nested deeper than kMaxYamlDepth, or whose node graph expands to more than
+// kMaxYamlNodes nodes when every alias is followed (anchors and aliases let a few
+// lines stand for billions of nodes: "billion laughs"; an alias inside its own anchor
+// makes a cycle, which is infinitely deep), is an error for that document, reported
+// at the node where the limit was passed; the other documents still load. yaml-cpp
+// keeps aliases as shared nodes, so the parse itself is cheap: it is every walk of the
+// tree after it that the expanded size would cost.
 inline constexpr size_t kMaxRuleFileBytes = 16u << 20;
+inline constexpr int kMaxYamlDepth = 64;
+inline constexpr size_t kMaxYamlNodes = 1000000;
 
 std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::string& file,
                                             std::vector<Diagnostic>* diagnostics);

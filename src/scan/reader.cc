@@ -648,7 +648,7 @@ bool Reader::FlushPending() {
   has_pending_ = false;
   delivered_ = pending_source_;
   delivered_end_ = pending_source_end_;
-  return Deliver(pending_);
+  return Deliver(pending_, pending_source_);
 }
 
 std::string_view Reader::CopyToOwned(std::string_view s) {
@@ -833,7 +833,7 @@ bool Reader::SlowLookupEntry(const char* begin, const char* end) {
   record.line = LineAt(where);
   record.envelope = Envelope::kLookupEvents;
   delivered_end_ = end;
-  return Deliver(record);
+  return Deliver(record, begin);
 }
 
 bool Reader::EmitSlow(std::string_view json, const char* source, Envelope envelope) {
@@ -852,7 +852,7 @@ bool Reader::EmitSlow(std::string_view json, const char* source, Envelope envelo
   record.line = LineAt(json.data());
   record.envelope = envelope;
   delivered_end_ = json.data() + json.size();
-  return Deliver(record);
+  return Deliver(record, source);
 }
 
 void Reader::ElementError(const char* at, std::string message) {
@@ -932,7 +932,14 @@ bool Reader::Recover(const char* damage) {
 // ---------------------------------------------------------------------------------
 // Output.
 
-bool Reader::Deliver(const Record& record) {
+bool Reader::Deliver(const Record& record, const char* source) {
+  if (record.json.size() > options_.max_record_bytes) {
+    ReportError(record.line, OffsetOf(source), record.index,
+                "record of " + std::to_string(record.json.size()) +
+                    " bytes is larger than max_record_bytes (" +
+                    std::to_string(options_.max_record_bytes) + "); skipped");
+    return !stop_;
+  }
   ++stats_->records;
   if (!sink_->OnRecord(record)) stop_ = true;
   return !stop_;

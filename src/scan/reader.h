@@ -107,7 +107,9 @@ class Reader {
   void ReportDamage(const JsonScanner& scanner);
   bool Recover(const char* damage);
 
-  bool Deliver(const Record& record);
+  // Hands `record` (whose text starts at `source` in buf_) to the sink, or reports it
+  // when it is larger than max_record_bytes.
+  bool Deliver(const Record& record, const char* source);
   void ReportError(uint64_t line, uint64_t byte_offset, uint64_t index, std::string message);
   uint64_t LineAt(const char* p);
   uint64_t OffsetOf(const char* p) const;

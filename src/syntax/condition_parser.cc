@@ -103,19 +103,21 @@ class Parser {
     return "syntax error";
   }
 
+  // `depth` counts the open parentheses and `not`s around the current token: each
+  // costs a few stack frames here and in every later walk of the tree.
   bool CheckDepth(int depth) {
     if (depth > kMaxConditionDepth) {
       return Fail(tok_.offset, "condition nested deeper than " +
-                                   std::to_string(kMaxConditionDepth) + " levels");
+                                   std::to_string(kMaxConditionDepth) +
+                                   " levels (parentheses and 'not')");
     }
     return true;
   }
 
   // or_expr = and_expr { "or" and_expr }
   bool OrExpr(CondNode* out, int depth) {
-    if (!CheckDepth(depth)) return false;
     CondNode first;
-    if (!AndExpr(&first, depth + 1)) return false;
+    if (!AndExpr(&first, depth)) return false;
     if (!IsKeyword("or")) {
       *out = std::move(first);
       return true;
@@ -126,7 +128,7 @@ class Parser {
     while (IsKeyword("or")) {
       Advance();
       CondNode next;
-      if (!AndExpr(&next, depth + 1)) return false;
+      if (!AndExpr(&next, depth)) return false;
       out->kids.push_back(std::move(next));
     }
     return true;
@@ -135,7 +137,7 @@ class Parser {
   // and_expr = not_expr { "and" not_expr }
   bool AndExpr(CondNode* out, int depth) {
     CondNode first;
-    if (!NotExpr(&first, depth + 1)) return false;
+    if (!NotExpr(&first, depth)) return false;
     if (!IsKeyword("and")) {
       *out = std::move(first);
       return true;
@@ -146,7 +148,7 @@ class Parser {
     while (IsKeyword("and")) {
       Advance();
       CondNode next;
-      if (!NotExpr(&next, depth + 1)) return false;
+      if (!NotExpr(&next, depth)) return false;
       out->kids.push_back(std::move(next));
     }
     return true;
@@ -154,8 +156,8 @@ class Parser {
 
   // not_expr = "not" not_expr | primary
   bool NotExpr(CondNode* out, int depth) {
-    if (!CheckDepth(depth)) return false;
     if (IsKeyword("not")) {
+      if (!CheckDepth(depth + 1)) return false;
       out->kind = CondNode::Kind::kNot;
       out->offset = tok_.offset;
       Advance();
@@ -164,13 +166,14 @@ class Parser {
       out->kids.push_back(std::move(inner));
       return true;
     }
-    return Primary(out, depth + 1);
+    return Primary(out, depth);
   }
 
   // primary = "(" or_expr ")" | quantified | IDENTIFIER
   bool Primary(CondNode* out, int depth) {
     if (tok_.kind == Token::Kind::kLParen) {
       const size_t open = tok_.offset;
+      if (!CheckDepth(depth + 1)) return false;
       Advance();
       if (!OrExpr(out, depth + 1)) return false;
       if (tok_.kind != Token::Kind::kRParen) {

@@ -14,7 +14,10 @@
 //
 // The Sigma 1 aggregation syntax (`sel | count() by x > 5`, `near`) was removed in
 // Sigma 2; it is rejected with an error that says so and where it starts.
-// Nesting is capped at kMaxConditionDepth so hostile rules cannot exhaust the stack.
+// Nesting (open parentheses plus `not`s around a term) is capped at
+// kMaxConditionDepth so hostile rules cannot exhaust the stack here or in the later
+// recursive walks of the tree (lowering, evaluation, explain); deeper is an error at
+// the offset of the '(' or 'not' that passes it.
 #pragma once
 
 #include <string>

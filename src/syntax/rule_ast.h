@@ -18,6 +18,18 @@
 
 namespace vigil::internal {
 
+// Limits on the size of rules (docs/limits.md), far above what real rules use
+// (SigmaHQ: about 3,000 rules, the largest item about 300 values), so that a hostile
+// rule pack cannot make loading or matching take unbounded memory. Passing one is an
+// error that names the node (file:line:column) and leaves the rule out.
+inline constexpr size_t kMaxRules = 100000;             // per RuleSetBuilder
+inline constexpr size_t kMaxSearchIdentifiers = 10000;  // per detection or filter
+inline constexpr size_t kMaxValuesPerItem = 10000;      // values of one `field|mods:`
+inline constexpr size_t kMaxItemsPerIdentifier = 10000;  // `field: value` entries, all maps
+// Patterns one item compiles to: its values times their encodings (base64offset: 3)
+// and windash variants (up to 15,625 for one value), checked while lowering.
+inline constexpr size_t kMaxPatternsPerItem = 100000;
+
 struct ValueAst {
   enum class Type { kString, kNumber, kBool, kNull };
   Type type = Type::kString;

@@ -189,6 +189,10 @@ class DocParser {
     }
     if (value.IsSequence()) {
       if (value.size() == 0) return Error(value, "empty list of values for '" + k + "'");
+      if (value.size() > kMaxValuesPerItem) {
+        return Error(value, "'" + k + "' has " + std::to_string(value.size()) +
+                                " values, more than the limit of " + std::to_string(kMaxValuesPerItem));
+      }
       for (const auto& e : value) {
         ValueAst v;
         if (!ParseValue(e, &v)) return false;
@@ -205,6 +209,10 @@ class DocParser {
   bool ParseMapAlternative(const YAML::Node& map, std::vector<ItemAst>* items) {
     if (map.size() == 0) return Error(map, "empty map in a search identifier");
     for (const auto& kv : map) {
+      if (++items_ > kMaxItemsPerIdentifier) {
+        return Error(kv.first, "search identifier has more than " +
+                                   std::to_string(kMaxItemsPerIdentifier) + " field entries");
+      }
       ItemAst item;
       if (!ParseItem(kv.first, kv.second, &item)) return false;
       items->push_back(std::move(item));
@@ -216,6 +224,7 @@ class DocParser {
                      SearchIdAst* id) {
     id->name = name;
     id->where = LocationOf(key, file_);
+    items_ = 0;
     if (!node || node.IsNull()) return Error(key, "search identifier '" + name + "' is empty");
     if (node.IsMap()) {
       id->alternatives.emplace_back();
@@ -246,6 +255,10 @@ class DocParser {
     }
     ItemAst item;  // keywords: a list of values with no field
     item.where = id->where;
+    if (node.size() > kMaxValuesPerItem) {
+      return Error(node, "search identifier '" + name + "' has " + std::to_string(node.size()) +
+                             " keywords, more than the limit of " + std::to_string(kMaxValuesPerItem));
+    }
     for (const auto& e : node) {
       ValueAst v;
       if (!ParseValue(e, &v)) return false;
@@ -285,6 +298,10 @@ class DocParser {
     if (!det.IsMap()) return Error(det, filter ? "'filter' must be a map" : "'detection' must be a map");
     YAML::Node condition;
     bool has_condition = false;
+    if (det.size() > kMaxSearchIdentifiers + 1) {  // + the condition
+      return Error(det, std::string(filter ? "filter" : "detection") + " has more than " +
+                            std::to_string(kMaxSearchIdentifiers) + " search identifiers");
+    }
     for (const auto& kv : det) {
       const std::string key = kv.first.as<std::string>("");
       if (key == "condition") {
@@ -415,6 +432,7 @@ class DocParser {
   std::vector<Diagnostic>* diags_;
   std::string file_;
   bool ok_ = true;
+  size_t items_ = 0;  // field entries of the search identifier being parsed
 };
 
 }  // namespace

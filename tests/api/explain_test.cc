@@ -139,5 +139,38 @@ TEST(ExplainTest, RejectsMalformedEvents) {
   EXPECT_FALSE(Explain(*rs, 0, "[1,2]").ok());
 }
 
+// docs/limits.md: explain (and the failure reports of `vigil test`, which run on a rule's
+// own test events) stay bounded on hostile events and patterns.
+TEST(ExplainTest, DeepEventsAreBoundedByTheDomParser) {
+  auto rs = Build("title: t\ndetection:\n  s: {a.b: 1}\n  condition: s\n");
+  const auto nested = [](size_t n) { return "{\"a\":" + std::string(n, '[') + std::string(n, ']') + "}"; };
+  auto ok = Explain(*rs, 0, nested(1023));  // 1024 levels with the top-level object
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_FALSE(ok.value().matched);
+  EXPECT_EQ(Explain(*rs, 0, nested(1024)).status().message(), "the event is nested deeper than 1024 levels");
+  EXPECT_EQ(Explain(*rs, 0, nested(10000)).status().message(), "the event is nested deeper than 1024 levels");
+}
+
+TEST(ExplainTest, WildcardsAndRegexesOnLongValuesAreBounded) {
+  // Many stars against a long value that almost matches: exponential for a naive
+  // recursive matcher, O(pattern * value) here.
+  auto g = Build("title: g\ndetection:\n  s: {a: '*a*a*a*a*a*a*a*a*a*a*b'}\n  condition: s\n");
+  const std::string long_a = std::string(100000, 'a');
+  auto ex = Explain(*g, 0, "{\"a\":\"" + long_a + "\"}");
+  ASSERT_TRUE(ex.ok());
+  EXPECT_FALSE(ex.value().matched);
+  ex = Explain(*g, 0, "{\"a\":\"" + long_a + "b\"}");
+  ASSERT_TRUE(ex.ok());
+  EXPECT_TRUE(ex.value().matched);
+  // A ReDoS pattern stops at the same PCRE2 match limit as the scanner: no match.
+  auto re = Build("title: r\ndetection:\n  s: {a|re: '(a+)+$'}\n  condition: s\n");
+  ex = Explain(*re, 0, "{\"a\":\"" + long_a + "!\"}");
+  ASSERT_TRUE(ex.ok());
+  EXPECT_FALSE(ex.value().matched);
+  ex = Explain(*re, 0, R"({"a":"aaa"})");
+  ASSERT_TRUE(ex.ok());
+  EXPECT_TRUE(ex.value().matched);
+}
+
 }  // namespace
 }  // namespace vigil

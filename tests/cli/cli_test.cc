@@ -223,6 +223,27 @@ TEST(CliTest, MalformedLinesAreReportedAndEverythingElseIsScanned) {
   EXPECT_NE(r.err.find("1 errors"), std::string::npos) << r.err;
 }
 
+TEST(CliTest, RegexLimitHitsAreInTheSummary) {
+  const std::string rules = WriteTemp("cli_redos.yml",
+      "title: redos\ndetection:\n  s: {userAgent|re: '(a+)+$'}\n  condition: s\n---\n"
+      "title: name\ndetection:\n  s: {eventName: GetObject}\n  condition: s\n");
+  const std::string crafted =
+      "{\"eventName\":\"GetObject\",\"userAgent\":\"" + std::string(100000, 'a') + "!\"}\n";
+  const std::string input = WriteTemp("cli_redos.jsonl", crafted + crafted);
+  Proc r = Sh(kVigil + " scan --format jsonl --rules " + rules + " " + input);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Lines(r.out).size(), 2u);  // `name` on both events
+  const auto err = Lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;
+  EXPECT_EQ(err[1],
+            "vigil: warning: 2 regular expression searches stopped at the PCRE2 match limit and "
+            "counted as no match (see docs/limits.md)");
+  // Without a limit hit there is no such line.
+  Proc clean = Sh(kVigil + " scan --format jsonl --rules " + rules + " " +
+                  WriteTemp("cli_redos_clean.jsonl", "{\"userAgent\":\"aaa\"}\n"));
+  EXPECT_EQ(Lines(clean.err).size(), 1u) << clean.err;
+}
+
 TEST(CliTest, ReaderClosingThePipeEndsCleanly) {
   // Many matches, a reader that takes one line: vigil must stop without an error.
   Proc r = Sh("cd " + kSrc + " && set -o pipefail; " + kVigil +

@@ -74,10 +74,68 @@ detection: {s: {a.b: 1}, condition: s}
   for (int i = 0; i < 5000; ++i) deep += "[";
   for (int i = 0; i < 5000; ++i) deep += "]";
   deep += "}";
-  auto t = Titles(s, deep);
-  ASSERT_EQ(t.size(), 1u);
-  EXPECT_EQ(t[0].rfind("ERROR:", 0), 0u);
+  EXPECT_EQ(Titles(s, deep),
+            std::vector<std::string>{"ERROR: event nested deeper than 128 levels (objects and arrays)"});
   EXPECT_EQ(Titles(s, R"({"a":{"b":1}})"), std::vector<std::string>{"deep"});
+}
+
+// kMaxEventDepth counts levels below the top-level object: {"a": [ ... ]} with the
+// array at level 1. Exactly the limit is read; one more is the error.
+std::string Nested(int levels) {
+  std::string json = "{\"a\":";
+  for (int i = 1; i < levels; ++i) json += "[";
+  json += "{\"b\":1}";
+  for (int i = 1; i < levels; ++i) json += "]";
+  return json + "}";
+}
+
+TEST(EvaluatorTest, EventDepthLimitIsExact) {
+  Scanner s(Build(R"(title: deep
+detection: {s: {a.b: 1}, condition: s}
+)"));
+  // The innermost value `1` is at level `levels + 1`.
+  EXPECT_EQ(Titles(s, Nested(127)), std::vector<std::string>{"deep"});
+  EXPECT_EQ(Titles(s, Nested(128)),
+            std::vector<std::string>{"ERROR: event nested deeper than 128 levels (objects and arrays)"});
+  // 10,000 levels of arrays in a field some rule reads: a bad event with its reason.
+  std::string deep = "{\"a\":" + std::string(10000, '[') + std::string(10000, ']') + "}";
+  EXPECT_EQ(Titles(s, deep),
+            std::vector<std::string>{"ERROR: event nested deeper than 128 levels (objects and arrays)"});
+  // In a field no rule reads, simdjson skips it without recursion: the event matches.
+  std::string skipped = "{\"x\":" + std::string(10000, '[') + std::string(10000, ']') + ",\"a\":{\"b\":1}}";
+  EXPECT_EQ(Titles(s, skipped), std::vector<std::string>{"deep"});
+  // A keyword rule reads every string, so the walk descends everywhere.
+  Scanner k(Build(R"(title: kw
+detection: {s: [needle], condition: s}
+)"));
+  EXPECT_EQ(Titles(k, skipped),
+            std::vector<std::string>{"ERROR: event nested deeper than 128 levels (objects and arrays)"});
+  EXPECT_EQ(Titles(k, R"({"x":[[["needle"]]]})"), std::vector<std::string>{"kw"});
+}
+
+// A ReDoS rule on a crafted value: the search stops at the PCRE2 match limit, counts
+// as no match and is counted; the other rules (and another regex) on the same event
+// are unaffected.
+TEST(EvaluatorTest, CatastrophicRegexIsCountedAndOtherRulesStillMatch) {
+  Scanner s(Build(R"(title: redos
+detection: {s: {userAgent|re: '(a+)+$'}, condition: s}
+---
+title: prefix
+detection: {s: {userAgent|re: '^a{10}'}, condition: s}
+---
+title: name
+detection: {s: {eventName: GetObject}, condition: s}
+)"));
+  const std::string crafted =
+      R"({"eventName":"GetObject","userAgent":")" + std::string(100000, 'a') + R"(!"})";
+  EXPECT_EQ(s.regex_limit_hits(), 0u);
+  EXPECT_EQ(Titles(s, crafted), (std::vector<std::string>{"prefix", "name"}));
+  EXPECT_EQ(s.regex_limit_hits(), 1u);
+  EXPECT_EQ(Titles(s, R"({"eventName":"GetObject","userAgent":"aaaaaaaaaaaa"})"),
+            (std::vector<std::string>{"redos", "prefix", "name"}));
+  EXPECT_EQ(s.regex_limit_hits(), 1u);
+  EXPECT_EQ(Titles(s, crafted), (std::vector<std::string>{"prefix", "name"}));
+  EXPECT_EQ(s.regex_limit_hits(), 2u);
 }
 
 TEST(EvaluatorTest, ResultsDoNotLeakBetweenEvents) {

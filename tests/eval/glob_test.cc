@@ -50,5 +50,27 @@ TEST(GlobTest, PathologicalPatternsStayLinearish) {
   EXPECT_FALSE(GlobMatch(pat, text));
 }
 
+TEST(GlobTest, StarsOnlyAnchorsTheEndsAndNeverOverlapsThem) {
+  EXPECT_TRUE(GlobMatch("ab*ba", "aba" "ba"));
+  EXPECT_FALSE(GlobMatch("ab*ba", "aba"));  // head and tail may not share the 'b'
+  EXPECT_TRUE(GlobMatch("ab*ba", "abba"));
+  EXPECT_TRUE(GlobMatch("a**b", "ab"));
+  EXPECT_TRUE(GlobMatch("*x*x*", "xx"));
+  EXPECT_FALSE(GlobMatch("*x*x*", "x"));
+  EXPECT_TRUE(GlobMatch("*abc*abd", "abcabcabd"));
+  EXPECT_FALSE(GlobMatch("*abc*abd", "abdabc"));
+  EXPECT_TRUE(GlobMatch("a*", "a"));
+  EXPECT_FALSE(GlobMatch("a*", ""));
+}
+
+TEST(GlobTest, StarsOnlyIsLinearOnHostileInput) {
+  // O(|pattern| * |text|) would be 10^10 steps here: a long literal part that almost
+  // matches at every position of a long text.
+  const std::string text(1000000, 'a');
+  const std::string pat = "*" + std::string(10000, 'a') + "b*";
+  EXPECT_FALSE(GlobMatch(pat, text));
+  EXPECT_TRUE(GlobMatch(pat, text + "b"));
+}
+
 }  // namespace
 }  // namespace vigil::internal

@@ -435,6 +435,52 @@ TEST(ScanReaderTest, DocumentLargerThanMaxDocumentBytes) {
                 " bytes is larger than max_document_bytes (100); input skipped");
 }
 
+// max_record_bytes (docs/limits.md): a record over it is reported with its position
+// and index and skipped; the records around it are still read.
+TEST(ScanReaderTest, RecordLargerThanMaxRecordBytesInRecordsFile) {
+  const std::string big = "{\"eventName\":\"" + std::string(100, 'x') + "\"}";
+  const std::string data = "{\"Records\":[\n{\"eventName\":\"A\"},\n" + big + ",\n{\"eventName\":\"C\"}\n]}\n";
+  ReadOptions options;
+  options.max_record_bytes = 64;
+  Collector sink;
+  ReadStats stats = Read(data, &sink, options);
+  ASSERT_EQ(sink.records.size(), 2u);
+  ExpectRecord(sink.records[0], R"({"eventName":"A"})", 0, 2, Envelope::kRecords);
+  ExpectRecord(sink.records[1], R"({"eventName":"C"})", 2, 4, Envelope::kRecords);
+  ASSERT_EQ(sink.errors.size(), 1u);
+  EXPECT_EQ(sink.errors[0].line, 3u);
+  EXPECT_EQ(sink.errors[0].byte_offset, 32u);
+  EXPECT_EQ(sink.errors[0].index, 1u);
+  EXPECT_EQ(sink.errors[0].message, "record of 116 bytes is larger than max_record_bytes (64); skipped");
+  EXPECT_EQ(stats.records, 2u);
+  EXPECT_EQ(stats.errors, 1u);
+}
+
+TEST(ScanReaderTest, RecordLargerThanMaxRecordBytesInNdjson) {
+  const std::string big = "{\"eventName\":\"" + std::string(100, 'x') + "\"}";
+  const std::string data = "{\"eventName\":\"A\"}\n" + big + "\n{\"eventName\":\"C\"}\n";
+  ReadOptions options;
+  options.max_record_bytes = 64;
+  Collector sink;
+  Read(data, &sink, options);
+  ASSERT_EQ(sink.records.size(), 2u);
+  ExpectRecord(sink.records[0], R"({"eventName":"A"})", 0, 1, Envelope::kNone);
+  ExpectRecord(sink.records[1], R"({"eventName":"C"})", 2, 3, Envelope::kNone);
+  ASSERT_EQ(sink.errors.size(), 1u);
+  EXPECT_EQ(sink.errors[0].line, 2u);
+  EXPECT_EQ(sink.errors[0].byte_offset, 18u);
+  EXPECT_EQ(sink.errors[0].index, 1u);
+  EXPECT_EQ(sink.errors[0].message, "record of 116 bytes is larger than max_record_bytes (64); skipped");
+  // Exactly the limit is accepted.
+  options.max_record_bytes = 116;
+  Collector all;
+  Read(data, &all, options);
+  EXPECT_EQ(all.records.size(), 3u);
+  EXPECT_TRUE(all.errors.empty());
+}
+
+TEST(ScanReaderTest, DefaultMaxRecordBytesIs64MiB) { EXPECT_EQ(ReadOptions().max_record_bytes, 64u << 20); }
+
 // ---------------------------------------------------------------------------------
 // Damaged documents.
 

@@ -1,0 +1,102 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// ScanInputs and the limits of docs/limits.md on a whole scan: a ReDoS rule against
+// crafted values is counted in ScanStats (with one thread or several), a record over
+// max_record_bytes and an event nested too deeply are counted errors, and every other
+// record around them is still matched.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "scan/scan_testing.h"
+#include "vigil/vigil.h"
+
+namespace vigil {
+namespace {
+
+struct Transcript : ScanSink {
+  std::vector<std::string> lines;
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
+    lines.push_back("match " + std::to_string(r.index) + " " + m.rule->title);
+    return true;
+  }
+  void OnError(const InputError& e) override {
+    lines.push_back("error " + std::to_string(e.line) + ":" + std::to_string(e.byte_offset) + " #" +
+                    std::to_string(e.index) + " " + e.message);
+  }
+};
+
+std::shared_ptr<const RuleSet> Rules() {
+  RuleSetBuilder b;
+  b.AddYaml(R"(title: redos
+detection: {s: {userAgent|re: '(a+)+$'}, condition: s}
+---
+title: name
+detection: {s: {eventName: GetObject}, condition: s}
+---
+title: nested
+detection: {s: {requestParameters.x.y: 1}, condition: s}
+)");
+  EXPECT_FALSE(b.has_errors());
+  return b.Build();
+}
+
+const std::string kCrafted =
+    R"({"eventName":"GetObject","userAgent":")" + std::string(100000, 'a') + R"(!"})";
+
+TEST(ScannerLimitsTest, RegexLimitHitsAreCountedInTheScanStats) {
+  testing::TempDir dir;
+  const std::string ndjson = kCrafted + "\n" +
+                             R"({"eventName":"GetObject","userAgent":"aaa"})" + "\n" + kCrafted + "\n";
+  const std::string a = dir.Write("a.json", ndjson);
+  const std::string b = dir.Write("b.json", ndjson);
+  for (unsigned threads : {1u, 2u}) {
+    Scanner scanner(Rules());
+    ScanOptions options;
+    options.threads = threads;
+    Transcript sink;
+    ScanStats stats = ScanInputs(scanner, {a, b}, options, &sink);
+    EXPECT_EQ(stats.events, 6u) << threads;
+    EXPECT_EQ(stats.matches, 8u) << threads;
+    EXPECT_EQ(stats.event_errors, 0u) << threads;
+    EXPECT_EQ(stats.regex_limit_hits, 4u) << threads;
+    const std::vector<std::string> one_file = {"match 0 name", "match 1 redos", "match 1 name",
+                                               "match 2 name"};
+    std::vector<std::string> expected = one_file;
+    expected.insert(expected.end(), one_file.begin(), one_file.end());
+    EXPECT_EQ(sink.lines, expected) << threads;
+  }
+}
+
+TEST(ScannerLimitsTest, OversizedAndTooDeepRecordsAreCountedAndTheRestMatched) {
+  testing::TempDir dir;
+  const std::string big = R"({"eventName":"GetObject","pad":")" + std::string(30000, 'x') + R"("})";
+  const std::string deep =
+      R"({"eventName":"GetObject","requestParameters":{"x":)" + std::string(10000, '[') +
+      std::string(10000, ']') + "}}";
+  const std::string file = dir.Write(
+      "mixed.json", std::string(R"({"Records":[)") + "\n" + R"({"eventName":"GetObject"},)" + "\n" + big +
+                        ",\n" + deep + ",\n" + R"({"eventName":"GetObject","requestParameters":{"x":{"y":1}}})" +
+                        "\n]}\n");
+  Scanner scanner(Rules());
+  ScanOptions options;
+  options.read.max_record_bytes = 25000;  // between deep (20,078 bytes) and big
+  Transcript sink;
+  ScanStats stats = ScanInputs(scanner, {file}, options, &sink);
+  EXPECT_EQ(stats.events, 3u);
+  EXPECT_EQ(stats.event_errors, 1u);
+  EXPECT_EQ(stats.input_errors, 1u);
+  EXPECT_EQ(stats.matches, 3u);
+  EXPECT_EQ(sink.lines, (std::vector<std::string>{
+                            "match 0 name",
+                            "error 3:40 #1 record of 30034 bytes is larger than max_record_bytes (25000); skipped",
+                            "error 4:0 #2 record 2: event nested deeper than 128 levels (objects and arrays)",
+                            "match 3 name",
+                            "match 3 nested",
+                        }));
+}
+
+}  // namespace
+}  // namespace vigil
