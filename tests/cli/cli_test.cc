@@ -502,9 +502,13 @@ TEST(CliTest, CorrelationRulesInTestCheckListAndExplain) {
 
 // ---- Output integrity -----------------------------------------------------------------
 
+// A file name of this process: ctest runs the tests of this suite at the same time,
+// each in its own process, and one must not rewrite another's rule file mid-scan.
+std::string Own(const std::string& name) { return std::to_string(getpid()) + "_" + name; }
+
 // A rule that matches every event, so the output of a scan is one line per record.
 std::string EveryEventRule() {
-  return WriteTemp("cli_every_event.yml",
+  return WriteTemp(Own("cli_every_event.yml"),
                    "title: every event\ndetection:\n  none: {eventName: __no_such_event__}\n"
                    "  condition: not none\n");
 }
@@ -526,7 +530,7 @@ TEST(CliOutputTest, HeadEndsTheScanCleanly) {
 
 TEST(CliOutputTest, SlowReaderGetsEveryLineOnce) {
   const std::string rules = EveryEventRule();
-  const std::string file = ::testing::TempDir() + "/cli_every_event.jsonl";
+  const std::string file = ::testing::TempDir() + "/" + Own("cli_every_event.jsonl");
   Proc to_file = Sh("cd " + kSrc + " && " + kVigil + " scan -q --format jsonl --rules " + rules +
                     " examples/logs > " + file);
   ASSERT_EQ(to_file.status, 0) << to_file.err;
@@ -573,14 +577,14 @@ TEST(CliOutputTest, FullDeviceFailsWithoutClaimingSuccess) {
     }
   }
   // Small outputs too (one buffer: the failure shows only in the final flush).
-  const std::string one = WriteTemp("cli_one_event.json", "{\"eventName\":\"StopLogging\"}\n");
+  const std::string one = WriteTemp(Own("cli_one_event.json"), "{\"eventName\":\"StopLogging\"}\n");
   Proc small = Sh(kVigil + " scan --format jsonl --rules " + rules + " " + one + " > /dev/full");
   EXPECT_EQ(small.status, 1);
   EXPECT_EQ(small.err, "vigil: writing the output failed: No space left on device\n");
 }
 
 TEST(CliOutputTest, OtherCommandsReportOutputThatCannotBeWritten) {
-  const std::string rule = WriteTemp("cli_output_rule.yml", kPassingRule);
+  const std::string rule = WriteTemp(Own("cli_output_rule.yml"), kPassingRule);
   const std::string full_msg = "vigil: writing the output failed: No space left on device\n";
   for (const std::string& cmd : {kVigil + " list --format jsonl " + rule, kVigil + " list " + rule,
                                  kVigil + " test " + rule,
@@ -594,7 +598,7 @@ TEST(CliOutputTest, OtherCommandsReportOutputThatCannotBeWritten) {
   EXPECT_EQ(head.out, "status=0\n");
   EXPECT_EQ(head.err, "");
 
-  const std::string missing = ::testing::TempDir() + "/no_such_dir/report.xml";
+  const std::string missing = ::testing::TempDir() + "/" + Own("no_such_dir/report.xml");
   Proc a = Sh(kVigil + " test --junit " + missing + " " + rule);
   EXPECT_EQ(a.status, 1);
   EXPECT_NE(a.err.find("vigil: cannot write " + missing + ": No such file or directory"), std::string::npos)
