@@ -13,6 +13,7 @@
 
 #include "compile/program.h"
 #include "eval/evaluator.h"
+#include "scan/json_scanner.h"
 #include "scan/reader.h"
 
 namespace vigil {
@@ -42,6 +43,28 @@ Status Scanner::Match(std::string_view json, std::vector<vigil::Match>* out, Eve
 
 namespace {
 
+// A record the reader delivered but the matcher could not parse. The readers check the
+// structure around records, not every literal inside one (see src/scan/reader.cc), so
+// this is where a broken value inside an event shows; the strict scanner, run only on
+// this error path, says where in the record and why.
+InputError EventError(const Record& record, const Status& status) {
+  InputError e;
+  e.file = record.file ? *record.file : std::string();
+  e.line = record.line;
+  e.index = record.index;
+  e.message = "record " + std::to_string(record.index) + ": ";
+  internal::JsonScanner strict(record.json.data(), record.json.data() + record.json.size());
+  strict.SkipWs();
+  if (!strict.SkipValue()) {
+    e.message += "invalid JSON at byte " +
+                 std::to_string(strict.error_pos() - record.json.data()) + " of the event: " +
+                 strict.error_message();
+  } else {
+    e.message += status.message();
+  }
+  return e;
+}
+
 class ScanAdapter : public RecordSink {
  public:
   ScanAdapter(Scanner& scanner, const ScanOptions& options, ScanSink* sink, ScanStats* stats)
@@ -52,12 +75,7 @@ class ScanAdapter : public RecordSink {
     Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
     if (!s.ok()) {
       ++stats_->event_errors;
-      InputError e;
-      e.file = record.file ? *record.file : std::string();
-      e.line = record.line;
-      e.index = record.index;
-      e.message = "record " + std::to_string(record.index) + ": " + s.message();
-      sink_->OnError(e);
+      sink_->OnError(EventError(record, s));
       return sink_->OnRecordDone(record, 0);
     }
     for (const auto& m : matches_) {
@@ -119,12 +137,7 @@ class LoggingAdapter : public RecordSink {
     log_->stats.regex_limit_hits += scanner_.regex_limit_hits() - limit_hits;
     if (!s.ok()) {
       ++log_->stats.event_errors;
-      InputError e;
-      e.file = record.file ? *record.file : std::string();
-      e.line = record.line;
-      e.index = record.index;
-      e.message = "record " + std::to_string(record.index) + ": " + s.message();
-      Error(std::move(e));
+      Error(EventError(record, s));
       log_->entries.push_back(done);
       return true;
     }

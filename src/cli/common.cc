@@ -4,8 +4,10 @@
 
 #include "cli/common.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <filesystem>
 
@@ -62,6 +64,15 @@ bool ParseDuration(std::string_view text, int64_t* ms) {
   // At most 9 digits: even in weeks that is far below INT64_MAX milliseconds.
   *ms = n * unit;
   return true;
+}
+
+int OutputFailed(int err) {
+  static bool reported = false;
+  if (err != EPIPE && !reported) {
+    reported = true;
+    std::fprintf(stderr, "vigil: writing the output failed: %s\n", std::strerror(err));
+  }
+  return 1;
 }
 
 int Usage(const std::string& message, const char* command) {

@@ -45,6 +45,11 @@ struct Options {
 // 15m, 2h), a bare 0, or inf / all (no bound: INT64_MAX). False for anything else.
 bool ParseDuration(std::string_view text, int64_t* ms);
 
+// Output written to stdout could not be written (err: errno; EPIPE, a reader that
+// closed the pipe, is not reported): prints "vigil: writing the output failed" once per
+// process, however many places notice. Returns the exit status for it, 1.
+int OutputFailed(int err);
+
 // Prints "vigil: message" and a pointer to --help; returns 2 (bad usage).
 int Usage(const std::string& message, const char* command = "scan");
 

@@ -2,6 +2,7 @@
 //
 // The `vigil` command: dispatches to the subcommands (scan.cc, rule_tools.cc).
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -24,10 +25,7 @@ commands:
 Each command takes --help.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);
+int Dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::fputs(kMainHelp, stderr);
     return 2;
@@ -48,4 +46,23 @@ int main(int argc, char** argv) {
     return 0;
   }
   return vigil::cli::Usage("unknown command '" + cmd + "'");
+}
+
+// Output that could not be written (a full disk, /dev/full) must not end in exit status
+// 0: stdio keeps unwritten data buffered, so this final flush fails again with the
+// reason. A reader that closed the pipe early (`vigil list | head`) is not an error.
+int FinishOutput(int status) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return status;
+  const int err = errno != 0 ? errno : EIO;
+  if (err == EPIPE) return status;
+  const int failed = vigil::cli::OutputFailed(err);
+  return status == 0 ? failed : status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A closed pipe shows up as EPIPE from write(), handled above and in `vigil scan`.
+  std::signal(SIGPIPE, SIG_IGN);
+  return FinishOutput(Dispatch(argc, argv));
 }

@@ -7,10 +7,11 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -237,8 +238,9 @@ std::string FailureMessage(const vigil::RuleTestResult& t) {
          (t.matched ? "match" : "no match");
 }
 
+// False with *error (the reason) when the file could not be written completely.
 bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport>& reports,
-                const std::vector<vigil::Diagnostic>& load_errors) {
+                const std::vector<vigil::Diagnostic>& load_errors, std::string* error) {
   size_t tests = 0, failures = 0, errors = load_errors.size();
   for (const auto& r : reports) {
     tests += r.results.size();
@@ -293,10 +295,20 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
     x += "  </testsuite>\n";
   }
   x += "</testsuites>\n";
-  std::ofstream out(path, std::ios::binary);
-  out << x;
-  out.close();
-  return static_cast<bool>(out);
+  // stdio rather than a stream: its errors carry errno, which the message names.
+  errno = 0;
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    *error = std::strerror(errno);
+    return false;
+  }
+  const bool written = std::fwrite(x.data(), 1, x.size(), f) == x.size() && std::fflush(f) == 0;
+  const int err = errno;
+  if (std::fclose(f) != 0 || !written) {
+    *error = std::strerror(written ? errno : err);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -347,8 +359,9 @@ int Test(int argc, char** argv) {
       std::fputs(Indent(t.explanation, "              ").c_str(), stdout);
     }
   }
-  if (!o.junit.empty() && !WriteJUnit(o.junit, reports, load_errors)) {
-    std::fprintf(stderr, "vigil: cannot write %s\n", o.junit.c_str());
+  std::string junit_error;
+  if (!o.junit.empty() && !WriteJUnit(o.junit, reports, load_errors, &junit_error)) {
+    std::fprintf(stderr, "vigil: cannot write %s: %s\n", o.junit.c_str(), junit_error.c_str());
     return 1;
   }
   std::printf("vigil: %zu rules: %zu passed, %zu failed, %zu without tests; %zu tests, %zu failed%s\n",

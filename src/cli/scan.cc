@@ -168,7 +168,7 @@ class CliSink : public vigil::ScanSink {
       line_ += ",\"event\":" + CompactEvent(r.json);
       line_ += "}\n";
       if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
-        write_failed_ = true;
+        write_errno_ = errno != 0 ? errno : EIO;
         return false;
       }
       return true;
@@ -266,7 +266,7 @@ class CliSink : public vigil::ScanSink {
         }
         line_ += "]}\n";
         if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
-          write_failed_ = true;
+          write_errno_ = errno != 0 ? errno : EIO;
           return false;
         }
         continue;
@@ -339,12 +339,13 @@ class CliSink : public vigil::ScanSink {
     return s;
   }
 
-  bool write_failed() const { return write_failed_; }
+  // errno of the write that failed, 0 if none did.
+  int write_errno() const { return write_errno_; }
 
  private:
   static constexpr uint64_t kMaxPrintedErrors = 100;
   bool jsonl_;
-  bool write_failed_ = false;
+  int write_errno_ = 0;
   uint64_t errors_ = 0;
   std::string line_;
   std::vector<Row> rows_;
@@ -397,10 +398,15 @@ int Scan(int argc, char** argv) {
     }
   }
   if (o.format == "table") sink.PrintTable();
-  if (std::fflush(stdout) != 0 || sink.write_failed()) {
-    if (errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
-    std::fprintf(stderr, "vigil: writing the output failed: %s\n", std::strerror(errno));
-    return 1;
+  // The error of the first failed write, else of the final flush (data stdio kept).
+  int write_errno = sink.write_errno();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (write_errno == 0) write_errno = errno != 0 ? errno : EIO;
+  }
+  if (write_errno != 0) {
+    if (write_errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
+    // No summary: it would claim a scan whose results did not all arrive.
+    return OutputFailed(write_errno);
   }
   if (!o.quiet) {
     const double secs = std::chrono::duration<double>(st.elapsed).count();

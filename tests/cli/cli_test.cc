@@ -534,3 +534,111 @@ TEST(CliTest, CorrelationRulesInTestCheckListAndExplain) {
   EXPECT_NE(quiet.out.find("  sourceIPAddress=198.51.100.7: 2 events: -:0, -:1\n"), std::string::npos) << quiet.out;
   EXPECT_NE(quiet.out.find("verdict: NO ALERT\n"), std::string::npos) << quiet.out;
 }
+
+// ---- Output integrity -----------------------------------------------------------------
+
+// A file name of this process: ctest runs the tests of this suite at the same time,
+// each in its own process, and one must not rewrite another's rule file mid-scan.
+std::string Own(const std::string& name) { return std::to_string(getpid()) + "_" + name; }
+
+// A rule that matches every event, so the output of a scan is one line per record.
+std::string EveryEventRule() {
+  return WriteTemp(Own("cli_every_event.yml"),
+                   "title: every event\ndetection:\n  none: {eventName: __no_such_event__}\n"
+                   "  condition: not none\n");
+}
+
+TEST(CliOutputTest, HeadEndsTheScanCleanly) {
+  // 3 x 2500 lines (13 MB) through a 64 KiB pipe: vigil is blocked writing when head
+  // exits. `timeout` turns a hang into status 124.
+  const std::string rules = EveryEventRule();
+  for (const char* threads : {"1", "4"}) {
+    Proc r = Sh("cd " + kSrc + " && timeout 120 " + kVigil + " scan -j " + threads +
+                " --format jsonl --rules " + rules +
+                " examples/logs examples/logs examples/logs | head -n 3; echo \"status=${PIPESTATUS[0]}\"");
+    const auto lines = Lines(r.out);
+    ASSERT_EQ(lines.size(), 4u) << r.out;
+    EXPECT_EQ(lines[3], "status=0") << "-j " << threads;
+    EXPECT_EQ(r.err, "") << "-j " << threads;
+  }
+}
+
+TEST(CliOutputTest, SlowReaderGetsEveryLineOnce) {
+  const std::string rules = EveryEventRule();
+  const std::string file = ::testing::TempDir() + "/" + Own("cli_every_event.jsonl");
+  Proc to_file = Sh("cd " + kSrc + " && " + kVigil + " scan -q --format jsonl --rules " + rules +
+                    " examples/logs > " + file);
+  ASSERT_EQ(to_file.status, 0) << to_file.err;
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto expected = Lines(ss.str());
+  ASSERT_EQ(expected.size(), 2500u);  // examples/logs: 2500 events (55 files, digests skipped)
+
+  for (const char* threads : {"1", "4"}) {
+    FILE* p = popen(("cd " + kSrc + " && " + kVigil + " scan -q -j " + threads +
+                     " --format jsonl --rules " + rules + " examples/logs")
+                        .c_str(),
+                    "r");
+    ASSERT_NE(p, nullptr);
+    // Start late so the pipe fills and vigil blocks, then read in small pieces.
+    usleep(300 * 1000);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+      out.append(buf, n);
+      usleep(500);
+    }
+    const int st = pclose(p);
+    ASSERT_TRUE(WIFEXITED(st));
+    EXPECT_EQ(WEXITSTATUS(st), 0);
+    const auto got = Lines(out);
+    EXPECT_EQ(got.size(), expected.size()) << "-j " << threads;
+    EXPECT_TRUE(got == expected) << "-j " << threads << ": same lines in the same order";
+    EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size()) << "duplicates";
+  }
+}
+
+TEST(CliOutputTest, FullDeviceFailsWithoutClaimingSuccess) {
+  const std::string rules = EveryEventRule();
+  for (const char* format : {"jsonl", "table"}) {
+    for (const char* threads : {"1", "4"}) {
+      Proc r = Sh("cd " + kSrc + " && " + kVigil + " scan -j " + threads + " --format " + format +
+                  " --rules " + rules + " examples/logs > /dev/full");
+      EXPECT_EQ(r.status, 1) << format << " -j " << threads;
+      EXPECT_EQ(r.err, "vigil: writing the output failed: No space left on device\n")
+          << format << " -j " << threads << ": no summary of a scan whose output was lost";
+    }
+  }
+  // Small outputs too (one buffer: the failure shows only in the final flush).
+  const std::string one = WriteTemp(Own("cli_one_event.json"), "{\"eventName\":\"StopLogging\"}\n");
+  Proc small = Sh(kVigil + " scan --format jsonl --rules " + rules + " " + one + " > /dev/full");
+  EXPECT_EQ(small.status, 1);
+  EXPECT_EQ(small.err, "vigil: writing the output failed: No space left on device\n");
+}
+
+TEST(CliOutputTest, OtherCommandsReportOutputThatCannotBeWritten) {
+  const std::string rule = WriteTemp(Own("cli_output_rule.yml"), kPassingRule);
+  const std::string full_msg = "vigil: writing the output failed: No space left on device\n";
+  for (const std::string& cmd : {kVigil + " list --format jsonl " + rule, kVigil + " list " + rule,
+                                 kVigil + " test " + rule,
+                                 kVigil + " dump --rules " + rule, kVigil + " version"}) {
+    Proc r = Sh(cmd + " > /dev/full");
+    EXPECT_EQ(r.status, 1) << cmd;
+    EXPECT_NE(r.err.find(full_msg), std::string::npos) << cmd << ": " << r.err;
+  }
+  // A reader that stops early is not an error.
+  Proc head = Sh(kVigil + " list --format jsonl " + rule + " | head -c 10 >/dev/null; echo \"status=${PIPESTATUS[0]}\"");
+  EXPECT_EQ(head.out, "status=0\n");
+  EXPECT_EQ(head.err, "");
+
+  const std::string missing = ::testing::TempDir() + "/" + Own("no_such_dir/report.xml");
+  Proc a = Sh(kVigil + " test --junit " + missing + " " + rule);
+  EXPECT_EQ(a.status, 1);
+  EXPECT_NE(a.err.find("vigil: cannot write " + missing + ": No such file or directory"), std::string::npos)
+      << a.err;
+  Proc b = Sh(kVigil + " test --junit /dev/full " + rule);
+  EXPECT_EQ(b.status, 1);
+  EXPECT_NE(b.err.find("vigil: cannot write /dev/full: No space left on device"), std::string::npos) << b.err;
+}

@@ -152,6 +152,33 @@ detection:
   }
 }
 
+TEST(EvaluatorTest, DuplicateKeysAreAllSeen) {
+  // JSON leaves duplicate keys to the reader, and readers disagree (first wins, last
+  // wins). vigil sees every occurrence, as if the field held a list of the values, so a
+  // value cannot be hidden from a rule behind a second key of the same name.
+  Scanner s(Build(R"(title: is A
+detection: {s: {eventName: A}, condition: s}
+---
+title: is B
+detection: {s: {eventName: B}, condition: s}
+---
+title: A and B
+detection: {a: {eventName: A}, b: {eventName: B}, condition: a and b}
+---
+title: not A
+detection: {s: {eventName: A}, condition: not s}
+---
+title: nested A
+detection: {s: {userIdentity.type: A}, condition: s}
+)"));
+  const std::vector<std::string> both = {"is A", "is B", "A and B"};
+  EXPECT_EQ(Titles(s, R"({"eventName":"A","eventName":"B"})", EventKind::kAny), both);
+  EXPECT_EQ(Titles(s, R"({"eventName":"B","eventName":"A"})", EventKind::kAny), both);
+  const std::vector<std::string> nested = {"not A", "nested A"};
+  EXPECT_EQ(Titles(s, R"({"userIdentity":{"type":"A"},"userIdentity":{"type":"B"}})", EventKind::kAny), nested);
+  EXPECT_EQ(Titles(s, R"({"userIdentity":{"type":"B"},"userIdentity":{"type":"A"}})", EventKind::kAny), nested);
+}
+
 TEST(EvaluatorTest, ScannersShareOneRuleSetAcrossThreads) {
   auto rs = Build(R"(title: sg
 detection:
