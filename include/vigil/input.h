@@ -17,7 +17,10 @@
 //
 // Nothing is lost silently: malformed JSON, truncated or corrupt gzip and unreadable
 // files are reported to RecordSink::OnError with file and position, counted, and
-// reading goes on with the next record, line or file.
+// reading goes on with the next record, line or file. An input with nothing in it (0
+// bytes, only whitespace, a gzip of nothing) is reported too ("empty: no records"): no
+// log writer produces one, so it is a truncated upload or a placeholder worth knowing
+// about. A valid document of no records ({"Records":[]}) is not an error.
 //
 // Thread safety: the functions here are reentrant; each call uses its own buffers.
 // A sink is called from the calling thread only.

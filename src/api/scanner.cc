@@ -55,7 +55,8 @@ InputError EventError(const Record& record, const Status& status) {
   e.message = "record " + std::to_string(record.index) + ": ";
   internal::JsonScanner strict(record.json.data(), record.json.data() + record.json.size());
   strict.SkipWs();
-  if (!strict.SkipValue()) {
+  // Only a syntax error gains from the strict scan; a limit (depth) says it best itself.
+  if (status.message().rfind("invalid JSON", 0) == 0 && !strict.SkipValue()) {
     e.message += "invalid JSON at byte " +
                  std::to_string(strict.error_pos() - record.json.data()) + " of the event: " +
                  strict.error_message();

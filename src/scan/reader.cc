@@ -171,6 +171,15 @@ void Reader::StartInput(const std::string* name) {
   next_index_ = 0;
   stop_ = false;
   end_line_ = 0;
+  saw_content_ = false;
+}
+
+void Reader::ReportIfEmpty(uint64_t errors_before) {
+  // An input with no bytes (or only whitespace) is not a log: a truncated upload, a
+  // shipper's placeholder. Nothing is lost, but the user should know it was there.
+  if (!saw_content_ && next_index_ == 0 && stats_->errors == errors_before) {
+    ReportError(0, 0, 0, "empty: no records (0 bytes, or only whitespace)");
+  }
 }
 
 bool Reader::ReadPath(const std::string& path) {
@@ -196,17 +205,22 @@ bool Reader::ReadPath(const std::string& path) {
     if (S_ISREG(st.st_mode) && !is_stdin) size = static_cast<uint64_t>(st.st_size);
   }
   ++stats_->files;
+  const uint64_t errors_before = stats_->errors;
   FdSource raw(fd);
   bool go_on = ReadRaw(&raw, size, {}, /*in_memory=*/false);
   if (!is_stdin) ::close(fd);
+  if (go_on && !stop_) ReportIfEmpty(errors_before);
   return go_on;
 }
 
 bool Reader::ReadMemory(std::string_view data, const std::string& name) {
   StartInput(&name);
   ++stats_->files;
+  const uint64_t errors_before = stats_->errors;
   MemorySource raw(data);
-  return ReadRaw(&raw, data.size(), data, /*in_memory=*/true);
+  const bool go_on = ReadRaw(&raw, data.size(), data, /*in_memory=*/true);
+  if (go_on && !stop_) ReportIfEmpty(errors_before);
+  return go_on;
 }
 
 bool Reader::ReadRaw(ByteSource* raw, std::optional<uint64_t> size, std::string_view whole,
@@ -462,6 +476,14 @@ void Reader::DiscardLongLine(uint64_t line) {
 // One text: fast path, then slow path if needed.
 
 bool Reader::ProcessText(const char* begin, const char* end, uint64_t line, bool single_line) {
+  if (!saw_content_) {
+    for (const char* p = begin; p < end; ++p) {
+      if (!IsWs(*p)) {
+        saw_content_ = true;
+        break;
+      }
+    }
+  }
   text_ = Text{begin, end, line, single_line};
   line_pos_ = begin;
   line_ = line;

@@ -111,6 +111,7 @@ class Reader {
   // when it is larger than max_record_bytes.
   bool Deliver(const Record& record, const char* source);
   void ReportError(uint64_t line, uint64_t byte_offset, uint64_t index, std::string message);
+  void ReportIfEmpty(uint64_t errors_before);
   uint64_t LineAt(const char* p);
   uint64_t OffsetOf(const char* p) const;
   std::string_view CopyToOwned(std::string_view s);
@@ -133,6 +134,8 @@ class Reader {
   uint64_t buf_base_ = 0;     // stream offset of buf_.data()[0]
   uint64_t next_index_ = 0;
   bool stop_ = false;
+  // Whether this input had anything but whitespace: an empty one is reported.
+  bool saw_content_ = false;
   uint64_t end_line_ = 0;  // line on which the input ended, for stream errors
 
   // Per text (ProcessText).

@@ -288,15 +288,23 @@ TEST(BrokenInputTest, DuplicateKeysLoadAsData) {
   Check(dir, {{"m.ndjson", Range(0, 5)}}, {}, 3);
 }
 
-TEST(BrokenInputTest, EmptyFilesHoldNoRecordsAndAreNoError) {
-  // An empty file (or a 0-byte .gz, or a gzip of nothing) is read and yields nothing:
-  // CloudTrail never writes one, but a log shipper may create one before writing to it.
+TEST(BrokenInputTest, EmptyFilesAreReported) {
+  // An empty file (or a 0-byte .gz, a gzip of nothing, only whitespace) yields nothing;
+  // CloudTrail never writes one (a truncated upload, a shipper's placeholder), so each
+  // is reported and counted, and the files around it are read.
   TempDir dir;
   dir.Write("m_empty.json", "");
   dir.Write("m_empty.json.gz", "");
   dir.Write("m_empty_member.json.gz", testing::Gzip(""));
   dir.Write("m_blank.ndjson", "\n\n  \n");
-  Check(dir, {}, {}, 6);
+  dir.Write("m_records_empty.json", "{\"Records\":[]}");  // a valid file of no records
+  const std::string empty = "empty: no records (0 bytes, or only whitespace)";
+  Check(dir, {},
+        {{"m_blank.ndjson", 0, 0, empty},
+         {"m_empty.json", 0, 0, empty},
+         {"m_empty.json.gz", 0, 0, empty},
+         {"m_empty_member.json.gz", 0, 0, empty}},
+        7);
 }
 
 TEST(BrokenInputTest, SymlinkLoops) {

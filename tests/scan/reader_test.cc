@@ -176,11 +176,10 @@ TEST(ScanReaderTest, BareArrayAndSingleObject) {
 }
 
 TEST(ScanReaderTest, EmptyInputsGiveNothing) {
+  // Valid documents of no records: nothing, and no error.
   for (std::string_view data :
-       {std::string_view(""), std::string_view("  \n\r\n\t"), std::string_view("[]"),
-        std::string_view("[ ]\n"), std::string_view(R"({"Records":[]})"),
-        std::string_view(R"({"Events":[]})"), std::string_view("\xEF\xBB\xBF"),
-        std::string_view("\xEF\xBB\xBF \n[]\n"),
+       {std::string_view("[]"), std::string_view("[ ]\n"), std::string_view(R"({"Records":[]})"),
+        std::string_view(R"({"Events":[]})"), std::string_view("\xEF\xBB\xBF \n[]\n"),
         std::string_view("[]\n[]\n\n{\"Records\":[]}\n")}) {
     Collector sink;
     ReadStats stats = Read(data, &sink);
@@ -188,6 +187,16 @@ TEST(ScanReaderTest, EmptyInputsGiveNothing) {
     EXPECT_TRUE(sink.errors.empty()) << data;
     EXPECT_EQ(stats.files, 1u);
     EXPECT_EQ(stats.bytes, data.size());
+  }
+  // Nothing at all (or whitespace, or a byte order mark): reported as empty.
+  for (std::string_view data :
+       {std::string_view(""), std::string_view("  \n\r\n\t"), std::string_view("\xEF\xBB\xBF")}) {
+    Collector sink;
+    ReadStats stats = Read(data, &sink);
+    EXPECT_TRUE(sink.records.empty()) << data;
+    ASSERT_EQ(sink.errors.size(), 1u) << data;
+    EXPECT_EQ(sink.errors[0].message, "empty: no records (0 bytes, or only whitespace)");
+    EXPECT_EQ(stats.errors, 1u);
   }
 }
 
