@@ -168,6 +168,19 @@ OptString ValueText(simdjson::dom::element e) {
   }
 }
 
+// The text of each of `fields` in `doc`; false when one is missing or null.
+bool FieldValues(simdjson::dom::element doc, const std::vector<std::string>& fields,
+                 std::vector<std::string>* out) {
+  out->clear();
+  for (const auto& f : fields) {
+    simdjson::dom::element e;
+    OptString v = Lookup(doc, f, &e) ? ValueText(e) : std::nullopt;
+    if (!v) return false;
+    out->push_back(std::move(*v));
+  }
+  return true;
+}
+
 bool Number(const OptString& v, double* out) {
   if (!v || v->empty()) return false;
   char* end = nullptr;
@@ -668,42 +681,15 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
         }
       }
       simdjson::dom::element e;
-      OptString v = Lookup(doc, field, &e) ? ValueText(e) : std::nullopt;
-      if (v) {
-        con.key += '\x01';
-        con.key += *v;
-      } else {
-        con.key += '\x00';
-      }
-      con.key += '\x1e';
-      con.group.push_back(std::move(v));
+      con.group.push_back(Lookup(doc, field, &e) ? ValueText(e) : std::nullopt);
     }
+    con.key = GroupKey(con.group);
     if (rule.type == CorrelationType::kFirstSeen) {
-      bool all = true;
-      for (const auto& f : rule.fields) {
-        simdjson::dom::element e;
-        OptString v = Lookup(doc, f, &e) ? ValueText(e) : std::nullopt;
-        if (!v) {
-          all = false;
-          break;
-        }
-        con.values.push_back(std::move(*v));
-      }
-      if (!all) continue;  // nothing to learn from an event without the value
+      // Nothing to learn from an event without every value.
+      if (!FieldValues(doc, rule.fields, &con.values)) continue;
     } else if (rule.fields.size() > 1 && rule.type == CorrelationType::kValueCount) {
-      std::string combo;
-      bool all = true;
-      for (const auto& f : rule.fields) {
-        simdjson::dom::element e;
-        OptString v = Lookup(doc, f, &e) ? ValueText(e) : std::nullopt;
-        if (!v) {
-          all = false;
-          break;
-        }
-        combo += *v;
-        combo += '\x1e';
-      }
-      if (all) con.value = std::move(combo);
+      std::vector<std::string> values;
+      if (FieldValues(doc, rule.fields, &values)) con.value = ValueKey(values);
     } else if (!rule.field.empty()) {
       simdjson::dom::element e;
       if (Lookup(doc, rule.field, &e)) con.value = ValueText(e);

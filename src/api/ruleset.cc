@@ -16,6 +16,7 @@
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
 #include "syntax/rule_ast.h"
+#include "util/timeparts.h"
 
 namespace vigil {
 
@@ -31,25 +32,7 @@ Diagnostic FileError(const std::string& file, std::string message) {
 }
 
 bool ParseTimespan(const std::string& text, int64_t* ms) {
-  if (text.size() < 2) return false;
-  int64_t n = 0;
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9' || n > 1000000000) return false;
-    n = n * 10 + (text[i] - '0');
-  }
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60 * 1000; break;
-    case 'h': unit = 3600 * 1000; break;
-    case 'd': unit = 86400 * 1000; break;
-    case 'w': unit = 7 * 86400 * 1000LL; break;
-    case 'M': unit = 30 * 86400 * 1000LL; break;  // not in the spec: 30 days
-    case 'y': unit = 365 * 86400 * 1000LL; break;  // not in the spec: 365 days
-    default: return false;
-  }
-  *ms = n * unit;
-  return true;
+  return internal::ParseDurationMillis(text, /*calendar_units=*/true, ms);
 }
 
 // Correlation rules: resolves rule references (id, name or title) to detection rule

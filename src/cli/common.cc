@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "util/strings.h"
+#include "util/timeparts.h"
 
 namespace vigil::cli {
 
@@ -46,24 +47,7 @@ bool ParseDuration(std::string_view text, int64_t* ms) {
     return true;
   }
   // A unit is required otherwise: a bare 900 could mean seconds or milliseconds.
-  if (text.size() < 2 || text.size() > 10) return false;
-  int64_t n = 0;
-  for (char c : text.substr(0, text.size() - 1)) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + (c - '0');
-  }
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60 * 1000; break;
-    case 'h': unit = 3600 * 1000; break;
-    case 'd': unit = 86400 * 1000; break;
-    case 'w': unit = 7 * 86400 * 1000LL; break;
-    default: return false;
-  }
-  // At most 9 digits: even in weeks that is far below INT64_MAX milliseconds.
-  *ms = n * unit;
-  return true;
+  return vigil::internal::ParseDurationMillis(text, /*calendar_units=*/false, ms);
 }
 
 int OutputFailed(int err) {

@@ -202,6 +202,29 @@ bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis) {
   return true;
 }
 
+bool ParseDurationMillis(std::string_view text, bool calendar_units, int64_t* ms) {
+  if (text.size() < 2 || text.size() > 10) return false;
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = 86400 * 1000; break;
+    case 'w': unit = 7 * 86400 * 1000LL; break;
+    case 'M': unit = calendar_units ? 30 * 86400 * 1000LL : 0; break;   // not in Sigma: 30 days
+    case 'y': unit = calendar_units ? 365 * 86400 * 1000LL : 0; break;  // not in Sigma: 365 days
+    default: break;
+  }
+  if (unit == 0) return false;
+  *ms = n * unit;
+  return true;
+}
+
 std::string FormatIsoMillis(int64_t unix_millis) {
   const int64_t ms = ((unix_millis % 1000) + 1000) % 1000;
   const std::time_t secs = static_cast<std::time_t>((unix_millis - ms) / 1000);

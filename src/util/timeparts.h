@@ -38,6 +38,11 @@ bool ExtractTimePart(std::string_view iso8601, TimePart part, int64_t* out);
 // Returns false, leaving *unix_millis unchanged, when the text is not a valid timestamp.
 bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis);
 
+// Parses a duration written as digits and one unit: s, m, h, d or w, and with
+// `calendar_units` also M (30 days) and y (365 days), e.g. "90s", "15m", "30d". At most
+// nine digits, so the result cannot overflow. False (leaving *ms unchanged) otherwise.
+bool ParseDurationMillis(std::string_view text, bool calendar_units, int64_t* ms);
+
 // Formats unix milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC), the inverse of
 // ParseIsoTimestamp for years 1970..9999.
 std::string FormatIsoMillis(int64_t unix_millis);
