@@ -6,7 +6,7 @@ import os
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
                     Sequence, Tuple, Union)
 
-__all__ = ["Alert", "CorrelationRule", "Correlator", "Diagnostic", "EVENT_KINDS", "Match", "MatchList", "Rule", "RuleError", "RuleSet",
+__all__ = ["Alert", "CorrelationRule", "CorrelationTestCaseResult", "Correlator", "Diagnostic", "EVENT_KINDS", "Match", "MatchList", "Rule", "RuleError", "RuleSet",
            "RuleTestResult", "ScanError", "ScanIterator", "TestCaseResult", "TestReport",
            "__version__", "bundled", "compile", "load"]
 
@@ -123,12 +123,26 @@ class TestCaseResult(NamedTuple):
     matched: bool
     passed: bool
     explanation: str
+    @property
+    def message(self) -> str: ...
+
+class CorrelationTestCaseResult(NamedTuple):
+    name: str
+    expected_alerts: int
+    actual_alerts: int
+    passed: bool
+    explanation: str
+    @property
+    def message(self) -> str: ...
 
 class RuleTestResult:
-    rule: Rule
-    results: List[TestCaseResult]
+    rule: Union[Rule, CorrelationRule]
+    results: List[Union[TestCaseResult, CorrelationTestCaseResult]]
     error: str
-    def __init__(self, rule: Rule, results: List[TestCaseResult], error: str = ...) -> None: ...
+    def __init__(self, rule: Union[Rule, CorrelationRule],
+                 results: List[Union[TestCaseResult, CorrelationTestCaseResult]], error: str = ...) -> None: ...
+    @property
+    def correlation(self) -> bool: ...
     @property
     def has_tests(self) -> bool: ...
     @property
@@ -156,7 +170,7 @@ class RuleSet:
     def warnings(self) -> List[Diagnostic]: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Rule]: ...
-    def match(self, event: Event, kind: str = ...) -> MatchList: ...
+    def match(self, event: Event, kind: str = ..., building_blocks: bool = ...) -> MatchList: ...
     def match_many(self, events: Iterable[Event], kind: str = ...) -> MatchList: ...
     def scan(self, *paths: PathLike, kind: str = ..., threads: int = ...) -> ScanIterator: ...
     def test(self) -> TestReport: ...
