@@ -411,6 +411,8 @@ class Core {
   }
 
   // One event -> (rule indexes, event text as str or None when nothing matched).
+  // building_blocks: keep the matches of rules that only feed correlations (rule tests
+  // judge those rules too).
   py::tuple Match(py::handle event, const std::string& kind, bool building_blocks) {
     const vigil::EventKind k = ParseKind(kind);
     std::string buf;
@@ -516,8 +518,11 @@ class Core {
     return out;
   }
 
-  // Detection rule tests -> [(rule index, error, [(name, expect_match, matched, passed,
-  // error, explanation)])].
+  // Rule tests -> [(correlation, index, error, results)], the detection rules' reports
+  // (index into rules) then the correlation rules' (index into correlations). A result is
+  // (name, expect_match, matched, passed, error, explanation) for a detection test and
+  // (name, expected_alerts, actual_alerts, passed, error, explanation) for a correlation
+  // test: the same shape, so Python unpacks both alike.
   py::list Test() {
     std::vector<vigil::RuleTestReport> reports;
     {
@@ -526,15 +531,14 @@ class Core {
     }
     py::list out;
     for (const auto& r : reports) {
-      // Correlation rules are not exposed to Python yet: their reports' rule_index would
-      // name a detection rule.
-      if (r.correlation) continue;
       py::list results;
       for (const auto& t : r.results) {
-        results.append(py::make_tuple(Utf8(t.name), t.expect_match, t.matched, t.passed(), Utf8(t.error),
-                                      Utf8(t.explanation)));
+        py::object expect = t.correlation ? py::object(py::int_(t.expected_alerts)) : py::bool_(t.expect_match);
+        py::object got = t.correlation ? py::object(py::int_(t.actual_alerts)) : py::bool_(t.matched);
+        results.append(py::make_tuple(Utf8(t.name), expect, got, t.passed(), Utf8(t.error), Utf8(t.explanation)));
       }
-      out.append(py::make_tuple(r.rule_index, Utf8(r.error), results));
+      out.append(py::make_tuple(r.correlation, r.correlation ? r.correlation_index : r.rule_index, Utf8(r.error),
+                                results));
     }
     return out;
   }
@@ -921,7 +925,6 @@ class ScanIter {
     d["matches"] = s.matches - state_->hidden.load();
     d["event_errors"] = s.event_errors;
     d["input_errors"] = s.input_errors;
-    d["regex_limit_hits"] = s.regex_limit_hits;
     d["files"] = s.files;
     d["bytes"] = s.bytes;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
@@ -1084,8 +1087,7 @@ PYBIND11_MODULE(_vigil, m) {
       .def("rules", &Core::Rules)
       .def("diagnostics", &Core::Diagnostics)
       .def("size", [](const Core& c) { return c.set()->size(); })
-      .def("match", &Core::Match, py::arg("event"), py::arg("kind") = "auto",
-           py::arg("building_blocks") = false)
+      .def("match", &Core::Match, py::arg("event"), py::arg("kind") = "auto", py::arg("building_blocks") = false)
       .def("match_many", &Core::MatchMany, py::arg("events"), py::arg("kind") = "auto")
       .def("explain", &Core::Explain, py::arg("rule"), py::arg("event"))
       .def("test", &Core::Test)

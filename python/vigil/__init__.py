@@ -43,6 +43,7 @@ from . import _vigil
 __all__ = [
     "Alert",
     "CorrelationRule",
+    "CorrelationTestCaseResult",
     "Correlator",
     "Diagnostic",
     "EVENT_KINDS",
@@ -309,9 +310,9 @@ class ScanIterator:
     The scan runs on a C++ thread and waits whenever the matches not yet taken reach a
     few thousand, so memory stays bounded whatever the size of the input. Read errors
     are appended to ``errors`` (a list of :class:`ScanError`) as the iteration reaches
-    them; ``stats`` is a dict (events, matches, event_errors, input_errors,
-    regex_limit_hits, files, bytes, seconds) once the scan has finished, else None.
-    ``close()`` (or leaving a ``with`` block) stops the scan early.
+    them; ``stats`` is a dict (events, matches, event_errors, input_errors, files,
+    bytes, seconds) once the scan has finished, else None. ``close()`` (or leaving a
+    ``with`` block) stops the scan early.
     """
 
     def __init__(self, ruleset: "RuleSet", paths: List[str], kind: str, threads: int) -> None:
@@ -356,7 +357,7 @@ class ScanIterator:
     @property
     def stats(self) -> Optional[Dict[str, Any]]:
         """Counts of the finished scan (events, matches, event_errors, input_errors,
-        regex_limit_hits, files, bytes, seconds), or None while it is still running."""
+        files, bytes, seconds), or None while it is still running."""
         return self._stats
 
     def close(self) -> None:
@@ -381,8 +382,8 @@ class ScanIterator:
 
 
 class TestCaseResult(NamedTuple):
-    """The outcome of one test of a rule's ``tests:``: ``explanation`` is the item by
-    item explanation (see :meth:`RuleSet.explain`) for a failed test, else ``""``."""
+    """The outcome of one test of a detection rule's ``tests:``: ``explanation`` is the
+    item by item explanation (see :meth:`RuleSet.explain`) for a failed test, else ``""``."""
 
     name: str
     expect_match: bool
@@ -390,18 +391,57 @@ class TestCaseResult(NamedTuple):
     passed: bool
     explanation: str
 
+    @property
+    def message(self) -> str:
+        """The failure in one line: ``"expected match, got no match"``."""
+        return (f"expected {'match' if self.expect_match else 'no match'}, "
+                f"got {'match' if self.matched else 'no match'}")
+
+
+def _alerts(n: int) -> str:
+    return f"{n} alert" if n == 1 else f"{n} alerts"
+
+
+class CorrelationTestCaseResult(NamedTuple):
+    """The outcome of one sequence test of a correlation rule's ``tests:``: the number of
+    alerts the test expects (``expected_alerts``) and the correlation raised
+    (``actual_alerts``); ``explanation`` is, for a failed test, the expected and actual
+    alerts, one line each (``group k=v value=5 events=[0,1]``), else ``""``. A test
+    passes when the alerts agree (count, groups, and the values and events written)."""
+
+    name: str
+    expected_alerts: int
+    actual_alerts: int
+    passed: bool
+    explanation: str
+
+    @property
+    def message(self) -> str:
+        """The failure in one line, as ``vigil test`` prints it."""
+        if self.expected_alerts != self.actual_alerts:
+            return f"expected {_alerts(self.expected_alerts)}, got {_alerts(self.actual_alerts)}"
+        return f"the alerts raised differ from those expected ({_alerts(self.actual_alerts)})"
+
 
 class RuleTestResult:
-    """The tests of one rule: ``rule`` (:class:`Rule`), ``results`` (list of
-    :class:`TestCaseResult`), ``error`` (set when the ``tests:`` attribute is malformed),
-    ``passed`` (no error, no failed test), ``has_tests``, ``failures`` (count)."""
+    """The tests of one rule: ``rule`` (a :class:`Rule`, or a :class:`CorrelationRule`
+    when ``correlation``), ``results`` (list of :class:`TestCaseResult`, or of
+    :class:`CorrelationTestCaseResult` for a correlation rule), ``error`` (set when the
+    ``tests:`` attribute is malformed), ``passed`` (no error, no failed test),
+    ``has_tests``, ``failures`` (count)."""
 
     __slots__ = ("rule", "results", "error")
 
-    def __init__(self, rule: Rule, results: List[TestCaseResult], error: str = "") -> None:
+    def __init__(self, rule: Union[Rule, "CorrelationRule"],
+                 results: List[Union[TestCaseResult, CorrelationTestCaseResult]], error: str = "") -> None:
         self.rule = rule
         self.results = results
         self.error = error
+
+    @property
+    def correlation(self) -> bool:
+        """True for the tests of a correlation rule."""
+        return isinstance(self.rule, CorrelationRule)
 
     @property
     def has_tests(self) -> bool:
@@ -425,7 +465,8 @@ class RuleTestResult:
 
 class TestReport:
     """The result of :meth:`RuleSet.test`: ``rules`` (one :class:`RuleTestResult` per
-    rule, in rule order), ``passed`` (every rule passed), counts ``tests``,
+    detection rule, in rule order, then one per correlation rule, in the order of
+    :attr:`RuleSet.correlations`), ``passed`` (every rule passed), counts ``tests``,
     ``failures``. ``str()`` is a human report in the form of ``vigil test``."""
 
     __test__ = False  # not a pytest test class
@@ -474,8 +515,7 @@ class TestReport:
             for t in r.results:
                 if t.passed:
                     continue
-                lines.append(f"        FAIL  {t.name}: expected {'match' if t.expect_match else 'no match'}"
-                             f", got {'match' if t.matched else 'no match'}")
+                lines.append(f"        FAIL  {t.name}: {t.message}")
                 for line in t.explanation.splitlines():
                     lines.append("              " + line)
         n = len(self.rules)
@@ -634,12 +674,12 @@ class RuleSet:
 
         ``event`` is a dict (or other mapping), or a str / bytes holding one JSON
         object. ``kind`` is ``"auto"``, ``"cloudtrail"`` or ``"any"`` (see
-        :data:`EVENT_KINDS`). Rules that only correlations use (``generate: false``)
-        are left out, as in ``vigil scan``, unless ``building_blocks``. Raises
-        ValueError for invalid JSON or a JSON value that is not an object, TypeError
-        for another type of event.
+        :data:`EVENT_KINDS`). The rules that only feed correlations (``generate:
+        false``) are left out, as in a scan, unless ``building_blocks`` is true.
+        Raises ValueError for invalid JSON or a JSON value that is not an object,
+        TypeError for another type of event.
         """
-        rule_indexes, text = self._core.match(event, _check_kind(kind), building_blocks)
+        rule_indexes, text = self._core.match(event, _check_kind(kind), bool(building_blocks))
         rules = self._rules
         return MatchList(Match(rules[r], text) for r in rule_indexes)
 
@@ -678,13 +718,27 @@ class RuleSet:
     def test(self) -> TestReport:
         """Run the tests the rules carry in their custom ``tests:`` attribute.
 
-        Each test event is matched (logsource not considered) with the whole set, so
-        filters apply as in a scan; a failed test comes with its explanation. Rules
-        loaded with ``skip_tests=True`` have no tests.
+        Each test event of a detection rule is matched (logsource not considered) with
+        the whole set, so filters apply as in a scan; a failed test comes with its
+        explanation. Each sequence test of a correlation rule feeds its events through
+        the set's rules and a fresh correlator, and compares the alerts of that
+        correlation with those the test lists; a failed test comes with both lists.
+        The report has the detection rules, then the correlation rules. Rules loaded with
+        ``skip_tests=True`` have no tests.
         """
         rules = self._rules
+        correlations: Optional[List[CorrelationRule]] = None
         out = []
-        for index, error, results in self._core.test():
+        for correlation, index, error, results in self._core.test():
+            if correlation:
+                if correlations is None:
+                    correlations = self.correlations
+                cases: List[Union[TestCaseResult, CorrelationTestCaseResult]] = [
+                    CorrelationTestCaseResult(name, expected, actual, passed,
+                                              (err + "\n" + expl if err else expl).strip("\n"))
+                    for name, expected, actual, passed, err, expl in results]
+                out.append(RuleTestResult(correlations[index], cases, error))
+                continue
             cases = [TestCaseResult(name, expect, matched, passed,
                                     (err + "\n" + expl if err else expl).strip("\n"))
                      for name, expect, matched, passed, err, expl in results]

@@ -6,7 +6,7 @@ import os
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
                     Sequence, Tuple, Union)
 
-__all__ = ["Alert", "CorrelationRule", "Correlator", "Diagnostic", "EVENT_KINDS", "Match", "MatchList", "Rule", "RuleError", "RuleSet",
+__all__ = ["Alert", "CorrelationRule", "CorrelationTestCaseResult", "Correlator", "Diagnostic", "EVENT_KINDS", "Match", "MatchList", "Rule", "RuleError", "RuleSet",
            "RuleTestResult", "ScanError", "ScanIterator", "TestCaseResult", "TestReport",
            "__version__", "bundled", "compile", "load"]
 
@@ -123,12 +123,26 @@ class TestCaseResult(NamedTuple):
     matched: bool
     passed: bool
     explanation: str
+    @property
+    def message(self) -> str: ...
+
+class CorrelationTestCaseResult(NamedTuple):
+    name: str
+    expected_alerts: int
+    actual_alerts: int
+    passed: bool
+    explanation: str
+    @property
+    def message(self) -> str: ...
 
 class RuleTestResult:
-    rule: Rule
-    results: List[TestCaseResult]
+    rule: Union[Rule, CorrelationRule]
+    results: List[Union[TestCaseResult, CorrelationTestCaseResult]]
     error: str
-    def __init__(self, rule: Rule, results: List[TestCaseResult], error: str = ...) -> None: ...
+    def __init__(self, rule: Union[Rule, CorrelationRule],
+                 results: List[Union[TestCaseResult, CorrelationTestCaseResult]], error: str = ...) -> None: ...
+    @property
+    def correlation(self) -> bool: ...
     @property
     def has_tests(self) -> bool: ...
     @property

@@ -17,6 +17,12 @@ verdict was expected and the rule's explanation (``RuleSet.explain``): each sear
 identifier and item, the values the event had, what held, the condition. A rule file
 that does not load is a collection error listing ``file:line:column: message``.
 
+Correlation rules' sequence tests (``events:`` and the ``alerts:`` expected) are items
+too, named the same way. They run as in ``vigil test`` (the events through the whole
+folder's rules and a fresh correlator); a failed one reports the expected and the
+actual alerts, one line each. They are run once per rule set, when the items are
+collected (the set's :meth:`RuleSet.test`), and each item reports its own result.
+
 YAML files are considered only under a path given on the command line (or in
 ``testpaths``), or under a path of the ``vigil_rules`` ini option, and only when they
 look like Sigma (top-level ``title:``, and ``detection:``, ``filter:`` or
@@ -172,6 +178,7 @@ class _Group:
         self.config = config
         self.root = root
         self.ruleset = None
+        self._correlation_tests: Optional[Dict[int, Any]] = None
         self.errors: Dict[Path, List[str]] = {}
         self.files = set(_sigma_files(config, root))
         good = sorted(self.files)
@@ -199,6 +206,16 @@ class _Group:
                         self.errors.setdefault(f, []).extend(unplaced)
                     break
                 good = [f for f in good if f not in self.errors]
+
+    def correlation_tests(self) -> Dict[int, Any]:
+        """The correlation rules' test results (RuleTestResult) by correlation index."""
+        if self._correlation_tests is None:
+            self._correlation_tests = {}
+            if self.ruleset is not None and self.ruleset.correlations:
+                for r in self.ruleset.test().rules:
+                    if r.correlation:
+                        self._correlation_tests[r.rule._index] = r
+        return self._correlation_tests
 
     def warnings_for(self, path: Path) -> List[str]:
         if self.ruleset is None:
@@ -244,14 +261,30 @@ class RuleFile(pytest.File):
         for w in group.warnings_for(me):
             self.warn(pytest.PytestWarning(w))
         text = self.path.read_text(encoding="utf-8", errors="replace")
-        seen: Dict[str, int] = {}
+        # Detection and correlation rules in file order (a file may hold both).
+        found: List[Tuple[int, Any, Any]] = []
         for rule in group.ruleset.rules:
             if not rule.file or _abs(rule.file) != me:
                 continue
             if (rule.custom or {}).get("tests") is None:
                 continue
-            name = _unique(rule.title or rule.id or f"rule at line {rule.line}", seen)
-            yield RuleNode.from_parent(self, name=name, rule=rule, ruleset=group.ruleset, text=text)
+            found.append((rule.line or 0, rule, None))
+        mine = [c for c in group.ruleset.correlations if c.file and _abs(c.file) == me]
+        if mine:
+            reports = group.correlation_tests()
+            for c in mine:
+                report = reports.get(c._index)
+                if report is not None and (report.error or report.results):
+                    found.append((c.line or 0, c, report))
+        found.sort(key=lambda f: f[0])
+        seen: Dict[str, int] = {}
+        for _, rule, report in found:
+            what = "correlation" if report is not None else "rule"
+            name = _unique(rule.title or rule.id or f"{what} at line {rule.line}", seen)
+            if report is None:
+                yield RuleNode.from_parent(self, name=name, rule=rule, ruleset=group.ruleset, text=text)
+            else:
+                yield CorrelationNode.from_parent(self, name=name, rule=rule, report=report, text=text)
 
 
 def _unique(name: str, seen: Dict[str, int]) -> str:
@@ -304,13 +337,13 @@ def _parse_tests(value: Any) -> List[Tuple[str, bool, Dict[str, Any]]]:
     return out
 
 
-class RuleNode(pytest.Collector):
-    """One Sigma rule; its children are its tests."""
+class _RuleCollector(pytest.Collector):
+    """A Sigma rule (detection or correlation) whose children are its tests: ``-k``
+    matches its id and tags, ``-m`` its level."""
 
-    def __init__(self, *, rule: Any, ruleset: Any, text: str, **kwargs: Any) -> None:
+    def __init__(self, *, rule: Any, text: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rule = rule
-        self.ruleset = ruleset
         self._text = text
         extra = [t for t in (rule.tags or []) if t]
         if rule.id:
@@ -324,36 +357,71 @@ class RuleNode(pytest.Collector):
     def reportinfo(self):
         return self.path, max((self.rule.line or 1) - 1, 0), f"{self.name}"
 
-    def collect(self) -> Iterator["RuleTest"]:
+    def _tests_line(self) -> Tuple[List[str], int, int, Optional[int]]:
+        """The file's lines, the rule's document [start, end) and its tests: line (0-based)."""
         lines = self._text.splitlines()
         start, end = _document_lines(self._text, self.rule.line or 1)
-        tests_line = _find_line(lines, start, end, _TESTS_KEY)
-        try:
-            tests = _parse_tests(self.rule.custom.get("tests"))
-        except RuleTestError as e:
-            line = (tests_line + 1) if tests_line is not None else (self.rule.line or 1)
-            where = _display(self.config, self.path)
-            raise self.CollectError(f"{where}:{line}:1: error: malformed tests of '{self.rule.title}': {e}")
+        return lines, start, end, _find_line(lines, start, end, _TESTS_KEY)
+
+    def _malformed(self, tests_line: Optional[int], message: str) -> Exception:
+        line = (tests_line + 1) if tests_line is not None else (self.rule.line or 1)
+        where = _display(self.config, self.path)
+        return self.CollectError(f"{where}:{line}:1: error: malformed tests of '{self.rule.title}': {message}")
+
+    def _test_lines(self, names: List[str]) -> Iterator[Tuple[str, int]]:
+        """Each test's unique item name and 0-based line: the first line after the
+        previous test that names it."""
+        lines, start, end, tests_line = self._tests_line()
         seen: Dict[str, int] = {}
         cursor = tests_line if tests_line is not None else start
-        for name, expect_match, event in tests:
-            # The test's line, for reports: the first line after the previous test that
-            # names it.
+        for name in names:
             at = _find_line(lines, cursor, end, re.compile(re.escape(name)))
             if at is not None:
                 cursor = at + 1
+            yield _unique(name, seen), (at if at is not None else (tests_line if tests_line is not None else start))
+
+
+class RuleNode(_RuleCollector):
+    """One Sigma detection rule; its children are its tests."""
+
+    def __init__(self, *, ruleset: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ruleset = ruleset
+
+    def collect(self) -> Iterator["RuleTest"]:
+        try:
+            tests = _parse_tests(self.rule.custom.get("tests"))
+        except RuleTestError as e:
+            raise self._malformed(self._tests_line()[3], str(e))
+        located = self._test_lines([name for name, _, _ in tests])
+        for (name, expect_match, event), (item_name, lineno) in zip(tests, located):
             yield RuleTest.from_parent(
                 self,
-                name=_unique(name, seen),
+                name=item_name,
                 test_name=name,
                 expect_match=expect_match,
                 event=event,
-                lineno=at if at is not None else (tests_line if tests_line is not None else start),
+                lineno=lineno,
             )
 
 
+class CorrelationNode(_RuleCollector):
+    """One Sigma correlation rule; its children are its sequence tests, already run."""
+
+    def __init__(self, *, report: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.report = report
+
+    def collect(self) -> Iterator["CorrelationTest"]:
+        if self.report.error:
+            raise self._malformed(self._tests_line()[3], self.report.error)
+        results = self.report.results
+        for result, (item_name, lineno) in zip(results, self._test_lines([r.name for r in results])):
+            yield CorrelationTest.from_parent(self, name=item_name, result=result, lineno=lineno)
+
+
 class RuleTestFailure(Exception):
-    """The rule's verdict on a test event was not the expected one."""
+    """A rule test failed: the verdict, or the alerts, were not the expected ones."""
 
 
 def _same_rule(a: Any, b: Any) -> bool:
@@ -371,29 +439,52 @@ def _verdict(explanation: str) -> Optional[bool]:
     return found[-1] == "MATCH" if found else None
 
 
-class RuleTest(pytest.Item):
-    """One entry of a rule's tests: run through the compiled matcher."""
+class _RuleItem(pytest.Item):
+    """One test of a rule. A failure reports the RuleTestFailure, the rule and test
+    positions and ``self.explanation``."""
 
-    def __init__(self, *, test_name: str, expect_match: bool, event: Dict[str, Any], lineno: int, **kwargs: Any) -> None:
+    def __init__(self, *, test_name: str, lineno: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.test_name = test_name
-        self.expect_match = expect_match
-        self.event = event
         self.lineno = lineno
-        self.event_json = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        self.matched: Optional[bool] = None
         self.explanation: Optional[str] = None
 
     @property
     def rule(self) -> Any:
         return self.parent.rule
 
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None):
+        if isinstance(excinfo.value, RuleTestFailure):
+            rule = self.rule
+            where = _display(self.config, self.path)
+            return (
+                f"{excinfo.value}\n"
+                f"  rule: {rule.title} ({rule.id})  {where}:{rule.line}\n"
+                f"  test: {self.test_name}  {where}:{self.lineno + 1}\n\n"
+                f"{(self.explanation or '').rstrip()}"
+            )
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, self.lineno, f"{self.parent.name}::{self.name}"
+
+
+class RuleTest(_RuleItem):
+    """One entry of a detection rule's tests: run through the compiled matcher."""
+
+    def __init__(self, *, expect_match: bool, event: Dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.expect_match = expect_match
+        self.event = event
+        self.event_json = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        self.matched: Optional[bool] = None
+
     @property
     def ruleset(self) -> Any:
         return self.parent.ruleset
 
     def runtest(self) -> None:
-        # A building block (only correlations use it) is tested like any rule.
+        # A rule that only feeds correlations (generate: false) is judged like any other.
         matches = self.ruleset.match(self.event_json, kind="any", building_blocks=True)
         self.matched = any(_same_rule(m.rule, self.rule) for m in matches)
         # As `vigil test` does, the explanation (a separate interpreter) must agree with
@@ -411,17 +502,16 @@ class RuleTest(pytest.Item):
                 f"got {'match' if self.matched else 'no match'}"
             )
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None):
-        if isinstance(excinfo.value, RuleTestFailure):
-            rule = self.rule
-            where = _display(self.config, self.path)
-            return (
-                f"{excinfo.value}\n"
-                f"  rule: {rule.title} ({rule.id})  {where}:{rule.line}\n"
-                f"  test: {self.test_name}  {where}:{self.lineno + 1}\n\n"
-                f"{(self.explanation or '').rstrip()}"
-            )
-        return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self):
-        return self.path, self.lineno, f"{self.parent.name}::{self.name}"
+class CorrelationTest(_RuleItem):
+    """One sequence test of a correlation rule (a CorrelationTestCaseResult, run when
+    the rule set's tests were collected): fails with the expected and actual alerts."""
+
+    def __init__(self, *, result: Any, **kwargs: Any) -> None:
+        super().__init__(test_name=result.name, **kwargs)
+        self.result = result
+
+    def runtest(self) -> None:
+        if not self.result.passed:
+            self.explanation = self.result.explanation
+            raise RuleTestFailure(self.result.message)

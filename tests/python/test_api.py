@@ -416,9 +416,11 @@ def test_scan_examples_matches_the_cli(pack):
     out = subprocess.run([cli(), "scan", "--format", "jsonl", "--rules", vigil.bundled(), str(LOGS)],
                          capture_output=True, text=True, check=True)
     lines = [json.loads(line) for line in out.stdout.splitlines()]
+    # the CLI also prints the correlation alerts (correlation_id) as they are raised
     expected = [e for e in lines if "rule_id" in e]
-    assert len(lines) - len(expected) == 2  # the pack's correlation alerts (tests/cli)
     assert len(expected) == LOGS_MATCHES
+    assert [e["correlation_title"] for e in lines if "rule_id" not in e] == [
+        "AWS Discovery Across Many Services by One Principal", "AWS Console Login Failures From One Address"]
     assert "2500 events" in out.stderr and "94 matches" in out.stderr
     assert [(m.rule.id, m.file, m.record) for m in ms] == [
         (e["rule_id"], e["file"], e["record"]) for e in expected]
@@ -517,15 +519,35 @@ def test_cli_finds_its_bundled_pack(tmp_path):
 # ---- rule tests and explain ----------------------------------------------------------
 
 
+PACK_CORRELATIONS = [  # the pack's correlation rules (title, tests), in load order
+    ("AWS Burst of Access Denied Errors by One Principal", 3),
+    ("AWS Console Login Failures for One User", 3),
+    ("AWS Console Login Failures From One Address", 4),
+    ("AWS Console Login From an Address First Seen for the User", 3),
+    ("AWS Console Login, Access Key Created, Then Logging Disabled", 4),
+    ("AWS Discovery Across Many Regions by One Principal", 3),
+    ("AWS Discovery Across Many Services by One Principal", 2),
+]
+
+
 def test_pack_tests_pass(pack):
     report = pack.test()
     assert report.passed, str(report)
-    assert len(report.rules) == PACK_RULES
-    assert report.tests > 2 * PACK_RULES and report.failures == 0
+    # the detection rules in rule order, then the correlation rules
+    rules = len(PACK_CORRELATIONS) + PACK_RULES
+    assert len(report.rules) == rules
+    assert [r.rule for r in report.rules[:PACK_RULES]] == pack.rules
+    assert not any(r.correlation for r in report.rules[:PACK_RULES])
+    correlations = report.rules[PACK_RULES:]
+    assert [r.rule for r in correlations] == pack.correlations
+    assert all(r.correlation and isinstance(r.rule, vigil.CorrelationRule) for r in correlations)
+    assert [(r.rule.title, len(r.results)) for r in correlations] == PACK_CORRELATIONS
+    assert all(isinstance(t, vigil.CorrelationTestCaseResult) for r in correlations for t in r.results)
+    assert report.tests == 510 and report.failures == 0
+    assert sum(len(r.results) for r in correlations) == 22
     assert all(r.has_tests and r.passed for r in report.rules)
     last = str(report).splitlines()[-1]
-    assert last == (f"vigil: {PACK_RULES} rules: {PACK_RULES} passed, 0 failed, 0 without tests; "
-                    f"{report.tests} tests, 0 failed")
+    assert last == f"vigil: {rules} rules: {rules} passed, 0 failed, 0 without tests; 510 tests, 0 failed"
 
 
 def test_failing_rule_test_is_reported_with_explanation():
@@ -542,6 +564,92 @@ def test_failing_rule_test_is_reported_with_explanation():
     text = str(report)
     assert "FAIL  stop.yml  Trail Stopped  (1 of 2 tests failed)" in text
     assert "FAIL  describe: expected match, got no match" in text
+
+
+MANY_STOPS = """---
+title: Many Stops
+id: 5f0c3a8e-8a6e-4c1b-9a55-2f1a4b0c6d09
+level: critical
+correlation:
+    type: event_count
+    rules: [5f0c3a8e-8a6e-4c1b-9a55-2f1a4b0c6d01]
+    group-by: [userIdentity.arn]
+    timespan: 1h
+    condition: {gte: 2}
+tests:
+    - name: two stops by alice
+      events:
+          - {eventTime: '2026-01-01T00:00:00Z', eventSource: cloudtrail.amazonaws.com, eventName: StopLogging, userIdentity: {arn: alice}}
+          - {eventTime: '2026-01-01T00:10:00Z', eventSource: cloudtrail.amazonaws.com, eventName: DeleteTrail, userIdentity: {arn: alice}}
+      alerts:
+          - group: {userIdentity.arn: alice}
+            value: 2
+            events: [0, 1]
+    - name: one stop each is not many
+      events:
+          - {eventTime: '2026-01-01T00:00:00Z', eventSource: cloudtrail.amazonaws.com, eventName: StopLogging, userIdentity: {arn: alice}}
+          - {eventTime: '2026-01-01T00:10:00Z', eventSource: cloudtrail.amazonaws.com, eventName: StopLogging, userIdentity: {arn: bob}}
+      alerts:
+          - group: {userIdentity.arn: alice}
+            value: 2
+    - name: the wrong principal
+      events:
+          - {eventTime: '2026-01-01T00:00:00Z', eventSource: cloudtrail.amazonaws.com, eventName: StopLogging, userIdentity: {arn: bob}}
+          - {eventTime: '2026-01-01T00:10:00Z', eventSource: cloudtrail.amazonaws.com, eventName: StopLogging, userIdentity: {arn: bob}}
+      alerts:
+          - group: {userIdentity.arn: alice}
+"""
+
+
+def test_correlation_rule_tests():
+    rs = vigil.compile(STOP_LOGGING + MANY_STOPS, name="stops.yml")
+    report = rs.test()
+    assert (report.tests, report.failures, report.passed) == (5, 2, False)
+    detection, correlation = report.rules
+    assert detection.rule == rs.rules[0] and not detection.correlation and detection.passed
+    assert correlation.correlation and correlation.rule == rs.correlations[0]
+    assert correlation.rule.title == "Many Stops" and correlation.failures == 2 and not correlation.passed
+    ok, missing, wrong = correlation.results
+    assert ok == ("two stops by alice", 1, 1, True, "")
+    assert (missing.name, missing.expected_alerts, missing.actual_alerts, missing.passed) == (
+        "one stop each is not many", 1, 0, False)
+    assert missing.message == "expected 1 alert, got 0 alerts"
+    assert missing.explanation == ("expected alerts:\n  group userIdentity.arn=alice value=2\n"
+                                   "actual alerts:\n  (none)")
+    assert (wrong.expected_alerts, wrong.actual_alerts, wrong.passed) == (1, 1, False)
+    assert wrong.message == "the alerts raised differ from those expected (1 alert)"
+    assert wrong.explanation == ("expected alerts:\n  group userIdentity.arn=alice\n"
+                                 "actual alerts:\n  group userIdentity.arn=bob value=2 events=[0,1]")
+    text = str(report).splitlines()
+    at = text.index("FAIL  stops.yml  Many Stops  (2 of 3 tests failed)  stops.yml:30:1")
+    assert text[at + 1:at + 11] == [
+        "        FAIL  one stop each is not many: expected 1 alert, got 0 alerts",
+        "              expected alerts:",
+        "                group userIdentity.arn=alice value=2",
+        "              actual alerts:",
+        "                (none)",
+        "        FAIL  the wrong principal: the alerts raised differ from those expected (1 alert)",
+        "              expected alerts:",
+        "                group userIdentity.arn=alice",
+        "              actual alerts:",
+        "                group userIdentity.arn=bob value=2 events=[0,1]",
+    ]
+    assert text[-1] == "vigil: 2 rules: 1 passed, 1 failed, 0 without tests; 5 tests, 2 failed"
+    # the rule the correlation counts feeds it only (generate: false): a match leaves
+    # it out unless asked for building blocks
+    stop = {"eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging"}
+    assert rs.match(stop) == []
+    assert [m.rule.title for m in rs.match(stop, building_blocks=True)] == ["Trail Stopped"]
+    # skip_tests drops the correlation's tests too
+    assert vigil.compile(STOP_LOGGING + MANY_STOPS, skip_tests=True).test().tests == 0
+
+
+def test_malformed_correlation_tests_are_reported():
+    text = MANY_STOPS[:MANY_STOPS.rindex("      alerts:")]  # the last test loses its alerts
+    (_, correlation) = vigil.compile(STOP_LOGGING + text, name="stops.yml").test().rules
+    assert correlation.correlation and correlation.results == [] and not correlation.passed
+    assert correlation.error == ("test #3 'the wrong principal': 'alerts' must be a list of the alerts "
+                                 "expected ([] for none)")
 
 
 def test_explain(stop, pack):

@@ -75,8 +75,9 @@ def reference_matches(path) -> list:
     out = subprocess.run([cli, "scan", "--rules", vigil.bundled(), "--format", "jsonl", "-q",
                           str(path)], check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
-    rows = [r for r in rows if "rule_id" in r]  # correlation alerts are not findings here
-    return [(r["file"], r["record"], r["rule_id"], r["event"].get("eventID")) for r in rows]
+    # the scan's correlation alerts (correlation_id, no rule_id) are not matches
+    return [(r["file"], r["record"], r["rule_id"], r["event"].get("eventID"))
+            for r in rows if "rule_id" in r]
 
 
 def pairs(rows) -> collections.Counter:

@@ -234,9 +234,91 @@ def test_malformed_tests_are_a_collection_error(pytester, rules):
     result.stdout.fnmatch_lines(["rules/malformed.yml:9:1: error: malformed tests of 'Malformed tests': *'expect' must be 'match' or 'no_match'*"])
 
 
+MANY_STOPS = """\
+title: Many stops
+id: 7d1a6f52-7d3e-4c51-9d0c-0b0c1a9d0010
+level: critical
+tags: [attack.t1562.008]
+correlation:
+    type: event_count
+    rules: [7d1a6f52-7d3e-4c51-9d0c-0b0c1a9d0002]
+    group-by: [userIdentity.arn]
+    timespan: 1h
+    condition: {gte: 2}
+tests:
+    - name: two stops by alice
+      events:
+          - {eventTime: '2026-01-01T00:00:00Z', eventName: StopLogging, userIdentity: {arn: alice}}
+          - {eventTime: '2026-01-01T00:10:00Z', eventName: StopLogging, userIdentity: {arn: alice}}
+      alerts:
+          - group: {userIdentity.arn: alice}
+            value: 2
+            events: [0, 1]
+    - name: one stop each is not many
+      events:
+          - {eventTime: '2026-01-01T00:00:00Z', eventName: StopLogging, userIdentity: {arn: alice}}
+          - {eventTime: '2026-01-01T00:10:00Z', eventName: StopLogging, userIdentity: {arn: bob}}
+      alerts:
+          - group: {userIdentity.arn: alice}
+            value: 2
+"""
+
+
+def test_correlation_tests_are_items(pytester, rules):
+    (rules / "many_stops.yml").write_text(MANY_STOPS)
+    result = run(pytester, "rules", "-v")
+    result.assert_outcomes(passed=5, failed=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "rules/many_stops.yml::Many stops::two stops by alice PASSED*",
+            "rules/many_stops.yml::Many stops::one stop each is not many FAILED*",
+        ]
+    )
+    # the failure: the alert counts, the positions, and the expected and actual alerts
+    result.stdout.fnmatch_lines(
+        [
+            "*Many stops::one stop each is not many*",
+            "expected 1 alert, got 0 alerts",
+            "  rule: Many stops (7d1a6f52-7d3e-4c51-9d0c-0b0c1a9d0010)  rules/many_stops.yml:1",
+            "  test: one stop each is not many  rules/many_stops.yml:20",
+            "",
+            "expected alerts:",
+            "  group userIdentity.arn=alice value=2",
+            "actual alerts:",
+            "  (none)",
+        ]
+    )
+    # markers and keywords: the level, the tags, the id
+    run(pytester, "rules", "-m", "critical").assert_outcomes(passed=1, failed=1)
+    run(pytester, "rules", "-k", "attack.t1562.008").assert_outcomes(passed=1, failed=1)
+    run(pytester, "rules", "-k", "7d1a6f52-7d3e-4c51-9d0c-0b0c1a9d0010 and alice").assert_outcomes(passed=1)
+    # a node id: the file's rule set comes from the folder (the rule it counts is beside it)
+    pytester.makeini("[pytest]\nvigil_rules = rules\n")
+    run(pytester, "rules/many_stops.yml::Many stops::two stops by alice").assert_outcomes(passed=1)
+
+
+def test_malformed_correlation_tests_are_a_collection_error(pytester, rules):
+    malformed = MANY_STOPS[:MANY_STOPS.rindex("      alerts:")]  # the last test has no alerts
+    (rules / "many_stops.yml").write_text(malformed)
+    result = run(pytester, "rules", "--continue-on-collection-errors")
+    result.assert_outcomes(passed=4, failed=1, errors=1)
+    result.stdout.fnmatch_lines(["rules/many_stops.yml:11:1: error: malformed tests of 'Many stops': "
+                               "test #2 'one stop each is not many': 'alerts' must be a list of the alerts expected "
+                               "([] for none)"])
+
+
 def test_the_rule_pack(pytester):
     """`pytest rules/` on the bundled pack: one item per test, all passing."""
     pack = REPO / "rules"
     result = run(pytester, str(pack), "-q")
-    result.assert_outcomes(passed=488)
+    # 488 tests of detection rules, 22 of the 7 correlation rules
+    result.assert_outcomes(passed=510)
     assert result.ret == pytest.ExitCode.OK
+    result = run(pytester, str(pack), "-q", "--co")
+    result.stdout.fnmatch_lines_random(
+        [
+            "*/aws_console_login_failures_for_one_user.yml::AWS Console Login Failures for One User::*",
+            "*/aws_console_login_then_access_key_then_logging_disabled.yml::"
+            "AWS Console Login, Access Key Created, Then Logging Disabled::*",
+        ]
+    )
