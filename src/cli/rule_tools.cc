@@ -157,6 +157,11 @@ std::string NumberText(double v) {
 // "gte 3", "gt 1 and lt 10", or "all rules" (temporal types without a condition).
 std::string ConditionText(const vigil::CorrelationRule& c) {
   using Op = vigil::CorrelationCompare::Op;
+  if (c.type == vigil::CorrelationType::kFirstSeen) {
+    std::string fields;
+    for (const auto& f : c.fields) fields += (fields.empty() ? "" : " + ") + f;
+    return "new " + fields + " (learning " + TimespanText(c.learning_ms) + ")";
+  }
   if (c.condition.empty()) return "all rules";
   std::string out;
   for (const auto& k : c.condition) {
@@ -193,7 +198,9 @@ std::string CorrelationSummary(const vigil::RuleSet& set, const vigil::Correlati
     for (size_t i = 0; i < c.group_by.size(); ++i) out += (i ? ", " : "") + c.group_by[i];
   }
   if (!c.field.empty()) out += " of field " + c.field;
-  return out + " within " + TimespanText(c.timespan_ms) + ": " + ConditionText(c);
+  // A first_seen timespan is how long a value stays known, not a window.
+  return out + (c.type == vigil::CorrelationType::kFirstSeen ? " known for " : " within ") +
+         TimespanText(c.timespan_ms) + ": " + ConditionText(c);
 }
 
 std::vector<std::string> PathsOrDefault(const Options& o) {
@@ -507,8 +514,10 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
       if (raised++ == 0) std::printf("alerts:\n");
       std::string evs;
       for (const auto& e : a.events) evs += (evs.empty() ? "" : ", ") + e.file + ":" + std::to_string(e.record);
-      std::printf("  ALERT %s value=%s events: %s\n", GroupText(a.group).c_str(), NumberText(a.value).c_str(),
-                  evs.c_str());
+      std::string subject;
+      if (!a.subject.empty()) subject = " subject " + GroupText(a.subject);
+      std::printf("  ALERT %s value=%s%s events: %s\n", GroupText(a.group).c_str(), NumberText(a.value).c_str(),
+                  subject.c_str(), evs.c_str());
     }
     if (raised == 0) std::printf("verdict: NO ALERT\n");
     any = any || raised > 0;

@@ -408,6 +408,28 @@ tests:
     alerts: []
 )";
 
+TEST(CliTest, ExplainFirstSeenFromThePack) {
+  // Day 1 starts learning; 19 days later, past the 14-day learning period, an address
+  // alice never used: the alert names it (subject).
+  const std::string login =
+      R"({"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":"Success"},)"
+      R"("userIdentity":{"arn":"arn:aws:iam::1:user/alice"},)";
+  const std::string ev = WriteTemp("cli_first_seen.jsonl",
+      login + R"("eventTime":"2026-11-01T10:00:00Z","sourceIPAddress":"198.51.100.1"})" "\n" +
+      login + R"("eventTime":"2026-11-20T10:00:00Z","sourceIPAddress":"203.0.113.5"})" "\n");
+  Proc x = Sh(kVigil + " explain \"AWS Console Login From an Address First Seen for the User\" " + ev);
+  EXPECT_EQ(x.status, 0) << x.err;
+  EXPECT_EQ(x.out,
+            "correlation: AWS Console Login From an Address First Seen for the User\n"
+            "  first_seen of 'AWS Console Login Succeeded' by userIdentity.arn of field sourceIPAddress known for 90d: "
+            "new sourceIPAddress (learning 14d)\n"
+            "rule 'AWS Console Login Succeeded': matched\n"
+            "  userIdentity.arn=arn:aws:iam::1:user/alice: 2 events: " + ev + ":0, " + ev + ":1\n"
+            "alerts:\n"
+            "  ALERT userIdentity.arn=arn:aws:iam::1:user/alice value=1 subject sourceIPAddress=203.0.113.5 events: " +
+                ev + ":1\n");
+}
+
 TEST(CliTest, CorrelationRulesInTestCheckListAndExplain) {
   const std::string dir = ::testing::TempDir() + "/cli_corr";
   Sh("rm -rf " + dir + " && mkdir -p " + dir);
