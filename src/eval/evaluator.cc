@@ -467,6 +467,13 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
                        : std::string("invalid JSON");
     return false;
   }
+  // On-Demand stops at the object's closing brace; text after it (`{...} x`) makes the
+  // event invalid JSON, not an event that can match (found by fuzz/fuzz_matcher).
+  const char* rest = nullptr;
+  if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {  // i.e. not at the end
+    *error = "invalid JSON: text after the event object";
+    return false;
+  }
   bool cloudtrail = false;
   switch (kind) {
     case EventKind::kCloudTrail: cloudtrail = true; break;

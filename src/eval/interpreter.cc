@@ -115,7 +115,7 @@ struct Builder {
         n.text = Minify(raw);
         for (simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
           std::string key(kv.key);
-          n.members.emplace_back(std::move(key), Build(kv.value));
+          n.members.push_back({std::move(key), Build(kv.value)});
         }
         break;
       case simdjson::dom::element_type::ARRAY:
@@ -218,7 +218,7 @@ void Resolve(const TreeNode& n, const std::vector<std::string>& segs, size_t i,
 
 void CollectStrings(const TreeNode& n, std::vector<const TreeNode*>* out) {
   if (n.kind == TreeNode::Kind::kString) out->push_back(&n);
-  for (const auto& kv : n.members) CollectStrings(kv.second, out);
+  for (const auto& member : n.members) CollectStrings(member.value, out);
   for (const TreeNode& e : n.elements) CollectStrings(e, out);
 }
 

@@ -32,8 +32,16 @@ struct TreeNode {
   // kString: the unescaped text; kNumber: the token as written; kBool: "true" or
   // "false"; kObject/kArray: the compact JSON text. Empty for kNull.
   std::string text;
-  std::vector<std::pair<std::string, TreeNode>> members;  // kObject, in document order
-  std::vector<TreeNode> elements;                         // kArray
+  // A struct, not std::pair: pair<string, TreeNode> needs TreeNode complete here, which
+  // libstdc++ checks when built by clang; vector<Member> may name an incomplete type.
+  struct Member;
+  std::vector<Member> members;     // kObject, in document order
+  std::vector<TreeNode> elements;  // kArray
+};
+
+struct TreeNode::Member {
+  std::string key;
+  TreeNode value;
 };
 
 // Parses one JSON document. Returns false if it is not valid JSON or is nested deeper

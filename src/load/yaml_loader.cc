@@ -6,13 +6,117 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <regex>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include <yaml-cpp/depthguard.h>
 
 #include "util/strings.h"
 
 namespace vigil::internal {
+
+namespace {
+
+// A pass over the parser's events before yaml-cpp builds the nodes, for two things
+// yaml-cpp 0.7 gets wrong (both found by fuzz/fuzz_rule_loader):
+//   * LoadAll never ends on some broken files: when a token that cannot start a node
+//     (',', ']' or '}') stands where a document should start, the parser emits an empty
+//     document without consuming it, again and again, until memory runs out (",\n" is
+//     enough). A document that starts where the previous one started means no progress.
+//   * Duplicate keys in a mapping are accepted, and then `node["key"]` sees the first
+//     value while iterating sees both: the matcher and `vigil explain` used different
+//     definitions of one search identifier. YAML requires unique keys; a document with
+//     a duplicate scalar key is rejected.
+// The events are not kept and aliases are not expanded, so the pass is cheap next to
+// building the nodes.
+class EventChecker : public YAML::EventHandler {
+ public:
+  struct Problem {
+    YAML::Mark where;
+    std::string message;
+  };
+
+  // Runs the pass over `text`. Returns the stuck position, if any (then nothing after
+  // it was checked), and fills `duplicates` with the first duplicate key of each
+  // document (by document index). Syntax errors are left to LoadAll, which reports them
+  // with their positions.
+  static bool Run(const std::string& text, YAML::Mark* stuck,
+                  std::map<size_t, Problem>* duplicates) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    EventChecker checker(duplicates);
+    try {
+      while (parser.HandleNextDocument(checker)) {
+        if (checker.stuck_) {
+          *stuck = checker.last_start_;
+          return true;
+        }
+      }
+    } catch (const YAML::Exception&) {
+    }
+    return false;
+  }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stuck_ = document_ > 0 && mark.pos == last_start_.pos;
+    ++document_;
+    last_start_ = mark;
+    stack_.clear();
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { BeginNode(); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { BeginNode(); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
+    if (!BeginNode()) return;
+    auto [it, inserted] = stack_.back().keys.emplace(value, mark);
+    if (!inserted && !duplicates_->count(document_ - 1)) {
+      (*duplicates_)[document_ - 1] = {
+          mark, "duplicate key '" + value + "' (first at " + std::to_string(it->second.line + 1) +
+                    ":" + std::to_string(it->second.column + 1) + ")"};
+    }
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    BeginNode();
+    stack_.push_back({false, true, {}});
+  }
+  void OnSequenceEnd() override { stack_.pop_back(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    BeginNode();
+    stack_.push_back({true, true, {}});
+  }
+  void OnMapEnd() override { stack_.pop_back(); }
+
+ private:
+  struct Container {
+    bool is_map;
+    bool expecting_key;
+    std::map<std::string, YAML::Mark> keys;
+  };
+
+  explicit EventChecker(std::map<size_t, Problem>* duplicates) : duplicates_(duplicates) {}
+
+  // Called for every node; returns true if the node is a key of the enclosing map.
+  bool BeginNode() {
+    if (stack_.empty() || !stack_.back().is_map) return false;
+    const bool key = stack_.back().expecting_key;
+    stack_.back().expecting_key = !key;
+    return key;
+  }
+
+  std::map<size_t, Problem>* duplicates_;
+  std::vector<Container> stack_;
+  size_t document_ = 0;
+  bool stuck_ = false;
+  YAML::Mark last_start_;
+};
+
+}  // namespace
 
 SourceLocation LocationOf(const YAML::Node& node, const std::string& file) {
   SourceLocation loc;
@@ -94,9 +198,28 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
                                   " bytes");
     return docs;
   }
+  const std::string owned(text);
+  auto error_at = [&](const YAML::Mark& mark, const std::string& message) {
+    SourceLocation loc;
+    loc.file = file;
+    loc.line = static_cast<uint32_t>(mark.line) + 1;
+    loc.column = static_cast<uint32_t>(mark.column) + 1;
+    diagnostics->push_back({Severity::kError, loc, message});
+  };
+  YAML::Mark stuck;
+  std::map<size_t, EventChecker::Problem> duplicates;
+  if (EventChecker::Run(owned, &stuck, &duplicates)) {
+    error_at(stuck, "YAML syntax error: unexpected token where a document should start");
+    return docs;
+  }
   try {
-    std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
-    for (auto& n : nodes) {
+    std::vector<YAML::Node> nodes = YAML::LoadAll(owned);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const YAML::Node& n = nodes[i];
+      if (auto dup = duplicates.find(i); dup != duplicates.end()) {
+        error_at(dup->second.where, dup->second.message);
+        continue;
+      }
       if (!n.IsDefined() || n.IsNull()) continue;  // empty document, e.g. a trailing ---
       if (!WithinLimits(n, file, diagnostics)) continue;
       docs.push_back({n, LocationOf(n, file)});

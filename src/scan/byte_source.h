@@ -95,7 +95,6 @@ class GzipSource : public ByteSource {
   bool initialized_ = false;
   ByteSource* raw_;
   std::string_view initial_;
-  bool initial_used_ = false;
   std::unique_ptr<unsigned char[]> in_;
   uint64_t compressed_read_ = 0;  // bytes handed to zlib so far (before avail_in)
   uint64_t output_ = 0;

@@ -66,6 +66,22 @@ TEST(EvaluatorTest, MalformedEventsAreErrorsAndTheScannerRecovers) {
   EXPECT_EQ(Titles(s, R"({"eventName":"StopLogging"})", EventKind::kAny).size(), 3u);
 }
 
+// Found by fuzz/fuzz_matcher: On-Demand stops at the event's closing brace, so text after
+// it went unnoticed and the event matched. Whitespace after it is fine.
+TEST(EvaluatorTest, TextAfterTheEventObjectIsAnError) {
+  Scanner s(Build(kRules));
+  EXPECT_EQ(Titles(s, R"({"eventName":"StopLogging"}{"eventName":"StopLogging"})"),
+            std::vector<std::string>{"ERROR: invalid JSON: text after the event object"});
+  // simdjson itself words these (a stray scalar or closing brace after the object).
+  for (const char* json : {R"({"eventName":"StopLogging"} 5)", R"({"eventName":"StopLogging"}})"}) {
+    const std::vector<std::string> t = Titles(s, json);
+    ASSERT_EQ(t.size(), 1u) << json;
+    EXPECT_EQ(t[0].rfind("ERROR: invalid JSON", 0), 0u) << t[0];
+  }
+  EXPECT_EQ(Titles(s, "{\"eventName\":\"StopLogging\"} \r\n\t", EventKind::kAny),
+            (std::vector<std::string>{"ct", "win", "none"}));
+}
+
 TEST(EvaluatorTest, DeepNestingIsAnErrorNotACrash) {
   Scanner s(Build(R"(title: deep
 detection: {s: {a.b: 1}, condition: s}

@@ -1,0 +1,84 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Helpers shared by the fuzz targets (fuzz_*.cc). Not part of the library.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/vigil.h"
+
+namespace vigil::fuzz {
+
+// A broken invariant (not a crash): print why, then trap so libFuzzer saves the input.
+[[noreturn]] inline void Fail(const std::string& why) {
+  std::fprintf(stderr, "vigil fuzz invariant broken: %s\n", why.c_str());
+  std::fflush(stderr);
+  __builtin_trap();
+}
+
+// The compiled matcher (Scanner, EventKind::kAny: every rule, whatever its logsource)
+// and the reference interpreter behind Explain implement one contract (src/ir/ir.h):
+// for each rule of `rules`, they must reach the same verdict on `json`. Returns the
+// number of rules that matched.
+inline size_t CheckAgreement(const RuleSet& rules, Scanner& scanner, std::string_view json) {
+  std::vector<Match> out;
+  const Status st = scanner.Match(json, &out, EventKind::kAny);
+  if (!st.ok()) {
+    if (!out.empty()) Fail("Scanner::Match failed yet reported matches");
+    return 0;
+  }
+  std::vector<bool> compiled(rules.size(), false);
+  for (const Match& m : out) {
+    if (m.rule_index >= rules.size()) Fail("match index out of range");
+    if (compiled[m.rule_index]) Fail("rule reported twice for one event");
+    compiled[m.rule_index] = true;
+  }
+  for (size_t i = 0; i < rules.size(); ++i) {
+    Result<Explanation> ex = Explain(rules, i, json);
+    if (!ex.ok()) {
+      // Explain parses the whole event strictly. The matcher (simdjson On-Demand) does
+      // not look inside values no rule names, so JSON broken only in there is matched
+      // anyway; a known limitation (fuzz/README.md), not compared here.
+      return out.size();
+    }
+    if (ex.value().matched != compiled[i]) {
+      Fail("matcher (" + std::to_string(compiled[i]) + ") and explain (" +
+           std::to_string(ex.value().matched) + ") disagree on rule '" + rules.rule(i).title +
+           "':\n" + ex.value().ToText());
+    }
+  }
+  return out.size();
+}
+
+// A file of this process's own, rewritten for each input (readers and the linter take
+// paths). Under TMPDIR so parallel fuzzing jobs do not collide (the pid is in the name).
+class ScratchFile {
+ public:
+  explicit ScratchFile(const char* suffix) {
+    const char* dir = std::getenv("TMPDIR");
+    path_ = std::string(dir != nullptr && *dir ? dir : "/tmp") + "/vigil-fuzz-" +
+            std::to_string(getpid()) + suffix;
+  }
+  ~ScratchFile() { std::remove(path_.c_str()); }
+  const std::string& Write(std::string_view data) {
+    std::FILE* f = std::fopen(path_.c_str(), "wb");
+    if (f == nullptr) Fail("cannot write " + path_);
+    if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f) != data.size()) {
+      Fail("short write to " + path_);
+    }
+    std::fclose(f);
+    return path_;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace vigil::fuzz
