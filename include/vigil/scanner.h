@@ -58,7 +58,12 @@ class VIGIL_EXPORT Scanner {
 
   // Matches one JSON document (an event object). `out` is cleared, then receives the
   // matching rules in rule order. Malformed JSON returns an error Status and no
-  // match. `envelope` tells where the record came from (for EventKind::kAuto).
+  // match: broken structure anywhere (unbalanced brackets, text after the object), and
+  // any broken value among the fields the loaded rules read. A broken literal inside a
+  // field no rule reads is skipped unchecked, not validated: checking every byte of
+  // every event would cost the matcher its speed and changes no verdict (the readers
+  // already check each record's framing). `envelope` tells where the record came from
+  // (for EventKind::kAuto).
   Status Match(std::string_view json, std::vector<vigil::Match>* out,
                EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
 
