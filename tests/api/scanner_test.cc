@@ -98,5 +98,25 @@ TEST(ScannerLimitsTest, OversizedAndTooDeepRecordsAreCountedAndTheRestMatched) {
                         }));
 }
 
+TEST(ScannerValidityTest, AMatchedEventIsValidJsonOrAnError) {
+  // The matcher does not read `x`, so a broken literal there is only found by the
+  // whole-event check a match triggers: a match is never reported with invalid text.
+  auto rules = Rules();
+  Scanner scanner(rules);
+  std::vector<Match> out;
+  Status s = scanner.Match(R"({"eventName":"GetObject","x":tru})", &out);
+  EXPECT_EQ(s.message(), "invalid JSON at byte 29 of the event: invalid literal (expected true, false or null)");
+  EXPECT_TRUE(out.empty());
+  s = scanner.Match(R"({"eventName":"GetObject","x":{"b":1]})", &out);
+  EXPECT_EQ(s.message(), "invalid JSON at byte 35 of the event: expected ',' or '}' after an object member");
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"GetObject","x":true})", &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule->title, "name");
+  // An event no rule matches is not checked whole (its broken unread field is skipped).
+  EXPECT_TRUE(scanner.Match(R"({"eventName":"PutObject","x":tru})", &out).ok());
+  EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace vigil
