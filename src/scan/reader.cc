@@ -54,7 +54,9 @@
 // finds nothing there, and pretty-printed events span many lines and are not
 // recovered either; it helps with one-record-per-line layouts. When the stream
 // itself was cut (truncated gzip, read error), the JSON error at the very end is not
-// reported separately: the stream error explains it.
+// reported separately: the stream error explains it. Lines recovery cannot take are
+// reported too: at the top level each broken line on its own (NDJSON), inside an
+// array each run of them once ("lines A to B after the damage could not be recovered").
 //
 // Record::index is the ordinal of the record among all records *attempted* in its
 // input, counting the broken ones: a malformed NDJSON line, a non-object array
@@ -918,6 +920,43 @@ bool Reader::Recover(const char* damage) {
     ++p;
   }
   const Context context = damage_context_;
+  // Lines that cannot be taken are not dropped silently. At the top level a line that
+  // starts an object is a record of its own (NDJSON): it is reported and uses up its
+  // index, as a broken NDJSON line does. Other lines (inside an array: fragments of
+  // pretty-printed records; text that is not JSON) are reported once per run, so a
+  // damaged multi-line file gives one error per damaged stretch, not one per line.
+  const bool per_line = context == Context::kTop;
+  // Damage at the first byte means the input is not JSON at all (a LICENSE file, a
+  // log of another kind): that one error says it; the lines after it are not listed.
+  const char* first_content = text_.begin;
+  while (first_content < text_.end && IsWs(*first_content)) ++first_content;
+  const bool report_runs = damage != first_content;
+  const char* run_begin = nullptr;
+  const char* run_last = nullptr;
+  auto flush_run = [&]() {
+    if (run_begin == nullptr) return;
+    if (report_runs) {
+      const uint64_t first = LineAt(run_begin);
+      const uint64_t last = LineAt(run_last);
+      ReportError(first, OffsetOf(run_begin), next_index_,
+                  (first == last ? "line " + std::to_string(first)
+                                 : "lines " + std::to_string(first) + " to " + std::to_string(last)) +
+                      " after the damage could not be recovered (not one complete JSON object per line)");
+    }
+    run_begin = run_last = nullptr;
+  };
+  // The line of the damage was reported (and its index used) by ReportDamage.
+  const char* damage_line_end = static_cast<const char*>(
+      std::memchr(damage, '\n', static_cast<size_t>(text_.end - damage)));
+  auto skip = [&](const char* b, const char* why) {
+    if (damage_line_end == nullptr || b <= damage_line_end) return;
+    if (per_line && *b == '{') {
+      ElementError(b, std::string("invalid JSON: ") + why);
+    } else {
+      if (run_begin == nullptr) run_begin = b;
+      run_last = b;
+    }
+  };
   while (p < text_.end) {
     const char* nl =
         static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(text_.end - p)));
@@ -925,18 +964,32 @@ bool Reader::Recover(const char* damage) {
     const char* e = nl != nullptr ? nl : text_.end;
     p = nl != nullptr ? nl + 1 : text_.end;
     while (b < e && IsWs(*b)) ++b;
-    if (e - b < 2 || *b != '{') continue;
+    if (b == e) continue;  // blank
+    const char* q = b;
+    while (q < e && (IsWs(*q) || *q == ']' || *q == '}' || *q == ',')) ++q;
+    if (q == e) continue;  // the brackets that close the document
+    if (e - b < 2 || *b != '{') {
+      skip(b, "not a JSON object");
+      continue;
+    }
     JsonScanner line(b, e);
-    if (!line.SkipValue()) continue;
+    if (!line.SkipValue()) {
+      skip(b, line.error_message());
+      continue;
+    }
     // What may follow the object on its line: the ',' before the next element, or
     // the brackets that close the document (`]}` after the last record).
     const char* rest = line.pos();
     while (rest < e && (IsWs(*rest) || *rest == ',' || *rest == ']' || *rest == '}')) ++rest;
-    if (rest != e) continue;
+    if (rest != e) {
+      skip(b, "text after the object");
+      continue;
+    }
     e = line.pos();
     const char* inside = b + 1;
     while (inside < e && IsWs(*inside)) ++inside;
     if (*inside == '}') continue;  // `{}`: a fragment, not an event
+    flush_run();
     bool go_on = true;
     if (context == Context::kRecords) {
       go_on = EmitSlow(std::string_view(b, static_cast<size_t>(e - b)), b, Envelope::kRecords);
@@ -948,7 +1001,8 @@ bool Reader::Recover(const char* damage) {
     }
     if (!go_on || stop_) return false;
   }
-  return true;
+  flush_run();
+  return !stop_;
 }
 
 // ---------------------------------------------------------------------------------

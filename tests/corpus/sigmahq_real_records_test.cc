@@ -393,7 +393,7 @@ TEST(SigmaHqRealRecordsTest, WrappedFixturesMatchNothing) {
       {"streamalert/streamalert_cloudtrail_rule_tests.jsonl", 59, 0},
       {"aws-docs/awsdocs_cloudtrail_user_guide_examples.jsonl", 19, 0},
       {"cribl-pack-cloudtrail/zyNWSr.cribl-capture.json", 90, 0},
-      {"aws-cloudtrail-processing-library", 43, 3},
+      {"aws-cloudtrail-processing-library", 43, 4},
   };
   Scanner sc(SigmaHqCloudTrailRules());
   for (const auto& c : cases) {

@@ -620,6 +620,28 @@ TEST(ScanReaderTest, ConcatenatedPrettyValues) {
   EXPECT_TRUE(sink.errors.empty());
 }
 
+TEST(ScanReaderTest, BrokenLinesAfterADamagedFirstLineAreEachReported) {
+  // The first line's damage sends the reader to recovery; before, the broken lines
+  // that recovery could not take were skipped without a word.
+  const std::string data =
+      "{\"eventName\":\"A\",\"x\":[1,2}\n"     // 1  damaged
+      "{\"eventName\":\"A\",\"x\":{\"b\":1]}\n"  // 2  broken
+      "{\"eventName\":\"A\",\"x\":tru}\n"      // 3  broken
+      "{\"eventName\":\"A\",\"x\":\"ok\"}\n";   // 4
+  Collector sink;
+  Read(data, &sink);
+  ASSERT_EQ(sink.records.size(), 1u);
+  ExpectRecord(sink.records[0], R"({"eventName":"A","x":"ok"})", 3, 4, Envelope::kNone);
+  ASSERT_EQ(sink.errors.size(), 3u);
+  EXPECT_EQ(sink.errors[0].line, 1u);
+  EXPECT_EQ(sink.errors[1].line, 2u);
+  EXPECT_EQ(sink.errors[1].index, 1u);
+  EXPECT_EQ(sink.errors[1].message, "invalid JSON: expected ',' or '}' after an object member");
+  EXPECT_EQ(sink.errors[2].line, 3u);
+  EXPECT_EQ(sink.errors[2].index, 2u);
+  EXPECT_EQ(sink.errors[2].message, "invalid JSON: invalid literal (expected true, false or null)");
+}
+
 TEST(ScanReaderTest, NotJsonAtAllIsOneError) {
   const std::string data = "Apache License\nVersion 2.0, January 2004\n\nTERMS AND CONDITIONS\n";
   Collector sink;

@@ -190,12 +190,16 @@ TEST_F(ScanSharedDataTest, ProcessingLibraryFixtures) {
     Collector sink =
         ReadOne("aws-cloudtrail-processing-library/SerializerTestFileBadJsonFormat.json", &stats);
     EXPECT_TRUE(sink.records.empty());
-    ASSERT_EQ(sink.errors.size(), 1u);
+    ASSERT_EQ(sink.errors.size(), 2u);
     EXPECT_EQ(sink.errors[0].line, 37u);
     EXPECT_EQ(sink.errors[0].byte_offset, 1293u);
     EXPECT_EQ(sink.errors[0].index, 0u);
     EXPECT_EQ(sink.errors[0].message, "invalid JSON: expected a string (an object key)");
-    EXPECT_EQ(stats.errors, 1u);
+    // The pretty-printed rest cannot be recovered line by line: said, not dropped.
+    EXPECT_EQ(sink.errors[1].line, 38u);
+    EXPECT_EQ(sink.errors[1].message,
+              "lines 38 to 74 after the damage could not be recovered (not one complete JSON object per line)");
+    EXPECT_EQ(stats.errors, 2u);
   }
 }
 
@@ -209,11 +213,14 @@ TEST_F(ScanSharedDataTest, MalformedCloudtrail2SightingsKeepsTheRecordBeforeTheD
   EXPECT_EQ(sink.records[0].json, text.substr(21, 3326 - 21));
   EXPECT_EQ(sink.records[0].line, 3u);
   EXPECT_EQ(Field(sink.records[0].json, "eventName"), "StopInstances");
-  ASSERT_EQ(sink.errors.size(), 1u);
+  ASSERT_EQ(sink.errors.size(), 2u);
   EXPECT_EQ(sink.errors[0].line, 112u);
   EXPECT_EQ(sink.errors[0].byte_offset, 3327u);
   EXPECT_EQ(sink.errors[0].index, 1u);
   EXPECT_EQ(sink.errors[0].message, "invalid JSON: expected ',' or ']' after an array element");
+  EXPECT_EQ(sink.errors[1].line, 113u);
+  EXPECT_EQ(sink.errors[1].message,
+            "lines 113 to 307 after the damage could not be recovered (not one complete JSON object per line)");
 }
 
 TEST_F(ScanSharedDataTest, StreamAlertEnvelopes) {
