@@ -174,9 +174,9 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
 
 bool SameAlert(const CorrelationTestAlert& want, const CorrelationAlert& got) {
   if (want.group.size() != got.group.size()) return false;
-  for (const auto& [k, v] : want.group) {
-    auto it = std::find_if(got.group.begin(), got.group.end(), [&](const auto& g) { return g.first == k; });
-    if (it == got.group.end() || it->second != v) return false;
+  for (const auto& w : want.group) {
+    auto it = std::find_if(got.group.begin(), got.group.end(), [&](const auto& g) { return g.first == w.first; });
+    if (it == got.group.end() || it->second != w.second) return false;
   }
   if (want.value) {
     const double a = *want.value, b = got.value;
