@@ -23,8 +23,13 @@ size_t RuleTestReport::failures() const {
       std::count_if(results.begin(), results.end(), [](const RuleTestResult& r) { return !r.passed(); }));
 }
 
-Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
-  out->clear();
+namespace {
+
+// Reads a rule's `tests:` attribute (a list of maps, each with a non-empty name) and
+// calls `fn` with each entry's "test #N" label, name and map; stops at the first error.
+// No attribute is an empty list.
+template <typename Fn>
+Status ForEachTest(const RuleInfo& rule, const char* shape, const char* members, Fn fn) {
   auto it = rule.custom.find("tests");
   if (it == rule.custom.end() || it->second == "null") return Status::Ok();
   simdjson::dom::parser parser;
@@ -35,7 +40,7 @@ Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
   }
   simdjson::dom::array list;
   if (root.get_array().get(list) != simdjson::SUCCESS) {
-    return Status::Error("'tests' must be a list of {name, expect, event}");
+    return Status::Error(std::string("'tests' must be a list of ") + shape);
   }
   size_t index = 0;
   for (simdjson::dom::element e : list) {
@@ -43,13 +48,24 @@ Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
     const std::string which = "test #" + std::to_string(index);
     simdjson::dom::object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) {
-      return Status::Error(which + " must be a map with name, expect and event");
+      return Status::Error(which + " must be a map with " + members);
     }
-    RuleTestCase tc;
     std::string_view name;
     if (obj["name"].get_string().get(name) != simdjson::SUCCESS || name.empty()) {
       return Status::Error(which + " has no 'name' (a string)");
     }
+    if (Status s = fn(which, name, obj); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
+  out->clear();
+  return ForEachTest(rule, "{name, expect, event}", "name, expect and event",
+                     [&](const std::string& which, std::string_view name, simdjson::dom::object obj) {
+    RuleTestCase tc;
     tc.name = std::string(name);
     const std::string named = which + " '" + tc.name + "'";
     std::string_view expect;
@@ -70,8 +86,8 @@ Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
     }
     tc.event_json = simdjson::minify(event);
     out->push_back(std::move(tc));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 namespace {
@@ -268,31 +284,9 @@ std::string FormatCorrelationTestAlert(const CorrelationTestAlert& alert) {
 
 Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCase>* out) {
   out->clear();
-  auto it = rule.custom.find("tests");
-  if (it == rule.custom.end() || it->second == "null") return Status::Ok();
-  simdjson::dom::parser parser;
-  simdjson::padded_string text(it->second);
-  simdjson::dom::element root;
-  if (parser.parse(text).get(root) != simdjson::SUCCESS) {
-    return Status::Error("'tests' could not be read");  // cannot happen: we wrote it
-  }
-  simdjson::dom::array list;
-  if (root.get_array().get(list) != simdjson::SUCCESS) {
-    return Status::Error("'tests' must be a list of {name, events, alerts}");
-  }
-  size_t index = 0;
-  for (simdjson::dom::element e : list) {
-    ++index;
-    const std::string which = "test #" + std::to_string(index);
-    simdjson::dom::object obj;
-    if (e.get_object().get(obj) != simdjson::SUCCESS) {
-      return Status::Error(which + " must be a map with name, events and alerts");
-    }
+  return ForEachTest(rule, "{name, events, alerts}", "name, events and alerts",
+                     [&](const std::string& which, std::string_view name, simdjson::dom::object obj) {
     CorrelationTestCase tc;
-    std::string_view name;
-    if (obj["name"].get_string().get(name) != simdjson::SUCCESS || name.empty()) {
-      return Status::Error(which + " has no 'name' (a string)");
-    }
     tc.name = std::string(name);
     const std::string named = which + " '" + tc.name + "'";
     for (auto kv : obj) {
@@ -324,8 +318,8 @@ Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCa
       tc.alerts.push_back(std::move(alert));
     }
     out->push_back(std::move(tc));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 std::vector<RuleTestReport> RunRuleTests(const std::shared_ptr<const RuleSet>& set) {
