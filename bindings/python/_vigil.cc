@@ -286,6 +286,48 @@ std::string_view EventText(PyObject* ev, std::string* buf) {
                        Py_TYPE(ev)->tp_name);
 }
 
+// The events of a Python iterable, taken in batches: each converted to JSON text with
+// the GIL held (the objects are kept alive for the texts that point into them), so a
+// batch can then be matched without the GIL.
+class EventBatches {
+ public:
+  static constexpr size_t kSize = 1024;
+
+  explicit EventBatches(py::handle events)
+      : it_(py::reinterpret_steal<py::object>(PyObject_GetIter(events.ptr()))), bufs_(kSize) {
+    if (!it_) throw py::error_already_set();
+    objects_.reserve(kSize);
+    texts_.reserve(kSize);
+  }
+
+  // Fills the next batch; false when the iterable has no more events.
+  bool Next() {
+    objects_.clear();
+    texts_.clear();
+    while (!done_ && objects_.size() < kSize) {
+      PyObject* item = PyIter_Next(it_.ptr());
+      if (!item) {
+        if (PyErr_Occurred()) throw py::error_already_set();
+        done_ = true;
+        break;
+      }
+      objects_.push_back(py::reinterpret_steal<py::object>(item));
+      texts_.push_back(EventText(item, &bufs_[objects_.size() - 1]));
+    }
+    return !objects_.empty();
+  }
+
+  const std::vector<py::object>& objects() const { return objects_; }
+  const std::vector<std::string_view>& texts() const { return texts_; }
+
+ private:
+  py::object it_;
+  std::vector<std::string> bufs_;
+  std::vector<py::object> objects_;
+  std::vector<std::string_view> texts_;
+  bool done_ = false;
+};
+
 // The event as a Python str for Match.event_json: the str itself, or a new str.
 py::object EventTextObject(PyObject* ev, std::string_view text) {
   if (PyUnicode_Check(ev)) return py::reinterpret_borrow<py::object>(ev);
@@ -438,32 +480,13 @@ class Core {
   // are taken in batches: converted with the GIL held, matched without it.
   py::list MatchMany(py::handle events, const std::string& kind) {
     const vigil::EventKind k = ParseKind(kind);
-    py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(events.ptr()));
-    if (!it) throw py::error_already_set();
-    constexpr size_t kBatch = 1024;
-    std::vector<py::object> objects;
-    std::vector<std::string> bufs(kBatch);
-    std::vector<std::string_view> texts;
+    EventBatches batches(events);
     std::vector<std::pair<uint32_t, uint32_t>> hits;  // (position in batch, rule)
-    objects.reserve(kBatch);
-    texts.reserve(kBatch);
     py::list result;
     size_t base = 0;
-    bool more = true;
-    while (more) {
-      objects.clear();
-      texts.clear();
-      while (objects.size() < kBatch) {
-        PyObject* item = PyIter_Next(it.ptr());
-        if (!item) {
-          if (PyErr_Occurred()) throw py::error_already_set();
-          more = false;
-          break;
-        }
-        objects.push_back(py::reinterpret_steal<py::object>(item));
-        texts.push_back(EventText(item, &bufs[objects.size() - 1]));
-      }
-      if (objects.empty()) break;
+    while (batches.Next()) {
+      const std::vector<py::object>& objects = batches.objects();
+      const std::vector<std::string_view>& texts = batches.texts();
       hits.clear();
       size_t bad = SIZE_MAX;
       vigil::Status status;
@@ -606,29 +629,9 @@ class CorrelatorCore {
     const vigil::EventKind k = ParseKind(kind);
     std::unique_lock<std::mutex> lock = Lock();
     Owner owner(&owner_);
-    py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(events.ptr()));
-    if (!it) throw py::error_already_set();
-    constexpr size_t kBatch = 1024;
-    std::vector<py::object> objects;
-    std::vector<std::string> bufs(kBatch);
-    std::vector<std::string_view> texts;
-    objects.reserve(kBatch);
-    texts.reserve(kBatch);
-    bool more = true;
-    while (more) {
-      objects.clear();
-      texts.clear();
-      while (objects.size() < kBatch) {
-        PyObject* item = PyIter_Next(it.ptr());
-        if (!item) {
-          if (PyErr_Occurred()) throw py::error_already_set();
-          more = false;
-          break;
-        }
-        objects.push_back(py::reinterpret_steal<py::object>(item));
-        texts.push_back(EventText(item, &bufs[objects.size() - 1]));
-      }
-      if (objects.empty()) break;
+    EventBatches batches(events);
+    while (batches.Next()) {
+      const std::vector<std::string_view>& texts = batches.texts();
       vigil::Status status;
       uint64_t bad = 0;
       {
