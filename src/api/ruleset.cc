@@ -55,37 +55,26 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
       {"gt", CorrelationCompare::Op::kGt},   {"gte", CorrelationCompare::Op::kGte},
       {"lt", CorrelationCompare::Op::kLt},   {"lte", CorrelationCompare::Op::kLte},
       {"eq", CorrelationCompare::Op::kEq},   {"neq", CorrelationCompare::Op::kNeq}};
-  auto resolve = [&](const std::string& ref) {
+  // The rules of `list` that `ref` names: by id or name, and only if none, by title (the
+  // suzaku corpus references rules by title). `list` holds detection rules or, for
+  // chaining, correlation rules.
+  auto find = [](const auto& list, const std::string& ref) {
     std::vector<uint32_t> found;
-    for (size_t i = 0; i < detections.size(); ++i) {
-      const RuleInfo& info = detections[i]->info;
-      if ((!info.id.empty() && info.id == ref) || (!info.name.empty() && info.name == ref)) {
-        found.push_back(static_cast<uint32_t>(i));
-      }
-    }
-    if (found.empty()) {  // titles: the suzaku corpus references rules by title
-      for (size_t i = 0; i < detections.size(); ++i) {
-        if (detections[i]->info.title == ref) found.push_back(static_cast<uint32_t>(i));
-      }
-    }
-    return found;
-  };
-  // Correlations referenced by correlations (chaining), by index in `asts`.
-  auto resolve_corr = [&](const std::string& ref) {
-    std::vector<uint32_t> found;
-    for (size_t i = 0; i < asts.size(); ++i) {
-      const RuleInfo& info = asts[i]->info;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const RuleInfo& info = list[i]->info;
       if ((!info.id.empty() && info.id == ref) || (!info.name.empty() && info.name == ref)) {
         found.push_back(static_cast<uint32_t>(i));
       }
     }
     if (found.empty()) {
-      for (size_t i = 0; i < asts.size(); ++i) {
-        if (asts[i]->info.title == ref) found.push_back(static_cast<uint32_t>(i));
+      for (size_t i = 0; i < list.size(); ++i) {
+        if (list[i]->info.title == ref) found.push_back(static_cast<uint32_t>(i));
       }
     }
     return found;
   };
+  auto resolve = [&](const std::string& ref) { return find(detections, ref); };
+  auto resolve_corr = [&](const std::string& ref) { return find(asts, ref); };
   std::vector<CorrelationRule> all(asts.size());
   std::vector<bool> ok(asts.size(), true);
   for (size_t ai = 0; ai < asts.size(); ++ai) {
