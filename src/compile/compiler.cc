@@ -1,209 +1,636 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// IR -> Program: the field trie, per-field predicate tables, and the rule candidate
-// index (witness sets). Tested by tests/compile/compiler_test.cc.
+// IR -> Program: the field trie, the per-field indexes of atoms, and the rule
+// candidates (trigger and check clauses); see program.h. Tested by
+// tests/compile/compiler_test.cc and, against the reference evaluator, by the cases.
 
 #include <algorithm>
-#include <optional>
+#include <unordered_map>
 
 #include "compile/program.h"
+#include "compile/regex_atoms.h"
+#include "util/strings.h"
 
 namespace vigil::internal {
+
+// ---- AffixTable / CidrIndex --------------------------------------------------------
+
+void AffixTable::Add(std::string_view literal, bool cased, uint32_t atom) {
+  const uint32_t n = static_cast<uint32_t>(literal.size());
+  auto it = std::lower_bound(levels.begin(), levels.end(), n,
+                             [](const Level& l, uint32_t len) { return l.length < len; });
+  if (it == levels.end() || it->length != n) {
+    it = levels.insert(it, Level{});
+    it->length = n;
+  }
+  auto& ids = (cased ? it->cased : it->folded)[literal];
+  if (std::find(ids.begin(), ids.end(), atom) == ids.end()) ids.push_back(atom);
+  max_length = std::max(max_length, n);
+}
+
+void CidrIndex::Insert(Trie* t, const uint8_t* bytes, int prefix, uint32_t atom) {
+  uint32_t n = 0;
+  for (int i = 0; i < prefix; ++i) {
+    const int bit = (bytes[i >> 3] >> (7 - (i & 7))) & 1;
+    if (t->nodes[n].child[bit] == 0) {
+      t->nodes[n].child[bit] = static_cast<uint32_t>(t->nodes.size());
+      t->nodes.emplace_back();
+    }
+    n = t->nodes[n].child[bit];
+  }
+  if (t->pending.size() < t->nodes.size()) t->pending.resize(t->nodes.size());
+  t->pending[n].push_back(atom);
+}
+
+void CidrIndex::Add(const Cidr& net, uint32_t atom) {
+  Insert(net.net.v6 ? &v6_ : &v4_, net.net.bytes.data(), net.prefix, atom);
+  ++count_;
+}
+
+void CidrIndex::Finish() {
+  for (Trie* t : {&v4_, &v6_}) {
+    t->pending.resize(t->nodes.size());
+    for (size_t i = 0; i < t->nodes.size(); ++i) {
+      t->nodes[i].atoms_begin = static_cast<uint32_t>(atoms_.size());
+      atoms_.insert(atoms_.end(), t->pending[i].begin(), t->pending[i].end());
+      t->nodes[i].atoms_end = static_cast<uint32_t>(atoms_.size());
+    }
+    t->pending.clear();
+    t->pending.shrink_to_fit();
+  }
+}
+
+size_t CidrIndex::MemoryBytes() const {
+  return (v4_.nodes.capacity() + v6_.nodes.capacity()) * sizeof(Node) + atoms_.capacity() * 4;
+}
+
 namespace {
 
-// Rough cost of relying on a predicate as a witness: how often it is expected to hold
-// and how much work firing it causes. Unmeasured guesses ordered by selectivity:
-// equality on eventName (the field nearly every CloudTrail rule constrains) is the
-// best witness; negated predicates hold for almost every event and are the worst.
-uint32_t WitnessCost(const Ir& ir, uint32_t p) {
-  const Predicate& pr = ir.predicates[p];
-  if (pr.negate) return 1000;
-  uint32_t base;
-  switch (pr.op) {
-    case Op::kEquals: base = 2; break;
-    case Op::kPrefix: case Op::kSuffix: base = 4; break;
-    case Op::kCidr: case Op::kNumEq: base = 6; break;
-    case Op::kExists: base = 50; break;
-    default: base = 10;
-  }
-  if (pr.field == kAnyString) return base * 4;
-  const std::string& f = ir.fields[pr.field];
-  if (pr.op == Op::kEquals && f == "eventName") return 1;
-  if (f == "eventSource") base += 3;
-  return base;
-}
+// ---- Which predicates are atoms ----------------------------------------------------
 
-using Witness = std::optional<std::vector<uint32_t>>;
-
-uint32_t SetCost(const Ir& ir, const std::vector<uint32_t>& s) {
-  uint32_t c = 0;
-  for (uint32_t p : s) c += WitnessCost(ir, p);
-  return c;
-}
-
-// A set of predicates at least one of which holds whenever `e` holds, or nullopt
-// when no such set is known (then the rule is evaluated for every event).
-Witness Necessary(const Ir& ir, const Expr& e) {
-  switch (e.kind) {
-    case Expr::Kind::kPred:
-      if (ir.predicates[e.pred].CanWitness()) return std::vector<uint32_t>{e.pred};
-      return std::nullopt;
-    case Expr::Kind::kFalse:
-      return std::vector<uint32_t>{};
-    case Expr::Kind::kTrue:
-    case Expr::Kind::kNot:
-      return std::nullopt;
-    case Expr::Kind::kAnd: {
-      Witness best;
-      uint32_t best_cost = 0;
-      for (const auto& k : e.kids) {
-        Witness w = Necessary(ir, k);
-        if (!w) continue;
-        const uint32_t c = SetCost(ir, *w);
-        if (!best || c < best_cost) {
-          best = std::move(w);
-          best_cost = c;
-        }
-      }
-      return best;
-    }
-    case Expr::Kind::kOr: {
-      std::vector<uint32_t> all;
-      for (const auto& k : e.kids) {
-        Witness w = Necessary(ir, k);
-        if (!w) return std::nullopt;
-        all.insert(all.end(), w->begin(), w->end());
-      }
-      std::sort(all.begin(), all.end());
-      all.erase(std::unique(all.begin(), all.end()), all.end());
-      return all;
-    }
-  }
-  return std::nullopt;
-}
-
-uint32_t AddPath(std::vector<TrieNode>* trie, const std::string& path) {
-  uint32_t node = 0;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = path.find('.', start);
-    const std::string seg = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (const uint32_t* found = (*trie)[node].children.find(seg)) {
-      node = *found;
-    } else {
-      const uint32_t next = static_cast<uint32_t>(trie->size());
-      (*trie)[node].children[seg] = next;
-      trie->emplace_back();
-      node = next;
-    }
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return node;
-}
-
-void AddToTable(const Predicate& p, uint32_t id, FieldTable* t) {
+bool IsIndexable(const Predicate& p) {
+  if (p.negate) return false;
   switch (p.op) {
-    case Op::kNull: case Op::kExists: case Op::kNotExists: case Op::kFieldRef:
-      return;  // evaluated after the walk, from field presence or stored values
-    case Op::kEquals:
-      if (!p.negate) {
-        (p.cased ? t->exact_cased : t->exact_folded)[p.text].push_back(id);
-        return;
-      }
-      break;
-    default:
-      break;
-  }
-  t->scan.push_back(id);
-}
-
-bool UsesFoldedText(const Predicate& p) {
-  switch (p.op) {
-    case Op::kEquals: case Op::kPrefix: case Op::kSuffix: case Op::kContains: case Op::kGlob:
-      return !p.cased;
+    case Op::kEquals: case Op::kPrefix: case Op::kSuffix: case Op::kContains: case Op::kCidr:
+      return true;
+    case Op::kNumEq: case Op::kLt: case Op::kLte: case Op::kGt: case Op::kGte:
+      return p.time_part == TimePartOpt::kNone;
     default:
       return false;
   }
 }
 
+// The literal runs of a glob pattern (IR encoding: '\' escapes the next byte), and
+// whether the pattern is anchored at either end.
+struct GlobParts {
+  std::vector<std::string> runs;
+  bool anchored_start = false, anchored_end = false;
+};
+
+GlobParts SplitGlob(const std::string& g) {
+  GlobParts out;
+  std::string cur;
+  bool first = true;
+  for (size_t i = 0; i < g.size(); ++i) {
+    const char c = g[i];
+    if (c == '*' || c == '?') {
+      if (first) out.anchored_start = !cur.empty();
+      first = false;
+      if (!cur.empty()) out.runs.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    if (c == '\\' && i + 1 < g.size()) ++i;
+    cur.push_back(g[i]);
+  }
+  if (first) out.anchored_start = true;  // no wildcard at all
+  out.anchored_end = !cur.empty();
+  if (!cur.empty()) out.runs.push_back(std::move(cur));
+  return out;
+}
+
+// Rough cost of relying on an atom in a rule's trigger clause: how often it is
+// expected to hold, and so how often it makes the rule a candidate. Ordered guesses:
+// equality on eventName (the field nearly every CloudTrail rule constrains, with
+// hundreds of values) is the best; eventSource (a few dozen values, each common) and
+// open numeric ranges are poor; short literals hold often.
+uint32_t AtomCost(const std::string& field, Op op, size_t length) {
+  uint32_t c;
+  switch (op) {
+    case Op::kEquals: c = field == "eventName" ? 1 : field == "eventSource" ? 40 : 4; break;
+    case Op::kPrefix: case Op::kSuffix: c = 5; break;
+    case Op::kContains: c = 6; break;
+    case Op::kCidr: c = 10; break;
+    case Op::kNumEq: c = 5; break;
+    default: c = 30; break;  // open ranges
+  }
+  if (op == Op::kPrefix || op == Op::kSuffix || op == Op::kContains) {
+    if (length < 3) c += 20;
+    else if (length < 5) c += 6;
+  }
+  if (field.empty()) c *= 2;  // keyword atoms
+  return c;
+}
+
+using Clause = std::vector<uint32_t>;  // atoms, one of which must hold
+
+// What a rule cannot match without: clauses that must all hold (none: no knowledge).
+struct Need {
+  bool never = false;  // the expression is constant false
+  std::vector<Clause> clauses;
+};
+
+class ProgramBuilderImpl {
+ public:
+  explicit ProgramBuilderImpl(Program* prog) : prog_(*prog), ir_(prog->ir) {}
+
+  void Run() {
+    BuildTrie();
+    ClassifyPredicates();
+    BuildIndexes();
+    BuildCandidates();
+    MarkEagerFields();
+  }
+
+ private:
+  const std::string& FieldName(uint32_t f) const {
+    static const std::string kNone;
+    return f == kAnyString ? kNone : ir_.fields[f];
+  }
+  FieldIndex& IndexOf(uint32_t field) {
+    return field == kAnyString ? prog_.keywords : prog_.indexes[field];
+  }
+
+  static uint32_t AddPath(std::vector<TrieNode>* trie, const std::string& path) {
+    uint32_t node = 0;
+    size_t start = 0;
+    while (true) {
+      const size_t dot = path.find('.', start);
+      const std::string seg = path.substr(start, dot == std::string::npos ? dot : dot - start);
+      if (const uint32_t* found = (*trie)[node].children.find(seg)) {
+        node = *found;
+      } else {
+        const uint32_t next = static_cast<uint32_t>(trie->size());
+        (*trie)[node].children[seg] = next;
+        trie->emplace_back();
+        node = next;
+      }
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return node;
+  }
+
+  void BuildTrie() {
+    prog_.trie.emplace_back();
+    prog_.indexes.resize(ir_.fields.size());
+    for (uint32_t f = 0; f < ir_.fields.size(); ++f) {
+      const uint32_t node = AddPath(&prog_.trie, ir_.fields[f]);
+      prog_.trie[node].field = static_cast<int32_t>(f);
+    }
+  }
+
+  // Interns a literal atom: a predicate with the same meaning is reused (its own id),
+  // otherwise a derived atom is made.
+  uint32_t LiteralAtom(uint32_t field, Op op, bool cased, std::string text) {
+    Predicate p;
+    p.field = field;
+    p.op = op;
+    p.cased = cased;
+    p.text = text;
+    const std::string key = p.Key();
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
+    prog_.derived.push_back({field, op, cased, std::move(text)});
+    by_key_.emplace(key, id);
+    return id;
+  }
+
+  void ClassifyPredicates() {
+    const size_t n = ir_.predicates.size();
+    prog_.eval.assign(n, PredEval::kLazy);
+    prog_.confirm_atoms.resize(n);
+    prog_.regexes.resize(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (IsIndexable(p)) {
+        prog_.eval[i] = PredEval::kIndexed;
+        by_key_.emplace(p.Key(), i);
+      }
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (p.op == Op::kRegex) {
+        std::string err;
+        prog_.regexes[i] = Regex::Compile(p.text, p.regex_flags, &err);
+      }
+      switch (p.op) {
+        case Op::kNull: case Op::kExists: case Op::kNotExists:
+          prog_.eval[i] = PredEval::kPresence;
+          continue;
+        case Op::kFieldRef:
+          prog_.eval[i] = PredEval::kFieldRef;
+          continue;
+        default:
+          break;
+      }
+      if (prog_.eval[i] == PredEval::kIndexed || p.negate) continue;
+      std::vector<uint32_t> atoms;
+      if (p.op == Op::kGlob) {
+        const GlobParts parts = SplitGlob(p.text);
+        // The most selective literal the pattern cannot match without: an anchored end
+        // (an exact lookup) unless an inner run is clearly longer.
+        size_t best = 0;
+        Op op = Op::kContains;
+        std::string text;
+        for (const auto& r : parts.runs) {
+          if (r.size() > best) best = r.size(), text = r, op = Op::kContains;
+        }
+        if (parts.anchored_start && !parts.runs.empty() && parts.runs.front().size() + 2 >= best) {
+          text = parts.runs.front(), op = Op::kPrefix, best = text.size();
+        } else if (parts.anchored_end && !parts.runs.empty() && parts.runs.back().size() + 2 >= best) {
+          text = parts.runs.back(), op = Op::kSuffix, best = text.size();
+        }
+        if (best > 0) atoms.push_back(LiteralAtom(p.field, op, p.cased, text));
+      } else if (p.op == Op::kRegex) {
+        for (const RegexAtom& a : BestClause(RequiredAtoms(p.text, p.regex_flags))) {
+          atoms.push_back(LiteralAtom(p.field, Op::kContains, !a.caseless, a.text));
+        }
+        std::sort(atoms.begin(), atoms.end());
+        atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+      }
+      if (!atoms.empty()) {
+        prog_.eval[i] = PredEval::kConfirm;
+        prog_.confirm_atoms[i] = std::move(atoms);
+      }
+    }
+    prog_.atom_field.resize(prog_.atom_count());
+    for (uint32_t i = 0; i < n; ++i) prog_.atom_field[i] = ir_.predicates[i].field;
+    for (size_t d = 0; d < prog_.derived.size(); ++d) prog_.atom_field[n + d] = prog_.derived[d].field;
+  }
+
+  void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom) {
+    FieldIndex& x = IndexOf(field);
+    switch (op) {
+      case Op::kEquals: {
+        auto& ids = (cased ? x.exact_cased : x.exact_folded)[text];
+        ids.push_back(atom);
+        break;
+      }
+      case Op::kPrefix: x.prefix.Add(text, cased, atom); break;
+      case Op::kSuffix: x.suffix.Add(text, cased, atom); break;
+      default: {
+        auto& lits = contains_[field];
+        lits.first.push_back({text, !cased});
+        lits.second.push_back(atom);
+        break;
+      }
+    }
+  }
+
+  void BuildIndexes() {
+    const size_t n = ir_.predicates.size();
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      FieldIndex& x = IndexOf(p.field);
+      if (p.field == kAnyString) prog_.has_keywords = true;
+      switch (prog_.eval[i]) {
+        case PredEval::kIndexed:
+          switch (p.op) {
+            case Op::kCidr: x.cidr.Add(p.cidr, i); break;
+            case Op::kNumEq: x.numeric.eq.push_back({p.number, i}); break;
+            case Op::kLt: x.numeric.lt.push_back({p.number, i}); break;
+            case Op::kLte: x.numeric.lte.push_back({p.number, i}); break;
+            case Op::kGt: x.numeric.gt.push_back({p.number, i}); break;
+            case Op::kGte: x.numeric.gte.push_back({p.number, i}); break;
+            default: AddLiteral(p.field, p.op, p.cased, p.text, i); break;
+          }
+          break;
+        case PredEval::kConfirm:
+        case PredEval::kLazy:
+          x.lazy.push_back(i);
+          x.keep_values = true;
+          if (p.field == kAnyString) prog_.keyword_always |= prog_.eval[i] == PredEval::kLazy;
+          break;
+        case PredEval::kFieldRef:
+          prog_.indexes[p.field].keep_values = true;
+          prog_.indexes[p.other_field].keep_values = true;
+          break;
+        case PredEval::kPresence:
+          break;
+      }
+    }
+    for (size_t d = 0; d < prog_.derived.size(); ++d) {
+      const DerivedAtom& a = prog_.derived[d];
+      AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
+    }
+    auto finish = [&](uint32_t field, FieldIndex* x) {
+      x->cidr.Finish();
+      for (auto* v : {&x->numeric.eq, &x->numeric.lt, &x->numeric.lte, &x->numeric.gt, &x->numeric.gte}) {
+        std::sort(v->begin(), v->end());
+      }
+      auto it = contains_.find(field);
+      if (it == contains_.end()) return;
+      std::string warning;
+      x->contains = LiteralMatcher::Build(std::move(it->second.first), &warning);
+      x->contains_atoms = std::move(it->second.second);
+      if (!warning.empty()) {
+        prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
+                                     "field '" + FieldName(field) + "': " + warning});
+      }
+    };
+    for (uint32_t f = 0; f < prog_.indexes.size(); ++f) finish(f, &prog_.indexes[f]);
+    finish(kAnyString, &prog_.keywords);
+    if (prog_.has_keywords) BuildKeywordPrefilter();
+  }
+
+  // Every keyword atom as a contained literal: an event can satisfy a keyword atom only
+  // if the literal occurs somewhere in its (unescaped) text.
+  void BuildKeywordPrefilter() {
+    std::vector<Literal> lits;
+    auto add = [&](bool cased, const std::string& text) { lits.push_back({text, !cased}); };
+    const size_t n = ir_.predicates.size();
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (p.field != kAnyString || prog_.eval[i] != PredEval::kIndexed) continue;
+      add(p.cased, p.text);
+    }
+    for (const auto& d : prog_.derived) {
+      if (d.field == kAnyString) add(d.cased, d.text);
+    }
+    for (const auto& l : lits) {
+      // An empty literal occurs everywhere: no prefilter can skip the walk.
+      if (l.text.empty()) prog_.keyword_always = true;
+    }
+    if (lits.empty() || prog_.keyword_always) return;
+    std::string warning;
+    prog_.keyword_prefilter = LiteralMatcher::Build(std::move(lits), &warning);
+    if (!warning.empty()) {
+      prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{}, "keywords: " + warning});
+    }
+  }
+
+  uint32_t Cost(uint32_t atom) const {
+    const size_t n = ir_.predicates.size();
+    if (atom < n) {
+      const Predicate& p = ir_.predicates[atom];
+      return AtomCost(FieldName(p.field), p.op, p.text.size());
+    }
+    const DerivedAtom& d = prog_.derived[atom - n];
+    return AtomCost(FieldName(d.field), d.op, d.text.size()) + 2;
+  }
+
+  uint32_t ClauseCost(const Clause& c) const {
+    uint32_t s = 0;
+    for (uint32_t a : c) s += Cost(a);
+    return s;
+  }
+
+  Need Necessary(const Expr& e) const {
+    switch (e.kind) {
+      case Expr::Kind::kPred: {
+        Need n;
+        switch (prog_.eval[e.pred]) {
+          case PredEval::kIndexed: n.clauses.push_back({e.pred}); break;
+          case PredEval::kConfirm: n.clauses.push_back(prog_.confirm_atoms[e.pred]); break;
+          default: break;
+        }
+        return n;
+      }
+      case Expr::Kind::kFalse: {
+        Need n;
+        n.never = true;
+        return n;
+      }
+      case Expr::Kind::kTrue:
+      case Expr::Kind::kNot:
+        return {};
+      case Expr::Kind::kAnd: {
+        Need out;
+        for (const auto& k : e.kids) {
+          Need n = Necessary(k);
+          if (n.never) return n;
+          for (auto& c : n.clauses) out.clauses.push_back(std::move(c));
+        }
+        return out;
+      }
+      case Expr::Kind::kOr: {
+        // (A1 and A2) or (B1 and B2) needs (best A) or (best B): one clause.
+        Clause u;
+        bool any = false;
+        for (const auto& k : e.kids) {
+          Need n = Necessary(k);
+          if (n.never) continue;
+          if (n.clauses.empty()) return {};
+          any = true;
+          const Clause* best = &n.clauses[0];
+          for (const auto& c : n.clauses) {
+            if (ClauseCost(c) < ClauseCost(*best)) best = &c;
+          }
+          u.insert(u.end(), best->begin(), best->end());
+        }
+        Need out;
+        if (!any) {
+          out.never = true;
+          return out;
+        }
+        std::sort(u.begin(), u.end());
+        u.erase(std::unique(u.begin(), u.end()), u.end());
+        out.clauses.push_back(std::move(u));
+        return out;
+      }
+    }
+    return {};
+  }
+
+  void BuildCandidates() {
+    const size_t atoms = prog_.atom_count();
+    std::vector<std::vector<uint32_t>> triggers(atoms);
+    prog_.witnesses.resize(ir_.rules.size());
+    for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
+      prog_.rule_fits_cloudtrail.push_back(ir_.rules[r].info.logsource.FitsCloudTrail());
+      Need need = Necessary(ir_.rules[r].condition);
+      std::vector<uint32_t> check_ids;
+      if (need.never) {
+        prog_.checks.Add(check_ids);  // never a candidate
+        continue;
+      }
+      if (need.clauses.empty()) {
+        prog_.always.push_back(r);
+        prog_.checks.Add(check_ids);
+        continue;
+      }
+      for (auto& c : need.clauses) {
+        std::sort(c.begin(), c.end());
+        c.erase(std::unique(c.begin(), c.end()), c.end());
+      }
+      std::stable_sort(need.clauses.begin(), need.clauses.end(),
+                       [&](const Clause& a, const Clause& b) { return ClauseCost(a) < ClauseCost(b); });
+      const Clause& trigger = need.clauses[0];
+      prog_.witnesses[r] = trigger;
+      for (uint32_t a : trigger) triggers[a].push_back(r);
+      // The next cheapest clauses, distinct from the trigger, as checks.
+      for (size_t i = 1; i < need.clauses.size() && check_ids.size() < kMaxChecks; ++i) {
+        const Clause& c = need.clauses[i];
+        if (c == trigger) continue;
+        check_ids.push_back(static_cast<uint32_t>(prog_.clauses.size()));
+        prog_.clauses.Add(c);
+      }
+      prog_.checks.Add(check_ids);
+    }
+    for (const auto& t : triggers) prog_.triggers.Add(t);
+  }
+
+  // Which fields must index object and array values during the walk: those with an
+  // atom that triggers a rule, and those fieldref reads. The others defer them.
+  void MarkEagerFields() {
+    const size_t n = ir_.predicates.size();
+    prog_.deferred.assign(n, 0);
+    std::vector<uint8_t> triggering(prog_.indexes.size() + 1, 0);
+    for (uint32_t a = 0; a < prog_.atom_count(); ++a) {
+      if (prog_.triggers.row_begin(a) == prog_.triggers.row_end(a)) continue;
+      const uint32_t f = prog_.atom_field[a];
+      if (f != kAnyString) triggering[f] = 1;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (p.op == Op::kFieldRef) {
+        prog_.indexes[p.field].json_eager = true;
+        prog_.indexes[p.other_field].json_eager = true;
+      }
+    }
+    for (uint32_t f = 0; f < prog_.indexes.size(); ++f) {
+      if (triggering[f]) prog_.indexes[f].json_eager = true;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (p.field == kAnyString) continue;
+      if (!prog_.indexes[p.field].json_eager) prog_.deferred[i] = 1;
+    }
+  }
+
+  Program& prog_;
+  const Ir& ir_;
+  std::unordered_map<std::string, uint32_t> by_key_;
+  std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> contains_;
+};
+
 }  // namespace
 
 std::unique_ptr<Program> CompileProgram(Ir ir) {
   auto prog = std::make_unique<Program>();
-  prog->trie.emplace_back();
-  prog->tables.resize(ir.fields.size());
-  for (uint32_t f = 0; f < ir.fields.size(); ++f) {
-    const uint32_t node = AddPath(&prog->trie, ir.fields[f]);
-    prog->trie[node].field = static_cast<int32_t>(f);
-  }
-  prog->regexes.resize(ir.predicates.size());
-  for (uint32_t i = 0; i < ir.predicates.size(); ++i) {
-    const Predicate& p = ir.predicates[i];
-    FieldTable* t = p.field == kAnyString ? &prog->keywords : &prog->tables[p.field];
-    if (p.field == kAnyString) prog->has_keywords = true;
-    AddToTable(p, i, t);
-    if (UsesFoldedText(p)) t->needs_fold = true;
-    // Scanned predicates that read the whole folded value (prefix and suffix fold only
-    // the bytes they compare; plain equality is a lookup in exact_folded).
-    if (UsesFoldedText(p) && (p.op == Op::kContains || p.op == Op::kGlob || (p.op == Op::kEquals && p.negate))) {
-      t->scan_needs_fold = true;
-    }
-    if (p.op == Op::kFieldRef) {
-      prog->tables[p.field].store_values = true;
-      prog->tables[p.other_field].store_values = true;
-    }
-    if (p.op == Op::kRegex) {
-      std::string err;
-      prog->regexes[i] = Regex::Compile(p.text, p.regex_flags, &err);
-    }
-  }
-  // Exact-match keys are what the walker folds values against; make sure a table with
-  // folded keys folds even if it has no scanned predicate.
-  for (auto& t : prog->tables) {
-    if (!t.exact_folded.empty()) t.needs_fold = true;
-  }
-  if (!prog->keywords.exact_folded.empty()) prog->keywords.needs_fold = true;
-
-  prog->triggers.resize(ir.predicates.size());
-  prog->witnesses.resize(ir.rules.size());
-  for (uint32_t r = 0; r < ir.rules.size(); ++r) {
-    prog->rule_fits_cloudtrail.push_back(ir.rules[r].info.logsource.FitsCloudTrail());
-    Witness w = Necessary(ir, ir.rules[r].condition);
-    if (!w) {
-      prog->always.push_back(r);
-      continue;
-    }
-    prog->witnesses[r] = *w;
-    for (uint32_t p : *w) prog->triggers[p].push_back(r);
-  }
-  // Which tables must test object/array values during the walk.
-  prog->deferred.assign(ir.predicates.size(), 0);
-  for (auto& t : prog->tables) {
-    bool eager = !t.exact_folded.empty() || !t.exact_cased.empty() || t.store_values;
-    for (uint32_t p : t.scan) eager = eager || !prog->triggers[p].empty();
-    t.json_eager = eager;
-    if (!eager) {
-      for (uint32_t p : t.scan) prog->deferred[p] = 1;
-    }
-  }
   prog->ir = std::move(ir);
+  ProgramBuilderImpl(prog.get()).Run();
   return prog;
+}
+
+std::string Program::AtomToString(uint32_t atom) const {
+  const size_t n = ir.predicates.size();
+  if (atom < n) return "p" + std::to_string(atom);
+  const DerivedAtom& d = derived[atom - n];
+  std::string s = "a" + std::to_string(atom) + "(";
+  s += d.field == kAnyString ? std::string("keywords") : ir.fields[d.field];
+  s += std::string(" ") + OpName(d.op) + (d.cased ? " cased" : "") + " '" + d.text + "')";
+  return s;
+}
+
+size_t Program::IndexMemoryBytes() const {
+  size_t b = 0;
+  auto one = [&](const FieldIndex& x) {
+    b += x.exact_folded.MemoryBytes() + x.exact_cased.MemoryBytes();
+    for (const auto* t : {&x.prefix, &x.suffix}) {
+      for (const auto& l : t->levels) b += l.folded.MemoryBytes() + l.cased.MemoryBytes();
+    }
+    if (x.contains) b += x.contains->MemoryBytes();
+    b += x.cidr.MemoryBytes();
+  };
+  for (const auto& x : indexes) one(x);
+  one(keywords);
+  if (keyword_prefilter) b += keyword_prefilter->MemoryBytes();
+  return b;
 }
 
 std::string Program::Dump() const {
   std::string s = ir.Dump();
+  if (!derived.empty()) {
+    s += "derived atoms (literals that wildcards and regexes need):\n";
+    for (size_t d = 0; d < derived.size(); ++d) {
+      s += "  " + AtomToString(static_cast<uint32_t>(ir.predicates.size() + d)) + "\n";
+    }
+  }
+  size_t confirm = 0, lazy_regex = 0, lazy_glob = 0;
+  for (size_t i = 0; i < ir.predicates.size(); ++i) {
+    const Predicate& p = ir.predicates[i];
+    if (eval[i] == PredEval::kConfirm) ++confirm;
+    if (eval[i] == PredEval::kLazy && !p.negate && p.op == Op::kRegex) ++lazy_regex;
+    if (eval[i] == PredEval::kLazy && !p.negate && p.op == Op::kGlob) ++lazy_glob;
+  }
+  s += "indexes:\n";
+  auto one = [&](const std::string& name, const FieldIndex& x) {
+    if (!x.has_atoms() && x.lazy.empty()) return;
+    s += "  " + name + ":";
+    if (!x.exact_folded.empty() || !x.exact_cased.empty()) {
+      s += " equal " + std::to_string(x.exact_folded.size() + x.exact_cased.size());
+    }
+    size_t pre = 0, suf = 0;
+    for (const auto& l : x.prefix.levels) pre += l.folded.size() + l.cased.size();
+    for (const auto& l : x.suffix.levels) suf += l.folded.size() + l.cased.size();
+    if (pre) s += ", prefix " + std::to_string(pre) + " (" + std::to_string(x.prefix.levels.size()) + " lengths)";
+    if (suf) s += ", suffix " + std::to_string(suf) + " (" + std::to_string(x.suffix.levels.size()) + " lengths)";
+    if (x.contains) {
+      s += ", contains " + std::to_string(x.contains->size()) +
+           (x.contains->uses_vectorscan() ? " (vectorscan)" : " (one by one)");
+    }
+    if (!x.cidr.empty()) s += ", cidr " + std::to_string(x.cidr.size());
+    const size_t num = x.numeric.eq.size() + x.numeric.lt.size() + x.numeric.lte.size() +
+                       x.numeric.gt.size() + x.numeric.gte.size();
+    if (num) s += ", numeric " + std::to_string(num);
+    if (!x.lazy.empty()) s += ", lazy " + std::to_string(x.lazy.size());
+    s += x.json_eager ? "\n" : " (objects deferred)\n";
+  };
+  for (size_t f = 0; f < indexes.size(); ++f) one(ir.fields[f], indexes[f]);
+  one("keywords", keywords);
+  if (has_keywords) {
+    s += "  keyword prefilter: " +
+         (keyword_always ? std::string("none (some keyword has no literal: every event is walked)")
+                         : std::to_string(keyword_prefilter ? keyword_prefilter->size() : 0) + " literals") +
+         "\n";
+  }
+  s += "regexes and wildcards: " + std::to_string(confirm) + " behind literal atoms, " +
+       std::to_string(lazy_regex) + " regexes and " + std::to_string(lazy_glob) +
+       " wildcards with none (run on every value of their field)\n";
   s += "candidate index:\n";
+  size_t with_checks = 0;
   for (size_t r = 0; r < ir.rules.size(); ++r) {
     s += "  rule " + std::to_string(r) + ": ";
     if (std::find(always.begin(), always.end(), r) != always.end()) {
-      s += "always evaluated\n";
+      s += "always evaluated (no atom)\n";
       continue;
     }
-    s += "witnesses";
-    for (uint32_t p : witnesses[r]) s += " p" + std::to_string(p);
+    if (witnesses[r].empty()) {
+      s += "never matches\n";
+      continue;
+    }
+    s += "trigger";
+    for (uint32_t a : witnesses[r]) s += " " + AtomToString(a);
+    const size_t nchecks = checks.row_end(r) - checks.row_begin(r);
+    if (nchecks) {
+      ++with_checks;
+      s += "; checks";
+      for (const uint32_t* c = checks.row_begin(r); c != checks.row_end(r); ++c) {
+        s += " [";
+        for (const uint32_t* a = clauses.row_begin(*c); a != clauses.row_end(*c); ++a) {
+          if (a != clauses.row_begin(*c)) s += " | ";
+          s += AtomToString(*a);
+        }
+        s += "]";
+      }
+    }
     s += "\n";
   }
+  s += "rules: " + std::to_string(ir.rules.size()) + ", with a trigger " +
+       std::to_string(ir.rules.size() - always.size()) + " (" + std::to_string(with_checks) +
+       " also with checks), always evaluated " + std::to_string(always.size()) + "\n";
   return s;
 }
 

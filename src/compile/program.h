@@ -3,31 +3,54 @@
 // Stage 4 of the pipeline: the compiled, immutable matching program. Internal; use
 // include/vigil/ instead.
 //
+// The design goal is that the cost of an event does not grow with the number of rules:
+// each value of a field is tested against ALL the rules that read the field at once,
+// and a rule is evaluated only when the literals it cannot match without occurred.
+//
+// Atoms. An atom is a fact about one value that an index decides in one step for every
+// rule: "eventName equals (folded) DeleteTrail", "userAgent starts with python-",
+// "errorMessage contains 'not authorized'", "sourceIPAddress is in 10.0.0.0/8",
+// "durationSeconds > 3600". Atom ids 0..P-1 are the IR's predicates themselves, when
+// a predicate is such a fact (kIndexed); atoms P.. are literals derived from the
+// predicates an index cannot decide alone (wildcards and regexes, kConfirm): a value
+// can only match `*foo*bar*` if it contains "bar", and `^(curl|wget)/` only if it
+// contains "curl/" or "wget/".
+//
 // Layout (all read-only after Compile, shared by every thread):
 //   * trie: every field path any predicate reads, one node per path segment, so the
 //     event walker descends only into the parts of an event some rule needs;
-//   * tables[field]: that field's predicates: exact-match literals in hash maps
-//     (folded and case-sensitive), so an equality test costs one lookup however many
-//     rules share the field; everything else in a short per-field list;
-//   * triggers[pred]: the rules for which `pred` is a witness. Each rule gets a set
-//     of predicates at least one of which must hold for the rule to match (chosen
-//     from its condition, see compiler.cc); the evaluator only evaluates rules whose
-//     witness fired, plus the few rules with no witness (`always`).
+//   * indexes[field]: per field, every atom of the field in structures whose cost per
+//     value does not depend on their size: hash maps for equality (folded and
+//     case-sensitive), hash maps per literal length for prefixes and suffixes (a value
+//     costs one lookup per distinct length), one Vectorscan database for all contained
+//     literals (LiteralMatcher), binary tries for CIDR networks, sorted thresholds for
+//     numbers; and the predicates that are tested lazily, value by value, only when a
+//     candidate rule asks (regex and wildcard confirmation, `neq`, time parts);
+//   * keywords: the same for unfielded (keyword) predicates, which see every string of
+//     the event, plus a prefilter that searches the whole event text once for every
+//     keyword literal: events with no keyword literal skip the keyword walk entirely;
+//   * rule candidates: from each rule's condition the compiler derives clauses of atoms
+//     (an AND of ORs: the rule cannot match unless, for every clause, one of its atoms
+//     holds). The cheapest clause is the rule's trigger: when one of its atoms holds, the
+//     rule becomes a candidate (triggers). Up to kMaxChecks other clauses are checked
+//     (bit tests) before the candidate's condition is evaluated. Rules with no clause
+//     (pure negations) are evaluated for every event (`always`); `vigil dump` counts them.
 //   * conditions: each rule's boolean expression over predicates, from the IR.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "compile/literal_matcher.h"
 #include "compile/regex.h"
 #include "ir/ir.h"
 #include "ir/lower.h"
 #include "syntax/rule_ast.h"
+#include "util/cidr.h"
 #include "util/flat_map.h"
 #include "vigil/status.h"
 
@@ -38,18 +61,89 @@ struct TrieNode {
   int32_t field = -1;  // the field whose path ends at this node, or -1
 };
 
-struct FieldTable {
-  FlatStringMap<std::vector<uint32_t>> exact_folded;  // key lower-cased
+// Literals looked up by their length: a value of length n has one prefix (and one
+// suffix) of each length <= n, so it costs one hash lookup per distinct literal length.
+struct AffixTable {
+  struct Level {
+    uint32_t length = 0;
+    FlatStringMap<std::vector<uint32_t>> folded;  // lower-cased key -> atoms
+    FlatStringMap<std::vector<uint32_t>> cased;
+  };
+  std::vector<Level> levels;  // ascending length
+  uint32_t max_length = 0;
+  bool empty() const { return levels.empty(); }
+  void Add(std::string_view literal, bool cased, uint32_t atom);
+};
+
+// CIDR networks as binary tries over address bits (one for IPv4, one for IPv6): an
+// address visits at most 32 (128) nodes and collects the networks that contain it.
+class CidrIndex {
+ public:
+  void Add(const Cidr& net, uint32_t atom);
+  bool empty() const { return count_ == 0; }
+  size_t size() const { return count_; }
+  // Calls f(atom) for every network containing `ip`, with CidrContains' semantics
+  // (an IPv4-mapped IPv6 address also meets the IPv4 networks).
+  template <typename F>
+  void Lookup(const IpAddress& ip, F&& f) const;
+  size_t MemoryBytes() const;
+  // Lays out the atoms of every node; call once, after the last Add.
+  void Finish();
+
+ private:
+  struct Node {
+    uint32_t child[2] = {0, 0};  // 0: none (the root is never a child)
+    uint32_t atoms_begin = 0, atoms_end = 0;  // into atoms_, after Finish
+  };
+  struct Trie {
+    std::vector<Node> nodes{Node{}};
+    std::vector<std::vector<uint32_t>> pending;  // by node, while building
+  };
+  void Insert(Trie* t, const uint8_t* bytes, int prefix, uint32_t atom);
+  template <typename F>
+  void Walk(const Trie& t, const uint8_t* bytes, int bits, F&& f) const;
+  Trie v4_, v6_;
+  std::vector<uint32_t> atoms_;
+  size_t count_ = 0;
+};
+
+// Numeric comparisons of one field: thresholds sorted, so a value costs a binary search
+// plus one step per comparison that holds.
+struct NumericIndex {
+  std::vector<std::pair<double, uint32_t>> eq, lt, lte, gt, gte;  // (number, atom), sorted
+  bool empty() const { return eq.empty() && lt.empty() && lte.empty() && gt.empty() && gte.empty(); }
+};
+
+struct FieldIndex {
+  FlatStringMap<std::vector<uint32_t>> exact_folded;  // key lower-cased -> atoms
   FlatStringMap<std::vector<uint32_t>> exact_cased;
-  std::vector<uint32_t> scan;  // evaluated on every value of the field
-  bool needs_fold = false;     // some predicate compares lower-cased text
-  bool scan_needs_fold = false;  // some predicate of `scan` does
-  bool store_values = false;   // a fieldref reads this field after the walk
-  // An object or array value of this field must be tested during the walk (it may
-  // trigger a rule, be looked up exactly, or be stored for fieldref). Otherwise its
-  // predicates are deferred: tested after the walk only if a candidate rule asks.
+  AffixTable prefix, suffix;
+  std::unique_ptr<LiteralMatcher> contains;  // literal id -> contains_atoms[id]
+  std::vector<uint32_t> contains_atoms;
+  CidrIndex cidr;
+  NumericIndex numeric;
+  std::vector<uint32_t> lazy;  // predicates tested from the stored values (kConfirm, kLazy)
+  // The walk keeps this field's values for after it: lazy predicates or fieldref read
+  // them.
+  bool keep_values = false;
+  // An object or array value of this field must be indexed during the walk (an atom of
+  // the field triggers a rule, or fieldref needs it). Otherwise its predicates are
+  // deferred: tested on the raw JSON after the walk, only if a candidate rule asks.
   bool json_eager = false;
-  bool empty() const { return exact_folded.empty() && exact_cased.empty() && scan.empty(); }
+  bool has_atoms() const {
+    return !exact_folded.empty() || !exact_cased.empty() || !prefix.empty() || !suffix.empty() ||
+           contains != nullptr || !cidr.empty() || !numeric.empty();
+  }
+  bool needs_values() const { return has_atoms() || keep_values; }
+};
+
+// How a predicate is decided.
+enum class PredEval : uint8_t {
+  kIndexed,   // its own atom, set by the field's index
+  kConfirm,   // a regex or wildcard: tested lazily, only if one of its atoms occurred
+  kLazy,      // tested lazily on every value (no atom: `neq`, time parts, atomless regex)
+  kPresence,  // null / exists / not exists: from which fields the walk met
+  kFieldRef,  // compares stored values of two fields
 };
 
 // A rule as written, kept for `vigil explain` and `vigil test` (which report item by
@@ -63,27 +157,92 @@ struct RuleSource {
   std::vector<Filter> filters;
 };
 
+// An atom derived from a wildcard or regex (ids P.. in the atom space).
+struct DerivedAtom {
+  uint32_t field = 0;  // or kAnyString
+  Op op = Op::kContains;  // kPrefix, kSuffix or kContains
+  bool cased = false;
+  std::string text;
+};
+
+// Compressed rows: row i is data[begin[i] .. begin[i+1]).
+struct Rows {
+  std::vector<uint32_t> begin{0};
+  std::vector<uint32_t> data;
+  size_t size() const { return begin.size() - 1; }
+  const uint32_t* row_begin(size_t i) const { return data.data() + begin[i]; }
+  const uint32_t* row_end(size_t i) const { return data.data() + begin[i + 1]; }
+  void Add(const std::vector<uint32_t>& row) {
+    data.insert(data.end(), row.begin(), row.end());
+    begin.push_back(static_cast<uint32_t>(data.size()));
+  }
+};
+
+inline constexpr size_t kMaxChecks = 3;
+
 struct Program {
   Ir ir;
   std::vector<RuleSource> sources;  // by rule
   Placeholders placeholders;
   std::vector<TrieNode> trie;  // node 0 is the root
-  std::vector<FieldTable> tables;  // by field id
-  FieldTable keywords;             // predicates over every string value
+  std::vector<FieldIndex> indexes;  // by field id
+  FieldIndex keywords;              // predicates over every string value
   bool has_keywords = false;
+  // Keyword prefilter: every keyword atom as a contained literal, searched in the
+  // event's text (unescaped if it has escapes). No hit: no keyword atom holds.
+  std::unique_ptr<LiteralMatcher> keyword_prefilter;
+  bool keyword_always = false;  // some keyword predicate has no atom: always walk
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
-  std::vector<std::vector<uint32_t>> triggers;  // by predicate id
+  std::vector<PredEval> eval;                   // by predicate id
+  std::vector<std::vector<uint32_t>> confirm_atoms;  // by predicate id (kConfirm)
+  std::vector<DerivedAtom> derived;             // atom id P + i
+  std::vector<uint32_t> atom_field;             // by atom id: its field, or kAnyString
   std::vector<uint8_t> deferred;                // by predicate id: see json_eager
-  std::vector<uint32_t> always;                 // rules with no witness
+  Rows triggers;                                // by atom id: rules it makes candidates
+  Rows checks;                                  // by rule: its clause ids to check
+  Rows clauses;                                 // by clause id: atoms
+  std::vector<uint32_t> always;                 // rules with no trigger
   std::vector<uint8_t> rule_fits_cloudtrail;    // by rule
-  std::vector<std::vector<uint32_t>> witnesses;  // by rule, for Dump and tests
+  std::vector<std::vector<uint32_t>> witnesses;  // by rule: its trigger atoms
   std::vector<Diagnostic> diagnostics;
 
+  size_t atom_count() const { return ir.predicates.size() + derived.size(); }
+  std::string AtomToString(uint32_t atom) const;
   std::string Dump() const;
+  // Rough bytes held by the indexes (for `vigil dump` and benchmarks).
+  size_t IndexMemoryBytes() const;
 };
 
 // Compiles the IR into a Program. Regex compile errors (already checked while
-// lowering) cannot happen here.
+// lowering) cannot happen here; a Vectorscan database that fails to compile becomes a
+// warning in Program::diagnostics and its literals are searched one by one.
 std::unique_ptr<Program> CompileProgram(Ir ir);
+
+template <typename F>
+void CidrIndex::Walk(const Trie& t, const uint8_t* bytes, int bits, F&& f) const {
+  uint32_t n = 0;
+  for (int i = 0;; ++i) {
+    const Node& node = t.nodes[n];
+    for (uint32_t k = node.atoms_begin; k < node.atoms_end; ++k) f(atoms_[k]);
+    if (i == bits) return;
+    const int bit = (bytes[i >> 3] >> (7 - (i & 7))) & 1;
+    n = node.child[bit];
+    if (n == 0) return;
+  }
+}
+
+template <typename F>
+void CidrIndex::Lookup(const IpAddress& ip, F&& f) const {
+  if (!ip.v6) {
+    Walk(v4_, ip.bytes.data(), 32, f);
+    return;
+  }
+  Walk(v6_, ip.bytes.data(), 128, f);
+  // ::ffff:a.b.c.d also meets the IPv4 networks (CidrContains).
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  bool mapped = true;
+  for (int i = 0; i < 12; ++i) mapped = mapped && ip.bytes[i] == kMapped[i];
+  if (mapped) Walk(v4_, ip.bytes.data() + 12, 32, f);
+}
 
 }  // namespace vigil::internal

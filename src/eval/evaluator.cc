@@ -2,7 +2,7 @@
 //
 // The event walker and rule evaluation; see evaluator.h. Tested by
 // tests/eval/evaluator_test.cc and, against the reference evaluator, by
-// tests/eval/cases_test.cc.
+// tests/eval/cases_test.cc and tests/eval/differential_test.cc.
 
 #include "eval/evaluator.h"
 
@@ -20,29 +20,34 @@ namespace od = simdjson::ondemand;
 
 Evaluator::Evaluator(const Program& program)
     : prog_(program),
-      pred_stamp_(program.ir.predicates.size(), 0),
+      atom_stamp_(program.atom_count(), 0),
+      lazy_stamp_(program.ir.predicates.size(), 0),
+      lazy_true_(program.ir.predicates.size(), 0),
       rule_stamp_(program.ir.rules.size(), 0),
       field_stamp_(program.ir.fields.size(), 0),
       null_stamp_(program.ir.fields.size(), 0),
       deferred_stamp_(program.ir.fields.size(), 0),
-      lazy_stamp_(program.ir.predicates.size(), 0),
       stored_(program.ir.fields.size()),
       deferred_(program.ir.fields.size()) {
   candidates_.reserve(program.ir.rules.size());
+  for (const auto& x : program.indexes) {
+    if (x.contains) literal_scratch_.Prepare(*x.contains);
+  }
+  if (program.keywords.contains) literal_scratch_.Prepare(*program.keywords.contains);
+  if (program.keyword_prefilter) literal_scratch_.Prepare(*program.keyword_prefilter);
 }
 
 void Evaluator::NextEpoch() {
   if (++epoch_ == 0) {  // wrapped: clear once every 2^32 events
-    std::fill(pred_stamp_.begin(), pred_stamp_.end(), 0);
-    std::fill(rule_stamp_.begin(), rule_stamp_.end(), 0);
-    std::fill(field_stamp_.begin(), field_stamp_.end(), 0);
-    std::fill(null_stamp_.begin(), null_stamp_.end(), 0);
-    std::fill(deferred_stamp_.begin(), deferred_stamp_.end(), 0);
-    std::fill(lazy_stamp_.begin(), lazy_stamp_.end(), 0);
+    for (auto* v : {&atom_stamp_, &lazy_stamp_, &lazy_true_, &rule_stamp_, &field_stamp_,
+                    &null_stamp_, &deferred_stamp_}) {
+      std::fill(v->begin(), v->end(), 0);
+    }
     epoch_ = 1;
   }
   candidates_.clear();
   arena_.clear();
+  keyword_values_.clear();
 }
 
 // Whether s contains '.', eight bytes at a time (a byte of w ^ "........" is zero
@@ -85,13 +90,13 @@ int32_t Evaluator::Child(int32_t node, std::string_view key) const {
   return n;
 }
 
-void Evaluator::SetPredicate(uint32_t p) {
-  if (pred_stamp_[p] == epoch_) return;
-  pred_stamp_[p] = epoch_;
-  for (uint32_t r : prog_.triggers[p]) {
-    if (rule_stamp_[r] != epoch_) {
-      rule_stamp_[r] = epoch_;
-      candidates_.push_back(r);
+void Evaluator::SetAtom(uint32_t a) {
+  if (atom_stamp_[a] == epoch_) return;
+  atom_stamp_[a] = epoch_;
+  for (const uint32_t* r = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); r != end; ++r) {
+    if (rule_stamp_[*r] != epoch_) {
+      rule_stamp_[*r] = epoch_;
+      candidates_.push_back(*r);
     }
   }
 }
@@ -134,100 +139,111 @@ static bool TextOp(Op op, std::string_view needle, std::string_view hay) {
   }
 }
 
-bool Evaluator::TestScalar(uint32_t id, ValueKind kind, std::string_view text,
-                           std::string_view folded) {
-  const Predicate& p = prog_.ir.predicates[id];
-  bool r = false;
-  switch (p.op) {
-    case Op::kPrefix:
-    case Op::kSuffix:
-      // Only the ends are compared, so fold just those bytes (the table does not fold
-      // whole values for these; p.text is lower-cased already).
-      if (p.cased) {
-        r = TextOp(p.op, p.text, text);
-      } else if (text.size() >= p.text.size()) {
-        const size_t at = p.op == Op::kPrefix ? 0 : text.size() - p.text.size();
-        r = EqualsFolded(text.substr(at, p.text.size()), p.text);
-      }
-      break;
-    case Op::kEquals: case Op::kContains: case Op::kGlob:
-      r = TextOp(p.op, p.text, p.cased ? text : folded);
-      break;
-    case Op::kRegex:
-      r = prog_.regexes[id] && prog_.regexes[id]->Search(text, &regex_);
-      break;
-    case Op::kCidr: {
-      IpAddress ip;
-      r = kind == ValueKind::kString && ParseIp(text, &ip) && CidrContains(p.cidr, ip);
-      break;
-    }
-    case Op::kNumEq: case Op::kLt: case Op::kLte: case Op::kGt: case Op::kGte: {
-      if (p.time_part != TimePartOpt::kNone) {
-        int64_t part;
-        r = kind == ValueKind::kString && ExtractTimePart(text, ToTimePart(p.time_part), &part) &&
-            Compare(p.op, static_cast<double>(part), p.number);
-      } else {
-        double d;
-        r = (kind == ValueKind::kNumber || kind == ValueKind::kString) && ParseDouble(text, &d) &&
-            Compare(p.op, d, p.number);
-      }
-      break;
-    }
-    default:
-      return false;
-  }
-  return p.negate ? !r : r;
-}
-
-void Evaluator::RunTable(const FieldTable& t, ValueKind kind, std::string_view text) {
-  if (!t.exact_cased.empty()) {
-    if (const auto* preds = t.exact_cased.find(text)) {
-      for (uint32_t p : *preds) SetPredicate(p);
+// Sets the atoms `text` satisfies among those of index x: the cost depends on the
+// value and on the number of distinct literal lengths, not on the number of atoms.
+void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text) {
+  if (!x.exact_cased.empty()) {
+    if (const auto* ids = x.exact_cased.find(text)) {
+      for (uint32_t a : *ids) SetAtom(a);
     }
   }
-  std::string_view folded = text;
-  // Fold only when something reads the folded text: a scanned predicate, or a lookup
-  // among keys of this length (long values such as user agents rarely need one).
-  const bool lookup = t.exact_folded.MayHaveLength(text.size());
-  if (t.scan_needs_fold || lookup) {
+  // Fold only when a lookup among keys of this length can hit (long values such as user
+  // agents rarely need one).
+  if (x.exact_folded.MayHaveLength(text.size())) {
     AsciiLowerInto(text, &fold_);
-    folded = fold_;
-    if (lookup) {
-      if (const auto* preds = t.exact_folded.find(folded)) {
-        for (uint32_t p : *preds) SetPredicate(p);
+    if (const auto* ids = x.exact_folded.find(fold_)) {
+      for (uint32_t a : *ids) SetAtom(a);
+    }
+  }
+  if (!x.prefix.empty()) {
+    const size_t n = std::min<size_t>(text.size(), x.prefix.max_length);
+    affix_fold_.resize(n);
+    AsciiLowerCopy(text.data(), n, affix_fold_.data());
+    for (const auto& level : x.prefix.levels) {
+      if (level.length > text.size()) break;
+      if (!level.cased.empty()) {
+        if (const auto* ids = level.cased.find(text.substr(0, level.length))) {
+          for (uint32_t a : *ids) SetAtom(a);
+        }
+      }
+      if (!level.folded.empty()) {
+        if (const auto* ids = level.folded.find(std::string_view(affix_fold_.data(), level.length))) {
+          for (uint32_t a : *ids) SetAtom(a);
+        }
       }
     }
   }
-  for (uint32_t p : t.scan) {
-    if (pred_stamp_[p] != epoch_ && TestScalar(p, kind, text, folded)) SetPredicate(p);
+  if (!x.suffix.empty()) {
+    const size_t n = std::min<size_t>(text.size(), x.suffix.max_length);
+    affix_fold_.resize(n);
+    AsciiLowerCopy(text.data() + text.size() - n, n, affix_fold_.data());
+    for (const auto& level : x.suffix.levels) {
+      if (level.length > text.size()) break;
+      if (!level.cased.empty()) {
+        if (const auto* ids = level.cased.find(text.substr(text.size() - level.length))) {
+          for (uint32_t a : *ids) SetAtom(a);
+        }
+      }
+      if (!level.folded.empty()) {
+        if (const auto* ids = level.folded.find(std::string_view(affix_fold_.data() + n - level.length, level.length))) {
+          for (uint32_t a : *ids) SetAtom(a);
+        }
+      }
+    }
+  }
+  if (x.contains) {
+    x.contains->Scan(text, &literal_scratch_, [&](uint32_t id) { SetAtom(x.contains_atoms[id]); });
+  }
+  if (!x.cidr.empty() && kind == ValueKind::kString) {
+    IpAddress ip;
+    if (ParseIp(text, &ip)) x.cidr.Lookup(ip, [&](uint32_t a) { SetAtom(a); });
+  }
+  if (!x.numeric.empty() && (kind == ValueKind::kNumber || kind == ValueKind::kString)) {
+    double d;
+    if (ParseDouble(text, &d)) {
+      const NumericIndex& n = x.numeric;
+      using Entry = std::pair<double, uint32_t>;
+      auto first_not_less = [](const std::vector<Entry>& v, double t) {
+        return std::lower_bound(v.begin(), v.end(), t, [](const Entry& e, double k) { return e.first < k; });
+      };
+      auto first_greater = [](const std::vector<Entry>& v, double t) {
+        return std::upper_bound(v.begin(), v.end(), t, [](double k, const Entry& e) { return k < e.first; });
+      };
+      for (auto it = first_not_less(n.eq, d); it != n.eq.end() && it->first == d; ++it) SetAtom(it->second);
+      // value < threshold (lt), <= (lte): thresholds above the value.
+      for (auto it = first_greater(n.lt, d); it != n.lt.end(); ++it) SetAtom(it->second);
+      for (auto it = first_not_less(n.lte, d); it != n.lte.end(); ++it) SetAtom(it->second);
+      // value > threshold (gt), >= (gte): thresholds below the value.
+      for (auto it = n.gt.begin(), end = first_not_less(n.gt, d); it != end; ++it) SetAtom(it->second);
+      for (auto it = n.gte.begin(), end = first_greater(n.gte, d); it != end; ++it) SetAtom(it->second);
+    }
   }
 }
-
-void Evaluator::OnValue(int32_t field, ValueKind kind, std::string_view text) {
-  const uint32_t f = static_cast<uint32_t>(field);
-  if (field_stamp_[f] != epoch_) {
-    field_stamp_[f] = epoch_;
-    stored_[f].clear();
-  }
-  if (kind == ValueKind::kNull) {
-    null_stamp_[f] = epoch_;
-    return;
-  }
-  const FieldTable& t = prog_.tables[f];
-  if (t.store_values) {
-    stored_[f].push_back({static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(text.size()), kind});
-    arena_.append(text);
-  }
-  RunTable(t, kind, text);
-}
-
-void Evaluator::OnKeyword(std::string_view text) { RunTable(prog_.keywords, ValueKind::kString, text); }
 
 void Evaluator::MarkPresent(uint32_t f) {
   if (field_stamp_[f] != epoch_) {
     field_stamp_[f] = epoch_;
     stored_[f].clear();
   }
+}
+
+void Evaluator::OnValue(uint32_t f, ValueKind kind, std::string_view text) {
+  MarkPresent(f);
+  if (kind == ValueKind::kNull) {
+    null_stamp_[f] = epoch_;
+    return;
+  }
+  const FieldIndex& x = prog_.indexes[f];
+  if (x.keep_values) {
+    if (kind == ValueKind::kJson) {
+      // The compact text lives in a buffer the next object reuses: copy it.
+      stored_[f].push_back({nullptr, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(text.size()), kind});
+      arena_.append(text);
+    } else {
+      stored_[f].push_back({text.data(), 0, static_cast<uint32_t>(text.size()), kind});
+    }
+  }
+  IndexValue(x, kind, text);
 }
 
 // The compact JSON text of an object or array whose raw text is `raw`, in `*buf`.
@@ -237,26 +253,6 @@ bool Evaluator::Minify(std::string_view raw, std::string* buf, std::string_view*
   if (simdjson::minify(raw.data(), raw.size(), buf->data(), len)) return false;
   *out = std::string_view(buf->data(), len);
   return true;
-}
-
-// Tests a deferred predicate on the JSON values (objects, arrays) its field had in this
-// event. Called at most once per predicate per event, and only for the rules that are
-// candidates, so a rule such as `requestParameters|contains: AllUsers` costs nothing
-// on the events whose eventName rules it out.
-bool Evaluator::TestDeferred(uint32_t pred) {
-  const Predicate& p = prog_.ir.predicates[pred];
-  const FieldTable& t = prog_.tables[p.field];
-  for (std::string_view raw : deferred_[p.field]) {
-    std::string_view text;
-    if (!Minify(raw, &lazy_text_, &text)) continue;
-    std::string_view folded = text;
-    if (t.needs_fold) {
-      AsciiLowerInto(text, &lazy_fold_);
-      folded = lazy_fold_;
-    }
-    if (TestScalar(pred, ValueKind::kJson, text, folded)) return true;
-  }
-  return false;
 }
 
 // Walks the members of an object or the elements of an array as values of `node`.
@@ -290,7 +286,7 @@ bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
     if (f.unescaped_key().get(key)) return false;
     if (top && (key == "eventSource" || key == "eventName" || key == "eventTime")) ++cloudtrail_keys_;
     const int32_t child = Child(node, key);
-    if (child < 0 && !prog_.has_keywords) continue;
+    if (child < 0) continue;
     if (!VisitValue(f.value(), child, depth + 1)) return false;
   }
   return true;
@@ -303,14 +299,14 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
   }
   od::json_type type;
   if (v.type().get(type)) return false;
-  const int32_t field = node >= 0 ? prog_.trie[node].field : -1;
-  const bool descend = prog_.has_keywords || (node >= 0 && !prog_.trie[node].children.empty());
+  const int32_t field = prog_.trie[node].field;
+  const bool descend = !prog_.trie[node].children.empty();
   switch (type) {
     case od::json_type::object:
     case od::json_type::array: {
       const bool is_array = type == od::json_type::array;
-      const FieldTable* t = field >= 0 ? &prog_.tables[field] : nullptr;
-      if (t == nullptr || (t->empty() && !t->store_values)) {
+      const FieldIndex* x = field >= 0 ? &prog_.indexes[field] : nullptr;
+      if (x == nullptr || !x->needs_values()) {
         if (field >= 0) MarkPresent(static_cast<uint32_t>(field));  // presence only
         if (!descend && !(is_array && field >= 0)) return true;
         return Descend(v, node, depth, is_array);
@@ -326,15 +322,12 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
         if (doc_->current_location().get(end)) return false;  // inside the root object: cannot be at the end
         while (end > start && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t')) --end;
         raw = std::string_view(start, static_cast<size_t>(end - start));
-      } else if (is_array) {
-        od::array a;
-        if (v.get_array().get(a) || a.raw_json().get(raw)) return false;
       } else {
         od::object o;
         if (v.get_object().get(o) || o.raw_json().get(raw)) return false;
       }
       const uint32_t f = static_cast<uint32_t>(field);
-      if (!t->json_eager) {
+      if (!x->json_eager) {
         // Only predicates that no rule waits on: test them after the walk, if a
         // candidate rule asks (TestDeferred).
         MarkPresent(f);
@@ -347,14 +340,13 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
       }
       std::string_view compact;
       if (!Minify(raw, &json_text_, &compact)) return false;
-      OnValue(field, ValueKind::kJson, compact);
+      OnValue(f, ValueKind::kJson, compact);
       return true;
     }
     case od::json_type::string: {
       std::string_view s;
       if (v.get_string().get(s)) return false;
-      if (field >= 0) OnValue(field, ValueKind::kString, s);
-      if (prog_.has_keywords) OnKeyword(s);
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kString, s);
       return true;
     }
     case od::json_type::number: {
@@ -363,29 +355,267 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
                               tok.back() == '\t')) {
         tok.remove_suffix(1);
       }
-      if (field >= 0) OnValue(field, ValueKind::kNumber, tok);
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNumber, tok);
       return true;
     }
     case od::json_type::boolean: {
       bool b;
       if (v.get_bool().get(b)) return false;
-      if (field >= 0) OnValue(field, ValueKind::kBool, b ? "true" : "false");
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kBool, b ? "true" : "false");
       return true;
     }
     case od::json_type::null: {
-      if (field >= 0) OnValue(field, ValueKind::kNull, std::string_view());
+      // is_null() checks the literal; type() only looked at its first byte.
+      bool is_null = false;
+      if (v.is_null().get(is_null) || !is_null) return false;
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNull, std::string_view());
       return true;
     }
   }
   return true;
 }
 
+// ---- Keywords ------------------------------------------------------------------------
+
+// The text of a JSON document with every escape sequence replaced by what it stands
+// for: each string value of the document then occurs in it as it is unescaped. Broken
+// escapes are dropped (the walk reports the event as invalid anyway).
+static void Unescape(std::string_view json, std::string* out) {
+  out->clear();
+  out->reserve(json.size());
+  size_t i = 0;
+  while (i < json.size()) {
+    const void* bs = memchr(json.data() + i, '\\', json.size() - i);
+    const size_t at = bs ? static_cast<size_t>(static_cast<const char*>(bs) - json.data()) : json.size();
+    out->append(json.data() + i, at - i);
+    if (at + 1 >= json.size()) break;
+    const char e = json[at + 1];
+    i = at + 2;
+    switch (e) {
+      case 'n': out->push_back('\n'); break;
+      case 't': out->push_back('\t'); break;
+      case 'r': out->push_back('\r'); break;
+      case 'b': out->push_back('\b'); break;
+      case 'f': out->push_back('\f'); break;
+      case 'u': {
+        auto hex4 = [&](size_t p, uint32_t* v) {
+          if (p + 4 > json.size()) return false;
+          *v = 0;
+          for (size_t k = p; k < p + 4; ++k) {
+            const char h = json[k];
+            const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (d < 0) return false;
+            *v = *v * 16 + static_cast<uint32_t>(d);
+          }
+          return true;
+        };
+        uint32_t cp;
+        if (!hex4(i, &cp)) break;
+        i += 4;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+          uint32_t lo;
+          if (i + 1 < json.size() && json[i] == '\\' && json[i + 1] == 'u' && hex4(i + 2, &lo) &&
+              lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+          } else {
+            break;
+          }
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+          break;
+        }
+        AppendUtf8(static_cast<char32_t>(cp), out);
+        break;
+      }
+      default: out->push_back(e); break;  // \" \\ \/
+    }
+  }
+}
+
+bool Evaluator::KeywordPrefilter(std::string_view json) {
+  if (prog_.keyword_always || prog_.keyword_prefilter == nullptr) return true;
+  std::string_view text = json;
+  if (memchr(json.data(), '\\', json.size()) != nullptr) {
+    Unescape(json, &cooked_);
+    text = cooked_;
+  }
+  bool hit = false;
+  prog_.keyword_prefilter->Scan(text, &literal_scratch_, [&](uint32_t) { hit = true; });
+  return hit;
+}
+
+bool Evaluator::VisitAll(od::value v, int depth) {
+  if (depth > kMaxEventDepth) {
+    too_deep_ = true;
+    return false;
+  }
+  od::json_type type;
+  if (v.type().get(type)) return false;
+  switch (type) {
+    case od::json_type::object: {
+      od::object o;
+      if (v.get_object().get(o)) return false;
+      for (auto fld : o) {
+        od::field f;
+        if (std::move(fld).get(f)) return false;
+        if (!VisitAll(f.value(), depth + 1)) return false;
+      }
+      return true;
+    }
+    case od::json_type::array: {
+      od::array a;
+      if (v.get_array().get(a)) return false;
+      for (auto el : a) {
+        od::value ev;
+        if (std::move(el).get(ev)) return false;
+        if (!VisitAll(ev, depth + 1)) return false;
+      }
+      return true;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s)) return false;
+      if (prog_.keywords.keep_values) {
+        keyword_values_.push_back({s.data(), 0, static_cast<uint32_t>(s.size()), ValueKind::kString});
+      }
+      IndexValue(prog_.keywords, ValueKind::kString, s);
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+// Every string of the event through the keyword index, with a parser of its own so
+// that the main walk's strings (kept for lazy predicates) stay valid.
+bool Evaluator::KeywordWalk(std::string_view json, std::string* error) {
+  od::document doc;
+  if (auto ec = keyword_parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
+    *error = std::string("invalid JSON: ") + simdjson::error_message(ec);
+    return false;
+  }
+  od::value root;
+  if (auto ec = doc.get_value().get(root)) {
+    *error = std::string("invalid JSON: ") + simdjson::error_message(ec);
+    return false;
+  }
+  if (!VisitAll(root, 0)) {
+    *error = too_deep_ ? "event nested deeper than " + std::to_string(kMaxEventDepth) +
+                             " levels (objects and arrays)"
+                       : std::string("invalid JSON");
+    return false;
+  }
+  return true;
+}
+
+// ---- Evaluation ------------------------------------------------------------------------
+
+bool Evaluator::ChecksHold(uint32_t r) const {
+  for (const uint32_t* c = prog_.checks.row_begin(r), *ce = prog_.checks.row_end(r); c != ce; ++c) {
+    bool holds = false;
+    for (const uint32_t* a = prog_.clauses.row_begin(*c), *ae = prog_.clauses.row_end(*c); a != ae; ++a) {
+      if (atom_stamp_[*a] == epoch_) {
+        holds = true;
+        break;
+      }
+      // Objects of a deferred field were not indexed: the atom may hold there.
+      const uint32_t f = prog_.atom_field[*a];
+      if (f != kAnyString && deferred_stamp_[f] == epoch_) {
+        holds = true;
+        break;
+      }
+    }
+    if (!holds) return false;
+  }
+  return true;
+}
+
+bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text) {
+  const Predicate& p = prog_.ir.predicates[id];
+  bool r = false;
+  switch (p.op) {
+    case Op::kPrefix:
+    case Op::kSuffix:
+      // Only the ends are compared, so fold just those bytes (p.text is lower-cased).
+      if (p.cased) {
+        r = TextOp(p.op, p.text, text);
+      } else if (text.size() >= p.text.size()) {
+        const size_t at = p.op == Op::kPrefix ? 0 : text.size() - p.text.size();
+        r = EqualsFolded(text.substr(at, p.text.size()), p.text);
+      }
+      break;
+    case Op::kEquals: case Op::kContains: case Op::kGlob:
+      if (p.cased) {
+        r = TextOp(p.op, p.text, text);
+      } else {
+        AsciiLowerInto(text, &lazy_fold_);
+        r = TextOp(p.op, p.text, lazy_fold_);
+      }
+      break;
+    case Op::kRegex:
+      r = prog_.regexes[id] && prog_.regexes[id]->Search(text, &regex_);
+      break;
+    case Op::kCidr: {
+      IpAddress ip;
+      r = kind == ValueKind::kString && ParseIp(text, &ip) && CidrContains(p.cidr, ip);
+      break;
+    }
+    case Op::kNumEq: case Op::kLt: case Op::kLte: case Op::kGt: case Op::kGte: {
+      if (p.time_part != TimePartOpt::kNone) {
+        int64_t part;
+        r = kind == ValueKind::kString && ExtractTimePart(text, ToTimePart(p.time_part), &part) &&
+            Compare(p.op, static_cast<double>(part), p.number);
+      } else {
+        double d;
+        r = (kind == ValueKind::kNumber || kind == ValueKind::kString) && ParseDouble(text, &d) &&
+            Compare(p.op, d, p.number);
+      }
+      break;
+    }
+    default:
+      return false;
+  }
+  return p.negate ? !r : r;
+}
+
+// Tests a predicate on the objects and arrays its field had in this event, which a
+// deferred field did not index. Called at most once per predicate per event, and only
+// for candidate rules, so `requestParameters|contains: AllUsers` costs nothing on the
+// events whose other atoms rule the rule out.
+bool Evaluator::TestDeferred(uint32_t pred) {
+  const Predicate& p = prog_.ir.predicates[pred];
+  if (p.field == kAnyString || deferred_stamp_[p.field] != epoch_) return false;
+  for (std::string_view raw : deferred_[p.field]) {
+    std::string_view text;
+    if (!Minify(raw, &lazy_text_, &text)) continue;
+    if (TestValue(pred, ValueKind::kJson, text)) return true;
+  }
+  return false;
+}
+
+// Tests a predicate on every value its field had (or every string, for keywords).
+bool Evaluator::TestLazy(uint32_t pred) {
+  const Predicate& p = prog_.ir.predicates[pred];
+  if (p.field == kAnyString) {
+    for (const Stored& s : keyword_values_) {
+      if (TestValue(pred, s.kind, Text(s))) return true;
+    }
+    return false;
+  }
+  if (Present(p.field)) {
+    for (const Stored& s : stored_[p.field]) {
+      if (TestValue(pred, s.kind, Text(s))) return true;
+    }
+  }
+  return TestDeferred(pred);
+}
+
 bool Evaluator::EvalFieldRef(const Predicate& p) {
   if (!Present(p.field) || !Present(p.other_field)) return false;
   for (const Stored& a : stored_[p.field]) {
     for (const Stored& b : stored_[p.other_field]) {
-      std::string_view av(arena_.data() + a.offset, a.length);
-      std::string_view bv(arena_.data() + b.offset, b.length);
+      const std::string_view av = Text(a), bv = Text(b);
       bool r;
       if (p.cased) {
         r = TextOp(p.ref_op, bv, av);
@@ -399,6 +629,48 @@ bool Evaluator::EvalFieldRef(const Predicate& p) {
     }
   }
   return false;
+}
+
+bool Evaluator::EvalPred(uint32_t id) {
+  const Predicate& p = prog_.ir.predicates[id];
+  switch (prog_.eval[id]) {
+    case PredEval::kPresence:
+      switch (p.op) {
+        case Op::kNull: return !Present(p.field) || null_stamp_[p.field] == epoch_;
+        case Op::kExists: return Present(p.field);
+        default: return !Present(p.field);
+      }
+    case PredEval::kFieldRef:
+      return EvalFieldRef(p);
+    case PredEval::kIndexed:
+      if (atom_stamp_[id] == epoch_) return true;
+      if (!prog_.deferred[id] || p.field == kAnyString || deferred_stamp_[p.field] != epoch_) return false;
+      break;
+    case PredEval::kConfirm:
+    case PredEval::kLazy:
+      break;
+  }
+  if (lazy_stamp_[id] == epoch_) return lazy_true_[id] == epoch_;
+  lazy_stamp_[id] = epoch_;
+  bool r;
+  if (prog_.eval[id] == PredEval::kIndexed) {
+    r = TestDeferred(id);
+  } else {
+    bool gate = prog_.eval[id] == PredEval::kLazy;
+    if (!gate) {
+      for (uint32_t a : prog_.confirm_atoms[id]) {
+        if (atom_stamp_[a] == epoch_) {
+          gate = true;
+          break;
+        }
+      }
+      // Objects of a deferred field were not searched for the atoms.
+      if (!gate && p.field != kAnyString && deferred_stamp_[p.field] == epoch_) gate = true;
+    }
+    r = gate && TestLazy(id);
+  }
+  if (r) lazy_true_[id] = epoch_;
+  return r;
 }
 
 bool Evaluator::EvalExpr(const Expr& e) {
@@ -416,25 +688,8 @@ bool Evaluator::EvalExpr(const Expr& e) {
         if (EvalExpr(k)) return true;
       }
       return false;
-    case Expr::Kind::kPred: {
-      const Predicate& p = prog_.ir.predicates[e.pred];
-      switch (p.op) {
-        case Op::kNull: return !Present(p.field) || null_stamp_[p.field] == epoch_;
-        case Op::kExists: return Present(p.field);
-        case Op::kNotExists: return !Present(p.field);
-        case Op::kFieldRef: return EvalFieldRef(p);
-        default:
-          if (pred_stamp_[e.pred] == epoch_) return true;
-          if (prog_.deferred[e.pred] && deferred_stamp_[p.field] == epoch_ && lazy_stamp_[e.pred] != epoch_) {
-            lazy_stamp_[e.pred] = epoch_;
-            if (TestDeferred(e.pred)) {
-              pred_stamp_[e.pred] = epoch_;
-              return true;
-            }
-          }
-          return false;
-      }
-    }
+    case Expr::Kind::kPred:
+      return EvalPred(e.pred);
   }
   return false;
 }
@@ -474,6 +729,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
     *error = "invalid JSON: text after the event object";
     return false;
   }
+  if (prog_.has_keywords && KeywordPrefilter(json) && !KeywordWalk(json, error)) return false;
   bool cloudtrail = false;
   switch (kind) {
     case EventKind::kCloudTrail: cloudtrail = true; break;
@@ -491,6 +747,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
   }
   for (uint32_t r : candidates_) {
     if (cloudtrail && !prog_.rule_fits_cloudtrail[r]) continue;
+    if (!ChecksHold(r)) continue;
     if (EvalExpr(prog_.ir.rules[r].condition)) rules->push_back(r);
   }
   std::sort(rules->begin(), rules->end());

@@ -4,13 +4,17 @@
 // include/vigil/scanner.h instead.
 //
 // The event is read once with simdjson On-Demand, descending only into fields of the
-// program's trie (or everywhere, when keyword rules need every string). Each value
-// is tested against its field's table and sets predicate bits; a predicate that
-// becomes true enqueues the rules it is a witness for; finally only those rules'
-// conditions are evaluated.
+// program's trie. Each value goes through its field's index (program.h), which sets
+// the atoms the value satisfies in a few lookups and one multi-literal scan, whatever
+// the number of rules; an atom that holds makes the rules it triggers candidates.
+// Keyword rules (which read every string of the event) cost one search of the event's
+// text for all their literals, and a second walk, over every string, only when one
+// occurred. Finally each candidate's check clauses are tested (bit tests), then its
+// condition; predicates that no index decides (regex and wildcard confirmation, `neq`,
+// fieldref) are tested then, from the values the walk kept, at most once per event.
 //
-// Predicate and rule "bits" are epoch stamps (stamp == current epoch means set), so
-// nothing is cleared between events. All buffers are reused: in steady state an
+// Atom, predicate and rule "bits" are epoch stamps (stamp == current epoch means set),
+// so nothing is cleared between events. All buffers are reused: in steady state an
 // event causes no allocation.
 #pragma once
 
@@ -21,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compile/literal_matcher.h"
 #include "compile/program.h"
 #include "compile/regex.h"
 #include "vigil/input.h"
@@ -49,7 +54,10 @@ class Evaluator {
   uint64_t regex_limit_hits() const { return regex_.limit_hits; }
 
  private:
+  // A value kept for lazy predicates and fieldref: a view of the parser's buffers or
+  // the event text, or (objects and arrays made compact) a range of arena_.
   struct Stored {
+    const char* data;  // null: arena_ at offset
     uint32_t offset, length;
     ValueKind kind;
   };
@@ -58,38 +66,51 @@ class Evaluator {
   bool VisitObject(simdjson::ondemand::object obj, int32_t node, int depth);
   bool VisitValue(simdjson::ondemand::value v, int32_t node, int depth);
   bool Descend(simdjson::ondemand::value v, int32_t node, int depth, bool is_array);
+  bool VisitAll(simdjson::ondemand::value v, int depth);  // the keyword walk
   void MarkPresent(uint32_t field);
   static bool Minify(std::string_view raw, std::string* buf, std::string_view* out);
-  bool TestDeferred(uint32_t pred);
   int32_t Child(int32_t node, std::string_view key) const;
-  void OnValue(int32_t field, ValueKind kind, std::string_view text);
-  void OnKeyword(std::string_view text);
-  void RunTable(const FieldTable& t, ValueKind kind, std::string_view text);
-  bool TestScalar(uint32_t pred, ValueKind kind, std::string_view text, std::string_view folded);
-  void SetPredicate(uint32_t p);
+  void OnValue(uint32_t field, ValueKind kind, std::string_view text);
+  void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
+  void SetAtom(uint32_t atom);
+  bool KeywordPrefilter(std::string_view json);
+  bool KeywordWalk(std::string_view json, std::string* error);
+  bool ChecksHold(uint32_t rule) const;
   bool EvalExpr(const Expr& e);
+  bool EvalPred(uint32_t pred);
+  bool TestLazy(uint32_t pred);
+  bool TestValue(uint32_t pred, ValueKind kind, std::string_view text);
+  bool TestDeferred(uint32_t pred);
   bool EvalFieldRef(const Predicate& p);
+  std::string_view Text(const Stored& s) const {
+    return s.data ? std::string_view(s.data, s.length) : std::string_view(arena_.data() + s.offset, s.length);
+  }
   bool Present(uint32_t field) const { return field_stamp_[field] == epoch_; }
 
   const Program& prog_;
   simdjson::ondemand::parser parser_;
+  simdjson::ondemand::parser keyword_parser_;  // its strings outlive the main walk's
   simdjson::ondemand::document* doc_ = nullptr;  // the event being walked
-  std::string json_text_;                 // compact JSON of the value at hand
-  std::string lazy_text_, lazy_fold_;     // the same, for deferred predicates
+  std::string json_text_;               // compact JSON of the value at hand
+  std::string lazy_text_, lazy_fold_;   // lazy tests: compact JSON, folded text
+  std::string fold_, affix_fold_;       // index lookups: folded value, folded ends
+  std::string cooked_;                  // the event text unescaped, for the prefilter
   uint32_t epoch_ = 0;
-  std::vector<uint32_t> pred_stamp_;
+  std::vector<uint32_t> atom_stamp_;   // by atom: holds
+  std::vector<uint32_t> lazy_stamp_;   // by predicate: tested lazily this event
+  std::vector<uint32_t> lazy_true_;    // by predicate: ... and held
   std::vector<uint32_t> rule_stamp_;
   std::vector<uint32_t> field_stamp_;
   std::vector<uint32_t> null_stamp_;
   std::vector<uint32_t> deferred_stamp_;  // by field: deferred_ holds this event's values
-  std::vector<uint32_t> lazy_stamp_;      // by predicate: TestDeferred ran this event
   std::vector<uint32_t> candidates_;
-  std::string fold_;
   std::string ref_a_, ref_b_;  // fieldref: both sides lower-cased
   std::string arena_;
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_
+  std::vector<Stored> keyword_values_;       // every string, when keywords keep values
   // By field: raw text of the objects and arrays it had, for deferred predicates.
   std::vector<std::vector<std::string_view>> deferred_;
+  LiteralScratch literal_scratch_;
   RegexScratch regex_;
   bool top_level_ = false;
   bool too_deep_ = false;  // the walk stopped at kMaxEventDepth

@@ -124,11 +124,15 @@ detection: {s: {a.b: 1}, condition: s}
             std::vector<std::string>{"ERROR: invalid JSON at byte 1028 of the event: JSON nested too deeply"});
   std::string skipped_ok = "{\"x\":" + std::string(1000, '[') + std::string(1000, ']') + ",\"a\":{\"b\":1}}";
   EXPECT_EQ(Titles(s, skipped_ok), std::vector<std::string>{"deep"});
-  // A keyword rule reads every string, so the walk descends everywhere.
+  // A keyword rule reads every string, so when the event's text holds one of its
+  // literals the keyword walk descends everywhere; without one, the prefilter skips the
+  // walk (no keyword can hold) and the event is a plain non-match.
   Scanner k(Build(R"(title: kw
 detection: {s: [needle], condition: s}
 )"));
-  EXPECT_EQ(Titles(k, skipped),
+  EXPECT_EQ(Titles(k, skipped), std::vector<std::string>{});
+  std::string deep_needle = "{\"x\":" + std::string(10000, '[') + "\"needle\"" + std::string(10000, ']') + "}";
+  EXPECT_EQ(Titles(k, deep_needle),
             std::vector<std::string>{"ERROR: event nested deeper than 128 levels (objects and arrays)"});
   EXPECT_EQ(Titles(k, R"({"x":[[["needle"]]]})"), std::vector<std::string>{"kw"});
 }

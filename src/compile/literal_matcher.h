@@ -1,0 +1,104 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// LiteralMatcher: every literal of one field searched in a value at once. Internal.
+//
+// A field that many rules read with |contains (or whose wildcards and regexes need a
+// literal to be present, see compiler.cc) used to test its literals one by one: a value
+// cost O(literals). Here they are compiled into one Vectorscan database (Hyperscan's
+// portable fork, Debian's libvectorscan: the multi-literal engine Suricata and Rspamd
+// use) and a value costs one scan, O(length + hits), whatever the number of rules.
+//
+// Each literal is case-sensitive or ASCII case-insensitive. Vectorscan's caseless mode
+// (outside UTF-8 mode, which is not used) folds exactly A-Z/a-z, the folding the IR
+// defines (ir.h), so no value has to be lower-cased before a scan.
+//
+// Literals are reported once per scan (HS_FLAG_SINGLEMATCH): the callers only need
+// "occurs", and a short literal repeated through a long hostile value cannot make the
+// callback run once per occurrence.
+//
+// When Vectorscan cannot serve (the CPU lacks SSSE3, or compiling the database fails,
+// which the compiler reports as a warning) the same interface searches the literals
+// one by one with memmem, so results never depend on the engine.
+//
+// Thread safety: a LiteralMatcher is immutable once built and may be shared; each
+// thread scans with its own LiteralScratch, which must have been prepared (Prepare)
+// for every matcher it is used with.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+struct hs_database;
+struct hs_scratch;
+
+namespace vigil::internal {
+
+struct Literal {
+  std::string text;  // bytes; lower-case when caseless
+  bool caseless = false;
+};
+
+class LiteralScratch;
+
+class LiteralMatcher {
+ public:
+  // Builds a matcher for `literals` (id = position). *warning is set (and the
+  // one-by-one search used) when Vectorscan could not compile them.
+  static std::unique_ptr<LiteralMatcher> Build(std::vector<Literal> literals, std::string* warning);
+  ~LiteralMatcher();
+  LiteralMatcher(const LiteralMatcher&) = delete;
+  LiteralMatcher& operator=(const LiteralMatcher&) = delete;
+
+  // Calls on_hit(id) once for every literal that occurs in `text`, in no set order.
+  // REQUIRES: scratch->Prepare(*this) was called.
+  template <typename F>
+  void Scan(std::string_view text, LiteralScratch* scratch, F&& on_hit) const;
+
+  size_t size() const { return literals_.size(); }
+  bool uses_vectorscan() const { return db_ != nullptr; }
+  size_t MemoryBytes() const;
+  const std::vector<Literal>& literals() const { return literals_; }
+
+ private:
+  friend class LiteralScratch;
+  LiteralMatcher() = default;
+  using Callback = void (*)(uint32_t id, void* context);
+  void ScanImpl(std::string_view text, LiteralScratch* scratch, Callback cb, void* context) const;
+
+  std::vector<Literal> literals_;
+  hs_database* db_ = nullptr;
+};
+
+// Per-thread scratch space for LiteralMatcher::Scan (Vectorscan's hs_scratch_t, grown
+// to fit every matcher it was prepared for, plus a buffer for the fallback search).
+class LiteralScratch {
+ public:
+  LiteralScratch() = default;
+  ~LiteralScratch();
+  LiteralScratch(const LiteralScratch&) = delete;
+  LiteralScratch& operator=(const LiteralScratch&) = delete;
+  // Makes this scratch usable with `m`. Returns false only if allocation failed (the
+  // matcher then falls back to its one-by-one search for this scratch).
+  bool Prepare(const LiteralMatcher& m);
+
+ private:
+  friend class LiteralMatcher;
+  hs_scratch* scratch_ = nullptr;
+  std::string folded_;
+};
+
+template <typename F>
+void LiteralMatcher::Scan(std::string_view text, LiteralScratch* scratch, F&& on_hit) const {
+  using Fn = std::remove_reference_t<F>;
+  ScanImpl(text, scratch, [](uint32_t id, void* ctx) { (*static_cast<Fn*>(ctx))(id); },
+           const_cast<void*>(static_cast<const void*>(&on_hit)));
+}
+
+// True when Vectorscan runs on this CPU (checked once).
+bool VectorscanAvailable();
+
+}  // namespace vigil::internal

@@ -1,0 +1,518 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// A recursive-descent reader of PCRE2 syntax that computes, for each part of a
+// pattern, either the exact (small) set of strings it can match or the clauses of
+// literals it needs; see regex_atoms.h. Tested by tests/compile/regex_atoms_test.cc.
+
+#include "compile/regex_atoms.h"
+
+#include <algorithm>
+
+#include "ir/ir.h"
+#include "util/strings.h"
+
+namespace vigil::internal {
+namespace {
+
+// Bounds that keep the analysis small: an exact set larger than this becomes clauses.
+constexpr size_t kMaxExact = 16;
+constexpr size_t kMaxExactLength = 256;
+constexpr int kMaxDepth = 200;
+
+struct Info {
+  bool exact = false;
+  std::vector<RegexAtom> strings;  // exact: every string the part can match
+  AtomClauses clauses;             // !exact: what it needs (empty: nothing)
+
+  static Info Any() { return Info{}; }
+  static Info Empty() {
+    Info i;
+    i.exact = true;
+    i.strings.push_back({});
+    return i;
+  }
+};
+
+void Normalize(RegexAtom* a) {
+  if (a->caseless) {
+    for (char& c : a->text) c = AsciiLower(c);
+  }
+}
+
+void Dedupe(std::vector<RegexAtom>* v) {
+  std::sort(v->begin(), v->end(), [](const RegexAtom& a, const RegexAtom& b) {
+    return a.caseless != b.caseless ? a.caseless < b.caseless : a.text < b.text;
+  });
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+size_t MinLength(const std::vector<RegexAtom>& clause) {
+  size_t m = SIZE_MAX;
+  for (const auto& a : clause) m = std::min(m, a.text.size());
+  return clause.empty() ? 0 : m;
+}
+
+// Better prefilter clause: longer shortest atom, then fewer atoms.
+bool Better(const std::vector<RegexAtom>& a, const std::vector<RegexAtom>& b) {
+  const size_t ma = MinLength(a), mb = MinLength(b);
+  if (ma != mb) return ma > mb;
+  return a.size() < b.size();
+}
+
+AtomClauses ToClauses(const Info& i) {
+  if (!i.exact) return i.clauses;
+  for (const auto& s : i.strings) {
+    if (s.text.empty()) return {};  // can match the empty string: needs nothing
+  }
+  return {i.strings};
+}
+
+Info FromClauses(AtomClauses c) {
+  Info i;
+  i.clauses = std::move(c);
+  return i;
+}
+
+Info Concat(const Info& a, const Info& b) {
+  if (a.exact && b.exact && a.strings.size() * b.strings.size() <= kMaxExact) {
+    Info out;
+    out.exact = true;
+    bool fits = true;
+    for (const auto& x : a.strings) {
+      for (const auto& y : b.strings) {
+        RegexAtom r{x.text + y.text, x.caseless || y.caseless};
+        if (r.text.size() > kMaxExactLength) fits = false;
+        Normalize(&r);
+        out.strings.push_back(std::move(r));
+      }
+    }
+    if (fits) {
+      Dedupe(&out.strings);
+      return out;
+    }
+  }
+  AtomClauses c = ToClauses(a);
+  AtomClauses d = ToClauses(b);
+  c.insert(c.end(), d.begin(), d.end());
+  return FromClauses(std::move(c));
+}
+
+Info Alternate(const Info& a, const Info& b) {
+  if (a.exact && b.exact && a.strings.size() + b.strings.size() <= kMaxExact) {
+    Info out = a;
+    out.strings.insert(out.strings.end(), b.strings.begin(), b.strings.end());
+    Dedupe(&out.strings);
+    return out;
+  }
+  // (A1 and A2 ...) or (B1 and B2 ...) implies (best A) or (best B): one clause.
+  AtomClauses ca = ToClauses(a), cb = ToClauses(b);
+  if (ca.empty() || cb.empty()) return Info::Any();
+  auto best = [](const AtomClauses& c) {
+    return *std::min_element(c.begin(), c.end(), Better);
+  };
+  std::vector<RegexAtom> u = best(ca);
+  const std::vector<RegexAtom> v = best(cb);
+  u.insert(u.end(), v.begin(), v.end());
+  Dedupe(&u);
+  return FromClauses({u});
+}
+
+class Reader {
+ public:
+  Reader(std::string_view p, bool caseless) : p_(p), caseless_(caseless) {}
+
+  // nullopt-like: ok_ false means "give up" (the caller then requires nothing).
+  Info Run() {
+    Info i = Alternation(0);
+    if (!ok_ || pos_ != p_.size()) return Info::Any();
+    return i;
+  }
+
+ private:
+  bool AtEnd() const { return pos_ >= p_.size(); }
+  char Peek(size_t ahead = 0) const { return pos_ + ahead < p_.size() ? p_[pos_ + ahead] : '\0'; }
+  Info Fail() {
+    ok_ = false;
+    return Info::Any();
+  }
+
+  Info Alternation(int depth) {
+    if (depth > kMaxDepth) return Fail();
+    Info acc = Sequence(depth);
+    while (ok_ && !AtEnd() && Peek() == '|') {
+      ++pos_;
+      Info next = Sequence(depth);
+      acc = Alternate(acc, next);
+    }
+    return acc;
+  }
+
+  Info Sequence(int depth) {
+    Info acc = Info::Empty();
+    while (ok_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
+      Info item = Item(depth);
+      if (!ok_) break;
+      acc = Concat(acc, item);
+    }
+    return acc;
+  }
+
+  // One atom and its quantifier.
+  Info Item(int depth) {
+    Info atom = Atom(depth);
+    if (!ok_) return atom;
+    return Quantify(atom);
+  }
+
+  bool ReadNumber(size_t* at, int* out) {
+    size_t i = *at;
+    int v = 0;
+    size_t start = i;
+    while (i < p_.size() && p_[i] >= '0' && p_[i] <= '9') {
+      v = std::min(v * 10 + (p_[i] - '0'), 100000);
+      ++i;
+    }
+    if (i == start) return false;
+    *at = i;
+    *out = v;
+    return true;
+  }
+
+  Info Quantify(const Info& atom) {
+    int min = 1, max = 1;
+    bool quantified = false;
+    if (!AtEnd()) {
+      const char c = Peek();
+      if (c == '*') {
+        min = 0, max = -1, quantified = true, ++pos_;
+      } else if (c == '+') {
+        min = 1, max = -1, quantified = true, ++pos_;
+      } else if (c == '?') {
+        min = 0, max = 1, quantified = true, ++pos_;
+      } else if (c == '{') {
+        // {n}, {n,}, {n,m}; anything else is a literal '{' (PCRE2 10.42).
+        size_t i = pos_ + 1;
+        int n = 0, m = -1;
+        if (ReadNumber(&i, &n)) {
+          bool valid = false;
+          if (i < p_.size() && p_[i] == '}') {
+            m = n;
+            valid = true;
+          } else if (i < p_.size() && p_[i] == ',') {
+            ++i;
+            if (i < p_.size() && p_[i] == '}') {
+              valid = true;
+            } else if (ReadNumber(&i, &m) && i < p_.size() && p_[i] == '}') {
+              valid = true;
+            }
+          }
+          if (valid) {
+            pos_ = i + 1;
+            min = n, max = m, quantified = true;
+          }
+        }
+      }
+    }
+    if (!quantified) return atom;
+    if (!AtEnd() && (Peek() == '?' || Peek() == '+')) ++pos_;  // lazy / possessive
+    if (max == 0) return Info::Empty();
+    if (min == 0) {
+      if (max == 1 && atom.exact && atom.strings.size() + 1 <= kMaxExact) {
+        Info out = atom;
+        out.strings.push_back({});
+        Dedupe(&out.strings);
+        return out;
+      }
+      return Info::Any();
+    }
+    if (min == 1 && max == 1) return atom;
+    // One copy at least: what one copy needs still holds (the rest is not exact).
+    return FromClauses(ToClauses(atom));
+  }
+
+  Info Literal(std::string bytes) {
+    if (caseless_) {
+      for (unsigned char c : bytes) {
+        // Unicode case folding: non-ASCII, and the ASCII letters with non-ASCII
+        // case partners, cannot be searched as ASCII-caseless bytes.
+        if (c >= 0x80 || c == 'k' || c == 'K' || c == 's' || c == 'S') return Info::Any();
+      }
+    }
+    Info i;
+    i.exact = true;
+    RegexAtom a{std::move(bytes), caseless_};
+    Normalize(&a);
+    i.strings.push_back(std::move(a));
+    return i;
+  }
+
+  // A UTF-8 character of the pattern (one unit for quantifiers).
+  Info LiteralChar() {
+    const unsigned char lead = static_cast<unsigned char>(p_[pos_]);
+    size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+    if (pos_ + n > p_.size()) n = 1;
+    std::string bytes(p_.substr(pos_, n));
+    pos_ += n;
+    return Literal(std::move(bytes));
+  }
+
+  // Skips to the character after the `close` that ends a construct such as \x{..}.
+  bool SkipPast(char close) {
+    const size_t end = p_.find(close, pos_);
+    if (end == std::string_view::npos) return false;
+    pos_ = end + 1;
+    return true;
+  }
+
+  Info Atom(int depth) {
+    const char c = Peek();
+    switch (c) {
+      case '(':
+        return Group(depth);
+      case '[':
+        return Class();
+      case '.':
+        ++pos_;
+        return Info::Any();
+      case '^':
+      case '$':
+        ++pos_;
+        return Info::Empty();
+      case '\\':
+        return Escape();
+      case '*':
+      case '+':
+      case '?':
+        return Fail();  // a quantifier with nothing to repeat: not ours to judge
+      case ')':
+        return Fail();
+      default:
+        return LiteralChar();
+    }
+  }
+
+  Info Escape() {
+    ++pos_;  // the backslash
+    if (AtEnd()) return Fail();
+    const char c = p_[pos_++];
+    switch (c) {
+      // Zero-width assertions.
+      case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K': case 'E':
+        return Info::Empty();
+      // Classes of characters.
+      case 'N':
+        if (!AtEnd() && Peek() == '{') return Fail();  // \N{U+hhh}: a character by number
+        return Info::Any();
+      case 'd': case 'D': case 'w': case 'W': case 's': case 'S': case 'h': case 'H':
+      case 'v': case 'V': case 'R': case 'X': case 'C':
+        return Info::Any();
+      case 'p': case 'P':
+        if (!AtEnd() && Peek() == '{') {
+          if (!SkipPast('}')) return Fail();
+        } else if (!AtEnd()) {
+          ++pos_;
+        }
+        return Info::Any();
+      case 'n': return Literal("\n");
+      case 't': return Literal("\t");
+      case 'r': return Literal("\r");
+      case 'f': return Literal("\f");
+      case 'e': return Literal("\x1b");
+      case 'a': return Literal("\a");
+      case 'x': {
+        unsigned v = 0;
+        if (!AtEnd() && Peek() == '{') {
+          const size_t close = p_.find('}', pos_);
+          if (close == std::string_view::npos) return Fail();
+          for (size_t i = pos_ + 1; i < close; ++i) {
+            const char h = p_[i];
+            const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (d < 0 || v > 0x10FFFF) return Fail();
+            v = v * 16 + static_cast<unsigned>(d);
+          }
+          pos_ = close + 1;
+        } else {
+          for (int k = 0; k < 2 && !AtEnd(); ++k) {
+            const char h = Peek();
+            const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (d < 0) break;
+            v = v * 16 + static_cast<unsigned>(d);
+            ++pos_;
+          }
+        }
+        if (v >= 0x80 || v == 0) return Info::Any();  // a character, not a byte: leave it
+        return Literal(std::string(1, static_cast<char>(v)));
+      }
+      case 'Q': {
+        const size_t end = p_.find("\\E", pos_);
+        const std::string_view body = p_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+        pos_ = end == std::string_view::npos ? p_.size() : end + 2;
+        // Each quoted character is one unit: a quantifier after \E applies to the last.
+        Info acc = Info::Empty();
+        size_t i = 0;
+        while (i < body.size()) {
+          const unsigned char lead = static_cast<unsigned char>(body[i]);
+          size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+          if (i + n > body.size()) n = 1;
+          const bool last = i + n == body.size();
+          Info ch = Literal(std::string(body.substr(i, n)));
+          if (last) ch = Quantify(ch);
+          acc = Concat(acc, ch);
+          i += n;
+        }
+        return acc;
+      }
+      case 'g': case 'k':
+        // Back-references and subroutine calls: \g1 \g{-1} \g<name> \k<name> ...
+        if (!AtEnd() && (Peek() == '{' || Peek() == '<' || Peek() == '\'')) {
+          const char close = Peek() == '{' ? '}' : Peek() == '<' ? '>' : '\'';
+          ++pos_;
+          if (!SkipPast(close)) return Fail();
+        } else {
+          if (!AtEnd() && (Peek() == '-' || Peek() == '+')) ++pos_;
+          while (!AtEnd() && Peek() >= '0' && Peek() <= '9') ++pos_;
+        }
+        return Info::Any();
+      case 'o': case 'c':
+        return Fail();  // octal \o{..} and control \cX: rare; give up rather than guess
+      default:
+        if (c >= '0' && c <= '9') {
+          // Back-references (\1..) and octal escapes (\0, \012): requires nothing.
+          while (!AtEnd() && Peek() >= '0' && Peek() <= '9') ++pos_;
+          return Info::Any();
+        }
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return Fail();  // unknown to us
+        --pos_;
+        {
+          // An escaped punctuation character or a non-ASCII character: literal.
+          Info i = LiteralChar();
+          return i;
+        }
+    }
+  }
+
+  // A character class: it matches one character of a set; requires nothing.
+  Info Class() {
+    ++pos_;  // '['
+    if (!AtEnd() && Peek() == '^') ++pos_;
+    if (!AtEnd() && Peek() == ']') ++pos_;  // a leading ']' is a member
+    while (!AtEnd()) {
+      const char c = p_[pos_];
+      if (c == '\\') {
+        pos_ += 2;
+        continue;
+      }
+      if (c == '[' && pos_ + 1 < p_.size() && (p_[pos_ + 1] == ':' || p_[pos_ + 1] == '.' || p_[pos_ + 1] == '=')) {
+        const char kind = p_[pos_ + 1];
+        const size_t end = p_.find(std::string{kind, ']'}, pos_ + 2);
+        if (end == std::string_view::npos) return Fail();
+        pos_ = end + 2;
+        continue;
+      }
+      ++pos_;
+      if (c == ']') return Info::Any();
+    }
+    return Fail();
+  }
+
+  // Applies inline option letters (?imnsxJU-^); false when the pattern uses one that
+  // changes how the rest reads (x: extended mode).
+  bool Options(std::string_view letters, bool* caseless) {
+    bool on = true;
+    for (char l : letters) {
+      switch (l) {
+        case '-': on = false; break;
+        case '^': *caseless = false; break;
+        case 'i': *caseless = on; break;
+        case 'x': return false;
+        case 'm': case 'n': case 's': case 'J': case 'U': break;
+        default: return false;
+      }
+    }
+    return true;
+  }
+
+  Info Group(int depth) {
+    ++pos_;  // '('
+    const bool saved = caseless_;
+    bool zero_width = false;
+    if (Peek() == '*') return Fail();  // (*VERB)
+    if (Peek() == '?') {
+      ++pos_;
+      const char k = Peek();
+      if (k == '#') {
+        if (!SkipPast(')')) return Fail();
+        return Info::Empty();
+      }
+      if (k == ':' || k == '|' || k == '>') {
+        ++pos_;
+      } else if (k == '=' || k == '!') {
+        ++pos_;
+        zero_width = true;
+      } else if (k == '<' && (Peek(1) == '=' || Peek(1) == '!')) {
+        pos_ += 2;
+        zero_width = true;
+      } else if (k == '<' || k == '\'' || (k == 'P' && Peek(1) == '<')) {
+        if (k == 'P') ++pos_;
+        const char close = Peek() == '<' ? '>' : '\'';
+        ++pos_;
+        if (!SkipPast(close)) return Fail();
+      } else if (k == 'P' && (Peek(1) == '=' || Peek(1) == '>')) {
+        if (!SkipPast(')')) return Fail();
+        return Info::Any();  // (?P=name) back-reference, (?P>name) call
+      } else if (k == 'R' || k == '&' || k == '+' || (k >= '0' && k <= '9') ||
+                 (k == '-' && Peek(1) >= '0' && Peek(1) <= '9')) {
+        if (!SkipPast(')')) return Fail();
+        return Info::Any();  // recursion and subroutine calls
+      } else if (k == '(' || k == 'C') {
+        return Fail();  // conditionals, callouts
+      } else {
+        // (?flags) or (?flags:...)
+        size_t end = pos_;
+        while (end < p_.size() && p_[end] != ')' && p_[end] != ':') ++end;
+        if (end >= p_.size()) return Fail();
+        bool cl = caseless_;
+        if (!Options(p_.substr(pos_, end - pos_), &cl)) return Fail();
+        pos_ = end + 1;
+        if (p_[end] == ')') {
+          caseless_ = cl;  // to the end of the enclosing group (and its later branches)
+          return Info::Empty();
+        }
+        caseless_ = cl;
+      }
+    }
+    Info inner = Alternation(depth + 1);
+    if (!ok_) return inner;
+    if (AtEnd() || Peek() != ')') return Fail();
+    ++pos_;
+    caseless_ = saved;
+    return zero_width ? Info::Empty() : inner;
+  }
+
+  std::string_view p_;
+  size_t pos_ = 0;
+  bool caseless_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+AtomClauses RequiredAtoms(std::string_view pattern, uint8_t flags) {
+  Reader r(pattern, (flags & kRegexCaseless) != 0);
+  AtomClauses c = ToClauses(r.Run());
+  for (auto& clause : c) Dedupe(&clause);
+  return c;
+}
+
+std::vector<RegexAtom> BestClause(const AtomClauses& clauses, size_t min_length, size_t max_atoms) {
+  const std::vector<RegexAtom>* best = nullptr;
+  for (const auto& c : clauses) {
+    if (c.empty() || c.size() > max_atoms || MinLength(c) < min_length) continue;
+    if (best == nullptr || Better(c, *best)) best = &c;
+  }
+  return best ? *best : std::vector<RegexAtom>{};
+}
+
+}  // namespace vigil::internal
