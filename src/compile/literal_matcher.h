@@ -44,6 +44,9 @@ struct Literal {
 
 class LiteralScratch;
 
+// Bytes scanned after every value (see LiteralMatcher::ScanImpl).
+inline constexpr size_t kScanPadding = 64;
+
 class LiteralMatcher {
  public:
   // Builds a matcher for `literals` (id = position). *warning is set (and the
@@ -89,6 +92,7 @@ class LiteralScratch {
   friend class LiteralMatcher;
   hs_scratch* scratch_ = nullptr;
   std::string folded_;
+  std::string padded_;  // the value and kScanPadding zero bytes
 };
 
 template <typename F>

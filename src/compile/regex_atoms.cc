@@ -147,14 +147,37 @@ class Reader {
     return acc;
   }
 
+  // Exact items extend a run of exact strings; an item that is not exact ends the run
+  // (its strings become a clause) and adds its own clauses, so `ab.*cd` needs "ab" and
+  // "cd", not four single characters.
   Info Sequence(int depth) {
-    Info acc = Info::Empty();
+    AtomClauses clauses;
+    Info run = Info::Empty();
+    bool all_exact = true;
+    auto flush = [&] {
+      for (auto& c : ToClauses(run)) clauses.push_back(std::move(c));
+      run = Info::Empty();
+    };
     while (ok_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
       Info item = Item(depth);
       if (!ok_) break;
-      acc = Concat(acc, item);
+      if (item.exact) {
+        Info joined = Concat(run, item);
+        if (joined.exact) {
+          run = std::move(joined);
+        } else {
+          flush();
+          run = std::move(item);
+        }
+        continue;
+      }
+      all_exact = false;
+      flush();
+      for (auto& c : item.clauses) clauses.push_back(std::move(c));
     }
-    return acc;
+    if (all_exact) return run;
+    flush();
+    return FromClauses(std::move(clauses));
   }
 
   // One atom and its quantifier.
