@@ -226,8 +226,9 @@ TEST_P(DifferentialTest, CompiledMatcherAgreesWithReference) {
       return;
     }
   }
-  // The vocabulary is small on purpose: the set must actually match, often.
-  EXPECT_GT(matches, static_cast<size_t>(count > 20 ? 400 : 20));
+  // The vocabulary is small on purpose: a large set must actually match, often (a set
+  // of 6 random rules may legitimately match nothing).
+  if (count > 20) EXPECT_GT(matches, 400u);
 }
 
 std::vector<std::pair<uint32_t, int>> Params() {
