@@ -228,7 +228,9 @@ TEST_P(DifferentialTest, CompiledMatcherAgreesWithReference) {
   }
   // The vocabulary is small on purpose: a large set must actually match, often (a set
   // of 6 random rules may legitimately match nothing).
-  if (count > 20) EXPECT_GT(matches, 400u);
+  if (count > 20) {
+    EXPECT_GT(matches, 400u);
+  }
 }
 
 std::vector<std::pair<uint32_t, int>> Params() {
