@@ -28,10 +28,10 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   out->clear();
   std::string error;
   if (!eval_->Evaluate(json, kind, envelope, &hits_, &error)) return Status::Error(error);
-  if (!hits_.empty()) {
-    // The matcher skips the fields no rule reads without checking their literals. A
-    // matched event is reported, with its text, to people and pipelines: it must be
-    // valid JSON, so it is checked whole (matches are rare, so this costs little).
+  if (!hits_.empty() && !eval_->validated()) {
+    // The On-Demand walk skips the fields no rule reads without checking their
+    // literals. A matched event is reported, with its text, to people and pipelines: it
+    // must be valid JSON, so it is checked whole (the usual DOM walk has done so).
     internal::JsonScanner strict(json.data(), json.data() + json.size());
     strict.SkipWs();
     if (!strict.SkipValue()) {

@@ -172,6 +172,8 @@ class ProgramBuilderImpl {
       } else {
         const uint32_t next = static_cast<uint32_t>(trie->size());
         (*trie)[node].children[seg] = next;
+        const uint32_t bit = TrieNode::FilterBit(seg);
+        (*trie)[node].filter[bit >> 6] |= uint64_t{1} << (bit & 63);
         trie->emplace_back();
         node = next;
       }
@@ -481,6 +483,41 @@ class ProgramBuilderImpl {
     for (const auto& t : triggers) prog_.triggers.Add(t);
   }
 
+  // The nodes the first pass walks: every node on the path of a field with an atom in
+  // some rule's trigger. For each field, where the first pass stops on its path.
+  void MarkTriggerNodes(const std::vector<uint8_t>& triggering) {
+    prog_.trigger_node.assign(prog_.trie.size(), 0);
+    prog_.trigger_node[0] = 1;
+    std::vector<uint32_t> path;
+
+    auto path_of = [&](const std::string& f) {
+      path.clear();
+      uint32_t node = 0;
+      size_t start = 0;
+      while (true) {
+        const size_t dot = f.find('.', start);
+        const std::string seg = f.substr(start, dot == std::string::npos ? dot : dot - start);
+        node = *prog_.trie[node].children.find(seg);
+        path.push_back(node);
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+      }
+    };
+    for (uint32_t f = 0; f < ir_.fields.size(); ++f) {
+      if (!triggering[f]) continue;
+      path_of(ir_.fields[f]);
+      for (uint32_t n : path) prog_.trigger_node[n] = 1;
+    }
+    for (uint32_t f = 0; f < ir_.fields.size(); ++f) {
+      path_of(ir_.fields[f]);
+      std::vector<uint32_t> lazy;
+      for (uint32_t n : path) {
+        if (!prog_.trigger_node[n] || !lazy.empty()) lazy.push_back(n);
+      }
+      prog_.field_lazy_path.Add(lazy);
+    }
+  }
+
   // Which fields must index object and array values during the walk: those with an
   // atom that triggers a rule, and those fieldref reads. The others defer them.
   void MarkEagerFields() {
@@ -502,6 +539,7 @@ class ProgramBuilderImpl {
     for (uint32_t f = 0; f < prog_.indexes.size(); ++f) {
       if (triggering[f]) prog_.indexes[f].json_eager = true;
     }
+    MarkTriggerNodes(triggering);
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
       if (p.field == kAnyString) continue;

@@ -40,7 +40,9 @@ std::unique_ptr<LiteralMatcher> LiteralMatcher::Build(std::vector<Literal> liter
                                                       std::string* warning) {
   std::unique_ptr<LiteralMatcher> m(new LiteralMatcher());
   m->literals_ = std::move(literals);
-  if (m->literals_.empty() || !VectorscanAvailable()) return m;
+  // A few literals are searched one by one: memmem on a short value costs less than
+  // a Vectorscan call (whose fixed cost is tens of nanoseconds).
+  if (m->literals_.size() <= kDirectSearchMax || !VectorscanAvailable()) return m;
   std::vector<const char*> texts;
   std::vector<size_t> lengths;
   std::vector<unsigned> flags, ids;

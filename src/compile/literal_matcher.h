@@ -16,9 +16,10 @@
 // "occurs", and a short literal repeated through a long hostile value cannot make the
 // callback run once per occurrence.
 //
-// When Vectorscan cannot serve (the CPU lacks SSSE3, or compiling the database fails,
-// which the compiler reports as a warning) the same interface searches the literals
-// one by one with memmem, so results never depend on the engine.
+// A set of at most kDirectSearchMax literals, and any set when Vectorscan cannot serve
+// (the CPU lacks SSSE3, or compiling the database fails, which the compiler reports as
+// a warning), is searched literal by literal with memmem, so results never depend on
+// the engine.
 //
 // Thread safety: a LiteralMatcher is immutable once built and may be shared; each
 // thread scans with its own LiteralScratch, which must have been prepared (Prepare)
@@ -46,6 +47,8 @@ class LiteralScratch;
 
 // Bytes scanned after every value (see LiteralMatcher::ScanImpl).
 inline constexpr size_t kScanPadding = 64;
+// Sets this small are searched with memmem, without Vectorscan.
+inline constexpr size_t kDirectSearchMax = 4;
 
 class LiteralMatcher {
  public:

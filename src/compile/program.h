@@ -59,6 +59,18 @@ namespace vigil::internal {
 struct TrieNode {
   FlatStringMap<uint32_t> children;
   int32_t field = -1;  // the field whose path ends at this node, or -1
+  // A 256-bit filter of the children's keys (by length, first and last byte): most keys
+  // of an event are read by no rule, and this rejects them before any hashing.
+  uint64_t filter[4] = {0, 0, 0, 0};
+  static uint32_t FilterBit(std::string_view key) {
+    const size_t n = key.size();
+    const uint32_t first = n ? static_cast<uint8_t>(key[0]) : 0, last = n ? static_cast<uint8_t>(key[n - 1]) : 0;
+    return (static_cast<uint32_t>(n) * 31u + first * 7u + last * 13u) & 255u;
+  }
+  bool MayHaveChild(std::string_view key) const {
+    const uint32_t b = FilterBit(key);
+    return (filter[b >> 6] >> (b & 63)) & 1;
+  }
 };
 
 // Literals looked up by their length: a value of length n has one prefix (and one
@@ -185,6 +197,15 @@ struct Program {
   std::vector<RuleSource> sources;  // by rule
   Placeholders placeholders;
   std::vector<TrieNode> trie;  // node 0 is the root
+  // Lazy walk (evaluator.h): by trie node, whether a field of some rule's trigger lies
+  // on or under it; the first pass walks only such nodes and keeps the others' values
+  // for later. By field: the node where that pass stops on the field's path (-1: the
+  // field is walked in the first pass), which a rule reading the field walks on demand.
+  std::vector<uint8_t> trigger_node;
+  // By field: the nodes of its path from where the first pass stops down to the field
+  // itself (empty: the field is walked in the first pass). A pre-flattened key
+  // ("userIdentity.arn") reaches any of them directly, so each may hold values.
+  Rows field_lazy_path;
   std::vector<FieldIndex> indexes;  // by field id
   FieldIndex keywords;              // predicates over every string value
   bool has_keywords = false;

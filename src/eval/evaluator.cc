@@ -7,6 +7,7 @@
 #include "eval/evaluator.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include "eval/glob.h"
@@ -28,7 +29,10 @@ Evaluator::Evaluator(const Program& program)
       null_stamp_(program.ir.fields.size(), 0),
       deferred_stamp_(program.ir.fields.size(), 0),
       stored_(program.ir.fields.size()),
-      deferred_(program.ir.fields.size()) {
+      deferred_(program.ir.fields.size()),
+      pending_stamp_(program.trie.size(), 0),
+      materialized_stamp_(program.trie.size(), 0),
+      pending_(program.trie.size()) {
   candidates_.reserve(program.ir.rules.size());
   for (const auto& x : program.indexes) {
     if (x.contains) literal_scratch_.Prepare(*x.contains);
@@ -40,7 +44,7 @@ Evaluator::Evaluator(const Program& program)
 void Evaluator::NextEpoch() {
   if (++epoch_ == 0) {  // wrapped: clear once every 2^32 events
     for (auto* v : {&atom_stamp_, &lazy_stamp_, &lazy_true_, &rule_stamp_, &field_stamp_,
-                    &null_stamp_, &deferred_stamp_}) {
+                    &null_stamp_, &deferred_stamp_, &pending_stamp_, &materialized_stamp_}) {
       std::fill(v->begin(), v->end(), 0);
     }
     epoch_ = 1;
@@ -70,9 +74,12 @@ static bool HasDot(std::string_view s) {
 
 int32_t Evaluator::Child(int32_t node, std::string_view key) const {
   if (node < 0) return -1;
-  const auto& children = prog_.trie[node].children;
-  if (children.empty()) return -1;
-  if (const uint32_t* c = children.find(key)) return static_cast<int32_t>(*c);
+  const TrieNode& t = prog_.trie[node];
+  if (t.MayHaveChild(key)) {
+    if (const uint32_t* c = t.children.find(key)) return static_cast<int32_t>(*c);
+  } else if (t.children.empty()) {
+    return -1;
+  }
   // A pre-flattened key ("userIdentity.arn") spells several segments at once.
   if (!HasDot(key)) return -1;
   int32_t n = node;
@@ -227,7 +234,7 @@ void Evaluator::MarkPresent(uint32_t f) {
   }
 }
 
-void Evaluator::OnValue(uint32_t f, ValueKind kind, std::string_view text) {
+void Evaluator::OnValue(uint32_t f, ValueKind kind, std::string_view text, bool transient) {
   MarkPresent(f);
   if (kind == ValueKind::kNull) {
     null_stamp_[f] = epoch_;
@@ -235,7 +242,7 @@ void Evaluator::OnValue(uint32_t f, ValueKind kind, std::string_view text) {
   }
   const FieldIndex& x = prog_.indexes[f];
   if (x.keep_values) {
-    if (kind == ValueKind::kJson) {
+    if (transient || kind == ValueKind::kJson) {
       // The compact text lives in a buffer the next object reuses: copy it.
       stored_[f].push_back({nullptr, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(text.size()), kind});
       arena_.append(text);
@@ -340,13 +347,13 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
       }
       std::string_view compact;
       if (!Minify(raw, &json_text_, &compact)) return false;
-      OnValue(f, ValueKind::kJson, compact);
+      OnValue(f, ValueKind::kJson, compact, false);
       return true;
     }
     case od::json_type::string: {
       std::string_view s;
       if (v.get_string().get(s)) return false;
-      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kString, s);
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kString, s, false);
       return true;
     }
     case od::json_type::number: {
@@ -355,24 +362,203 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
                               tok.back() == '\t')) {
         tok.remove_suffix(1);
       }
-      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNumber, tok);
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNumber, tok, false);
       return true;
     }
     case od::json_type::boolean: {
       bool b;
       if (v.get_bool().get(b)) return false;
-      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kBool, b ? "true" : "false");
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kBool, b ? "true" : "false", false);
       return true;
     }
     case od::json_type::null: {
       // is_null() checks the literal; type() only looked at its first byte.
       bool is_null = false;
       if (v.is_null().get(is_null) || !is_null) return false;
-      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNull, std::string_view());
+      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNull, std::string_view(), false);
       return true;
     }
   }
   return true;
+}
+
+// ---- The DOM walk ----------------------------------------------------------------------
+//
+// The usual path. simdjson's DOM parser validates the whole event (structure, strings,
+// numbers, literals: a matched event needs no second check before it is printed) and
+// its tape lets the walk skip an object no rule reads in one step, where On-Demand
+// steps through every token of it. Two things the tape does not keep: the raw text of
+// objects and arrays (which rules compare as compact JSON, with the event's own
+// escapes) and the text of non-integer numbers. When an event needs one of them, the
+// walk sets restart_ and the event is evaluated again by the On-Demand walk above.
+
+bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int depth) {
+  if (depth > kMaxEventDepth) {
+    too_deep_ = true;
+    return false;
+  }
+  const bool top = top_level_;
+  top_level_ = false;
+  for (simdjson::dom::key_value_pair kv : obj) {
+    if (top && (kv.key == "eventSource" || kv.key == "eventName" || kv.key == "eventTime")) ++cloudtrail_keys_;
+    const int32_t child = Child(node, kv.key);
+    if (child < 0) continue;
+    if (!full_ && !prog_.trigger_node[child]) {
+      // No rule's trigger reads below here: keep it for a candidate that asks.
+      if (pending_stamp_[child] != epoch_) {
+        pending_stamp_[child] = epoch_;
+        pending_[child].clear();
+      }
+      pending_[child].push_back({kv.value, depth + 1});
+      continue;
+    }
+    if (!DomVisitValue(kv.value, child, depth + 1)) return false;
+    if (restart_) return true;
+  }
+  return true;
+}
+
+bool Evaluator::Materialize(uint32_t field) {
+  if (!dom_mode_ || field == kAnyString) return true;
+  for (const uint32_t* n = prog_.field_lazy_path.row_begin(field), *end = prog_.field_lazy_path.row_end(field);
+       n != end; ++n) {
+    const uint32_t node = *n;
+    if (materialized_stamp_[node] == epoch_) continue;
+    materialized_stamp_[node] = epoch_;
+    if (pending_stamp_[node] != epoch_) continue;  // the event has no such part
+    const bool saved = full_;
+    full_ = true;
+    bool ok = true;
+    for (const Pending& p : pending_[node]) {
+      if (!DomVisitValue(p.value, node, p.depth)) {
+        ok = false;
+        deep_error_ = too_deep_;
+        break;
+      }
+      if (restart_) break;
+    }
+    full_ = saved;
+    if (!ok) return false;
+    if (restart_) return true;
+  }
+  return true;
+}
+
+bool Evaluator::DomVisitValue(simdjson::dom::element v, int32_t node, int depth) {
+  if (depth > kMaxEventDepth) {
+    too_deep_ = true;
+    return false;
+  }
+  namespace dom = simdjson::dom;
+  const int32_t field = prog_.trie[node].field;
+  const FieldIndex* x = field >= 0 ? &prog_.indexes[field] : nullptr;
+  const uint32_t f = static_cast<uint32_t>(field);
+  switch (v.type()) {
+    case dom::element_type::OBJECT:
+    case dom::element_type::ARRAY: {
+      const bool is_array = v.type() == dom::element_type::ARRAY;
+      if (field >= 0) {
+        MarkPresent(f);
+        if (x->needs_values()) {
+          // The value's own text is needed now (eager): only the raw event has it.
+          if (x->json_eager) {
+            restart_ = true;
+            return true;
+          }
+          // Deferred: tested after the walk if a candidate asks (then: restart).
+          if (deferred_stamp_[f] != epoch_) {
+            deferred_stamp_[f] = epoch_;
+            deferred_[f].clear();
+          }
+        }
+      }
+      if (is_array) {
+        for (dom::element el : dom::array(v)) {
+          if (!DomVisitValue(el, node, depth + 1)) return false;
+          if (restart_) return true;
+        }
+        return true;
+      }
+      if (prog_.trie[node].children.empty()) return true;
+      return DomVisitObject(dom::object(v), node, depth);
+    }
+    case dom::element_type::STRING:
+      if (field >= 0) OnValue(f, ValueKind::kString, std::string_view(v), false);
+      return true;
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64: {
+      if (field < 0) return true;
+      char buf[24];
+      const auto r = v.type() == dom::element_type::INT64 ? std::to_chars(buf, buf + sizeof buf, int64_t(v))
+                                                           : std::to_chars(buf, buf + sizeof buf, uint64_t(v));
+      std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+      // "-0" is an integer to the tape; its text is not "0". Rare: look in the event.
+      if (text == "0" && x->needs_values() && (minus_zero_ < 0 ? CheckMinusZero() : minus_zero_)) {
+        restart_ = true;
+        return true;
+      }
+      OnValue(f, ValueKind::kNumber, text, true);
+      return true;
+    }
+    case dom::element_type::DOUBLE:
+      if (field < 0) return true;
+      if (x->needs_values()) {
+        restart_ = true;  // the number's text as written is not on the tape
+        return true;
+      }
+      MarkPresent(f);
+      return true;
+    case dom::element_type::BOOL:
+      if (field >= 0) OnValue(f, ValueKind::kBool, bool(v) ? "true" : "false", false);
+      return true;
+    case dom::element_type::NULL_VALUE:
+      if (field >= 0) OnValue(f, ValueKind::kNull, std::string_view(), false);
+      return true;
+  }
+  return true;
+}
+
+bool Evaluator::CheckMinusZero() {
+  const std::string_view t = current_json_;
+  minus_zero_ = 0;
+  for (size_t at = t.find("-0"); at != std::string_view::npos; at = t.find("-0", at + 1)) {
+    if (at + 2 >= t.size() || (t[at + 2] != '.' && t[at + 2] != 'e' && t[at + 2] != 'E')) {
+      minus_zero_ = 1;  // maybe inside a string: the On-Demand walk will tell
+      break;
+    }
+  }
+  return minus_zero_ == 1;
+}
+
+// Every string of the event through the keyword index, from the tape.
+bool Evaluator::DomKeywords(simdjson::dom::element v, int depth) {
+  if (depth > kMaxEventDepth) {
+    too_deep_ = true;
+    return false;
+  }
+  namespace dom = simdjson::dom;
+  switch (v.type()) {
+    case dom::element_type::OBJECT:
+      for (dom::key_value_pair kv : dom::object(v)) {
+        if (!DomKeywords(kv.value, depth + 1)) return false;
+      }
+      return true;
+    case dom::element_type::ARRAY:
+      for (dom::element el : dom::array(v)) {
+        if (!DomKeywords(el, depth + 1)) return false;
+      }
+      return true;
+    case dom::element_type::STRING: {
+      const std::string_view s(v);
+      if (prog_.keywords.keep_values) {
+        keyword_values_.push_back({s.data(), 0, static_cast<uint32_t>(s.size()), ValueKind::kString});
+      }
+      IndexValue(prog_.keywords, ValueKind::kString, s);
+      return true;
+    }
+    default:
+      return true;
+  }
 }
 
 // ---- Keywords ------------------------------------------------------------------------
@@ -511,10 +697,11 @@ bool Evaluator::KeywordWalk(std::string_view json, std::string* error) {
 
 // ---- Evaluation ------------------------------------------------------------------------
 
-bool Evaluator::ChecksHold(uint32_t r) const {
+bool Evaluator::ChecksHold(uint32_t r) {
   for (const uint32_t* c = prog_.checks.row_begin(r), *ce = prog_.checks.row_end(r); c != ce; ++c) {
     bool holds = false;
     for (const uint32_t* a = prog_.clauses.row_begin(*c), *ae = prog_.clauses.row_end(*c); a != ae; ++a) {
+      if (!Materialize(prog_.atom_field[*a]) || restart_) return false;
       if (atom_stamp_[*a] == epoch_) {
         holds = true;
         break;
@@ -586,6 +773,10 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text) {
 bool Evaluator::TestDeferred(uint32_t pred) {
   const Predicate& p = prog_.ir.predicates[pred];
   if (p.field == kAnyString || deferred_stamp_[p.field] != epoch_) return false;
+  if (dom_mode_) {
+    restart_ = true;  // the raw text of the objects is not on the tape
+    return false;
+  }
   for (std::string_view raw : deferred_[p.field]) {
     std::string_view text;
     if (!Minify(raw, &lazy_text_, &text)) continue;
@@ -633,6 +824,8 @@ bool Evaluator::EvalFieldRef(const Predicate& p) {
 
 bool Evaluator::EvalPred(uint32_t id) {
   const Predicate& p = prog_.ir.predicates[id];
+  if (!Materialize(p.field) || restart_) return false;
+  if (p.op == Op::kFieldRef && (!Materialize(p.other_field) || restart_)) return false;
   switch (prog_.eval[id]) {
     case PredEval::kPresence:
       switch (p.op) {
@@ -694,10 +887,79 @@ bool Evaluator::EvalExpr(const Expr& e) {
   return false;
 }
 
+bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules) {
+  bool cloudtrail = false;
+  switch (kind) {
+    case EventKind::kCloudTrail: cloudtrail = true; break;
+    case EventKind::kAny: cloudtrail = false; break;
+    case EventKind::kAuto:
+      cloudtrail = envelope == Envelope::kRecords || envelope == Envelope::kLookupEvents ||
+                   cloudtrail_keys_ >= 2;
+      break;
+  }
+  for (uint32_t r : prog_.always) {
+    if (rule_stamp_[r] != epoch_) {
+      rule_stamp_[r] = epoch_;
+      candidates_.push_back(r);
+    }
+  }
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    const uint32_t r = candidates_[i];
+    if (cloudtrail && !prog_.rule_fits_cloudtrail[r]) continue;
+    const bool checks = ChecksHold(r);
+    if (checks && EvalExpr(prog_.ir.rules[r].condition)) rules->push_back(r);
+    if (restart_ || deep_error_) return false;
+  }
+  std::sort(rules->begin(), rules->end());
+  return true;
+}
+
+std::string Evaluator::TooDeep() {
+  return "event nested deeper than " + std::to_string(kMaxEventDepth) + " levels (objects and arrays)";
+}
+
 bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelope,
                          std::vector<uint32_t>* rules, std::string* error) {
   rules->clear();
+  validated_ = false;
+  current_json_ = json;
+  minus_zero_ = -1;
+  too_deep_ = false;
+  deep_error_ = false;
+  full_ = false;
+  // The DOM walk; on an event it cannot finish (see above), or that simdjson's DOM
+  // parser rejects (invalid JSON, numbers beyond 64 bits, nesting beyond 1024 levels),
+  // the On-Demand walk below decides, with the same verdicts and error messages.
+  simdjson::dom::element root;
+  if (!dom_parser_.parse(json.data(), json.size(), false).get(root) &&
+      root.type() == simdjson::dom::element_type::OBJECT) {
+    validated_ = true;
+    NextEpoch();
+    dom_mode_ = true;
+    restart_ = false;
+    top_level_ = true;
+    cloudtrail_keys_ = 0;
+    if (!DomVisitObject(simdjson::dom::object(root), 0, 0)) {
+      dom_mode_ = false;
+      *error = too_deep_ ? TooDeep() : std::string("invalid JSON");
+      return false;
+    }
+    if (!restart_ && prog_.has_keywords && KeywordPrefilter(json) && !DomKeywords(root, 0)) {
+      dom_mode_ = false;
+      *error = TooDeep();
+      return false;
+    }
+    const bool done = !restart_ && Candidates(kind, envelope, rules);
+    dom_mode_ = false;
+    if (done) return true;
+    if (deep_error_) {
+      *error = TooDeep();
+      return false;
+    }
+    rules->clear();
+  }
   NextEpoch();
+  restart_ = false;
   od::document doc;
   doc_ = &doc;
   auto fail = [&](simdjson::error_code ec) {
@@ -717,9 +979,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
   too_deep_ = false;
   cloudtrail_keys_ = 0;
   if (!VisitObject(obj, 0, 0)) {
-    *error = too_deep_ ? "event nested deeper than " + std::to_string(kMaxEventDepth) +
-                             " levels (objects and arrays)"
-                       : std::string("invalid JSON");
+    *error = too_deep_ ? TooDeep() : std::string("invalid JSON");
     return false;
   }
   // On-Demand stops at the object's closing brace; text after it (`{...} x`) makes the
@@ -730,28 +990,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
     return false;
   }
   if (prog_.has_keywords && KeywordPrefilter(json) && !KeywordWalk(json, error)) return false;
-  bool cloudtrail = false;
-  switch (kind) {
-    case EventKind::kCloudTrail: cloudtrail = true; break;
-    case EventKind::kAny: cloudtrail = false; break;
-    case EventKind::kAuto:
-      cloudtrail = envelope == Envelope::kRecords || envelope == Envelope::kLookupEvents ||
-                   cloudtrail_keys_ >= 2;
-      break;
-  }
-  for (uint32_t r : prog_.always) {
-    if (rule_stamp_[r] != epoch_) {
-      rule_stamp_[r] = epoch_;
-      candidates_.push_back(r);
-    }
-  }
-  for (uint32_t r : candidates_) {
-    if (cloudtrail && !prog_.rule_fits_cloudtrail[r]) continue;
-    if (!ChecksHold(r)) continue;
-    if (EvalExpr(prog_.ir.rules[r].condition)) rules->push_back(r);
-  }
-  std::sort(rules->begin(), rules->end());
-  return true;
+  return Candidates(kind, envelope, rules);
 }
 
 }  // namespace vigil::internal

@@ -53,6 +53,10 @@ class Evaluator {
 
   uint64_t regex_limit_hits() const { return regex_.limit_hits; }
 
+  // True when the last Evaluate proved the whole event valid JSON (the DOM parser read
+  // all of it), so a caller that prints the event needs no check of its own.
+  bool validated() const { return validated_; }
+
  private:
   // A value kept for lazy predicates and fieldref: a view of the parser's buffers or
   // the event text, or (objects and arrays made compact) a range of arena_.
@@ -70,12 +74,22 @@ class Evaluator {
   void MarkPresent(uint32_t field);
   static bool Minify(std::string_view raw, std::string* buf, std::string_view* out);
   int32_t Child(int32_t node, std::string_view key) const;
-  void OnValue(uint32_t field, ValueKind kind, std::string_view text);
+  // `transient`: text lives in a buffer of the caller; copy it if it is kept.
+  void OnValue(uint32_t field, ValueKind kind, std::string_view text, bool transient);
+  bool DomVisitObject(simdjson::dom::object obj, int32_t node, int depth);
+  bool DomVisitValue(simdjson::dom::element v, int32_t node, int depth);
+  bool DomKeywords(simdjson::dom::element v, int depth);
+  bool CheckMinusZero();
+  bool Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules);
+  static std::string TooDeep();
   void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
   void SetAtom(uint32_t atom);
   bool KeywordPrefilter(std::string_view json);
   bool KeywordWalk(std::string_view json, std::string* error);
-  bool ChecksHold(uint32_t rule) const;
+  bool ChecksHold(uint32_t rule);
+  // Walks, if it was not yet, the part of the event where the first (lazy) pass stopped
+  // on the path of `field`. False on an event nested too deep there.
+  bool Materialize(uint32_t field);
   bool EvalExpr(const Expr& e);
   bool EvalPred(uint32_t pred);
   bool TestLazy(uint32_t pred);
@@ -88,6 +102,7 @@ class Evaluator {
   bool Present(uint32_t field) const { return field_stamp_[field] == epoch_; }
 
   const Program& prog_;
+  simdjson::dom::parser dom_parser_;
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::parser keyword_parser_;  // its strings outlive the main walk's
   simdjson::ondemand::document* doc_ = nullptr;  // the event being walked
@@ -112,6 +127,21 @@ class Evaluator {
   std::vector<std::vector<std::string_view>> deferred_;
   LiteralScratch literal_scratch_;
   RegexScratch regex_;
+  // Values the first pass did not walk, by trie node (valid when pending_stamp_ ==
+  // epoch_), with the depth they sit at; walked on demand (Materialize).
+  struct Pending {
+    simdjson::dom::element value;
+    int depth;
+  };
+  std::vector<uint32_t> pending_stamp_, materialized_stamp_;
+  std::vector<std::vector<Pending>> pending_;
+  bool full_ = false;       // walking on demand: every node, no pending
+  bool deep_error_ = false; // an on-demand walk met nesting deeper than the limit
+  bool dom_mode_ = false;   // the DOM walk is on: no raw text of objects at hand
+  bool restart_ = false;    // it met what only the On-Demand walk can do
+  bool validated_ = false;
+  int minus_zero_ = -1;     // the event text holds "-0" (-1: not looked yet)
+  std::string_view current_json_;
   bool top_level_ = false;
   bool too_deep_ = false;  // the walk stopped at kMaxEventDepth
   int cloudtrail_keys_ = 0;

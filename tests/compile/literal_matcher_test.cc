@@ -46,7 +46,7 @@ void ExpectSameAsBruteForce(const std::vector<Literal>& lits, const std::vector<
   std::string warning;
   auto m = LiteralMatcher::Build(lits, &warning);
   EXPECT_EQ(warning, "");
-  EXPECT_EQ(m->uses_vectorscan(), VectorscanAvailable());
+  EXPECT_EQ(m->uses_vectorscan(), VectorscanAvailable() && lits.size() > kDirectSearchMax);
   LiteralScratch scratch;
   ASSERT_TRUE(scratch.Prepare(*m));
   for (const auto& t : texts) {
