@@ -30,6 +30,7 @@ Evaluator::Evaluator(const Program& program)
       deferred_stamp_(program.ir.fields.size(), 0),
       stored_(program.ir.fields.size()),
       deferred_(program.ir.fields.size()),
+      key_cache_(program.trie.size()),
       pending_stamp_(program.trie.size(), 0),
       materialized_stamp_(program.trie.size(), 0),
       pending_(program.trie.size()) {
@@ -95,6 +96,41 @@ int32_t Evaluator::Child(int32_t node, std::string_view key) const {
     start = dot + 1;
   }
   return n;
+}
+
+// Equality of n <= 24 bytes with a few word loads (no call).
+static inline bool ShortEqual(const char* a, const char* b, size_t n) {
+  auto load64 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  auto load32 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  if (n >= 8) {
+    return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8) &&
+           (n <= 16 || load64(a + 8) == load64(b + 8));
+  }
+  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+int32_t Evaluator::CachedChild(int32_t node, uint32_t position, std::string_view key) {
+  if (position >= kKeyCachePositions || key.size() > sizeof(KeyCacheEntry::bytes)) return Child(node, key);
+  auto& row = key_cache_[node];
+  if (row.size() <= position) row.resize(kKeyCachePositions);
+  KeyCacheEntry& e = row[position];
+  if (e.length == key.size() && ShortEqual(e.bytes, key.data(), key.size())) return e.child;
+  e.child = Child(node, key);
+  e.length = static_cast<uint32_t>(key.size());
+  std::memcpy(e.bytes, key.data(), key.size());
+  return e.child;
 }
 
 void Evaluator::SetAtom(uint32_t a) {
@@ -399,9 +435,10 @@ bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int dept
   }
   const bool top = top_level_;
   top_level_ = false;
+  uint32_t position = 0;
   for (simdjson::dom::key_value_pair kv : obj) {
     if (top && (kv.key == "eventSource" || kv.key == "eventName" || kv.key == "eventTime")) ++cloudtrail_keys_;
-    const int32_t child = Child(node, kv.key);
+    const int32_t child = CachedChild(node, position++, kv.key);
     if (child < 0) continue;
     if (!full_ && !prog_.trigger_node[child]) {
       // No rule's trigger reads below here: keep it for a candidate that asks.
