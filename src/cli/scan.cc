@@ -47,7 +47,7 @@ options:
                       logsource fits product aws / service cloudtrail (or none);
                       cloudtrail: treat every event as CloudTrail; any: all rules
   -j, --threads N     files matched in parallel (default 0: one per core); output
-                      order is the same whatever N
+                      order is the same whatever N; -j4 works as -j 4 does
   --lateness DURATION how far out of event-time order an event may come and still be
                       correlated (default 15m: CloudTrail delivers events up to about
                       15 minutes late); 900s, 2h, 1d...; 0: no reordering; inf (or
