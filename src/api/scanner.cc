@@ -13,13 +13,16 @@
 
 #include "compile/program.h"
 #include "eval/evaluator.h"
+#include "scan/event_check.h"
 #include "scan/json_scanner.h"
 #include "scan/reader.h"
 
 namespace vigil {
 
 Scanner::Scanner(std::shared_ptr<const RuleSet> rules)
-    : rules_(std::move(rules)), eval_(std::make_unique<internal::Evaluator>(rules_->program())) {}
+    : rules_(std::move(rules)),
+      eval_(std::make_unique<internal::Evaluator>(rules_->program())),
+      check_(std::make_unique<internal::EventCheck>()) {}
 
 Scanner::~Scanner() = default;
 
@@ -28,22 +31,10 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   out->clear();
   std::string error;
   if (!eval_->Evaluate(json, kind, envelope, &hits_, &error)) return Status::Error(error);
-  if (!hits_.empty()) {
-    // The matcher skips the fields no rule reads without checking their literals. A
-    // matched event is reported, with its text, to people and pipelines: it must be
-    // valid JSON, so it is checked whole (matches are rare, so this costs little).
-    internal::JsonScanner strict(json.data(), json.data() + json.size());
-    strict.SkipWs();
-    if (!strict.SkipValue()) {
-      return Status::Error("invalid JSON at byte " + std::to_string(strict.error_pos() - json.data()) +
-                           " of the event: " + strict.error_message());
-    }
-    strict.SkipWs();
-    if (!strict.at_end()) {
-      return Status::Error("invalid JSON at byte " + std::to_string(strict.pos() - json.data()) +
-                           " of the event: text after the event");
-    }
-  }
+  // The matcher skips the fields no rule reads without checking their literals. A
+  // matched event is reported, with its text, to people and pipelines: it must be
+  // valid JSON, so it is checked whole (scan/event_check.h says how, cheaply).
+  if (!hits_.empty() && !check_->Valid(json, &error)) return Status::Error(error);
   for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
   return Status::Ok();
 }
