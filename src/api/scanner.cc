@@ -124,7 +124,7 @@ struct FileLog {
     Envelope envelope = Envelope::kNone;
   };
   std::vector<Entry> entries;
-  std::vector<std::string> texts;
+  std::vector<std::string> texts;  // each followed by kRecordPadding zero bytes
   std::vector<InputError> errors;
   ScanStats stats;
   ReadStats read;
@@ -151,7 +151,12 @@ class LoggingAdapter : public RecordSink {
     }
     if (!matches_.empty()) {
       const uint32_t text = static_cast<uint32_t>(log_->texts.size());
-      log_->texts.emplace_back(record.json);
+      // Kept with its padding: the sink gets the same promise (input.h) as from one
+      // thread, and may parse the text in place.
+      std::string& copy = log_->texts.emplace_back();
+      copy.reserve(record.json.size() + kRecordPadding);
+      copy.assign(record.json);
+      copy.append(kRecordPadding, '\0');
       for (const auto& m : matches_) {
         ++log_->stats.matches;
         log_->entries.push_back({FileLog::Entry::Kind::kMatch, m.rule_index, 0, text, 0, record.index,
@@ -254,7 +259,8 @@ ScanStats ScanParallel(Scanner& scanner, const std::vector<std::string>& files, 
       r.envelope = e.envelope;
       switch (e.kind) {
         case FileLog::Entry::Kind::kMatch: {
-          r.json = log.texts[e.text];
+          const std::string& text = log.texts[e.text];
+          r.json = std::string_view(text.data(), text.size() - kRecordPadding);
           vigil::Match m{&scanner.rules().rule(e.rule), e.rule};
           go = sink->OnMatch(r, m);
           break;
