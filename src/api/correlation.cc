@@ -20,6 +20,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "util/atomic_file.h"
 #include "util/strings.h"
@@ -134,6 +135,10 @@ std::string BaselineKey(const RuleInfo& info) { return info.id.empty() ? info.ti
 struct GroupState {
   std::vector<OptString> group;
   std::deque<Entry> entries;
+  // value_count: how many of `entries` hold each value, kept as entries come and go,
+  // so the distinct count of a sliding window is one size() and not a walk of the
+  // whole window (a set of every value) for each event that enters it.
+  std::unordered_map<std::string, uint32_t> value_counts;
   std::optional<int64_t> anchor;      // anchored windows: start of the open window
   std::vector<std::optional<Chain>> chains;  // temporal_ordered
 };
@@ -308,17 +313,11 @@ struct Correlator::Impl {
   }
 
   // The aggregate of a window; false when it has no value (no numeric values).
-  bool Aggregate(const CorrelationRule& rule, const std::deque<Entry>& entries, double* out) {
+  bool Aggregate(const CorrelationRule& rule, const GroupState& g, double* out) {
+    const std::deque<Entry>& entries = g.entries;
     switch (rule.type) {
       case CorrelationType::kEventCount: *out = static_cast<double>(entries.size()); return true;
-      case CorrelationType::kValueCount: {
-        std::set<std::string_view> distinct;
-        for (const auto& e : entries) {
-          if (e.value) distinct.insert(*e.value);
-        }
-        *out = static_cast<double>(distinct.size());
-        return true;
-      }
+      case CorrelationType::kValueCount: *out = static_cast<double>(g.value_counts.size()); return true;
       default: break;
     }
     std::vector<double> xs;
@@ -362,7 +361,7 @@ struct Correlator::Impl {
     double v = 0;
     if (rule.rarity) {
       EmitRare(c, g, now);
-    } else if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+    } else if (Aggregate(rule, g, &v) && Holds(rule, v)) {
       Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), now);
     }
     held -= g.entries.size();
@@ -439,9 +438,21 @@ struct Correlator::Impl {
     }
   }
 
+  // Adds an event to a window of the default (count and value) types.
+  void Push(const CorrelationRule& rule, GroupState& g, const Entry& entry) {
+    g.entries.push_back(entry);
+    ++held;
+    if (rule.type == CorrelationType::kValueCount && entry.value) ++g.value_counts[*entry.value];
+  }
+
   void Evict(const CorrelationRule& rule, GroupState& g, int64_t now) {
     const int64_t limit = now - rule.timespan_ms;
     while (!g.entries.empty() && g.entries.front().time < limit) {
+      const OptString& value = g.entries.front().value;
+      if (rule.type == CorrelationType::kValueCount && value) {
+        auto it = g.value_counts.find(*value);
+        if (--it->second == 0) g.value_counts.erase(it);
+      }
       g.entries.pop_front();
       --held;
     }
@@ -456,6 +467,7 @@ struct Correlator::Impl {
   void Clear(GroupState& g) {
     held -= g.entries.size();
     g.entries.clear();
+    g.value_counts.clear();
     for (auto& ch : g.chains) {
       if (ch) held -= ch->events.size();
       ch.reset();
@@ -547,10 +559,9 @@ struct Correlator::Impl {
         default: {
           if (rule.eager) {
             Evict(rule, g, t);
-            g.entries.push_back(entry);
-            ++held;
+            Push(rule, g, entry);
             double v = 0;
-            if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+            if (Aggregate(rule, g, &v) && Holds(rule, v)) {
               Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), t);
               Clear(g);
             }
@@ -559,8 +570,7 @@ struct Correlator::Impl {
               g.anchor = t;
               closing.emplace(t + rule.timespan_ms, c, con.key);
             }
-            g.entries.push_back(entry);
-            ++held;
+            Push(rule, g, entry);
           }
           break;
         }
