@@ -203,6 +203,7 @@ struct Correlator::Impl {
   // Correlation index -> (correlation referencing it, position).
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> chained;
   simdjson::dom::parser parser;
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> add_hits;  // Add's, reused
 
   std::map<std::tuple<int64_t, std::string, uint64_t, uint64_t>, Pending> buffer;
   uint64_t seq = 0;
@@ -439,10 +440,10 @@ struct Correlator::Impl {
   }
 
   // Adds an event to a window of the default (count and value) types.
-  void Push(const CorrelationRule& rule, GroupState& g, const Entry& entry) {
-    g.entries.push_back(entry);
-    ++held;
+  void Push(const CorrelationRule& rule, GroupState& g, Entry entry) {
     if (rule.type == CorrelationType::kValueCount && entry.value) ++g.value_counts[*entry.value];
+    g.entries.push_back(std::move(entry));
+    ++held;
   }
 
   void Evict(const CorrelationRule& rule, GroupState& g, int64_t now) {
@@ -559,7 +560,7 @@ struct Correlator::Impl {
         default: {
           if (rule.eager) {
             Evict(rule, g, t);
-            Push(rule, g, entry);
+            Push(rule, g, std::move(entry));
             double v = 0;
             if (Aggregate(rule, g, &v) && Holds(rule, v)) {
               Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), t);
@@ -570,7 +571,7 @@ struct Correlator::Impl {
               g.anchor = t;
               closing.emplace(t + rule.timespan_ms, c, con.key);
             }
-            Push(rule, g, entry);
+            Push(rule, g, std::move(entry));
           }
           break;
         }
@@ -640,15 +641,19 @@ Correlator::~Correlator() = default;
 
 Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref) {
   Impl& im = *impl_;
-  std::map<uint32_t, std::vector<uint32_t>> hit;  // correlation -> positions
+  // Correlation -> positions, in correlation order (most events feed one or two).
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>>& hit = im.add_hits;
+  hit.clear();
   for (const Match& m : matches) {
     if (m.rule_index >= im.uses.size()) continue;
     for (auto [c, pos] : im.uses[m.rule_index]) {
-      auto& v = hit[c];
-      if (std::find(v.begin(), v.end(), pos) == v.end()) v.push_back(pos);
+      auto h = std::find_if(hit.begin(), hit.end(), [c = c](const auto& x) { return x.first == c; });
+      if (h == hit.end()) h = hit.insert(hit.end(), {c, {}});
+      if (std::find(h->second.begin(), h->second.end(), pos) == h->second.end()) h->second.push_back(pos);
     }
   }
   if (hit.empty()) return Status::Ok();
+  std::sort(hit.begin(), hit.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   simdjson::dom::element doc;
   if (auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc)) {
     return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
@@ -682,16 +687,16 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
     con.positions = std::move(positions);
     // The base rule this event matched for the alias lookup: the first that has one.
     for (size_t gi = 0; gi < rule.group_by.size(); ++gi) {
-      std::string field = rule.group_by[gi];
+      const std::string* field = &rule.group_by[gi];
       for (const Match& m : matches) {
         auto a = rule.group_by_alias[gi].find(m.rule_index);
         if (a != rule.group_by_alias[gi].end()) {
-          field = a->second;
+          field = &a->second;
           break;
         }
       }
       simdjson::dom::element e;
-      con.group.push_back(Lookup(doc, field, &e) ? ValueText(e) : std::nullopt);
+      con.group.push_back(Lookup(doc, *field, &e) ? ValueText(e) : std::nullopt);
     }
     con.key = GroupKey(con.group);
     if (rule.type == CorrelationType::kFirstSeen) {
