@@ -473,10 +473,11 @@ int Scan(int argc, char** argv) {
   }
   const bool terminal = isatty(STDOUT_FILENO);
   if (o.format.empty()) o.format = terminal ? "table" : "jsonl";
-  // To a file or a pipe, write in large pieces: stdio's default buffer (the block
-  // size, often 4 KiB) costs a write(2) for every few matches. A terminal keeps its
-  // line buffering, so matches show as they are found.
-  if (!terminal) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
+  // To a file or a pipe, write in larger pieces: stdio's default buffer (the block
+  // size, often 4 KiB) costs a write(2) for every two or three jsonl matches. 64 KiB
+  // (a pipe's capacity) takes 16 times fewer calls and still hands matches on while a
+  // long scan runs. A terminal keeps its line buffering.
+  if (!terminal) std::setvbuf(stdout, nullptr, _IOFBF, 64 << 10);
   int status = 0;
   auto rules = LoadRules(o, &status);
   if (!rules) return status;
