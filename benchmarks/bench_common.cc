@@ -4,7 +4,13 @@
 
 #include "bench_common.h"
 
+#include <libdeflate.h>
+#include <simdjson.h>
 #include <stdlib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
 
 #include <cctype>
 #include <cstdio>
@@ -13,6 +19,8 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+
+#include "util/strings.h"
 
 #ifndef VIGIL_SOURCE_DIR
 #error "VIGIL_SOURCE_DIR must be defined (benchmarks/CMakeLists.txt does it)"
@@ -228,6 +236,114 @@ void ReportCorpus(benchmark::State& state, const EventCorpus& corpus, uint64_t m
   state.counters["events"] = static_cast<double>(corpus.events.size());
   state.counters["matches/event"] =
       static_cast<double>(matches_last_pass) / static_cast<double>(corpus.events.size());
+}
+
+namespace {
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  internal::JsonEscapeInto(s, out);
+  out->push_back('"');
+}
+
+}  // namespace
+
+bool JsonlSink::OnMatch(const Record& r, const Match& m) {
+  ++matches;
+  if (rules_.suppressed(m.rule_index)) return true;  // as vigil scan: building blocks are not printed
+  if (m.rule_index >= prefix_.size()) prefix_.resize(m.rule_index + 1);
+  std::string& prefix = prefix_[m.rule_index];
+  if (prefix.empty()) {
+    const RuleInfo& rule = *m.rule;
+    prefix = "{\"rule_id\":";
+    AppendJsonString(rule.id, &prefix);
+    prefix += ",\"rule_title\":";
+    AppendJsonString(rule.title, &prefix);
+    prefix += ",\"level\":";
+    AppendJsonString(rule.level, &prefix);
+    prefix += ",\"status\":";
+    AppendJsonString(rule.status, &prefix);
+    prefix += ",\"tags\":[";
+    for (size_t i = 0; i < rule.tags.size(); ++i) {
+      if (i > 0) prefix += ',';
+      AppendJsonString(rule.tags[i], &prefix);
+    }
+    prefix += "],\"author\":";
+    AppendJsonString(rule.author, &prefix);
+  }
+  const std::string& file = r.file != nullptr ? *r.file : std::string();
+  if (file != file_ || file_json_.empty()) {
+    file_ = file;
+    file_json_.clear();
+    AppendJsonString(file, &file_json_);
+  }
+  if (!record_ready_) {
+    record_ready_ = true;
+    compact_.resize(r.json.size() + simdjson::SIMDJSON_PADDING);
+    size_t len = 0;
+    if (simdjson::minify(r.json.data(), r.json.size(), compact_.data(), len)) {
+      compact_.assign(r.json);
+    } else {
+      compact_.resize(len);
+    }
+  }
+  out_ += prefix;
+  out_ += ",\"file\":";
+  out_ += file_json_;
+  out_ += ",\"record\":";
+  char digits[24];
+  out_.append(digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, r.index).ptr - digits));
+  out_ += ",\"event\":";
+  out_ += compact_;
+  out_ += "}\n";
+  if (out_.size() >= (1u << 20)) {
+    flushed_ += out_.size();
+    benchmark::DoNotOptimize(out_.data());
+    out_.clear();
+  }
+  return true;
+}
+
+bool JsonlSink::OnRecordDone(const Record&, size_t n) {
+  ++records;
+  if (n > 0) ++matched_records;
+  if (record_ready_) ++printed_records;  // the event was formatted for a printed match
+  record_ready_ = false;
+  return true;
+}
+
+std::vector<std::string> GzFiles(const std::string& folder) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(folder)) {
+    const std::string path = e.path().string();
+    if (e.is_regular_file() && path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0 &&
+        path.find("/CloudTrail-Digest/") == std::string::npos) {
+      files.push_back(path);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+uint64_t GunzipFloor(const std::vector<std::string>& files) {
+  static libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
+  static std::string in, out;
+  uint64_t total = 0;
+  for (const auto& path : files) {
+    std::ifstream f(path, std::ios::binary);
+    in.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    if (in.size() < 18) Die("not a gzip file: " + path);
+    const auto* t = reinterpret_cast<const unsigned char*>(in.data() + in.size() - 4);
+    const size_t isize = size_t{t[0]} | size_t{t[1]} << 8 | size_t{t[2]} << 16 | size_t{t[3]} << 24;
+    if (out.size() < isize) out.resize(isize);
+    size_t got = 0;
+    if (libdeflate_gzip_decompress(inflater, in.data(), in.size(), out.data(), isize, &got) != LIBDEFLATE_SUCCESS) {
+      Die("libdeflate could not decompress " + path);
+    }
+    benchmark::DoNotOptimize(out.data());
+    total += got;
+  }
+  return total;
 }
 
 }  // namespace vigil::bench

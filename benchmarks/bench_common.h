@@ -84,4 +84,39 @@ uint64_t MatchAll(Scanner& scanner, const EventCorpus& corpus, std::vector<Match
 // that matched `corpus` once per iteration.
 void ReportCorpus(benchmark::State& state, const EventCorpus& corpus, uint64_t matches_last_pass);
 
+// A ScanSink that does the output work of `vigil scan --format jsonl` (src/cli/scan.cc):
+// each match becomes the same JSON line (the rule's fields escaped once per rule, the
+// event minified once per record), appended to a buffer that is "written" (counted and
+// cleared) at 1 MiB, as stdio does with the CLI's buffer. No correlations, no syscalls.
+class JsonlSink : public ScanSink {
+ public:
+  explicit JsonlSink(const RuleSet& rules) : rules_(rules) {}
+  bool OnMatch(const Record& record, const Match& match) override;
+  void OnError(const InputError&) override { ++errors; }
+  bool OnRecordDone(const Record&, size_t matches) override;
+
+  // jsonl bytes produced so far.
+  uint64_t bytes_out() const { return flushed_ + out_.size(); }
+
+  uint64_t matches = 0, errors = 0;
+  uint64_t records = 0;           // records matched against the rules
+  uint64_t matched_records = 0;   // records with at least one match
+  uint64_t printed_records = 0;   // records with a printed match (building blocks are not)
+
+ private:
+  const RuleSet& rules_;
+  std::vector<std::string> prefix_;  // by rule index
+  std::string file_, file_json_, compact_, out_;
+  uint64_t flushed_ = 0;
+  bool record_ready_ = false;  // compact_ holds the current record's event
+};
+
+// Reads each file whole and decompresses it with libdeflate in one call, into a buffer
+// sized from the gzip trailer and reused (what vigil_decompress_floor and vigil's reader
+// do): the least a scan of these files can cost. Returns the decompressed bytes.
+uint64_t GunzipFloor(const std::vector<std::string>& files);
+
+// The regular files under `folder` (recursively) whose name ends in .gz, sorted.
+std::vector<std::string> GzFiles(const std::string& folder);
+
 }  // namespace vigil::bench

@@ -96,6 +96,16 @@ struct ReadOptions {
   // buffers (which grow to the largest record) at gigabytes. Above 4 GiB the JSON
   // parser's own limit applies: such a record is a bad event.
   uint64_t max_record_bytes = 64ull << 20;
+  // Largest gzip input decompressed whole, in one call (libdeflate), rather than as a
+  // stream (zlib, in chunk_size pieces). Both its compressed size and the size its
+  // trailer announces must be at most this; both are checked before the input is read
+  // (the trailer with one 4-byte read at the end of the file). Whole is about twice as
+  // fast here, and memory is then the compressed plus the decompressed size instead
+  // of about one chunk. A trailer that lies (a hostile or damaged file) costs at most
+  // this much output before the stream takes over. CloudTrail delivery files are a few
+  // MiB; the bound is for exports gzipped whole. 0: every gzip input over chunk_size
+  // is streamed, as before this option existed.
+  uint64_t max_inflate_bytes = 256ull << 20;
 };
 
 class VIGIL_EXPORT RecordSink {

@@ -30,6 +30,7 @@ namespace vigil {
 
 namespace internal {
 class Evaluator;
+class EventCheck;
 }
 
 // Which rules an event may be matched by, according to their `logsource`.
@@ -59,11 +60,13 @@ class VIGIL_EXPORT Scanner {
   // Matches one JSON document (an event object). `out` is cleared, then receives the
   // matching rules in rule order. Malformed JSON returns an error Status and no
   // match: broken structure anywhere (unbalanced brackets, text after the object), and
-  // any broken value among the fields the loaded rules read. A broken literal inside a
-  // field no rule reads is skipped unchecked, not validated: checking every byte of
-  // every event would cost the matcher its speed and changes no verdict (the readers
-  // already check each record's framing). `envelope` tells where the record came from
-  // (for EventKind::kAuto).
+  // any broken value among the fields the loaded rules read. An event that matches is
+  // then checked whole (strict RFC 8259 grammar; "invalid JSON at byte N of the event:
+  // ..."), so a match is never reported with invalid text. In an event that matches
+  // nothing, a broken literal inside a field no rule reads is skipped unchecked:
+  // checking every byte of every event would cost the matcher its speed and changes no
+  // verdict (the readers already check each record's framing). `envelope` tells where
+  // the record came from (for EventKind::kAuto).
   Status Match(std::string_view json, std::vector<vigil::Match>* out,
                EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
 
@@ -84,6 +87,7 @@ class VIGIL_EXPORT Scanner {
  private:
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<internal::Evaluator> eval_;
+  std::unique_ptr<internal::EventCheck> check_;  // the whole-event check of matched events
   std::string padded_;                // Match(): the text copied with padding
   std::vector<uint32_t> hits_;        // rule indexes of the last match, reused
 };

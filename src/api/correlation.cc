@@ -20,6 +20,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "util/atomic_file.h"
 #include "util/strings.h"
@@ -134,6 +135,10 @@ std::string BaselineKey(const RuleInfo& info) { return info.id.empty() ? info.ti
 struct GroupState {
   std::vector<OptString> group;
   std::deque<Entry> entries;
+  // value_count: how many of `entries` hold each value, kept as entries come and go,
+  // so the distinct count of a sliding window is one size() and not a walk of the
+  // whole window (a set of every value) for each event that enters it.
+  std::unordered_map<std::string, uint32_t> value_counts;
   std::optional<int64_t> anchor;      // anchored windows: start of the open window
   std::vector<std::optional<Chain>> chains;  // temporal_ordered
 };
@@ -198,6 +203,7 @@ struct Correlator::Impl {
   // Correlation index -> (correlation referencing it, position).
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> chained;
   simdjson::dom::parser parser;
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> add_hits;  // Add's, reused
 
   std::map<std::tuple<int64_t, std::string, uint64_t, uint64_t>, Pending> buffer;
   uint64_t seq = 0;
@@ -308,17 +314,11 @@ struct Correlator::Impl {
   }
 
   // The aggregate of a window; false when it has no value (no numeric values).
-  bool Aggregate(const CorrelationRule& rule, const std::deque<Entry>& entries, double* out) {
+  bool Aggregate(const CorrelationRule& rule, const GroupState& g, double* out) {
+    const std::deque<Entry>& entries = g.entries;
     switch (rule.type) {
       case CorrelationType::kEventCount: *out = static_cast<double>(entries.size()); return true;
-      case CorrelationType::kValueCount: {
-        std::set<std::string_view> distinct;
-        for (const auto& e : entries) {
-          if (e.value) distinct.insert(*e.value);
-        }
-        *out = static_cast<double>(distinct.size());
-        return true;
-      }
+      case CorrelationType::kValueCount: *out = static_cast<double>(g.value_counts.size()); return true;
       default: break;
     }
     std::vector<double> xs;
@@ -362,7 +362,7 @@ struct Correlator::Impl {
     double v = 0;
     if (rule.rarity) {
       EmitRare(c, g, now);
-    } else if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+    } else if (Aggregate(rule, g, &v) && Holds(rule, v)) {
       Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), now);
     }
     held -= g.entries.size();
@@ -439,9 +439,21 @@ struct Correlator::Impl {
     }
   }
 
+  // Adds an event to a window of the default (count and value) types.
+  void Push(const CorrelationRule& rule, GroupState& g, Entry entry) {
+    if (rule.type == CorrelationType::kValueCount && entry.value) ++g.value_counts[*entry.value];
+    g.entries.push_back(std::move(entry));
+    ++held;
+  }
+
   void Evict(const CorrelationRule& rule, GroupState& g, int64_t now) {
     const int64_t limit = now - rule.timespan_ms;
     while (!g.entries.empty() && g.entries.front().time < limit) {
+      const OptString& value = g.entries.front().value;
+      if (rule.type == CorrelationType::kValueCount && value) {
+        auto it = g.value_counts.find(*value);
+        if (--it->second == 0) g.value_counts.erase(it);
+      }
       g.entries.pop_front();
       --held;
     }
@@ -456,6 +468,7 @@ struct Correlator::Impl {
   void Clear(GroupState& g) {
     held -= g.entries.size();
     g.entries.clear();
+    g.value_counts.clear();
     for (auto& ch : g.chains) {
       if (ch) held -= ch->events.size();
       ch.reset();
@@ -547,10 +560,9 @@ struct Correlator::Impl {
         default: {
           if (rule.eager) {
             Evict(rule, g, t);
-            g.entries.push_back(entry);
-            ++held;
+            Push(rule, g, std::move(entry));
             double v = 0;
-            if (Aggregate(rule, g.entries, &v) && Holds(rule, v)) {
+            if (Aggregate(rule, g, &v) && Holds(rule, v)) {
               Emit(c, g, v, std::vector<Entry>(g.entries.begin(), g.entries.end()), t);
               Clear(g);
             }
@@ -559,8 +571,7 @@ struct Correlator::Impl {
               g.anchor = t;
               closing.emplace(t + rule.timespan_ms, c, con.key);
             }
-            g.entries.push_back(entry);
-            ++held;
+            Push(rule, g, std::move(entry));
           }
           break;
         }
@@ -630,15 +641,19 @@ Correlator::~Correlator() = default;
 
 Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref) {
   Impl& im = *impl_;
-  std::map<uint32_t, std::vector<uint32_t>> hit;  // correlation -> positions
+  // Correlation -> positions, in correlation order (most events feed one or two).
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>>& hit = im.add_hits;
+  hit.clear();
   for (const Match& m : matches) {
     if (m.rule_index >= im.uses.size()) continue;
     for (auto [c, pos] : im.uses[m.rule_index]) {
-      auto& v = hit[c];
-      if (std::find(v.begin(), v.end(), pos) == v.end()) v.push_back(pos);
+      auto h = std::find_if(hit.begin(), hit.end(), [c = c](const auto& x) { return x.first == c; });
+      if (h == hit.end()) h = hit.insert(hit.end(), {c, {}});
+      if (std::find(h->second.begin(), h->second.end(), pos) == h->second.end()) h->second.push_back(pos);
     }
   }
   if (hit.empty()) return Status::Ok();
+  std::sort(hit.begin(), hit.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   simdjson::dom::element doc;
   if (auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc)) {
     return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
@@ -672,16 +687,16 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
     con.positions = std::move(positions);
     // The base rule this event matched for the alias lookup: the first that has one.
     for (size_t gi = 0; gi < rule.group_by.size(); ++gi) {
-      std::string field = rule.group_by[gi];
+      const std::string* field = &rule.group_by[gi];
       for (const Match& m : matches) {
         auto a = rule.group_by_alias[gi].find(m.rule_index);
         if (a != rule.group_by_alias[gi].end()) {
-          field = a->second;
+          field = &a->second;
           break;
         }
       }
       simdjson::dom::element e;
-      con.group.push_back(Lookup(doc, field, &e) ? ValueText(e) : std::nullopt);
+      con.group.push_back(Lookup(doc, *field, &e) ? ValueText(e) : std::nullopt);
     }
     con.key = GroupKey(con.group);
     if (rule.type == CorrelationType::kFirstSeen) {

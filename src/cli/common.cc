@@ -106,7 +106,20 @@ std::shared_ptr<const vigil::RuleSet> LoadRules(const Options& o, int* status) {
 int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* command) {
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
+    // A short option that takes a value may have it attached, as getopt allows and as
+    // make and ninja users type it: -j1, -fjsonl, -rrules/.
+    std::string attached;
+    bool has_attached = false;
+    if (a.size() > 2 && a[0] == '-' && a[1] != '-' && std::strchr("jfr", a[1]) != nullptr) {
+      attached = a.substr(2);
+      has_attached = true;
+      a.resize(2);
+    }
     auto value = [&](std::string* out) {
+      if (has_attached) {
+        *out = attached;
+        return true;
+      }
       const size_t eq = a.find('=');
       if (eq != std::string::npos && a.rfind("--", 0) == 0) {
         *out = a.substr(eq + 1);
@@ -116,7 +129,7 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
       *out = argv[++i];
       return true;
     };
-    const std::string name = a.substr(0, a.find('='));
+    const std::string name = a.rfind("--", 0) == 0 ? a.substr(0, a.find('=')) : a;
     std::string v;
     if (a == "-h" || a == "--help") {
       *help = true;

@@ -37,6 +37,21 @@ size_t FdSource::Read(char* dst, size_t n) {
   }
 }
 
+bool FdSource::ReadAt(uint64_t offset, char* dst, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd_, dst + done, n - done, static_cast<off_t>(offset + done));
+    if (got > 0) {
+      done += static_cast<size_t>(got);
+    } else if (got < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 size_t MemorySource::Read(char* dst, size_t n) {
   size_t take = std::min(n, data_.size() - pos_);
   if (take > 0) std::memcpy(dst, data_.data() + pos_, take);

@@ -48,6 +48,10 @@ class FdSource : public ByteSource {
  public:
   explicit FdSource(int fd) : fd_(fd) {}
   size_t Read(char* dst, size_t n) override;
+  // Reads exactly n bytes at `offset` without moving the read position (pread), for
+  // a look at a gzip trailer before deciding how to read the file. False on any
+  // error or short read; error() is not touched.
+  bool ReadAt(uint64_t offset, char* dst, size_t n);
 
  private:
   int fd_;

@@ -58,6 +58,8 @@ class Reader {
   bool ReadRaw(ByteSource* raw, std::optional<uint64_t> size, std::string_view whole,
                bool in_memory);
   bool ReadGzipInMemory(std::string_view compressed);
+  // Whether a gzip file of `size` bytes is read whole for libdeflate (see reader.cc).
+  bool WholeGzipFits(uint64_t size, FdSource* file);
   bool ReadGzipStream(std::string_view initial, ByteSource* raw, bool count_compressed);
 
   // Streaming layer over src_: buf_ holds decompressed bytes from stream offset

@@ -118,5 +118,39 @@ TEST(ScannerValidityTest, AMatchedEventIsValidJsonOrAnError) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(ScannerValidityTest, AMatchedEventIsCheckedByTheJsonGrammarNotByTheDomParsersLimits) {
+  // The whole-event check runs simdjson's DOM parser first and the strict scanner when
+  // it refuses (src/scan/event_check.h): what JSON allows and the DOM parser does not
+  // still matches; what JSON forbids is an error with its byte, whichever parser saw it.
+  auto rules = Rules();
+  Scanner scanner(rules);
+  std::vector<Match> out;
+  for (const char* x : {"1e400", "-1e400", "18446744073709551616", "123456789012345678901234567890",
+                        R"("\ud800")", R"(["\udc00",1e999])"}) {
+    const std::string event = std::string(R"({"eventName":"GetObject","x":)") + x + "}";
+    ASSERT_TRUE(scanner.Match(event, &out).ok()) << event;
+    ASSERT_EQ(out.size(), 1u) << event;
+  }
+  // Nesting in a field no rule reads: the matcher skips it, the check counts it.
+  auto nested = [](int levels) {
+    return std::string(R"({"eventName":"GetObject","x":)") + std::string(levels - 1, '[') +
+           std::string(levels - 1, ']') + "}";
+  };
+  ASSERT_TRUE(scanner.Match(nested(1024), &out).ok());
+  EXPECT_EQ(out.size(), 1u);
+  Status s = scanner.Match(nested(1025), &out);
+  EXPECT_EQ(s.message(), "invalid JSON at byte 1052 of the event: JSON nested too deeply");
+  EXPECT_TRUE(out.empty());
+  s = scanner.Match(R"({"eventName":"GetObject","x":"\q"})", &out);
+  EXPECT_EQ(s.message(), "invalid JSON at byte 30 of the event: invalid escape in a string");
+  s = scanner.Match(R"({"eventName":"GetObject","x":[1,-]})", &out);
+  EXPECT_EQ(s.message(), "invalid JSON at byte 32 of the event: invalid number");
+  // Invalid UTF-8 anywhere is refused before matching (simdjson checks every byte).
+  s = scanner.Match("{\"eventName\":\"GetObject\",\"x\":\"\xc3\x28\"}", &out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("UTF-8"), std::string::npos) << s.message();
+  EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace vigil

@@ -76,6 +76,31 @@ TEST(CliTest, HelpAndUsageErrors) {
   EXPECT_EQ(Sh(kVigil).status, 2);
 }
 
+TEST(CliTest, ShortOptionsTakeAnAttachedValue) {
+  // `-j1` as make and ninja users type it: the same scan as `-j 1` and `--threads 1`.
+  const std::string base = "cd " + kSrc + " && " + kVigil + " scan -q ";
+  const std::string rule = "rules/aws/cloudtrail/aws_root_account_usage.yml";
+  Proc spaced = Sh(base + "--rules " + rule + " --format jsonl -j 1 examples/logs");
+  ASSERT_EQ(spaced.status, 0) << spaced.err;
+  ASSERT_EQ(Lines(spaced.out).size(), 2u);
+  for (const std::string& args : {"--rules " + rule + " --format jsonl -j1",
+                                 "--rules " + rule + " --format jsonl -j4",
+                                 "-r" + rule + " -fjsonl --threads=1"}) {
+    Proc r = Sh(base + args + " examples/logs");
+    EXPECT_EQ(r.status, 0) << args << ": " << r.err;
+    EXPECT_EQ(r.out, spaced.out) << args;
+  }
+  // The attached value is checked like a separate one.
+  for (const char* bad : {"-jx", "-j12345", "-j=1"}) {
+    Proc r = Sh(base + "--rules " + rule + " " + bad + " examples/logs");
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_EQ(r.err, "vigil: --threads needs a number (0: one per core)\n(see vigil scan --help)\n") << bad;
+  }
+  Proc f = Sh(base + "--rules " + rule + " -fxml examples/logs");
+  EXPECT_EQ(f.status, 2);
+  EXPECT_EQ(f.err, "vigil: --format is table or jsonl\n(see vigil scan --help)\n");
+}
+
 TEST(CliTest, JsonlOnTheSampleLogsMatchesTheGeneratorManifest) {
   Proc r = Sh("cd " + kSrc + " && " + kVigil + " scan --format jsonl examples/logs");
   ASSERT_EQ(r.status, 0) << r.err;

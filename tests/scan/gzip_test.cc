@@ -151,6 +151,64 @@ TEST(ScanGzipTest, LargerThanOneChunkStreams) {
   EXPECT_EQ(stats.compressed_bytes, gz.size());
 }
 
+TEST(ScanGzipTest, WholeOrStreamedGivesTheSameRecords) {
+  // Beyond one chunk, a gzip file is decompressed whole (libdeflate) when its size and
+  // the size its trailer announces are within max_inflate_bytes, else streamed
+  // (zlib); either way the same records, stats and no error.
+  TempDir dir;
+  const Doc doc = MakeRecordsDoc(300, /*ndjson=*/true);
+  const std::string gz = Gzip(doc.text);
+  const std::string path = dir.Write("big.ndjson.gz", gz);
+  ASSERT_GT(gz.size(), 1000u);
+  for (uint64_t limit : {uint64_t{0}, uint64_t{1000}, uint64_t{gz.size()}, uint64_t{doc.text.size() - 1},
+                         uint64_t{doc.text.size()}, ReadOptions().max_inflate_bytes}) {
+    SCOPED_TRACE(limit);
+    ReadOptions options;
+    options.chunk_size = 1000;
+    options.max_inflate_bytes = limit;
+    for (bool from_file : {true, false}) {
+      Collector sink;
+      ReadStats stats;
+      EXPECT_TRUE(from_file ? ReadFile(path, options, &sink, &stats)
+                            : ReadBuffer(gz, "mem", options, &sink, &stats));
+      ExpectAllRecords(sink, doc);
+      EXPECT_TRUE(sink.errors.empty());
+      EXPECT_EQ(stats.bytes, doc.text.size());
+      EXPECT_EQ(stats.compressed_bytes, gz.size());
+    }
+  }
+}
+
+TEST(ScanGzipTest, ATrailerThatLiesIsCaughtWhicheverPathReadsIt) {
+  // The announced size decides only how the file is read. A wrong one (damage, or a
+  // file made to look small) makes libdeflate stop; zlib then streams the file,
+  // delivers every record and reports the bad length, exactly as the stream alone does.
+  TempDir dir;
+  const Doc doc = MakeRecordsDoc(300, /*ndjson=*/true);
+  for (int64_t delta : {-100, 100}) {
+    SCOPED_TRACE(delta);
+    std::string gz = Gzip(doc.text);
+    const uint32_t isize = static_cast<uint32_t>(static_cast<int64_t>(doc.text.size()) + delta);
+    for (int k = 0; k < 4; ++k) gz[gz.size() - 4 + k] = static_cast<char>((isize >> (8 * k)) & 0xff);
+    const std::string path = dir.Write("lies.ndjson.gz", gz);
+    std::vector<std::string> messages;
+    for (uint64_t limit : {ReadOptions().max_inflate_bytes, uint64_t{0}}) {
+      ReadOptions options;
+      options.chunk_size = 1000;
+      options.max_inflate_bytes = limit;
+      Collector sink;
+      ReadStats stats;
+      EXPECT_TRUE(ReadFile(path, options, &sink, &stats));
+      ExpectAllRecords(sink, doc);
+      ASSERT_EQ(sink.errors.size(), 1u);
+      EXPECT_NE(sink.errors[0].message.find("incorrect length check"), std::string::npos)
+          << sink.errors[0].message;
+      messages.push_back(sink.errors[0].message);
+    }
+    EXPECT_EQ(messages[0], messages[1]);
+  }
+}
+
 TEST(ScanGzipTest, EmptyMembers) {
   // A member holding a valid document of no records is fine; one holding nothing is an
   // empty file, reported as such (BrokenInputTest.EmptyFilesAreReported).

@@ -109,6 +109,36 @@ TEST(ScanJsonScannerTest, NeverReadsPastTheEnd) {
   EXPECT_TRUE(scanner.error_at_end());
 }
 
+TEST(ScanJsonScannerTest, LongStringsAtEveryOffset) {
+  // Strings are scanned 16 bytes at a time: a quote, escape or control character must
+  // be found wherever it falls in a block, and the tail of the input byte by byte.
+  for (size_t len = 0; len < 70; ++len) {
+    const std::string body(len, 'x');
+    SCOPED_TRACE(len);
+    EXPECT_EQ(Scan("\"" + body + "\"").end_offset, static_cast<long>(len + 2));
+    EXPECT_EQ(Scan("\"" + body + "\\n" + body + "\"").end_offset, static_cast<long>(2 * len + 4));
+    EXPECT_EQ(Scan("\"" + body + "\xc3\xa9\x7f\"").end_offset, static_cast<long>(len + 5));
+    Outcome control = Scan("\"" + body + "\x1f" + body + "\"");
+    EXPECT_FALSE(control.ok);
+    EXPECT_EQ(control.error_offset, static_cast<long>(len + 1));
+    Outcome escape = Scan("\"" + body + "\\q\"");
+    EXPECT_EQ(escape.error_offset, static_cast<long>(len + 1));
+    Outcome open = Scan("\"" + body);
+    EXPECT_TRUE(open.at_end);
+    EXPECT_EQ(open.error_offset, static_cast<long>(len + 1));
+  }
+}
+
+TEST(ScanJsonScannerTest, LongStringNeverReadsPastTheEnd) {
+  // The closing quote is in memory after `end`; the scanner must stop at `end`.
+  for (size_t len = 0; len < 70; ++len) {
+    const std::string memory = "\"" + std::string(len, 'x') + "\"";
+    JsonScanner scanner(memory.data(), memory.data() + memory.size() - 1);
+    EXPECT_FALSE(scanner.SkipValue()) << len;
+    EXPECT_TRUE(scanner.error_at_end()) << len;
+  }
+}
+
 LineShape Classify(std::string_view line) {
   return ClassifyLine(line.data(), line.data() + line.size());
 }
