@@ -84,6 +84,10 @@ class VIGIL_EXPORT Scanner {
   // this count is how that is reported (ScanStats::regex_limit_hits sums it per scan).
   uint64_t regex_limit_hits() const;
 
+  // The matcher itself, for benchmarks and tests that look at its work counters
+  // (src/eval/evaluator.h); not needed to use a Scanner.
+  const internal::Evaluator& evaluator() const { return *eval_; }
+
  private:
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<internal::Evaluator> eval_;

@@ -13,19 +13,63 @@
 
 namespace vigil::internal {
 
-// ---- AffixTable / CidrIndex --------------------------------------------------------
+// ---- AffixTrie / CidrIndex ---------------------------------------------------------
 
-void AffixTable::Add(std::string_view literal, bool cased, uint32_t atom) {
-  const uint32_t n = static_cast<uint32_t>(literal.size());
-  auto it = std::lower_bound(levels.begin(), levels.end(), n,
-                             [](const Level& l, uint32_t len) { return l.length < len; });
-  if (it == levels.end() || it->length != n) {
-    it = levels.insert(it, Level{});
-    it->length = n;
+void AffixTrie::Add(std::string_view literal, bool cased, uint32_t atom, bool from_end) {
+  // Walk (and grow) the trie along the folded literal (backwards for a suffix); edges
+  // are kept in building_ until Finish lays out the lookup table.
+  uint32_t node = 0;
+  for (size_t i = 0; i < literal.size(); ++i) {
+    const char ch = literal[from_end ? literal.size() - 1 - i : i];
+    const uint8_t b = static_cast<uint8_t>(AsciiLower(ch));
+    const uint64_t key = EdgeKey(node, b);
+    auto [it, added] = building_.try_emplace(key, static_cast<uint32_t>(nodes_.size()));
+    if (added) nodes_.emplace_back();
+    node = it->second;
   }
-  auto& ids = (cased ? it->cased : it->folded)[literal];
-  if (std::find(ids.begin(), ids.end(), atom) == ids.end()) ids.push_back(atom);
-  max_length = std::max(max_length, n);
+  Node& n = nodes_[node];
+  if (cased) {
+    for (const Cased& c : n.cased) {
+      if (c.atom == atom) return;
+    }
+    n.cased.push_back({atom, std::string(literal)});
+  } else {
+    if (std::find(n.folded.begin(), n.folded.end(), atom) != n.folded.end()) return;
+    n.folded.push_back(atom);
+  }
+  ++literals_;
+}
+
+void AffixTrie::Finish() {
+  const size_t nodes = nodes_.size();
+  folded_begin_.assign(1, 0);
+  cased_begin_.assign(1, 0);
+  for (const Node& n : nodes_) {
+    folded_.insert(folded_.end(), n.folded.begin(), n.folded.end());
+    folded_begin_.push_back(static_cast<uint32_t>(folded_.size()));
+    cased_.insert(cased_.end(), n.cased.begin(), n.cased.end());
+    cased_begin_.push_back(static_cast<uint32_t>(cased_.size()));
+  }
+  root_has_atoms_ = !nodes_[0].folded.empty() || !nodes_[0].cased.empty();
+  size_t cap = 8;
+  while (cap < building_.size() * 2) cap *= 2;
+  edges_.assign(building_.empty() ? 0 : cap, Edge{});
+  mask_ = cap - 1;
+  for (const auto& [key, child] : building_) {
+    uint64_t i = (((key + 1) * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+    while (edges_[i].key != 0) i = (i + 1) & mask_;
+    const bool atoms = !nodes_[child].folded.empty() || !nodes_[child].cased.empty();
+    edges_[i] = {key + 1, child, atoms ? kHasAtoms : 0u};
+  }
+  (void)nodes;
+  building_ = {};
+  nodes_ = {};
+}
+
+size_t AffixTrie::MemoryBytes() const {
+  size_t b = edges_.capacity() * sizeof(Edge) + (folded_begin_.capacity() + folded_.capacity() + cased_begin_.capacity()) * 4;
+  for (const Cased& c : cased_) b += sizeof(Cased) + c.text.capacity();
+  return b;
 }
 
 void CidrIndex::Insert(Trie* t, const uint8_t* bytes, int prefix, uint32_t atom) {
@@ -75,9 +119,25 @@ bool IsIndexable(const Predicate& p) {
       return true;
     case Op::kNumEq: case Op::kLt: case Op::kLte: case Op::kGt: case Op::kGte:
       return p.time_part == TimePartOpt::kNone;
+    case Op::kExists:
+      return p.field != kAnyString;
     default:
       return false;
   }
+}
+
+// Top-level fields that nearly every CloudTrail record has: their presence says little.
+bool AlwaysPresent(const std::string& field) {
+  static const char* kFields[] = {"eventVersion", "userIdentity", "eventTime", "eventSource", "eventName",
+                                  "awsRegion", "sourceIPAddress", "userAgent", "requestParameters",
+                                  "responseElements", "requestID", "eventID", "readOnly", "eventType",
+                                  "managementEvent", "recipientAccountId", "eventCategory", "tlsDetails",
+                                  "userIdentity.type", "userIdentity.principalId", "userIdentity.arn",
+                                  "userIdentity.accountId"};
+  for (const char* f : kFields) {
+    if (field == f) return true;
+  }
+  return false;
 }
 
 // The literal runs of a glob pattern (IR encoding: '\' escapes the next byte), and
@@ -117,16 +177,15 @@ GlobParts SplitGlob(const std::string& g) {
 uint32_t AtomCost(const std::string& field, Op op, size_t length) {
   uint32_t c;
   switch (op) {
-    case Op::kEquals: c = field == "eventName" ? 1 : field == "eventSource" ? 40 : 4; break;
-    case Op::kPrefix: case Op::kSuffix: c = 5; break;
-    case Op::kContains: c = 6; break;
-    case Op::kCidr: c = 10; break;
-    case Op::kNumEq: c = 5; break;
-    default: c = 30; break;  // open ranges
-  }
-  if (op == Op::kPrefix || op == Op::kSuffix || op == Op::kContains) {
-    if (length < 3) c += 20;
-    else if (length < 5) c += 6;
+    case Op::kExists: return AlwaysPresent(field) ? 3000 : field.find('.') != std::string::npos ? 150 : 300;
+    case Op::kEquals: c = field == "eventName" ? 10 : field == "eventSource" ? 400 : 40; break;
+    // A literal is the more selective the longer it is (a short one, or a prefix many
+    // values share, holds often): 2 + 60/(length+1), in tenths.
+    case Op::kPrefix: case Op::kSuffix: c = 20 + static_cast<uint32_t>(600 / (length + 1)); break;
+    case Op::kContains: c = 30 + static_cast<uint32_t>(600 / (length + 1)); break;
+    case Op::kCidr: c = 100; break;
+    case Op::kNumEq: c = 50; break;
+    default: c = 300; break;  // open ranges
   }
   if (field.empty()) c *= 2;  // keyword atoms
   return c;
@@ -208,10 +267,24 @@ class ProgramBuilderImpl {
     return id;
   }
 
+  // The atom "field is present": the field's `|exists: true` predicate if there is
+  // one, else a derived atom.
+  uint32_t PresenceAtom(uint32_t field) {
+    Predicate p;
+    p.field = field;
+    p.op = Op::kExists;
+    const std::string key = p.Key();
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
+    prog_.derived.push_back({field, Op::kExists, false, std::string()});
+    by_key_.emplace(key, id);
+    return id;
+  }
+
   void ClassifyPredicates() {
     const size_t n = ir_.predicates.size();
     prog_.eval.assign(n, PredEval::kLazy);
-    prog_.confirm_atoms.resize(n);
+    prog_.confirm_clauses.resize(n);
     prog_.regexes.resize(n);
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
@@ -227,7 +300,11 @@ class ProgramBuilderImpl {
         prog_.regexes[i] = Regex::Compile(p.text, p.regex_flags, &err);
       }
       switch (p.op) {
-        case Op::kNull: case Op::kExists: case Op::kNotExists:
+        case Op::kExists:
+          if (prog_.eval[i] == PredEval::kIndexed) continue;
+          prog_.eval[i] = PredEval::kPresence;
+          continue;
+        case Op::kNull: case Op::kNotExists:
           prog_.eval[i] = PredEval::kPresence;
           continue;
         case Op::kFieldRef:
@@ -237,34 +314,61 @@ class ProgramBuilderImpl {
           break;
       }
       if (prog_.eval[i] == PredEval::kIndexed || p.negate) continue;
-      std::vector<uint32_t> atoms;
+      // Clauses of literal atoms the pattern cannot match without (all must hold): the
+      // first is the most selective, the others are checked before a confirmation runs.
+      std::vector<std::vector<uint32_t>> clauses;
       if (p.op == Op::kGlob) {
         const GlobParts parts = SplitGlob(p.text);
-        // The most selective literal the pattern cannot match without: an anchored end
-        // (an exact lookup) unless an inner run is clearly longer.
-        size_t best = 0;
-        Op op = Op::kContains;
-        std::string text;
-        for (const auto& r : parts.runs) {
-          if (r.size() > best) best = r.size(), text = r, op = Op::kContains;
+        for (size_t k = 0; k < parts.runs.size(); ++k) {
+          const std::string& r = parts.runs[k];
+          // An anchored end is an exact lookup (prefix, suffix), the rest contained.
+          Op op = Op::kContains;
+          if (k == 0 && parts.anchored_start) {
+            op = Op::kPrefix;
+          } else if (k + 1 == parts.runs.size() && parts.anchored_end) {
+            op = Op::kSuffix;
+          }
+          clauses.push_back({LiteralAtom(p.field, op, p.cased, r)});
         }
-        if (parts.anchored_start && !parts.runs.empty() && parts.runs.front().size() + 2 >= best) {
-          text = parts.runs.front(), op = Op::kPrefix, best = text.size();
-        } else if (parts.anchored_end && !parts.runs.empty() && parts.runs.back().size() + 2 >= best) {
-          text = parts.runs.back(), op = Op::kSuffix, best = text.size();
+        auto quality = [&](const std::vector<uint32_t>& c) {
+          return Cost(c[0]);
+        };
+        std::stable_sort(clauses.begin(), clauses.end(),
+                         [&](const auto& a, const auto& b) { return quality(a) < quality(b); });
+        // Single bytes say little beyond the first clause.
+        for (size_t k = clauses.size(); k-- > 1;) {
+          if (AtomText(clauses[k][0]).size() < 2) clauses.erase(clauses.begin() + static_cast<long>(k));
         }
-        if (best > 0) atoms.push_back(LiteralAtom(p.field, op, p.cased, text));
       } else if (p.op == Op::kRegex) {
-        for (const RegexAtom& a : BestClause(RequiredAtoms(p.text, p.regex_flags))) {
-          atoms.push_back(LiteralAtom(p.field, Op::kContains, !a.caseless, a.text));
+        AtomClauses all = RequiredAtoms(p.text, p.regex_flags);
+        const std::vector<RegexAtom> best = BestClause(all);
+        auto add = [&](const std::vector<RegexAtom>& c) {
+          std::vector<uint32_t> atoms;
+          for (const RegexAtom& a : c) atoms.push_back(LiteralAtom(p.field, Op::kContains, !a.caseless, a.text));
+          std::sort(atoms.begin(), atoms.end());
+          atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+          clauses.push_back(std::move(atoms));
+        };
+        if (!best.empty()) {
+          add(best);
+          for (const auto& c : all) {
+            if (clauses.size() >= 1 + kMaxChecks) break;
+            if (c == best || c.empty() || c.size() > 8 || BestClause({c}).empty()) continue;
+            add(c);
+          }
         }
-        std::sort(atoms.begin(), atoms.end());
-        atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
       }
-      if (!atoms.empty()) {
+      if (clauses.size() > 1 + kMaxChecks) clauses.resize(1 + kMaxChecks);
+      if (!clauses.empty()) {
         prog_.eval[i] = PredEval::kConfirm;
-        prog_.confirm_atoms[i] = std::move(atoms);
+        prog_.confirm_clauses[i] = std::move(clauses);
       }
+    }
+    // Fieldref holds only when both fields are present.
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (p.op != Op::kFieldRef) continue;
+      fieldref_presence_.emplace(i, std::make_pair(PresenceAtom(p.field), PresenceAtom(p.other_field)));
     }
     prog_.atom_field.resize(prog_.atom_count());
     for (uint32_t i = 0; i < n; ++i) prog_.atom_field[i] = ir_.predicates[i].field;
@@ -274,13 +378,16 @@ class ProgramBuilderImpl {
   void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom) {
     FieldIndex& x = IndexOf(field);
     switch (op) {
+      case Op::kExists:
+        x.presence_atom = atom;
+        break;
       case Op::kEquals: {
         auto& ids = (cased ? x.exact_cased : x.exact_folded)[text];
         ids.push_back(atom);
         break;
       }
-      case Op::kPrefix: x.prefix.Add(text, cased, atom); break;
-      case Op::kSuffix: x.suffix.Add(text, cased, atom); break;
+      case Op::kPrefix: x.prefix.Add(text, cased, atom, false); break;
+      case Op::kSuffix: x.suffix.Add(text, cased, atom, true); break;
       default: {
         auto& lits = contains_[field];
         lits.first.push_back({text, !cased});
@@ -305,6 +412,7 @@ class ProgramBuilderImpl {
             case Op::kLte: x.numeric.lte.push_back({p.number, i}); break;
             case Op::kGt: x.numeric.gt.push_back({p.number, i}); break;
             case Op::kGte: x.numeric.gte.push_back({p.number, i}); break;
+            case Op::kExists: x.presence_atom = i; break;
             default: AddLiteral(p.field, p.op, p.cased, p.text, i); break;
           }
           break;
@@ -331,15 +439,19 @@ class ProgramBuilderImpl {
       for (auto* v : {&x->numeric.eq, &x->numeric.lt, &x->numeric.lte, &x->numeric.gt, &x->numeric.gte}) {
         std::sort(v->begin(), v->end());
       }
+      auto warn = [&](const std::string& warning) {
+        if (warning.empty()) return;
+        prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
+                                     "field '" + FieldName(field) + "': " + warning});
+      };
+      x->prefix.Finish();
+      x->suffix.Finish();
       auto it = contains_.find(field);
       if (it == contains_.end()) return;
       std::string warning;
       x->contains = LiteralMatcher::Build(std::move(it->second.first), &warning);
       x->contains_atoms = std::move(it->second.second);
-      if (!warning.empty()) {
-        prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
-                                     "field '" + FieldName(field) + "': " + warning});
-      }
+      warn(warning);
     };
     for (uint32_t f = 0; f < prog_.indexes.size(); ++f) finish(f, &prog_.indexes[f]);
     finish(kAnyString, &prog_.keywords);
@@ -372,6 +484,11 @@ class ProgramBuilderImpl {
     }
   }
 
+  const std::string& AtomText(uint32_t atom) const {
+    const size_t n = ir_.predicates.size();
+    return atom < n ? ir_.predicates[atom].text : prog_.derived[atom - n].text;
+  }
+
   uint32_t Cost(uint32_t atom) const {
     const size_t n = ir_.predicates.size();
     if (atom < n) {
@@ -379,7 +496,7 @@ class ProgramBuilderImpl {
       return AtomCost(FieldName(p.field), p.op, p.text.size());
     }
     const DerivedAtom& d = prog_.derived[atom - n];
-    return AtomCost(FieldName(d.field), d.op, d.text.size()) + 2;
+    return AtomCost(FieldName(d.field), d.op, d.text.size()) + (d.op == Op::kExists ? 0 : 2);
   }
 
   uint32_t ClauseCost(const Clause& c) const {
@@ -394,7 +511,15 @@ class ProgramBuilderImpl {
         Need n;
         switch (prog_.eval[e.pred]) {
           case PredEval::kIndexed: n.clauses.push_back({e.pred}); break;
-          case PredEval::kConfirm: n.clauses.push_back(prog_.confirm_atoms[e.pred]); break;
+          case PredEval::kConfirm:
+            for (const auto& c : prog_.confirm_clauses[e.pred]) n.clauses.push_back(c);
+            break;
+          case PredEval::kFieldRef: {
+            const auto& [a, b] = fieldref_presence_.at(e.pred);
+            n.clauses.push_back({a});
+            n.clauses.push_back({b});
+            break;
+          }
           default: break;
         }
         return n;
@@ -550,6 +675,7 @@ class ProgramBuilderImpl {
   Program& prog_;
   const Ir& ir_;
   std::unordered_map<std::string, uint32_t> by_key_;
+  std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> fieldref_presence_;  // pred -> atoms
   std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> contains_;
 };
 
@@ -576,9 +702,7 @@ size_t Program::IndexMemoryBytes() const {
   size_t b = 0;
   auto one = [&](const FieldIndex& x) {
     b += x.exact_folded.MemoryBytes() + x.exact_cased.MemoryBytes();
-    for (const auto* t : {&x.prefix, &x.suffix}) {
-      for (const auto& l : t->levels) b += l.folded.MemoryBytes() + l.cased.MemoryBytes();
-    }
+    b += x.prefix.MemoryBytes() + x.suffix.MemoryBytes();
     if (x.contains) b += x.contains->MemoryBytes();
     b += x.cidr.MemoryBytes();
   };
@@ -610,11 +734,8 @@ std::string Program::Dump() const {
     if (!x.exact_folded.empty() || !x.exact_cased.empty()) {
       s += " equal " + std::to_string(x.exact_folded.size() + x.exact_cased.size());
     }
-    size_t pre = 0, suf = 0;
-    for (const auto& l : x.prefix.levels) pre += l.folded.size() + l.cased.size();
-    for (const auto& l : x.suffix.levels) suf += l.folded.size() + l.cased.size();
-    if (pre) s += ", prefix " + std::to_string(pre) + " (" + std::to_string(x.prefix.levels.size()) + " lengths)";
-    if (suf) s += ", suffix " + std::to_string(suf) + " (" + std::to_string(x.suffix.levels.size()) + " lengths)";
+    if (!x.prefix.empty()) s += ", prefix " + std::to_string(x.prefix.size());
+    if (!x.suffix.empty()) s += ", suffix " + std::to_string(x.suffix.size());
     if (x.contains) {
       s += ", contains " + std::to_string(x.contains->size()) +
            (x.contains->uses_vectorscan() ? " (vectorscan)" : " (one by one)");

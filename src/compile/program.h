@@ -42,6 +42,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -73,18 +74,54 @@ struct TrieNode {
   }
 };
 
-// Literals looked up by their length: a value of length n has one prefix (and one
-// suffix) of each length <= n, so it costs one hash lookup per distinct literal length.
-struct AffixTable {
-  struct Level {
-    uint32_t length = 0;
-    FlatStringMap<std::vector<uint32_t>> folded;  // lower-cased key -> atoms
-    FlatStringMap<std::vector<uint32_t>> cased;
+// Prefix (or suffix) literals of a field as a trie over their folded bytes (a suffix
+// trie reads backwards). A value walks it from its first (last) byte for as long as
+// some literal continues that way, and collects the literals ending on the way: the
+// cost is the length of the longest literal the value starts (ends) like, whatever the
+// number of literals. Case-sensitive literals are verified against the value's own
+// bytes when the folded walk reaches them.
+class AffixTrie {
+ public:
+  // `from_end`: a suffix trie (the literal is read backwards; all Adds must agree).
+  void Add(std::string_view literal, bool cased, uint32_t atom, bool from_end);
+  // Lays out the edge table; call once, after the last Add.
+  void Finish();
+  bool empty() const { return literals_ == 0; }
+  size_t size() const { return literals_; }
+  size_t MemoryBytes() const;
+  // Calls f(atom) for every literal `text` starts with (ends with, from_end).
+  template <typename F>
+  void Walk(std::string_view text, bool from_end, F&& f) const;
+
+ private:
+  struct Cased {
+    uint32_t atom;
+    std::string text;  // as written
   };
-  std::vector<Level> levels;  // ascending length
-  uint32_t max_length = 0;
-  bool empty() const { return levels.empty(); }
-  void Add(std::string_view literal, bool cased, uint32_t atom);
+  struct Node {
+    std::vector<uint32_t> folded;  // atoms of folded literals ending here
+    std::vector<Cased> cased;
+  };
+  // The laid-out trie: by node, its folded atoms (rows of folded_) and case-sensitive
+  // literals (rows of cased_); edges in one open-addressed table.
+  struct Edge {
+    uint64_t key = 0;  // EdgeKey + 1; 0: empty slot
+    uint32_t child = 0;
+    uint32_t flags = 0;  // kHasAtoms: the child ends some literal
+  };
+  static constexpr uint32_t kHasAtoms = 1;
+  static uint64_t EdgeKey(uint32_t node, uint8_t byte) { return (static_cast<uint64_t>(node) << 8) | byte; }
+  const Edge* Find(uint64_t key) const;
+
+  std::vector<Node> nodes_{Node{}};  // while building
+  std::unordered_map<uint64_t, uint32_t> building_;  // edges, until Finish
+  std::vector<Edge> edges_;
+  uint64_t mask_ = 0;
+  std::vector<uint32_t> folded_begin_, folded_;
+  std::vector<uint32_t> cased_begin_;
+  std::vector<Cased> cased_;
+  bool root_has_atoms_ = false;
+  size_t literals_ = 0;
 };
 
 // CIDR networks as binary tries over address bits (one for IPv4, one for IPv6): an
@@ -129,12 +166,15 @@ struct NumericIndex {
 struct FieldIndex {
   FlatStringMap<std::vector<uint32_t>> exact_folded;  // key lower-cased -> atoms
   FlatStringMap<std::vector<uint32_t>> exact_cased;
-  AffixTable prefix, suffix;
+  AffixTrie prefix, suffix;
   std::unique_ptr<LiteralMatcher> contains;  // literal id -> contains_atoms[id]
   std::vector<uint32_t> contains_atoms;
   CidrIndex cidr;
   NumericIndex numeric;
   std::vector<uint32_t> lazy;  // predicates tested from the stored values (kConfirm, kLazy)
+  // The atom "the field is present" (`|exists: true`, and what fieldref needs), set when
+  // the walk meets the field; kNoAtom when no rule asks.
+  uint32_t presence_atom = UINT32_MAX;
   // The walk keeps this field's values for after it: lazy predicates or fieldref read
   // them.
   bool keep_values = false;
@@ -169,10 +209,10 @@ struct RuleSource {
   std::vector<Filter> filters;
 };
 
-// An atom derived from a wildcard or regex (ids P.. in the atom space).
+// An atom derived from a wildcard, regex or fieldref (ids P.. in the atom space).
 struct DerivedAtom {
   uint32_t field = 0;  // or kAnyString
-  Op op = Op::kContains;  // kPrefix, kSuffix or kContains
+  Op op = Op::kContains;  // kPrefix, kSuffix, kContains, or kExists (the field is present)
   bool cased = false;
   std::string text;
 };
@@ -215,7 +255,9 @@ struct Program {
   bool keyword_always = false;  // some keyword predicate has no atom: always walk
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
   std::vector<PredEval> eval;                   // by predicate id
-  std::vector<std::vector<uint32_t>> confirm_atoms;  // by predicate id (kConfirm)
+  // By predicate id (kConfirm): clauses of atoms (an AND of ORs) the predicate cannot
+  // hold without; the first is the most selective.
+  std::vector<std::vector<std::vector<uint32_t>>> confirm_clauses;
   std::vector<DerivedAtom> derived;             // atom id P + i
   std::vector<uint32_t> atom_field;             // by atom id: its field, or kAnyString
   std::vector<uint8_t> deferred;                // by predicate id: see json_eager
@@ -264,6 +306,39 @@ void CidrIndex::Lookup(const IpAddress& ip, F&& f) const {
   bool mapped = true;
   for (int i = 0; i < 12; ++i) mapped = mapped && ip.bytes[i] == kMapped[i];
   if (mapped) Walk(v4_, ip.bytes.data() + 12, 32, f);
+}
+
+inline const AffixTrie::Edge* AffixTrie::Find(uint64_t key) const {
+  if (edges_.empty()) return nullptr;
+  uint64_t i = (((key + 1) * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+  while (edges_[i].key != 0) {
+    if (edges_[i].key == key + 1) return &edges_[i];
+    i = (i + 1) & mask_;
+  }
+  return nullptr;
+}
+
+template <typename F>
+void AffixTrie::Walk(std::string_view text, bool from_end, F&& f) const {
+  const size_t n = text.size();
+  auto report = [&](uint32_t node) {
+    for (uint32_t k = folded_begin_[node]; k < folded_begin_[node + 1]; ++k) f(folded_[k]);
+    for (uint32_t k = cased_begin_[node]; k < cased_begin_[node + 1]; ++k) {
+      const Cased& c = cased_[k];
+      const size_t at = from_end ? n - c.text.size() : 0;
+      if (text.compare(at, c.text.size(), c.text) == 0) f(c.atom);
+    }
+  };
+  if (root_has_atoms_) report(0);
+  uint32_t node = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char ch = text[from_end ? n - 1 - i : i];
+    const uint8_t b = static_cast<uint8_t>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    const Edge* e = Find(EdgeKey(node, b));
+    if (e == nullptr) return;
+    node = e->child;
+    if (e->flags & kHasAtoms) report(node);
+  }
 }
 
 }  // namespace vigil::internal

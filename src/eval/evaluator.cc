@@ -198,45 +198,12 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       for (uint32_t a : *ids) SetAtom(a);
     }
   }
-  if (!x.prefix.empty()) {
-    const size_t n = std::min<size_t>(text.size(), x.prefix.max_length);
-    affix_fold_.resize(n);
-    AsciiLowerCopy(text.data(), n, affix_fold_.data());
-    for (const auto& level : x.prefix.levels) {
-      if (level.length > text.size()) break;
-      if (!level.cased.empty()) {
-        if (const auto* ids = level.cased.find(text.substr(0, level.length))) {
-          for (uint32_t a : *ids) SetAtom(a);
-        }
-      }
-      if (!level.folded.empty()) {
-        if (const auto* ids = level.folded.find(std::string_view(affix_fold_.data(), level.length))) {
-          for (uint32_t a : *ids) SetAtom(a);
-        }
-      }
-    }
-  }
-  if (!x.suffix.empty()) {
-    const size_t n = std::min<size_t>(text.size(), x.suffix.max_length);
-    affix_fold_.resize(n);
-    AsciiLowerCopy(text.data() + text.size() - n, n, affix_fold_.data());
-    for (const auto& level : x.suffix.levels) {
-      if (level.length > text.size()) break;
-      if (!level.cased.empty()) {
-        if (const auto* ids = level.cased.find(text.substr(text.size() - level.length))) {
-          for (uint32_t a : *ids) SetAtom(a);
-        }
-      }
-      if (!level.folded.empty()) {
-        if (const auto* ids = level.folded.find(std::string_view(affix_fold_.data() + n - level.length, level.length))) {
-          for (uint32_t a : *ids) SetAtom(a);
-        }
-      }
-    }
-  }
+  if (!x.prefix.empty()) x.prefix.Walk(text, false, [&](uint32_t a) { SetAtom(a); });
+  if (!x.suffix.empty()) x.suffix.Walk(text, true, [&](uint32_t a) { SetAtom(a); });
   if (x.contains) {
     x.contains->Scan(text, &literal_scratch_, [&](uint32_t id) { SetAtom(x.contains_atoms[id]); });
   }
+
   if (!x.cidr.empty() && kind == ValueKind::kString) {
     IpAddress ip;
     if (ParseIp(text, &ip)) x.cidr.Lookup(ip, [&](uint32_t a) { SetAtom(a); });
@@ -267,6 +234,8 @@ void Evaluator::MarkPresent(uint32_t f) {
   if (field_stamp_[f] != epoch_) {
     field_stamp_[f] = epoch_;
     stored_[f].clear();
+    const uint32_t a = prog_.indexes[f].presence_atom;
+    if (a != UINT32_MAX) SetAtom(a);
   }
 }
 
@@ -463,6 +432,7 @@ bool Evaluator::Materialize(uint32_t field) {
     if (materialized_stamp_[node] == epoch_) continue;
     materialized_stamp_[node] = epoch_;
     if (pending_stamp_[node] != epoch_) continue;  // the event has no such part
+    ++counters_.materialized;
     const bool saved = full_;
     full_ = true;
     bool ok = true;
@@ -871,7 +841,11 @@ bool Evaluator::EvalPred(uint32_t id) {
         default: return !Present(p.field);
       }
     case PredEval::kFieldRef:
-      return EvalFieldRef(p);
+      if (lazy_stamp_[id] == epoch_) return lazy_true_[id] == epoch_;
+      lazy_stamp_[id] = epoch_;
+      if (!EvalFieldRef(p)) return false;
+      lazy_true_[id] = epoch_;
+      return true;
     case PredEval::kIndexed:
       if (atom_stamp_[id] == epoch_) return true;
       if (!prog_.deferred[id] || p.field == kAnyString || deferred_stamp_[p.field] != epoch_) return false;
@@ -882,20 +856,29 @@ bool Evaluator::EvalPred(uint32_t id) {
   }
   if (lazy_stamp_[id] == epoch_) return lazy_true_[id] == epoch_;
   lazy_stamp_[id] = epoch_;
+  ++counters_.lazy_tests;
   bool r;
   if (prog_.eval[id] == PredEval::kIndexed) {
     r = TestDeferred(id);
   } else {
     bool gate = prog_.eval[id] == PredEval::kLazy;
+    // Objects of a deferred field were not searched for the atoms.
+    if (!gate && p.field != kAnyString && deferred_stamp_[p.field] == epoch_) gate = true;
     if (!gate) {
-      for (uint32_t a : prog_.confirm_atoms[id]) {
-        if (atom_stamp_[a] == epoch_) {
-          gate = true;
+      gate = true;
+      for (const auto& clause : prog_.confirm_clauses[id]) {
+        bool any = false;
+        for (uint32_t a : clause) {
+          if (atom_stamp_[a] == epoch_) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          gate = false;
           break;
         }
       }
-      // Objects of a deferred field were not searched for the atoms.
-      if (!gate && p.field != kAnyString && deferred_stamp_[p.field] == epoch_) gate = true;
     }
     r = gate && TestLazy(id);
   }
@@ -944,6 +927,12 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
     const uint32_t r = candidates_[i];
     if (cloudtrail && !prog_.rule_fits_cloudtrail[r]) continue;
     const bool checks = ChecksHold(r);
+    ++counters_.candidates;
+    if (checks) {
+      ++counters_.conditions;
+    } else {
+      ++counters_.checks_failed;
+    }
     if (checks && EvalExpr(prog_.ir.rules[r].condition)) rules->push_back(r);
     if (restart_ || deep_error_) return false;
   }
@@ -958,6 +947,7 @@ std::string Evaluator::TooDeep() {
 bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelope,
                          std::vector<uint32_t>* rules, std::string* error) {
   rules->clear();
+  ++counters_.events;
   validated_ = false;
   current_json_ = json;
   minus_zero_ = -1;
@@ -997,6 +987,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
   }
   NextEpoch();
   restart_ = false;
+  ++counters_.on_demand;
   od::document doc;
   doc_ = &doc;
   auto fail = [&](simdjson::error_code ec) {

@@ -53,6 +53,19 @@ class Evaluator {
 
   uint64_t regex_limit_hits() const { return regex_.limit_hits; }
 
+  // Work counters since construction, for benchmarks and profiling: how much of each
+  // kind of work the events needed (not part of any result).
+  struct Counters {
+    uint64_t events = 0;
+    uint64_t candidates = 0;     // rules made candidates (trigger or always)
+    uint64_t checks_failed = 0;  // candidates a check clause ruled out
+    uint64_t conditions = 0;     // candidate conditions evaluated
+    uint64_t lazy_tests = 0;     // predicates tested from stored values
+    uint64_t materialized = 0;   // parts of events walked on demand
+    uint64_t on_demand = 0;      // events the On-Demand walk decided
+  };
+  const Counters& counters() const { return counters_; }
+
   // True when the last Evaluate proved the whole event valid JSON (the DOM parser read
   // all of it), so a caller that prints the event needs no check of its own.
   bool validated() const { return validated_; }
@@ -112,7 +125,7 @@ class Evaluator {
   simdjson::ondemand::document* doc_ = nullptr;  // the event being walked
   std::string json_text_;               // compact JSON of the value at hand
   std::string lazy_text_, lazy_fold_;   // lazy tests: compact JSON, folded text
-  std::string fold_, affix_fold_;       // index lookups: folded value, folded ends
+  std::string fold_;                    // index lookups: the folded value
   std::string cooked_;                  // the event text unescaped, for the prefilter
   uint32_t epoch_ = 0;
   std::vector<uint32_t> atom_stamp_;   // by atom: holds
@@ -146,6 +159,7 @@ class Evaluator {
   std::vector<std::vector<KeyCacheEntry>> key_cache_;  // by trie node, by position
   std::vector<uint32_t> pending_stamp_, materialized_stamp_;
   std::vector<std::vector<Pending>> pending_;
+  Counters counters_;
   bool full_ = false;       // walking on demand: every node, no pending
   bool deep_error_ = false; // an on-demand walk met nesting deeper than the limit
   bool dom_mode_ = false;   // the DOM walk is on: no raw text of objects at hand
