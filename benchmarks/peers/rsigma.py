@@ -316,6 +316,28 @@ def run(binary, rules_dir, ndjson_path, strip=STRIPPED_ATTRIBUTES, exclude=(),
     }
 
 
+def run_prepared(binary, rules, ndjson_path, out_path):
+    """One timed `rsigma engine eval` of rules prepared by prepare_rules() (no copy, no
+    validation), its matches written to out_path. Returns (wall seconds, {rule id or
+    title: count})."""
+    binary = os.path.abspath(binary)
+    with tempfile.TemporaryDirectory(prefix="rsigma-peer-") as tmp:
+        config = os.path.join(tmp, "rsigma.yaml")
+        with open(config, "w") as fh:
+            fh.write("{}\n")
+        cmd = _eval_cmd(binary, os.path.abspath(rules), os.path.abspath(ndjson_path), config)
+        seconds, rc, err = _timed(cmd, out_path, tmp)
+        if rc != 0:
+            raise RuntimeError(f"rsigma exited {rc}: {' '.join(cmd)}\n{err.strip()[:4000]}")
+    matches = Counter()
+    with open(out_path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                m = json.loads(line)
+                matches[m.get("rule_id") or m.get("rule_title")] += 1
+    return seconds, dict(matches)
+
+
 def _main(argv):
     import argparse
     here = os.path.dirname(os.path.abspath(__file__))
