@@ -7,7 +7,7 @@
                           [--sections pack,scale,peers,startup,shapes,mix,real]
                           [--shapes equality,...] [--shape-counts 100,1000,10000]
                           [--mix-counts 100,1000,3000,10000] [--events 40000]
-                          [--corpora rare,realistic] [--real-rules DIR ...] [--budget 60]
+                          [--corpora rare,realistic] [--real-rules DIR ...] [--budget 45]
 
 Question it answers: how fast is `vigil scan`, as a user runs it, on realistic CloudTrail
 input -- NDJSON, {"Records":[...]} files, and .json.gz folders laid out like CloudTrail's
@@ -400,7 +400,7 @@ def real_section(rep, a, vigil, binary, corpora, runs, budget):
         if not src.is_dir():
             sec[4].append(f"- {src}: not found, skipped")
             continue
-        name = src.parent.name + "/" + src.name if src.name == "cloudtrail" else src.name
+        name = "/".join(src.parts[-3:])
         dest = WORK / ("real-" + re.sub(r"[^A-Za-z0-9]+", "-", str(src)).strip("-"))
         if dest.exists():
             shutil.rmtree(dest)
@@ -500,8 +500,8 @@ def main():
     ap.add_argument("--corpora", default="rare,realistic", help="corpora of the shapes/mix/real sections")
     ap.add_argument("--real-rules", action="append", default=[], metavar="DIR",
                     help="a real rule set (repeatable; default: ../shared/corpus/sigma/cloudtrail when present)")
-    ap.add_argument("--budget", type=float, default=60.0,
-                    help="seconds one shapes/mix/real workload may take, all runs (default 60)")
+    ap.add_argument("--budget", type=float, default=45.0,
+                    help="seconds one shapes/mix/real workload may take, all runs (default 45)")
     ap.add_argument("--shape-runs", type=int, default=3, help="runs of the shapes/mix/real workloads (default 3)")
     a = ap.parse_args()
     if a.quick:
