@@ -32,6 +32,7 @@ Rule i depends only on (--seed, shape, i) and the event sample: each set is a pr
 the larger ones, and the same command line writes the same bytes.
 """
 
+import bisect
 import ipaddress
 import json
 import os
@@ -796,7 +797,6 @@ class ShapeGenerator:
             plen = wp(r, [(8, 1), (12, 1), (16, 4), (20, 3), (22, 3), (24, 6), (26, 2), (28, 3), (32, 3)])
             net = ipaddress.ip_network("%s/%d" % (ipv4(r), plen), strict=False)
             lo, hi = int(net.network_address), int(net.broadcast_address)
-            import bisect
             j = bisect.bisect_left(ips, lo)
             if j < len(ips) and ips[j] <= hi:
                 continue
