@@ -388,6 +388,7 @@ def rsigma_mix_section(rep, sb, binary, counts, corpora, measured):
                     shutil.rmtree(prep)
                 rsigma.prepare_rules(binary, str(rules), str(prep), exclude=tuple(disagree))
                 m = sb.measure(prep, target, m["events"])
+                target = m["target"]  # the budget may have cut the corpus shorter this time
                 got = rsigma.run_prepared(binary, prep, target, out)[1]
                 want = m["matches"]
                 disagree = {r for r in set(want) | set(got) if want.get(r, 0) != got.get(r, 0)}
