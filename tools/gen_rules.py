@@ -25,8 +25,16 @@ generated events.  Every rule loads in vigil without error or warning
 Output: --out DIR (a folder, one file per rule) or --out FILE.yml (one multi-document
 YAML file, documents separated by `---`); both are accepted by `vigil scan --rules`.
 
+One-shape sets (`--shape SHAPE`, tools/rule_shapes.py): equality, prefix, suffix,
+contains, wildcard, regex, keyword, cidr, numeric or fieldref predicates decide every
+rule, on realistic CloudTrail fields, with distinct literals that grow with the count and
+--hit-rate (3%) of the rules built to fire on generated events; for measuring how the
+cost of each predicate shape grows with the number of rules.  --shape mix (the default)
+writes the sets described above, byte for byte as before the option existed.
+
 Usage:
   gen_rules.py --count 1000 --seed 7 --out rules-1000/
+  gen_rules.py --count 10000 --shape regex --out regex-10000.yml
   gen_rules.py --count 10000 --seed 7 --out rules-10000.yml
   gen_rules.py --count 1000 --keyword-rate 0 --out no-keywords/   # no keyword rules
 """
