@@ -185,6 +185,43 @@ std::string GeneratedRules(int count, bool folder, bool keywords) {
   return out;
 }
 
+std::string ShapeRules(const std::string& shape, int count, int max_count) {
+  const std::string name = "rules-" + shape + "-" + std::to_string(count) + ".yml";
+  if (const char* dir = std::getenv("VIGIL_BENCH_RULES_DIR"); dir != nullptr && *dir != '\0') {
+    const std::string p = std::string(dir) + "/" + name;
+    if (fs::exists(p)) return p;
+  }
+  static std::mutex mu;
+  static std::map<std::string, std::string> made;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = made.find(name); it != made.end()) return it->second;
+  const std::string all = TempDir() + "/rules-" + shape + "-" + std::to_string(max_count) + ".yml";
+  if (!fs::exists(all)) {
+    RunOrDie("python3 " + Quote(SourceDir() + "/tools/gen_rules.py") + " --seed 7 --count " +
+             std::to_string(max_count) + (shape == "mix" ? std::string() : " --shape " + shape) + " --out " +
+             Quote(all));
+  }
+  const std::string out = TempDir() + "/" + name;
+  if (count >= max_count) {
+    made[name] = all;
+    return all;
+  }
+  // The first `count` documents (they are separated by lines "---").
+  FILE* in = std::fopen(all.c_str(), "rb");
+  FILE* o = std::fopen(out.c_str(), "wb");
+  if (in == nullptr || o == nullptr) Die("cannot cut " + all + " into " + out);
+  char buf[1 << 16];
+  int docs = 1;
+  while (std::fgets(buf, sizeof buf, in) != nullptr) {
+    if (std::string_view(buf) == "---\n" && ++docs > count) break;
+    std::fputs(buf, o);
+  }
+  std::fclose(in);
+  std::fclose(o);
+  made[name] = out;
+  return out;
+}
+
 std::string PackDir() { return SourceDir() + "/rules"; }
 
 namespace {

@@ -65,6 +65,13 @@ const EventCorpus& Events();
 // out (gen_rules.py --keyword-rate 0).
 std::string GeneratedRules(int count, bool folder = false, bool keywords = true);
 
+// Path of a generated one-shape rule set (`gen_rules.py --shape SHAPE`; "mix" is the
+// default output): a multi-document YAML file of the first `count` rules. The largest
+// set of a shape (`max_count`) is generated once per process and the smaller ones are
+// its first documents (each set is a prefix of the larger). VIGIL_BENCH_RULES_DIR may
+// hold them as rules-<shape>-<count>.yml (made by the same command).
+std::string ShapeRules(const std::string& shape, int count, int max_count);
+
 // Path of the bundled rule pack (rules/).
 std::string PackDir();
 

@@ -8,6 +8,13 @@ Google Benchmark computes items_per_second and bytes_per_second from CPU time (u
 benchmark asks for real time); on a shared machine CPU time is the steadier of the two.
 
 Usage: summarize.py RESULT.json [RESULT.json ...]
+       summarize.py --shape-ratios SHAPES.json [...]   (vigil_bench_shapes output)
+
+--shape-ratios prints, for each rule shape of vigil_bench_shapes (benchmarks named
+Shape/<shape>/<rules>), the cost of an event at each rule count (ns, from the median and
+the best repetition of items_per_second), matches per event, and the ratio of the cost
+at the largest count to the cost at the smallest (issue 12's target: <= 3x from 100 to
+10,000 rules), both medians and both bests.
 """
 
 import json
@@ -36,7 +43,78 @@ def fmt_ms(v):
     return "%.1f µs" % (v * 1e3)
 
 
+def load_runs(paths):
+    runs, order, context = {}, [], None
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        context = context or doc.get("context", {})
+        for b in doc["benchmarks"]:
+            if b.get("run_type") != "iteration" or b.get("error_occurred"):
+                continue
+            name = b.get("run_name", b["name"])
+            if name not in runs:
+                runs[name] = []
+                order.append(name)
+            runs[name].append(b)
+    return runs, order, context
+
+
+def fmt_ns(v):
+    if v >= 1e6:
+        return "%.2f ms" % (v / 1e6)
+    if v >= 1e3:
+        return "%.2f µs" % (v / 1e3)
+    return "%.0f ns" % v
+
+
+def shape_ratios(paths):
+    runs, order, context = load_runs(paths)
+    shapes, counts = [], set()
+    cost = {}  # (shape, count) -> (median ns, best ns, matches/event)
+    for name in order:
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0] != "Shape":
+            continue
+        shape, n = parts[1], int(parts[2])
+        rates = [r["items_per_second"] for r in runs[name] if "items_per_second" in r]
+        if not rates:
+            continue
+        if shape not in shapes:
+            shapes.append(shape)
+        counts.add(n)
+        mpe = statistics.median(r.get("matches/event", 0) for r in runs[name])
+        cost[(shape, n)] = (1e9 / statistics.median(rates), 1e9 / max(rates), mpe)
+    counts = sorted(counts)
+    if not counts:
+        print("no Shape/<shape>/<rules> benchmarks in " + ", ".join(paths))
+        return
+    lo, hi = counts[0], counts[-1]
+    print()
+    print("Cost of an event by rule count, median (best) of the repetitions; matches/event in brackets; "
+          "ratio = cost at %d rules / cost at %d rules (target <= 3)." % (hi, lo))
+    print()
+    print("| shape | " + " | ".join("%s rules" % format(n, ",") for n in counts) +
+          " | ratio %s/%s median | ratio best |" % (format(hi, ","), format(lo, ",")))
+    print("|---|" + "---|" * len(counts) + "---|---|")
+    for shape in shapes:
+        row = ["`%s`" % shape]
+        for n in counts:
+            c = cost.get((shape, n))
+            row.append("%s (%s) [%.3g]" % (fmt_ns(c[0]), fmt_ns(c[1]), c[2]) if c else "")
+        a, b = cost.get((shape, lo)), cost.get((shape, hi))
+        if a and b:
+            row.append("**%.1fx**" % (b[0] / a[0]))
+            row.append("%.1fx" % (b[1] / a[1]))
+        else:
+            row += ["", ""]
+        print("| " + " | ".join(row) + " |")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--shape-ratios":
+        shape_ratios(sys.argv[2:])
+        return
     runs = {}
     order = []
     context = None

@@ -25,8 +25,16 @@ generated events.  Every rule loads in vigil without error or warning
 Output: --out DIR (a folder, one file per rule) or --out FILE.yml (one multi-document
 YAML file, documents separated by `---`); both are accepted by `vigil scan --rules`.
 
+One-shape sets (`--shape SHAPE`, tools/rule_shapes.py): equality, prefix, suffix,
+contains, wildcard, regex, keyword, cidr, numeric or fieldref predicates decide every
+rule, on realistic CloudTrail fields, with distinct literals that grow with the count and
+--hit-rate (3%) of the rules built to fire on generated events; for measuring how the
+cost of each predicate shape grows with the number of rules.  --shape mix (the default)
+writes the sets described above, byte for byte as before the option existed.
+
 Usage:
   gen_rules.py --count 1000 --seed 7 --out rules-1000/
+  gen_rules.py --count 10000 --shape regex --out regex-10000.yml
   gen_rules.py --count 10000 --seed 7 --out rules-10000.yml
   gen_rules.py --count 1000 --keyword-rate 0 --out no-keywords/   # no keyword rules
 """
@@ -569,9 +577,11 @@ SHAPES = [("api", 330), ("param", 270), ("identity", 110), ("multi", 80), ("netw
 # --------------------------------------------------------------------------- helpers
 
 def q(s):
-    """A YAML scalar: booleans plain, everything else single-quoted."""
+    """A YAML scalar: booleans and numbers plain, everything else single-quoted."""
     if isinstance(s, bool):
         return "true" if s else "false"
+    if isinstance(s, (int, float)):
+        return repr(s)
     return "'" + str(s).replace("'", "''") + "'"
 
 
@@ -915,6 +925,54 @@ class Generator:
         return "\n".join(lines) + "\n"
 
 
+def render_shape_rule(i, shape, svc, what, ids, cond):
+    """The text of rule i of a one-shape set (rule_shapes.py): metadata drawn from its own
+    seeded generator, so that rule i depends on i alone."""
+    import rule_shapes
+    r = random.Random("vigil-shape-meta-%s-%d" % (shape, i))
+    fields = ", ".join(what[:2]) + (" ..." if len(what) > 2 else "")
+    title = "Generated %s rule on %s (%s-%05d)" % (shape, fields, shape, i)
+    tactic, techniques = r.choice(TACTICS)
+    tags = ["attack." + tactic] + ["attack." + t for t in sample(r, techniques, r.randint(1, 2))]
+    lines = [
+        "title: " + q(title),
+        "id: " + uuid4(r),
+        "status: " + wpick(r, STATUSES),
+        "description: " + q("Generated benchmark rule %d of the %s shape set (%s). Not a real detection."
+                            % (i, shape, fields)),
+        "references:",
+        "    - " + q("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference.html"),
+        "author: " + q(r.choice(AUTHORS)),
+        "date: 2026-%02d-%02d" % (r.randint(1, 10), r.randint(1, 28)),
+        "tags:",
+    ] + ["    - " + t for t in tags] + [
+        "logsource:",
+        "    product: aws",
+        "    service: cloudtrail",
+    ] + rule_shapes.render_detection(ids, cond, q) + [
+        "falsepositives:",
+        "    - " + q(r.choice(FALSEPOSITIVES)),
+        "level: " + wpick(r, LEVELS),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def shape_rules(args):
+    """[(file name stem parts (svc, shape), text)] of a one-shape set."""
+    import rule_shapes
+    g = rule_shapes.ShapeGenerator(args.shape, args.seed, args.hit_rate)
+    out = []
+    for i in range(1, args.count + 1):
+        svc, what, ids, cond = g.rule(i)
+        rule = Rule()
+        rule.svc, rule.shape = svc, args.shape
+        out.append((rule, render_shape_rule(i, args.shape, svc, what, ids, cond)))
+    if args.stats:
+        print("%s: %d rules, %d (%.1f%%) built to fire on the event sample (%d tried)" % (
+            args.shape, args.count, g.hits, 100.0 * g.hits / max(1, args.count), g.tried), file=sys.stderr)
+    return out
+
+
 def slug(text):
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
 
@@ -931,20 +989,32 @@ def main():
     ap.add_argument("--keyword-rate", type=float, default=0.01,
                     help="share of keyword rules (default 0.01; 0 leaves them out)")
     ap.add_argument("--stats", action="store_true", help="print the number of rules per shape to stderr")
+    ap.add_argument("--shape", default="mix",
+                    help="mix (default: the realistic mix above) or one predicate shape: equality, prefix, "
+                         "suffix, contains, wildcard, regex, keyword, cidr, numeric, fieldref (tools/rule_shapes.py)")
+    ap.add_argument("--hit-rate", type=float, default=0.03,
+                    help="one-shape sets: share of rules built to fire on generated events (default 0.03)")
     args = ap.parse_args()
     if args.count < 0:
         ap.error("--count must be >= 0")
     if not (0 <= args.regex_rate <= 0.5 and 0 <= args.keyword_rate <= 0.5):
         ap.error("--regex-rate and --keyword-rate must be between 0 and 0.5")
 
-    g = Generator(args.seed, args.regex_rate, args.keyword_rate)
-    texts = []
     counts = {}
-    for i in range(1, args.count + 1):
-        shape = wpick(g.r, g.shapes)
-        rule = g.make(shape)
-        counts[shape] = counts.get(shape, 0) + 1
-        texts.append((rule, g.render(i, rule)))
+    if args.shape != "mix":
+        import rule_shapes
+        if args.shape not in rule_shapes.SHAPES:
+            ap.error("--shape must be mix or one of " + ", ".join(rule_shapes.SHAPES))
+        texts = shape_rules(args)
+        args.stats = False
+    else:
+        g = Generator(args.seed, args.regex_rate, args.keyword_rate)
+        texts = []
+        for i in range(1, args.count + 1):
+            shape = wpick(g.r, g.shapes)
+            rule = g.make(shape)
+            counts[shape] = counts.get(shape, 0) + 1
+            texts.append((rule, g.render(i, rule)))
 
     single = args.out.endswith((".yml", ".yaml"))
     if single:
