@@ -193,6 +193,11 @@ uint32_t AtomCost(const std::string& field, Op op, size_t length) {
 
 using Clause = std::vector<uint32_t>;  // atoms, one of which must hold
 
+// A clause may serve as a rule's second trigger when it costs less than this and every
+// atom of it is relied on by at most kSelectiveAtomUsage rules.
+constexpr uint32_t kSelectiveClauseCost = 150;
+constexpr uint32_t kSelectiveAtomUsage = 16;
+
 // What a rule cannot match without: clauses that must all hold (none: no knowledge).
 struct Need {
   bool never = false;  // the expression is constant false
@@ -574,9 +579,23 @@ class ProgramBuilderImpl {
     const size_t atoms = prog_.atom_count();
     std::vector<std::vector<uint32_t>> triggers(atoms);
     prog_.witnesses.resize(ir_.rules.size());
+    prog_.trigger_need.assign(ir_.rules.size(), 1);
+    std::vector<Need> needs;
+    needs.reserve(ir_.rules.size());
+    // How many rules rely on each atom: an atom many rules share is a common fact.
+    std::vector<uint32_t> usage(atoms, 0);
+    for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
+      Need need = Necessary(ir_.rules[r].condition);
+      for (auto& c : need.clauses) {
+        std::sort(c.begin(), c.end());
+        c.erase(std::unique(c.begin(), c.end()), c.end());
+        for (uint32_t a : c) ++usage[a];
+      }
+      needs.push_back(std::move(need));
+    }
     for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
       prog_.rule_fits_cloudtrail.push_back(ir_.rules[r].info.logsource.FitsCloudTrail());
-      Need need = Necessary(ir_.rules[r].condition);
+      Need& need = needs[r];
       std::vector<uint32_t> check_ids;
       if (need.never) {
         prog_.checks.Add(check_ids);  // never a candidate
@@ -587,21 +606,32 @@ class ProgramBuilderImpl {
         prog_.checks.Add(check_ids);
         continue;
       }
-      for (auto& c : need.clauses) {
-        std::sort(c.begin(), c.end());
-        c.erase(std::unique(c.begin(), c.end()), c.end());
-      }
       std::stable_sort(need.clauses.begin(), need.clauses.end(),
                        [&](const Clause& a, const Clause& b) { return ClauseCost(a) < ClauseCost(b); });
+      // Duplicates say nothing twice.
+      need.clauses.erase(std::unique(need.clauses.begin(), need.clauses.end()), need.clauses.end());
       const Clause& trigger = need.clauses[0];
       prog_.witnesses[r] = trigger;
-      for (uint32_t a : trigger) triggers[a].push_back(r);
-      // The next cheapest clauses, distinct from the trigger, as checks.
-      for (size_t i = 1; i < need.clauses.size() && check_ids.size() < kMaxChecks; ++i) {
-        const Clause& c = need.clauses[i];
-        if (c == trigger) continue;
+      for (uint32_t a : trigger) triggers[a].push_back(r << 1);
+      size_t next = 1;
+      // A second trigger clause when it is selective (few rules share its atoms, none of
+      // them common): the rule is then a candidate only when both clauses hold, instead
+      // of whenever the first does (then to fail its checks). The cost is one more
+      // fan-out per hit of an atom that rarely hits.
+      if (need.clauses.size() > 1) {
+        const Clause& second = need.clauses[1];
+        bool selective = ClauseCost(second) < kSelectiveClauseCost && second.size() <= 8;
+        for (uint32_t a : second) selective = selective && usage[a] <= kSelectiveAtomUsage;
+        if (selective) {
+          for (uint32_t a : second) triggers[a].push_back((r << 1) | 1);
+          prog_.trigger_need[r] = 3;
+          next = 2;
+        }
+      }
+      // The next cheapest clauses as checks.
+      for (size_t i = next; i < need.clauses.size() && check_ids.size() < kMaxChecks; ++i) {
         check_ids.push_back(static_cast<uint32_t>(prog_.clauses.size()));
-        prog_.clauses.Add(c);
+        prog_.clauses.Add(need.clauses[i]);
       }
       prog_.checks.Add(check_ids);
     }

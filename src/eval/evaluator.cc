@@ -25,6 +25,7 @@ Evaluator::Evaluator(const Program& program)
       lazy_stamp_(program.ir.predicates.size(), 0),
       lazy_true_(program.ir.predicates.size(), 0),
       rule_stamp_(program.ir.rules.size(), 0),
+      rule_mask_(program.ir.rules.size(), 0),
       field_stamp_(program.ir.fields.size(), 0),
       null_stamp_(program.ir.fields.size(), 0),
       deferred_stamp_(program.ir.fields.size(), 0),
@@ -136,11 +137,17 @@ int32_t Evaluator::CachedChild(int32_t node, uint32_t position, std::string_view
 void Evaluator::SetAtom(uint32_t a) {
   if (atom_stamp_[a] == epoch_) return;
   atom_stamp_[a] = epoch_;
-  for (const uint32_t* r = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); r != end; ++r) {
-    if (rule_stamp_[*r] != epoch_) {
-      rule_stamp_[*r] = epoch_;
-      candidates_.push_back(*r);
+  for (const uint32_t* e = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); e != end; ++e) {
+    const uint32_t r = *e >> 1;
+    const uint8_t bit = static_cast<uint8_t>(1u << (*e & 1));
+    if (rule_stamp_[r] != epoch_) {
+      rule_stamp_[r] = epoch_;
+      rule_mask_[r] = 0;
     }
+    const uint8_t need = prog_.trigger_need[r];
+    if ((rule_mask_[r] & bit) || rule_mask_[r] == need) continue;
+    rule_mask_[r] |= bit;
+    if (rule_mask_[r] == need) candidates_.push_back(r);
   }
 }
 
@@ -917,12 +924,7 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
                    cloudtrail_keys_ >= 2;
       break;
   }
-  for (uint32_t r : prog_.always) {
-    if (rule_stamp_[r] != epoch_) {
-      rule_stamp_[r] = epoch_;
-      candidates_.push_back(r);
-    }
-  }
+  for (uint32_t r : prog_.always) candidates_.push_back(r);  // no trigger: not pushed before
   for (size_t i = 0; i < candidates_.size(); ++i) {
     const uint32_t r = candidates_[i];
     if (cloudtrail && !prog_.rule_fits_cloudtrail[r]) continue;
