@@ -231,3 +231,31 @@ detection:
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// Values far larger than any literal, with the literals at their very ends: the
+// automata (which scan in vectors) and the affix tries must see the last and first
+// bytes. Several literals per field so that the Vectorscan database, not the one by
+// one search, is used.
+TEST(EvaluatorTest, HugeValuesAreSearchedToTheirEnds) {
+  std::string yaml;
+  for (const char* lit : {"needle-one", "needle-two", "needle-3", "needle-4", "needle-5", "tail-marker"}) {
+    yaml += std::string("title: c-") + lit + "\ndetection: {s: {v|contains: '" + lit + "'}, condition: s}\n---\n";
+  }
+  yaml += "title: p\ndetection: {s: {v|startswith: 'HEAD'}, condition: s}\n---\n";
+  yaml += "title: s\ndetection: {s: {v|endswith: 'tail-marker'}, condition: s}\n";
+  RuleSetBuilder b;
+  b.AddYaml(yaml);
+  ASSERT_FALSE(b.has_errors());
+  Scanner scanner(b.Build());
+  for (size_t size : {size_t{63}, size_t{64}, size_t{65}, size_t{4095}, size_t{1} << 20, size_t{3} << 20}) {
+    std::string v = "head" + std::string(size, 'x') + "needle-3" + std::string(size % 7, 'y') + "TAIL-MARKER";
+    EXPECT_EQ(Titles(scanner, "{\"v\":\"" + v + "\"}"), (std::vector<std::string>{"c-needle-3", "c-tail-marker", "p", "s"}))
+        << "value of " << v.size() << " bytes";
+  }
+}
+
+}  // namespace
+}  // namespace vigil
