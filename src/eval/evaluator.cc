@@ -31,11 +31,17 @@ Evaluator::Evaluator(const Program& program)
       deferred_stamp_(program.ir.fields.size(), 0),
       stored_(program.ir.fields.size()),
       deferred_(program.ir.fields.size()),
-      key_cache_(program.trie.size()),
+      key_cache_row_(program.trie.size(), -1),
       pending_stamp_(program.trie.size(), 0),
       materialized_stamp_(program.trie.size(), 0),
       pending_(program.trie.size()) {
   candidates_.reserve(program.ir.rules.size());
+  // A key cache row for the root and every node with children (objects the walk enters).
+  int32_t rows = 0;
+  for (size_t n = 0; n < program.trie.size(); ++n) {
+    if (n == 0 || !program.trie[n].children.empty()) key_cache_row_[n] = rows++;
+  }
+  key_cache_.resize(static_cast<size_t>(rows) * kKeyCacheSlots);
   for (const auto& x : program.indexes) {
     if (x.contains) literal_scratch_.Prepare(*x.contains);
   }
@@ -122,16 +128,13 @@ static inline bool ShortEqual(const char* a, const char* b, size_t n) {
   return true;
 }
 
-int32_t Evaluator::CachedChild(int32_t node, uint32_t position, std::string_view key) {
-  if (position >= kKeyCachePositions || key.size() > sizeof(KeyCacheEntry::bytes)) return Child(node, key);
-  auto& row = key_cache_[node];
-  if (row.size() <= position) row.resize(kKeyCachePositions);
-  KeyCacheEntry& e = row[position];
-  if (e.length == key.size() && ShortEqual(e.bytes, key.data(), key.size())) return e.child;
-  e.child = Child(node, key);
-  e.length = static_cast<uint32_t>(key.size());
-  std::memcpy(e.bytes, key.data(), key.size());
-  return e.child;
+// The slow path of the key cache (see DomVisitObject): look the key up, remember it.
+int32_t Evaluator::FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view key) {
+  e->child = Child(node, key);
+  e->cloudtrail = key == "eventSource" || key == "eventName" || key == "eventTime";
+  e->length = static_cast<uint32_t>(key.size());
+  std::memcpy(e->bytes, key.data(), key.size());
+  return e->child;
 }
 
 void Evaluator::SetAtom(uint32_t a) {
@@ -411,10 +414,33 @@ bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int dept
   }
   const bool top = top_level_;
   top_level_ = false;
-  uint32_t position = 0;
+  // The same few dozen keys come back event after event (CloudTrail records above all):
+  // a small direct-mapped cache per node, indexed by a hash of the key's length and
+  // first bytes, answers them (hits and misses alike) with a few word loads instead of
+  // a lookup in the trie (Child).
+  const bool cached = key_cache_row_[node] >= 0;
+  KeyCacheEntry* cache =
+      cached ? key_cache_.data() + static_cast<size_t>(key_cache_row_[node]) * kKeyCacheSlots : nullptr;
   for (simdjson::dom::key_value_pair kv : obj) {
-    if (top && (kv.key == "eventSource" || kv.key == "eventName" || kv.key == "eventTime")) ++cloudtrail_keys_;
-    const int32_t child = CachedChild(node, position++, kv.key);
+    int32_t child;
+    bool cloudtrail;
+    const std::string_view key = kv.key;
+    if (cached && key.size() <= sizeof(KeyCacheEntry::bytes)) {
+      uint64_t head = 0;
+      std::memcpy(&head, key.data(), key.size() < 8 ? key.size() : 8);
+      const uint64_t h = (head ^ (key.size() * 0x9E3779B97F4A7C15ull)) * 0xC2B2AE3D27D4EB4Full;
+      KeyCacheEntry& e = cache[h >> (64 - kKeyCacheBits)];
+      if (e.length == key.size() && ShortEqual(e.bytes, key.data(), key.size())) {
+        child = e.child;
+      } else {
+        child = FillKeyCache(&e, node, key);
+      }
+      cloudtrail = e.cloudtrail;
+    } else {
+      child = Child(node, key);
+      cloudtrail = key == "eventSource" || key == "eventName" || key == "eventTime";
+    }
+    if (top && cloudtrail) ++cloudtrail_keys_;
     if (child < 0) continue;
     if (!full_ && !prog_.trigger_node[child]) {
       // No rule's trigger reads below here: keep it for a candidate that asks.

@@ -87,10 +87,8 @@ class Evaluator {
   void MarkPresent(uint32_t field);
   static bool Minify(std::string_view raw, std::string* buf, std::string_view* out);
   int32_t Child(int32_t node, std::string_view key) const;
-  // Child() remembered by position: objects of one kind (CloudTrail records above all)
-  // list the same keys in the same order, so the key at position i is usually the one
-  // seen there last time, and comparing it costs less than hashing it.
-  int32_t CachedChild(int32_t node, uint32_t position, std::string_view key);
+  struct KeyCacheEntry;
+  int32_t FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view key);
   // `transient`: text lives in a buffer of the caller; copy it if it is kept.
   void OnValue(uint32_t field, ValueKind kind, std::string_view text, bool transient);
   bool DomVisitObject(simdjson::dom::object obj, int32_t node, int depth);
@@ -151,13 +149,17 @@ class Evaluator {
     simdjson::dom::element value;
     int depth;
   };
+  // Child() remembered by (node, key); see DomVisitObject.
   struct KeyCacheEntry {
     uint32_t length = UINT32_MAX;  // none
     int32_t child = -1;
-    char bytes[24];
+    bool cloudtrail = false;  // eventSource, eventName or eventTime
+    char bytes[23];
   };
-  static constexpr uint32_t kKeyCachePositions = 48;
-  std::vector<std::vector<KeyCacheEntry>> key_cache_;  // by trie node, by position
+  static constexpr uint32_t kKeyCacheBits = 7;
+  static constexpr uint32_t kKeyCacheSlots = 1u << kKeyCacheBits;
+  std::vector<int32_t> key_cache_row_;      // by trie node: its row, or -1
+  std::vector<KeyCacheEntry> key_cache_;    // rows of kKeyCacheSlots entries
   std::vector<uint32_t> pending_stamp_, materialized_stamp_;
   std::vector<std::vector<Pending>> pending_;
   Counters counters_;
