@@ -5,12 +5,11 @@
 #include "vigil/ruleset.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "compile/program.h"
 #include "ir/lower.h"
@@ -29,6 +28,19 @@ Diagnostic FileError(const std::string& file, std::string message) {
   SourceLocation where;
   where.file = file;
   return Diagnostic(Severity::kError, std::move(where), std::move(message));
+}
+
+// The whole of a file, read with one read() per buffer-full (an ifstream through a
+// stringstream copies every byte twice more).
+bool ReadFile(const std::string& path, std::string* out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
+  const bool ok = !std::ferror(f);
+  std::fclose(f);
+  return ok;
 }
 
 bool ParseTimespan(const std::string& text, int64_t* ms) {
@@ -237,14 +249,12 @@ void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
 }
 
 void RuleSetBuilder::AddFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  if (!ReadFile(path, &text)) {
     impl_->diagnostics.push_back(FileError(path, "cannot read rule file"));
     return;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  AddYaml(ss.str(), path);
+  AddYaml(text, path);
 }
 
 void RuleSetBuilder::AddPath(const std::string& path) {
@@ -357,24 +367,28 @@ std::string RuleSet::Dump() const { return program_->Dump(); }
 
 Status LoadPlaceholderFile(const std::string& path,
                            std::map<std::string, std::vector<std::string>>* out) {
-  try {
-    YAML::Node root = YAML::LoadFile(path);
-    YAML::Node vars = root["vars"];
-    if (!vars) return Status::Error(path + ": no 'vars' section");
-    if (!vars.IsMap()) return Status::Error(path + ": 'vars' must be a map");
-    for (const auto& kv : vars) {
-      std::vector<std::string>& values = (*out)[kv.first.as<std::string>()];
-      if (kv.second.IsSequence()) {
-        for (const auto& v : kv.second) values.push_back(v.as<std::string>(""));
-      } else if (kv.second.IsScalar()) {
-        values.push_back(kv.second.Scalar());
-      } else {
-        return Status::Error(path + ": placeholder '" + kv.first.as<std::string>() +
-                             "' must be a string or a list of strings");
-      }
+  std::string text;
+  if (!ReadFile(path, &text)) return Status::Error(path + ": cannot read the file");
+  std::vector<Diagnostic> diagnostics;
+  const std::vector<internal::YamlDocument> docs =
+      internal::LoadYamlDocuments(text, path, &diagnostics);
+  for (const Diagnostic& d : diagnostics) {
+    if (d.severity == Severity::kError) return Status::Error(d.ToString());
+  }
+  const internal::YamlNode vars = docs.empty() ? internal::YamlNode() : docs[0].root["vars"];
+  if (!vars) return Status::Error(path + ": no 'vars' section");
+  if (!vars.IsMap()) return Status::Error(path + ": 'vars' must be a map");
+  for (const auto& [k, v] : vars.Entries()) {
+    const std::string name(internal::KeyText(k));
+    std::vector<std::string>& values = (*out)[name];
+    if (v.IsSequence()) {
+      for (const internal::YamlNode e : v.Elements()) values.emplace_back(internal::KeyText(e));
+    } else if (v.IsScalar()) {
+      values.emplace_back(v.Scalar());
+    } else {
+      return Status::Error(path + ": placeholder '" + name +
+                           "' must be a string or a list of strings");
     }
-  } catch (const YAML::Exception& e) {
-    return Status::Error(path + ": " + e.what());
   }
   return Status::Ok();
 }
