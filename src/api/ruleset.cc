@@ -5,7 +5,6 @@
 #include "vigil/ruleset.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -28,19 +27,6 @@ Diagnostic FileError(const std::string& file, std::string message) {
   SourceLocation where;
   where.file = file;
   return Diagnostic(Severity::kError, std::move(where), std::move(message));
-}
-
-// The whole of a file, read with one read() per buffer-full (an ifstream through a
-// stringstream copies every byte twice more).
-bool ReadFile(const std::string& path, std::string* out) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
-  const bool ok = !std::ferror(f);
-  std::fclose(f);
-  return ok;
 }
 
 bool ParseTimespan(const std::string& text, int64_t* ms) {
@@ -208,6 +194,25 @@ struct RuleSetBuilder::Impl {
   std::vector<Diagnostic> diagnostics;
   bool built = false;
   bool rule_limit_reported = false;  // internal::kMaxRules was passed
+
+  // Parses the rules of one file's text (skip_attributes already blanked).
+  void Load(std::string_view yaml, const std::string& name) {
+    const std::vector<internal::YamlDocument> docs = internal::LoadYamlDocuments(yaml, name, &diagnostics);
+    for (const auto& doc : docs) {
+      if (asts.size() >= internal::kMaxRules) {
+        // Once: every document after the limit is left out for the same reason.
+        if (!rule_limit_reported) {
+          rule_limit_reported = true;
+          diagnostics.emplace_back(Severity::kError, doc.where,
+                                   "more than " + std::to_string(internal::kMaxRules) +
+                                       " rules: this rule and every rule after it are left out");
+        }
+        return;
+      }
+      RuleAst ast;
+      if (internal::ParseRuleDocument(doc, &ast, &diagnostics)) asts.push_back(std::move(ast));
+    }
+  }
 };
 
 RuleSetBuilder::RuleSetBuilder(CompileOptions options) : impl_(std::make_unique<Impl>()) {
@@ -223,38 +228,25 @@ bool RuleSetBuilder::has_errors() const {
 }
 
 void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
-  std::string trimmed;
-  if (!impl_->options.skip_attributes.empty()) {
-    trimmed = internal::BlankTopLevelKeys(yaml, impl_->options.skip_attributes);
-    yaml = trimmed;
+  if (impl_->options.skip_attributes.empty()) {
+    impl_->Load(yaml, name);
+    return;
   }
-  auto docs = internal::LoadYamlDocuments(yaml, name, &impl_->diagnostics);
-  for (const auto& doc : docs) {
-    if (impl_->asts.size() >= internal::kMaxRules) {
-      // Once: every document after the limit is left out for the same reason.
-      if (!impl_->rule_limit_reported) {
-        impl_->rule_limit_reported = true;
-        impl_->diagnostics.emplace_back(
-            Severity::kError, doc.where,
-            "more than " + std::to_string(internal::kMaxRules) +
-                " rules: this rule and every rule after it are left out");
-      }
-      return;
-    }
-    RuleAst ast;
-    if (internal::ParseRuleDocument(doc, &ast, &impl_->diagnostics)) {
-      impl_->asts.push_back(std::move(ast));
-    }
-  }
+  std::string text(yaml);
+  internal::BlankTopLevelKeys(&text, impl_->options.skip_attributes);
+  impl_->Load(text, name);
 }
 
 void RuleSetBuilder::AddFile(const std::string& path) {
   std::string text;
-  if (!ReadFile(path, &text)) {
+  if (!internal::ReadRuleFile(path, &text)) {
     impl_->diagnostics.push_back(FileError(path, "cannot read rule file"));
     return;
   }
-  AddYaml(text, path);
+  if (!impl_->options.skip_attributes.empty()) {
+    internal::BlankTopLevelKeys(&text, impl_->options.skip_attributes);
+  }
+  impl_->Load(text, path);
 }
 
 void RuleSetBuilder::AddPath(const std::string& path) {
@@ -338,11 +330,15 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     if (!info.id.empty() && !ids.insert(info.id).second) {
       im.diagnostics.push_back({Severity::kWarning, info.where, "duplicate rule id " + info.id});
     }
-    ir.rules.push_back({info, std::move(exprs[i])});
   }
   std::vector<CorrelationRule> correlations;
   std::vector<bool> suppressed;
   ResolveCorrelations(correlation_asts, detections, &correlations, &suppressed, &im.diagnostics);
+  // Last reader of the rules' infos above: they move into the program, uncopied.
+  ir.rules.reserve(detections.size());
+  for (size_t i = 0; i < detections.size(); ++i) {
+    ir.rules.push_back({std::move(detections[i]->info), std::move(exprs[i])});
+  }
   auto program = internal::CompileProgram(std::move(ir));
   program->diagnostics = im.diagnostics;
   program->placeholders = im.options.placeholders;
@@ -368,7 +364,7 @@ std::string RuleSet::Dump() const { return program_->Dump(); }
 Status LoadPlaceholderFile(const std::string& path,
                            std::map<std::string, std::vector<std::string>>* out) {
   std::string text;
-  if (!ReadFile(path, &text)) return Status::Error(path + ": cannot read the file");
+  if (!internal::ReadRuleFile(path, &text)) return Status::Error(path + ": cannot read the file");
   std::vector<Diagnostic> diagnostics;
   const std::vector<internal::YamlDocument> docs =
       internal::LoadYamlDocuments(text, path, &diagnostics);

@@ -11,11 +11,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
@@ -44,12 +42,10 @@ class Linter {
   }
 
   void File(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return;  // the builder already reported it
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    std::string text;
+    if (!internal::ReadRuleFile(path, &text)) return;  // the builder already reported it
     std::vector<Diagnostic> ignored;  // the builder reports load errors
-    for (const auto& doc : internal::LoadYamlDocuments(ss.str(), path, &ignored)) {
+    for (const auto& doc : internal::LoadYamlDocuments(text, path, &ignored)) {
       RuleAst ast;
       std::vector<Diagnostic> parse;
       if (!internal::ParseRuleDocument(doc, &ast, &parse)) continue;

@@ -6,10 +6,15 @@
 
 #include "load/yaml_loader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
@@ -597,6 +602,33 @@ void AppendJson(const YamlNode& node, std::string* out) {
 
 }  // namespace
 
+// Read straight into *out (an ifstream through a stringstream copies every byte twice
+// more). The size is only a hint: a file that grows or shrinks while it is read is
+// read to its end all the same.
+bool ReadRuleFile(const std::string& path, std::string* out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  size_t size = 0;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) size = static_cast<size_t>(st.st_size);
+  out->resize(size + 1);  // one byte more, so that end of file is seen in one read
+  size_t done = 0;
+  bool ok = true;
+  for (;;) {
+    if (done == out->size()) out->resize(out->size() * 2);
+    const ssize_t n = ::read(fd, out->data() + done, out->size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  out->resize(done);
+  return ok;
+}
+
 std::vector<std::string> ListRuleFiles(const std::string& folder, std::error_code* ec) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
@@ -612,15 +644,18 @@ std::vector<std::string> ListRuleFiles(const std::string& folder, std::error_cod
   return files;
 }
 
-std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys) {
-  std::string out;
-  bool blanking = false, changed = false;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    const size_t next = end == std::string_view::npos ? text.size() : end + 1;
-    const std::string_view line = text.substr(pos, next - pos);
-    const char c = line.empty() ? '\n' : line[0];
+void BlankTopLevelKeys(std::string* text, const std::vector<std::string>& keys) {
+  // One pass, in place: kept lines move down over the blanked ones, so a text with
+  // nothing to blank is only read.
+  char* const data = text->data();
+  const size_t size = text->size();
+  size_t read = 0, write = 0;
+  bool blanking = false;
+  while (read < size) {
+    const void* nl = std::memchr(data + read, '\n', size - read);
+    const size_t next = nl == nullptr ? size : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+    const std::string_view line(data + read, next - read);
+    const char c = line[0];
     if (c != ' ' && c != '\t' && c != '#' && c != '\n' && c != '\r') {
       blanking = false;
       for (const auto& k : keys) {
@@ -628,14 +663,23 @@ std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::stri
       }
     }
     if (blanking) {
-      changed = true;
-      if (line.back() == '\n') out += line.size() > 1 && line[line.size() - 2] == '\r' ? "\r\n" : "\n";
+      if (line.back() == '\n') {
+        if (line.size() > 1 && line[line.size() - 2] == '\r') data[write++] = '\r';
+        data[write++] = '\n';
+      }
     } else {
-      out.append(line);
+      if (write != read) std::memmove(data + write, data + read, line.size());
+      write += line.size();
     }
-    pos = next;
+    read = next;
   }
-  return changed ? out : std::string(text);
+  text->resize(write);
+}
+
+std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys) {
+  std::string out(text);
+  BlankTopLevelKeys(&out, keys);
+  return out;
 }
 
 std::string YamlToJson(const YamlNode& node) {

@@ -52,9 +52,13 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
 
 // Blanks out (keeping the line breaks) every top-level `key:` block of `text` whose key
 // is in `keys`: from the line starting with "key:" to the next line that starts at
-// column 0 with anything but a space, a tab or '#'. Returns the text unchanged if no
-// such key is there.
+// column 0 with anything but a space, a tab or '#'. The text is unchanged if no such
+// key is there. In place; the second form copies.
+void BlankTopLevelKeys(std::string* text, const std::vector<std::string>& keys);
 std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys);
+
+// Reads a whole file into *out. False if it cannot be opened or read.
+bool ReadRuleFile(const std::string& path, std::string* out);
 
 // The rule files under a folder, recursively: regular *.yml / *.yaml files whose name
 // does not start with '.', sorted so loading is deterministic. A walk error is left in

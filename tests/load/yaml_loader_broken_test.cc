@@ -88,5 +88,19 @@ TEST(YamlLoaderTest, OtherSyntaxErrorsKeepTheParsersMessageAndPosition) {
                                                "or ']' (while parsing a flow sequence that starts at 3:4)"});
 }
 
+// vigil scan drops the rules' tests: blocks before parsing; what is left keeps every
+// line (so positions stay), and a text without the key is not touched.
+TEST(YamlLoaderTest, BlankTopLevelKeysKeepsEveryLineBreak) {
+  std::string text =
+      "title: t\r\ntests:\r\n  - {a: 1}\r\n# comment\r\n\r\n  - b\r\ntestsuite: x\r\nlevel: low\ntests:";
+  BlankTopLevelKeys(&text, {"tests"});
+  EXPECT_EQ(text, "title: t\r\n\r\n\r\n\r\n\r\n\r\ntestsuite: x\r\nlevel: low\n");
+  const std::string untouched = "title: t\n  tests: 1\ntests2: x\n";
+  EXPECT_EQ(BlankTopLevelKeys(std::string_view(untouched), {"tests"}), untouched);
+  std::string all = "tests: 1\n  more\n";
+  BlankTopLevelKeys(&all, {"tests", "title"});
+  EXPECT_EQ(all, "\n\n");
+}
+
 }  // namespace
 }  // namespace vigil::internal
