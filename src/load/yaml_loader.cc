@@ -490,6 +490,7 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
                                   " bytes");
     return {};
   }
+  if (text.empty()) return {};  // no documents (and no null pointer for libyaml to copy from)
   return YamlTreeBuilder(text, file, diagnostics).Run();
 }
 

@@ -41,7 +41,7 @@ struct YamlDocument {
 //
 // kMaxYamlParseDepth stops reading the file: libyaml 0.2.5 spends time proportional to
 // the flow nesting ([ and {) on every token, so a document far too deep would cost
-// O(size x depth) just to skip (10,000 open brackets: seconds; 16 MiB of them: hours).
+// O(size x depth) just to skip (10,000 open brackets: 0.6 s, 40,000: 9 s, 16 MiB: hours).
 inline constexpr size_t kMaxRuleFileBytes = 16u << 20;
 inline constexpr int kMaxYamlDepth = 64;
 inline constexpr int kMaxYamlParseDepth = 2 * kMaxYamlDepth;

@@ -116,6 +116,10 @@ TEST(YamlNodeTest, PositionsAreOneBasedAndCountBytes) {
   const YamlNode crlf = Root(crlf_file);
   EXPECT_EQ(At(crlf.Key(0)), "1:1");
   EXPECT_EQ(At(crlf["b"].Element(1)), "2:8");
+  const Loaded bom_file = Load("\xEF\xBB\xBF" "\xC3\xA9: [x]\n");
+  const YamlNode bom = Root(bom_file);
+  EXPECT_EQ(At(bom.Value(0)), "1:5");
+  EXPECT_EQ(At(bom.Value(0).Element(0)), "1:6");
 }
 
 TEST(YamlNodeTest, AnAliasIsTheNodeItsAnchorNames) {
