@@ -8,9 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "compile/program.h"
 #include "ir/lower.h"
@@ -196,6 +194,25 @@ struct RuleSetBuilder::Impl {
   std::vector<Diagnostic> diagnostics;
   bool built = false;
   bool rule_limit_reported = false;  // internal::kMaxRules was passed
+
+  // Parses the rules of one file's text (skip_attributes already blanked).
+  void Load(std::string_view yaml, const std::string& name) {
+    const std::vector<internal::YamlDocument> docs = internal::LoadYamlDocuments(yaml, name, &diagnostics);
+    for (const auto& doc : docs) {
+      if (asts.size() >= internal::kMaxRules) {
+        // Once: every document after the limit is left out for the same reason.
+        if (!rule_limit_reported) {
+          rule_limit_reported = true;
+          diagnostics.emplace_back(Severity::kError, doc.where,
+                                   "more than " + std::to_string(internal::kMaxRules) +
+                                       " rules: this rule and every rule after it are left out");
+        }
+        return;
+      }
+      RuleAst ast;
+      if (internal::ParseRuleDocument(doc, &ast, &diagnostics)) asts.push_back(std::move(ast));
+    }
+  }
 };
 
 RuleSetBuilder::RuleSetBuilder(CompileOptions options) : impl_(std::make_unique<Impl>()) {
@@ -211,40 +228,25 @@ bool RuleSetBuilder::has_errors() const {
 }
 
 void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
-  std::string trimmed;
-  if (!impl_->options.skip_attributes.empty()) {
-    trimmed = internal::BlankTopLevelKeys(yaml, impl_->options.skip_attributes);
-    yaml = trimmed;
+  if (impl_->options.skip_attributes.empty()) {
+    impl_->Load(yaml, name);
+    return;
   }
-  auto docs = internal::LoadYamlDocuments(yaml, name, &impl_->diagnostics);
-  for (const auto& doc : docs) {
-    if (impl_->asts.size() >= internal::kMaxRules) {
-      // Once: every document after the limit is left out for the same reason.
-      if (!impl_->rule_limit_reported) {
-        impl_->rule_limit_reported = true;
-        impl_->diagnostics.emplace_back(
-            Severity::kError, doc.where,
-            "more than " + std::to_string(internal::kMaxRules) +
-                " rules: this rule and every rule after it are left out");
-      }
-      return;
-    }
-    RuleAst ast;
-    if (internal::ParseRuleDocument(doc, &ast, &impl_->diagnostics)) {
-      impl_->asts.push_back(std::move(ast));
-    }
-  }
+  std::string text(yaml);
+  internal::BlankTopLevelKeys(&text, impl_->options.skip_attributes);
+  impl_->Load(text, name);
 }
 
 void RuleSetBuilder::AddFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  if (!internal::ReadRuleFile(path, &text)) {
     impl_->diagnostics.push_back(FileError(path, "cannot read rule file"));
     return;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  AddYaml(ss.str(), path);
+  if (!impl_->options.skip_attributes.empty()) {
+    internal::BlankTopLevelKeys(&text, impl_->options.skip_attributes);
+  }
+  impl_->Load(text, path);
 }
 
 void RuleSetBuilder::AddPath(const std::string& path) {
@@ -328,11 +330,15 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     if (!info.id.empty() && !ids.insert(info.id).second) {
       im.diagnostics.push_back({Severity::kWarning, info.where, "duplicate rule id " + info.id});
     }
-    ir.rules.push_back({info, std::move(exprs[i])});
   }
   std::vector<CorrelationRule> correlations;
   std::vector<bool> suppressed;
   ResolveCorrelations(correlation_asts, detections, &correlations, &suppressed, &im.diagnostics);
+  // Last reader of the rules' infos above: they move into the program, uncopied.
+  ir.rules.reserve(detections.size());
+  for (size_t i = 0; i < detections.size(); ++i) {
+    ir.rules.push_back({std::move(detections[i]->info), std::move(exprs[i])});
+  }
   auto program = internal::CompileProgram(std::move(ir));
   program->diagnostics = im.diagnostics;
   program->placeholders = im.options.placeholders;
@@ -357,24 +363,28 @@ std::string RuleSet::Dump() const { return program_->Dump(); }
 
 Status LoadPlaceholderFile(const std::string& path,
                            std::map<std::string, std::vector<std::string>>* out) {
-  try {
-    YAML::Node root = YAML::LoadFile(path);
-    YAML::Node vars = root["vars"];
-    if (!vars) return Status::Error(path + ": no 'vars' section");
-    if (!vars.IsMap()) return Status::Error(path + ": 'vars' must be a map");
-    for (const auto& kv : vars) {
-      std::vector<std::string>& values = (*out)[kv.first.as<std::string>()];
-      if (kv.second.IsSequence()) {
-        for (const auto& v : kv.second) values.push_back(v.as<std::string>(""));
-      } else if (kv.second.IsScalar()) {
-        values.push_back(kv.second.Scalar());
-      } else {
-        return Status::Error(path + ": placeholder '" + kv.first.as<std::string>() +
-                             "' must be a string or a list of strings");
-      }
+  std::string text;
+  if (!internal::ReadRuleFile(path, &text)) return Status::Error(path + ": cannot read the file");
+  std::vector<Diagnostic> diagnostics;
+  const std::vector<internal::YamlDocument> docs =
+      internal::LoadYamlDocuments(text, path, &diagnostics);
+  for (const Diagnostic& d : diagnostics) {
+    if (d.severity == Severity::kError) return Status::Error(d.ToString());
+  }
+  const internal::YamlNode vars = docs.empty() ? internal::YamlNode() : docs[0].root["vars"];
+  if (!vars) return Status::Error(path + ": no 'vars' section");
+  if (!vars.IsMap()) return Status::Error(path + ": 'vars' must be a map");
+  for (const auto& [k, v] : vars.Entries()) {
+    const std::string name(internal::KeyText(k));
+    std::vector<std::string>& values = (*out)[name];
+    if (v.IsSequence()) {
+      for (const internal::YamlNode e : v.Elements()) values.emplace_back(internal::KeyText(e));
+    } else if (v.IsScalar()) {
+      values.emplace_back(v.Scalar());
+    } else {
+      return Status::Error(path + ": placeholder '" + name +
+                           "' must be a string or a list of strings");
     }
-  } catch (const YAML::Exception& e) {
-    return Status::Error(path + ": " + e.what());
   }
   return Status::Ok();
 }

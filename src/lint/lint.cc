@@ -11,11 +11,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
@@ -44,12 +42,10 @@ class Linter {
   }
 
   void File(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return;  // the builder already reported it
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    std::string text;
+    if (!internal::ReadRuleFile(path, &text)) return;  // the builder already reported it
     std::vector<Diagnostic> ignored;  // the builder reports load errors
-    for (const auto& doc : internal::LoadYamlDocuments(ss.str(), path, &ignored)) {
+    for (const auto& doc : internal::LoadYamlDocuments(text, path, &ignored)) {
       RuleAst ast;
       std::vector<Diagnostic> parse;
       if (!internal::ParseRuleDocument(doc, &ast, &parse)) continue;
@@ -85,13 +81,13 @@ class Linter {
  private:
   // ---- attributes ------------------------------------------------------------------
 
-  static SourceLocation At(const YAML::Node& n, const SourceLocation& fallback) {
+  static SourceLocation At(const internal::YamlNode& n, const SourceLocation& fallback) {
     if (!n) return fallback;
     return internal::LocationOf(n, fallback.file);
   }
 
   void Attributes(const internal::YamlDocument& doc, const RuleAst& ast, const std::string& file) {
-    const YAML::Node& root = doc.root;
+    const internal::YamlNode& root = doc.root;
     const RuleInfo& info = ast.info;
     const SourceLocation start = info.where.file.empty() ? doc.where : info.where;
     static const std::regex kUuid(
@@ -134,15 +130,15 @@ class Linter {
       if (info.logsource.empty()) Warn(start, "the rule has no logsource", "schema");
     }
     for (const char* key : {"date", "modified"}) {
-      const YAML::Node n = root[key];
-      if (n && n.IsScalar() && !std::regex_match(n.Scalar(), kDate)) {
+      const internal::YamlNode n = root[key];
+      if (n && n.IsScalar() && !std::regex_match(std::string(n.Scalar()), kDate)) {
         Warn(At(n, start), std::string("'") + key + "' must be a date written YYYY-MM-DD", "schema");
       }
     }
-    if (const YAML::Node tags = root["tags"]; tags && tags.IsSequence()) {
-      for (const auto& t : tags) {
+    if (const internal::YamlNode tags = root["tags"]; tags && tags.IsSequence()) {
+      for (const internal::YamlNode t : tags.Elements()) {
         if (!t.IsScalar()) continue;
-        const std::string s = t.Scalar();
+        const std::string s(t.Scalar());
         if (!std::regex_match(s, kTag)) {
           Warn(At(t, start), "tag '" + s + "' is not namespace.value in lower case", "tags");
         } else if (s.rfind("attack.", 0) == 0 && !kTactics.count(s.substr(7)) &&
@@ -152,15 +148,15 @@ class Linter {
         }
       }
     }
-    if (const YAML::Node rel = root["related"]; rel && rel.IsSequence()) {
-      for (const auto& r : rel) {
+    if (const internal::YamlNode rel = root["related"]; rel && rel.IsSequence()) {
+      for (const internal::YamlNode r : rel.Elements()) {
         if (!r.IsMap()) continue;
-        const std::string type = r["type"] ? r["type"].as<std::string>("") : "";
+        const std::string type(internal::KeyText(r["type"]));
         if (!kRelated.count(type)) {
           Warn(At(r, start), "related type '" + type + "' is not one of derived, obsolete, merged, "
                              "renamed, similar", "schema");
         }
-        const std::string id = r["id"] ? r["id"].as<std::string>("") : "";
+        const std::string id(internal::KeyText(r["id"]));
         if (!std::regex_match(id, kUuid)) Warn(At(r, start), "related id '" + id + "' is not a UUID", "schema");
       }
     }
@@ -169,12 +165,12 @@ class Linter {
         "title", "id", "name", "status", "description", "license", "author", "date", "modified",
         "level", "references", "tags", "falsepositives", "fields", "related", "logsource",
         "detection", "filter", "correlation", "taxonomy", "scope"};
-    for (const auto& kv : root) {
-      const std::string key = kv.first.as<std::string>("");
+    for (const auto& [k, v] : root.Entries()) {
+      const std::string key(internal::KeyText(k));
       if (std::find(kStandard.begin(), kStandard.end(), key) != kStandard.end()) continue;
       for (const auto& s : kStandard) {
         if (Near(key, s)) {
-          Warn(At(kv.first, start), "unknown attribute '" + key + "'; did you mean '" + s + "'?",
+          Warn(At(k, start), "unknown attribute '" + key + "'; did you mean '" + s + "'?",
                "schema");
           break;
         }

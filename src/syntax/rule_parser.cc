@@ -3,14 +3,27 @@
 // YAML document -> RuleAst: rule attributes, search identifiers, conditions, filters
 // and correlations. Tested by tests/syntax/rule_parser_test.cc.
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "syntax/rule_ast.h"
 
 namespace vigil::internal {
 namespace {
+
+bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool IsOctalDigit(char c) { return c >= '0' && c <= '7'; }
+
+// 0x1F, 0o17: the YAML 1.2 core schema's other integers.
+bool IsPrefixedInteger(std::string_view s, std::string_view prefix, bool (*digit)(char)) {
+  return s.size() > prefix.size() && s.substr(0, prefix.size()) == prefix &&
+         std::all_of(s.begin() + static_cast<std::ptrdiff_t>(prefix.size()), s.end(), digit);
+}
 
 class DocParser {
  public:
@@ -18,7 +31,7 @@ class DocParser {
       : doc_(doc), out_(out), diags_(diags), file_(doc.where.file) {}
 
   bool Parse() {
-    const YAML::Node& root = doc_.root;
+    const YamlNode& root = doc_.root;
     if (!root.IsMap()) return Error(root, "a rule document must be a YAML map");
     out_->info.where = doc_.where;
     if (root["correlation"]) {
@@ -33,7 +46,7 @@ class DocParser {
     ParseAttributes(root);
     switch (out_->kind) {
       case RuleAst::Kind::kDetection: {
-        const YAML::Node det = root["detection"];
+        const YamlNode det = root["detection"];
         if (!det) return Error(root, "rule has no 'detection'");
         if (!ParseDetection(det, /*filter=*/false)) return false;
         break;
@@ -50,37 +63,37 @@ class DocParser {
   }
 
  private:
-  bool Error(const YAML::Node& at, std::string message) {
+  bool Error(const YamlNode& at, std::string message) {
     diags_->push_back({Severity::kError, LocationOf(at, file_), std::move(message)});
     ok_ = false;
     return false;
   }
-  void Warn(const YAML::Node& at, std::string message) {
+  void Warn(const YamlNode& at, std::string message) {
     diags_->push_back({Severity::kWarning, LocationOf(at, file_), std::move(message)});
   }
 
-  bool ScalarString(const YAML::Node& n, const char* what, std::string* out) {
+  bool ScalarString(const YamlNode& n, const char* what, std::string* out) {
     if (!n || n.IsNull()) return true;
     if (!n.IsScalar()) return Error(n, std::string("'") + what + "' must be a string");
     *out = n.Scalar();
     return true;
   }
 
-  bool StringList(const YAML::Node& n, const char* what, std::vector<std::string>* out) {
+  bool StringList(const YamlNode& n, const char* what, std::vector<std::string>* out) {
     if (!n || n.IsNull()) return true;
     if (n.IsScalar()) {
-      out->push_back(n.Scalar());
+      out->emplace_back(n.Scalar());
       return true;
     }
     if (!n.IsSequence()) return Error(n, std::string("'") + what + "' must be a list of strings");
-    for (const auto& e : n) {
+    for (const YamlNode e : n.Elements()) {
       if (!e.IsScalar()) return Error(e, std::string("'") + what + "' must be a list of strings");
-      out->push_back(e.Scalar());
+      out->emplace_back(e.Scalar());
     }
     return true;
   }
 
-  void ParseAttributes(const YAML::Node& root) {
+  void ParseAttributes(const YamlNode& root) {
     RuleInfo& info = out_->info;
     static const std::set<std::string> kKnown = {
         "title", "id", "name", "status", "description", "license", "author", "date",
@@ -95,7 +108,7 @@ class DocParser {
     ScalarString(root["date"], "date", &info.date);
     ScalarString(root["modified"], "modified", &info.modified);
     ScalarString(root["level"], "level", &info.level);
-    if (const YAML::Node a = root["author"]; a && a.IsSequence()) {
+    if (const YamlNode a = root["author"]; a && a.IsSequence()) {
       std::vector<std::string> authors;
       StringList(a, "author", &authors);
       for (size_t i = 0; i < authors.size(); ++i) info.author += (i ? ", " : "") + authors[i];
@@ -106,11 +119,11 @@ class DocParser {
     StringList(root["tags"], "tags", &info.tags);
     StringList(root["falsepositives"], "falsepositives", &info.falsepositives);
     StringList(root["fields"], "fields", &info.fields);
-    if (const YAML::Node rel = root["related"]; rel && !rel.IsNull()) {
+    if (const YamlNode rel = root["related"]; rel && !rel.IsNull()) {
       if (!rel.IsSequence()) {
         Error(rel, "'related' must be a list of {id, type}");
       } else {
-        for (const auto& r : rel) {
+        for (const YamlNode r : rel.Elements()) {
           RelatedRule rr;
           if (r.IsMap()) {
             ScalarString(r["id"], "related id", &rr.id);
@@ -120,7 +133,7 @@ class DocParser {
         }
       }
     }
-    if (const YAML::Node ls = root["logsource"]; ls && !ls.IsNull()) {
+    if (const YamlNode ls = root["logsource"]; ls && !ls.IsNull()) {
       if (!ls.IsMap()) {
         Error(ls, "'logsource' must be a map");
       } else {
@@ -136,13 +149,13 @@ class DocParser {
       Warn(root["level"], "unknown level '" + info.level +
                               "' (expected informational, low, medium, high or critical)");
     }
-    for (const auto& kv : root) {
-      const std::string key = kv.first.as<std::string>("");
-      if (!kKnown.count(key)) info.custom[key] = YamlToJson(kv.second);
+    for (const auto& [k, v] : root.Entries()) {
+      std::string key(KeyText(k));
+      if (!kKnown.count(key)) info.custom[std::move(key)] = YamlToJson(v);
     }
   }
 
-  bool ParseValue(const YAML::Node& n, ValueAst* v) {
+  bool ParseValue(const YamlNode& n, ValueAst* v) {
     v->where = LocationOf(n, file_);
     if (!n || n.IsNull()) {
       v->type = ValueAst::Type::kNull;
@@ -151,26 +164,23 @@ class DocParser {
     if (!n.IsScalar()) return Error(n, "a value must be a scalar (string, number, boolean or null)");
     v->text = n.Scalar();
     v->type = ValueAst::Type::kString;
-    if (IsPlainScalar(n)) {
-      static const std::regex kNumber(
-          R"([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+)");
+    if (IsPlainScalar(n)) {  // (plain null-like scalars are null nodes, above)
       const std::string& s = v->text;
-      if (s == "~" || s == "null" || s == "Null" || s == "NULL") {
-        v->type = ValueAst::Type::kNull;
-      } else if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" ||
-                 s == "FALSE") {
+      if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" ||
+          s == "FALSE") {
         v->type = ValueAst::Type::kBool;
         v->text = (s[0] == 't' || s[0] == 'T') ? "true" : "false";
-      } else if (std::regex_match(s, kNumber)) {
+      } else if (IsYamlDecimal(s) || IsPrefixedInteger(s, "0x", IsHexDigit) ||
+                 IsPrefixedInteger(s, "0o", IsOctalDigit)) {
         v->type = ValueAst::Type::kNumber;
       }
     }
     return true;
   }
 
-  bool ParseItem(const YAML::Node& key, const YAML::Node& value, ItemAst* item) {
+  bool ParseItem(const YamlNode& key, const YamlNode& value, ItemAst* item) {
     item->where = LocationOf(key, file_);
-    const std::string k = key.as<std::string>("");
+    const std::string k(KeyText(key));
     size_t bar = k.find('|');
     item->field = k.substr(0, bar);
     // Modifier positions: the key is one plain scalar, so offsets map to columns.
@@ -193,7 +203,8 @@ class DocParser {
         return Error(value, "'" + k + "' has " + std::to_string(value.size()) +
                                 " values, more than the limit of " + std::to_string(kMaxValuesPerItem));
       }
-      for (const auto& e : value) {
+      item->values.reserve(value.size());
+      for (const YamlNode e : value.Elements()) {
         ValueAst v;
         if (!ParseValue(e, &v)) return false;
         item->values.push_back(std::move(v));
@@ -206,21 +217,21 @@ class DocParser {
     return true;
   }
 
-  bool ParseMapAlternative(const YAML::Node& map, std::vector<ItemAst>* items) {
+  bool ParseMapAlternative(const YamlNode& map, std::vector<ItemAst>* items) {
     if (map.size() == 0) return Error(map, "empty map in a search identifier");
-    for (const auto& kv : map) {
+    for (const auto& [k, v] : map.Entries()) {
       if (++items_ > kMaxItemsPerIdentifier) {
-        return Error(kv.first, "search identifier has more than " +
-                                   std::to_string(kMaxItemsPerIdentifier) + " field entries");
+        return Error(k, "search identifier has more than " +
+                            std::to_string(kMaxItemsPerIdentifier) + " field entries");
       }
       ItemAst item;
-      if (!ParseItem(kv.first, kv.second, &item)) return false;
+      if (!ParseItem(k, v, &item)) return false;
       items->push_back(std::move(item));
     }
     return true;
   }
 
-  bool ParseSearchId(const std::string& name, const YAML::Node& key, const YAML::Node& node,
+  bool ParseSearchId(const std::string& name, const YamlNode& key, const YamlNode& node,
                      SearchIdAst* id) {
     id->name = name;
     id->where = LocationOf(key, file_);
@@ -241,13 +252,13 @@ class DocParser {
     }
     if (node.size() == 0) return Error(node, "search identifier '" + name + "' is an empty list");
     bool maps = false, scalars = false;
-    for (const auto& e : node) (e.IsMap() ? maps : scalars) = true;
+    for (const YamlNode e : node.Elements()) (e.IsMap() ? maps : scalars) = true;
     if (maps && scalars) {
       return Error(node, "search identifier '" + name +
                              "' mixes maps and plain values; split it into two identifiers");
     }
     if (maps) {
-      for (const auto& e : node) {
+      for (const YamlNode e : node.Elements()) {
         id->alternatives.emplace_back();
         if (!ParseMapAlternative(e, &id->alternatives.back())) return false;
       }
@@ -259,7 +270,8 @@ class DocParser {
       return Error(node, "search identifier '" + name + "' has " + std::to_string(node.size()) +
                              " keywords, more than the limit of " + std::to_string(kMaxValuesPerItem));
     }
-    for (const auto& e : node) {
+    item.values.reserve(node.size());
+    for (const YamlNode e : node.Elements()) {
       ValueAst v;
       if (!ParseValue(e, &v)) return false;
       item.values.push_back(std::move(v));
@@ -268,8 +280,8 @@ class DocParser {
     return true;
   }
 
-  bool ParseConditionNode(const YAML::Node& n) {
-    auto add = [&](const YAML::Node& c) {
+  bool ParseConditionNode(const YamlNode& n) {
+    auto add = [&](const YamlNode& c) {
       if (!c.IsScalar()) return Error(c, "a condition must be a string");
       ConditionAst cond;
       cond.text = c.Scalar();
@@ -286,7 +298,7 @@ class DocParser {
     };
     if (n.IsSequence()) {
       if (n.size() == 0) return Error(n, "empty condition list");
-      for (const auto& c : n) {
+      for (const YamlNode c : n.Elements()) {
         if (!add(c)) return false;
       }
       return true;
@@ -294,44 +306,44 @@ class DocParser {
     return add(n);
   }
 
-  bool ParseDetection(const YAML::Node& det, bool filter) {
+  bool ParseDetection(const YamlNode& det, bool filter) {
     if (!det.IsMap()) return Error(det, filter ? "'filter' must be a map" : "'detection' must be a map");
-    YAML::Node condition;
+    YamlNode condition;
     bool has_condition = false;
     if (det.size() > kMaxSearchIdentifiers + 1) {  // + the condition
       return Error(det, std::string(filter ? "filter" : "detection") + " has more than " +
                             std::to_string(kMaxSearchIdentifiers) + " search identifiers");
     }
-    for (const auto& kv : det) {
-      const std::string key = kv.first.as<std::string>("");
+    for (const auto& [k, v] : det.Entries()) {
+      const std::string key(KeyText(k));
       if (key == "condition") {
-        condition = kv.second;
+        condition = v;
         has_condition = true;
         continue;
       }
       if (key == "timeframe") {
-        Error(kv.first,
+        Error(k,
               "'timeframe' belongs to the Sigma 1 aggregation syntax, which Sigma 2 removed; "
               "express thresholds over time as a correlation rule");
         continue;
       }
       if (filter && key == "rules") continue;
       SearchIdAst id;
-      if (ParseSearchId(key, kv.first, kv.second, &id)) out_->detection.ids.push_back(std::move(id));
+      if (ParseSearchId(key, k, v, &id)) out_->detection.ids.push_back(std::move(id));
     }
     if (!has_condition) return Error(det, filter ? "filter has no 'condition'" : "detection has no 'condition'");
     if (!ParseConditionNode(condition)) return false;
     return ok_;
   }
 
-  bool ParseFilter(const YAML::Node& f) {
+  bool ParseFilter(const YamlNode& f) {
     if (!f || !f.IsMap()) return Error(f ? f : doc_.root, "'filter' must be a map");
     if (!f["rules"]) return Error(f, "filter has no 'rules' naming the rules it applies to");
     if (!StringList(f["rules"], "rules", &out_->filter_rules)) return false;
     return ParseDetection(f, /*filter=*/true);
   }
 
-  bool ParseCorrelation(const YAML::Node& c) {
+  bool ParseCorrelation(const YamlNode& c) {
     if (!c.IsMap()) return Error(c, "'correlation' must be a map");
     CorrelationAst& corr = out_->correlation;
     ScalarString(c["type"], "type", &corr.type);
@@ -351,32 +363,32 @@ class DocParser {
                    "correlation 'timespan' must be a number with a unit s, m, h, d, w, M or y");
     }
     const bool temporal = corr.type == "temporal" || corr.type == "temporal_ordered";
-    const YAML::Node cond = c["condition"];
+    const YamlNode cond = c["condition"];
     if (!temporal && !cond) return Error(c, "correlation of type " + corr.type + " needs a 'condition'");
     if (cond && cond.IsMap()) {
       static const std::set<std::string> kOps = {"gt", "gte", "lt", "lte", "eq", "neq", "field",
                                                  "percentile"};
-      for (const auto& kv : cond) {
-        const std::string op = kv.first.as<std::string>("");
-        if (!kOps.count(op)) return Error(kv.first, "unknown correlation condition '" + op + "'");
+      for (const auto& [k, v] : cond.Entries()) {
+        const std::string op(KeyText(k));
+        if (!kOps.count(op)) return Error(k, "unknown correlation condition '" + op + "'");
         if (op == "field") {
           // A list of fields: their values are taken together (AND), value_count counts
           // distinct combinations.
-          if (!StringList(kv.second, "field", &corr.fields)) return false;
+          if (!StringList(v, "field", &corr.fields)) return false;
           if (corr.fields.empty()) {
-            return Error(kv.second, "correlation 'field' must be a field name or a list of them");
+            return Error(v, "correlation 'field' must be a field name or a list of them");
           }
           corr.field = corr.fields[0];
           continue;
         }
-        double v = 0;
-        if (!kv.second.IsScalar() || !ParseNumber(kv.second.Scalar(), &v)) {
-          return Error(kv.second, "correlation condition '" + op + "' must be a number");
+        double number = 0;
+        if (!v.IsScalar() || !ParseNumber(std::string(v.Scalar()), &number)) {
+          return Error(v, "correlation condition '" + op + "' must be a number");
         }
         if (op == "percentile") {
-          corr.percentile = v;
+          corr.percentile = number;
         } else {
-          corr.condition.emplace_back(op, v);
+          corr.condition.emplace_back(op, number);
         }
       }
     } else if (cond) {
@@ -389,7 +401,7 @@ class DocParser {
     const bool first_seen = corr.type == "first_seen";
     if (first_seen) {
       // vigil extension: `learning` is how long the rule learns values before alerting.
-      if (const YAML::Node l = c["learning"]) {
+      if (const YamlNode l = c["learning"]) {
         ScalarString(l, "learning", &corr.learning);
         if (!std::regex_match(corr.learning, kTimespan)) {
           return Error(l, "first_seen 'learning' must be a number with a unit s, m, h, d, w, M or y");
@@ -404,19 +416,19 @@ class DocParser {
     if (!temporal && !first_seen && corr.condition.empty()) {
       return Error(cond ? cond : c, "correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)");
     }
-    if (const YAML::Node a = c["aliases"]) {
+    if (const YamlNode a = c["aliases"]) {
       if (!a.IsMap()) return Error(a, "correlation 'aliases' must be a map");
-      for (const auto& kv : a) {
-        if (!kv.second.IsMap()) return Error(kv.second, "an alias must map rule names to field names");
+      for (const auto& [name, map] : a.Entries()) {
+        if (!map.IsMap()) return Error(map, "an alias must map rule names to field names");
         std::vector<std::pair<std::string, std::string>> fields;
-        for (const auto& rf : kv.second) {
-          if (!rf.second.IsScalar()) return Error(rf.second, "an alias must map rule names to field names");
-          fields.emplace_back(rf.first.as<std::string>(""), rf.second.Scalar());
+        for (const auto& [rule, field] : map.Entries()) {
+          if (!field.IsScalar()) return Error(field, "an alias must map rule names to field names");
+          fields.emplace_back(KeyText(rule), field.Scalar());
         }
-        corr.aliases.emplace_back(kv.first.as<std::string>(""), std::move(fields));
+        corr.aliases.emplace_back(KeyText(name), std::move(fields));
       }
     }
-    if (const YAML::Node g = c["generate"]; g && g.IsScalar()) corr.generate = g.Scalar() == "true";
+    if (const YamlNode g = c["generate"]; g && g.IsScalar()) corr.generate = g.Scalar() == "true";
     return ok_;
   }
 

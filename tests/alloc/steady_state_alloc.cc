@@ -9,33 +9,11 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "alloc/heap_counter.h"
 #include "vigil/vigil.h"
-
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// GCC sees through the replacement and flags free() of new'd memory; here both sides
-// are malloc/free by construction.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-void* operator new(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace vigil {
 namespace {
@@ -65,16 +43,15 @@ TEST(SteadyStateTest, MatchingAllocatesNothingOnceWarm) {
     ASSERT_TRUE(scanner.MatchPadded(std::string_view(e.data(), e.size() - kRecordPadding), &out).ok());
     warm += out.size();
   }
-  g_allocations = 0;
-  g_counting = true;
+  testing::StartHeapCounting();
   for (const auto& e : c.events) {
     (void)scanner.MatchPadded(std::string_view(e.data(), e.size() - kRecordPadding), &out);
     counted += out.size();
   }
-  g_counting = false;
+  testing::StopHeapCounting();
   EXPECT_EQ(counted, warm);
   EXPECT_GT(counted, 50u);
-  EXPECT_EQ(g_allocations.load(), 0) << "heap allocations while matching 2,500 events a second time";
+  EXPECT_EQ(testing::HeapAllocations(), 0) << "heap allocations while matching 2,500 events a second time";
 }
 
 }  // namespace

@@ -114,8 +114,8 @@ TEST_F(RulesAreDataTest, TheCanaryNoticesAnAccess) {
 }
 
 TEST_F(RulesAreDataTest, YamlTagsAreNotInterpreted) {
-  // Tags that mean "include a file" or "build an object" in other YAML loaders. yaml-cpp
-  // keeps the tag and the text; vigil reads the text as a value.
+  // Tags that mean "include a file" or "build an object" in other YAML loaders. The
+  // loader keeps the tag and the text; vigil reads the text as a value.
   const std::string c = canary_.dir();
   Loaded l = Load("title: include\ndetection:\n  s:\n    eventName: !include " + c +
                   "/secret.yml\n  condition: s\n---\n"

@@ -21,12 +21,13 @@
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -73,14 +74,24 @@ const std::map<std::string, PantherRule>& PantherRules() {
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      YAML::Node root = YAML::LoadFile(f.string());
+      std::ifstream in(f, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      std::vector<Diagnostic> diagnostics;
+      const std::vector<internal::YamlDocument> docs =
+          internal::LoadYamlDocuments(text.str(), f.string(), &diagnostics);
+      EXPECT_TRUE(diagnostics.empty()) << diagnostics[0].ToString();
+      if (docs.empty()) continue;
+      const internal::YamlNode root = docs[0].root;
       if (!root["RuleID"]) continue;
-      PantherRule& r = (*out)[root["RuleID"].as<std::string>()];
+      PantherRule& r = (*out)[std::string(root["RuleID"].Scalar())];
       r.file = f.filename().string();
-      for (const auto& t : root["Tests"]) {
+      for (const internal::YamlNode t : root["Tests"].Elements()) {
         PantherTest pt;
-        pt.name = t["Name"] ? t["Name"].as<std::string>() : "(unnamed)";
-        pt.expected = t["ExpectedResult"].as<bool>();
+        pt.name = t["Name"] ? std::string(t["Name"].Scalar()) : "(unnamed)";
+        const std::string_view expected = t["ExpectedResult"].Scalar();
+        EXPECT_TRUE(expected == "true" || expected == "false") << f << ": " << pt.name;
+        pt.expected = expected == "true";
         pt.log_json = internal::YamlToJson(t["Log"]);
         r.tests.push_back(std::move(pt));
       }

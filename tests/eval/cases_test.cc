@@ -29,19 +29,21 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include "compile/program.h"
+#include "load/yaml_loader.h"
 #include "reference/reference_evaluator.h"
 #include "vigil/vigil.h"
 
@@ -117,33 +119,35 @@ bool IsJsonNumber(const std::string& s) {
   return i == s.size();
 }
 
-void YamlToJson(const YAML::Node& n, std::string* out) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: {
+using internal::YamlNode;
+
+void YamlToJson(const YamlNode& n, std::string* out) {
+  switch (n.kind()) {
+    case YamlNode::Kind::kMap: {
       out->push_back('{');
       bool first = true;
-      for (const auto& kv : n) {
+      for (const auto& [k, v] : n.Entries()) {
         if (!first) out->push_back(',');
         first = false;
-        AppendJsonString(kv.first.Scalar(), out);
+        AppendJsonString(std::string(k.Scalar()), out);
         out->push_back(':');
-        YamlToJson(kv.second, out);
+        YamlToJson(v, out);
       }
       out->push_back('}');
       return;
     }
-    case YAML::NodeType::Sequence: {
+    case YamlNode::Kind::kSequence: {
       out->push_back('[');
       for (size_t i = 0; i < n.size(); ++i) {
         if (i > 0) out->push_back(',');
-        YamlToJson(n[i], out);
+        YamlToJson(n.Element(i), out);
       }
       out->push_back(']');
       return;
     }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
-      if (n.Tag() == "?") {  // plain (unquoted) scalar: resolve its YAML 1.2 core type
+    case YamlNode::Kind::kScalar: {
+      const std::string s(n.Scalar());
+      if (n.IsPlain()) {  // plain (unquoted) scalar: resolve its YAML 1.2 core type
         if (s == "null" || s == "Null" || s == "NULL" || s == "~") {
           out->append("null");
           return;
@@ -164,15 +168,15 @@ void YamlToJson(const YAML::Node& n, std::string* out) {
       AppendJsonString(s, out);
       return;
     }
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+    case YamlNode::Kind::kNull:
+    case YamlNode::Kind::kUndefined:
       out->append("null");
       return;
   }
 }
 
-std::string EventJson(const YAML::Node& n) {
-  if (n.IsScalar()) return n.Scalar();  // a JSON text, used as is
+std::string EventJson(const YamlNode& n) {
+  if (n.IsScalar()) return std::string(n.Scalar());  // a JSON text, used as is
   std::string out;
   YamlToJson(n, &out);
   return out;
@@ -186,34 +190,46 @@ std::string Sanitize(const std::string& s) {
   return out;
 }
 
-std::vector<std::string> StringOrList(const YAML::Node& n) {
+// The text of a scalar; anything else is a broken case file.
+std::string Text(const YamlNode& n, const char* what) {
+  if (!n.IsScalar()) throw std::runtime_error(std::string("'") + what + "' must be a scalar");
+  return std::string(n.Scalar());
+}
+
+bool Bool(const YamlNode& n, const char* what) {
+  const std::string s = Text(n, what);
+  if (s == "true" || s == "false") return s == "true";
+  throw std::runtime_error(std::string("'") + what + "' must be true or false");
+}
+
+std::vector<std::string> StringOrList(const YamlNode& n) {
   std::vector<std::string> out;
   if (n.IsSequence()) {
-    for (const auto& x : n) out.push_back(x.as<std::string>());
+    for (const YamlNode x : n.Elements()) out.push_back(Text(x, "list element"));
   } else if (n.IsScalar()) {
-    out.push_back(n.as<std::string>());
+    out.push_back(Text(n, "value"));
   }
   return out;
 }
 
-void LoadCase(const YAML::Node& c, Case* out) {
-  out->name = c["name"].as<std::string>();
-  out->rule = c["rule"].as<std::string>();
+void LoadCase(const YamlNode& c, Case* out) {
+  out->name = Text(c["name"], "name");
+  out->rule = Text(c["rule"], "rule");
   if (c["placeholders"]) {
-    for (const auto& kv : c["placeholders"]) {
-      out->placeholders[kv.first.as<std::string>()] = StringOrList(kv.second);
+    for (const auto& [k, v] : c["placeholders"].Entries()) {
+      out->placeholders[Text(k, "placeholder")] = StringOrList(v);
     }
   }
   if (c["load_error"]) out->load_error = StringOrList(c["load_error"]);
-  if (c["error_line"]) out->error_line = c["error_line"].as<int>();
-  if (c["error_column"]) out->error_column = c["error_column"].as<int>();
+  if (c["error_line"]) out->error_line = std::stoi(Text(c["error_line"], "error_line"));
+  if (c["error_column"]) out->error_column = std::stoi(Text(c["error_column"], "error_column"));
   if (c["events"]) {
-    for (const auto& e : c["events"]) {
+    for (const YamlNode e : c["events"].Elements()) {
       EventCase ev;
-      ev.line = e.Mark().line + 1;
+      ev.line = static_cast<int>(e.line());
       if (!e["event"]) throw std::runtime_error("event without 'event'");
       ev.json = EventJson(e["event"]);
-      if (e["match"]) ev.match = e["match"].as<bool>();
+      if (e["match"]) ev.match = Bool(e["match"], "match");
       if (e["matches"]) {
         std::vector<std::string> titles = StringOrList(e["matches"]);
         ev.matches = std::set<std::string>(titles.begin(), titles.end());
@@ -237,19 +253,22 @@ std::vector<Case> LoadAllCases() {
   std::sort(files.begin(), files.end());
   for (const auto& path : files) {
     const std::string stem = path.stem().string();
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(path.string());
-    } catch (const std::exception& e) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::vector<Diagnostic> diagnostics;
+    const std::vector<internal::YamlDocument> docs =
+        internal::LoadYamlDocuments(text.str(), path.string(), &diagnostics);
+    if (!diagnostics.empty() || docs.empty()) {
       Case broken;
       broken.file = path.filename().string();
       broken.test_name = Sanitize(stem) + "_FILE";
-      broken.setup_error = e.what();
+      broken.setup_error = diagnostics.empty() ? "no YAML document" : diagnostics[0].ToString();
       cases.push_back(std::move(broken));
       continue;
     }
     size_t index = 0;
-    for (const auto& c : root["cases"]) {
+    for (const YamlNode c : docs[0].root["cases"].Elements()) {
       Case one;
       one.file = path.filename().string();
       try {

@@ -34,11 +34,12 @@ TEST(YamlLoaderTest, DocumentsWithTheirPositions) {
   EXPECT_TRUE(l.errors.empty());
 }
 
-// Found by fuzz/fuzz_rule_loader: yaml-cpp's LoadAll never returns on these (it appends
-// empty documents without consuming the stray token until memory runs out).
+// Found by fuzz/fuzz_rule_loader: yaml-cpp's LoadAll never returned on these (it appended
+// empty documents without consuming the stray token until memory ran out). libyaml
+// stops at the token; what is tested is one error at its position, and no documents.
 TEST(YamlLoaderTest, StrayFlowTokenWhereADocumentStartsIsOneError) {
   const std::string kError =
-      ": error: YAML syntax error: unexpected token where a document should start";
+      ": error: YAML syntax error: did not find expected node content (while parsing a block node)";
   Loaded l = Load(",\n");
   EXPECT_TRUE(l.starts.empty());
   EXPECT_EQ(l.errors, std::vector<std::string>{"r.yml:1:1" + kError});
@@ -48,7 +49,9 @@ TEST(YamlLoaderTest, StrayFlowTokenWhereADocumentStartsIsOneError) {
   EXPECT_EQ(l.errors, std::vector<std::string>{"r.yml:3:1" + kError});
 
   l = Load("- a\n, b\n");
-  EXPECT_EQ(l.errors, std::vector<std::string>{"r.yml:2:1" + kError});
+  EXPECT_EQ(l.errors, std::vector<std::string>{
+                          "r.yml:2:1: error: YAML syntax error: did not find expected '-' indicator "
+                          "(while parsing a block collection that starts at 1:1)"});
 }
 
 // Found by fuzz/fuzz_rule_loader: with `sel` defined twice, the matcher used one
@@ -73,10 +76,30 @@ TEST(YamlLoaderTest, DuplicateKeyRejectsItsDocument) {
   EXPECT_TRUE(l.errors.empty());
 }
 
-TEST(YamlLoaderTest, OtherSyntaxErrorsKeepYamlCppsMessageAndPosition) {
-  const Loaded l = Load("a: 1\n]\n");
+TEST(YamlLoaderTest, OtherSyntaxErrorsKeepTheParsersMessageAndPosition) {
+  Loaded l = Load("a: 1\n]\n");
   EXPECT_TRUE(l.starts.empty());
-  EXPECT_EQ(l.errors, std::vector<std::string>{"r.yml:2:1: error: YAML syntax error: illegal flow end"});
+  EXPECT_EQ(l.errors, std::vector<std::string>{"r.yml:2:1: error: YAML syntax error: did not find expected key "
+                                               "(while parsing a block mapping that starts at 1:1)"});
+  // An error in a later document leaves the whole file out, the documents before it too.
+  l = Load("a: 1\n---\nb: [1\n");
+  EXPECT_TRUE(l.starts.empty());
+  EXPECT_EQ(l.errors, std::vector<std::string>{"r.yml:4:1: error: YAML syntax error: did not find expected ',' "
+                                               "or ']' (while parsing a flow sequence that starts at 3:4)"});
+}
+
+// vigil scan drops the rules' tests: blocks before parsing; what is left keeps every
+// line (so positions stay), and a text without the key is not touched.
+TEST(YamlLoaderTest, BlankTopLevelKeysKeepsEveryLineBreak) {
+  std::string text =
+      "title: t\r\ntests:\r\n  - {a: 1}\r\n# comment\r\n\r\n  - b\r\ntestsuite: x\r\nlevel: low\ntests:";
+  BlankTopLevelKeys(&text, {"tests"});
+  EXPECT_EQ(text, "title: t\r\n\r\n\r\n\r\n\r\n\r\ntestsuite: x\r\nlevel: low\n");
+  const std::string untouched = "title: t\n  tests: 1\ntests2: x\n";
+  EXPECT_EQ(BlankTopLevelKeys(std::string_view(untouched), {"tests"}), untouched);
+  std::string all = "tests: 1\n  more\n";
+  BlankTopLevelKeys(&all, {"tests", "title"});
+  EXPECT_EQ(all, "\n\n");
 }
 
 }  // namespace

@@ -82,20 +82,36 @@ TEST(YamlLimitsTest, DepthLimitIsExact) {
                                             "alias inside its own anchor); document left out"});
 }
 
-TEST(YamlLimitsTest, TenThousandNestedFlowSequencesAreAnErrorNotACrash) {
+std::string FlowNesting(int levels) {
+  return "title: x\na: " + std::string(static_cast<size_t>(levels), '[') +
+         std::string(static_cast<size_t>(levels), ']') + "\n";
+}
+
+TEST(YamlLimitsTest, TooDeepDocumentsAreSkippedUpToTheParserLimit) {
   size_t docs = 0;
-  const std::string deep = "title: x\na: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
-  const std::vector<std::string> diags = Load(deep + "---\n" + kGood, &docs);
-  EXPECT_EQ(docs, 0u);
-  EXPECT_EQ(diags, std::vector<std::string>{
-                       "r.yml:2:20004: error: YAML nested too deeply for the parser (yaml-cpp stops at "
-                       "500 levels); file left out"});
-  // Under yaml-cpp's guard, the loader's own limit applies: the root map is level 0
-  // and the first '[' level 1, so the 65th '[' (column 4 + 64) is the first too deep.
-  const std::vector<std::string> under =
-      Load("title: x\na: " + std::string(400, '[') + std::string(400, ']') + "\n", &docs);
-  EXPECT_EQ(under, std::vector<std::string>{"r.yml:2:68: error: YAML nested deeper than 64 levels (or an alias "
+  // The root map is level 0 and the first '[' level 1, so the 65th '[' (column 4 + 64)
+  // is the first too deep; the parser reads on to the end of the document and the next
+  // document loads.
+  const std::vector<std::string> diags = Load(FlowNesting(kMaxYamlParseDepth) + "---\n" + kGood, &docs);
+  EXPECT_EQ(docs, 1u);
+  EXPECT_EQ(diags, std::vector<std::string>{"r.yml:2:68: error: YAML nested deeper than 64 levels (or an alias "
                                             "inside its own anchor); document left out"});
+}
+
+// libyaml spends time proportional to the open '[' and '{' on every token, so reading
+// past kMaxYamlParseDepth levels to find the end of the document could take hours on a
+// 16 MiB file: the parser stops there and the file is left out.
+TEST(YamlLimitsTest, TenThousandNestedFlowSequencesAreAnErrorNotACrash) {
+  for (int levels : {kMaxYamlParseDepth + 1, 10000}) {
+    size_t docs = 0;
+    const std::vector<std::string> diags = Load(FlowNesting(levels) + "---\n" + kGood, &docs);
+    EXPECT_EQ(docs, 0u);
+    EXPECT_EQ(diags, (std::vector<std::string>{
+                         "r.yml:2:68: error: YAML nested deeper than 64 levels (or an alias inside its own "
+                         "anchor); document left out",
+                         "r.yml:2:132: error: YAML nested deeper than 128 levels; the parser stops here and "
+                         "the file is left out"}));
+  }
 }
 
 }  // namespace
