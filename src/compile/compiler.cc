@@ -418,7 +418,10 @@ class ProgramBuilderImpl {
             case Op::kGt: x.numeric.gt.push_back({p.number, i}); break;
             case Op::kGte: x.numeric.gte.push_back({p.number, i}); break;
             case Op::kExists: x.presence_atom = i; break;
-            default: AddLiteral(p.field, p.op, p.cased, p.text, i); break;
+            default:
+              // Keyword literals are found by the keyword prefilter (BuildKeywordPrefilter).
+              if (p.field != kAnyString) AddLiteral(p.field, p.op, p.cased, p.text, i);
+              break;
           }
           break;
         case PredEval::kConfirm:
@@ -437,7 +440,7 @@ class ProgramBuilderImpl {
     }
     for (size_t d = 0; d < prog_.derived.size(); ++d) {
       const DerivedAtom& a = prog_.derived[d];
-      AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
+      if (a.field != kAnyString) AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
     }
     auto finish = [&](uint32_t field, FieldIndex* x) {
       x->cidr.Finish();
@@ -466,28 +469,41 @@ class ProgramBuilderImpl {
   // Every keyword atom as a contained literal: an event can satisfy a keyword atom only
   // if the literal occurs somewhere in its (unescaped) text.
   void BuildKeywordPrefilter() {
+    // One prefilter literal per distinct (text, case); each lists the keyword atoms
+    // (equality, prefix, suffix or contained literal) it stands for.
     std::vector<Literal> lits;
-    auto add = [&](bool cased, const std::string& text) { lits.push_back({text, !cased}); };
+    std::vector<std::vector<uint32_t>> atoms_of;
+    std::unordered_map<std::string, uint32_t> ids;
+    auto add = [&](uint32_t atom, Op op, bool cased, const std::string& text) {
+      if (text.empty()) prog_.keyword_always = true;  // occurs everywhere: no prefilter
+      const std::string key = (cased ? "c:" : "f:") + text;
+      auto [it, added] = ids.try_emplace(key, static_cast<uint32_t>(lits.size()));
+      if (added) {
+        lits.push_back({text, !cased});
+        atoms_of.emplace_back();
+      }
+      atoms_of[it->second].push_back(static_cast<uint32_t>(prog_.keyword_atoms.size()));
+      prog_.keyword_atoms.push_back({atom, op, cased, text});
+    };
     const size_t n = ir_.predicates.size();
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
       if (p.field != kAnyString || prog_.eval[i] != PredEval::kIndexed) continue;
-      add(p.cased, p.text);
+      add(i, p.op, p.cased, p.text);
     }
-    for (const auto& d : prog_.derived) {
-      if (d.field == kAnyString) add(d.cased, d.text);
+    for (size_t d = 0; d < prog_.derived.size(); ++d) {
+      const DerivedAtom& a = prog_.derived[d];
+      if (a.field == kAnyString) add(static_cast<uint32_t>(n + d), a.op, a.cased, a.text);
     }
-    for (const auto& l : lits) {
-      // An empty literal occurs everywhere: no prefilter can skip the walk.
-      if (l.text.empty()) prog_.keyword_always = true;
-    }
-    if (lits.empty() || prog_.keyword_always) return;
+    for (const auto& row : atoms_of) prog_.keyword_literal_atoms.Add(row);
+    if (lits.empty()) return;
     std::string warning;
     prog_.keyword_prefilter = LiteralMatcher::Build(std::move(lits), &warning);
     if (!warning.empty()) {
       prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{}, "keywords: " + warning});
     }
   }
+
 
   const std::string& AtomText(uint32_t atom) const {
     const size_t n = ir_.predicates.size();
@@ -780,10 +796,8 @@ std::string Program::Dump() const {
   for (size_t f = 0; f < indexes.size(); ++f) one(ir.fields[f], indexes[f]);
   one("keywords", keywords);
   if (has_keywords) {
-    s += "  keyword prefilter: " +
-         (keyword_always ? std::string("none (some keyword has no literal: every event is walked)")
-                         : std::to_string(keyword_prefilter ? keyword_prefilter->size() : 0) + " literals") +
-         "\n";
+    s += "  keyword prefilter: " + std::to_string(keyword_prefilter ? keyword_prefilter->size() : 0) +
+         " literals" + (keyword_always ? " (some keyword has no literal: every event is walked)" : "") + "\n";
   }
   s += "regexes and wildcards: " + std::to_string(confirm) + " behind literal atoms, " +
        std::to_string(lazy_regex) + " regexes and " + std::to_string(lazy_glob) +

@@ -249,9 +249,19 @@ struct Program {
   std::vector<FieldIndex> indexes;  // by field id
   FieldIndex keywords;              // predicates over every string value
   bool has_keywords = false;
-  // Keyword prefilter: every keyword atom as a contained literal, searched in the
-  // event's text (unescaped if it has escapes). No hit: no keyword atom holds.
+  // Keyword prefilter: the literal of every keyword atom, searched once in the event's
+  // text (unescaped if it has escapes). No hit: no keyword atom holds. A hit literal's
+  // atoms (keyword_literal_atoms: literal id -> rows of keyword_atoms) are then tested
+  // on each string of the event, and only those.
   std::unique_ptr<LiteralMatcher> keyword_prefilter;
+  struct KeywordAtom {
+    uint32_t atom;
+    Op op;  // kEquals, kPrefix, kSuffix or kContains
+    bool cased;
+    std::string text;
+  };
+  std::vector<KeywordAtom> keyword_atoms;
+  Rows keyword_literal_atoms;
   bool keyword_always = false;  // some keyword predicate has no atom: always walk
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
   std::vector<PredEval> eval;                   // by predicate id

@@ -63,15 +63,15 @@ std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
                                       std::string* error) {
   pcre2_code* code = CompileCode(pattern, flags, error);
   if (!code) return nullptr;
-  // JIT is an optimisation: if it is unavailable the interpreter still gives the same
-  // answers, so a JIT failure is not an error.
-  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   return std::unique_ptr<Regex>(new Regex(code));
 }
 
 Regex::~Regex() { pcre2_code_free(code_); }
 
 bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
+  // JIT is an optimisation: if it is unavailable the interpreter still gives the same
+  // answers, so a JIT failure is not an error.
+  std::call_once(jit_, [this] { pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE); });
   const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                              0, 0, scratch->data(), scratch->context());
   if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,11 @@ class Regex {
  private:
   explicit Regex(pcre2_code* code) : code_(code) {}
   pcre2_code* code_;
+  // JIT compilation happens at the first search: most regexes of a large rule set
+  // never run (their literal atoms never occur), and compiling them all up front was
+  // most of the start-up of a set of thousands of regexes. call_once makes the first
+  // search of several threads wait for one compilation.
+  mutable std::once_flag jit_;
 };
 
 }  // namespace vigil::internal

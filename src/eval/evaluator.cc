@@ -45,7 +45,6 @@ Evaluator::Evaluator(const Program& program)
   for (const auto& x : program.indexes) {
     if (x.contains) literal_scratch_.Prepare(*x.contains);
   }
-  if (program.keywords.contains) literal_scratch_.Prepare(*program.keywords.contains);
   if (program.keyword_prefilter) literal_scratch_.Prepare(*program.keyword_prefilter);
 }
 
@@ -588,14 +587,9 @@ bool Evaluator::DomKeywords(simdjson::dom::element v, int depth) {
         if (!DomKeywords(el, depth + 1)) return false;
       }
       return true;
-    case dom::element_type::STRING: {
-      const std::string_view s(v);
-      if (prog_.keywords.keep_values) {
-        keyword_values_.push_back({s.data(), 0, static_cast<uint32_t>(s.size()), ValueKind::kString});
-      }
-      IndexValue(prog_.keywords, ValueKind::kString, s);
+    case dom::element_type::STRING:
+      OnKeywordString(std::string_view(v));
       return true;
-    }
     default:
       return true;
   }
@@ -660,15 +654,40 @@ static void Unescape(std::string_view json, std::string* out) {
 }
 
 bool Evaluator::KeywordPrefilter(std::string_view json) {
-  if (prog_.keyword_always || prog_.keyword_prefilter == nullptr) return true;
-  std::string_view text = json;
-  if (memchr(json.data(), '\\', json.size()) != nullptr) {
-    Unescape(json, &cooked_);
-    text = cooked_;
+  keyword_hits_.clear();
+  if (prog_.keyword_prefilter != nullptr) {
+    std::string_view text = json;
+    if (memchr(json.data(), '\\', json.size()) != nullptr) {
+      Unescape(json, &cooked_);
+      text = cooked_;
+    }
+    prog_.keyword_prefilter->Scan(text, &literal_scratch_, [&](uint32_t id) { keyword_hits_.push_back(id); });
   }
-  bool hit = false;
-  prog_.keyword_prefilter->Scan(text, &literal_scratch_, [&](uint32_t) { hit = true; });
-  return hit;
+  return prog_.keyword_always || !keyword_hits_.empty();
+}
+
+// A string of the event against the keyword atoms whose literals the prefilter found.
+void Evaluator::OnKeywordString(std::string_view s) {
+  if (prog_.keywords.keep_values) {
+    keyword_values_.push_back({s.data(), 0, static_cast<uint32_t>(s.size()), ValueKind::kString});
+  }
+  bool folded = false;
+  for (uint32_t lit : keyword_hits_) {
+    for (const uint32_t* k = prog_.keyword_literal_atoms.row_begin(lit), *end = prog_.keyword_literal_atoms.row_end(lit);
+         k != end; ++k) {
+      const Program::KeywordAtom& ka = prog_.keyword_atoms[*k];
+      if (atom_stamp_[ka.atom] == epoch_) continue;
+      std::string_view hay = s;
+      if (!ka.cased) {
+        if (!folded) {
+          AsciiLowerInto(s, &fold_);
+          folded = true;
+        }
+        hay = fold_;
+      }
+      if (TextOp(ka.op, ka.text, hay)) SetAtom(ka.atom);
+    }
+  }
 }
 
 bool Evaluator::VisitAll(od::value v, int depth) {
@@ -702,10 +721,7 @@ bool Evaluator::VisitAll(od::value v, int depth) {
     case od::json_type::string: {
       std::string_view s;
       if (v.get_string().get(s)) return false;
-      if (prog_.keywords.keep_values) {
-        keyword_values_.push_back({s.data(), 0, static_cast<uint32_t>(s.size()), ValueKind::kString});
-      }
-      IndexValue(prog_.keywords, ValueKind::kString, s);
+      OnKeywordString(s);
       return true;
     }
     default:

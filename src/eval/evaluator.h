@@ -99,7 +99,10 @@ class Evaluator {
   static std::string TooDeep();
   void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
   void SetAtom(uint32_t atom);
+  // Finds the keyword literals in the event's text (keyword_hits_); false when no
+  // keyword can hold.
   bool KeywordPrefilter(std::string_view json);
+  void OnKeywordString(std::string_view s);
   bool KeywordWalk(std::string_view json, std::string* error);
   bool ChecksHold(uint32_t rule);
   // Walks, if it was not yet, the part of the event where the first (lazy) pass stopped
@@ -139,6 +142,7 @@ class Evaluator {
   std::string arena_;
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_
   std::vector<Stored> keyword_values_;       // every string, when keywords keep values
+  std::vector<uint32_t> keyword_hits_;       // prefilter literals found in this event
   // By field: raw text of the objects and arrays it had, for deferred predicates.
   std::vector<std::vector<std::string_view>> deferred_;
   LiteralScratch literal_scratch_;
