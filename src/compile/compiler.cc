@@ -185,6 +185,7 @@ uint32_t AtomCost(const std::string& field, Op op, size_t length) {
     case Op::kContains: c = 30 + static_cast<uint32_t>(600 / (length + 1)); break;
     case Op::kCidr: c = 100; break;
     case Op::kNumEq: c = 50; break;
+    case Op::kRegex: c = 200; break;  // a regex gate passes often
     default: c = 300; break;  // open ranges
   }
   if (field.empty()) c *= 2;  // keyword atoms
@@ -363,6 +364,23 @@ class ProgramBuilderImpl {
           }
         }
       }
+      if (clauses.empty() && p.op == Op::kRegex && p.field != kAnyString && prog_.regexes[i]) {
+        // No literal: gate the regex by what PCRE2 knows any match needs.
+        const Regex::Gate g = prog_.regexes[i]->GateInfo(p.text, p.regex_flags);
+        const bool check_first = g.anchored && g.has_first;
+        if (g.min_length > 0 || check_first || g.required_byte >= 0) {
+          const uint32_t atom = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
+          prog_.derived.push_back({p.field, Op::kRegex, true, "#" + std::to_string(i)});
+          FieldIndex::RegexGate gate;
+          gate.min_length = g.min_length;
+          gate.check_first = check_first;
+          gate.required_byte = static_cast<int16_t>(g.required_byte);
+          std::copy(std::begin(g.first_bytes), std::end(g.first_bytes), gate.first_bytes);
+          gate.atom = atom;
+          IndexOf(p.field).gates.push_back(gate);
+          clauses.push_back({atom});
+        }
+      }
       if (clauses.size() > 1 + kMaxChecks) clauses.resize(1 + kMaxChecks);
       if (!clauses.empty()) {
         prog_.eval[i] = PredEval::kConfirm;
@@ -440,7 +458,7 @@ class ProgramBuilderImpl {
     }
     for (size_t d = 0; d < prog_.derived.size(); ++d) {
       const DerivedAtom& a = prog_.derived[d];
-      if (a.field != kAnyString) AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
+      if (a.field != kAnyString && a.op != Op::kRegex) AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
     }
     auto finish = [&](uint32_t field, FieldIndex* x) {
       x->cidr.Finish();
@@ -454,6 +472,10 @@ class ProgramBuilderImpl {
       };
       x->prefix.Finish();
       x->suffix.Finish();
+      std::stable_sort(x->gates.begin(), x->gates.end(),
+                       [](const FieldIndex::RegexGate& a, const FieldIndex::RegexGate& b) {
+                         return a.min_length < b.min_length;
+                       });
       auto it = contains_.find(field);
       if (it == contains_.end()) return;
       std::string warning;
@@ -790,6 +812,7 @@ std::string Program::Dump() const {
     const size_t num = x.numeric.eq.size() + x.numeric.lt.size() + x.numeric.lte.size() +
                        x.numeric.gt.size() + x.numeric.gte.size();
     if (num) s += ", numeric " + std::to_string(num);
+    if (!x.gates.empty()) s += ", regex gates " + std::to_string(x.gates.size());
     if (!x.lazy.empty()) s += ", lazy " + std::to_string(x.lazy.size());
     s += x.json_eager ? "\n" : " (objects deferred)\n";
   };

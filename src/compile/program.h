@@ -172,6 +172,18 @@ struct FieldIndex {
   CidrIndex cidr;
   NumericIndex numeric;
   std::vector<uint32_t> lazy;  // predicates tested from the stored values (kConfirm, kLazy)
+  // Regexes with no literal atom: cheap necessary conditions (Regex::Gate) tested on
+  // every value, sorted by minimum length; one that passes sets the regex's gate atom,
+  // and only then can its rules become candidates (the search itself runs later, for
+  // them). Testing a gate costs a few instructions where a search costs hundreds.
+  struct RegexGate {
+    uint32_t min_length = 0;
+    bool check_first = false;  // anchored with known first bytes
+    int16_t required_byte = -1;
+    uint64_t first_bytes[4] = {0, 0, 0, 0};
+    uint32_t atom = 0;
+  };
+  std::vector<RegexGate> gates;
   // The atom "the field is present" (`|exists: true`, and what fieldref needs), set when
   // the walk meets the field; kNoAtom when no rule asks.
   uint32_t presence_atom = UINT32_MAX;
@@ -184,7 +196,7 @@ struct FieldIndex {
   bool json_eager = false;
   bool has_atoms() const {
     return !exact_folded.empty() || !exact_cased.empty() || !prefix.empty() || !suffix.empty() ||
-           contains != nullptr || !cidr.empty() || !numeric.empty();
+           contains != nullptr || !cidr.empty() || !numeric.empty() || !gates.empty();
   }
   bool needs_values() const { return has_atoms() || keep_values; }
 };
@@ -212,7 +224,9 @@ struct RuleSource {
 // An atom derived from a wildcard, regex or fieldref (ids P.. in the atom space).
 struct DerivedAtom {
   uint32_t field = 0;  // or kAnyString
-  Op op = Op::kContains;  // kPrefix, kSuffix, kContains, or kExists (the field is present)
+  // kPrefix, kSuffix, kContains; kExists (the field is present); kRegex (the gate of
+  // the regex predicate `text` names, "#<id>", passed: FieldIndex::gates)
+  Op op = Op::kContains;
   bool cased = false;
   std::string text;
 };

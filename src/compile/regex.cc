@@ -68,6 +68,44 @@ std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
 
 Regex::~Regex() { pcre2_code_free(code_); }
 
+Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
+  Gate g;
+  uint32_t v = 0;
+  if (pcre2_pattern_info(code_, PCRE2_INFO_MINLENGTH, &v) == 0) g.min_length = v;
+  uint32_t options = 0;
+  pcre2_pattern_info(code_, PCRE2_INFO_ALLOPTIONS, &options);
+  g.anchored = (options & PCRE2_ANCHORED) != 0;
+  // Letters of a case-insensitive pattern also match their Unicode case partners
+  // (K and KELVIN SIGN...), which PCRE2's first-byte and required-byte analysis may not
+  // list: use those only when no part of the pattern can be caseless.
+  const bool maybe_caseless = (flags & kRegexCaseless) || pattern.find("(?") != std::string_view::npos;
+  if (!maybe_caseless) {
+    uint32_t type = 0;
+    pcre2_pattern_info(code_, PCRE2_INFO_FIRSTCODETYPE, &type);
+    const uint8_t* bitmap = nullptr;
+    if (type == 1) {
+      uint32_t unit = 0;
+      pcre2_pattern_info(code_, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+      if (unit < 256) {
+        g.has_first = true;
+        g.first_bytes[unit >> 6] |= uint64_t{1} << (unit & 63);
+      }
+    } else if (pcre2_pattern_info(code_, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap != nullptr) {
+      g.has_first = true;
+      for (int b = 0; b < 256; ++b) {
+        if (bitmap[b >> 3] & (1u << (b & 7))) g.first_bytes[b >> 6] |= uint64_t{1} << (b & 63);
+      }
+    }
+    pcre2_pattern_info(code_, PCRE2_INFO_LASTCODETYPE, &type);
+    if (type == 1) {
+      uint32_t unit = 0;
+      pcre2_pattern_info(code_, PCRE2_INFO_LASTCODEUNIT, &unit);
+      if (unit < 256) g.required_byte = static_cast<int>(unit);
+    }
+  }
+  return g;
+}
+
 bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
   // JIT is an optimisation: if it is unavailable the interpreter still gives the same
   // answers, so a JIT failure is not an error.

@@ -66,6 +66,19 @@ class Regex {
 
   bool Search(std::string_view subject, RegexScratch* scratch) const;
 
+  // Necessary conditions on a subject the regex can match, from PCRE2's own analysis of
+  // the pattern: cheap tests that let most values skip the search of a regex that has
+  // no literal atom (regex_atoms.h). Only what holds whatever the pattern's case
+  // options is filled in (see regex.cc).
+  struct Gate {
+    uint32_t min_length = 0;  // bytes (PCRE2 counts characters; a character is >= 1 byte)
+    bool anchored = false;    // a match starts at the subject's first byte
+    bool has_first = false;   // ... which is then one of first_bytes
+    uint64_t first_bytes[4] = {0, 0, 0, 0};
+    int required_byte = -1;   // a byte every match contains, or -1
+  };
+  Gate GateInfo(std::string_view pattern, uint8_t flags) const;
+
  private:
   explicit Regex(pcre2_code* code) : code_(code) {}
   pcre2_code* code_;

@@ -213,6 +213,16 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
     x.contains->Scan(text, &literal_scratch_, [&](uint32_t id) { SetAtom(x.contains_atoms[id]); });
   }
 
+  for (const FieldIndex::RegexGate& g : x.gates) {
+    if (g.min_length > text.size()) break;
+    if (g.check_first) {
+      if (text.empty()) continue;
+      const uint8_t b = static_cast<uint8_t>(text[0]);
+      if (!((g.first_bytes[b >> 6] >> (b & 63)) & 1)) continue;
+    }
+    if (g.required_byte >= 0 && memchr(text.data(), g.required_byte, text.size()) == nullptr) continue;
+    SetAtom(g.atom);
+  }
   if (!x.cidr.empty() && kind == ValueKind::kString) {
     IpAddress ip;
     if (ParseIp(text, &ip)) x.cidr.Lookup(ip, [&](uint32_t a) { SetAtom(a); });
