@@ -3,15 +3,26 @@
 // Stage 5 of the pipeline: evaluate a Program on one event. Internal; use
 // include/vigil/scanner.h instead.
 //
-// The event is read once with simdjson On-Demand, descending only into fields of the
-// program's trie. Each value goes through its field's index (program.h), which sets
-// the atoms the value satisfies in a few lookups and one multi-literal scan, whatever
-// the number of rules; an atom that holds makes the rules it triggers candidates.
-// Keyword rules (which read every string of the event) cost one search of the event's
-// text for all their literals, and a second walk, over every string, only when one
-// occurred. Finally each candidate's check clauses are tested (bit tests), then its
-// condition; predicates that no index decides (regex and wildcard confirmation, `neq`,
-// fieldref) are tested then, from the values the walk kept, at most once per event.
+// The event is parsed by simdjson's DOM parser, which validates all of it, and walked
+// on its tape, descending only into fields of the program's trie. A first pass walks
+// only the nodes on the paths of fields with trigger atoms; every other part of the
+// event is kept (a tape position) and walked on demand, the first time a candidate
+// rule reads a field there (Materialize). Each value goes through its field's index
+// (program.h), which sets the atoms the value satisfies in a few lookups and one
+// multi-literal scan, whatever the number of rules; an atom that holds makes the rules
+// it triggers candidates. Keyword rules (which read every string of the event) cost one
+// search of the event's text for all their literals, and a walk over every string,
+// testing only the literals found, when one occurred. Finally each candidate's check
+// clauses are tested (bit tests), then its condition; predicates that no index decides
+// (regex and wildcard confirmation, `neq`, fieldref) are tested then, from the values
+// the walk kept, at most once per event.
+//
+// The tape lacks two things rules may need: the raw text of an object or array (which
+// rules compare as its compact JSON, with the event's own escapes) and the text of a
+// non-integer number as written. An event that needs one, and an event the DOM parser
+// refuses (invalid JSON, an integer beyond 64 bits, nesting beyond 1,024 levels), is
+// evaluated again by the On-Demand walk, which has both and gives the same verdicts and
+// errors as before; in the usual case it is never used.
 //
 // Atom, predicate and rule "bits" are epoch stamps (stamp == current epoch means set),
 // so nothing is cleared between events. All buffers are reused: in steady state an
@@ -36,8 +47,10 @@ namespace vigil::internal {
 // Deepest nesting of objects and arrays the walker descends into (the top-level
 // object is level 0). The walk is recursive, so this bounds its stack use; an event
 // whose walked part is deeper is a bad event ("nested deeper than ..."), never a
-// crash. Parts of an event that no rule reads are skipped by simdjson without
-// recursion and are not subject to it. Real CloudTrail events nest about 10 levels.
+// crash. Parts of an event that no rule reads (or no candidate rule, on the lazy walk)
+// are not walked and are not subject to it; the DOM parser itself stops at 1,024
+// levels, and the On-Demand walk then skips them without recursion. Real CloudTrail
+// events nest about 10 levels.
 inline constexpr int kMaxEventDepth = 128;
 
 enum class ValueKind : uint8_t { kString, kNumber, kBool, kNull, kJson };
