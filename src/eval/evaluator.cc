@@ -58,6 +58,7 @@ void Evaluator::NextEpoch() {
   }
   candidates_.clear();
   arena_.clear();
+  folded_arena_.clear();
   keyword_values_.clear();
 }
 
@@ -784,7 +785,23 @@ bool Evaluator::ChecksHold(uint32_t r) {
   return true;
 }
 
-bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text) {
+bool Evaluator::NeedsWholeFold(uint32_t id) const {
+  const Predicate& p = prog_.ir.predicates[id];
+  return !p.cased && (p.op == Op::kEquals || p.op == Op::kContains || p.op == Op::kGlob);
+}
+
+// A stored value lower-cased, folded once per event however many predicates read it.
+std::string_view Evaluator::Folded(Stored* s) {
+  if (s->folded == UINT32_MAX) {
+    const std::string_view text = Text(*s);
+    s->folded = static_cast<uint32_t>(folded_arena_.size());
+    folded_arena_.resize(folded_arena_.size() + text.size());
+    AsciiLowerCopy(text.data(), text.size(), folded_arena_.data() + s->folded);
+  }
+  return std::string_view(folded_arena_.data() + s->folded, s->length);
+}
+
+bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, std::string_view folded) {
   const Predicate& p = prog_.ir.predicates[id];
   bool r = false;
   switch (p.op) {
@@ -801,6 +818,8 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text) {
     case Op::kEquals: case Op::kContains: case Op::kGlob:
       if (p.cased) {
         r = TextOp(p.op, p.text, text);
+      } else if (folded.data() != nullptr) {
+        r = TextOp(p.op, p.text, folded);
       } else {
         AsciiLowerInto(text, &lazy_fold_);
         r = TextOp(p.op, p.text, lazy_fold_);
@@ -854,17 +873,15 @@ bool Evaluator::TestDeferred(uint32_t pred) {
 // Tests a predicate on every value its field had (or every string, for keywords).
 bool Evaluator::TestLazy(uint32_t pred) {
   const Predicate& p = prog_.ir.predicates[pred];
-  if (p.field == kAnyString) {
-    for (const Stored& s : keyword_values_) {
-      if (TestValue(pred, s.kind, Text(s))) return true;
+  const bool fold = NeedsWholeFold(pred);
+  auto test = [&](std::vector<Stored>& values) {
+    for (Stored& s : values) {
+      if (TestValue(pred, s.kind, Text(s), fold ? Folded(&s) : std::string_view())) return true;
     }
     return false;
-  }
-  if (Present(p.field)) {
-    for (const Stored& s : stored_[p.field]) {
-      if (TestValue(pred, s.kind, Text(s))) return true;
-    }
-  }
+  };
+  if (p.field == kAnyString) return test(keyword_values_);
+  if (Present(p.field) && test(stored_[p.field])) return true;
   return TestDeferred(pred);
 }
 

@@ -90,6 +90,7 @@ class Evaluator {
     const char* data;  // null: arena_ at offset
     uint32_t offset, length;
     ValueKind kind;
+    uint32_t folded = UINT32_MAX;  // offset of its folded copy in folded_arena_, once made
   };
 
   void NextEpoch();
@@ -124,7 +125,10 @@ class Evaluator {
   bool EvalExpr(const Expr& e);
   bool EvalPred(uint32_t pred);
   bool TestLazy(uint32_t pred);
-  bool TestValue(uint32_t pred, ValueKind kind, std::string_view text);
+  // `folded`: the value lower-cased, when the caller has it (else folded here).
+  bool TestValue(uint32_t pred, ValueKind kind, std::string_view text, std::string_view folded = {});
+  bool NeedsWholeFold(uint32_t pred) const;
+  std::string_view Folded(Stored* s);
   bool TestDeferred(uint32_t pred);
   bool EvalFieldRef(const Predicate& p);
   std::string_view Text(const Stored& s) const {
@@ -153,6 +157,7 @@ class Evaluator {
   std::vector<uint32_t> candidates_;
   std::string ref_a_, ref_b_;  // fieldref: both sides lower-cased
   std::string arena_;
+  std::string folded_arena_;  // folded copies of stored values, made once per event
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_
   std::vector<Stored> keyword_values_;       // every string, when keywords keep values
   std::vector<uint32_t> keyword_hits_;       // prefilter literals found in this event
