@@ -105,7 +105,7 @@ int32_t Evaluator::Child(int32_t node, std::string_view key) const {
   return n;
 }
 
-// Equality of n <= 24 bytes with a few word loads (no call).
+// Equality of n <= 40 bytes with a few word loads (no call).
 static inline bool ShortEqual(const char* a, const char* b, size_t n) {
   auto load64 = [](const char* p) {
     uint64_t v;
@@ -118,8 +118,11 @@ static inline bool ShortEqual(const char* a, const char* b, size_t n) {
     return v;
   };
   if (n >= 8) {
-    return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8) &&
-           (n <= 16 || load64(a + 8) == load64(b + 8));
+    if (load64(a + n - 8) != load64(b + n - 8)) return false;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load64(a + i) != load64(b + i)) return false;
+    }
+    return true;
   }
   if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
   for (size_t i = 0; i < n; ++i) {

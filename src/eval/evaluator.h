@@ -176,7 +176,7 @@ class Evaluator {
     uint32_t length = UINT32_MAX;  // none
     int32_t child = -1;
     bool cloudtrail = false;  // eventSource, eventName or eventTime
-    char bytes[23];
+    char bytes[39];
   };
   static constexpr uint32_t kKeyCacheBits = 7;
   static constexpr uint32_t kKeyCacheSlots = 1u << kKeyCacheBits;
