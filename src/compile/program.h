@@ -285,11 +285,7 @@ struct Program {
   std::vector<DerivedAtom> derived;             // atom id P + i
   std::vector<uint32_t> atom_field;             // by atom id: its field, or kAnyString
   std::vector<uint8_t> deferred;                // by predicate id: see json_eager
-  // By atom id: the rules it makes candidates, as rule << 1 | clause (0: the rule's
-  // first trigger clause, 1: its second). A rule is a candidate once every clause it
-  // needs has an atom that holds (trigger_need: bit 0, and bit 1 when two clauses).
-  Rows triggers;
-  std::vector<uint8_t> trigger_need;            // by rule
+  Rows triggers;                                // by atom id: rules it makes candidates
   Rows checks;                                  // by rule: its clause ids to check
   Rows clauses;                                 // by clause id: atoms
   std::vector<uint32_t> always;                 // rules with no trigger

@@ -25,7 +25,6 @@ Evaluator::Evaluator(const Program& program)
       lazy_stamp_(program.ir.predicates.size(), 0),
       lazy_true_(program.ir.predicates.size(), 0),
       rule_stamp_(program.ir.rules.size(), 0),
-      rule_mask_(program.ir.rules.size(), 0),
       field_stamp_(program.ir.fields.size(), 0),
       null_stamp_(program.ir.fields.size(), 0),
       deferred_stamp_(program.ir.fields.size(), 0),
@@ -143,17 +142,11 @@ int32_t Evaluator::FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view
 void Evaluator::SetAtom(uint32_t a) {
   if (atom_stamp_[a] == epoch_) return;
   atom_stamp_[a] = epoch_;
-  for (const uint32_t* e = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); e != end; ++e) {
-    const uint32_t r = *e >> 1;
-    const uint8_t bit = static_cast<uint8_t>(1u << (*e & 1));
-    if (rule_stamp_[r] != epoch_) {
-      rule_stamp_[r] = epoch_;
-      rule_mask_[r] = 0;
+  for (const uint32_t* r = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); r != end; ++r) {
+    if (rule_stamp_[*r] != epoch_) {
+      rule_stamp_[*r] = epoch_;
+      candidates_.push_back(*r);
     }
-    const uint8_t need = prog_.trigger_need[r];
-    if ((rule_mask_[r] & bit) || rule_mask_[r] == need) continue;
-    rule_mask_[r] |= bit;
-    if (rule_mask_[r] == need) candidates_.push_back(r);
   }
 }
 

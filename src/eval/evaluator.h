@@ -150,7 +150,6 @@ class Evaluator {
   std::vector<uint32_t> lazy_stamp_;   // by predicate: tested lazily this event
   std::vector<uint32_t> lazy_true_;    // by predicate: ... and held
   std::vector<uint32_t> rule_stamp_;
-  std::vector<uint8_t> rule_mask_;    // by rule: trigger clauses that hold (see triggers)
   std::vector<uint32_t> field_stamp_;
   std::vector<uint32_t> null_stamp_;
   std::vector<uint32_t> deferred_stamp_;  // by field: deferred_ holds this event's values
