@@ -15,55 +15,74 @@ namespace vigil::internal {
 
 // ---- AffixTrie / CidrIndex ---------------------------------------------------------
 
+void AffixTrie::Grow() {
+  std::vector<Edge> old = std::move(edges_);
+  const size_t cap = old.empty() ? 64 : old.size() * 2;
+  edges_.assign(cap, Edge{});
+  mask_ = cap - 1;
+  for (const Edge& e : old) {
+    if (e.key == 0) continue;
+    uint64_t i = ((e.key * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+    while (edges_[i].key != 0) i = (i + 1) & mask_;
+    edges_[i] = e;
+  }
+}
+
 void AffixTrie::Add(std::string_view literal, bool cased, uint32_t atom, bool from_end) {
-  // Walk (and grow) the trie along the folded literal (backwards for a suffix); edges
-  // are kept in building_ until Finish lays out the lookup table.
+  // Walk (and grow) the trie along the folded literal (backwards for a suffix).
   uint32_t node = 0;
   for (size_t i = 0; i < literal.size(); ++i) {
     const char ch = literal[from_end ? literal.size() - 1 - i : i];
-    const uint8_t b = static_cast<uint8_t>(AsciiLower(ch));
-    const uint64_t key = EdgeKey(node, b);
-    auto [it, added] = building_.try_emplace(key, static_cast<uint32_t>(nodes_.size()));
-    if (added) nodes_.emplace_back();
-    node = it->second;
-  }
-  Node& n = nodes_[node];
-  if (cased) {
-    for (const Cased& c : n.cased) {
-      if (c.atom == atom) return;
+    const uint64_t key = EdgeKey(node, static_cast<uint8_t>(AsciiLower(ch))) + 1;
+    if ((edge_count_ + 1) * 2 > edges_.size()) Grow();
+    uint64_t slot = ((key * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+    while (edges_[slot].key != 0 && edges_[slot].key != key) slot = (slot + 1) & mask_;
+    if (edges_[slot].key == 0) {
+      edges_[slot] = {key, nodes_++, 0};
+      ++edge_count_;
     }
-    n.cased.push_back({atom, std::string(literal)});
-  } else {
-    if (std::find(n.folded.begin(), n.folded.end(), atom) != n.folded.end()) return;
-    n.folded.push_back(atom);
+    node = edges_[slot].child;
   }
-  ++literals_;
+  if (cased) {
+    cased_pairs_.push_back({node, Cased{atom, std::string(literal)}});
+  } else {
+    folded_pairs_.push_back({node, atom});
+  }
 }
 
 void AffixTrie::Finish() {
-  const size_t nodes = nodes_.size();
-  folded_begin_.assign(1, 0);
-  cased_begin_.assign(1, 0);
-  for (const Node& n : nodes_) {
-    folded_.insert(folded_.end(), n.folded.begin(), n.folded.end());
-    folded_begin_.push_back(static_cast<uint32_t>(folded_.size()));
-    cased_.insert(cased_.end(), n.cased.begin(), n.cased.end());
-    cased_begin_.push_back(static_cast<uint32_t>(cased_.size()));
+  // Lay out what ends at each node (rows by node), dropping repeats.
+  std::sort(folded_pairs_.begin(), folded_pairs_.end());
+  folded_pairs_.erase(std::unique(folded_pairs_.begin(), folded_pairs_.end()), folded_pairs_.end());
+  std::stable_sort(cased_pairs_.begin(), cased_pairs_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second.atom < b.second.atom); });
+  cased_pairs_.erase(std::unique(cased_pairs_.begin(), cased_pairs_.end(),
+                                 [](const auto& a, const auto& b) { return a.first == b.first && a.second.atom == b.second.atom; }),
+                     cased_pairs_.end());
+  literals_ = folded_pairs_.size() + cased_pairs_.size();
+  std::vector<uint8_t> has_atoms(nodes_, 0);
+  folded_begin_.assign(nodes_ + 1, 0);
+  cased_begin_.assign(nodes_ + 1, 0);
+  for (const auto& [node, atom] : folded_pairs_) {
+    ++folded_begin_[node + 1];
+    has_atoms[node] = 1;
   }
-  root_has_atoms_ = !nodes_[0].folded.empty() || !nodes_[0].cased.empty();
-  size_t cap = 8;
-  while (cap < building_.size() * 2) cap *= 2;
-  edges_.assign(building_.empty() ? 0 : cap, Edge{});
-  mask_ = cap - 1;
-  for (const auto& [key, child] : building_) {
-    uint64_t i = (((key + 1) * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
-    while (edges_[i].key != 0) i = (i + 1) & mask_;
-    const bool atoms = !nodes_[child].folded.empty() || !nodes_[child].cased.empty();
-    edges_[i] = {key + 1, child, atoms ? kHasAtoms : 0u};
+  for (const auto& [node, c] : cased_pairs_) {
+    ++cased_begin_[node + 1];
+    has_atoms[node] = 1;
   }
-  (void)nodes;
-  building_ = {};
-  nodes_ = {};
+  for (uint32_t n = 0; n < nodes_; ++n) {
+    folded_begin_[n + 1] += folded_begin_[n];
+    cased_begin_[n + 1] += cased_begin_[n];
+  }
+  for (const auto& [node, atom] : folded_pairs_) folded_.push_back(atom);  // already by node
+  for (auto& [node, c] : cased_pairs_) cased_.push_back(std::move(c));
+  root_has_atoms_ = has_atoms[0] != 0;
+  for (Edge& e : edges_) {
+    if (e.key != 0 && has_atoms[e.child]) e.flags |= kHasAtoms;
+  }
+  folded_pairs_ = {};
+  cased_pairs_ = {};
 }
 
 size_t AffixTrie::MemoryBytes() const {

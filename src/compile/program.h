@@ -98,10 +98,6 @@ class AffixTrie {
     uint32_t atom;
     std::string text;  // as written
   };
-  struct Node {
-    std::vector<uint32_t> folded;  // atoms of folded literals ending here
-    std::vector<Cased> cased;
-  };
   // The laid-out trie: by node, its folded atoms (rows of folded_) and case-sensitive
   // literals (rows of cased_); edges in one open-addressed table.
   struct Edge {
@@ -112,9 +108,14 @@ class AffixTrie {
   static constexpr uint32_t kHasAtoms = 1;
   static uint64_t EdgeKey(uint32_t node, uint8_t byte) { return (static_cast<uint64_t>(node) << 8) | byte; }
   const Edge* Find(uint64_t key) const;
+  void Grow();
 
-  std::vector<Node> nodes_{Node{}};  // while building
-  std::unordered_map<uint64_t, uint32_t> building_;  // edges, until Finish
+  // While building: edges go straight into edges_ (grown as needed); what ends at each
+  // node is collected as (node, ...) pairs and laid out by Finish.
+  uint32_t nodes_ = 1;
+  size_t edge_count_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> folded_pairs_;
+  std::vector<std::pair<uint32_t, Cased>> cased_pairs_;
   std::vector<Edge> edges_;
   uint64_t mask_ = 0;
   std::vector<uint32_t> folded_begin_, folded_;
@@ -335,6 +336,7 @@ void CidrIndex::Lookup(const IpAddress& ip, F&& f) const {
 inline const AffixTrie::Edge* AffixTrie::Find(uint64_t key) const {
   if (edges_.empty()) return nullptr;
   uint64_t i = (((key + 1) * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+  // (Grow and Add hash the stored key, which is key + 1, the same way.)
   while (edges_[i].key != 0) {
     if (edges_[i].key == key + 1) return &edges_[i];
     i = (i + 1) & mask_;
