@@ -762,16 +762,25 @@ bool Evaluator::KeywordWalk(std::string_view json, std::string* error) {
 
 bool Evaluator::ChecksHold(uint32_t r) {
   for (const uint32_t* c = prog_.checks.row_begin(r), *ce = prog_.checks.row_end(r); c != ce; ++c) {
+    const uint32_t* begin = prog_.clauses.row_begin(*c);
+    const uint32_t* end = prog_.clauses.row_end(*c);
+    // Most checks are decided by atoms the walk has set already: test those first, and
+    // walk the parts of the event a clause needs only when that did not decide it.
     bool holds = false;
-    for (const uint32_t* a = prog_.clauses.row_begin(*c), *ae = prog_.clauses.row_end(*c); a != ae; ++a) {
-      if (!Materialize(prog_.atom_field[*a]) || restart_) return false;
-      if (atom_stamp_[*a] == epoch_) {
-        holds = true;
-        break;
+    for (const uint32_t* a = begin; a != end && !holds; ++a) holds = atom_stamp_[*a] == epoch_;
+    if (holds) continue;
+    for (const uint32_t* a = begin; a != end; ++a) {
+      const uint32_t f = prog_.atom_field[*a];
+      if (f == kAnyString) continue;
+      if (dom_mode_ && prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f)) {
+        if (!Materialize(f) || restart_) return false;
+        if (atom_stamp_[*a] == epoch_) {
+          holds = true;
+          break;
+        }
       }
       // Objects of a deferred field were not indexed: the atom may hold there.
-      const uint32_t f = prog_.atom_field[*a];
-      if (f != kAnyString && deferred_stamp_[f] == epoch_) {
+      if (deferred_stamp_[f] == epoch_) {
         holds = true;
         break;
       }
@@ -992,7 +1001,13 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
   for (uint32_t r : prog_.always) candidates_.push_back(r);  // no trigger: not pushed before
   for (size_t i = 0; i < candidates_.size(); ++i) {
     const uint32_t r = candidates_[i];
-    if (cloudtrail && !prog_.rule_fits_cloudtrail[r]) continue;
+    const Program::RuleHead& h = prog_.heads[r];
+    if (cloudtrail && !h.fits_cloudtrail) continue;
+    if (h.quick_check != UINT32_MAX && atom_stamp_[h.quick_check] != epoch_) {
+      ++counters_.candidates;
+      ++counters_.checks_failed;
+      continue;
+    }
     const bool checks = ChecksHold(r);
     ++counters_.candidates;
     if (checks) {
