@@ -230,6 +230,7 @@ class ProgramBuilderImpl {
     BuildIndexes();
     BuildCandidates();
     MarkEagerFields();
+    BuildRuleHeads();
   }
 
  private:
@@ -678,6 +679,26 @@ class ProgramBuilderImpl {
       prog_.checks.Add(check_ids);
     }
     for (const auto& t : triggers) prog_.triggers.Add(t);
+  }
+
+  // After MarkEagerFields (which lays out the lazy paths).
+  void BuildRuleHeads() {
+    prog_.heads.resize(ir_.rules.size());
+    for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
+      Program::RuleHead& h = prog_.heads[r];
+      h.fits_cloudtrail = prog_.rule_fits_cloudtrail[r];
+      const uint32_t* c = prog_.checks.row_begin(r);
+      if (c == prog_.checks.row_end(r)) continue;
+      if (prog_.clauses.row_end(*c) - prog_.clauses.row_begin(*c) != 1) continue;
+      const uint32_t atom = *prog_.clauses.row_begin(*c);
+      const uint32_t f = prog_.atom_field[atom];
+      // Walked in the first pass and never deferred: its bit is final.
+      if (f == kAnyString || prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f) ||
+          !prog_.indexes[f].json_eager) {
+        continue;
+      }
+      h.quick_check = atom;
+    }
   }
 
   // The nodes the first pass walks: every node on the path of a field with an atom in

@@ -289,6 +289,14 @@ struct Program {
   Rows checks;                                  // by rule: its clause ids to check
   Rows clauses;                                 // by clause id: atoms
   std::vector<uint32_t> always;                 // rules with no trigger
+  // By rule, what the candidate loop reads first, in one place: its logsource, and the
+  // atom of its first check when that clause is a single atom on a field the first
+  // pass walks and never defers (then one bit test decides it; UINT32_MAX otherwise).
+  struct RuleHead {
+    uint32_t quick_check = UINT32_MAX;
+    uint8_t fits_cloudtrail = 0;
+  };
+  std::vector<RuleHead> heads;
   std::vector<uint8_t> rule_fits_cloudtrail;    // by rule
   std::vector<std::vector<uint32_t>> witnesses;  // by rule: its trigger atoms
   std::vector<Diagnostic> diagnostics;
