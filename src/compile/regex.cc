@@ -4,6 +4,8 @@
 
 #include "compile/regex.h"
 
+#include <algorithm>
+
 #include "ir/ir.h"
 
 namespace vigil::internal {
@@ -63,7 +65,9 @@ std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
                                       std::string* error) {
   pcre2_code* code = CompileCode(pattern, flags, error);
   if (!code) return nullptr;
-  return std::unique_ptr<Regex>(new Regex(code));
+  std::unique_ptr<Regex> re(new Regex(code));
+  re->starts_ = re->GateInfo(pattern, flags);
+  return re;
 }
 
 Regex::~Regex() { pcre2_code_free(code_); }
@@ -75,6 +79,9 @@ Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
   uint32_t options = 0;
   pcre2_pattern_info(code_, PCRE2_INFO_ALLOPTIONS, &options);
   g.anchored = (options & PCRE2_ANCHORED) != 0;
+  uint32_t first_type = 0;
+  pcre2_pattern_info(code_, PCRE2_INFO_FIRSTCODETYPE, &first_type);
+  g.start_of_line = first_type == 2;
   // Letters of a case-insensitive pattern also match their Unicode case partners
   // (K and KELVIN SIGN...), which PCRE2's first-byte and required-byte analysis may not
   // list: use those only when no part of the pattern can be caseless.
@@ -106,10 +113,29 @@ Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
   return g;
 }
 
+uint64_t Regex::StartPositions(std::string_view subject) const {
+  if (starts_.anchored) return 1;
+  if (starts_.start_of_line) {
+    return 1 + static_cast<uint64_t>(std::count(subject.begin(), subject.end(), '\n'));
+  }
+  if (!starts_.has_first) return subject.size() + 1;
+  uint64_t n = 0;
+  for (unsigned char c : subject) n += (starts_.first_bytes[c >> 6] >> (c & 63)) & 1;
+  return n;
+}
+
 bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
   // JIT is an optimisation: if it is unavailable the interpreter still gives the same
   // answers, so a JIT failure is not an error.
   std::call_once(jit_, [this] { pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE); });
+  // A short value cannot spend the budget at kRegexMatchLimit per position: only a
+  // longer one pays for counting its positions.
+  uint64_t limit = kRegexMatchLimit;
+  if (subject.size() + 1 > kRegexWorkBudget / kRegexMatchLimit) {
+    limit = std::clamp<uint64_t>(kRegexWorkBudget / std::max<uint64_t>(1, StartPositions(subject)),
+                                 1, kRegexMatchLimit);
+  }
+  pcre2_set_match_limit(scratch->context(), static_cast<uint32_t>(limit));
   const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                              0, 0, scratch->data(), scratch->context());
   if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||

@@ -22,8 +22,17 @@
 
 namespace vigil::internal {
 
-// pcre2_set_match_limit: backtracking steps of one search (JIT and interpreter).
+// pcre2_set_match_limit: backtracking steps from one start position (JIT and
+// interpreter both count per start position: an unanchored search tries every position
+// of the value, each with the full limit).
 inline constexpr uint32_t kRegexMatchLimit = 1000000;
+// The work budget of one search of one value, over all its start positions: the
+// per-position limit is this divided by the positions the search may try (1 for an
+// anchored pattern, the bytes that can start a match when PCRE2 knows them, else every
+// byte), never above kRegexMatchLimit. Without it `(?=.*[0-9])` on a 100 KB value ran
+// 10^10 steps (20 s) with no limit ever reached. Spent, the search counts as no match
+// and in limit_hits, like any other limit.
+inline constexpr uint64_t kRegexWorkBudget = 10000000;
 // pcre2_set_depth_limit: backtracking depth of the interpreter (JIT ignores it).
 inline constexpr uint32_t kRegexDepthLimit = 10000;
 // Largest JIT stack of one RegexScratch (PCRE2's own default is 32 KiB, which some
@@ -76,12 +85,19 @@ class Regex {
     bool has_first = false;   // ... which is then one of first_bytes
     uint64_t first_bytes[4] = {0, 0, 0, 0};
     int required_byte = -1;   // a byte every match contains, or -1
+    bool start_of_line = false;  // a match starts at the subject's start or after a \n
   };
   Gate GateInfo(std::string_view pattern, uint8_t flags) const;
 
  private:
   explicit Regex(pcre2_code* code) : code_(code) {}
+  // How many start positions a search of `subject` may try (kRegexWorkBudget).
+  uint64_t StartPositions(std::string_view subject) const;
   pcre2_code* code_;
+  // Where matches can start (GateInfo), for the work budget. PCRE2 tries only those
+  // positions; where GateInfo leaves first_bytes out (caseless patterns), every
+  // position is counted, which only makes the per-position limit smaller.
+  Gate starts_;
   // JIT compilation happens at the first search: most regexes of a large rule set
   // never run (their literal atoms never occur), and compiling them all up front was
   // most of the start-up of a set of thousands of regexes. call_once makes the first

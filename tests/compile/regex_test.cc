@@ -46,6 +46,50 @@ TEST(RegexLimitsTest, CatastrophicBacktrackingStopsAtTheLimitAndIsCounted) {
   EXPECT_EQ(scratch.limit_hits, 2u);
 }
 
+// Under JIT and the interpreter alike, PCRE2's match limit counts per start position,
+// so an unanchored search whose every position costs a little under the limit ran
+// positions x steps: `(?=.*[0-9])` over 100 KB of letters took 20 s and no limit
+// fired. The work budget makes the per-position limit the budget over the positions.
+TEST(RegexLimitsTest, WorkBudgetBoundsAnUnanchoredSearchOfALongValue) {
+  std::string error;
+  auto lookahead = Regex::Compile("(?=.*[0-9])", 0, &error);
+  ASSERT_NE(lookahead, nullptr) << error;
+  RegexScratch scratch;
+  const std::string letters(100000, 'a');
+  EXPECT_FALSE(lookahead->Search(letters, &scratch));
+  EXPECT_EQ(scratch.limit_hits, 1u);
+  // A backreference over 300 KB: each position tries every length of the group.
+  auto backref = Regex::Compile("(.+)\\1x", 0, &error);
+  ASSERT_NE(backref, nullptr) << error;
+  std::string periodic;
+  for (int i = 0; i < 100000; ++i) periodic += "ab ";
+  EXPECT_FALSE(backref->Search(periodic + "cx", &scratch));
+  EXPECT_EQ(scratch.limit_hits, 2u);
+  // A short value keeps the full per-position limit: the same pattern answers.
+  EXPECT_TRUE(lookahead->Search("abc1", &scratch));
+  EXPECT_FALSE(lookahead->Search("abcd", &scratch));
+  EXPECT_EQ(scratch.limit_hits, 2u);
+}
+
+// The budget is divided by the positions a search may really try: one for an anchored
+// pattern, the occurrences of the possible first bytes when PCRE2 knows them, the line
+// starts for a leading `.*`. Ordinary patterns still match in long values.
+TEST(RegexLimitsTest, WorkBudgetCountsOnlyThePositionsASearchTries) {
+  std::string error;
+  RegexScratch scratch;
+  const std::string filler(1000000, 'x');
+  auto literal = Regex::Compile("ab+c\\d", 0, &error);
+  ASSERT_NE(literal, nullptr) << error;
+  EXPECT_TRUE(literal->Search(filler + "abbbc7" + filler, &scratch));
+  auto dotstar = Regex::Compile(".*needle", 0, &error);
+  ASSERT_NE(dotstar, nullptr) << error;
+  EXPECT_TRUE(dotstar->Search(filler + "needle", &scratch));
+  auto anchored = Regex::Compile("^x+y", 0, &error);
+  ASSERT_NE(anchored, nullptr) << error;
+  EXPECT_TRUE(anchored->Search(std::string(200000, 'x') + "y", &scratch));
+  EXPECT_EQ(scratch.limit_hits, 0u);
+}
+
 TEST(RegexLimitsTest, LongValuesWithinTheLimitsStillMatch) {
   // The 1 MiB JIT stack: a group repeated over a 20 KB value needs more than PCRE2's
   // default 32 KiB JIT stack (which fails from about 10 KB on) but not more than ours.
