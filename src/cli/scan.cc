@@ -26,6 +26,7 @@
 #include "cli/line_writer.h"
 #include "cli/text_out.h"
 #include "util/strings.h"
+#include "util/surrogates.h"
 #include "vigil/vigil.h"
 
 namespace vigil::cli {
@@ -223,7 +224,13 @@ class CliSink : public vigil::ScanSink {
     }
     auto string_of = [](simdjson::ondemand::value v, std::string* out) {
       std::string_view text;
-      if (!v.get_string().get(text)) out->assign(text);
+      const std::string_view token = v.raw_json_token();
+      if (!v.get_string().get(text)) {
+        out->assign(text);
+      } else if (!token.empty() && token[0] == '"') {
+        // A lone surrogate, which simdjson refuses: U+FFFD, as the matcher read it.
+        vigil::internal::UnescapeStringLossy(token, out);
+      }
     };
     bool time = false, event = false, who = false, ip = false;
     for (auto field_result : object) {

@@ -135,6 +135,17 @@ TEST(CliTextTest, TableEscapesControlCharactersOfEventValues) {
   EXPECT_NE(lines[1].find("\\u202e2026"), std::string::npos) << lines[1];
 }
 
+TEST(CliTextTest, TableShowsALoneSurrogateAsTheReplacementCharacter) {
+  const std::string rule = kSrc + "/rules/aws/cloudtrail/aws_cloudtrail_trail_tampering.yml";
+  std::string ev = StopLogging("x");
+  ev.replace(ev.find("nina.novak\",\"accountId"), 10, "nina\\ud800");
+  const Outcome r = Vigil({"scan", "-q", "--format", "table", "--rules", rule, "-"}, ev + "\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_NE(lines[1].find("arn:aws:iam::641826429272:user/nina\xef\xbf\xbd"), std::string::npos) << lines[1];
+}
+
 TEST(CliTextTest, JsonlEscapesUnicodeLineSeparators) {
   // Raw U+2028, U+2029 and U+0085 in a value (valid JSON, valid UTF-8).
   const Outcome r = Vigil({"scan", "-q", "--format", "jsonl", "--rules",
