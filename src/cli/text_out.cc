@@ -94,6 +94,21 @@ std::string NameText(std::string_view name) {
       [](char32_t, std::string_view bytes, std::string* out) { out->append(bytes); });
 }
 
+std::string DiagnosticLine(const vigil::Diagnostic& d) {
+  vigil::SourceLocation where = d.where;
+  where.file = TerminalText(where.file);
+  std::string message = TerminalText(d.message);
+  // TerminalText doubled each backslash: undo that for the message only, where
+  // reversibility matters less than quoting patterns as they were written.
+  std::string unescaped;
+  unescaped.reserve(message.size());
+  for (size_t i = 0; i < message.size(); ++i) {
+    unescaped.push_back(message[i]);
+    if (message[i] == '\\' && i + 1 < message.size() && message[i + 1] == '\\') ++i;
+  }
+  return where.ToString() + (d.severity == vigil::Severity::kError ? ": error: " : ": warning: ") + unescaped;
+}
+
 void EscapeLineSeparators(std::string* line) {
   // E2 80 A8/A9 and C2 85 are the only encodings of the three; in valid UTF-8 neither
   // lead byte occurs inside another character.

@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/status.h"
+
 namespace vigil::cli {
 
 // `text` made safe for a terminal, on one line; see above. Escapes: \\, \t, \n, \r,
@@ -33,6 +35,11 @@ std::string TerminalText(std::string_view text);
 // A file name for jsonl (before JSON escaping): \\ for a backslash, \xNN for each byte
 // that is not part of well-formed UTF-8; everything else as it is.
 std::string NameText(std::string_view name);
+
+// A rule diagnostic as one line of standard error: the file name as TerminalText, the
+// message with its control characters escaped the same way (backslashes kept as they
+// are: messages quote regular expressions), so no rule file can forge lines.
+std::string DiagnosticLine(const vigil::Diagnostic& d);
 
 // Rewrites, in place, each raw U+2028, U+2029 and U+0085 of a line of JSON as its
 // \uXXXX escape. REQUIRES: `line` is valid UTF-8 JSON text (those characters can then

@@ -189,6 +189,20 @@ TEST(CliTextTest, FileNamesAreEscapedReversibly) {
   fs::remove_all(dir);
 }
 
+TEST(CliTextTest, RuleFileNamesOnStandardErrorAreEscaped) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / ("vigil_rule_names." + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "bad\nvigil: 0 error(s).yml") << "title: t\ndetection: {s: {a|nosuch: x}, condition: s}\n";
+  const Outcome r = Vigil({"scan", "--rules", dir.string(), "-"});
+  EXPECT_EQ(r.status, 2);
+  const std::vector<std::string> err = Lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;  // the diagnostic and "nothing scanned"
+  EXPECT_EQ(err[0].rfind(dir.string() + "/bad\\nvigil: 0 error(s).yml:2:", 0), 0u) << err[0];
+  fs::remove_all(dir);
+}
+
 // A scan of a live pipe: stdin stays open, records come when the test writes them.
 struct LiveScan {
   pid_t pid = -1;

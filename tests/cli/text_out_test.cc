@@ -45,6 +45,13 @@ TEST(TextOutTest, LineSeparatorsAreEscapedInJsonLines) {
   EXPECT_EQ(ascii, "{\"a\":1}\n");
 }
 
+TEST(TextOutTest, DiagnosticLinesCannotBeForgedByFileNamesOrMessages) {
+  vigil::Diagnostic d(vigil::Severity::kError, {"rules/a\nvigil: ok.yml", 3, 5}, "bad regex '\\d\r\x1b[2J'");
+  EXPECT_EQ(DiagnosticLine(d), "rules/a\\nvigil: ok.yml:3:5: error: bad regex '\\d\\r\\x1b[2J'");
+  vigil::Diagnostic plain(vigil::Severity::kWarning, {"r.yml", 0, 0}, "x");
+  EXPECT_EQ(DiagnosticLine(plain), plain.ToString());
+}
+
 // Reads what is in the pipe now.
 std::string Drain(int fd) {
   std::string got;
