@@ -26,6 +26,7 @@
 // A sink is called from the calling thread only.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -106,6 +107,13 @@ struct ReadOptions {
   // MiB; the bound is for exports gzipped whole. 0: every gzip input over chunk_size
   // is streamed, as before this option existed.
   uint64_t max_inflate_bytes = 256ull << 20;
+  // When set, reading ends as soon as *stop is true (set from any thread, or from a
+  // signal handler: e.g. `vigil scan` on SIGINT/SIGTERM). The record at hand is
+  // finished; no further record is delivered and nothing more is reported, and the
+  // read functions return false as when the sink asked to stop. A read that waits for
+  // input (a pipe, a terminal) checks it at least every 100 ms. Not owned; must outlive
+  // the read.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 class VIGIL_EXPORT RecordSink {

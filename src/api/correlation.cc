@@ -24,6 +24,7 @@
 
 #include "util/atomic_file.h"
 #include "util/strings.h"
+#include "util/surrogates.h"
 #include "util/timeparts.h"
 #include "vigil/ruleset.h"
 #include "vigil/scanner.h"
@@ -204,6 +205,7 @@ struct Correlator::Impl {
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> chained;
   simdjson::dom::parser parser;
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> add_hits;  // Add's, reused
+  std::string surrogate_free;  // Add's: the event with lone surrogates as \ufffd
 
   std::map<std::tuple<int64_t, std::string, uint64_t, uint64_t>, Pending> buffer;
   uint64_t seq = 0;
@@ -655,7 +657,12 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   if (hit.empty()) return Status::Ok();
   std::sort(hit.begin(), hit.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   simdjson::dom::element doc;
-  if (auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc)) {
+  auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc);
+  // A lone surrogate escape reads as U+FFFD, as in the matcher (util/surrogates.h).
+  if (err && internal::ReplaceLoneSurrogateEscapes(event_json, &im.surrogate_free)) {
+    err = im.parser.parse(im.surrogate_free.data(), im.surrogate_free.size(), true).get(doc);
+  }
+  if (err) {
     return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
   }
   int64_t t = 0;

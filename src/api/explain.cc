@@ -161,25 +161,34 @@ std::string Explanation::ToText() const {
 
 Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view event_json) {
   const internal::Program& prog = set.program();
-  TreeNode root;
+  std::vector<TreeNode> readings;
   std::string error;
-  if (!internal::ParseEventTree(event_json, &root, &error)) return Status::Error(error);
-  if (root.kind != TreeNode::Kind::kObject) return Status::Error("the event is not a JSON object");
-  Explanation ex;
-  ex.rule = &set.rule(rule);
-  const internal::RuleSource& src = prog.sources.at(rule);
-  ex.detection = TraceDetection(src.detection, prog.placeholders, root);
-  ex.matched = ex.detection.held;
-  for (const auto& f : src.filters) {
-    FilterTrace ft;
-    ft.title = f.info.title;
-    ft.id = f.info.id;
-    ft.where = f.info.where;
-    ft.detection = TraceDetection(f.detection, prog.placeholders, root);
-    ex.matched = ex.matched && ft.detection.held;
-    ex.filters.push_back(std::move(ft));
+  if (!internal::EventReadings(event_json, &readings, &error)) return Status::Error(error);
+  if (readings.front().kind != TreeNode::Kind::kObject) return Status::Error("the event is not a JSON object");
+  // An event with a duplicate key is read first-wins and last-wins (the scan matches
+  // it if either matches): the explanation is of the first reading that matches, else
+  // of the first.
+  Explanation chosen;
+  for (size_t i = 0; i < readings.size(); ++i) {
+    const TreeNode& root = readings[i];
+    Explanation ex;
+    ex.rule = &set.rule(rule);
+    const internal::RuleSource& src = prog.sources.at(rule);
+    ex.detection = TraceDetection(src.detection, prog.placeholders, root);
+    ex.matched = ex.detection.held;
+    for (const auto& f : src.filters) {
+      FilterTrace ft;
+      ft.title = f.info.title;
+      ft.id = f.info.id;
+      ft.where = f.info.where;
+      ft.detection = TraceDetection(f.detection, prog.placeholders, root);
+      ex.matched = ex.matched && ft.detection.held;
+      ex.filters.push_back(std::move(ft));
+    }
+    if (i == 0 || ex.matched) chosen = std::move(ex);
+    if (chosen.matched) break;
   }
-  return ex;
+  return chosen;
 }
 
 }  // namespace vigil

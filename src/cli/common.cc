@@ -3,6 +3,7 @@
 // Option parsing and rule loading shared by the `vigil` subcommands.
 
 #include "cli/common.h"
+#include "cli/text_out.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -91,7 +92,7 @@ std::shared_ptr<const vigil::RuleSet> LoadRules(const Options& o, int* status) {
   auto rules = builder.Build();
   size_t errors = 0;
   for (const auto& d : rules->diagnostics()) {
-    std::fprintf(stderr, "%s\n", d.ToString().c_str());
+    std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
     if (d.severity == vigil::Severity::kError) ++errors;
   }
   if (errors && !o.skip_bad_rules) {

@@ -21,6 +21,7 @@
 #include <simdjson.h>
 
 #include "cli/common.h"
+#include "cli/text_out.h"
 #include "util/strings.h"
 #include "vigil/vigil.h"
 
@@ -549,7 +550,7 @@ int ExplainCommand(int argc, char** argv) {
   }
   auto set = builder.Build();
   for (const auto& d : set->diagnostics()) {
-    if (d.severity == vigil::Severity::kError) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+    if (d.severity == vigil::Severity::kError) std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
   }
   auto hit = [&](const vigil::RuleInfo& info) {
     return is_file ? std::filesystem::equivalent(info.where.file, rule, ec)
@@ -596,7 +597,7 @@ int List(int argc, char** argv) {
   if (int rc = Begin(argc, argv, &o, "list", kListHelp); rc >= 0) return rc;
   auto set = BuildRules(o, PathsOrDefault(o));
   if (!set) return 2;
-  for (const auto& d : set->diagnostics()) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  for (const auto& d : set->diagnostics()) std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
   if (o.format.empty()) o.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
   auto list = [](const std::vector<std::string>& v) {
     std::string s = "[";

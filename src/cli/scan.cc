@@ -22,7 +22,11 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "cli/interrupt.h"
+#include "cli/line_writer.h"
+#include "cli/text_out.h"
 #include "util/strings.h"
+#include "util/surrogates.h"
 #include "vigil/vigil.h"
 
 namespace vigil::cli {
@@ -79,7 +83,9 @@ table as rows with the correlation's title. The matches of rules that correlatio
 reference with `generate: false` (the default) are not printed on their own.
 
 exit status: 0 the scan ran (whatever it found); 1 the output could not be written;
-2 bad usage, or rules that failed to load (every error is printed first).
+2 bad usage, or rules that failed to load (every error is printed first); 130 or 143
+SIGINT or SIGTERM ended the scan: it stopped after the record at hand, wrote whole
+lines and printed its summary (a second signal ends it at once).
 )";
 
 
@@ -131,8 +137,9 @@ std::string NumberText(double v) {
 
 class CliSink : public vigil::ScanSink {
  public:
-  CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules, int64_t lateness_ms)
-      : jsonl_(jsonl), rules_(rules) {
+  CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules, int64_t lateness_ms,
+          LineWriter* out)
+      : jsonl_(jsonl), out_(out), rules_(rules) {
     rule_rows_.assign(rules->size(), 0);
     if (rules->correlation_count() > 0) {
       vigil::CorrelatorOptions co;
@@ -172,7 +179,8 @@ class CliSink : public vigil::ScanSink {
     const std::string& file = r.file ? *r.file : kNoFile;
     if (file != file_) {
       file_ = file;
-      file_json_ = JsonString(file);
+      // Escaped reversibly: bytes that are not UTF-8 as \xNN (text_out.h).
+      file_json_ = JsonString(NameText(file));
       // The file name and record position identify the event; full paths are in jsonl.
       file_name_ = std::filesystem::path(file).filename().string();
     }
@@ -191,11 +199,7 @@ class CliSink : public vigil::ScanSink {
       line_ += ",\"event\":";
       line_ += compact_;
       line_ += "}\n";
-      if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
-        write_errno_ = errno != 0 ? errno : EIO;
-        return false;
-      }
-      return true;
+      return WriteLine();
     }
     if (first_of_record) {
       Cells& c = cells_.emplace_back();
@@ -220,7 +224,13 @@ class CliSink : public vigil::ScanSink {
     }
     auto string_of = [](simdjson::ondemand::value v, std::string* out) {
       std::string_view text;
-      if (!v.get_string().get(text)) out->assign(text);
+      const std::string_view token = v.raw_json_token();
+      if (!v.get_string().get(text)) {
+        out->assign(text);
+      } else if (!token.empty() && token[0] == '"') {
+        // A lone surrogate, which simdjson refuses: U+FFFD, as the matcher read it.
+        vigil::internal::UnescapeStringLossy(token, out);
+      }
     };
     bool time = false, event = false, who = false, ip = false;
     for (auto field_result : object) {
@@ -284,7 +294,8 @@ class CliSink : public vigil::ScanSink {
   void OnError(const vigil::InputError& e) override {
     ++errors_;
     if (errors_ <= kMaxPrintedErrors) {
-      std::string where = e.file;
+      // The name is escaped: a newline or an escape sequence in it cannot forge lines.
+      std::string where = TerminalText(e.file);
       if (e.line) where += ":" + std::to_string(e.line);
       std::fprintf(stderr, "%s: %s\n", where.c_str(), e.message.c_str());
     } else if (errors_ == kMaxPrintedErrors + 1) {
@@ -297,7 +308,19 @@ class CliSink : public vigil::ScanSink {
   // same whatever the number of threads: the parallel scan replays records in order).
   bool OnRecordDone(const vigil::Record&, size_t) override {
     record_ready_ = false;
-    return correlator_ == nullptr || FeedPending();
+    if (correlator_ != nullptr && !FeedPending()) return false;
+    // SIGINT/SIGTERM: stop after this record (interrupt.h).
+    return !ScanStopFlag()->load(std::memory_order_relaxed);
+  }
+
+  // Writes line_ (one jsonl line) whole. False when the output failed.
+  bool WriteLine() {
+    EscapeLineSeparators(&line_);
+    if (!out_->Write(line_)) {
+      write_errno_ = out_->error() != 0 ? out_->error() : EIO;
+      return false;
+    }
+    return true;
   }
 
   // Gives the correlator the matches of the last record seen and prints (jsonl) or
@@ -348,14 +371,11 @@ class CliSink : public vigil::ScanSink {
         }
         line_ += ",\"events\":[";
         for (size_t i = 0; i < a.events.size(); ++i) {
-          line_ += std::string(i ? "," : "") + "{\"file\":" + JsonString(a.events[i].file) +
+          line_ += std::string(i ? "," : "") + "{\"file\":" + JsonString(NameText(a.events[i].file)) +
                    ",\"record\":" + std::to_string(a.events[i].record) + "}";
         }
         line_ += "]}\n";
-        if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size()) {
-          write_errno_ = errno != 0 ? errno : EIO;
-          return false;
-        }
+        if (!WriteLine()) return false;
         continue;
       }
       Cells& row = cells_.emplace_back();
@@ -395,13 +415,15 @@ class CliSink : public vigil::ScanSink {
       const std::string* all[] = {r.level, r.title, &c.time, &c.event, &c.who, &c.ip, &c.where};
       return *all[i];
     };
+    // Cells are escaped (text_out.h): event values are attacker controlled, and raw
+    // ESC, CR or LF would rewrite the terminal or forge rows.
     for (const auto& r : rows_) {
-      for (int i = 0; i < 7; ++i) w[i] = std::max(w[i], std::min<size_t>(cell(r, i).size(), 60));
+      for (int i = 0; i < 7; ++i) w[i] = std::max(w[i], std::min<size_t>(TerminalText(cell(r, i)).size(), 60));
     }
     auto print = [&](auto get) {
       std::string line;
       for (int i = 0; i < 7; ++i) {
-        std::string c = get(i);
+        std::string c = TerminalText(get(i));
         if (c.size() > 60) c = c.substr(0, 57) + "...";
         line += c;
         if (i < 6) line += std::string(w[i] - std::min(w[i], c.size()) + 2, ' ');
@@ -437,6 +459,7 @@ class CliSink : public vigil::ScanSink {
  private:
   static constexpr uint64_t kMaxPrintedErrors = 100;
   bool jsonl_;
+  LineWriter* out_;  // jsonl output
   int write_errno_ = 0;
   uint64_t errors_ = 0;
   std::string line_;
@@ -485,7 +508,13 @@ int Scan(int argc, char** argv) {
   vigil::ScanOptions sopts;
   sopts.kind = o.kind;
   sopts.threads = o.threads;
-  CliSink sink(o.format == "jsonl", rules, o.lateness_ms);
+  // SIGINT/SIGTERM end the scan after the record at hand, with whole lines and the
+  // summary (interrupt.h); jsonl goes out in whole lines, at least once a second.
+  InstallStopHandlers();
+  sopts.read.stop = ScanStopFlag();
+  // No flusher thread for the table: it is printed at the end (through stdio).
+  LineWriter out(STDOUT_FILENO, /*immediate=*/terminal || o.format != "jsonl");
+  CliSink sink(o.format == "jsonl", rules, o.lateness_ms, &out);
   if (!o.baseline.empty()) {
     // A baseline that cannot be read is not overwritten: stop before scanning.
     if (vigil::Status s = sink.LoadBaseline(o.baseline); !s.ok()) {
@@ -504,6 +533,7 @@ int Scan(int argc, char** argv) {
   if (o.format == "table") sink.PrintTable();
   // The error of the first failed write, else of the final flush (data stdio kept).
   int write_errno = sink.write_errno();
+  if (!out.Flush() && write_errno == 0) write_errno = out.error();
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     if (write_errno == 0) write_errno = errno != 0 ? errno : EIO;
   }
@@ -546,6 +576,12 @@ int Scan(int argc, char** argv) {
                      o.lateness.c_str(), late == 1 ? "was" : "were");
       }
     }
+  }
+  if (const int sig = StopSignal(); sig != 0) {
+    // Printed even with -q: the output holds only the records read before the signal.
+    std::fprintf(stderr, "vigil: interrupted by %s: the scan stopped after the record at hand\n",
+                 sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+    return 128 + sig;
   }
   return 0;
 }

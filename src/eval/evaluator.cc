@@ -14,6 +14,9 @@
 #include "util/cidr.h"
 #include "util/strings.h"
 #include "util/timeparts.h"
+#include "util/surrogates.h"
+#include "util/exact_number.h"
+#include "util/duplicate_keys.h"
 
 namespace vigil::internal {
 
@@ -34,6 +37,7 @@ Evaluator::Evaluator(const Program& program)
       pending_stamp_(program.trie.size(), 0),
       materialized_stamp_(program.trie.size(), 0),
       pending_(program.trie.size()) {
+  key_seen_.assign(program.trie.size(), 0);
   candidates_.reserve(program.ir.rules.size());
   // A key cache row for the root and every node with children (objects the walk enters).
   int32_t rows = 0;
@@ -226,7 +230,7 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
   }
   if (!x.numeric.empty() && (kind == ValueKind::kNumber || kind == ValueKind::kString)) {
     double d;
-    if (ParseDouble(text, &d)) {
+    if (ParseNumberValue(text, &d)) {
       const NumericIndex& n = x.numeric;
       using Entry = std::pair<double, uint32_t>;
       auto first_not_less = [](const std::vector<Entry>& v, double t) {
@@ -235,13 +239,33 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       auto first_greater = [](const std::vector<Entry>& v, double t) {
         return std::upper_bound(v.begin(), v.end(), t, [](double k, const Entry& e) { return k < e.first; });
       };
-      for (auto it = first_not_less(n.eq, d); it != n.eq.end() && it->first == d; ++it) SetAtom(it->second);
+      // Thresholds equal to the value as doubles are decided exactly (exact_number.h):
+      // the value's exact form is made once, on the first such tie. The atom of a
+      // numeric threshold is its predicate.
+      bool exact_made = false;
+      auto exact = [&](uint32_t atom) {
+        if (!exact_made) {
+          CanonicalNumber(text, &exact_);
+          exact_made = true;
+        }
+        return CompareCanonical(exact_, prog_.ir.predicates[atom].text);
+      };
+      auto ties = [&](const std::vector<Entry>& v, auto holds) {
+        for (auto it = first_not_less(v, d); it != v.end() && it->first == d; ++it) {
+          if (holds(exact(it->second))) SetAtom(it->second);
+        }
+      };
+      ties(n.eq, [](int c) { return c == 0; });
+      ties(n.lt, [](int c) { return c < 0; });
+      ties(n.lte, [](int c) { return c <= 0; });
+      ties(n.gt, [](int c) { return c > 0; });
+      ties(n.gte, [](int c) { return c >= 0; });
       // value < threshold (lt), <= (lte): thresholds above the value.
       for (auto it = first_greater(n.lt, d); it != n.lt.end(); ++it) SetAtom(it->second);
-      for (auto it = first_not_less(n.lte, d); it != n.lte.end(); ++it) SetAtom(it->second);
+      for (auto it = first_greater(n.lte, d); it != n.lte.end(); ++it) SetAtom(it->second);
       // value > threshold (gt), >= (gte): thresholds below the value.
       for (auto it = n.gt.begin(), end = first_not_less(n.gt, d); it != end; ++it) SetAtom(it->second);
-      for (auto it = n.gte.begin(), end = first_greater(n.gte, d); it != end; ++it) SetAtom(it->second);
+      for (auto it = n.gte.begin(), end = first_not_less(n.gte, d); it != end; ++it) SetAtom(it->second);
     }
   }
 }
@@ -307,6 +331,7 @@ bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
   }
   const bool top = top_level_;
   top_level_ = false;
+  const uint32_t serial = NextObjectSerial();
   for (auto fld : obj) {
     od::field f;
     if (std::move(fld).get(f)) return false;
@@ -315,6 +340,7 @@ bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
     if (top && (key == "eventSource" || key == "eventName" || key == "eventTime")) ++cloudtrail_keys_;
     const int32_t child = Child(node, key);
     if (child < 0) continue;
+    NoteKey(child, serial);
     if (!VisitValue(f.value(), child, depth + 1)) return false;
   }
   return true;
@@ -354,6 +380,9 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
         od::object o;
         if (v.get_object().get(o) || o.raw_json().get(raw)) return false;
       }
+      // Walking the copy with lone surrogates replaced: an object or array compares as
+      // the event's own text, escapes as written (the copy has the same offsets).
+      if (copy_base_ != nullptr) raw = std::string_view(original_base_ + (raw.data() - copy_base_), raw.size());
       const uint32_t f = static_cast<uint32_t>(field);
       if (!x->json_eager) {
         // Only predicates that no rule waits on: test them after the walk, if a
@@ -420,6 +449,7 @@ bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int dept
   }
   const bool top = top_level_;
   top_level_ = false;
+  const uint32_t serial = NextObjectSerial();
   // The same few dozen keys come back event after event (CloudTrail records above all):
   // a small direct-mapped cache per node, indexed by a hash of the key's length and
   // first bytes, answers them (hits and misses alike) with a few word loads instead of
@@ -448,6 +478,7 @@ bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int dept
     }
     if (top && cloudtrail) ++cloudtrail_keys_;
     if (child < 0) continue;
+    NoteKey(child, serial);
     if (!full_ && !prog_.trigger_node[child]) {
       // No rule's trigger reads below here: keep it for a candidate that asks.
       if (pending_stamp_[child] != epoch_) {
@@ -647,10 +678,10 @@ static void Unescape(std::string_view json, std::string* out) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             i += 6;
           } else {
-            break;
+            cp = 0xFFFD;  // a lone surrogate reads as U+FFFD (util/surrogates.h)
           }
         } else if (cp >= 0xDC00 && cp < 0xE000) {
-          break;
+          cp = 0xFFFD;
         }
         AppendUtf8(static_cast<char32_t>(cp), out);
         break;
@@ -845,8 +876,15 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, st
             Compare(p.op, static_cast<double>(part), p.number);
       } else {
         double d;
-        r = (kind == ValueKind::kNumber || kind == ValueKind::kString) && ParseDouble(text, &d) &&
-            Compare(p.op, d, p.number);
+        r = (kind == ValueKind::kNumber || kind == ValueKind::kString) && ParseNumberValue(text, &d);
+        if (r && d == p.number) {
+          // Equal as doubles: decide exactly (exact_number.h).
+          CanonicalNumber(text, &exact_);
+          const int c = CompareCanonical(exact_, p.text);
+          r = Compare(p.op, c, 0);
+        } else if (r) {
+          r = Compare(p.op, d, p.number);
+        }
       }
       break;
     }
@@ -1028,8 +1066,72 @@ std::string Evaluator::TooDeep() {
 
 bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelope,
                          std::vector<uint32_t>* rules, std::string* error) {
-  rules->clear();
   ++counters_.events;
+  duplicate_keys_ = false;
+  if (EvaluateText(json, kind, envelope, rules, error)) return duplicate_keys_ ? EvaluateDuplicates(json, kind, envelope, rules, error) : true;
+  // simdjson refuses a lone surrogate escape (\ud800) wherever it unescapes a string.
+  // Such an event is valid JSON: it is evaluated again with each lone surrogate read
+  // as U+FFFD (util/surrogates.h), so one escape an attacker controls cannot hide the
+  // event from every rule. Only refused events pay for the look.
+  if (too_deep_ || deep_error_ ||
+      !ReplaceLoneSurrogateEscapes(json, &surrogate_free_, simdjson::SIMDJSON_PADDING)) {
+    return false;
+  }
+  error->clear();
+  duplicate_keys_ = false;
+  const std::string_view fixed(surrogate_free_.data(), json.size());
+  copy_base_ = fixed.data();
+  original_base_ = json.data();
+  const bool ok = EvaluateText(fixed, kind, envelope, rules, error);
+  copy_base_ = original_base_ = nullptr;
+  if (!ok) return false;
+  if (!duplicate_keys_) return true;
+  // EvaluateDuplicates's copies are made from this one: keep it out of their buffer.
+  surrogate_keep_.assign(surrogate_free_);
+  return EvaluateDuplicates(std::string_view(surrogate_keep_.data(), json.size()), kind, envelope, rules, error);
+}
+
+// A key of the rules' trie met in the object numbered `serial`: a second meeting in
+// the same object is a duplicate key (util/duplicate_keys.h). Keys no rule reads are
+// not looked at: they cannot change a verdict.
+void Evaluator::NoteKey(int32_t child, uint32_t serial) {
+  if (key_seen_[static_cast<size_t>(child)] == serial) {
+    duplicate_keys_ = true;
+  } else {
+    key_seen_[static_cast<size_t>(child)] = serial;
+  }
+}
+
+uint32_t Evaluator::NextObjectSerial() {
+  if (++object_serial_ == 0) {  // wrapped: stale marks could read as this object's
+    std::fill(key_seen_.begin(), key_seen_.end(), 0);
+    object_serial_ = 1;
+  }
+  return object_serial_;
+}
+
+// The event has a duplicate key among those the rules read: it matches what it
+// matches read first-wins or last-wins (util/duplicate_keys.h), never less.
+bool Evaluator::EvaluateDuplicates(std::string_view json, EventKind kind, Envelope envelope,
+                                   std::vector<uint32_t>* rules, std::string* error) {
+  ++duplicate_key_events_;
+  dedup_rules_.clear();
+  for (const bool keep_last : {false, true}) {
+    if (!RemoveDuplicateKeys(json, keep_last, &dedup_, simdjson::SIMDJSON_PADDING)) return true;  // none after all
+    std::vector<uint32_t> one;
+    if (!EvaluateText(std::string_view(dedup_.data(), json.size()), kind, envelope, &one, error)) return false;
+    dedup_rules_.insert(dedup_rules_.end(), one.begin(), one.end());
+  }
+  std::sort(dedup_rules_.begin(), dedup_rules_.end());
+  dedup_rules_.erase(std::unique(dedup_rules_.begin(), dedup_rules_.end()), dedup_rules_.end());
+  rules->assign(dedup_rules_.begin(), dedup_rules_.end());
+  validated_ = false;  // the copies were validated, not the event: the caller checks it
+  return true;
+}
+
+bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope envelope,
+                             std::vector<uint32_t>* rules, std::string* error) {
+  rules->clear();
   validated_ = false;
   current_json_ = json;
   minus_zero_ = -1;

@@ -66,6 +66,10 @@ class Evaluator {
 
   uint64_t regex_limit_hits() const { return regex_.limit_hits; }
 
+  // Events with a duplicate key among the keys the rules read, matched as both a
+  // first-wins and a last-wins parser read them (util/duplicate_keys.h).
+  uint64_t duplicate_key_events() const { return duplicate_key_events_; }
+
   // Work counters since construction, for benchmarks and profiling: how much of each
   // kind of work the events needed (not part of any result).
   struct Counters {
@@ -93,6 +97,13 @@ class Evaluator {
     uint32_t folded = UINT32_MAX;  // offset of its folded copy in folded_arena_, once made
   };
 
+  // One evaluation of `json` as it is (Evaluate retries with lone surrogates replaced).
+  bool EvaluateText(std::string_view json, EventKind kind, Envelope envelope,
+                    std::vector<uint32_t>* rules, std::string* error);
+  bool EvaluateDuplicates(std::string_view json, EventKind kind, Envelope envelope,
+                          std::vector<uint32_t>* rules, std::string* error);
+  void NoteKey(int32_t child, uint32_t serial);
+  uint32_t NextObjectSerial();
   void NextEpoch();
   bool VisitObject(simdjson::ondemand::object obj, int32_t node, int depth);
   bool VisitValue(simdjson::ondemand::value v, int32_t node, int depth);
@@ -145,6 +156,19 @@ class Evaluator {
   std::string lazy_text_, lazy_fold_;   // lazy tests: compact JSON, folded text
   std::string fold_;                    // index lookups: the folded value
   std::string cooked_;                  // the event text unescaped, for the prefilter
+  std::string exact_;                   // a numeric value in exact form (exact_number.h)
+  std::string surrogate_free_, surrogate_keep_;
+  // While the copy with lone surrogates replaced is walked: its start, and the event's.
+  const char* copy_base_ = nullptr;
+  const char* original_base_ = nullptr;
+  // Duplicate keys (util/duplicate_keys.h): by trie node, the serial of the last object
+  // in which the walk met its key; objects are numbered as the walk enters them.
+  std::vector<uint32_t> key_seen_;
+  uint32_t object_serial_ = 0;
+  bool duplicate_keys_ = false;
+  uint64_t duplicate_key_events_ = 0;
+  std::string dedup_;
+  std::vector<uint32_t> dedup_rules_;          // the event with lone surrogates as \ufffd, padded
   uint32_t epoch_ = 0;
   std::vector<uint32_t> atom_stamp_;   // by atom: holds
   std::vector<uint32_t> lazy_stamp_;   // by predicate: tested lazily this event

@@ -31,6 +31,9 @@
 #include "util/cidr.h"
 #include "util/strings.h"
 #include "util/timeparts.h"
+#include "util/surrogates.h"
+#include "util/exact_number.h"
+#include "util/duplicate_keys.h"
 
 namespace vigil::internal {
 namespace {
@@ -147,13 +150,85 @@ struct Builder {
   }
 };
 
+// RFC 8259's number grammar.
+bool IsJsonNumber(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+// Replaces every well-formed number token of `text` by "0" and spaces (same length),
+// for the DOM parser, which refuses numbers beyond a double or 64-bit integers (1e400,
+// 2^64 + 1). The tree takes number texts from the original spans, so nothing is lost;
+// malformed numbers are left for the parser to refuse. False when nothing changed.
+bool NeutralizeNumbers(std::string* text) {
+  bool changed = false;
+  std::string& t = *text;
+  size_t i = 0;
+  while (i < t.size()) {
+    const char c = t[i];
+    if (c == '"') {
+      i = SkipString(t, i);
+      continue;
+    }
+    if (c != '-' && !(c >= '0' && c <= '9')) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < t.size() && !IsJsonSpace(t[end]) && t[end] != ',' && t[end] != ']' && t[end] != '}' &&
+           t[end] != ':') {
+      ++end;
+    }
+    if (IsJsonNumber(std::string_view(t).substr(i, end - i))) {
+      t[i] = '0';
+      for (size_t k = i + 1; k < end; ++k) t[k] = ' ';
+      changed = true;
+    }
+    i = end;
+  }
+  return changed;
+}
+
 }  // namespace
 
-bool ParseEventTree(std::string_view json, TreeNode* root, std::string* error) {
+bool ParseEventTree(std::string_view original, TreeNode* root, std::string* error) {
+  // A lone surrogate escape reads as U+FFFD, as in the matcher (util/surrogates.h).
+  std::string fixed;
+  const std::string_view json = ReplaceLoneSurrogateEscapes(original, &fixed) ? std::string_view(fixed) : original;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
-  if (const auto code = parser.parse(padded).get(doc); code != simdjson::SUCCESS) {
+  auto code = parser.parse(padded).get(doc);
+  if (code != simdjson::SUCCESS && code != simdjson::DEPTH_ERROR) {
+    // Maybe a number beyond what the DOM parser holds (exact_number.h compares it);
+    // simdjson 3.0 reports those as NUMBER_ERROR, or as other errors for big integers.
+    std::string numbers(json);
+    if (NeutralizeNumbers(&numbers)) {
+      padded = simdjson::padded_string(numbers);
+      code = parser.parse(padded).get(doc);
+    }
+  }
+  if (code != simdjson::SUCCESS) {
     if (error != nullptr) {
       // The DOM parser's depth limit also bounds Builder::Build's recursion below.
       *error = code == simdjson::DEPTH_ERROR
@@ -163,11 +238,52 @@ bool ParseEventTree(std::string_view json, TreeNode* root, std::string* error) {
     return false;
   }
   Builder b;
-  b.text = json;
+  // Objects and arrays compare as the event's own text (escapes as written, lone
+  // surrogates included), as in the matcher; the copy has the same offsets.
+  b.text = original;
   const size_t end = SkipSpace(json, ScanSpans(json, 0, &b.spans));
   if (end != json.size()) return false;  // cannot happen after a successful parse
   *root = b.Build(doc);
   return b.next == b.spans.size();
+}
+
+namespace {
+
+bool HasDuplicateKeys(const TreeNode& n) {
+  if (n.kind == TreeNode::Kind::kArray) {
+    for (const TreeNode& e : n.elements) {
+      if (HasDuplicateKeys(e)) return true;
+    }
+    return false;
+  }
+  if (n.kind != TreeNode::Kind::kObject) return false;
+  std::vector<std::string_view> keys;
+  for (const auto& m : n.members) {
+    keys.push_back(m.key);
+    if (HasDuplicateKeys(m.value)) return true;
+  }
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
+}  // namespace
+
+bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, std::string* error) {
+  readings->clear();
+  TreeNode root;
+  if (!ParseEventTree(json, &root, error)) return false;
+  if (!HasDuplicateKeys(root)) {
+    readings->push_back(std::move(root));
+    return true;
+  }
+  for (const bool keep_last : {false, true}) {
+    std::string copy;
+    if (!RemoveDuplicateKeys(json, keep_last, &copy)) return false;
+    TreeNode r;
+    if (!ParseEventTree(copy, &r, error)) return false;
+    readings->push_back(std::move(r));
+  }
+  return true;
 }
 
 // ---- 2. Field values ---------------------------------------------------------------
@@ -371,7 +487,7 @@ bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
     return true;
   }
   if (v.kind != TreeNode::Kind::kNumber && v.kind != TreeNode::Kind::kString) return false;
-  return ParseDouble(v.text, x);
+  return ParseNumberValue(v.text, x);  // beyond a double's range: +-infinity
 }
 
 // Whether the non-null value `v` satisfies the (positive form of) predicate `p`.
@@ -398,7 +514,14 @@ bool Satisfies(const Ir& ir, const Predicate& p, const TreeNode& v, const TreeNo
     case Op::kGt:
     case Op::kGte: {
       double x = 0;
-      return NumericValue(p, v, &x) && Compare(p.op, x, p.number);
+      if (!NumericValue(p, v, &x)) return false;
+      if (x == p.number && p.time_part == TimePartOpt::kNone) {
+        // Equal as doubles: the exact values decide (2^64 + 1 > 2^64).
+        std::string exact;
+        CanonicalNumber(v.text, &exact);
+        return Compare(p.op, CompareCanonical(exact, p.text), 0);
+      }
+      return Compare(p.op, x, p.number);
     }
     case Op::kFieldRef:
       for (const TreeNode* o : FieldValues(ir, p.other_field, root)) {

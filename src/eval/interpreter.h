@@ -48,6 +48,11 @@ struct TreeNode::Member {
 // than simdjson's DOM limit (1024 levels), with the reason in *error if given.
 bool ParseEventTree(std::string_view json, TreeNode* root, std::string* error = nullptr);
 
+// The ways the event is read (util/duplicate_keys.h): the event alone, or, when some
+// object in it repeats a key, the event read first-wins and read last-wins. A rule
+// matches when it matches one of them. False (with *error) as ParseEventTree.
+bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, std::string* error = nullptr);
+
 // The value set of field `field` of `ir` (or every string, for kAnyString), in
 // document order.
 std::vector<const TreeNode*> FieldValues(const Ir& ir, uint32_t field, const TreeNode& root);

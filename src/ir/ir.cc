@@ -69,7 +69,7 @@ std::string Predicate::Key() const {
   }
   switch (op) {
     case Op::kNumEq: case Op::kLt: case Op::kLte: case Op::kGt: case Op::kGte:
-      k += "|" + NumberText(number);
+      k += "|" + NumberText(number) + "|" + text;  // text: exact, beyond a double's precision
       break;
     default:
       k += "|" + std::to_string(text.size()) + ":" + text;

@@ -20,6 +20,10 @@
 //     value; an object is one value of type kJson (its compact JSON text); an array
 //     is one kJson value (its compact text) plus the values of each element.
 // The value set of a field may be empty (the field is missing).
+// An event in which an object repeats a key is evaluated twice, read first-wins and
+// read last-wins (util/duplicate_keys.h); a rule matches if it matches either reading.
+// A lone surrogate escape in a string reads as U+FFFD (util/surrogates.h); kJson texts
+// keep the event's own escapes.
 // Keyword predicates (field == kAnyString) see every JSON string value of the event
 // (not keys, not numbers).
 //
@@ -35,7 +39,11 @@
 //   kRegex              PCRE2 unanchored search of `text` with regex_flags.
 //   kCidr               the text parses as an IP address inside `cidr`.
 //   kNumEq/kLt/kLte/kGt/kGte  the value is a JSON number, or a string that parses as
-//                       a number, compared with `number`. With time_part set, the value
+//                       a number, compared with `number`, exactly: `text` holds the
+//                       rule's number in the canonical form of util/exact_number.h,
+//                       which decides when the value equals `number` as a double
+//                       (2^64 + 1 > 2^64); a value beyond the range of a double is
+//                       +-infinity (1e400 > 1e300). With time_part set, the value
 //                       must instead be an ISO-8601 text, and the part (hour, day...)
 //                       extracted from it is compared.
 //   kFieldRef           some value of `other_field` compares to the value with

@@ -12,6 +12,7 @@
 #include "util/cidr.h"
 #include "util/encoding.h"
 #include "util/strings.h"
+#include "util/exact_number.h"
 
 namespace vigil::internal {
 namespace {
@@ -413,6 +414,8 @@ class Lowerer {
         if (!ParseDouble(v.text, &d)) return Error(v.where, "'" + v.text + "' is not a number");
         base.op = has_cmp ? cmp : Op::kNumEq;
         base.number = d;
+        // The exact value, for values that equal the threshold as doubles (ir.h).
+        CanonicalNumber(v.text, &base.text);
         base.time_part = time_part;
         variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
       } else if (fieldref) {
@@ -487,7 +490,7 @@ class Lowerer {
           Predicate num = base;
           if (ParseDouble(v.text, &num.number)) {
             num.op = Op::kNumEq;
-            num.text.clear();
+            CanonicalNumber(v.text, &num.text);
             num.cased = false;
             variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(num))));
           }

@@ -5,6 +5,7 @@
 #include "scan/byte_source.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,14 @@ constexpr size_t kCompressedChunk = size_t{256} << 10;
 size_t FdSource::Read(char* dst, size_t n) {
   if (error_.failed) return 0;
   for (;;) {
+    if (stop_ != nullptr) {
+      // Wait in slices, so a stop request (a signal handler setting the flag; the
+      // signal may be delivered to another thread) ends even a read that waits for ever.
+      if (stop_->load(std::memory_order_relaxed)) return 0;
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, 100);
+      if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+    }
     ssize_t got = ::read(fd_, dst, n);
     if (got >= 0) {
       offset_ += static_cast<uint64_t>(got);

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,7 +47,10 @@ class ByteSource {
 // Reads a file descriptor it does not own (the caller closes it).
 class FdSource : public ByteSource {
  public:
-  explicit FdSource(int fd) : fd_(fd) {}
+  // `stop` (may be null): Read waits for input at most 100 ms at a time and returns 0,
+  // as at the end, once *stop is true (ReadOptions::stop). For pipes and terminals,
+  // where a read may wait for ever.
+  explicit FdSource(int fd, const std::atomic<bool>* stop = nullptr) : fd_(fd), stop_(stop) {}
   size_t Read(char* dst, size_t n) override;
   // Reads exactly n bytes at `offset` without moving the read position (pread), for
   // a look at a gzip trailer before deciding how to read the file. False on any
@@ -55,6 +59,7 @@ class FdSource : public ByteSource {
 
  private:
   int fd_;
+  const std::atomic<bool>* stop_;
   uint64_t offset_ = 0;
 };
 

@@ -84,6 +84,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "util/surrogates.h"
+
 namespace vigil::internal {
 namespace {
 
@@ -210,7 +212,9 @@ bool Reader::ReadPath(const std::string& path) {
   }
   ++stats_->files;
   const uint64_t errors_before = stats_->errors;
-  FdSource raw(fd);
+  // Pipes and terminals may wait for ever: they watch the stop flag while they wait.
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  FdSource raw(fd, regular ? nullptr : options_.stop);
   bool go_on = ReadRaw(&raw, size, {}, /*in_memory=*/false);
   if (!is_stdin) ::close(fd);
   if (go_on && !stop_) ReportIfEmpty(errors_before);
@@ -658,9 +662,14 @@ Reader::Fast Reader::FastLookupEntry(simdjson::ondemand::object& entry, const ch
     if (std::move(field_result).get(field)) return Fast::kFailed;
     if (KeyOf(field.key()) != Key::kCloudTrailEvent) continue;
     simdjson::ondemand::value value = field.value();
-    where = value.raw_json_token().data();
+    const std::string_view token = value.raw_json_token();
+    where = token.data();
     std::string_view text;
-    if (value.get_string().get(text)) return Fast::kFailed;
+    if (value.get_string().get(text)) {
+      // simdjson refuses a lone surrogate: read it as U+FFFD (util/surrogates.h).
+      if (!UnescapeStringLossy(token, &lossy_)) return Fast::kFailed;
+      text = lossy_;
+    }
     json = CopyToOwned(text);
   }
   if (where == nullptr) return Fast::kFailed;
@@ -848,9 +857,14 @@ bool Reader::SlowLookupEntry(const char* begin, const char* end) {
       if ((error = std::move(field_result).get(field))) break;
       if (KeyOf(field.key()) != Key::kCloudTrailEvent) continue;
       simdjson::ondemand::value value = field.value();
-      const char* at = value.raw_json_token().data();
+      const std::string_view token = value.raw_json_token();
+      const char* at = token.data();
       std::string_view text;
-      if (value.get_string().get(text)) continue;
+      if (value.get_string().get(text)) {
+        // simdjson refuses a lone surrogate: read it as U+FFFD (util/surrogates.h).
+        if (!UnescapeStringLossy(token, &lossy_)) continue;
+        text = lossy_;
+      }
       json = CopyToOwned(text);
       where = at;
     }
@@ -1023,6 +1037,7 @@ bool Reader::Recover(const char* damage) {
 // Output.
 
 bool Reader::Deliver(const Record& record, const char* source) {
+  if (Stopping()) return false;
   if (record.json.size() > options_.max_record_bytes) {
     ReportError(record.line, OffsetOf(source), record.index,
                 "record of " + std::to_string(record.json.size()) +
@@ -1037,6 +1052,9 @@ bool Reader::Deliver(const Record& record, const char* source) {
 
 void Reader::ReportError(uint64_t line, uint64_t byte_offset, uint64_t index,
                          std::string message) {
+  // After a stop request the input is abandoned where it is: what follows (a record
+  // cut by the stop) is not an error of the input.
+  if (Stopping()) return;
   InputError error;
   error.file = *name_;
   error.line = line;

@@ -113,6 +113,12 @@ class Reader {
   // when it is larger than max_record_bytes.
   bool Deliver(const Record& record, const char* source);
   void ReportError(uint64_t line, uint64_t byte_offset, uint64_t index, std::string message);
+  // True once ReadOptions::stop asks to stop (and then sets stop_, so reading ends).
+  bool Stopping() {
+    if (options_.stop == nullptr || !options_.stop->load(std::memory_order_relaxed)) return false;
+    stop_ = true;
+    return true;
+  }
   void ReportIfEmpty(uint64_t errors_before);
   uint64_t LineAt(const char* p);
   uint64_t OffsetOf(const char* p) const;
@@ -127,6 +133,7 @@ class Reader {
   PaddedBuffer buf_;        // decompressed input
   PaddedBuffer compressed_; // whole compressed inputs for libdeflate
   PaddedBuffer owned_;      // unescaped lookup-events records
+  std::string lossy_;       // a CloudTrailEvent string simdjson refused (lone surrogate)
 
   // Per input.
   const std::string* name_ = nullptr;

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "eval/interpreter.h"
 #include "ir/ir.h"
@@ -20,9 +21,13 @@ namespace vigil::testing {
 // Returns false for malformed JSON.
 inline bool ReferenceMatch(const vigil::internal::Ir& ir, size_t rule,
                            std::string_view event_json) {
-  vigil::internal::TreeNode root;
-  if (!vigil::internal::ParseEventTree(event_json, &root)) return false;
-  return vigil::internal::InterpretExpr(ir, ir.rules.at(rule).condition, root);
+  // An event with a duplicate key is read first-wins and last-wins; either may match.
+  std::vector<vigil::internal::TreeNode> readings;
+  if (!vigil::internal::EventReadings(event_json, &readings)) return false;
+  for (const auto& root : readings) {
+    if (vigil::internal::InterpretExpr(ir, ir.rules.at(rule).condition, root)) return true;
+  }
+  return false;
 }
 
 }  // namespace vigil::testing
