@@ -157,6 +157,21 @@ struct VIGIL_EXPORT CorrelatorOptions {
   // dropped and counted in late_events(). Use a very large value (INT64_MAX) to buffer
   // everything until Flush().
   int64_t lateness_ms = 15 * 60 * 1000;
+  // The time invariant: an event dated more than max_future_ms after the latest time
+  // that can be trusted for it is a time outlier. The trusted time is the delivery time
+  // in the event's file name (EventRef::file ending in a CloudTrail log file name,
+  // <account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<random>.json.gz) when that is not
+  // later than the clock, else the clock. An outlier is counted in future_events() and
+  // is not correlated at all: it does not move the watermark, enter a window, or teach
+  // or age a first_seen baseline (an event from 2099 would otherwise make every later
+  // event "late" and age the whole baseline out when it is saved). INT64_MAX: no bound.
+  int64_t max_future_ms = 24 * 60 * 60 * 1000;
+  // The clock for that bound, unix milliseconds; 0 reads the system clock at each event
+  // (set it to replay a stream as of a given time, or in tests).
+  int64_t now_ms = 0;
+  // LoadBaseline refuses a file larger than this (checked before its bytes are held,
+  // and while reading, so /dev/zero or a growing file cannot exhaust memory).
+  uint64_t max_baseline_bytes = 256u << 20;
 };
 
 // Evaluates the correlation rules of a RuleSet over a stream of matched events.
@@ -181,7 +196,10 @@ class VIGIL_EXPORT Correlator {
   // Tells the correlator about one event and the matches the Scanner found for it.
   // Events with no match relevant to a correlation are ignored cheaply (the JSON is
   // not parsed). Returns an error for malformed JSON or an event without a readable
-  // time (eventTime or @timestamp); the event is then not used.
+  // time (eventTime, else @timestamp; a number must be unix seconds or milliseconds
+  // within years 1..9999); the event is then not used, and an
+  // unreadable time is also counted in untimed_events(). A time outlier (see
+  // CorrelatorOptions::max_future_ms) returns Ok, is counted and is not used.
   Status Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref);
 
   // Processes every buffered event and closes every open anchored window: call at the
@@ -194,6 +212,10 @@ class VIGIL_EXPORT Correlator {
   // Events held: buffered for reordering plus held in window state.
   size_t StateSize() const;
   uint64_t late_events() const;
+  // Events relevant to a correlation dated past the max_future_ms horizon (not used).
+  uint64_t future_events() const;
+  // Events relevant to a correlation whose time could not be read (not used).
+  uint64_t untimed_events() const;
 
   // First-seen baselines (vigil extension). The baseline is every value first_seen rules
   // have learned, with first and last time seen, plus each rule's learning start. It is
