@@ -673,6 +673,16 @@ class CorrelatorCore {
     return correlator_.late_events();
   }
 
+  uint64_t FutureEvents() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.future_events();
+  }
+
+  uint64_t UntimedEvents() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.untimed_events();
+  }
+
   uint64_t EventsFed() {
     std::unique_lock<std::mutex> lock = Lock();
     return next_index_;
@@ -1108,6 +1118,8 @@ PYBIND11_MODULE(_vigil, m) {
       .def("flush", &CorrelatorCore::Flush)
       .def("state_size", &CorrelatorCore::StateSize)
       .def("late_events", &CorrelatorCore::LateEvents)
+      .def("future_events", &CorrelatorCore::FutureEvents)
+      .def("untimed_events", &CorrelatorCore::UntimedEvents)
       .def("events_fed", &CorrelatorCore::EventsFed)
       .def("load_baseline", &CorrelatorCore::LoadBaseline, py::arg("path"))
       .def("save_baseline", &CorrelatorCore::SaveBaseline, py::arg("path"))

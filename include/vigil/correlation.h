@@ -224,20 +224,26 @@ class VIGIL_EXPORT Correlator {
   // unchanged, aging with the retention written beside them.
   //
   // Format (docs/first-seen.md): JSON Lines, UTF-8. Line 1 is a header
-  //   {"vigil_baseline":1,"saved":"<ISO time>"}
-  // then one line per rule, then one per learned value:
+  //   {"vigil_baseline":2,"saved":"<ISO time>"}
+  // then one line per rule, then one per learned value, then the end line:
   //   {"rule":"<id>","learning_since":"<ISO>","retention_seconds":<n>}
   //   {"rule":"<id>","group":[<string|null>...],"value":[<string>...],"first":"<ISO>","last":"<ISO>"}
+  //   {"vigil_baseline_end":{"lines":<lines before it>,"bytes":<bytes before it>}}
+  // A version 2 text without a matching end line (truncated, even at a line boundary)
+  // is an error; version 1 (no end line) is still read.
   //
   // LoadBaseline merges the file into the current baseline (earliest first, latest
   // last, earliest learning start). A missing file is an empty baseline (Ok: the first
-  // run); a file that cannot be read or parsed is an error naming path:line, and nothing
-  // is merged. Load before the first Add.
+  // run); a file that cannot be read or parsed, that is not a regular file, or that is
+  // larger than options.max_baseline_bytes is an error naming path(:line), and nothing
+  // is merged. Load before the first Add. Neither call locks the file: callers that
+  // share one between processes serialise them (`vigil scan` holds a flock).
   Status LoadBaseline(const std::string& path);
   // Writes the baseline to `path` atomically: a temporary file in the same folder,
   // flushed to disk (fsync), then renamed over `path`, so a crash leaves either the
-  // old file or the new one, never a torn one. Entries older than their retention at
-  // the latest event time seen are dropped first.
+  // old file or the new one, never a torn one. A symbolic link is followed (its target
+  // is replaced and keeps its mode; a link to a missing file is an error). Entries older
+  // than their retention at the latest event time seen are dropped first.
   Status SaveBaseline(const std::string& path);
   // The same text, for callers that keep state elsewhere (S3, a database); `origin`
   // names the text in errors.

@@ -1093,6 +1093,20 @@ class Correlator:
         return self._core.late_events()
 
     @property
+    def future_events(self) -> int:
+        """Events dated more than a day past the delivery time in their ``source`` name (a
+        CloudTrail log file name), or past the clock: time outliers, counted and not
+        correlated, so that one forged ``eventTime`` cannot move the stream's time
+        (docs/limits.md, "Time and baselines")."""
+        return self._core.future_events()
+
+    @property
+    def untimed_events(self) -> int:
+        """Events of correlations whose time could not be read (each also raised ValueError
+        from :meth:`feed`)."""
+        return self._core.untimed_events()
+
+    @property
     def events_fed(self) -> int:
         """Events given to :meth:`feed` so far (the next event's index)."""
         return self._core.events_fed()
