@@ -532,8 +532,8 @@ int Scan(int argc, char** argv) {
     return 1;
   };
   if (write_errno != 0) {
-    if (!baseline_saved.ok()) return baseline_failed();
-    if (write_errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
+    const int baseline_status = baseline_saved.ok() ? 0 : baseline_failed();
+    if (write_errno == EPIPE) return baseline_status;  // the reader closed the pipe (vigil scan | head)
     // No summary: it would claim a scan whose results did not all arrive.
     return OutputFailed(write_errno);
   }
