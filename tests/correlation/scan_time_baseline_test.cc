@@ -216,4 +216,26 @@ TEST(ScanBaselineTest, FindingsArePrintedWhenTheBaselineCannotBeSaved) {
   EXPECT_NE(err.out.find(" correlation rules: 2 alerts"), std::string::npos) << err.out;  // summary too
 }
 
+TEST(ScanBaselineTest, FindingsArePrintedWhenTheDiskIsFull) {
+  // A full disk, for root too: a file size limit of 1 KiB (the baseline is 2.8 KB), with
+  // SIGXFSZ ignored so that the write fails (EFBIG) instead of killing the process. The
+  // table goes to a pipe, which the limit does not cover.
+  const std::string dir = TempPath("baseline_full");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string args = " scan --format table " + kLogs;
+  Proc plain = Sh(kVigil + args + " 2>/dev/null");
+  ASSERT_EQ(plain.status, 0);
+  Proc full = Sh("trap \"\" XFSZ; ulimit -f 1; " + kVigil + args + " --baseline " + dir + "/b.jsonl 2>" + dir + "/err");
+  EXPECT_EQ(full.status, 1);
+  EXPECT_EQ(full.out, plain.out);  // was empty
+  const std::string err = ReadAll(dir + "/err");
+  EXPECT_NE(err.find("vigil: the baseline was not saved: cannot write " + dir + "/b.jsonl.tmp."), std::string::npos)
+      << err;
+  EXPECT_NE(err.find(": File too large\n"), std::string::npos) << err;
+  // What was there (the empty baseline made when the scan locked it) is intact.
+  Proc again = Sh(kVigil + " scan -q --format jsonl --baseline " + dir + "/b.jsonl " + kLogs + " >/dev/null");
+  EXPECT_EQ(again.status, 0);
+}
+
 }  // namespace
