@@ -280,6 +280,17 @@ def test_a_forged_future_event_is_counted_and_does_not_blind_correlation():
     named.feed([login(86400 + 300, A), login(86400 + 301, A)],
                source="1_CloudTrail_us-east-1_20240101T0005Z_abc.json.gz")
     assert named.future_events == 1
+    assert (named.max_future, rules.correlator(max_future="1h").max_future) == (86400.0, 3600.0)
+    # Configurable: an hour catches both, math.inf none.
+    for max_future, outliers in (("1h", 2), (math.inf, 0)):
+        c = rules.correlator(max_future=max_future)
+        c.feed([login(86400 + 300, A), login(86400 + 301, A)],
+               source="1_CloudTrail_us-east-1_20240101T0005Z_abc.json.gz")
+        assert c.future_events == outliers, max_future
+    with pytest.raises(ValueError, match="max_future must be seconds or a duration"):
+        rules.correlator(max_future="soon")
+    with pytest.raises(ValueError, match="max_future must be >= 0"):
+        rules.correlator(max_future=-1)
 
 
 def test_anchored_windows_close_on_a_later_event_or_flush():
