@@ -619,8 +619,8 @@ py::dict CorrelationDict(const vigil::RuleSet& set, size_t i) {
 // the GIL between batches). Matching and correlating run without the GIL.
 class CorrelatorCore {
  public:
-  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms)
-      : core_(std::move(core)), correlator_(core_->set(), Options(lateness_ms)) {}
+  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms, double max_future_ms)
+      : core_(std::move(core)), correlator_(core_->set(), Options(lateness_ms, max_future_ms)) {}
 
   // Matches and feeds every event of `events` (records source / next position), then
   // returns the alerts raised so far: [(correlation index, type, [(field, value or
@@ -673,6 +673,16 @@ class CorrelatorCore {
     return correlator_.late_events();
   }
 
+  uint64_t FutureEvents() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.future_events();
+  }
+
+  uint64_t UntimedEvents() {
+    std::unique_lock<std::mutex> lock = Lock();
+    return correlator_.untimed_events();
+  }
+
   uint64_t EventsFed() {
     std::unique_lock<std::mutex> lock = Lock();
     return next_index_;
@@ -719,12 +729,16 @@ class CorrelatorCore {
   }
 
  private:
-  static vigil::CorrelatorOptions Options(double lateness_ms) {
+  static vigil::CorrelatorOptions Options(double lateness_ms, double max_future_ms) {
     if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
+    if (!(max_future_ms >= 0)) throw py::value_error("max_future must be >= 0");
     vigil::CorrelatorOptions o;
     // Infinity (or anything past int64) buffers the whole stream until flush().
     o.lateness_ms = lateness_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
                                           : static_cast<int64_t>(std::llround(lateness_ms));
+    // Infinity: no horizon for events dated ahead (docs/limits.md, "Time and baselines").
+    o.max_future_ms = max_future_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
+                                              : static_cast<int64_t>(std::llround(max_future_ms));
     return o;
   }
 
@@ -1103,11 +1117,14 @@ PYBIND11_MODULE(_vigil, m) {
       });
 
   py::class_<CorrelatorCore>(m, "Correlator")
-      .def(py::init<std::shared_ptr<Core>, double>(), py::arg("core"), py::arg("lateness_ms"))
+      .def(py::init<std::shared_ptr<Core>, double, double>(), py::arg("core"), py::arg("lateness_ms"),
+           py::arg("max_future_ms") = 86400000.0)
       .def("feed", &CorrelatorCore::Feed, py::arg("events"), py::arg("source") = "", py::arg("kind") = "auto")
       .def("flush", &CorrelatorCore::Flush)
       .def("state_size", &CorrelatorCore::StateSize)
       .def("late_events", &CorrelatorCore::LateEvents)
+      .def("future_events", &CorrelatorCore::FutureEvents)
+      .def("untimed_events", &CorrelatorCore::UntimedEvents)
       .def("events_fed", &CorrelatorCore::EventsFed)
       .def("load_baseline", &CorrelatorCore::LoadBaseline, py::arg("path"))
       .def("save_baseline", &CorrelatorCore::SaveBaseline, py::arg("path"))

@@ -157,6 +157,21 @@ struct VIGIL_EXPORT CorrelatorOptions {
   // dropped and counted in late_events(). Use a very large value (INT64_MAX) to buffer
   // everything until Flush().
   int64_t lateness_ms = 15 * 60 * 1000;
+  // The time invariant: an event dated more than max_future_ms after the latest time
+  // that can be trusted for it is a time outlier. The trusted time is the delivery time
+  // in the event's file name (EventRef::file ending in a CloudTrail log file name,
+  // <account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<random>.json.gz) when that is not
+  // later than the clock, else the clock. An outlier is counted in future_events() and
+  // is not correlated at all: it does not move the watermark, enter a window, or teach
+  // or age a first_seen baseline (an event from 2099 would otherwise make every later
+  // event "late" and age the whole baseline out when it is saved). INT64_MAX: no bound.
+  int64_t max_future_ms = 24 * 60 * 60 * 1000;
+  // The clock for that bound, unix milliseconds; 0 reads the system clock at each event
+  // (set it to replay a stream as of a given time, or in tests).
+  int64_t now_ms = 0;
+  // LoadBaseline refuses a file larger than this (checked before its bytes are held,
+  // and while reading, so /dev/zero or a growing file cannot exhaust memory).
+  uint64_t max_baseline_bytes = 256u << 20;
 };
 
 // Evaluates the correlation rules of a RuleSet over a stream of matched events.
@@ -181,7 +196,10 @@ class VIGIL_EXPORT Correlator {
   // Tells the correlator about one event and the matches the Scanner found for it.
   // Events with no match relevant to a correlation are ignored cheaply (the JSON is
   // not parsed). Returns an error for malformed JSON or an event without a readable
-  // time (eventTime or @timestamp); the event is then not used.
+  // time (eventTime, else @timestamp; a number must be unix seconds or milliseconds
+  // within years 1..9999); the event is then not used, and an
+  // unreadable time is also counted in untimed_events(). A time outlier (see
+  // CorrelatorOptions::max_future_ms) returns Ok, is counted and is not used.
   Status Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref);
 
   // Processes every buffered event and closes every open anchored window: call at the
@@ -194,6 +212,10 @@ class VIGIL_EXPORT Correlator {
   // Events held: buffered for reordering plus held in window state.
   size_t StateSize() const;
   uint64_t late_events() const;
+  // Events relevant to a correlation dated past the max_future_ms horizon (not used).
+  uint64_t future_events() const;
+  // Events relevant to a correlation whose time could not be read (not used).
+  uint64_t untimed_events() const;
 
   // First-seen baselines (vigil extension). The baseline is every value first_seen rules
   // have learned, with first and last time seen, plus each rule's learning start. It is
@@ -202,20 +224,26 @@ class VIGIL_EXPORT Correlator {
   // unchanged, aging with the retention written beside them.
   //
   // Format (docs/first-seen.md): JSON Lines, UTF-8. Line 1 is a header
-  //   {"vigil_baseline":1,"saved":"<ISO time>"}
-  // then one line per rule, then one per learned value:
+  //   {"vigil_baseline":2,"saved":"<ISO time>"}
+  // then one line per rule, then one per learned value, then the end line:
   //   {"rule":"<id>","learning_since":"<ISO>","retention_seconds":<n>}
   //   {"rule":"<id>","group":[<string|null>...],"value":[<string>...],"first":"<ISO>","last":"<ISO>"}
+  //   {"vigil_baseline_end":{"lines":<lines before it>,"bytes":<bytes before it>}}
+  // A version 2 text without a matching end line (truncated, even at a line boundary)
+  // is an error; version 1 (no end line) is still read.
   //
   // LoadBaseline merges the file into the current baseline (earliest first, latest
   // last, earliest learning start). A missing file is an empty baseline (Ok: the first
-  // run); a file that cannot be read or parsed is an error naming path:line, and nothing
-  // is merged. Load before the first Add.
+  // run); a file that cannot be read or parsed, that is not a regular file, or that is
+  // larger than options.max_baseline_bytes is an error naming path(:line), and nothing
+  // is merged. Load before the first Add. Neither call locks the file: callers that
+  // share one between processes serialise them (`vigil scan` holds a flock).
   Status LoadBaseline(const std::string& path);
   // Writes the baseline to `path` atomically: a temporary file in the same folder,
   // flushed to disk (fsync), then renamed over `path`, so a crash leaves either the
-  // old file or the new one, never a torn one. Entries older than their retention at
-  // the latest event time seen are dropped first.
+  // old file or the new one, never a torn one. A symbolic link is followed (its target
+  // is replaced and keeps its mode; a link to a missing file is an error). Entries older
+  // than their retention at the latest event time seen are dropped first.
   Status SaveBaseline(const std::string& path);
   // The same text, for callers that keep state elsewhere (S3, a database); `origin`
   // names the text in errors.

@@ -799,10 +799,12 @@ class RuleSet:
         return [CorrelationRule._from_core(d, i, rules) for i, d in enumerate(self._core.correlations())]
 
     def correlator(self, lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
-                   kind: str = "auto") -> "Correlator":
+                   kind: str = "auto",
+                   max_future: Union[float, int, str, "_datetime.timedelta"] = "1d") -> "Correlator":
         """A new :class:`Correlator` evaluating this set's correlation rules over a stream
-        fed with :meth:`Correlator.feed` (``lateness``: seconds or ``"15m"``...)."""
-        return Correlator(self, lateness=lateness, kind=kind)
+        fed with :meth:`Correlator.feed` (``lateness``, ``max_future``: seconds or
+        ``"15m"``...)."""
+        return Correlator(self, lateness=lateness, kind=kind, max_future=max_future)
 
 
 class CorrelationRule:
@@ -960,17 +962,17 @@ _DURATION = _re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|m|h|d)?\s*$")
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 
 
-def _seconds(value: Union[float, int, str, _datetime.timedelta]) -> float:
+def _seconds(value: Union[float, int, str, _datetime.timedelta], what: str = "lateness") -> float:
     if isinstance(value, _datetime.timedelta):
         return value.total_seconds()
     if isinstance(value, str):
         m = _DURATION.match(value)
         if not m:
-            raise ValueError(f"lateness must be seconds or a duration such as '90s', '15m', "
+            raise ValueError(f"{what} must be seconds or a duration such as '90s', '15m', "
                              f"'2h', '1d', '500ms', not {value!r}")
         return float(m.group(1)) * _DURATION_UNITS[m.group(2)]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError("lateness must be a number of seconds, a duration string or a timedelta")
+        raise TypeError(f"{what} must be a number of seconds, a duration string or a timedelta")
     return float(value)
 
 
@@ -997,17 +999,22 @@ class Correlator:
     """
 
     def __init__(self, rules: "RuleSet", lateness: Union[float, int, str, _datetime.timedelta] = "15m",
-                 kind: str = "auto") -> None:
+                 kind: str = "auto",
+                 max_future: Union[float, int, str, _datetime.timedelta] = "1d") -> None:
         if not isinstance(rules, RuleSet):
             raise TypeError("Correlator needs a vigil.RuleSet")
         seconds = _seconds(lateness)
         if _math.isnan(seconds) or seconds < 0:
             raise ValueError("lateness must be >= 0")
+        future = _seconds(max_future, "max_future")
+        if _math.isnan(future) or future < 0:
+            raise ValueError("max_future must be >= 0")
         self._ruleset = rules
         self._kind = _check_kind(kind)
         self._correlations = rules.correlations
         self._lateness = seconds
-        self._core = _vigil.Correlator(rules._core, seconds * 1000.0)
+        self._max_future = future
+        self._core = _vigil.Correlator(rules._core, seconds * 1000.0, future * 1000.0)
 
     @property
     def rules(self) -> "RuleSet":
@@ -1018,6 +1025,13 @@ class Correlator:
     def lateness(self) -> float:
         """How far (seconds) an event may arrive behind the latest event time seen."""
         return self._lateness
+
+    @property
+    def max_future(self) -> float:
+        """How far (seconds) an event may be dated past the delivery time in its ``source``
+        name (a CloudTrail log file name), else past the clock, before it is a time
+        outlier (:attr:`future_events`); ``math.inf``: no bound."""
+        return self._max_future
 
     def _alerts(self, raw: list, include_hidden: bool) -> List[Alert]:
         corr = self._correlations
@@ -1091,6 +1105,20 @@ class Correlator:
     def late_events(self) -> int:
         """Events dropped because they arrived more than ``lateness`` behind."""
         return self._core.late_events()
+
+    @property
+    def future_events(self) -> int:
+        """Events dated more than :attr:`max_future` (a day) past the delivery time in their
+        ``source`` name (a CloudTrail log file name), or past the clock: time outliers,
+        counted and not correlated, so that one forged ``eventTime`` cannot move the stream's time
+        (docs/limits.md, "Time and baselines")."""
+        return self._core.future_events()
+
+    @property
+    def untimed_events(self) -> int:
+        """Events of correlations whose time could not be read (each also raised ValueError
+        from :meth:`feed`)."""
+        return self._core.untimed_events()
 
     @property
     def events_fed(self) -> int:

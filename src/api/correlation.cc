@@ -6,9 +6,13 @@
 
 #include "vigil/correlation.h"
 
+#include <fcntl.h>
 #include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -212,6 +216,12 @@ struct Correlator::Impl {
   bool seen = false;
   int64_t max_time = std::numeric_limits<int64_t>::min();
   uint64_t late = 0;
+  uint64_t future = 0;   // time outliers (options.max_future_ms), not used
+  uint64_t untimed = 0;  // relevant events without a readable time, not used
+  // The delivery time of the last EventRef::file seen (events come file by file).
+  std::string delivery_file;
+  bool delivery_known = false;
+  int64_t delivery_ms = 0;
 
   std::vector<std::map<std::string, GroupState>> groups;  // per correlation
   std::set<std::tuple<int64_t, uint32_t, std::string>> closing;  // anchored window ends
@@ -230,6 +240,26 @@ struct Correlator::Impl {
 
   std::string Serialize();
   Status Restore(std::string_view text, const std::string& origin);
+
+  // The time invariant: true when `t` lies more than max_future_ms past the latest time
+  // that can be trusted for an event of `file` (its delivery time, capped by the clock).
+  bool TooFarAhead(int64_t t, const std::string& file) {
+    if (options.max_future_ms == std::numeric_limits<int64_t>::max()) return false;
+    int64_t trusted = options.now_ms;
+    if (trusted == 0) {
+      trusted = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+    }
+    if (!delivery_known || file != delivery_file) {
+      delivery_file = file;
+      delivery_known = true;
+      if (!internal::DeliveryTimeFromFileName(file, &delivery_ms)) delivery_ms = std::numeric_limits<int64_t>::max();
+    }
+    // A file name dated after the clock is not trusted: anyone can name a file.
+    trusted = std::min(trusted, delivery_ms);
+    return trusted <= std::numeric_limits<int64_t>::max() - options.max_future_ms &&
+           t > trusted + options.max_future_ms;
+  }
 
   int64_t Watermark() const {
     if (!seen) return std::numeric_limits<int64_t>::min();
@@ -674,12 +704,24 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
     if (!e.get_string().get(s)) {
       have_time = internal::ParseIsoTimestamp(s, &t);
     } else if (double d; !e.get_double().get(d)) {
-      t = static_cast<int64_t>(d > 1e11 ? d : d * 1000);  // unix seconds or milliseconds
-      have_time = true;
+      // Unix seconds or milliseconds, within the years ISO 8601 times can have (1..9999):
+      // a cast of 1e300 to an integer is undefined, and would be a time like any other.
+      const double ms = d > 1e11 || d < -1e11 ? d : d * 1000;
+      if (ms >= -62135596800000.0 && ms <= 253402300799999.0) {
+        t = static_cast<int64_t>(ms);
+        have_time = true;
+      }
     }
     if (have_time) break;
   }
-  if (!have_time) return Status::Error("correlation: event has no readable eventTime");
+  if (!have_time) {
+    ++im.untimed;
+    return Status::Error("correlation: event has no readable eventTime");
+  }
+  if (im.TooFarAhead(t, ref.file)) {
+    ++im.future;
+    return Status::Ok();
+  }
   if (im.seen && t < im.Watermark()) {
     ++im.late;
     return Status::Ok();
@@ -766,7 +808,7 @@ bool ReadTime(simdjson::dom::object o, const char* key, int64_t* out) {
 
 std::string Correlator::Impl::Serialize() {
   if (latest != std::numeric_limits<int64_t>::min()) AgeBaselines(latest);
-  std::string out = "{\"vigil_baseline\":1,\"saved\":";
+  std::string out = "{\"vigil_baseline\":2,\"saved\":";
   std::time_t now = std::time(nullptr);
   AppendTime(static_cast<int64_t>(now) * 1000, &out);
   out += "}\n";
@@ -805,6 +847,11 @@ std::string Correlator::Impl::Serialize() {
       out += "}\n";
     }
   }
+  // The end line: a file cut anywhere, even at a line boundary, lacks it or disagrees
+  // with it, and is refused on load instead of silently forgetting what was cut.
+  const size_t lines = static_cast<size_t>(std::count(out.begin(), out.end(), '\n'));
+  const size_t bytes = out.size();
+  out += "{\"vigil_baseline_end\":{\"lines\":" + std::to_string(lines) + ",\"bytes\":" + std::to_string(bytes) + "}}\n";
   return out;
 }
 
@@ -813,6 +860,9 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
   simdjson::dom::parser p;
   size_t line_no = 0;
   bool header = false;
+  int64_t version = 0;
+  bool ended = false;  // the end line (version 2) was read
+  const std::string_view all = text;
   auto fail = [&](const std::string& why) {
     return Status::Error(origin + ":" + std::to_string(line_no) + ": " + why);
   };
@@ -822,6 +872,7 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (ended) return fail("content after the end line {\"vigil_baseline_end\":...}");
     simdjson::dom::element doc;
     if (auto err = p.parse(line.data(), line.size(), true).get(doc)) {
       return fail(std::string("not valid JSON (") + simdjson::error_message(err) + ")");
@@ -829,12 +880,27 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
     simdjson::dom::object o;
     if (doc.get_object().get(o)) return fail("expected a JSON object");
     if (!header) {
-      int64_t version = 0;
       if (o["vigil_baseline"].get_int64().get(version)) {
-        return fail("not a vigil baseline: the first line must be {\"vigil_baseline\":1,...}");
+        return fail("not a vigil baseline: the first line must be {\"vigil_baseline\":2,...}");
       }
-      if (version != 1) return fail("baseline format version " + std::to_string(version) + " is not supported (1 is)");
+      if (version != 1 && version != 2) {
+        return fail("baseline format version " + std::to_string(version) + " is not supported (1 and 2 are)");
+      }
       header = true;
+      continue;
+    }
+    if (simdjson::dom::object end; !o["vigil_baseline_end"].get_object().get(end)) {
+      int64_t lines = 0, bytes = 0;
+      const size_t offset = static_cast<size_t>(line.data() - all.data());
+      if (end["lines"].get_int64().get(lines) || end["bytes"].get_int64().get(bytes)) {
+        return fail("the end line needs \"lines\" and \"bytes\"");
+      }
+      if (static_cast<uint64_t>(lines) != line_no - 1 || static_cast<uint64_t>(bytes) != offset) {
+        return fail("damaged: the end line counts " + std::to_string(lines) + " lines and " +
+                    std::to_string(bytes) + " bytes before it, the file has " + std::to_string(line_no - 1) +
+                    " and " + std::to_string(offset));
+      }
+      ended = true;
       continue;
     }
     std::string_view rule;
@@ -878,7 +944,12 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
   }
   if (!header) {
     line_no = 1;
-    return fail("empty: a baseline starts with {\"vigil_baseline\":1,...}");
+    return fail("empty: a baseline starts with {\"vigil_baseline\":2,...}");
+  }
+  // Version 1 (vigil before the end line) is read as it is, and written back as 2.
+  if (version >= 2 && !ended) {
+    return fail("truncated: the end line {\"vigil_baseline_end\":...} is missing; nothing of the file "
+                "was used (restore it from a copy, or remove it to learn from scratch)");
   }
   // Merge: the union of what both know, widest first/last, earliest learning start.
   for (auto& [name, in] : loaded) {
@@ -909,18 +980,45 @@ Status Correlator::RestoreBaseline(std::string_view text, const std::string& ori
 }
 
 Status Correlator::LoadBaseline(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) return Status::Ok();  // the first run: nothing learned yet
     return Status::Error("cannot read baseline " + path + ": " + std::strerror(errno));
   }
+  // The size is checked before any byte is held, and again while reading (a file that
+  // grows meanwhile): a baseline is a regular file, so /dev/zero, a FIFO or a folder is
+  // refused rather than read without end.
+  const uint64_t limit = impl_->options.max_baseline_bytes;
+  struct stat st;
+  std::string error;
+  if (fstat(fd, &st) != 0) {
+    error = std::string("cannot read baseline ") + path + ": " + std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    error = "cannot read baseline " + path + ": not a regular file";
+  } else if (static_cast<uint64_t>(st.st_size) > limit) {
+    error = "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes";
+  }
   std::string text;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed) return Status::Error("cannot read baseline " + path);
+  if (error.empty()) {
+    text.reserve(static_cast<size_t>(st.st_size));
+    char buf[1 << 16];
+    for (;;) {
+      const ssize_t n = read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = std::string("cannot read baseline ") + path + ": " + std::strerror(errno);
+        break;
+      }
+      if (n == 0) break;
+      if (text.size() + static_cast<size_t>(n) > limit) {
+        error = "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes";
+        break;
+      }
+      text.append(buf, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  if (!error.empty()) return Status::Error(error);
   return impl_->Restore(text, path);
 }
 
@@ -928,5 +1026,7 @@ Status Correlator::SaveBaseline(const std::string& path) {
   return internal::WriteFileAtomically(path, impl_->Serialize());
 }
 uint64_t Correlator::late_events() const { return impl_->late; }
+uint64_t Correlator::future_events() const { return impl_->future; }
+uint64_t Correlator::untimed_events() const { return impl_->untimed; }
 
 }  // namespace vigil

@@ -175,6 +175,12 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
                      command);
       }
       o->lateness = v;
+    } else if (name == "--max-future") {
+      if (!value(&v) || !ParseDuration(v, &o->max_future_ms)) {
+        return Usage("--max-future needs a duration such as 1d, 12h or 30m, or inf (no bound)" +
+                     (v.empty() ? "" : ", not '" + v + "'"), command);
+      }
+      o->max_future = v;
     } else if (name == "--baseline") {
       if (!value(&v) || v.empty()) return Usage("--baseline needs a file", command);
       o->baseline = v;

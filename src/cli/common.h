@@ -39,6 +39,10 @@ struct Options {
   std::string lateness = "15m";  // as written, for messages
   // vigil scan --baseline: first_seen baseline file, loaded before and saved after.
   std::string baseline;
+  // vigil scan --max-future: events dated further past their file's delivery time (or
+  // the clock) are time outliers, not correlated (INT64_MAX: no bound).
+  int64_t max_future_ms = 24 * 60 * 60 * 1000;
+  std::string max_future = "1d";  // as written, for messages
 };
 
 // Parses a duration as --lateness takes it: digits and a unit s, m, h, d or w (900s,

@@ -25,6 +25,7 @@
 #include "cli/interrupt.h"
 #include "cli/line_writer.h"
 #include "cli/text_out.h"
+#include "util/file_lock.h"
 #include "util/strings.h"
 #include "util/surrogates.h"
 #include "vigil/vigil.h"
@@ -57,8 +58,15 @@ options:
                       correlated (default 15m: CloudTrail delivers events up to about
                       15 minutes late); 900s, 2h, 1d...; 0: no reordering; inf (or
                       all): hold every event to the end of the scan
+  --max-future DURATION
+                      an event dated more than this after its file's CloudTrail
+                      delivery time (in the file name), else after the clock, is a
+                      time outlier: still matched and printed, but not correlated and
+                      counted in the summary (default 1d; inf: no bound)
   --baseline FILE     what first_seen rules have learned: read before the scan (a
-                      missing file starts empty), written back after it (atomically)
+                      missing file starts empty), written back after it (atomically);
+                      the scan holds an exclusive lock on it, and a second scan of the
+                      same file stops with an error (status 2) before scanning
   --skip-bad-rules    scan with the rules that loaded even if some failed
   -q, --quiet         no summary line on standard error
   -h, --help          this help
@@ -138,7 +146,7 @@ std::string NumberText(double v) {
 class CliSink : public vigil::ScanSink {
  public:
   CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules, int64_t lateness_ms,
-          LineWriter* out)
+          LineWriter* out, int64_t max_future_ms)
       : jsonl_(jsonl), out_(out), rules_(rules) {
     rule_rows_.assign(rules->size(), 0);
     if (rules->correlation_count() > 0) {
@@ -148,6 +156,7 @@ class CliSink : public vigil::ScanSink {
       // the correlator reorders within the lateness bound and drops (counts) what
       // comes later.
       co.lateness_ms = lateness_ms;
+      co.max_future_ms = max_future_ms;
       correlator_ = std::make_unique<vigil::Correlator>(rules, co);
       relevant_.assign(rules->size(), false);
       for (size_t c = 0; c < rules->correlation_count(); ++c) {
@@ -399,8 +408,19 @@ class CliSink : public vigil::ScanSink {
   uint64_t correlation_alerts() const { return correlation_alerts_; }
   uint64_t correlation_errors() const { return correlation_errors_; }
   uint64_t late_events() const { return correlator_ ? correlator_->late_events() : 0; }
+  uint64_t future_events() const { return correlator_ ? correlator_->future_events() : 0; }
+  uint64_t untimed_events() const { return correlator_ ? correlator_->untimed_events() : 0; }
+  // Locks the baseline for the whole scan (docs/first-seen.md), then loads it. A scan
+  // holding it already is an error; a file that cannot be created here (read-only
+  // folder) is not: the scan runs, and saving it fails and is reported at the end.
   vigil::Status LoadBaseline(const std::string& path) {
-    return correlator_ ? correlator_->LoadBaseline(path) : vigil::Status::Ok();
+    if (!correlator_) return vigil::Status::Ok();
+    std::string error;
+    using Lock = vigil::internal::FileLock;
+    const Lock::Result r = baseline_lock_.Acquire(path, correlator_->SerializeBaseline(), &error);
+    if (r == Lock::Result::kBusy) return vigil::Status::Error("cannot use the baseline: " + error);
+    if (r == Lock::Result::kError) return vigil::Status::Error("baseline: " + error);
+    return correlator_->LoadBaseline(path);
   }
   vigil::Status SaveBaseline(const std::string& path) {
     return correlator_ ? correlator_->SaveBaseline(path) : vigil::Status::Ok();
@@ -474,6 +494,7 @@ class CliSink : public vigil::ScanSink {
   simdjson::ondemand::parser cell_parser_;
   std::shared_ptr<const vigil::RuleSet> rules_;
   std::unique_ptr<vigil::Correlator> correlator_;
+  vigil::internal::FileLock baseline_lock_;
   bool has_pending_ = false;
   inline static const std::string kNoFile;
   std::string pending_file_;
@@ -514,7 +535,7 @@ int Scan(int argc, char** argv) {
   sopts.read.stop = ScanStopFlag();
   // No flusher thread for the table: it is printed at the end (through stdio).
   LineWriter out(STDOUT_FILENO, /*immediate=*/terminal || o.format != "jsonl");
-  CliSink sink(o.format == "jsonl", rules, o.lateness_ms, &out);
+  CliSink sink(o.format == "jsonl", rules, o.lateness_ms, &out, o.max_future_ms);
   if (!o.baseline.empty()) {
     // A baseline that cannot be read is not overwritten: stop before scanning.
     if (vigil::Status s = sink.LoadBaseline(o.baseline); !s.ok()) {
@@ -524,21 +545,24 @@ int Scan(int argc, char** argv) {
   }
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
   sink.FinishCorrelations();
-  if (!o.baseline.empty()) {
-    if (vigil::Status s = sink.SaveBaseline(o.baseline); !s.ok()) {
-      std::fprintf(stderr, "vigil: the baseline was not saved: %s\n", s.message().c_str());
-      return 1;
-    }
-  }
+  // The findings first: whatever happens to the baseline (a read-only folder, a full
+  // disk), what the scan found is printed; the failure is reported after the summary.
   if (o.format == "table") sink.PrintTable();
+  vigil::Status baseline_saved;
+  if (!o.baseline.empty()) baseline_saved = sink.SaveBaseline(o.baseline);
   // The error of the first failed write, else of the final flush (data stdio kept).
   int write_errno = sink.write_errno();
   if (!out.Flush() && write_errno == 0) write_errno = out.error();
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     if (write_errno == 0) write_errno = errno != 0 ? errno : EIO;
   }
+  auto baseline_failed = [&] {
+    std::fprintf(stderr, "vigil: the baseline was not saved: %s\n", baseline_saved.message().c_str());
+    return 1;
+  };
   if (write_errno != 0) {
-    if (write_errno == EPIPE) return 0;  // the reader closed the pipe (vigil scan | head): done
+    const int baseline_status = baseline_saved.ok() ? 0 : baseline_failed();
+    if (write_errno == EPIPE) return baseline_status;  // the reader closed the pipe (vigil scan | head)
     // No summary: it would claim a scan whose results did not all arrive.
     return OutputFailed(write_errno);
   }
@@ -575,14 +599,31 @@ int Scan(int argc, char** argv) {
                      (unsigned long long)late, late == 1 ? "event arrived" : "events arrived",
                      o.lateness.c_str(), late == 1 ? "was" : "were");
       }
+      if (const uint64_t future = sink.future_events()) {
+        std::fprintf(stderr,
+                     "vigil: warning: %llu %s dated more than %s after %s file's delivery time (or "
+                     "the clock): %s, printed if matched but not correlated "
+                     "(--max-future)\n",
+                     (unsigned long long)future, future == 1 ? "event" : "events", o.max_future.c_str(),
+                     future == 1 ? "its" : "their", future == 1 ? "a time outlier" : "time outliers");
+      }
+      if (const uint64_t untimed = sink.untimed_events()) {
+        std::fprintf(stderr,
+                     "vigil: warning: %llu %s matched by correlations' rules had no readable "
+                     "eventTime: printed if they matched, but not correlated\n",
+                     (unsigned long long)untimed, untimed == 1 ? "event" : "events");
+      }
     }
   }
+  // An unsaved baseline is reported whatever else happened; a signal decides the status.
+  const int baseline_status = baseline_saved.ok() ? 0 : baseline_failed();
   if (const int sig = StopSignal(); sig != 0) {
     // Printed even with -q: the output holds only the records read before the signal.
     std::fprintf(stderr, "vigil: interrupted by %s: the scan stopped after the record at hand\n",
                  sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
     return 128 + sig;
   }
+  if (baseline_status != 0) return baseline_status;
   return 0;
 }
 

@@ -225,6 +225,22 @@ bool ParseDurationMillis(std::string_view text, bool calendar_units, int64_t* ms
   return true;
 }
 
+bool DeliveryTimeFromFileName(std::string_view path, int64_t* unix_millis) {
+  constexpr size_t kLen = 16;  // _YYYYMMDDTHHMMZ_
+  const size_t slash = path.rfind('/');
+  const std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  for (size_t at = name.find('_'); at != std::string_view::npos && at + kLen <= name.size();
+       at = name.find('_', at + 1)) {
+    const std::string_view t = name.substr(at, kLen);
+    if (t[9] != 'T' || t[14] != 'Z' || t[15] != '_') continue;
+    // As ISO 8601, so the calendar checks are ParseIsoTimestamp's.
+    char iso[17] = {t[1], t[2], t[3], t[4], '-', t[5], t[6], '-', t[7], t[8],
+                    'T', t[10], t[11], ':', t[12], t[13], 'Z'};
+    if (ParseIsoTimestamp(std::string_view(iso, sizeof iso), unix_millis)) return true;
+  }
+  return false;
+}
+
 std::string FormatIsoMillis(int64_t unix_millis) {
   const int64_t ms = ((unix_millis % 1000) + 1000) % 1000;
   const std::time_t secs = static_cast<std::time_t>((unix_millis - ms) / 1000);

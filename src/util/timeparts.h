@@ -43,6 +43,12 @@ bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis);
 // nine digits, so the result cannot overflow. False (leaving *ms unchanged) otherwise.
 bool ParseDurationMillis(std::string_view text, bool calendar_units, int64_t* ms);
 
+// The delivery time in a CloudTrail log file name: the first `_YYYYMMDDTHHMMZ_` of the
+// last path component (<account>_CloudTrail_<region>_20240101T0005Z_<random>.json.gz),
+// as unix milliseconds. False (leaving *unix_millis unchanged) when there is none or it
+// is not a valid date and time.
+bool DeliveryTimeFromFileName(std::string_view path, int64_t* unix_millis);
+
 // Formats unix milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC), the inverse of
 // ParseIsoTimestamp for years 1970..9999.
 std::string FormatIsoMillis(int64_t unix_millis);

@@ -427,14 +427,15 @@ TEST(FirstSeenBaselineTest, PersistsBetweenRunsAtomically) {
   }
   std::string text = ReadAll(path);
   // Everything after the header's save time is fixed.
-  ASSERT_EQ(text.rfind("{\"vigil_baseline\":1,\"saved\":\"", 0), 0u) << text;
+  ASSERT_EQ(text.rfind("{\"vigil_baseline\":2,\"saved\":\"", 0), 0u) << text;
   EXPECT_EQ(text.substr(text.find('\n') + 1),
             "{\"rule\":\"11111111-0000-4000-8000-000000000001\",\"learning_since\":\"2024-01-01T00:00:00.000Z\","
             "\"retention_seconds\":86400}\n"
             "{\"rule\":\"11111111-0000-4000-8000-000000000001\",\"group\":[\"alice\"],\"value\":[\"1.1.1.1\"],"
             "\"first\":\"2024-01-01T00:00:00.000Z\",\"last\":\"2024-01-01T00:00:00.000Z\"}\n"
             "{\"rule\":\"11111111-0000-4000-8000-000000000001\",\"group\":[\"alice\\\"q\"],\"value\":[\"2.2.2.2\"],"
-            "\"first\":\"2024-01-01T00:01:00.000Z\",\"last\":\"2024-01-01T00:01:00.000Z\"}\n");
+            "\"first\":\"2024-01-01T00:01:00.000Z\",\"last\":\"2024-01-01T00:01:00.000Z\"}\n"
+            "{\"vigil_baseline_end\":{\"lines\":4,\"bytes\":" + std::to_string(text.rfind("{\"vigil_baseline_end")) + "}}\n");
   EXPECT_TRUE(std::filesystem::directory_iterator(dir.path()) != std::filesystem::directory_iterator());
   size_t files = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
@@ -483,13 +484,13 @@ TEST(FirstSeenBaselineTest, KeepsOtherRulesEntriesAndRejectsDamage) {
   EXPECT_EQ(s.message(), "b.jsonl:4: \"group\" must be an array of strings and nulls");
   EXPECT_EQ(d.BaselineSize(), 0u);  // nothing merged from a damaged file
   EXPECT_EQ(d.RestoreBaseline("{\"rule\":\"x\"}\n", "c.jsonl").message(),
-            "c.jsonl:1: not a vigil baseline: the first line must be {\"vigil_baseline\":1,...}");
-  EXPECT_EQ(d.RestoreBaseline("{\"vigil_baseline\":2}\n", "d.jsonl").message(),
-            "d.jsonl:1: baseline format version 2 is not supported (1 is)");
+            "c.jsonl:1: not a vigil baseline: the first line must be {\"vigil_baseline\":2,...}");
+  EXPECT_EQ(d.RestoreBaseline("{\"vigil_baseline\":3}\n", "d.jsonl").message(),
+            "d.jsonl:1: baseline format version 3 is not supported (1 and 2 are)");
   EXPECT_EQ(d.RestoreBaseline("{\"vigil_baseline\":1}\n{\"rule\":", "e.jsonl").message().rfind("e.jsonl:2: not valid JSON", 0),
             0u);
   EXPECT_EQ(d.RestoreBaseline("", "f.jsonl").message(),
-            "f.jsonl:1: empty: a baseline starts with {\"vigil_baseline\":1,...}");
+            "f.jsonl:1: empty: a baseline starts with {\"vigil_baseline\":2,...}");
   // Saving where the folder does not exist fails and says where.
   Status w = d.SaveBaseline("/nonexistent-vigil-dir/b.jsonl");
   EXPECT_FALSE(w.ok());

@@ -264,6 +264,35 @@ def test_late_events_are_counted_and_dropped():
                                 [("", 3), ("", 4), ("", 6)])]
 
 
+def test_a_forged_future_event_is_counted_and_does_not_blind_correlation():
+    # Issue 13, item 7: one event dated 2099 moved the watermark, every later event was
+    # "late", and no alert came out.
+    rules = compile_rules(FAILED_LOGIN, BRUTE_FORCE)
+    forged = login(0, A)
+    forged["eventTime"] = "2099-01-01T00:00:00Z"
+    c = rules.correlator(lateness=60)
+    alerts = c.feed([forged] + STREAM) + c.flush()
+    assert summary(alerts) == [(t, g, v, s, e, [(src, i + 1) for src, i in ev]) for t, g, v, s, e, ev in EXPECTED]
+    assert (c.future_events, c.late_events, c.untimed_events) == (1, 0, 0)
+    # Past the delivery time in the source's CloudTrail file name (2024-01-01 00:05) by
+    # more than a day: an outlier, although the clock is later.
+    named = rules.correlator()
+    named.feed([login(86400 + 300, A), login(86400 + 301, A)],
+               source="1_CloudTrail_us-east-1_20240101T0005Z_abc.json.gz")
+    assert named.future_events == 1
+    assert (named.max_future, rules.correlator(max_future="1h").max_future) == (86400.0, 3600.0)
+    # Configurable: an hour catches both, math.inf none.
+    for max_future, outliers in (("1h", 2), (math.inf, 0)):
+        c = rules.correlator(max_future=max_future)
+        c.feed([login(86400 + 300, A), login(86400 + 301, A)],
+               source="1_CloudTrail_us-east-1_20240101T0005Z_abc.json.gz")
+        assert c.future_events == outliers, max_future
+    with pytest.raises(ValueError, match="max_future must be seconds or a duration"):
+        rules.correlator(max_future="soon")
+    with pytest.raises(ValueError, match="max_future must be >= 0"):
+        rules.correlator(max_future=-1)
+
+
 def test_anchored_windows_close_on_a_later_event_or_flush():
     rules = compile_rules(FAILED_LOGIN, FEW_LOGINS)
     c = rules.correlator(lateness=0)
@@ -333,6 +362,7 @@ def test_errors():
     del untimed["eventTime"]
     with pytest.raises(ValueError, match=r"^event 1: correlation: event has no readable eventTime$"):
         c.feed([login(0, A), untimed, login(1, A)])
+    assert c.untimed_events == 1
     with pytest.raises(ValueError, match=r"^event 2: "):
         c.feed(["[1, 2]"])
     with pytest.raises(TypeError, match="an event must be a dict"):
@@ -393,7 +423,8 @@ def test_first_seen_baseline_carries_over_between_correlators(tmp_path):
     assert first.flush() == []  # both learned during the first day
     assert first.baseline_size == 2
     first.save_baseline(path)
-    assert path.read_text().startswith('{"vigil_baseline":1,')
+    assert path.read_text().startswith('{"vigil_baseline":2,')
+    assert path.read_text().splitlines()[-1].startswith('{"vigil_baseline_end":{"lines":4,')
 
     second = rules.correlator(lateness=0)
     second.load_baseline(str(path))
