@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "util/atomic_file.h"
+#include "util/bounded_read.h"
 #include "util/strings.h"
 #include "util/timeparts.h"
 #include "vigil/ruleset.h"
@@ -902,18 +903,19 @@ Status Correlator::RestoreBaseline(std::string_view text, const std::string& ori
 }
 
 Status Correlator::LoadBaseline(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    if (errno == ENOENT) return Status::Ok();  // the first run: nothing learned yet
-    return Status::Error("cannot read baseline " + path + ": " + std::strerror(errno));
-  }
+  // Bounded (util/bounded_read.h): a huge, sparse or endless file (/dev/zero) is an
+  // error after at most kMaxBaselineBytes + 1 bytes, not an exhausted memory.
   std::string text;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed) return Status::Error("cannot read baseline " + path);
+  int err = 0;
+  const internal::ReadResult r = internal::ReadFileBounded(path, internal::kMaxBaselineBytes, &text, &err);
+  if (r == internal::ReadResult::kCannotOpen && err == ENOENT) return Status::Ok();  // the first run
+  if (r == internal::ReadResult::kTooLarge) {
+    return Status::Error("cannot read baseline " + path + ": larger than the limit of " +
+                         std::to_string(internal::kMaxBaselineBytes) + " bytes");
+  }
+  if (r != internal::ReadResult::kOk) {
+    return Status::Error("cannot read baseline " + path + ": " + std::strerror(err));
+  }
   return impl_->Restore(text, path);
 }
 

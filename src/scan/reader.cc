@@ -96,6 +96,11 @@ constexpr size_t kMinBuffer = 16;
 
 bool IsWs(char c) { return JsonScanner::IsWs(c); }
 
+size_t SaturatingAdd(uint64_t a, uint64_t b) {
+  const uint64_t sum = a + b < a ? UINT64_MAX : a + b;
+  return static_cast<size_t>(std::min<uint64_t>(sum, SIZE_MAX));
+}
+
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && IsWs(s.back())) s.remove_suffix(1);
   return s;
@@ -446,7 +451,12 @@ bool Reader::ReadAllThenProcess(size_t begin, uint64_t first_line) {
     return true;
   }
   if (remaining_hint_) buf_.Reserve(buf_.size() + static_cast<size_t>(*remaining_hint_) + 1);
-  while (!eof_ && buf_.size() - begin <= limit) ReadSome();
+  while (!eof_ && buf_.size() - begin <= limit) {
+    // Grow to what proves the limit passed (limit + 1 bytes), not to the next power of
+    // two: for an endless input (/dev/zero) that is 1 GiB held, not 2 GiB plus a copy.
+    if (buf_.free_space() == 0) buf_.Reserve(std::min(buf_.capacity() * 2, SaturatingAdd(begin + limit, 1)));
+    ReadSome();
+  }
   if (buf_.size() - begin > limit) {
     ReportError(0, buf_base_ + begin, next_index_,
                 "JSON document is larger than max_document_bytes (" + std::to_string(limit) +
@@ -513,7 +523,11 @@ bool Reader::NdjsonLoop(size_t begin, uint64_t first_line) {
       continue;
     }
     // A long line fills the buffer: grow it rather than read in ever smaller pieces.
-    if (buf_.size() > buf_.capacity() / 2) buf_.Reserve(buf_.capacity() * 2);
+    // Never beyond max_document_bytes + 1, which is enough to know the line too long.
+    const size_t most = SaturatingAdd(options_.max_document_bytes, 1);
+    if (buf_.size() > buf_.capacity() / 2 && buf_.capacity() < most) {
+      buf_.Reserve(std::min(buf_.capacity() * 2, most));
+    }
     ReadSome();
   }
 }

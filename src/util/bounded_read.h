@@ -15,6 +15,10 @@
 
 namespace vigil::internal {
 
+// The largest baseline file (Correlator::LoadBaseline) read: about five million learned
+// values at the ~200 bytes a line of docs/first-seen.md.
+inline constexpr size_t kMaxBaselineBytes = size_t{1} << 30;
+
 enum class ReadResult {
   kOk,
   kCannotOpen,  // open(2) failed: errno in *err

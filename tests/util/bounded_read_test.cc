@@ -125,3 +125,25 @@ TEST(BoundedReadTest, Issue13RuleAndVarsFilesLargerThanTheLimitAreErrors) {
 
 }  // namespace
 }  // namespace vigil::internal
+
+namespace vigil {
+namespace {
+
+// A baseline that is a sparse terabyte: an error naming the limit, from its size alone
+// (before: read until memory ran out); a missing file is still the first run.
+// `--baseline /dev/zero` (read up to the limit + 1 byte) is in tests/hostile/memory.sh.
+TEST(BoundedReadTest, Issue13BaselineLargerThanTheLimitIsAnError) {
+  vigil::testing::TempDir dir;
+  const std::string sparse = dir.Write("baseline.jsonl", "");
+  ASSERT_EQ(::truncate(sparse.c_str(), off_t{1} << 40), 0);
+  Correlator c(RuleSetBuilder().Build());
+  const Status s = c.LoadBaseline(sparse);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "cannot read baseline " + sparse + ": larger than the limit of 1073741824 bytes");
+  EXPECT_TRUE(c.LoadBaseline(dir.path() + "/missing.jsonl").ok());
+  const Status folder = c.LoadBaseline(dir.path());
+  EXPECT_EQ(folder.message(), "cannot read baseline " + dir.path() + ": Is a directory");
+}
+
+}  // namespace
+}  // namespace vigil
