@@ -101,6 +101,17 @@ size_t SaturatingAdd(uint64_t a, uint64_t b) {
   return static_cast<size_t>(std::min<uint64_t>(sum, SIZE_MAX));
 }
 
+// The next capacity of a buffer that must grow, by doubling, to hold `most` bytes at
+// most: when doubling would leave it short of `most` by less than half, it goes
+// straight to `most`, so the last step copies half of it (not all of it) while the new
+// block is filled. An endless line then peaks at 1.5 x max_document_bytes, not 2x
+// (or 3x without the cap).
+size_t GrowTowards(size_t cap, size_t most) {
+  if (cap >= most) return cap;
+  const size_t doubled = std::max(kMinBuffer, cap * 2);
+  return doubled + doubled / 2 >= most ? most : doubled;
+}
+
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && IsWs(s.back())) s.remove_suffix(1);
   return s;
@@ -335,7 +346,16 @@ size_t Reader::ReadSome() {
     eof_ = true;
     return 0;
   }
-  if (buf_.free_space() == 0) buf_.Reserve(std::max(kMinBuffer, buf_.capacity() * 2));
+  if (buf_.free_space() == 0) {
+    // Doubling, but not past what any caller needs: a document or line of
+    // max_document_bytes + 1 (one byte proves it too long) after at most WsLimit()
+    // bytes of leading whitespace. Without the cap, an endless line (/dev/zero) took
+    // the buffer to 2 GiB, plus the 1 GiB being copied. Past it (no caller gets there)
+    // the buffer grows by one chunk.
+    const size_t most = SaturatingAdd(options_.max_document_bytes, 1 + WsLimit());
+    const size_t cap = buf_.capacity();
+    buf_.Reserve(cap < most ? GrowTowards(cap, most) : SaturatingAdd(cap, WsLimit()));
+  }
   size_t want = std::min(buf_.free_space(), options_.chunk_size);
   size_t got = src_->Read(buf_.end(), want);
   if (got == 0) {
@@ -454,7 +474,7 @@ bool Reader::ReadAllThenProcess(size_t begin, uint64_t first_line) {
   while (!eof_ && buf_.size() - begin <= limit) {
     // Grow to what proves the limit passed (limit + 1 bytes), not to the next power of
     // two: for an endless input (/dev/zero) that is 1 GiB held, not 2 GiB plus a copy.
-    if (buf_.free_space() == 0) buf_.Reserve(std::min(buf_.capacity() * 2, SaturatingAdd(begin + limit, 1)));
+    if (buf_.free_space() == 0) buf_.Reserve(GrowTowards(buf_.capacity(), SaturatingAdd(begin + limit, 1)));
     ReadSome();
   }
   if (buf_.size() - begin > limit) {
@@ -526,7 +546,7 @@ bool Reader::NdjsonLoop(size_t begin, uint64_t first_line) {
     // Never beyond max_document_bytes + 1, which is enough to know the line too long.
     const size_t most = SaturatingAdd(options_.max_document_bytes, 1);
     if (buf_.size() > buf_.capacity() / 2 && buf_.capacity() < most) {
-      buf_.Reserve(std::min(buf_.capacity() * 2, most));
+      buf_.Reserve(GrowTowards(buf_.capacity(), most));
     }
     ReadSome();
   }
