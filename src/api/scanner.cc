@@ -173,7 +173,12 @@ struct FileQueue {
 struct Pipeline {
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<FileQueue> queues;    // one per file
+  // One per file in flight: file i uses queues[i % queues.size()]. Workers only take
+  // files before emitted + window (window = queues.size()), and the replay resets a
+  // file's queue before it advances `emitted`, so no two files in flight share one,
+  // and the memory does not grow with the number of files.
+  std::vector<FileQueue> queues;
+  FileQueue& Queue(size_t file) { return queues[file % queues.size()]; }
   std::vector<size_t> pending;      // guarded: bytes queued per worker, not yet replayed
   size_t budget = 0;                // per worker
   size_t next_file = 0;             // guarded
@@ -188,7 +193,7 @@ struct Pipeline {
     cv.wait(lock, [&] { return stop || mine == 0 || mine + chunk.bytes <= budget; });
     if (stop) return false;
     mine += chunk.bytes;
-    FileQueue& q = queues[file];
+    FileQueue& q = Queue(file);
     q.chunks.push_back(std::move(chunk));
     if (last) q.done = true;
     lock.unlock();
@@ -212,7 +217,7 @@ class LoggingAdapter : public RecordSink {
   bool Finish(const ReadStats& read) {
     {
       std::lock_guard<std::mutex> lock(pipe_.mu);
-      pipe_.queues[file_].read = read;
+      pipe_.Queue(file_).read = read;
     }
     return pipe_.Publish(file_, std::move(chunk_), /*last=*/true);
   }
@@ -344,12 +349,12 @@ bool Replay(const Chunk& chunk, const std::string& file, const Scanner& scanner,
 bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsigned threads,
                   const ScanOptions& options, ScanSink* sink, ScanStats* stats) {
   Pipeline pipe;
-  pipe.queues.resize(files.size());
   pipe.pending.assign(threads, 0);
   pipe.budget = options.pending_bytes_per_thread;
   // Workers may start files ahead of the replay by a bounded number of files; each
   // holds at most its worker's budget (see above).
   const size_t window = static_cast<size_t>(threads) * 4;
+  pipe.queues.resize(window);
 
   auto worker = [&](Scanner* sc, unsigned id) {
     LoggingAdapter adapter(*sc, options, pipe, id);
@@ -393,7 +398,7 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
 
   bool go = true;
   for (size_t i = 0; i < files.size() && go; ++i) {
-    FileQueue& q = pipe.queues[i];
+    FileQueue& q = pipe.Queue(i);
     for (;;) {
       Chunk chunk;
       {
@@ -422,6 +427,8 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
     stats->bytes += q.read.bytes;
     {
       std::lock_guard<std::mutex> lock(pipe.mu);
+      q.done = false;  // free for file i + window
+      q.read = ReadStats();
       pipe.emitted = i + 1;
     }
     pipe.cv.notify_all();
