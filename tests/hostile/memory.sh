@@ -63,6 +63,7 @@ MISS='{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventSource":"s
 records() { yes "$1" | head -n "$2"; }              # $2 copies of record $1
 newlines() { yes '' | head -c "$1"; }               # $1 bytes of '\n'
 around_newlines() { echo "$HIT"; newlines "$1"; echo "$HIT"; }
+records_doc() { echo '{"Records":['; yes "$MISS," | head -n "$1"; echo "$HIT]}"; }  # $1 + 1 records
 
 failures=0
 # run NAME EXPECTED_MATCHES EXPECTED_STATUS RSS_BOUND_MIB STDERR_PATTERN COMMAND
@@ -73,7 +74,7 @@ run() {
   local out="$TMP/$name.out" err="$TMP/$name.err" rss_file="$TMP/$name.rss"
   local start=$SECONDS
   VIGIL=$VIGIL TMP=$TMP HIT=$HIT MISS=$MISS SCALE=$SCALE \
-    bash -c "$(declare -f records newlines around_newlines); ulimit -v $ULIMIT_KB; $script" \
+    bash -c "$(declare -f records newlines around_newlines records_doc); ulimit -v $ULIMIT_KB; $script" \
     >"$out" 2>"$err"
   local status=$?
   local rss_kb
@@ -127,6 +128,15 @@ case_gzip_newlines() {
   # Item 2: the same inside gzip (512 MiB of newlines compress to about 0.5 MB).
   run gzip_newlines 2 0 64 '' \
     "around_newlines \$((512 * $MIB * SCALE)) | gzip -1 | $V --rules \$TMP/hit.yml -f jsonl -"
+}
+case_records_document() {
+  # Item 1: a 410 MB Records document (read whole, as a Records file must be: its
+  # buffer grows to 512 MiB) next to another input, -j 2. Before: simdjson's index of
+  # the document came on top, and the worker's log of every record (718 MiB RSS here).
+  # Now the document is read by the strict scanner in place, and the log is handed over
+  # in chunks.
+  run records_document 2 0 640 ' 2 matches' \
+    "$V -j 2 --rules \$TMP/hit.yml -f jsonl <(records_doc \$((1900000 * SCALE))) <(echo \"\$HIT\")"
 }
 case_table_rows() {
   # Item 11: --format table with 1M matches. Before: every row kept (357 MB per 1M).
@@ -182,7 +192,7 @@ case_input_devzero() {
     "echo \"\$HIT\" > \$TMP/one.json && $V -j 1 --rules \$TMP/hit.yml -f jsonl /dev/zero \$TMP/one.json"
 }
 
-ALL=(parallel_nomatch parallel_match parallel_newlines stdin_newlines gzip_newlines table_rows
+ALL=(parallel_nomatch parallel_match parallel_newlines stdin_newlines gzip_newlines records_document table_rows
   threads_9999 threads_256 threads_256_files rules_devzero rules_sparse vars_devzero baseline_devzero
   baseline_sparse input_devzero)
 (($# > 0)) || set -- "${ALL[@]}"
