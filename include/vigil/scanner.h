@@ -98,13 +98,26 @@ class VIGIL_EXPORT Scanner {
 
 // ---- Whole-input scans -------------------------------------------------------------
 
+// The most threads ScanInputs starts (ScanOptions::threads above it is taken as this).
+// Each thread costs a Scanner, a reader and their bounded buffers (docs/limits.md,
+// "Memory"); past the cores there is nothing to gain.
+inline constexpr unsigned kMaxScanThreads = 256;
+
 struct ScanOptions {
   EventKind kind = EventKind::kAuto;
   ReadOptions read;
-  // Files matched at once, each by its own thread and Scanner (0: one per core). The
-  // sink still sees everything in input order, from the calling thread; parallelism
-  // is per file, so one large file is read by one thread.
+  // Files matched at once, each by its own thread and Scanner (0: one per core; at
+  // most kMaxScanThreads, and fewer if the system refuses to start more). The sink
+  // still sees everything in input order, from the calling thread; parallelism is per
+  // file, so one large file is read by one thread.
   unsigned threads = 1;
+  // With threads > 1: how much of its output (matches with their record's text,
+  // errors, one entry per record for OnRecordDone) a thread may have produced that
+  // the sink has not seen yet. A thread that reaches it waits until the calling thread
+  // has replayed some, so memory stays bounded whatever the size of the files (one
+  // matched record larger than this still goes through, alone). Larger values let
+  // threads run further ahead of a slow sink.
+  size_t pending_bytes_per_thread = size_t{4} << 20;
 };
 
 struct ScanStats {

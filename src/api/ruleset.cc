@@ -14,6 +14,7 @@
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
 #include "syntax/rule_ast.h"
+#include "util/bounded_read.h"
 #include "util/timeparts.h"
 
 namespace vigil {
@@ -239,8 +240,9 @@ void RuleSetBuilder::AddYaml(std::string_view yaml, const std::string& name) {
 
 void RuleSetBuilder::AddFile(const std::string& path) {
   std::string text;
-  if (!internal::ReadRuleFile(path, &text)) {
-    impl_->diagnostics.push_back(FileError(path, "cannot read rule file"));
+  std::string error;
+  if (!internal::ReadRuleFile(path, &text, &error)) {
+    impl_->diagnostics.push_back(FileError(path, error));
     return;
   }
   if (!impl_->options.skip_attributes.empty()) {
@@ -364,7 +366,14 @@ std::string RuleSet::Dump() const { return program_->Dump(); }
 Status LoadPlaceholderFile(const std::string& path,
                            std::map<std::string, std::vector<std::string>>* out) {
   std::string text;
-  if (!internal::ReadRuleFile(path, &text)) return Status::Error(path + ": cannot read the file");
+  int err = 0;
+  const internal::ReadResult read =
+      internal::ReadFileBounded(path, internal::kMaxRuleFileBytes, &text, &err);
+  if (read == internal::ReadResult::kTooLarge) {
+    return Status::Error(path + ": vars file is larger than " +
+                         std::to_string(internal::kMaxRuleFileBytes) + " bytes");
+  }
+  if (read != internal::ReadResult::kOk) return Status::Error(path + ": cannot read the file");
   std::vector<Diagnostic> diagnostics;
   const std::vector<internal::YamlDocument> docs =
       internal::LoadYamlDocuments(text, path, &diagnostics);

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "compile/program.h"
@@ -112,78 +114,198 @@ class ScanAdapter : public RecordSink {
 namespace {
 
 // ---- Parallel scans: one file per worker, replayed in input order ---------------------
+//
+// Each worker reads and matches whole files, one at a time, taking the next file in
+// input order. What matching produces (matches with their record's text, errors, the
+// end of each record) is written to a Chunk; a full chunk goes on the queue of its
+// file, and the calling thread replays the queues to the sink in input order: all of
+// file 0's chunks as they arrive, then file 1's, and so on. So the sink sees exactly
+// what a one-thread scan shows it, and sees it while the files are still being read.
+//
+// Memory (the invariant, docs/limits.md "Memory"):
+//   1. A worker's chunks that are queued and not yet replayed take at most
+//      ScanOptions::pending_bytes_per_thread, or one chunk when a single chunk is
+//      larger: a worker that would pass it waits (back-pressure) until the replay has
+//      drained some. A chunk is published once it holds kChunkBytes, so one chunk is
+//      at most kChunkBytes plus one record's text and entries (the record is bounded
+//      by ReadOptions::max_record_bytes).
+//   2. No deadlock: files are taken in input order, so when the replay waits for
+//      file i, every worker that holds queued chunks of a later file j > i either took
+//      i itself (and its queued chunks are all of file i, which the replay drains) or
+//      took a file after i and waits behind it. The worker on file i never waits on
+//      anything but file i's own chunks.
+//   3. A worker may run at most `window` files ahead of the replay; a finished file
+//      that waits for its turn holds only its queued chunks (bounded by 1.) and its
+//      counters.
 
-// What matching one file produced, in the order the sink must see it.
-struct FileLog {
+// Bytes of entries, texts and errors after which a chunk is handed to the replay.
+// Small enough that a worker rarely waits, large enough that the lock is taken once
+// every few thousand records (unmeasured beyond "not visible in a profile").
+constexpr size_t kChunkBytes = size_t{256} << 10;
+
+// What matching part of one file produced, in the order the sink must see it.
+struct Chunk {
   struct Entry {
     enum class Kind : uint8_t { kMatch, kError, kDone } kind;
+    Envelope envelope = Envelope::kNone;
     uint32_t rule = 0;      // kMatch
     uint32_t count = 0;     // kDone: matches of the record
     uint32_t text = 0;      // kMatch: index into texts (the record's JSON)
     uint32_t error = 0;     // kError: index into errors
     uint64_t index = 0, line = 0;
-    Envelope envelope = Envelope::kNone;
   };
   std::vector<Entry> entries;
   std::vector<std::string> texts;  // each followed by kRecordPadding zero bytes
   std::vector<InputError> errors;
-  ScanStats stats;
-  ReadStats read;
-  bool done = false;
+  size_t bytes = 0;  // what the chunk holds, as counted against the worker's budget
+  unsigned worker = 0;
+  ScanStats stats;   // counts of what the chunk holds (files and bytes: in FileQueue)
 };
 
-// The RecordSink of one worker: matches each record and logs the outcome.
+// One file's queue between the worker that reads it and the replay.
+struct FileQueue {
+  std::deque<Chunk> chunks;  // guarded by the scan's mutex
+  bool done = false;         // guarded: the last chunk is queued
+  ReadStats read;            // guarded: files and bytes, set with done
+};
+
+// State shared by the workers and the replaying thread.
+struct Pipeline {
+  std::mutex mu;
+  std::condition_variable cv;
+  // One per file in flight: file i uses queues[i % queues.size()]. Workers only take
+  // files before emitted + window (window = queues.size()), and the replay resets a
+  // file's queue before it advances `emitted`, so no two files in flight share one,
+  // and the memory does not grow with the number of files.
+  std::vector<FileQueue> queues;
+  FileQueue& Queue(size_t file) { return queues[file % queues.size()]; }
+  std::vector<size_t> pending;      // guarded: bytes queued per worker, not yet replayed
+  size_t budget = 0;                // per worker
+  size_t next_file = 0;             // guarded
+  size_t emitted = 0;               // guarded: files fully replayed
+  bool stop = false;                // guarded
+
+  // Queues `chunk` for file `file`, waiting while its worker is over budget. False
+  // when the scan is stopping (the chunk is then dropped).
+  bool Publish(size_t file, Chunk&& chunk, bool last) {
+    std::unique_lock<std::mutex> lock(mu);
+    size_t& mine = pending[chunk.worker];
+    cv.wait(lock, [&] { return stop || mine == 0 || mine + chunk.bytes <= budget; });
+    if (stop) return false;
+    mine += chunk.bytes;
+    FileQueue& q = Queue(file);
+    q.chunks.push_back(std::move(chunk));
+    if (last) q.done = true;
+    lock.unlock();
+    cv.notify_all();
+    return true;
+  }
+};
+
+// The RecordSink of one worker: matches each record and logs the outcome in chunks.
 class LoggingAdapter : public RecordSink {
  public:
-  LoggingAdapter(Scanner& scanner, const ScanOptions& options) : scanner_(scanner), options_(options) {}
-  void Start(FileLog* log) { log_ = log; }
+  LoggingAdapter(Scanner& scanner, const ScanOptions& options, Pipeline& pipe, unsigned worker)
+      : scanner_(scanner), options_(options), pipe_(pipe), worker_(worker) {}
+
+  void Start(size_t file) {
+    file_ = file;
+    NewChunk();
+  }
+
+  // Queues the last chunk of the file with its read counters. False if the scan stopped.
+  bool Finish(const ReadStats& read) {
+    {
+      std::lock_guard<std::mutex> lock(pipe_.mu);
+      pipe_.Queue(file_).read = read;
+    }
+    return pipe_.Publish(file_, std::move(chunk_), /*last=*/true);
+  }
 
   bool OnRecord(const Record& record) override {
-    ++log_->stats.events;
-    FileLog::Entry done{FileLog::Entry::Kind::kDone, 0, 0, 0, 0, record.index, record.line, record.envelope};
+    if (stopped_) return false;
+    ++chunk_.stats.events;
+    Chunk::Entry done{Chunk::Entry::Kind::kDone, record.envelope, 0, 0, 0, 0, record.index, record.line};
     const uint64_t limit_hits = scanner_.regex_limit_hits();
     Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
-    log_->stats.regex_limit_hits += scanner_.regex_limit_hits() - limit_hits;
+    chunk_.stats.regex_limit_hits += scanner_.regex_limit_hits() - limit_hits;
     if (!s.ok()) {
-      ++log_->stats.event_errors;
+      ++chunk_.stats.event_errors;
       Error(EventError(record, s));
-      log_->entries.push_back(done);
-      return true;
+      Add(done);
+      return Flush();
     }
     if (!matches_.empty()) {
-      const uint32_t text = static_cast<uint32_t>(log_->texts.size());
+      const uint32_t text = static_cast<uint32_t>(chunk_.texts.size());
       // Kept with its padding: the sink gets the same promise (input.h) as from one
       // thread, and may parse the text in place.
-      std::string& copy = log_->texts.emplace_back();
+      std::string& copy = chunk_.texts.emplace_back();
       copy.reserve(record.json.size() + kRecordPadding);
       copy.assign(record.json);
       copy.append(kRecordPadding, '\0');
+      chunk_.bytes += sizeof(std::string) + copy.capacity();
       for (const auto& m : matches_) {
-        ++log_->stats.matches;
-        log_->entries.push_back({FileLog::Entry::Kind::kMatch, m.rule_index, 0, text, 0, record.index,
-                                 record.line, record.envelope});
+        ++chunk_.stats.matches;
+        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, 0, text, 0, record.index, record.line});
       }
     }
     done.count = static_cast<uint32_t>(matches_.size());
-    log_->entries.push_back(done);
-    return true;
+    Add(done);
+    return Flush();
   }
 
   void OnError(const InputError& error) override {
-    ++log_->stats.input_errors;
+    ++chunk_.stats.input_errors;
     Error(error);
+    Flush();
   }
 
  private:
+  void NewChunk() {
+    chunk_ = Chunk();
+    chunk_.worker = worker_;
+    chunk_.entries.reserve(kChunkBytes / sizeof(Chunk::Entry));
+    chunk_.bytes = chunk_.entries.capacity() * sizeof(Chunk::Entry);
+  }
+
+  void Add(const Chunk::Entry& e) {
+    if (chunk_.entries.size() == chunk_.entries.capacity()) {
+      chunk_.bytes -= chunk_.entries.capacity() * sizeof(Chunk::Entry);
+      chunk_.entries.push_back(e);
+      chunk_.bytes += chunk_.entries.capacity() * sizeof(Chunk::Entry);
+    } else {
+      chunk_.entries.push_back(e);
+    }
+  }
+
   void Error(InputError e) {
-    log_->entries.push_back({FileLog::Entry::Kind::kError, 0, 0, 0, static_cast<uint32_t>(log_->errors.size()),
-                             e.index, e.line, Envelope::kNone});
-    log_->errors.push_back(std::move(e));
+    Add({Chunk::Entry::Kind::kError, Envelope::kNone, 0, 0, 0, static_cast<uint32_t>(chunk_.errors.size()),
+         e.index, e.line});
+    chunk_.bytes += sizeof(InputError) + e.file.capacity() + e.message.capacity();
+    chunk_.errors.push_back(std::move(e));
+  }
+
+  // Hands a full chunk to the replay (waiting for room). False once the scan stops.
+  bool Flush() {
+    if (stopped_) return false;
+    // The entries' reserved room is counted from the start: a chunk is full when what
+    // it holds beyond it (texts, errors) or its entries fill it.
+    const size_t reserved = kChunkBytes / sizeof(Chunk::Entry) * sizeof(Chunk::Entry);
+    if (chunk_.entries.size() < chunk_.entries.capacity() && chunk_.bytes - reserved < kChunkBytes) {
+      return true;
+    }
+    if (!pipe_.Publish(file_, std::move(chunk_), /*last=*/false)) stopped_ = true;
+    NewChunk();
+    return !stopped_;
   }
 
   Scanner& scanner_;
   const ScanOptions& options_;
-  FileLog* log_ = nullptr;
+  Pipeline& pipe_;
+  const unsigned worker_;
+  size_t file_ = 0;
+  Chunk chunk_;
+  bool stopped_ = false;
   std::vector<vigil::Match> matches_;
 };
 
@@ -194,110 +316,130 @@ struct ErrorList : RecordSink {
   void OnError(const InputError& e) override { errors.push_back(e); }
 };
 
-ScanStats ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsigned threads,
-                       const ScanOptions& options, ScanSink* sink, ScanStats stats) {
-  // Workers may run ahead of the sink by a bounded number of files, so memory stays
-  // bounded whatever the number of files.
-  const size_t window = static_cast<size_t>(threads) * 4;
-  std::vector<FileLog> logs(files.size());
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t next_file = 0;     // guarded by mu
-  size_t emitted = 0;       // guarded by mu: files fully replayed
-  bool stop = false;        // guarded by mu
+// Replays one chunk to the sink. False when the sink asked to stop.
+bool Replay(const Chunk& chunk, const std::string& file, const Scanner& scanner, ScanSink* sink) {
+  for (const auto& e : chunk.entries) {
+    Record r;
+    r.file = &file;
+    r.index = e.index;
+    r.line = e.line;
+    r.envelope = e.envelope;
+    switch (e.kind) {
+      case Chunk::Entry::Kind::kMatch: {
+        const std::string& text = chunk.texts[e.text];
+        r.json = std::string_view(text.data(), text.size() - kRecordPadding);
+        vigil::Match m{&scanner.rules().rule(e.rule), e.rule};
+        if (!sink->OnMatch(r, m)) return false;
+        break;
+      }
+      case Chunk::Entry::Kind::kError:
+        sink->OnError(chunk.errors[e.error]);
+        break;
+      case Chunk::Entry::Kind::kDone:
+        if (!sink->OnRecordDone(r, e.count)) return false;
+        break;
+    }
+  }
+  return true;
+}
 
-  auto worker = [&](Scanner* sc) {
-    LoggingAdapter adapter(*sc, options);
+// Starts up to `threads` workers (fewer if the system refuses more threads; none if it
+// refuses the first) over `files`, and replays their output to `sink`. Returns false,
+// having touched nothing, when no worker could be started.
+bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsigned threads,
+                  const ScanOptions& options, ScanSink* sink, ScanStats* stats) {
+  Pipeline pipe;
+  pipe.pending.assign(threads, 0);
+  pipe.budget = options.pending_bytes_per_thread;
+  // Workers may start files ahead of the replay by a bounded number of files; each
+  // holds at most its worker's budget (see above).
+  const size_t window = static_cast<size_t>(threads) * 4;
+  pipe.queues.resize(window);
+
+  auto worker = [&](Scanner* sc, unsigned id) {
+    LoggingAdapter adapter(*sc, options, pipe, id);
     ReadStats rs;
     internal::Reader reader(options.read, &adapter, &rs);
     while (true) {
       size_t i;
       {
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return stop || next_file >= files.size() || next_file < emitted + window; });
-        if (stop || next_file >= files.size()) return;
-        i = next_file++;
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.cv.wait(lock, [&] {
+          return pipe.stop || pipe.next_file >= files.size() || pipe.next_file < pipe.emitted + window;
+        });
+        if (pipe.stop || pipe.next_file >= files.size()) return;
+        i = pipe.next_file++;
       }
-      FileLog& log = logs[i];
-      adapter.Start(&log);
+      adapter.Start(i);
       const ReadStats before = rs;
       reader.ReadPath(files[i]);
-      log.read.files = rs.files - before.files;
-      log.read.bytes = rs.bytes - before.bytes;
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        log.done = true;
-      }
-      cv.notify_all();
+      ReadStats read;
+      read.files = rs.files - before.files;
+      read.bytes = rs.bytes - before.bytes;
+      if (!adapter.Finish(read)) return;
     }
   };
 
-  std::vector<std::unique_ptr<Scanner>> extra;
+  std::vector<std::unique_ptr<Scanner>> scanners;
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) {
-    extra.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
-    pool.emplace_back(worker, extra.back().get());
+  // `threads` workers match files; the calling thread (mostly waiting) replays their
+  // chunks to the sink in input order. A worker the system cannot start (too many
+  // threads for its limits: std::system_error) is simply not there.
+  for (unsigned t = 0; t < threads; ++t) {
+    scanners.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
+    try {
+      pool.emplace_back(worker, scanners.back().get(), t);
+    } catch (const std::system_error&) {
+      scanners.pop_back();
+      break;
+    }
   }
-  // `threads` workers match files; the calling thread (mostly waiting) replays the
-  // logs to the sink in input order.
-  extra.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
-  pool.emplace_back(worker, extra.back().get());
+  if (pool.empty()) return false;
 
-  const std::string empty;
-  for (size_t i = 0; i < files.size(); ++i) {
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return logs[i].done; });
-    }
-    FileLog& log = logs[i];
-    bool go = true;
-    for (const auto& e : log.entries) {
-      if (!go) break;
-      Record r;
-      r.file = &files[i];
-      r.index = e.index;
-      r.line = e.line;
-      r.envelope = e.envelope;
-      switch (e.kind) {
-        case FileLog::Entry::Kind::kMatch: {
-          const std::string& text = log.texts[e.text];
-          r.json = std::string_view(text.data(), text.size() - kRecordPadding);
-          vigil::Match m{&scanner.rules().rule(e.rule), e.rule};
-          go = sink->OnMatch(r, m);
-          break;
-        }
-        case FileLog::Entry::Kind::kError:
-          sink->OnError(log.errors[e.error]);
-          break;
-        case FileLog::Entry::Kind::kDone:
-          go = sink->OnRecordDone(r, e.count);
-          break;
+  bool go = true;
+  for (size_t i = 0; i < files.size() && go; ++i) {
+    FileQueue& q = pipe.Queue(i);
+    for (;;) {
+      Chunk chunk;
+      {
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.cv.wait(lock, [&] { return !q.chunks.empty() || q.done; });
+        if (q.chunks.empty()) break;  // done, and everything replayed
+        chunk = std::move(q.chunks.front());
+        q.chunks.pop_front();
       }
+      go = Replay(chunk, files[i], scanner, sink);
+      stats->events += chunk.stats.events;
+      stats->matches += chunk.stats.matches;
+      stats->event_errors += chunk.stats.event_errors;
+      stats->input_errors += chunk.stats.input_errors;
+      stats->regex_limit_hits += chunk.stats.regex_limit_hits;
+      {
+        std::lock_guard<std::mutex> lock(pipe.mu);
+        pipe.pending[chunk.worker] -= chunk.bytes;
+        if (!go) pipe.stop = true;
+      }
+      pipe.cv.notify_all();
+      if (!go) break;
     }
-    stats.events += log.stats.events;
-    stats.matches += log.stats.matches;
-    stats.event_errors += log.stats.event_errors;
-    stats.input_errors += log.stats.input_errors;
-    stats.regex_limit_hits += log.stats.regex_limit_hits;
-    stats.files += log.read.files;
-    stats.bytes += log.read.bytes;
-    log = FileLog();  // free it
-    log.done = true;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      emitted = i + 1;
-      if (!go) stop = true;
-    }
-    cv.notify_all();
     if (!go) break;
+    stats->files += q.read.files;
+    stats->bytes += q.read.bytes;
+    {
+      std::lock_guard<std::mutex> lock(pipe.mu);
+      q.done = false;  // free for file i + window
+      q.read = ReadStats();
+      pipe.emitted = i + 1;
+    }
+    pipe.cv.notify_all();
   }
   {
-    std::lock_guard<std::mutex> lock(mu);
-    stop = true;
+    std::lock_guard<std::mutex> lock(pipe.mu);
+    pipe.stop = true;
   }
-  cv.notify_all();
+  pipe.cv.notify_all();
   for (auto& t : pool) t.join();
-  return stats;
+  return true;
 }
 
 }  // namespace
@@ -308,6 +450,9 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
   const auto start = std::chrono::steady_clock::now();
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, kMaxScanThreads);
+  ScanAdapter adapter(scanner, options, sink, &stats);
+  const uint64_t limit_hits = scanner.regex_limit_hits();
   if (threads > 1) {
     ErrorList expand_errors;
     ReadStats expand_stats;
@@ -318,14 +463,24 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
         ++stats.input_errors;
         sink->OnError(e);
       }
-      stats = ScanParallel(scanner, files, std::min<unsigned>(threads, static_cast<unsigned>(files.size())),
-                           options, sink, stats);
+      if (ScanParallel(scanner, files, std::min<unsigned>(threads, static_cast<unsigned>(files.size())),
+                       options, sink, &stats)) {
+        stats.elapsed = std::chrono::steady_clock::now() - start;
+        return stats;
+      }
+      // Not even one thread could be started: the calling thread reads the files.
+      ReadStats rs;
+      internal::Reader reader(options.read, &adapter, &rs);
+      for (const std::string& file : files) {
+        if (!reader.ReadPath(file)) break;
+      }
+      stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
+      stats.files = rs.files;
+      stats.bytes = rs.bytes;
       stats.elapsed = std::chrono::steady_clock::now() - start;
       return stats;
     }
   }
-  ScanAdapter adapter(scanner, options, sink, &stats);
-  const uint64_t limit_hits = scanner.regex_limit_hits();
   ReadStats rs = ReadInputs(inputs, options.read, &adapter);
   stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
   stats.files = rs.files;

@@ -164,8 +164,15 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
     } else if (a == "--no-require-tests") {
       o->no_require_tests = true;
     } else if (name == "--threads" || name == "-j") {
-      if (!value(&v) || v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 4) {
+      if (!value(&v) || v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
         return Usage("--threads needs a number (0: one per core)", command);
+      }
+      // Each thread costs its own buffers (docs/limits.md, "Memory"), and thousands of
+      // them would only exhaust the system's threads: a bound, said as a usage error.
+      const size_t digits = v.find_first_not_of('0');
+      if (digits != std::string::npos && (v.size() - digits > 3 || std::stoul(v) > vigil::kMaxScanThreads)) {
+        return Usage("--threads is at most " + std::to_string(vigil::kMaxScanThreads) + ", not " + v,
+                     command);
       }
       o->threads = static_cast<unsigned>(std::stoul(v));
     } else if (name == "--lateness") {

@@ -52,8 +52,9 @@ options:
   --logsource KIND    auto (default): CloudTrail records only meet rules whose
                       logsource fits product aws / service cloudtrail (or none);
                       cloudtrail: treat every event as CloudTrail; any: all rules
-  -j, --threads N     files matched in parallel (default 0: one per core); output
-                      order is the same whatever N; -j4 works as -j 4 does
+  -j, --threads N     files matched in parallel (default 0: one per core; at most
+                      256); output order is the same whatever N; -j4 works as
+                      -j 4 does
   --lateness DURATION how far out of event-time order an event may come and still be
                       correlated (default 15m: CloudTrail delivers events up to about
                       15 minutes late); 900s, 2h, 1d...; 0: no reordering; inf (or
@@ -211,13 +212,13 @@ class CliSink : public vigil::ScanSink {
       return WriteLine();
     }
     if (first_of_record) {
-      Cells& c = cells_.emplace_back();
+      Cells& c = NewCells();
       c.where = file_name_ + ":" + std::to_string(r.index);
       EventCells(r.json, &c);
+      Clip(&c);
     }
-    rows_.push_back({&rule.level, &rule.title, static_cast<uint32_t>(cells_.size() - 1)});
     ++rule_rows_[m.rule_index];
-    return true;
+    return AddRow({&rule.level, &rule.title, static_cast<uint32_t>(cells_.size() - 1)});
   }
 
   // The table's time, event name, principal and source IP: the first top-level
@@ -387,7 +388,7 @@ class CliSink : public vigil::ScanSink {
         if (!WriteLine()) return false;
         continue;
       }
-      Cells& row = cells_.emplace_back();
+      Cells& row = NewCells();
       row.time = IsoMillis(a.window_start).substr(0, 19) + "Z";
       row.event = std::string(vigil::CorrelationTypeName(a.type)) + "=" + NumberText(a.value);
       for (const auto& [k, v] : a.subject) row.event += " " + k + "=" + (v ? *v : "null");
@@ -399,7 +400,10 @@ class CliSink : public vigil::ScanSink {
         row.where = std::filesystem::path(a.events.front().file).filename().string() + ":" +
                     std::to_string(a.events.front().record);
       }
-      rows_.push_back({&rule.info.level, &rule.info.title, static_cast<uint32_t>(cells_.size() - 1)});
+      Clip(&row);
+      if (!AddRow({&rule.info.level, &rule.info.title, static_cast<uint32_t>(cells_.size() - 1)})) {
+        return false;
+      }
     }
     return true;
   }
@@ -426,35 +430,109 @@ class CliSink : public vigil::ScanSink {
     return correlator_ ? correlator_->SaveBaseline(path) : vigil::Status::Ok();
   }
 
+  // The table. Its column widths come from the rows, so rows are held until
+  // kTableWindow of them are there (or the scan ends): a table of fewer rows is laid
+  // out over all of them. Past the window the widths are fixed from the rows held,
+  // those are printed, and every later row is printed as it comes, so memory stays
+  // bounded however many matches there are (docs/limits.md, "Memory"); a later cell
+  // wider than its column pushes the rest of its row to the right. Cells are kept
+  // clipped to what is printed of them (kCellMax bytes), so one row is small however
+  // large the event's fields.
+  // Prints the rows still held (the whole table when it stayed within the window).
   void PrintTable() {
-    const char* head[] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
-    size_t w[7];
-    for (int i = 0; i < 7; ++i) w[i] = std::strlen(head[i]);
-    auto cell = [&](const Row& r, int i) -> const std::string& {
-      const Cells& c = cells_[r.cells];
-      const std::string* all[] = {r.level, r.title, &c.time, &c.event, &c.who, &c.ip, &c.where};
-      return *all[i];
-    };
-    // Cells are escaped (text_out.h): event values are attacker controlled, and raw
-    // ESC, CR or LF would rewrite the terminal or forge rows.
+    if (!streaming_) {
+      if (rows_.empty()) return;
+      FixWidths();
+    }
+    for (const auto& r : rows_) PrintRow(r);
+    rows_.clear();
+  }
+
+  // Writes the header, then makes the widths those of the header and the rows held.
+  void FixWidths() {
+    for (int i = 0; i < 7; ++i) w_[i] = std::strlen(kHead[i]);
     for (const auto& r : rows_) {
-      for (int i = 0; i < 7; ++i) w[i] = std::max(w[i], std::min<size_t>(TerminalText(cell(r, i)).size(), 60));
-    }
-    auto print = [&](auto get) {
-      std::string line;
       for (int i = 0; i < 7; ++i) {
-        std::string c = TerminalText(get(i));
-        if (c.size() > 60) c = c.substr(0, 57) + "...";
-        line += c;
-        if (i < 6) line += std::string(w[i] - std::min(w[i], c.size()) + 2, ' ');
+        w_[i] = std::max(w_[i], std::min<size_t>(TerminalText(Cell(r, i)).size(), kCellMax));
       }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      std::printf("%s\n", line.c_str());
-    };
-    if (!rows_.empty()) {
-      print([&](int i) { return std::string(head[i]); });
-      for (const auto& r : rows_) print([&](int i) { return cell(r, i); });
     }
+    PrintLine([&](int i) -> const std::string& {
+      head_cells_[i] = kHead[i];
+      return head_cells_[i];
+    });
+  }
+
+  const std::string& Cell(const Row& r, int i) const {
+    const Cells& c = cells_[r.cells];
+    const std::string* all[] = {r.level, r.title, &c.time, &c.event, &c.who, &c.ip, &c.where};
+    return *all[i];
+  }
+
+  void PrintRow(const Row& r) {
+    PrintLine([&](int i) -> const std::string& { return Cell(r, i); });
+  }
+
+  template <typename Get>
+  void PrintLine(Get get) {
+    std::string& line = table_line_;
+    line.clear();
+    for (int i = 0; i < 7; ++i) {
+      // Escaped (text_out.h): event values and rule titles are attacker controlled, and
+      // raw ESC, CR or LF would rewrite the terminal or forge rows.
+      const std::string c = TerminalText(get(i));
+      if (c.size() > kCellMax) {
+        line.append(c, 0, kCellMax - 3);
+        line += "...";
+      } else {
+        line += c;
+      }
+      const size_t shown = std::min(c.size(), kCellMax);
+      if (i < 6) line.append(w_[i] - std::min(w_[i], shown) + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    // As printf("%s") printed it before: the line ends at a NUL byte in a cell.
+    if (const size_t nul = line.find('\0'); nul != std::string::npos) line.resize(nul);
+    line += '\n';
+    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() && write_errno_ == 0) {
+      write_errno_ = errno != 0 ? errno : EIO;
+    }
+  }
+
+  // The cells of the next row(s). Once streaming, only the current record's are kept.
+  Cells& NewCells() {
+    if (streaming_) cells_.clear();
+    return cells_.emplace_back();
+  }
+
+  // Keeps of each cell only what the table prints of it (and one byte more, so that
+  // a clipped cell is still known to be longer than kCellMax).
+  static void Clip(Cells* c) {
+    for (std::string* s : {&c->time, &c->event, &c->who, &c->ip, &c->where}) {
+      if (s->size() > kCellMax + 1) {
+        s->resize(kCellMax + 1);
+        s->shrink_to_fit();
+      }
+    }
+  }
+
+  // Adds a row: held while the table is within its window, printed once it is past.
+  // False when the output failed.
+  bool AddRow(const Row& row) {
+    if (streaming_) {
+      PrintRow(row);
+      return write_errno_ == 0;
+    }
+    rows_.push_back(row);
+    if (rows_.size() < kTableWindow) return true;
+    FixWidths();
+    for (const auto& r : rows_) PrintRow(r);
+    rows_.clear();
+    // The current record's cells may serve its next matches.
+    Cells last = std::move(cells_.back());
+    cells_.clear();
+    cells_.push_back(std::move(last));
+    streaming_ = true;
+    return write_errno_ == 0;
   }
 
   std::string LevelSummary() const {
@@ -478,6 +556,14 @@ class CliSink : public vigil::ScanSink {
 
  private:
   static constexpr uint64_t kMaxPrintedErrors = 100;
+  // The table: rows laid out together at most, and the most of a cell printed.
+  static constexpr size_t kTableWindow = 10000;
+  static constexpr size_t kCellMax = 60;
+  static constexpr const char* kHead[7] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
+  size_t w_[7] = {};
+  bool streaming_ = false;  // the widths are fixed and rows are printed as they come
+  std::string table_line_;
+  std::string head_cells_[7];
   bool jsonl_;
   LineWriter* out_;  // jsonl output
   int write_errno_ = 0;

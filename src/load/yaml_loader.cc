@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "util/bounded_read.h"
 #include "util/strings.h"
 
 namespace vigil::internal {
@@ -603,31 +604,18 @@ void AppendJson(const YamlNode& node, std::string* out) {
 
 }  // namespace
 
-// Read straight into *out (an ifstream through a stringstream copies every byte twice
-// more). The size is only a hint: a file that grows or shrinks while it is read is
-// read to its end all the same.
-bool ReadRuleFile(const std::string& path, std::string* out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st;
-  size_t size = 0;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) size = static_cast<size_t>(st.st_size);
-  out->resize(size + 1);  // one byte more, so that end of file is seen in one read
-  size_t done = 0;
-  bool ok = true;
-  for (;;) {
-    if (done == out->size()) out->resize(out->size() * 2);
-    const ssize_t n = ::read(fd, out->data() + done, out->size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    done += static_cast<size_t>(n);
+// Straight into *out, never more than kMaxRuleFileBytes + 1 bytes (util/bounded_read.h):
+// a huge or sparse file is refused on its size, /dev/zero after the limit.
+bool ReadRuleFile(const std::string& path, std::string* out, std::string* error) {
+  int err = 0;
+  const ReadResult r = ReadFileBounded(path, kMaxRuleFileBytes, out, &err);
+  if (r == ReadResult::kOk) return true;
+  if (error != nullptr) {
+    *error = r == ReadResult::kTooLarge
+                 ? "rule file is larger than " + std::to_string(kMaxRuleFileBytes) + " bytes"
+                 : "cannot read rule file";
   }
-  ::close(fd);
-  out->resize(done);
-  return ok;
+  return false;
 }
 
 std::vector<std::string> ListRuleFiles(const std::string& folder, std::error_code* ec) {

@@ -57,8 +57,11 @@ std::vector<YamlDocument> LoadYamlDocuments(std::string_view text, const std::st
 void BlankTopLevelKeys(std::string* text, const std::vector<std::string>& keys);
 std::string BlankTopLevelKeys(std::string_view text, const std::vector<std::string>& keys);
 
-// Reads a whole file into *out. False if it cannot be opened or read.
-bool ReadRuleFile(const std::string& path, std::string* out);
+// Reads a whole file into *out, reading no more than kMaxRuleFileBytes + 1 bytes
+// (a regular file's size is checked first). False if it cannot be opened or read, or
+// is larger than kMaxRuleFileBytes; *error (if given) then says which:
+// "cannot read rule file" or "rule file is larger than N bytes".
+bool ReadRuleFile(const std::string& path, std::string* out, std::string* error = nullptr);
 
 // The rule files under a folder, recursively: regular *.yml / *.yaml files whose name
 // does not start with '.', sorted so loading is deterministic. A walk error is left in

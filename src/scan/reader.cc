@@ -92,9 +92,27 @@ namespace {
 using simdjson::ondemand::json_type;
 
 constexpr size_t kNpos = std::string_view::npos;
+// FindNonWsWithin: the whitespace ran on past the limit.
+constexpr size_t kTooFar = kNpos - 1;
 constexpr size_t kMinBuffer = 16;
 
 bool IsWs(char c) { return JsonScanner::IsWs(c); }
+
+size_t SaturatingAdd(uint64_t a, uint64_t b) {
+  const uint64_t sum = a + b < a ? UINT64_MAX : a + b;
+  return static_cast<size_t>(std::min<uint64_t>(sum, SIZE_MAX));
+}
+
+// The next capacity of a buffer that must grow, by doubling, to hold `most` bytes at
+// most: when doubling would leave it short of `most` by less than half, it goes
+// straight to `most`, so the last step copies half of it (not all of it) while the new
+// block is filled. An endless line then peaks at 1.5 x max_document_bytes, not 2x
+// (or 3x without the cap).
+size_t GrowTowards(size_t cap, size_t most) {
+  if (cap >= most) return cap;
+  const size_t doubled = std::max(kMinBuffer, cap * 2);
+  return doubled + doubled / 2 >= most ? most : doubled;
+}
 
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && IsWs(s.back())) s.remove_suffix(1);
@@ -332,7 +350,16 @@ size_t Reader::ReadSome() {
     eof_ = true;
     return 0;
   }
-  if (buf_.free_space() == 0) buf_.Reserve(std::max(kMinBuffer, buf_.capacity() * 2));
+  if (buf_.free_space() == 0) {
+    // Doubling, but not past what any caller needs: a document or line of
+    // max_document_bytes + 1 (one byte proves it too long) after at most WsLimit()
+    // bytes of leading whitespace. Without the cap, an endless line (/dev/zero) took
+    // the buffer to 2 GiB, plus the 1 GiB being copied. Past it (no caller gets there)
+    // the buffer grows by one chunk.
+    const size_t most = SaturatingAdd(options_.max_document_bytes, 1 + WsLimit());
+    const size_t cap = buf_.capacity();
+    buf_.Reserve(cap < most ? GrowTowards(cap, most) : SaturatingAdd(cap, WsLimit()));
+  }
   size_t want = std::min(buf_.free_space(), options_.chunk_size);
   size_t got = src_->Read(buf_.end(), want);
   if (got == 0) {
@@ -343,17 +370,6 @@ size_t Reader::ReadSome() {
   stats_->bytes += got;
   if (remaining_hint_) *remaining_hint_ -= std::min<uint64_t>(*remaining_hint_, got);
   return got;
-}
-
-size_t Reader::FindNonWs(size_t from) {
-  for (;;) {
-    const char* data = buf_.data();
-    for (size_t i = from; i < buf_.size(); ++i) {
-      if (!IsWs(data[i])) return i;
-    }
-    from = buf_.size();
-    if (ReadSome() == 0) return kNpos;
-  }
 }
 
 size_t Reader::FindNewline(size_t from) {
@@ -368,6 +384,40 @@ size_t Reader::FindNewline(size_t from) {
   }
 }
 
+size_t Reader::SkipLeadingWs(size_t* begin, uint64_t* first_line) {
+  size_t from = *begin;
+  for (;;) {
+    const char* data = buf_.data();
+    for (size_t i = from; i < buf_.size(); ++i) {
+      if (!IsWs(data[i])) return i;
+    }
+    if (buf_.size() >= WsLimit()) {
+      // Nothing but whitespace (and a BOM) so far, more than the limit: drop it, count
+      // its lines, and go on from an empty buffer.
+      *first_line += static_cast<uint64_t>(std::count(data, data + buf_.size(), '\n'));
+      buf_base_ += buf_.size();
+      buf_.Clear();
+      *begin = from = 0;
+    } else {
+      from = buf_.size();
+    }
+    if (ReadSome() == 0) return kNpos;
+  }
+}
+
+size_t Reader::FindNonWsWithin(size_t from, size_t limit) {
+  const size_t start = from;
+  for (;;) {
+    const char* data = buf_.data();
+    for (size_t i = from; i < buf_.size(); ++i) {
+      if (!IsWs(data[i])) return i;
+    }
+    from = buf_.size();
+    if (from - start > limit) return kTooFar;
+    if (ReadSome() == 0) return kNpos;
+  }
+}
+
 bool Reader::ReadStream() {
   while (buf_.size() < 3 && ReadSome() > 0) {
   }
@@ -375,26 +425,37 @@ bool Reader::ReadStream() {
   if (buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) begin = 3;
 
   bool go_on = true;
-  const size_t content = FindNonWs(begin);
+  // Leading whitespace beyond WsLimit() is not kept (3 GB of newlines before the
+  // first record cost no memory); first_line then counts the lines dropped.
+  uint64_t first_line = 1;
+  const size_t content = SkipLeadingWs(&begin, &first_line);
   if (content == kNpos) {
-    end_line_ = 1 + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
+    end_line_ = first_line + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
   } else {
     const size_t nl = FindNewline(content);
-    const size_t next = nl == kNpos ? kNpos : FindNonWs(nl + 1);
+    // Whitespace after the first line is looked through only up to WsLimit(): a longer
+    // run decides without seeing what follows it (below), so it is never kept whole.
+    const size_t next = nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, WsLimit());
     if (next == kNpos) {
       // One line (or a line too long to look past): one text.
-      go_on = ReadAllThenProcess(begin);
+      go_on = ReadAllThenProcess(begin, first_line);
     } else {
       const char* data = buf_.data();
       LineShape first = ClassifyLine(data + content, data + nl);
       bool ndjson = first == LineShape::kComplete;
-      if (first == LineShape::kInvalid) {
+      if (next == kTooFar) {
+        // A complete value (or a broken line) and then a long run of whitespace: read
+        // line by line, which skips blank lines without keeping them and gives a
+        // single value the same record as reading it whole. Only a first line that
+        // starts a value (a pretty-printed document) is read whole.
+        ndjson = first != LineShape::kIncomplete;
+      } else if (first == LineShape::kInvalid) {
         size_t nl2 = FindNewline(next);
         if (nl2 == kNpos) nl2 = buf_.size();
         data = buf_.data();
         ndjson = ClassifyLine(data + next, data + nl2) == LineShape::kComplete;
       }
-      go_on = ndjson ? NdjsonLoop(begin) : ReadAllThenProcess(begin);
+      go_on = ndjson ? NdjsonLoop(begin, first_line) : ReadAllThenProcess(begin, first_line);
     }
   }
   if (go_on && src_ != nullptr && src_->error().failed) {
@@ -404,7 +465,7 @@ bool Reader::ReadStream() {
   return go_on;
 }
 
-bool Reader::ReadAllThenProcess(size_t begin) {
+bool Reader::ReadAllThenProcess(size_t begin, uint64_t first_line) {
   const uint64_t limit = options_.max_document_bytes;
   if (remaining_hint_ && buf_.size() - begin + *remaining_hint_ > limit) {
     ReportError(0, buf_base_ + begin, next_index_,
@@ -414,25 +475,52 @@ bool Reader::ReadAllThenProcess(size_t begin) {
     return true;
   }
   if (remaining_hint_) buf_.Reserve(buf_.size() + static_cast<size_t>(*remaining_hint_) + 1);
-  while (!eof_ && buf_.size() - begin <= limit) ReadSome();
+  while (!eof_ && buf_.size() - begin <= limit) {
+    // Grow to what proves the limit passed (limit + 1 bytes), not to the next power of
+    // two: for an endless input (/dev/zero) that is 1 GiB held, not 2 GiB plus a copy.
+    if (buf_.free_space() == 0) buf_.Reserve(GrowTowards(buf_.capacity(), SaturatingAdd(begin + limit, 1)));
+    ReadSome();
+  }
   if (buf_.size() - begin > limit) {
     ReportError(0, buf_base_ + begin, next_index_,
                 "JSON document is larger than max_document_bytes (" + std::to_string(limit) +
                     "); input skipped");
     return true;
   }
-  bool go_on = ProcessText(buf_.data() + begin, buf_.end(), 1, /*single_line=*/false);
+  bool go_on = ProcessText(buf_.data() + begin, buf_.end(), first_line, /*single_line=*/false);
   end_line_ = LineAt(buf_.end());
   return go_on;
 }
 
-bool Reader::NdjsonLoop(size_t begin) {
+bool Reader::NdjsonLoop(size_t begin, uint64_t first_line) {
   size_t pos = begin;     // start of the current line
   size_t search = begin;  // no newline in [pos, search)
-  uint64_t line = 1;
+  uint64_t line = first_line;
   for (;;) {
     if (stop_) return false;
     const char* data = buf_.data();
+    if (pos == search) {
+      // At the start of a line: blank lines and the whitespace before a value are
+      // skipped here, their newlines counted, and never kept, so a run of whitespace
+      // of any length costs no memory (only the line that follows it is buffered).
+      size_t p = pos;
+      while (p < buf_.size() && IsWs(data[p])) {
+        if (data[p] == '\n') ++line;
+        ++p;
+      }
+      pos = search = p;
+      if (p == buf_.size()) {
+        if (eof_) {
+          end_line_ = line;
+          return true;
+        }
+        buf_base_ += buf_.size();
+        buf_.Clear();
+        pos = search = 0;
+        ReadSome();
+        continue;
+      }
+    }
     const void* found = std::memchr(data + search, '\n', buf_.size() - search);
     if (found != nullptr) {
       size_t nl = static_cast<size_t>(static_cast<const char*>(found) - data);
@@ -459,7 +547,11 @@ bool Reader::NdjsonLoop(size_t begin) {
       continue;
     }
     // A long line fills the buffer: grow it rather than read in ever smaller pieces.
-    if (buf_.size() > buf_.capacity() / 2) buf_.Reserve(buf_.capacity() * 2);
+    // Never beyond max_document_bytes + 1, which is enough to know the line too long.
+    const size_t most = SaturatingAdd(options_.max_document_bytes, 1);
+    if (buf_.size() > buf_.capacity() / 2 && buf_.capacity() < most) {
+      buf_.Reserve(GrowTowards(buf_.capacity(), most));
+    }
     ReadSome();
   }
 }
@@ -511,6 +603,14 @@ bool Reader::ProcessText(const char* begin, const char* end, uint64_t line, bool
   delivered_end_ = nullptr;
   has_pending_ = false;
   const uint64_t start_index = next_index_;
+  if (static_cast<size_t>(end - begin) > max_fast_text_bytes_) {
+    // simdjson's index of a text costs about 5.7 bytes per byte of text (4 for the
+    // structural positions, 5/3 for strings): a 1 GiB document would take 6.7 GB. The
+    // strict scanner reads a large text in place with no memory of its own, and
+    // delivers the same records (it is also the path that redoes a damaged text).
+    fast_next_index_ = next_index_;
+    return SlowText(begin);
+  }
   Fast r = FastText();
   doc_ = nullptr;
   switch (r) {

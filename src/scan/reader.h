@@ -15,6 +15,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct libdeflate_decompressor;
 
 namespace vigil::internal {
 
+// The largest text simdjson's fast path reads (see Reader::set_max_fast_text_bytes):
+// its index then takes at most about 180 MiB. CloudTrail delivery files are a few MiB.
+inline constexpr size_t kMaxFastTextBytes = size_t{32} << 20;
+
 class Reader {
  public:
   // `sink` and `stats` must outlive the Reader.
@@ -42,6 +47,12 @@ class Reader {
   bool ReadPath(const std::string& path);
   // Reads a memory block; `name` is what records and errors name as their file.
   bool ReadMemory(std::string_view data, const std::string& name);
+
+  // Texts (documents, NDJSON lines) larger than this are read by the strict scanner
+  // alone, which needs no memory beyond the text, instead of simdjson, whose index
+  // costs about 5.7 bytes per byte of text. For tests; the default is
+  // kMaxFastTextBytes.
+  void set_max_fast_text_bytes(size_t n) { max_fast_text_bytes_ = n; }
 
  private:
   // Where a record came from, which decides how an object found there is read.
@@ -66,14 +77,20 @@ class Reader {
   // buf_base_ on. ReadSome appends one piece (growing buf_ when full) and returns
   // its size, 0 at the end of the input.
   size_t ReadSome();
-  // Index in buf_ of the first non-whitespace byte / the first '\n' at or after
-  // `from`, reading more input as needed; npos if the input ends first (or, for
-  // FindNewline, if more than max_document_bytes were searched).
-  size_t FindNonWs(size_t from);
+  // Index in buf_ of the first '\n' at or after `from`, reading more input as
+  // needed; npos if the input ends first or more than max_document_bytes were searched.
   size_t FindNewline(size_t from);
+  // Whitespace runs are never kept whole (docs/limits.md, "Memory"). SkipLeadingWs
+  // finds the first byte that is not whitespace from *begin, dropping the whitespace
+  // read so far each time it passes WsLimit() (then *begin becomes 0 and *first_line
+  // counts the lines dropped); npos at the end of the input. FindNonWsWithin looks at
+  // most `limit` bytes past `from` (then returns kTooFar, see reader.cc).
+  size_t SkipLeadingWs(size_t* begin, uint64_t* first_line);
+  size_t FindNonWsWithin(size_t from, size_t limit);
+  size_t WsLimit() const { return std::max<size_t>(options_.chunk_size, 16); }
   bool ReadStream();
-  bool ReadAllThenProcess(size_t begin);
-  bool NdjsonLoop(size_t begin);
+  bool ReadAllThenProcess(size_t begin, uint64_t first_line);
+  bool NdjsonLoop(size_t begin, uint64_t first_line);
   bool ProcessLine(size_t begin, size_t end, uint64_t line);
   void DiscardLongLine(uint64_t line);
 
@@ -125,6 +142,7 @@ class Reader {
   std::string_view CopyToOwned(std::string_view s);
 
   ReadOptions options_;
+  size_t max_fast_text_bytes_ = kMaxFastTextBytes;
   RecordSink* sink_;
   ReadStats* stats_;
 

@@ -1,0 +1,140 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Issue 13, item 2 and the reader's part of the memory invariant: runs of whitespace of
+// any length are consumed without being kept (before the first record, between
+// records, inside .json.gz, on a stream), and the records around them are delivered
+// with their usual index and line; texts above kMaxFastTextBytes are read by the strict
+// scanner alone and give exactly the records simdjson's fast path gives. The memory
+// itself is measured in tests/alloc/scan_memory.cc and tests/hostile/memory.sh.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "scan/reader.h"
+#include "scan/scan_testing.h"
+#include "vigil/vigil.h"
+
+namespace vigil {
+namespace {
+
+struct Transcript : RecordSink {
+  std::vector<std::string> lines;
+  bool OnRecord(const Record& r) override {
+    lines.push_back("record " + std::to_string(r.index) + " line " + std::to_string(r.line) + " env " +
+                    std::to_string(static_cast<int>(r.envelope)) + " " + std::string(r.json));
+    return true;
+  }
+  void OnError(const InputError& e) override {
+    lines.push_back("error line " + std::to_string(e.line) + " at " + std::to_string(e.byte_offset) +
+                    " index " + std::to_string(e.index) + ": " + e.message);
+  }
+};
+
+std::vector<std::string> Read(std::string_view data, const ReadOptions& o, size_t max_fast = internal::kMaxFastTextBytes) {
+  Transcript t;
+  ReadStats stats;
+  internal::Reader reader(o, &t, &stats);
+  reader.set_max_fast_text_bytes(max_fast);
+  const std::string name = "in";
+  reader.ReadMemory(data, name);
+  return t.lines;
+}
+
+ReadOptions Small() {
+  ReadOptions o;
+  o.chunk_size = 64;        // whitespace runs beyond 64 bytes are dropped as they are read
+  o.max_inflate_bytes = 0;  // gzip always streamed
+  return o;
+}
+
+const std::string kA = R"({"eventName":"A"})";
+const std::string kB = R"({"eventName":"B"})";
+
+TEST(Issue13WhitespaceTest, RecordsAroundLongRunsOfNewlinesKeepTheirIndexAndLine) {
+  const std::string nl(10000, '\n');
+  // Between two records (the issue's case), before the first, after the last, and
+  // blank lines of spaces and tabs.
+  EXPECT_EQ(Read(kA + "\n" + nl + kB + "\n", Small()),
+            (std::vector<std::string>{"record 0 line 1 env 0 " + kA, "record 1 line 10002 env 0 " + kB}));
+  EXPECT_EQ(Read(nl + kA + "\n" + kB, Small()),
+            (std::vector<std::string>{"record 0 line 10001 env 0 " + kA, "record 1 line 10002 env 0 " + kB}));
+  EXPECT_EQ(Read(nl + kA + nl, Small()), (std::vector<std::string>{"record 0 line 10001 env 0 " + kA}));
+  const std::string blanks = std::string(5000, ' ') + "\n\t \r\n" + std::string(5000, '\t');
+  EXPECT_EQ(Read(kA + "\n" + blanks + "\n" + kB, Small()),
+            (std::vector<std::string>{"record 0 line 1 env 0 " + kA, "record 1 line 5 env 0 " + kB}));
+  // Nothing but whitespace: still the "empty" error, on the last line.
+  EXPECT_EQ(Read(nl, Small()),
+            (std::vector<std::string>{"error line 0 at 0 index 0: empty: no records (0 bytes, or only whitespace)"}));
+}
+
+TEST(Issue13WhitespaceTest, SameRecordsWhateverTheChunkSize) {
+  // The short cuts only change what is buffered: with the default chunk size (no run
+  // is long enough to be dropped) the transcript is the same.
+  const std::string nl(3000, '\n');
+  const std::string sp(3000, ' ');
+  for (const std::string& input :
+       {kA + "\n" + nl + kB, nl + kA + "\n" + kB + nl, sp + kA + "\n" + sp + "\n" + kB,
+        kA + "\n" + nl + "not json\n" + kB, "[" + kA + "," + nl + kB + "]",
+        "{\"Records\":[\n" + kA + ",\n" + nl + kB + "]}\n" + nl}) {
+    EXPECT_EQ(Read(input, Small()), Read(input, ReadOptions())) << input.substr(0, 80);
+  }
+}
+
+TEST(Issue13WhitespaceTest, InsideGzipAndAcrossMembers) {
+  const std::string nl(100000, '\n');
+  const std::string gz = testing::Gzip(kA + "\n" + nl) + testing::Gzip(nl + kB + "\n");
+  EXPECT_EQ(Read(gz, Small()),
+            (std::vector<std::string>{"record 0 line 1 env 0 " + kA, "record 1 line 200002 env 0 " + kB}));
+}
+
+TEST(Issue13WhitespaceTest, APrettyPrintedDocumentIsStillReadWhole) {
+  // A first line that only starts a value is a document: whitespace inside it is part
+  // of it (bounded by max_document_bytes, like the rest of the document).
+  const std::string doc = "{\"Records\":[\n" + std::string(1000, '\n') + kA + ",\n" + kB + "\n]}\n";
+  EXPECT_EQ(Read(doc, Small()),
+            (std::vector<std::string>{"record 0 line 1002 env 1 " + kA, "record 1 line 1003 env 1 " + kB}));
+}
+
+// The strict scanner reads texts above the fast path's bound: the same records,
+// indexes, lines, envelopes and errors as simdjson's path, for every shape.
+TEST(Issue13LargeTextTest, TheStrictPathGivesTheFastPathsRecords) {
+  const std::vector<std::string> inputs = {
+      "{\"Records\":[" + kA + "," + kB + "]}",
+      "{\"Records\":[\n  " + kA + ",\n  " + kB + "\n]}\n",
+      "[" + kA + ",\n" + kB + "]",
+      kA + "\n" + kB + "\n",
+      R"({"Events":[{"EventId":"1","CloudTrailEvent":"{\"eventName\":\"C\"}"}]})",
+      R"({"version":"0","detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"D"}})",
+      "{\"Records\":[" + kA + ",3," + kB + "]}",
+      "{\"Records\":[" + kA + ",{\"broken\":]},\n" + kB + "\n]}",
+      "{\"a\":1}{\"b\":2}",
+  };
+  for (const std::string& input : inputs) {
+    const auto fast = Read(input, ReadOptions());
+    ASSERT_FALSE(fast.empty());
+    EXPECT_EQ(Read(input, ReadOptions(), /*max_fast=*/0), fast) << input;
+  }
+}
+
+TEST(Issue13LargeTextTest, ADocumentAboveTheBoundIsReadWhole) {
+  // 40 MiB of records (above kMaxFastTextBytes): every record, the last one's index
+  // and line right.
+  std::string doc = "{\"Records\":[\n";
+  const std::string pad(1000, 'x');
+  size_t n = 0;
+  while (doc.size() < (size_t{40} << 20)) {
+    doc += std::string(n ? ",\n" : "") + "{\"eventName\":\"E" + std::to_string(n) + "\",\"p\":\"" + pad + "\"}";
+    ++n;
+  }
+  doc += "\n]}\n";
+  ASSERT_GT(doc.size(), internal::kMaxFastTextBytes);
+  const auto t = Read(doc, ReadOptions());
+  ASSERT_EQ(t.size(), n);
+  EXPECT_EQ(t.back().substr(0, t.back().find(" env")),
+            "record " + std::to_string(n - 1) + " line " + std::to_string(n + 1));
+}
+
+}  // namespace
+}  // namespace vigil
