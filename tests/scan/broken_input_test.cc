@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -117,7 +118,8 @@ struct ExpectedError {
 // Writes the valid neighbours, scans with 1 and 4 threads and checks everything.
 // `broken` maps each file of the case to the records expected from it.
 void Check(const TempDir& dir, const std::map<std::string, std::set<uint64_t>>& broken,
-           const std::vector<ExpectedError>& errors, uint64_t files_read) {
+           const std::vector<ExpectedError>& errors, uint64_t files_read,
+           std::initializer_list<unsigned> thread_counts = {1u, 4u}) {
   dir.Write("a_before.ndjson", Lines(0, 5));
   dir.Write("z_after.json", RecordsFile(0, 7));
   std::map<std::string, std::set<uint64_t>> expected = broken;
@@ -128,7 +130,7 @@ void Check(const TempDir& dir, const std::map<std::string, std::set<uint64_t>>& 
   }
   uint64_t events = 0;
   for (const auto& [file, records] : expected) events += records.size();
-  for (unsigned threads : {1u, 4u}) {
+  for (unsigned threads : thread_counts) {
     SCOPED_TRACE("threads " + std::to_string(threads));
     const Outcome got = Scan(dir.path(), threads);
     EXPECT_EQ(got.matched, expected);
@@ -345,7 +347,14 @@ TEST(BrokenInputTest, UnreadableFile) {
   if (child == 0) {
     if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(77);
     if (open(path.c_str(), O_RDONLY) >= 0) _exit(78);  // still readable: the test proves nothing
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer stops a child of a fork that starts threads (its runtime has a
+    // thread of its own): one scan thread here; the 4-thread error path is tested by
+    // the other cases.
+    Check(dir, {}, {{"m.ndjson", 0, 0, "cannot open: Permission denied"}}, 2, {1u});
+#else
     Check(dir, {}, {{"m.ndjson", 0, 0, "cannot open: Permission denied"}}, 2);
+#endif
     fflush(nullptr);
     _exit(::testing::Test::HasFailure() ? 1 : 0);
   }
