@@ -11,7 +11,11 @@
 // single rule on another field: subtract it to get the cost of the userAgent value
 // itself. Arguments are /<literals>/<value length>.
 
+#include <algorithm>
+#include <ctime>
 #include <random>
+
+#include "eval/glob.h"
 
 #include "bench_common.h"
 
@@ -145,6 +149,56 @@ BENCHMARK(BM_TableEndsWith)->Apply(LiteralArgs);
 
 void BM_TableRegex(benchmark::State& state) { RunTable(state, Kind::kRegex); }
 BENCHMARK(BM_TableRegex)->Apply(RegexArgs);
+
+// The wildcard matcher on hostile input (tests/eval/glob_test.cc counts its steps; this
+// is the time): a long literal part that almost matches everywhere (stars only, arg 0)
+// and 30 stars before a '?' (the backtracking path, arg 1), over texts of 64 KiB and of
+// 1 MiB. Linear time means the larger text costs ~16x the smaller (in CPU time); a
+// quadratic matcher would cost 256x. The benchmark errors (and benchmarks_smoke fails)
+// when the best ratio seen is above 64x, or when the step count exceeds its linear
+// bound.
+void BM_GlobHostile(benchmark::State& state) {
+  const bool backtracking = state.range(0) == 1;
+  std::string pat;
+  if (backtracking) {
+    for (int i = 0; i < 30; ++i) pat += "*a";
+    pat += "*?b";
+  } else {
+    pat = "*" + std::string(1000, 'a') + "b*";
+  }
+  const std::string small(64 << 10, 'a'), large(1 << 20, 'a');
+  size_t steps = 0;
+  if (internal::GlobMatchCounted(pat, large, &steps) || steps > 3 * large.size()) {
+    state.SkipWithError("the matcher took more than 3 steps per byte of text");
+    return;
+  }
+  // Thread CPU time, not wall time: on a shared machine a 1 MiB run spans scheduler
+  // slices that a 64 KiB run fits in, and wall time would count the waits.
+  const auto cpu = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  double best_small = 1e30, best_large = 1e30;
+  bool matched = false;
+  for (auto _ : state) {
+    const double t0 = cpu();
+    matched |= internal::GlobMatch(pat, small);
+    const double t1 = cpu();
+    matched |= internal::GlobMatch(pat, large);
+    const double t2 = cpu();
+    best_small = std::min(best_small, t1 - t0);
+    best_large = std::min(best_large, t2 - t1);
+  }
+  benchmark::DoNotOptimize(matched);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(small.size() + large.size()));
+  const double ratio = best_large / std::max(best_small, 1e-9);
+  state.counters["steps_per_byte"] = static_cast<double>(steps) / static_cast<double>(large.size());
+  state.counters["large_over_small"] = ratio;
+  if (ratio > 64) state.SkipWithError("16x the text took more than 64x the time: not linear");
+}
+BENCHMARK(BM_GlobHostile)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace vigil::bench

@@ -58,6 +58,15 @@ What it does (everything generated, deterministic, cached in benchmarks/.work/):
     that it and vigil report the same matches, rule by rule, on the same events and rules,
     and only then times both.
 Output: a Markdown report on stdout and in --out (default benchmarks/results.md).
+
+Agreement is asserted, not only printed: when a peer's matches differ from vigil's
+(after leaving out the rules README-rsigma.md documents as read differently), or when
+vigil's own scan with 2 threads differs from the one with 1 (checked in every run,
+--quick included, on the pack section's .json.gz folder), the report is still written
+and the harness then exits with status 3, listing each disagreement. --allow-disagreement
+keeps the exit status 0 (the disagreements are still printed and in the report). For
+testing that check, the environment variable VIGIL_HARNESS_INJECT_DISAGREEMENT=1 drops
+one match from the 2-thread side before it is compared (ctest harness_smoke_disagreement).
 """
 
 import argparse
@@ -200,6 +209,23 @@ def jsonl_matches(path):
     return c
 
 
+DISAGREEMENTS = []  # what differed, one line each; a non-empty list fails the run
+
+
+def check_agreement(what, want, got):
+    """Compares two per-rule match Counters; records and logs a disagreement. Returns
+    whether they agree."""
+    want, got = Counter(want), Counter(got)
+    if want == got:
+        return True
+    differ = sorted(r for r in set(want) | set(got) if want.get(r, 0) != got.get(r, 0))
+    line = (f"{what}: {len(differ)} rules differ (first, second): " +
+            ", ".join(f"{r} ({want.get(r, 0)}, {got.get(r, 0)})" for r in differ[:10]))
+    DISAGREEMENTS.append(line)
+    log("   DISAGREEMENT " + line)
+    return False
+
+
 def vigil_matches(vigil, rules, path, extra=()):
     """Per-rule match counts (by rule id) of one vigil scan."""
     r = subprocess.run([str(vigil), "scan", "--format", "jsonl", "-q", "--rules", str(rules), *extra, str(path)],
@@ -207,7 +233,9 @@ def vigil_matches(vigil, rules, path, extra=()):
     c = Counter()
     for line in r.stdout.splitlines():
         if line:
-            c[json.loads(line)["rule_id"]] += 1
+            d = json.loads(line)
+            # a correlation alert has a correlation_id and no rule_id
+            c[d["rule_id"] if "rule_id" in d else f"correlation:{d.get('correlation_id')}"] += 1
     return c
 
 
@@ -393,7 +421,7 @@ def rsigma_mix_section(rep, sb, binary, counts, corpora, measured):
                 want = m["matches"]
                 disagree = {r for r in set(want) | set(got) if want.get(r, 0) != got.get(r, 0)}
                 left_out = f" (less {n - count_rules(prep)})"
-            agree = Counter(got) == want
+            agree = check_agreement(f"rsigma vs vigil, {cname} corpus, {n} mix rules", want, got)
             rr = [rsigma.run_prepared(binary, prep, target, out) for _ in range(m["scan"]["runs"])]
             walls, cpus = [x[0] for x in rr], [x[2] for x in rr]
             tr = {"min": min(walls), "median": statistics.median(walls), "cpu_min": min(cpus)}
@@ -469,7 +497,7 @@ def real_section(rep, a, vigil, binary, corpora, runs, budget):
             out = WORK / "rsigma-out.ndjson"
             got = rsigma.run_prepared(binary, dest, m["target"], out)[1]
             want = m["matches"]
-            agree = Counter(got) == want
+            agree = check_agreement(f"rsigma vs vigil, {name}, {cname} corpus", want, got)
             rr = [rsigma.run_prepared(binary, dest, m["target"], out) for _ in range(m["scan"]["runs"])]
             walls, cpus = [x[0] for x in rr], [x[2] for x in rr]
             tr = {"min": min(walls), "median": statistics.median(walls), "cpu_min": min(cpus)}
@@ -537,6 +565,8 @@ def main():
     ap.add_argument("--budget", type=float, default=45.0,
                     help="seconds one shapes/mix/real workload may take, all runs (default 45)")
     ap.add_argument("--shape-runs", type=int, default=3, help="runs of the shapes/mix/real workloads (default 3)")
+    ap.add_argument("--allow-disagreement", action="store_true",
+                    help="exit 0 even when matches differ between vigil and a peer (or between 1 and 2 threads)")
     a = ap.parse_args()
     if a.quick:
         a.size, a.runs, a.rule_counts, a.peers, a.large = "5MB", 1, "100", "none", ""
@@ -583,6 +613,11 @@ def main():
         rep.row("decompression only (libdeflate), 1 thread", s3_m["events"], s3mb, floor1, note="the floor")
         rep.row("decompression only (zlib), 1 thread", s3_m["events"], s3mb, zfloor, note="for comparison")
         rep.row("decompression only (libdeflate), 2 threads", s3_m["events"], s3mb, floor2, note="the 2-thread floor")
+        one = vigil_matches(vigil, pack, s3, extra=("--threads", "1"))
+        two = vigil_matches(vigil, pack, s3, extra=("--threads", "2"))
+        if os.environ.get("VIGIL_HARNESS_INJECT_DISAGREEMENT") == "1" and two:
+            two[sorted(two)[0]] -= 1  # the test hook of the module's documentation
+        check_agreement("vigil --threads 1 vs --threads 2, the pack on the .json.gz folder", one, two)
         gz1 = repeat(scan + [str(s3)], a.runs)
         gz2 = repeat([str(vigil), "scan", "--format", "jsonl", "-q", "--threads", "2", str(s3)], a.runs)
         rep.row("pack, .json.gz S3 folder, 1 thread", s3_m["events"], s3mb, gz1, floor1["min"])
@@ -626,7 +661,7 @@ def main():
             prep = rsigma.prepare_rules(binary, str(pack), str(same), exclude=tuple(disagree))
             want = vigil_matches(vigil, same, nd)
             got = rsigma.run(binary, str(same), str(nd))
-        agree = want == Counter(got["matches"])
+        agree = check_agreement("rsigma vs vigil, the pack on NDJSON", want, got["matches"])
         tv = repeat(scan + ["--rules", str(same), str(nd)], a.runs)
         walls = []
         for _ in range(a.runs):
@@ -650,7 +685,8 @@ def main():
                         "--out", str(pats), "--copy-rules", str(copy), "--quiet"], check=True)
         want = vigil_matches(vigil, copy, nd)
         runs = [event_ruler.run(str(pats), str(nd)) for _ in range(a.runs)]
-        agree = want == Counter(runs[0]["matches"])
+        agree = check_agreement("event-ruler vs vigil, the pack as EventBridge patterns", want,
+                                runs[0]["matches"])
         tv = repeat(scan + ["--rules", str(copy), str(nd)], a.runs)
         secs = [r["seconds"] for r in runs]
         walls = [r["wall_seconds"] for r in runs]
@@ -727,10 +763,17 @@ def main():
               "(start, rule loading and compiling, reading, matching, writing jsonl) "
               "unless the row says otherwise; events/s and MB/s are from the minimum; \"vs floor\" is "
               "the decompression floor's time divided by vigil's (1.00 = as fast as decompressing alone).")
+    if DISAGREEMENTS:
+        rep.notes.append("- **Matches differ** (the run failed unless --allow-disagreement): " +
+                         "; ".join(DISAGREEMENTS))
     text = rep.markdown(header)
     print(text)
     Path(a.out).write_text(text)
     log(f"written to {a.out}")
+    if DISAGREEMENTS:
+        log(f"harness: {len(DISAGREEMENTS)} disagreement(s):\n  " + "\n  ".join(DISAGREEMENTS))
+        if not a.allow_disagreement:
+            sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,43 @@ PyObject* g_sequence_abc = nullptr;
 
 constexpr int kMaxDepth = 512;
 
+// The UTF-8 of a str. A str holding a lone surrogate (json.loads makes one from a
+// "\\ud800" escape, as an attacker can put in any field of a record) has no UTF-8: each
+// such code point is written as U+FFFD into *buf, the decision the engine's own JSON
+// reader makes for the escape, so that the event is still matched (and its other fields
+// as they are) instead of being rejected. Requires the GIL.
+std::string_view Utf8Text(PyObject* s, std::string* buf) {
+  Py_ssize_t n = 0;
+  if (const char* p = PyUnicode_AsUTF8AndSize(s, &n)) return {p, static_cast<size_t>(n)};
+  if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) throw py::error_already_set();
+  PyErr_Clear();
+  const Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+  const int kind = PyUnicode_KIND(s);
+  const void* data = PyUnicode_DATA(s);
+  buf->clear();
+  buf->reserve(static_cast<size_t>(len) + 16);
+  for (Py_ssize_t i = 0; i < len; ++i) {
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    if (c >= 0xD800 && c <= 0xDFFF) c = 0xFFFD;
+    if (c < 0x80) {
+      buf->push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      buf->push_back(static_cast<char>(0xC0 | (c >> 6)));
+      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      buf->push_back(static_cast<char>(0xE0 | (c >> 12)));
+      buf->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      buf->push_back(static_cast<char>(0xF0 | (c >> 18)));
+      buf->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      buf->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return *buf;
+}
+
 // Writes a Python value as compact JSON. dict/Mapping -> object, list/tuple/set and
 // other sequences -> array, str -> string, int/float/bool/None -> the JSON literal,
 // bytes -> a string of its bytes, a date/datetime/time (anything with isoformat()) ->
@@ -119,10 +156,9 @@ class JsonWriter {
   }
 
   void Unicode(PyObject* s) {
-    Py_ssize_t n = 0;
-    const char* p = PyUnicode_AsUTF8AndSize(s, &n);
-    if (!p) throw py::error_already_set();
-    String(p, static_cast<size_t>(n));
+    std::string replaced;
+    const std::string_view text = Utf8Text(s, &replaced);
+    String(text.data(), text.size());
   }
 
   void String(const char* s, size_t n) {
@@ -259,12 +295,7 @@ class JsonWriter {
 // while the GIL is released), a dict or other mapping is serialised into `buf`.
 // Requires the GIL.
 std::string_view EventText(PyObject* ev, std::string* buf) {
-  if (PyUnicode_Check(ev)) {
-    Py_ssize_t n = 0;
-    const char* p = PyUnicode_AsUTF8AndSize(ev, &n);
-    if (!p) throw py::error_already_set();
-    return {p, static_cast<size_t>(n)};
-  }
+  if (PyUnicode_Check(ev)) return Utf8Text(ev, buf);  // in place, unless it must be repaired
   if (PyBytes_Check(ev)) {
     return {PyBytes_AS_STRING(ev), static_cast<size_t>(PyBytes_GET_SIZE(ev))};
   }

@@ -20,11 +20,25 @@ environment names them:
    "cloudwatch_logs", ...where the record came from}}
 
 `finding_id` is stable across duplicate deliveries, so consumers can drop repeats: it is
-the SHA-256 of the rule id and the event's identity, which is (recipientAccountId,
+the SHA-256 of the rule's key and the event's identity, which is (recipientAccountId,
 eventID) for a CloudTrail record -- the same finding whichever way the record arrived
 (S3 file, EventBridge, CloudWatch Logs) -- and, for an event without an eventID, a
 canonical hash of the event together with where it was read (bucket/key/record, the
-EventBridge event id, the log event id).
+EventBridge event id, the log event id). The rule's key is its id (its title when it
+has none). When several loaded rules share that key -- two copies of a rule, a fork
+that kept the id -- each of them is keyed by [id, file, line, column] instead (and by
+its position in the rule set too, if even that is shared), so that two rules never give
+one event the same finding_id.
+
+Strings holding a lone surrogate (a "\ud800" escape in the JSON a record came from, as
+an attacker can put in a userAgent) are matched with U+FFFD in its place, and written
+back as the same "\ud800" escape in the finding, so the event is still scanned and
+shown as it was received.
+
+SQS and SNS wrappers (and lists of payloads) are unwrapped without recursion, at most
+MAX_WRAPPER_DEPTH (32) levels deep: a deeper payload, or a body whose JSON nests deeper
+than Python's json module reads, is counted in `errors` and logged, and the rest of the
+invocation goes on (it is not raised: retrying the same payload cannot help).
 
 Environment:
 
@@ -62,6 +76,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -83,6 +98,11 @@ __all__ = [
 log = logging.getLogger("vigil.aws")
 
 FINDING_DETAIL_TYPE = "Vigil Finding"
+
+# How many SQS / SNS envelopes (and lists of payloads) may be nested around a payload.
+# Real deliveries have at most 3 (S3 -> SNS -> SQS); the limit keeps a hostile or looping
+# payload from costing unbounded work.
+MAX_WRAPPER_DEPTH = 32
 DEFAULT_EVENT_SOURCE = "vigil"
 
 # SNS and EventBridge accept 256 KiB per message / entry and per batch call. A finding
@@ -194,21 +214,64 @@ def _arn_region(arn: str) -> Optional[str]:
 # ---- findings --------------------------------------------------------------------------
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """JSON text from json.dumps(ensure_ascii=False) with each lone surrogate (which
+    UTF-8 cannot encode) written as its \\uXXXX escape: the text is then valid UTF-8,
+    and a JSON reader gets back the same string. A surrogate can only stand inside a
+    JSON string there, where an escape means the same character."""
+    return _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+
+
 def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode("utf-8")
+    return _escape_surrogates(json.dumps(value, sort_keys=True, separators=(",", ":"),
+                                         ensure_ascii=False, default=str)).encode("utf-8")
 
 
-def finding_id(rule_id: str, event: Any, where: str = "") -> str:
-    """The stable id of the finding of rule `rule_id` on `event`: SHA-256 (hex) of the
-    rule id and the event's identity -- (recipientAccountId, eventID) for a CloudTrail
-    record, else a canonical hash of the event plus `where` (the place it was read)."""
+def finding_id(rule_key: Any, event: Any, where: str = "") -> str:
+    """The stable id of the finding of a rule on `event`: SHA-256 (hex) of the rule's key
+    and the event's identity -- (recipientAccountId, eventID) for a CloudTrail record,
+    else a canonical hash of the event plus `where` (the place it was read). The rule's
+    key is its id (a str), or, for a rule whose id other loaded rules share, the list
+    [id, file, line, column] (see the module's documentation)."""
     event_id = event.get("eventID") if isinstance(event, dict) else None
     if isinstance(event_id, str) and event_id:
         identity = ["eventID", str(event.get("recipientAccountId") or ""), event_id]
     else:
         identity = ["sha256", hashlib.sha256(_canonical(event)).hexdigest(), where]
-    return hashlib.sha256(_canonical([rule_id, identity])).hexdigest()
+    return hashlib.sha256(_canonical([rule_key, identity])).hexdigest()
+
+
+_rule_keys_cache: dict = {}
+
+
+def _rule_keys(rules) -> dict:
+    """Rule index -> the key finding_id uses for it: the id (or title) when no other
+    loaded rule has it, else [id, file, line, column], and the index as well when even
+    that is shared (rules not read from files). Computed once per RuleSet."""
+    keys = _rule_keys_cache.get(id(rules))
+    if keys is not None and keys[0] is rules:
+        return keys[1]
+    loaded = list(rules)
+    names = [r.id or r.title for r in loaded]
+    seen: dict = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    by_index: dict = {}
+    for r, n in zip(loaded, names):
+        by_index[r._index] = n if seen[n] == 1 else [n, r.file or "", r.line or 0, r.column or 0]
+    places: dict = {}
+    for k in by_index.values():
+        if isinstance(k, list):
+            places[json.dumps(k)] = places.get(json.dumps(k), 0) + 1
+    for i, k in by_index.items():
+        if isinstance(k, list) and places[json.dumps(k)] > 1:
+            by_index[i] = k + [i]
+    _rule_keys_cache.clear()
+    _rule_keys_cache[id(rules)] = (rules, by_index)
+    return by_index
 
 
 def _rule_summary(rule) -> dict:
@@ -223,7 +286,8 @@ def _rule_summary(rule) -> dict:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _escape_surrogates(json.dumps(value, separators=(",", ":"), ensure_ascii=False,
+                                         default=str))
 
 
 def _finding_text(finding: dict) -> str:
@@ -277,6 +341,7 @@ class _Invocation:
 
     def __init__(self):
         self.rules = ruleset()
+        self.rule_keys = _rule_keys(self.rules)
         self.kind = _kind()
         self.events = self.findings = self.errors = self.skipped = self.objects = 0
         self.sns_published = self.eventbridge_published = 0
@@ -318,7 +383,7 @@ class _Invocation:
     def add(self, rule, event: Any, source: dict, where: str):
         rule_id = rule.id or rule.title
         finding = {
-            "finding_id": finding_id(rule_id, event, where),
+            "finding_id": finding_id(self.rule_keys.get(rule._index, rule_id), event, where),
             "rule": _rule_summary(rule),
             "event": event,
             "source": source,
@@ -432,26 +497,50 @@ _S3, _EVENTBRIDGE, _CLOUDWATCH = "s3", "eventbridge", "cloudwatch_logs"
 _ALL = frozenset((_S3, _EVENTBRIDGE, _CLOUDWATCH))
 
 
+class _TooDeep(ValueError):
+    """A payload nested deeper than the handler unwraps or json reads."""
+
+
 def _json_body(text: Any) -> Any:
-    return json.loads(text) if isinstance(text, (str, bytes, bytearray)) else text
+    if not isinstance(text, (str, bytes, bytearray)):
+        return text
+    try:
+        return json.loads(text)
+    except RecursionError:  # nested deeper than the json module reads
+        raise _TooDeep("JSON nested too deeply") from None
 
 
 def _dispatch(inv: _Invocation, payload: Any, accept: frozenset, handler_name: str):
-    """Recognises the payload and hands it on; SQS and SNS wrappers are unwrapped."""
+    """Recognises the payload and hands it on; SQS and SNS wrappers (and lists) are
+    unwrapped with an explicit stack, in order, at most MAX_WRAPPER_DEPTH deep."""
+    stack = [(payload, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_WRAPPER_DEPTH:
+            inv.error(f"{handler_name}: payload wrapped more than {MAX_WRAPPER_DEPTH} levels "
+                      f"deep (SQS / SNS envelopes or lists); not scanned")
+            continue
+        inner = _dispatch_one(inv, item, accept, handler_name)
+        stack.extend((x, depth + 1) for x in reversed(inner))
+
+
+def _dispatch_one(inv: _Invocation, payload: Any, accept: frozenset, handler_name: str) -> list:
+    """Handles one payload; returns the payloads found inside its wrappers (SQS bodies,
+    SNS messages, list items), to be handled next, in order."""
 
     def wrong(kind: str):
         inv.error(f"{handler_name} received a {kind} payload; use vigil.aws.handler, which "
                   f"accepts every kind", fatal=True)
+        return []
 
     if isinstance(payload, list):  # several EventBridge events (e.g. a test invocation)
-        for item in payload:
-            _dispatch(inv, item, accept, handler_name)
-        return
+        return list(payload)
     if not isinstance(payload, dict):
         inv.error(f"{handler_name}: unrecognised payload of type {type(payload).__name__}",
                   fatal=True)
-        return
+        return []
 
+    inner: list = []
     if "awslogs" in payload:
         if _CLOUDWATCH not in accept:
             return wrong("CloudWatch Logs")
@@ -468,21 +557,23 @@ def _dispatch(inv: _Invocation, payload: Any, accept: frozenset, handler_name: s
                         continue
                     _s3_notification_record(inv, record)
                 elif source == "aws:sqs":
-                    _dispatch(inv, _json_body(record["body"]), accept, handler_name)
+                    inner.append(_json_body(record["body"]))
                 elif source == "aws:sns":
-                    _dispatch(inv, _json_body(record["Sns"]["Message"]), accept, handler_name)
+                    inner.append(_json_body(record["Sns"]["Message"]))
                 else:
                     inv.error(f"{handler_name}: unrecognised record (eventSource {source!r})",
                               fatal=True)
+            except _TooDeep as e:  # reported, not raised: a retry cannot help
+                inv.error(f"{handler_name}: {source} record not scanned: {e}")
             except (KeyError, TypeError, ValueError) as e:
                 inv.error(f"{handler_name}: malformed {source} record: {e!r}", fatal=True)
     elif payload.get("Type") == "Notification" and "Message" in payload:  # SNS via SQS, not raw
         try:
-            message = _json_body(payload["Message"])
+            inner.append(_json_body(payload["Message"]))
+        except _TooDeep as e:
+            inv.error(f"{handler_name}: SNS message not scanned: {e}")
         except ValueError as e:
             inv.error(f"{handler_name}: SNS message is not JSON: {e}", fatal=True)
-            return
-        _dispatch(inv, message, accept, handler_name)
     elif "detail-type" in payload and "detail" in payload:
         if _EVENTBRIDGE not in accept:
             return wrong("EventBridge")
@@ -498,6 +589,7 @@ def _dispatch(inv: _Invocation, payload: Any, accept: frozenset, handler_name: s
     else:
         keys = ", ".join(sorted(map(str, payload))[:8])
         inv.error(f"{handler_name}: unrecognised payload (keys: {keys})", fatal=True)
+    return inner
 
 
 def _eventbridge_events(inv: _Invocation, envelopes: Iterable[dict]):

@@ -4,6 +4,7 @@
 
 #include "eval/glob.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 
@@ -32,12 +33,17 @@ size_t CharLength(std::string_view s, size_t at) {
 // each part in between is found with memmem, leftmost first (taking the leftmost
 // occurrence never prevents a later part from matching). Linear in the text whatever
 // the pattern, where the general algorithm below is O(|pattern| * |text|) at worst.
-bool StarsOnly(std::string_view p, std::string_view t) {
+template <bool kCount>
+bool StarsOnly(std::string_view p, std::string_view t, size_t* steps) {
   const size_t first = p.find('*');
-  if (first == std::string_view::npos) return p == t;
+  if (first == std::string_view::npos) {
+    if constexpr (kCount) *steps += std::min(p.size(), t.size());
+    return p == t;
+  }
   const size_t last = p.rfind('*');
   const std::string_view head = p.substr(0, first), tail = p.substr(last + 1);
   if (t.size() < head.size() + tail.size()) return false;
+  if constexpr (kCount) *steps += head.size() + tail.size();
   if (t.substr(0, head.size()) != head || t.substr(t.size() - tail.size()) != tail) return false;
   std::string_view rest = t.substr(head.size(), t.size() - head.size() - tail.size());
   for (size_t pos = first + 1; pos < last;) {
@@ -46,19 +52,24 @@ bool StarsOnly(std::string_view p, std::string_view t) {
     pos = next + 1;
     if (part.empty()) continue;
     const void* at = memmem(rest.data(), rest.size(), part.data(), part.size());
-    if (at == nullptr) return false;
-    rest.remove_prefix(static_cast<size_t>(static_cast<const char*>(at) - rest.data()) + part.size());
+    if (at == nullptr) {
+      if constexpr (kCount) *steps += rest.size();
+      return false;
+    }
+    const size_t consumed = static_cast<size_t>(static_cast<const char*>(at) - rest.data()) + part.size();
+    if constexpr (kCount) *steps += consumed;
+    rest.remove_prefix(consumed);
   }
   return true;
 }
 
-}  // namespace
-
-bool GlobMatch(std::string_view p, std::string_view t) {
-  if (p.find_first_of("?\\") == std::string_view::npos) return StarsOnly(p, t);
+template <bool kCount>
+bool Match(std::string_view p, std::string_view t, size_t* steps) {
+  if (p.find_first_of("?\\") == std::string_view::npos) return StarsOnly<kCount>(p, t, steps);
   size_t pi = 0, ti = 0;
   size_t star_p = std::string_view::npos, star_t = 0;
   while (ti < t.size()) {
+    if constexpr (kCount) ++*steps;
     if (pi < p.size()) {
       const char c = p[pi];
       if (c == '*') {
@@ -85,6 +96,14 @@ bool GlobMatch(std::string_view p, std::string_view t) {
   }
   while (pi < p.size() && p[pi] == '*') ++pi;
   return pi == p.size();
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view p, std::string_view t) { return Match<false>(p, t, nullptr); }
+
+bool GlobMatchCounted(std::string_view p, std::string_view t, size_t* steps) {
+  return Match<true>(p, t, steps);
 }
 
 }  // namespace vigil::internal

@@ -7,6 +7,12 @@ examples/logs is uploaded to it, and the handlers are invoked with the payloads 
 gives them: S3 event notifications (written here, and the ones moto itself sends to an
 SQS queue), EventBridge CloudTrail events, CloudWatch Logs subscription data. Their
 findings are compared with what `vigil scan` reports for the same records.
+
+boto3 and moto are needed only by the tests that use the local AWS (the `aws` fixture):
+without them those tests are skipped -- or fail under VIGIL_TEST_OPTIONAL=require, as in
+scripts/test-python -- and the tests of the handlers' own logic (EventBridge payloads,
+wrappers, finding ids) still run. The reference is the `vigil` command: without it the
+comparisons are skipped or fail the same way, never made against the library itself.
 """
 
 from __future__ import annotations
@@ -25,12 +31,20 @@ import urllib.parse
 import uuid
 
 import pytest
+from conftest import need_cli, need_module
 
-boto3 = pytest.importorskip("boto3")
-moto_server = pytest.importorskip("moto.server", reason="moto[server] (moto, flask, werkzeug) is needed")
+import vigil
+import vigil.aws as vaws
 
-import vigil  # noqa: E402
-import vigil.aws as vaws  # noqa: E402
+
+class _Boto3:
+    """boto3, imported on first use (need_module: skip, or fail under require)."""
+
+    def __getattr__(self, name):
+        return getattr(need_module("boto3"), name)
+
+
+boto3 = _Boto3()
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 LOGS = REPO / "examples" / "logs"
@@ -56,22 +70,18 @@ def _records(path: pathlib.Path) -> list:
 # ---- the reference: `vigil scan` on the same records ---------------------------------------
 
 
-def _vigil_cli() -> str | None:
-    candidates = [os.environ.get("VIGIL_CLI"), str(pathlib.Path(sys.executable).with_name("vigil")),
-                  shutil.which("vigil"), str(REPO / "build" / "vigil")]
-    for c in candidates:
-        if c and os.path.isfile(c) and os.access(c, os.X_OK):
-            return c
-    return None
+def _vigil_cli() -> str:
+    """The `vigil` command: $VIGIL_CLI, the one beside this Python, on PATH, or the
+    source tree's build/vigil. Missing, the test is skipped (fails under require): the
+    handlers are never compared with the library they are built on."""
+    return need_cli(os.environ.get("VIGIL_CLI") or "", str(pathlib.Path(sys.executable).with_name("vigil")),
+                    shutil.which("vigil") or "", str(REPO / "build" / "vigil"))
 
 
 def reference_matches(path) -> list:
     """(file, record, rule id, eventID) of every match `vigil scan` reports for `path`
     with the same rules the handlers use (the bundled pack)."""
     cli = _vigil_cli()
-    if cli is None:  # no CLI next to the package: the library's own scanner
-        rs = vigil.load(vigil.bundled())
-        return [(m.file, m.record, m.rule.id, m.event.get("eventID")) for m in rs.scan(str(path))]
     out = subprocess.run([cli, "scan", "--rules", vigil.bundled(), "--format", "jsonl", "-q",
                           str(path)], check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
@@ -100,6 +110,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def aws(tmp_path_factory):
     """A moto server, and the environment a Lambda function would have, pointed at it."""
+    moto_server = need_module("moto.server")  # moto[server]: moto, flask, werkzeug
+    need_module("boto3")
     port = _free_port()
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -388,6 +400,134 @@ def test_eventbridge_events_match_vigil_scan(tmp_path, capsys):
     # A list of events (e.g. a test invocation) is accepted too.
     summary, found = invoke(capsys, vaws.handler, envelopes[:300])
     assert summary["events"] == 300 and len(found) == len(reference_matches_for(tmp_path, records[:300]))
+
+
+# ---- hostile payloads (issue 13, item 13): handled, counted, never raised ---------------------
+
+
+def _stop_logging_record() -> dict:
+    """A record of the sample logs that the bundled pack matches (StopLogging)."""
+    return next(r for p in LOG_FILES for r in _records(p) if r["eventName"] == "StopLogging")
+
+
+def test_lone_surrogate_in_eventbridge_detail_is_scanned(capsys):
+    """A "\\ud800" escape in an attacker-controlled field (json.loads makes a lone
+    surrogate of it) used to raise UnicodeEncodeError out of the handler: now the event is
+    matched as if the character were U+FFFD, by the same rules as without it, and the
+    finding shows the value as received (the escape)."""
+    clean = _stop_logging_record()
+    hostile = json.loads(json.dumps(clean).replace('"userAgent": "', '"userAgent": "\\ud800'))
+    assert hostile["userAgent"].startswith("\ud800")
+    summary, plain = invoke(capsys, vaws.eventbridge_handler, eventbridge_event(clean))
+    assert plain and summary["errors"] == 0
+    summary, found = invoke(capsys, vaws.eventbridge_handler, eventbridge_event(hostile))
+    assert (summary["events"], summary["errors"], summary["findings"]) == (1, 0, len(plain))
+    assert [f["rule"]["id"] for f in found] == [f["rule"]["id"] for f in plain]
+    assert [f["finding_id"] for f in found] == [f["finding_id"] for f in plain]  # same eventID
+    assert all(f["event"]["userAgent"] == hostile["userAgent"] for f in found)
+    # A rule on the field itself sees U+FFFD there (the engine's reading of the escape),
+    # through a dict and through a str holding the raw surrogate.
+    rs = vigil.compile("""\
+title: replacement character in the user agent
+logsource: {product: aws, service: cloudtrail}
+detection:
+    selection:
+        userAgent|startswith: "\ufffd"
+    condition: selection
+""")
+    assert len(rs.match(hostile)) == 1 and len(rs.match(clean)) == 0
+    assert len(rs.match(json.dumps(hostile, ensure_ascii=False))) == 1
+    assert [m.index for m in rs.match_many([clean, hostile, clean])] == [1]
+    # Without an eventID the finding id hashes the event itself: still computed.
+    del hostile["eventID"]
+    envelope = eventbridge_event(dict(hostile, eventID="x"))
+    envelope["detail"] = hostile
+    summary, found = invoke(capsys, vaws.handler, envelope)
+    assert summary["errors"] == 0 and len(found) == len(plain)
+    assert all(len(f["finding_id"]) == 64 for f in found)
+
+
+def _wrap_sqs(payload: dict, levels: int) -> dict:
+    """`payload` inside `levels` SQS envelopes (bodies given already decoded)."""
+    for _ in range(levels):
+        payload = {"Records": [{"eventSource": "aws:sqs", "messageId": "m", "body": payload}]}
+    return payload
+
+
+def test_deeply_wrapped_payloads_are_reported_not_raised(capsys):
+    """SQS / SNS wrappers nested 2,000 deep used to raise RecursionError: now the handler
+    unwraps up to MAX_WRAPPER_DEPTH levels, counts a deeper payload as an error, and scans
+    the rest of the invocation."""
+    record = _stop_logging_record()
+    _, plain = invoke(capsys, vaws.handler, eventbridge_event(record))
+    limit = vaws.MAX_WRAPPER_DEPTH
+    assert limit == 32
+    # Exactly at the limit: scanned as if it came directly.
+    summary, found = invoke(capsys, vaws.handler, _wrap_sqs(eventbridge_event(record), limit))
+    assert (summary["events"], summary["errors"], len(found)) == (1, 0, len(plain))
+    # One level more, 2,000 levels, and 2,000 nested lists: reported, nothing raised,
+    # and the event beside them in the same invocation is still scanned.
+    for deep in (_wrap_sqs(eventbridge_event(record), limit + 1),
+                 _wrap_sqs(eventbridge_event(record), 2000)):
+        payload = [deep, eventbridge_event(record)]
+        summary, found = invoke(capsys, vaws.handler, payload)
+        assert (summary["events"], summary["errors"], len(found)) == (1, 1, len(plain))
+    nested = eventbridge_event(record)
+    for _ in range(2000):
+        nested = [nested]
+    summary, found = invoke(capsys, vaws.handler, nested)
+    assert (summary["events"], summary["errors"], found) == (0, 1, [])
+    # An SNS notification inside SQS, 2,000 deep, the form CloudTrail's SNS topic takes.
+    sns = eventbridge_event(record)
+    for _ in range(2000):
+        sns = {"Type": "Notification", "Message": sns}
+    summary, found = invoke(capsys, vaws.handler, sns)
+    assert (summary["events"], summary["errors"], found) == (0, 1, [])
+    # A body whose JSON nests deeper than Python's json module reads.
+    summary, found = invoke(capsys, vaws.handler, sqs_event(["[" * 100000 + "]" * 100000]))
+    assert (summary["events"], summary["errors"], found) == (0, 1, [])
+
+
+_DUPLICATE_RULE = """\
+title: {title}
+id: 5b3c8a52-8a0e-4a4b-9d3e-2f0c2f9e1a77
+logsource: {{product: aws, service: cloudtrail}}
+detection:
+    selection:
+        eventName: StopLogging
+    condition: selection
+level: high
+"""
+
+
+def test_rules_sharing_an_id_give_distinct_finding_ids(tmp_path, monkeypatch, capsys):
+    """Two loaded rules with one id (a copy, a fork that kept the id) used to give their
+    findings on an event the same finding_id, so a consumer dropping repeats lost one.
+    Now such rules are keyed by [id, file, line, column]; a rule whose id is unique keeps
+    the id alone (the ids of findings already delivered do not change)."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "a.yml").write_text(_DUPLICATE_RULE.format(title="copy A"))
+    (rules / "b.yml").write_text(_DUPLICATE_RULE.format(title="copy A"))  # same id and title
+    (rules / "c.yml").write_text(_DUPLICATE_RULE.format(title="copy C") + "---\n" +
+                                 _DUPLICATE_RULE.format(title="copy C"))  # twice in one file
+    (rules / "unique.yml").write_text(_DUPLICATE_RULE.format(title="unique").replace(
+        "5b3c8a52-8a0e-4a4b-9d3e-2f0c2f9e1a77", "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"))
+    monkeypatch.setenv("VIGIL_RULES", str(rules))
+    record = _stop_logging_record()
+    summary, found = invoke(capsys, vaws.handler, eventbridge_event(record))
+    assert summary["findings"] == len(found) == 5
+    ids = [f["finding_id"] for f in found]
+    assert len(set(ids)) == 5
+    by_rule = {}
+    for r in vaws.ruleset().rules:
+        by_rule.setdefault(r.id, []).append(r)
+    unique = by_rule["0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"][0]
+    assert vaws.finding_id(unique.id, record) in ids
+    for r in by_rule["5b3c8a52-8a0e-4a4b-9d3e-2f0c2f9e1a77"]:
+        assert vaws.finding_id([r.id, r.file, r.line, r.column], record) in ids
+    # The same delivery again: the same five ids.
+    assert [f["finding_id"] for f in invoke(capsys, vaws.handler, eventbridge_event(record))[1]] == ids
 
 
 def reference_matches_for(tmp_path, records) -> list:
