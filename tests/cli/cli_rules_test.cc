@@ -115,4 +115,32 @@ TEST(CliRulesTest, ExpandTimesWindashBombIsARuleErrorInBoundedMemory) {
       << check.out;
 }
 
+// Issue 13 item 5 through the command: `|re: '(?=.*[0-9])'` on a 100 KB value took
+// about 20 s for one event and a backreference pattern on 300 KB more than 60 s, with
+// no warning. Both now stop at the work budget (tests/compile/regex_test.cc counts the
+// steps), are reported in the summary, and the other rule still matches both events.
+// The timeout is generous: it only turns a stall into a failure instead of a hang.
+TEST(CliRulesTest, RegexWorkBudgetEndsStallsAndIsReported) {
+  const std::string rules = WriteTemp(
+      "budget.yml",
+      "title: lookahead\ndetection:\n  s: {userAgent|re: \"(?=.*[0-9])\"}\n  condition: s\n---\n"
+      "title: backreference\ndetection:\n  s: {requestParameters.name|re: \"(a+)\\\\1+b\"}\n  condition: s\n---\n"
+      "title: name\ndetection:\n  s: {eventName: GetObject}\n  condition: s\n");
+  const std::string input = WriteTemp(
+      "budget.jsonl",
+      "{\"eventName\":\"GetObject\",\"userAgent\":\"" + std::string(100000, 'a') + "\"}\n" +
+          "{\"eventName\":\"GetObject\",\"requestParameters\":{\"name\":\"" + std::string(300000, 'a') +
+          "cb\"}}\n");
+  Proc r = Sh("timeout 60 " + kVigil + " scan --format jsonl --rules " + rules + " " + input);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const auto out = Lines(r.out);
+  ASSERT_EQ(out.size(), 2u) << r.err;
+  for (const auto& line : out) EXPECT_NE(line.find("\"rule_title\":\"name\""), std::string::npos) << line.substr(0, 200);
+  const auto err = Lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;
+  EXPECT_EQ(err[1],
+            "vigil: warning: 2 regular expression searches stopped at a regex limit (PCRE2 match "
+            "limit or work budget) and counted as no match (see docs/limits.md)");
+}
+
 }  // namespace

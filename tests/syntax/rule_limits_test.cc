@@ -135,7 +135,7 @@ TEST(RuleLimitsTest, RegexCompileLimitsNameTheValue) {
   const std::string longer(70000, 'a');
   EXPECT_EQ(Errors("title: re\ndetection:\n  s:\n    userAgent|re: " + longer + "\n  condition: s\n", &loaded),
             std::vector<std::string>{"r.yml:4:19: error: bad regular expression: pattern of 70000 bytes is "
-                                     "longer than the limit of 16384"});
+                                     "longer than the limit of 4096"});
 }
 
 // Issue 13 item 4: a rule of about 12 KB combining windash and base64offset used to
