@@ -343,7 +343,7 @@ bool Compare(Op op, double x, double number) {
 
 bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
   if (p.time_part != TimePartOpt::kNone) {
-    if (v.kind != TreeNode::Kind::kString) return false;
+    if (v.kind != TreeNode::Kind::kString && v.kind != TreeNode::Kind::kNumber) return false;
     TimePart part = TimePart::kMinute;
     switch (p.time_part) {
       case TimePartOpt::kMinute: part = TimePart::kMinute; break;
@@ -355,7 +355,17 @@ bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
       case TimePartOpt::kNone: break;
     }
     int64_t n = 0;
-    if (!ExtractTimePart(v.text, part, &n)) return false;
+    if (v.kind == TreeNode::Kind::kNumber) {
+      // A numeric timestamp (unix seconds or milliseconds), as correlation reads one.
+      double d = 0;
+      int64_t ms = 0;
+      if (!ParseDouble(v.text, &d) || !EpochNumberToMillis(d, &ms) ||
+          !ExtractTimePartOfUnixMillis(ms, part, &n)) {
+        return false;
+      }
+    } else if (!ExtractTimePart(v.text, part, &n)) {
+      return false;
+    }
     *x = static_cast<double>(n);
     return true;
   }
