@@ -975,6 +975,9 @@ class ScanIter {
     d["input_errors"] = s.input_errors;
     d["files"] = s.files;
     d["bytes"] = s.bytes;
+    // Regex searches stopped by a limit or the per-value work budget (docs/limits.md):
+    // counted as no match, so a rule may have missed an event.
+    d["regex_limit_hits"] = s.regex_limit_hits;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
     return d;
   }

@@ -311,7 +311,9 @@ class ScanIterator:
     few thousand, so memory stays bounded whatever the size of the input. Read errors
     are appended to ``errors`` (a list of :class:`ScanError`) as the iteration reaches
     them; ``stats`` is a dict (events, matches, event_errors, input_errors, files,
-    bytes, seconds) once the scan has finished, else None. ``close()`` (or leaving a
+    bytes, regex_limit_hits, seconds) once the scan has finished, else None;
+    regex_limit_hits counts regular-expression searches stopped by a limit or by the
+    per-value work budget, which count as no match. ``close()`` (or leaving a
     ``with`` block) stops the scan early.
     """
 

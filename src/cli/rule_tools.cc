@@ -82,6 +82,7 @@ bundled pack). EVENT is a file in any shape `vigil scan` reads, or '-' for stand
 input (the default); every record in it is explained.
 
 options:
+  --rule RULE    the rule, given as an option: every operand is then an EVENT
   --rules PATH   where to look RULE up by id, name or title; repeatable
   --vars FILE    values for |expand placeholders
 
@@ -532,9 +533,13 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
 int ExplainCommand(int argc, char** argv) {
   Options o;
   if (int rc = Begin(argc, argv, &o, "explain", kExplainHelp); rc >= 0) return rc;
-  if (o.inputs.empty()) return Usage("explain needs a RULE (a rule file, or an id, name or title)", "explain");
-  const std::string rule = o.inputs[0];
-  std::vector<std::string> events(o.inputs.begin() + 1, o.inputs.end());
+  // The rule is --rule RULE or the first operand; with --rule every operand is an event
+  // (the option used to be accepted and ignored, so its first event was taken as RULE).
+  if (o.rule.empty() && o.inputs.empty()) {
+    return Usage("explain needs a RULE (a rule file, or an id, name or title)", "explain");
+  }
+  const std::string rule = o.rule.empty() ? o.inputs[0] : o.rule;
+  std::vector<std::string> events(o.inputs.begin() + (o.rule.empty() ? 1 : 0), o.inputs.end());
   vigil::CompileOptions copts;
   if (!CompileOptionsFrom(o, &copts)) return 2;
   vigil::RuleSetBuilder builder(copts);

@@ -665,8 +665,8 @@ int Scan(int argc, char** argv) {
                  (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
     if (st.regex_limit_hits > 0) {
       std::fprintf(stderr,
-                   "vigil: warning: %llu regular expression searches stopped at their work "
-                   "budget or match limit and counted as no match (see docs/limits.md)\n",
+                   "vigil: warning: %llu regular expression searches stopped at a regex limit "
+                   "(PCRE2 match limit or work budget) and counted as no match (see docs/limits.md)\n",
                    (unsigned long long)st.regex_limit_hits);
     }
     if (rules->correlation_count() > 0) {

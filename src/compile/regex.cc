@@ -5,14 +5,16 @@
 #include "compile/regex.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "ir/ir.h"
 
 namespace vigil::internal {
 namespace {
 
-pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, std::string* error) {
-  uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, uint32_t extra_options,
+                        std::string* error) {
+  uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | extra_options;
   if (flags & kRegexCaseless) options |= PCRE2_CASELESS;
   if (flags & kRegexMultiline) options |= PCRE2_MULTILINE;
   if (flags & kRegexDotAll) options |= PCRE2_DOTALL;
@@ -36,11 +38,67 @@ pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, std::string* 
   return re;
 }
 
+// Whether the pattern item at `item` is a backreference (\1, \g{..}, \g1, \k<..>,
+// \k'..', \k{..}, (?P=..)); a subroutine call such as \g<1> is included, which only
+// over-charges it.
+bool IsBackreference(std::string_view item) {
+  if (item.size() >= 2 && item[0] == '\\') {
+    const char c = item[1];
+    return (c >= '1' && c <= '9') || c == 'g' || c == 'k';
+  }
+  return item.starts_with("(?P=");
+}
+
+// The counted path's callout (see regex.h): charges the step, stops the search (the
+// match returns PCRE2_ERROR_CALLOUT) once the budget is spent.
+int ChargeStep(pcre2_callout_block* block, void* data) {
+  auto* b = static_cast<RegexScratch::Budget*>(data);
+  if (block->start_match != b->start) {
+    b->start = block->start_match;
+    b->position = block->start_match;
+  }
+  const size_t at = block->current_position;
+  uint64_t cost = 1 + (at > b->position ? at - b->position : b->position - at);
+  b->position = at;
+  if (block->pattern_position < b->pattern->size() &&
+      IsBackreference(std::string_view(*b->pattern).substr(block->pattern_position))) {
+    // A backreference compares at most its longest capture, and never past the end.
+    size_t longest = 0;
+    for (uint32_t i = 1; i < block->capture_top; ++i) {
+      const PCRE2_SIZE from = block->offset_vector[2 * i], to = block->offset_vector[2 * i + 1];
+      if (from != PCRE2_UNSET && to != PCRE2_UNSET && to > from) longest = std::max<size_t>(longest, to - from);
+    }
+    cost += std::min<size_t>(longest, block->subject_length - std::min(at, block->subject_length));
+  }
+  b->used += cost;
+  return b->used > kRegexWorkBudget ? PCRE2_ERROR_CALLOUT : 0;
+}
+
+bool IsLimitError(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+         rc == PCRE2_ERROR_CALLOUT;
+}
+
 }  // namespace
 
+uint64_t RegexFastPathLimit(size_t length) {
+  const uint64_t positions = uint64_t{length} + 1;
+  if (positions > kRegexWorkBudget) return 0;
+  const uint64_t limit = kRegexWorkBudget / positions / positions;
+  if (limit < kRegexMinFastPathLimit) return 0;
+  return std::min<uint64_t>(limit, kRegexMatchLimit);
+}
+
 bool CompileRegexCheck(const std::string& pattern, uint8_t flags, std::string* error) {
-  pcre2_code* re = CompileCode(pattern, flags, error);
+  pcre2_code* re = CompileCode(pattern, flags, 0, error);
   if (!re) return false;
+  pcre2_code_free(re);
+  re = CompileCode(pattern, flags, PCRE2_AUTO_CALLOUT, error);
+  if (!re) {
+    *error = "with the callouts that count its work: " + *error;
+    return false;
+  }
   pcre2_code_free(re);
   return true;
 }
@@ -63,14 +121,26 @@ RegexScratch::~RegexScratch() {
 
 std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
                                       std::string* error) {
-  pcre2_code* code = CompileCode(pattern, flags, error);
+  pcre2_code* code = CompileCode(pattern, flags, 0, error);
   if (!code) return nullptr;
-  std::unique_ptr<Regex> re(new Regex(code));
-  re->starts_ = re->GateInfo(pattern, flags);
-  return re;
+  return std::unique_ptr<Regex>(new Regex(code, pattern, flags));
 }
 
-Regex::~Regex() { pcre2_code_free(code_); }
+namespace {
+bool HasBackreferences(const pcre2_code* code) {
+  uint32_t max = 0;
+  return pcre2_pattern_info(code, PCRE2_INFO_BACKREFMAX, &max) != 0 || max > 0;
+}
+}  // namespace
+
+Regex::Regex(pcre2_code* code, std::string pattern, uint8_t flags)
+    : code_(code), pattern_(std::move(pattern)), flags_(flags),
+      has_backreferences_(HasBackreferences(code)) {}
+
+Regex::~Regex() {
+  pcre2_code_free(code_);
+  pcre2_code_free(counted_);
+}
 
 Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
   Gate g;
@@ -79,9 +149,6 @@ Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
   uint32_t options = 0;
   pcre2_pattern_info(code_, PCRE2_INFO_ALLOPTIONS, &options);
   g.anchored = (options & PCRE2_ANCHORED) != 0;
-  uint32_t first_type = 0;
-  pcre2_pattern_info(code_, PCRE2_INFO_FIRSTCODETYPE, &first_type);
-  g.start_of_line = first_type == 2;
   // Letters of a case-insensitive pattern also match their Unicode case partners
   // (K and KELVIN SIGN...), which PCRE2's first-byte and required-byte analysis may not
   // list: use those only when no part of the pattern can be caseless.
@@ -113,35 +180,53 @@ Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
   return g;
 }
 
-uint64_t Regex::StartPositions(std::string_view subject) const {
-  if (starts_.anchored) return 1;
-  if (starts_.start_of_line) {
-    return 1 + static_cast<uint64_t>(std::count(subject.begin(), subject.end(), '\n'));
+bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
+  uint32_t options = 0;
+  if (scratch->use_jit) {
+    // JIT is an optimisation: if it is unavailable the interpreter still gives the same
+    // answers, so a JIT failure is not an error.
+    std::call_once(jit_, [this] { pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE); });
+  } else {
+    options = PCRE2_NO_JIT;
   }
-  if (!starts_.has_first) return subject.size() + 1;
-  uint64_t n = 0;
-  for (unsigned char c : subject) n += (starts_.first_bytes[c >> 6] >> (c & 63)) & 1;
-  return n;
+  const uint64_t fast_limit = has_backreferences_ ? 0 : RegexFastPathLimit(subject.size());
+  if (fast_limit > 0) {
+    pcre2_set_match_limit(scratch->context(), static_cast<uint32_t>(fast_limit));
+    const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
+                               0, options, scratch->data(), scratch->context());
+    if (rc != PCRE2_ERROR_MATCHLIMIT) {
+      if (IsLimitError(rc)) ++scratch->limit_hits;
+      return rc >= 0;
+    }
+  }
+  return CountedSearch(subject, scratch, options);
 }
 
-bool Regex::Search(std::string_view subject, RegexScratch* scratch) const {
-  // JIT is an optimisation: if it is unavailable the interpreter still gives the same
-  // answers, so a JIT failure is not an error.
-  std::call_once(jit_, [this] { pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE); });
-  // A short value cannot spend the budget at kRegexMatchLimit per position: only a
-  // longer one pays for counting its positions.
-  uint64_t limit = kRegexMatchLimit;
-  if (subject.size() + 1 > kRegexWorkBudget / kRegexMatchLimit) {
-    limit = std::clamp<uint64_t>(kRegexWorkBudget / std::max<uint64_t>(1, StartPositions(subject)),
-                                 1, kRegexMatchLimit);
-  }
-  pcre2_set_match_limit(scratch->context(), static_cast<uint32_t>(limit));
-  const int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                             0, 0, scratch->data(), scratch->context());
-  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-      rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+bool Regex::CountedSearch(std::string_view subject, RegexScratch* scratch, uint32_t options) const {
+  std::call_once(counted_once_, [this] {
+    std::string ignored;
+    counted_ = CompileCode(pattern_, flags_, PCRE2_AUTO_CALLOUT, &ignored);
+  });
+  ++scratch->counted_searches;
+  if (counted_ == nullptr) {
+    // CompileRegexCheck refuses such a rule; a Regex made without it cannot search
+    // long values within the budget, so it does not search them.
     ++scratch->limit_hits;
+    return false;
   }
+  if (scratch->use_jit) {
+    std::call_once(counted_jit_, [this] { pcre2_jit_compile(counted_, PCRE2_JIT_COMPLETE); });
+  }
+  RegexScratch::Budget& b = scratch->budget;
+  b = RegexScratch::Budget();
+  b.pattern = &pattern_;
+  pcre2_set_match_limit(scratch->context(), kRegexMatchLimit);
+  pcre2_set_callout(scratch->context(), ChargeStep, &b);
+  const int rc = pcre2_match(counted_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
+                             0, options, scratch->data(), scratch->context());
+  pcre2_set_callout(scratch->context(), nullptr, nullptr);
+  scratch->counted_steps += b.used;
+  if (IsLimitError(rc)) ++scratch->limit_hits;
   return rc >= 0;
 }
 

@@ -872,8 +872,17 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, st
     case Op::kNumEq: case Op::kLt: case Op::kLte: case Op::kGt: case Op::kGte: {
       if (p.time_part != TimePartOpt::kNone) {
         int64_t part;
-        r = kind == ValueKind::kString && ExtractTimePart(text, ToTimePart(p.time_part), &part) &&
-            Compare(p.op, static_cast<double>(part), p.number);
+        if (kind == ValueKind::kString) {
+          r = ExtractTimePart(text, ToTimePart(p.time_part), &part) &&
+              Compare(p.op, static_cast<double>(part), p.number);
+        } else {
+          // A numeric timestamp (unix seconds or milliseconds), as correlation reads one.
+          double d;
+          int64_t ms;
+          r = kind == ValueKind::kNumber && ParseDouble(text, &d) && EpochNumberToMillis(d, &ms) &&
+              ExtractTimePartOfUnixMillis(ms, ToTimePart(p.time_part), &part) &&
+              Compare(p.op, static_cast<double>(part), p.number);
+        }
       } else {
         double d;
         r = (kind == ValueKind::kNumber || kind == ValueKind::kString) && ParseNumberValue(text, &d);

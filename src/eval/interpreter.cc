@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -414,26 +415,14 @@ bool Glob(std::string_view pat, std::string_view s) {
 }
 
 bool RegexSearch(const std::string& pattern, uint8_t flags, std::string_view subject) {
-  uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-  if (flags & kRegexCaseless) options |= PCRE2_CASELESS;
-  if (flags & kRegexMultiline) options |= PCRE2_MULTILINE;
-  if (flags & kRegexDotAll) options |= PCRE2_DOTALL;
-  int error = 0;
-  PCRE2_SIZE error_offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   options, &error, &error_offset, nullptr);
-  if (code == nullptr) return false;
-  pcre2_match_data* md = pcre2_match_data_create_from_pattern(code, nullptr);
-  // The compiled matcher's limits, so that a catastrophic pattern stops here too.
-  pcre2_match_context* limits = pcre2_match_context_create(nullptr);
-  pcre2_set_match_limit(limits, kRegexMatchLimit);
-  pcre2_set_depth_limit(limits, kRegexDepthLimit);
-  int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                       md, limits);
-  pcre2_match_context_free(limits);
-  pcre2_match_data_free(md);
-  pcre2_code_free(code);
-  return rc >= 0;
+  std::string error;
+  const std::unique_ptr<Regex> re = Regex::Compile(pattern, flags, &error);
+  if (re == nullptr) return false;
+  // The compiled matcher's limits and work budget, so that a catastrophic pattern stops
+  // here too; PCRE2's interpreter, as compiling JIT code for one search would not pay.
+  RegexScratch scratch;
+  scratch.use_jit = false;
+  return re->Search(subject, &scratch);
 }
 
 bool LiteralCompare(Op op, std::string_view value, std::string_view lit) {
@@ -470,7 +459,7 @@ bool Compare(Op op, double x, double number) {
 
 bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
   if (p.time_part != TimePartOpt::kNone) {
-    if (v.kind != TreeNode::Kind::kString) return false;
+    if (v.kind != TreeNode::Kind::kString && v.kind != TreeNode::Kind::kNumber) return false;
     TimePart part = TimePart::kMinute;
     switch (p.time_part) {
       case TimePartOpt::kMinute: part = TimePart::kMinute; break;
@@ -482,7 +471,17 @@ bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
       case TimePartOpt::kNone: break;
     }
     int64_t n = 0;
-    if (!ExtractTimePart(v.text, part, &n)) return false;
+    if (v.kind == TreeNode::Kind::kNumber) {
+      // A numeric timestamp (unix seconds or milliseconds), as correlation reads one.
+      double d = 0;
+      int64_t ms = 0;
+      if (!ParseDouble(v.text, &d) || !EpochNumberToMillis(d, &ms) ||
+          !ExtractTimePartOfUnixMillis(ms, part, &n)) {
+        return false;
+      }
+    } else if (!ExtractTimePart(v.text, part, &n)) {
+      return false;
+    }
     *x = static_cast<double>(n);
     return true;
   }

@@ -242,13 +242,21 @@ class Lowerer {
     return false;
   }
 
-  // Substitutes %placeholders% (|expand). Returns the raw Sigma strings to parse.
-  bool Expand(const ValueAst& v, std::vector<std::string>* out) {
-    std::vector<std::string> acc = {""};
+  // Substitutes %placeholders% (|expand). Returns the raw Sigma strings to parse. Their
+  // number and total size are computed first (a product over the placeholders) and
+  // checked by `fits` before any string is built.
+  template <typename Fits>
+  bool Expand(const ValueAst& v, const Fits& fits, std::vector<std::string>* out) {
+    // The value split into literal text and placeholders, in order.
+    struct Piece {
+      std::string text;                             // literal, when values is null
+      const std::vector<std::string>* values = nullptr;  // a placeholder's values
+    };
+    std::vector<Piece> pieces(1);
     const std::string& s = v.text;
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '%') {
-        for (auto& a : acc) a += '%';
+        pieces.back().text += '%';
         ++i;
         continue;
       }
@@ -262,17 +270,54 @@ class Lowerer {
                                       "%' has no value: supply it in a vars file (--vars FILE, "
                                       "pySigma processing-pipeline 'vars' form)");
           }
-          std::vector<std::string> next;
-          for (const auto& a : acc) {
-            for (const auto& val : it->second) next.push_back(a + val);
-          }
-          if (next.size() > 4096) return Error(v.where, "placeholder expansion produces too many values");
-          acc = std::move(next);
+          pieces.push_back({std::string(), &it->second});
+          pieces.emplace_back();
           i = end;
           continue;
         }
       }
-      for (auto& a : acc) a += s[i];
+      pieces.back().text += s[i];
+    }
+    // count = product of the placeholders' value counts; every string holds all the
+    // literal text, and each value of a placeholder with n values is in count / n of
+    // them. Saturating: past the limit the exact size no longer matters.
+    size_t count = 1;
+    for (const Piece& p : pieces) {
+      if (p.values == nullptr) continue;
+      if (count > kMaxExpandedValues) break;
+      count *= p.values->size();
+    }
+    if (count > kMaxExpandedValues) {
+      return Error(v.where, "placeholder expansion produces more than " +
+                                std::to_string(kMaxExpandedValues) + " values");
+    }
+    size_t bytes = 0;
+    const auto add = [&bytes](size_t n, size_t times) {
+      size_t product = 0;
+      if (__builtin_mul_overflow(n, times, &product) || __builtin_add_overflow(bytes, product, &bytes)) {
+        bytes = SIZE_MAX;
+      }
+    };
+    for (const Piece& p : pieces) {
+      if (p.values == nullptr) {
+        add(p.text.size(), count);
+      } else {
+        for (const std::string& val : *p.values) add(val.size(), count / p.values->size());
+      }
+    }
+    if (!fits(v.where, count, bytes)) return false;
+    std::vector<std::string> acc = {std::string()};
+    for (const Piece& p : pieces) {
+      if (p.values == nullptr) {
+        for (auto& a : acc) a += p.text;
+        continue;
+      }
+      std::vector<std::string> next;
+      next.reserve(acc.size() * p.values->size());
+      for (const auto& a : acc) {
+        for (const auto& val : *p.values) next.push_back(a + val);
+      }
+      acc = std::move(next);
     }
     *out = std::move(acc);
     return true;
@@ -379,6 +424,25 @@ class Lowerer {
                            std::to_string(kMaxPatternsPerItem) +
                            " patterns (values times encodings and windash variants)");
     };
+    const auto too_many_in_rule = [&](const SourceLocation& at) {
+      std::string name = item.field.empty() ? "keywords" : item.field;
+      for (const auto& m : item.modifiers) name += "|" + m;
+      return Error(at, "'" + name + "' takes the rule past its limit of " +
+                           std::to_string(kMaxPatternsPerRule) + " patterns or " +
+                           std::to_string(kMaxPatternBytesPerRule) +
+                           " bytes of patterns (values times encodings and windash "
+                           "variants, over all the rule's items)");
+    };
+    // Whether `count` more patterns holding `bytes` bytes (one step of an expansion,
+    // sized before it is generated) fit in what is left of the item's and the rule's
+    // limits. The rule's totals grow only by the patterns finally kept.
+    const auto fits = [&](const SourceLocation& at, size_t count, size_t bytes) {
+      if (count > kMaxPatternsPerItem - std::min(patterns, kMaxPatternsPerItem)) return too_many(at);
+      if (count > kMaxPatternsPerRule - rule_patterns_ || bytes > kMaxPatternBytesPerRule - rule_bytes_) {
+        return too_many_in_rule(at);
+      }
+      return true;
+    };
     for (const ValueAst& v : item.values) {
       std::vector<Expr> variants;
       if (v.type == ValueAst::Type::kNull) {
@@ -430,14 +494,40 @@ class Lowerer {
         // String matching: expand placeholders, encode, add wildcards.
         std::vector<std::string> raws;
         if (expand) {
-          if (!Expand(v, &raws)) return false;
+          if (!Expand(v, fits, &raws)) return false;
         } else {
+          if (!fits(v.where, 1, v.text.size())) return false;
           raws.push_back(v.text);
         }
         std::vector<Pattern> pats;
         for (const auto& r : raws) pats.push_back(ParsePattern(r));
+        raws.clear();
         for (const auto& enc : encodings) {
+          // Size this step's output from its input before making it (saturating sums).
+          size_t count = 0, bytes = 0;
+          for (const auto& p : pats) {
+            ExpansionSize step;
+            if (enc == "windash") {
+              step = WindashVariantsSize(ToGlob(p));
+              // The glob text escapes wildcard characters; a pattern unit is one byte.
+              if (step.count != SIZE_MAX) {
+                const size_t escapes = ToGlob(p).size() - p.size();
+                step.bytes -= step.count * escapes;
+              }
+            } else if (enc == "base64offset") {
+              step = Base64OffsetVariantsSize(p.size());
+            } else if (enc == "base64") {
+              step = {1, (p.size() + 2) / 3 * 4};
+            } else {
+              // utf16*: at most two bytes for every byte (ASCII), plus a byte order mark.
+              step = {1, 2 * p.size() + 2};
+            }
+            if (__builtin_add_overflow(count, step.count, &count)) count = SIZE_MAX;
+            if (__builtin_add_overflow(bytes, step.bytes, &bytes)) bytes = SIZE_MAX;
+          }
+          if (!fits(v.where, count, bytes)) return false;
           std::vector<Pattern> next;
+          next.reserve(count);
           for (const auto& p : pats) {
             if (enc == "windash") {
               std::vector<std::string> outs;
@@ -468,8 +558,8 @@ class Lowerer {
             }
           }
           pats = std::move(next);
-          if (patterns + pats.size() > kMaxPatternsPerItem) return too_many(v.where);
         }
+        for (const auto& p : pats) rule_bytes_ += p.size();
         // Keywords are substring searches unless a placement modifier says otherwise.
         const bool keyword_contains = item.field.empty() && !placement;
         for (auto& p : pats) {
@@ -498,6 +588,8 @@ class Lowerer {
       }
       patterns += variants.size();
       if (patterns > kMaxPatternsPerItem) return too_many(v.where);
+      rule_patterns_ += variants.size();
+      if (rule_patterns_ > kMaxPatternsPerRule) return too_many_in_rule(v.where);
       // `neq` is per value "differs"; several variants of one value must all differ.
       per_value.push_back(neq ? Expr::And(std::move(variants)) : Expr::Or(std::move(variants)));
     }
@@ -540,6 +632,10 @@ class Lowerer {
   const Placeholders& ph_;
   Ir* ir_;
   std::vector<Diagnostic>* diags_;
+  // Patterns made so far for this rule (one Lowerer lowers one detection) and their
+  // bytes, bounded by kMaxPatternsPerRule and kMaxPatternBytesPerRule.
+  size_t rule_patterns_ = 0;
+  size_t rule_bytes_ = 0;
 };
 
 }  // namespace

@@ -524,7 +524,15 @@ bool Reader::NdjsonLoop(size_t begin, uint64_t first_line) {
     const void* found = std::memchr(data + search, '\n', buf_.size() - search);
     if (found != nullptr) {
       size_t nl = static_cast<size_t>(static_cast<const char*>(found) - data);
-      if (!ProcessLine(pos, nl, line)) return false;
+      if (nl - pos > options_.max_document_bytes) {
+        // A whole line already in memory (a gzip input decompressed whole) is held to
+        // the same limit as one that had to be read in pieces.
+        ReportError(line, buf_base_ + pos, next_index_++,
+                    "line longer than max_document_bytes (" +
+                        std::to_string(options_.max_document_bytes) + "); skipped");
+      } else if (!ProcessLine(pos, nl, line)) {
+        return false;
+      }
       ++line;
       pos = search = nl + 1;
       continue;

@@ -29,6 +29,15 @@ inline constexpr size_t kMaxItemsPerIdentifier = 10000;  // `field: value` entri
 // Patterns one item compiles to: its values times their encodings (base64offset: 3)
 // and windash variants (up to 15,625 for one value), checked while lowering.
 inline constexpr size_t kMaxPatternsPerItem = 100000;
+// Strings one `|expand` value becomes: the product of its placeholders' value counts.
+inline constexpr size_t kMaxExpandedValues = 4096;
+// Patterns one rule's detection compiles to over all its items, and their bytes, after
+// |expand, the encodings and windash. Each step of an expansion is sized (count and
+// bytes, multiplicatively) before it is generated, so a rule that would pass either
+// limit is rejected before the expansion allocates anything: a small rule combining
+// windash with base64offset, or |expand with windash, would otherwise take gigabytes.
+inline constexpr size_t kMaxPatternsPerRule = 100000;
+inline constexpr size_t kMaxPatternBytesPerRule = size_t{2} << 20;
 
 struct ValueAst {
   enum class Type { kString, kNumber, kBool, kNull };

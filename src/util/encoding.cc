@@ -146,9 +146,10 @@ std::string Utf16WithBom(std::string_view utf8) {
   return out;
 }
 
-bool WindashVariants(std::string_view value, std::vector<std::string>* out,
-                     std::string* error) {
-  out->clear();
+namespace {
+
+// The windash positions of `value` (see WindashVariants).
+std::vector<DashSite> FindDashSites(std::string_view value) {
   std::vector<DashSite> sites;
   for (size_t pos = 0; pos < value.size();) {
     const size_t length = DashLengthAt(value, pos);
@@ -165,6 +166,56 @@ bool WindashVariants(std::string_view value, std::vector<std::string>* out,
     }
     pos += length;
   }
+  return sites;
+}
+
+}  // namespace
+
+ExpansionSize WindashVariantsSize(std::string_view value) {
+  const std::vector<DashSite> sites = FindDashSites(value);
+  ExpansionSize size;
+  size_t dash_bytes = 0;
+  for (const DashSite& site : sites) {
+    dash_bytes += site.length;
+    // Each site multiplies the count by five; past the limit the exact figure no
+    // longer matters, and saturating keeps it overflow-free.
+    size.count = size.count > kMaxWindashVariants ? size.count : size.count * kDashes.size();
+  }
+  if (size.count > kMaxWindashVariants) {
+    size.count = SIZE_MAX;
+    size.bytes = SIZE_MAX;
+    return size;
+  }
+  // Every variant keeps the bytes around the sites; at each site each of the five
+  // spellings (1 + 1 + 3 + 3 + 3 = 11 bytes together) appears in count / 5 variants.
+  size_t spellings = 0;
+  for (const auto& d : kDashes) spellings += d.size();
+  size.bytes = size.count * (value.size() - dash_bytes) +
+               sites.size() * (size.count / kDashes.size()) * spellings;
+  return size;
+}
+
+ExpansionSize Base64OffsetVariantsSize(size_t length) {
+  // Mirrors Base64OffsetVariants without encoding anything.
+  static constexpr size_t kStart[3] = {0, 2, 3};
+  static constexpr size_t kDropEnd[3] = {0, 3, 2};
+  ExpansionSize size{0, 0};
+  for (size_t i = 0; i < 3; ++i) {
+    const size_t encoded = (i + length + 2) / 3 * 4;
+    const size_t drop = kDropEnd[(length + i) % 3];
+    const size_t end = encoded >= drop ? encoded - drop : 0;
+    if (kStart[i] < end) {
+      ++size.count;
+      size.bytes += end - kStart[i];
+    }
+  }
+  return size;
+}
+
+bool WindashVariants(std::string_view value, std::vector<std::string>* out,
+                     std::string* error) {
+  out->clear();
+  const std::vector<DashSite> sites = FindDashSites(value);
 
   // Checking the site count rather than multiplying keeps the test overflow-free.
   size_t count = 1;

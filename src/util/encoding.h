@@ -38,6 +38,19 @@ std::string Base64Encode(std::string_view bytes);
 // search with "contains" must not treat an empty pattern as "matches everything".
 std::vector<std::string> Base64OffsetVariants(std::string_view value);
 
+// How many strings an expansion produces and how many bytes they hold together,
+// computed without producing them, so that a rule can be rejected before a
+// multiplicative expansion (windash after |expand, base64offset after windash) allocates.
+// SIZE_MAX in both stands for "more than the expansion's own limit".
+struct ExpansionSize {
+  size_t count = 1;
+  size_t bytes = 0;
+};
+
+// The non-empty strings of Base64OffsetVariants for a value of `length` bytes (the ones
+// the lowering keeps) and their total length.
+ExpansionSize Base64OffsetVariantsSize(size_t length);
+
 // UTF-8 to UTF-16 code units serialised as bytes. Characters above U+FFFF become
 // surrogate pairs. Each byte that is not part of a well-formed UTF-8 sequence becomes
 // U+FFFD (one replacement per bad byte, unlike Python's "maximal subpart" rule, which
@@ -76,5 +89,9 @@ inline constexpr size_t kMaxWindashVariants = 15625;  // 5^6
 // kMaxWindashVariants, clears *out, sets *error (if non-null) and returns false.
 bool WindashVariants(std::string_view value, std::vector<std::string>* out,
                      std::string* error);
+
+// The number and total length of the strings WindashVariants(value) produces, exactly;
+// {SIZE_MAX, SIZE_MAX} when it would fail for passing kMaxWindashVariants.
+ExpansionSize WindashVariantsSize(std::string_view value);
 
 }  // namespace vigil::internal

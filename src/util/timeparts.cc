@@ -5,6 +5,8 @@
 // not depend on the host's TZ setting or its tz database, and timegm is not portable.
 #include "util/timeparts.h"
 
+#include <cmath>
+
 #include <cstdio>
 #include <ctime>
 
@@ -165,6 +167,50 @@ bool ParseFields(std::string_view text, Fields* f) {
 }
 
 }  // namespace
+
+namespace {
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in unix milliseconds.
+constexpr int64_t kMinUnixMillis = -62135596800000;
+constexpr int64_t kMaxUnixMillis = 253402300799999;
+constexpr int64_t kMillisPerDay = 86400000;
+}  // namespace
+
+bool EpochNumberToMillis(double number, int64_t* unix_millis) {
+  if (!std::isfinite(number)) return false;
+  const double ms = number > 1e11 ? number : number * 1000;
+  if (!(ms >= static_cast<double>(kMinUnixMillis) && ms <= static_cast<double>(kMaxUnixMillis))) return false;
+  *unix_millis = static_cast<int64_t>(std::floor(ms));
+  return true;
+}
+
+bool ExtractTimePartOfUnixMillis(int64_t unix_millis, TimePart part, int64_t* out) {
+  if (unix_millis < kMinUnixMillis || unix_millis > kMaxUnixMillis) return false;
+  int64_t days = unix_millis / kMillisPerDay;
+  int64_t in_day = unix_millis % kMillisPerDay;
+  if (in_day < 0) {
+    in_day += kMillisPerDay;
+    --days;
+  }
+  // Civil date from days since 1970-01-01 (proleptic Gregorian, eras of 400 years).
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+  switch (part) {
+    case TimePart::kMinute: *out = in_day / 60000 % 60; return true;
+    case TimePart::kHour: *out = in_day / 3600000; return true;
+    case TimePart::kDay: *out = day; return true;
+    case TimePart::kWeek: *out = IsoWeek(year, month, day); return true;
+    case TimePart::kMonth: *out = month; return true;
+    case TimePart::kYear: *out = year; return true;
+  }
+  return false;
+}
 
 bool ExtractTimePart(std::string_view iso8601, TimePart part, int64_t* out) {
   Fields f;

@@ -32,6 +32,16 @@ enum class TimePart { kMinute, kHour, kDay, kWeek, kMonth, kYear };
 // text is not a valid timestamp.
 bool ExtractTimePart(std::string_view iso8601, TimePart part, int64_t* out);
 
+// A JSON number taken as a timestamp, the way correlation reads a numeric eventTime:
+// unix seconds, or unix milliseconds when it is above 10^11 (10^11 seconds is the year
+// 5138, 10^11 milliseconds March 1973). Fractions below a millisecond are dropped.
+// False for what is not finite or lies outside the years 0001..9999.
+bool EpochNumberToMillis(double number, int64_t* unix_millis);
+
+// ExtractTimePart for a timestamp given as unix milliseconds, in UTC (a number has no
+// zone to keep). Always true for the range EpochNumberToMillis accepts.
+bool ExtractTimePartOfUnixMillis(int64_t unix_millis, TimePart part, int64_t* out);
+
 // Converts the timestamp to milliseconds since 1970-01-01T00:00:00Z, applying the zone
 // offset (unlike ExtractTimePart). A value without a zone, and a date-only value
 // (midnight), are taken as UTC. Fractional seconds beyond milliseconds are truncated.

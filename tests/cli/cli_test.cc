@@ -264,8 +264,8 @@ TEST(CliTest, RegexLimitHitsAreInTheSummary) {
   const auto err = Lines(r.err);
   ASSERT_EQ(err.size(), 2u) << r.err;
   EXPECT_EQ(err[1],
-            "vigil: warning: 2 regular expression searches stopped at their work budget or match limit and "
-            "counted as no match (see docs/limits.md)");
+            "vigil: warning: 2 regular expression searches stopped at a regex limit (PCRE2 match "
+            "limit or work budget) and counted as no match (see docs/limits.md)");
   // Without a limit hit there is no such line.
   Proc clean = Sh(kVigil + " scan --format jsonl --rules " + rules + " " +
                   WriteTemp("cli_redos_clean.jsonl", "{\"userAgent\":\"aaa\"}\n"));

@@ -16,7 +16,7 @@ TEST(RegexLimitsTest, PatternLongerThanTheLimitIsAnError) {
   std::string error;
   EXPECT_TRUE(CompileRegexCheck(std::string(kRegexMaxPatternBytes, 'a'), 0, &error)) << error;
   EXPECT_FALSE(CompileRegexCheck(std::string(kRegexMaxPatternBytes + 1, 'a'), 0, &error));
-  EXPECT_EQ(error, "pattern of 16385 bytes is longer than the limit of 16384");
+  EXPECT_EQ(error, "pattern of 4097 bytes is longer than the limit of 4096");
 }
 
 TEST(RegexLimitsTest, GroupsNestedTooDeeplyAreAnError) {
@@ -25,8 +25,8 @@ TEST(RegexLimitsTest, GroupsNestedTooDeeplyAreAnError) {
   EXPECT_TRUE(CompileRegexCheck(nested(kRegexMaxParensNesting), 0, &error)) << error;
   EXPECT_FALSE(CompileRegexCheck(nested(kRegexMaxParensNesting + 1), 0, &error));
   EXPECT_EQ(error, "parentheses are too deeply nested at offset 251");
-  // 5,000 levels: the same error, no stack overflow.
-  EXPECT_FALSE(CompileRegexCheck(nested(5000), 0, &error));
+  // 2,000 levels (as deep as 4 KiB of pattern allows): the same error, no stack overflow.
+  EXPECT_FALSE(CompileRegexCheck(nested(2000), 0, &error));
   EXPECT_EQ(error, "parentheses are too deeply nested at offset 251");
 }
 
@@ -102,6 +102,123 @@ TEST(RegexLimitsTest, LongValuesWithinTheLimitsStillMatch) {
   EXPECT_TRUE(re->Search(value + "x", &scratch));
   EXPECT_FALSE(re->Search(value + "y", &scratch));
   EXPECT_EQ(scratch.limit_hits, 0u);
+}
+
+// Issue 13 item 5: PCRE2's match limit counts per start position and does not count the
+// bytes a repeat scans, so these searches ran for 20 s and more than 60 s with no limit
+// firing. Each search now has kRegexWorkBudget steps over all its start positions, for
+// JIT and PCRE2's interpreter alike; work is asserted by counting steps, not by time.
+struct Engine {
+  bool jit;
+  const char* name;
+};
+const Engine kEngines[] = {{true, "jit"}, {false, "interpreter"}};
+
+TEST(RegexBudgetTest, LookaheadOverALongValueStopsAtTheBudget) {
+  std::string error;
+  auto re = Regex::Compile("(?=.*[0-9])", 0, &error);
+  ASSERT_NE(re, nullptr) << error;
+  const std::string value(100000, 'a');
+  for (const Engine& e : kEngines) {
+    RegexScratch scratch;
+    scratch.use_jit = e.jit;
+    EXPECT_FALSE(re->Search(value, &scratch)) << e.name;
+    EXPECT_EQ(scratch.limit_hits, 1u) << e.name;
+    EXPECT_EQ(scratch.counted_searches, 1u) << e.name;
+    // Stopped at the first step past the budget; one step moves at most the value.
+    EXPECT_GT(scratch.counted_steps, kRegexWorkBudget) << e.name;
+    EXPECT_LE(scratch.counted_steps, kRegexWorkBudget + value.size() + 1) << e.name;
+    // The same search where a digit is near the end still matches within the budget
+    // when it is the only attempt that scans far ((?=) at the first position finds it).
+    EXPECT_TRUE(re->Search(value + "7", &scratch)) << e.name;
+    EXPECT_EQ(scratch.limit_hits, 1u) << e.name;
+  }
+}
+
+TEST(RegexBudgetTest, BackreferenceOverALongValueStopsAtTheBudget) {
+  std::string error;
+  auto re = Regex::Compile("(a+)\\1+b", 0, &error);
+  ASSERT_NE(re, nullptr) << error;
+  // 'b' is present (at the end), so PCRE2's required-byte check does not end it early.
+  const std::string value = std::string(300000, 'a') + "cb";
+  for (const Engine& e : kEngines) {
+    RegexScratch scratch;
+    scratch.use_jit = e.jit;
+    EXPECT_FALSE(re->Search(value, &scratch)) << e.name;
+    EXPECT_EQ(scratch.limit_hits, 1u) << e.name;
+    EXPECT_EQ(scratch.counted_searches, 1u) << e.name;
+    // A step charges the bytes moved and, before \1, the bytes \1 may compare.
+    EXPECT_LE(scratch.counted_steps, kRegexWorkBudget + 2 * value.size() + 1) << e.name;
+    // Backreferences still match when the work is small.
+    EXPECT_TRUE(re->Search(std::string(1000, 'x') + "aaaab", &scratch)) << e.name;
+    EXPECT_EQ(scratch.limit_hits, 1u) << e.name;
+  }
+}
+
+TEST(RegexBudgetTest, OrdinarySearchesOfLongValuesFinishWithinTheBudget) {
+  std::string error;
+  const std::string filler(100000, 'z');
+  struct Case {
+    const char* pattern;
+    std::string value;
+    bool match;
+  };
+  const Case cases[] = {
+      {".*foo", filler + "foo", true},
+      {".*foo", filler + "fo", false},
+      {"(?i)invoke-expression", filler + "Invoke-Expression", true},
+      {"[0-9]{3}-[0-9]{4}", filler + "555-1234", true},
+      {"(\\w+) \\1", std::string(100000, '-') + "hello hello", true},
+      {"^arn:aws:iam::[0-9]{12}:role/", "arn:aws:iam::123456789012:role/" + filler, true},
+  };
+  for (const Engine& e : kEngines) {
+    for (const Case& c : cases) {
+      auto re = Regex::Compile(c.pattern, 0, &error);
+      ASSERT_NE(re, nullptr) << error;
+      RegexScratch scratch;
+      scratch.use_jit = e.jit;
+      EXPECT_EQ(re->Search(c.value, &scratch), c.match) << e.name << " " << c.pattern;
+      EXPECT_EQ(scratch.limit_hits, 0u) << e.name << " " << c.pattern;
+      EXPECT_EQ(scratch.counted_searches, 1u) << e.name << " " << c.pattern;
+      EXPECT_LE(scratch.counted_steps, kRegexWorkBudget) << e.name << " " << c.pattern;
+    }
+  }
+}
+
+TEST(RegexBudgetTest, ShortValuesTakeTheFastPathWithAMatchLimitThatKeepsThemInBudget) {
+  // (n + 1)^2 start positions times bytes, times the limit, stays within the budget.
+  EXPECT_EQ(RegexFastPathLimit(0), kRegexMatchLimit);
+  EXPECT_EQ(RegexFastPathLimit(100), kRegexWorkBudget / 101 / 101);
+  EXPECT_EQ(RegexFastPathLimit(558), kRegexMinFastPathLimit);  // 5,000,000 / 559 / 559
+  EXPECT_EQ(RegexFastPathLimit(559), 0u);                       // 5,000,000 / 560 / 560 = 15
+  EXPECT_EQ(RegexFastPathLimit(size_t{1} << 40), 0u);
+  std::string error;
+  auto re = Regex::Compile("^Mozilla/[0-9.]+ \\(Windows", 0, &error);
+  ASSERT_NE(re, nullptr) << error;
+  for (const Engine& e : kEngines) {
+    RegexScratch scratch;
+    scratch.use_jit = e.jit;
+    EXPECT_TRUE(re->Search("Mozilla/5.0 (Windows NT 10.0; Win64; x64)", &scratch));
+    EXPECT_FALSE(re->Search("curl/8.1.2", &scratch));
+    EXPECT_EQ(scratch.counted_searches, 0u) << e.name;
+    // A short value whose search passes the fast path's limit is searched again,
+    // counted: `(a+)+$` on 400 bytes passes the 31 steps a position it is allowed.
+    auto redos = Regex::Compile("(a+)+$", 0, &error);
+    ASSERT_NE(redos, nullptr) << error;
+    EXPECT_FALSE(redos->Search(std::string(400, 'a') + "!", &scratch)) << e.name;
+    EXPECT_EQ(scratch.counted_searches, 1u) << e.name;
+    EXPECT_EQ(scratch.limit_hits, 1u) << e.name;
+  }
+}
+
+TEST(RegexBudgetTest, PatternsTooLargeOnceInstrumentedAreCompileErrors) {
+  // A repeated group is copied once per repetition: 37 KB of code, past PCRE2's 64 KiB
+  // only once every copied item carries its callout.
+  const std::string pattern = "(?:abcdefgh){1700}";
+  std::string error;
+  EXPECT_NE(Regex::Compile(pattern, 0, &error), nullptr);
+  EXPECT_FALSE(CompileRegexCheck(pattern, 0, &error));
+  EXPECT_EQ(error, "with the callouts that count its work: regular expression is too large at offset 18");
 }
 
 }  // namespace

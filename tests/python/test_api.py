@@ -818,3 +818,20 @@ def test_pytest_plugin_entry_point():
     eps = importlib.metadata.entry_points()
     group = eps.select(group="pytest11") if hasattr(eps, "select") else eps.get("pytest11", [])
     assert any(ep.name == "vigil" and ep.value == "vigil.pytest_plugin" for ep in group)
+
+
+def test_regex_budget_hits_are_in_stats(tmp_path):
+    # Issue 13 item 5: `(?=.*[0-9])` on 100 KB without a digit stops at the per-value
+    # regex work budget (it used to take about 20 s); the search counts as no match,
+    # stats reports it, and the other rule still matches.
+    rules = vigil.compile(
+        "title: lookahead\ndetection:\n  s: {userAgent|re: '(?=.*[0-9])'}\n  condition: s\n"
+        "---\ntitle: name\ndetection:\n  s: {eventName: GetObject}\n  condition: s\n",
+        name="budget.yml")
+    path = tmp_path / "budget.ndjson"
+    path.write_text(json.dumps({"eventName": "GetObject", "userAgent": "a" * 100000}) + "\n"
+                    + json.dumps({"eventName": "GetObject", "userAgent": "aws-cli/2"}) + "\n")
+    it = rules.scan(path)
+    titles = [(m.record, m.rule.title) for m in it]
+    assert titles == [(0, "name"), (1, "lookahead"), (1, "name")]
+    assert it.stats["regex_limit_hits"] == 1

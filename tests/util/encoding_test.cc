@@ -198,5 +198,40 @@ TEST(EncodingWindash, ReplacesPreviousOutput) {
   EXPECT_EQ(out, (Strings{"x"}));
 }
 
+// The sizes the lowering checks before it expands a value must be exactly the sizes of
+// what the expansion then produces.
+TEST(EncodingExpansionSize, WindashSizeIsExact) {
+  for (std::string_view v : {"", "x", "-a", "a-b", "--x", "-a /b", "x \xe2\x80\x94y -z /w",
+                             "-a -b -c -d -e -f", "*-x* ?/y"}) {
+    Strings out;
+    std::string error;
+    ASSERT_TRUE(WindashVariants(v, &out, &error)) << error;
+    size_t bytes = 0;
+    for (const auto& o : out) bytes += o.size();
+    const ExpansionSize size = WindashVariantsSize(v);
+    EXPECT_EQ(size.count, out.size()) << v;
+    EXPECT_EQ(size.bytes, bytes) << v;
+  }
+  EXPECT_EQ(WindashVariantsSize("-a -b -c -d -e -f").count, 15625u);
+  EXPECT_EQ(WindashVariantsSize("-a -b -c -d -e -f").bytes, 15625u * 11 + 6 * 3125 * 11);
+  EXPECT_EQ(WindashVariantsSize("-a -b -c -d -e -f -g").count, SIZE_MAX);
+  EXPECT_EQ(WindashVariantsSize(std::string(100000, '-') + " -a").count, 5u);
+}
+
+TEST(EncodingExpansionSize, Base64OffsetSizeIsExact) {
+  for (size_t length = 0; length < 40; ++length) {
+    const std::string v(length, 'q');
+    size_t count = 0, bytes = 0;
+    for (const auto& o : Base64OffsetVariants(v)) {
+      if (o.empty()) continue;
+      ++count;
+      bytes += o.size();
+    }
+    const ExpansionSize size = Base64OffsetVariantsSize(length);
+    EXPECT_EQ(size.count, count) << length;
+    EXPECT_EQ(size.bytes, bytes) << length;
+  }
+}
+
 }  // namespace
 }  // namespace vigil::internal

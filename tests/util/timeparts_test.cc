@@ -6,6 +6,9 @@
 #include "util/timeparts.h"
 
 #include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -184,6 +187,51 @@ TEST(TimePartsParseIso, RangeEnds) {
   EXPECT_EQ(Millis("1969-12-31T23:59:59Z"), -1000);
   EXPECT_EQ(Millis("0001-01-01T00:00:00Z"), -62135596800000);
   EXPECT_EQ(Millis("9999-12-31T23:59:59.999Z"), 253402300799999);
+}
+
+// Numeric timestamps (issue 13: numeric epoch times were never exercised): every part
+// of a unix-millisecond time equals the part of the same time written in ISO 8601.
+TEST(TimePartsEpoch, PartsOfUnixMillisEqualThePartsOfTheIsoText) {
+  const TimePart parts[] = {TimePart::kMinute, TimePart::kHour, TimePart::kDay,
+                            TimePart::kWeek,   TimePart::kMonth, TimePart::kYear};
+  // 1970 to 9999 in uneven steps, plus the days around year and leap boundaries.
+  std::vector<int64_t> times = {0, 951782400000, 951868800000, 1709644800123, 1735603200000,
+                                1609632000000, 253402300799999};
+  for (int64_t t = 0; t < 253402300799999; t += 7777777777777) times.push_back(t);
+  for (const int64_t ms : times) {
+    const std::string iso = FormatIsoMillis(ms);
+    for (const TimePart part : parts) {
+      int64_t from_text = -1, from_number = -2;
+      ASSERT_TRUE(ExtractTimePart(iso, part, &from_text)) << iso;
+      ASSERT_TRUE(ExtractTimePartOfUnixMillis(ms, part, &from_number)) << ms;
+      EXPECT_EQ(from_number, from_text) << iso << " part " << static_cast<int>(part);
+    }
+  }
+}
+
+TEST(TimePartsEpoch, NumbersAreSecondsOrMilliseconds) {
+  int64_t ms = 0;
+  ASSERT_TRUE(EpochNumberToMillis(1709644800, &ms));
+  EXPECT_EQ(ms, 1709644800000);
+  ASSERT_TRUE(EpochNumberToMillis(1709644800123, &ms));
+  EXPECT_EQ(ms, 1709644800123);
+  ASSERT_TRUE(EpochNumberToMillis(1e11, &ms));  // the largest number read as seconds
+  EXPECT_EQ(ms, 100000000000000);
+  ASSERT_TRUE(EpochNumberToMillis(1e11 + 1, &ms));
+  EXPECT_EQ(ms, 100000000001);
+  ASSERT_TRUE(EpochNumberToMillis(-1.5, &ms));
+  EXPECT_EQ(ms, -1500);
+  ms = 7;
+  EXPECT_FALSE(EpochNumberToMillis(1e300, &ms));
+  EXPECT_FALSE(EpochNumberToMillis(-1e15, &ms));
+  EXPECT_FALSE(EpochNumberToMillis(std::numeric_limits<double>::infinity(), &ms));
+  EXPECT_FALSE(EpochNumberToMillis(std::numeric_limits<double>::quiet_NaN(), &ms));
+  EXPECT_EQ(ms, 7);
+  int64_t part = 0;
+  ASSERT_TRUE(ExtractTimePartOfUnixMillis(-1, TimePart::kYear, &part));  // 1969-12-31T23:59:59.999Z
+  EXPECT_EQ(part, 1969);
+  ASSERT_TRUE(ExtractTimePartOfUnixMillis(-1, TimePart::kMinute, &part));
+  EXPECT_EQ(part, 59);
 }
 
 }  // namespace
