@@ -5,7 +5,11 @@
 // else). Reads them from memory (ReadBuffer, whole), and scans them from a file with
 // ScanInputs over the bundled rule pack while reading in tiny chunks, so NDJSON lines
 // and gzip streams cross chunk boundaries. The chunk size only bounds memory: both reads
-// must deliver the same records, in the same order, at the same positions.
+// must deliver the same records, in the same order, at the same positions. The input
+// is first expanded (fuzz::Expand: 0xF5 K C stands for C+1 KiB of blanks, digits,
+// letters, brackets or backslashes), so runs of whitespace and tokens of megabytes are
+// a few mutations away; the read limits are then lowered by one control byte, so the
+// huge tokens meet max_record_bytes and max_document_bytes too.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -57,11 +61,22 @@ std::shared_ptr<const vigil::RuleSet> LoadPack() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static vigil::Scanner scanner(LoadPack());
   static vigil::fuzz::ScratchFile file(".log");
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  // Byte 0 picks the read limits; the rest, expanded, is the file.
+  if (size == 0) return 0;
+  vigil::ReadOptions read;
+  switch (data[0] % 4) {
+    case 0: break;  // the defaults
+    case 1: read.max_record_bytes = 4096; break;
+    case 2: read.max_record_bytes = 64 << 10; read.max_document_bytes = 256 << 10; break;
+    case 3: read.max_document_bytes = 1000; break;
+  }
+  const std::string expanded = vigil::fuzz::Expand(
+      std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), 4u << 20);
+  const std::string_view bytes(expanded);
 
   Collect whole;
   vigil::ReadStats read_stats;
-  vigil::ReadBuffer(bytes, "fuzz", vigil::ReadOptions{}, &whole, &read_stats);
+  vigil::ReadBuffer(bytes, "fuzz", read, &whole, &read_stats);
   if (read_stats.records != whole.records.size()) {
     vigil::fuzz::Fail("ReadStats::records differs from the records delivered");
   }
@@ -71,7 +86,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   vigil::ScanOptions options;
   options.kind = vigil::EventKind::kAny;
-  options.read.chunk_size = 7;  // odd and tiny: every boundary lands somewhere new
+  options.read = read;
+  // Odd and tiny, so every boundary lands somewhere new; larger for the expanded inputs,
+  // which would otherwise take a million reads.
+  options.read.chunk_size = bytes.size() < (64u << 10) ? 7 : 4093;
   ScanCollect scanned;
   const vigil::ScanStats stats = vigil::ScanInputs(scanner, {file.Write(bytes)}, options, &scanned);
   if (stats.events + stats.event_errors < scanned.records.size()) {
@@ -79,8 +97,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   if (scanned.records.size() != whole.records.size()) {
-    vigil::fuzz::Fail("reading in chunks delivered " + std::to_string(scanned.records.size()) +
-                      " records, reading whole " + std::to_string(whole.records.size()));
+    std::string why = "reading in chunks delivered " + std::to_string(scanned.records.size()) +
+                      " records, reading whole " + std::to_string(whole.records.size());
+    for (const auto& [who, c] : {std::pair{"whole", &whole.errors}, {"chunked", &scanned.errors}}) {
+      for (const std::string& e : *c) why += std::string("\n  ") + who + " error: " + e;
+    }
+    for (const auto& r : whole.records) why += "\n  whole record at line " + std::to_string(std::get<2>(r));
+    for (const auto& r : scanned.records) why += "\n  chunked record at line " + std::to_string(std::get<2>(r));
+    vigil::fuzz::Fail(why);
   }
   for (size_t i = 0; i < whole.records.size(); ++i) {
     if (scanned.records[i] != whole.records[i]) {

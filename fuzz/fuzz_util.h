@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -54,6 +55,34 @@ inline size_t CheckAgreement(const RuleSet& rules, Scanner& scanner, std::string
     }
   }
   return out.size();
+}
+
+// Makes large inputs out of small ones, so the fuzzer can reach what only huge inputs
+// do (runs of blanks between records, tokens of megabytes) without mutating megabytes.
+// Byte 0xF5 never occurs in UTF-8, so ordinary inputs pass through unchanged; 0xF5 K C
+// stands for (C + 1) KiB of one filler chosen by K: ' ', '\n', '\t', "\r\n", digits
+// (a huge number), letters (a huge string body or key), '[' (deep nesting), or '\\'
+// (a run of escapes). The output is capped at `max_bytes`; a trailing lone 0xF5 is kept.
+inline std::string Expand(std::string_view in, size_t max_bytes) {
+  static constexpr std::string_view kFill[] = {" ", "\n", "\t", "\r\n", "7", "x", "[", "\\"};
+  std::string out;
+  for (size_t i = 0; i < in.size() && out.size() < max_bytes; ++i) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c != 0xF5 || i + 2 >= in.size()) {
+      out.push_back(in[i]);
+      continue;
+    }
+    const std::string_view fill = kFill[static_cast<unsigned char>(in[i + 1]) % 8];
+    size_t bytes = (static_cast<size_t>(static_cast<unsigned char>(in[i + 2])) + 1) * 1024;
+    bytes = std::min(bytes, max_bytes - out.size());
+    while (bytes >= fill.size()) {
+      out.append(fill);
+      bytes -= fill.size();
+    }
+    i += 2;
+  }
+  if (out.size() > max_bytes) out.resize(max_bytes);
+  return out;
 }
 
 // A file of this process's own, rewritten for each input (readers and the linter take

@@ -118,34 +118,60 @@ def seeds_matcher(out):
                 write(out, "matcher", json.dumps(e, separators=(",", ":"), default=str))
 
 
-def seeds_reader(out):
-    files = log_files()
-    smallest = sorted(files, key=lambda p: p.stat().st_size)[:4]
-    for p in smallest:
-        write(out, "reader", p.read_bytes())  # gzip of a Records file
+def reader_contents():
+    """Log file contents of every shape the reader takes (bytes)."""
     records = [r for _, r in zip(range(6), log_records())]
     doc = json.dumps({"Records": records})
     nd = "".join(json.dumps(r) + "\n" for r in records)
-    write(out, "reader", doc)
-    write(out, "reader", json.dumps({"Records": records}, indent=2))  # pretty: one document
-    write(out, "reader", nd)
-    write(out, "reader", "\ufeff" + nd.replace("\n", "\r\n"))
-    write(out, "reader", json.dumps(records))
-    write(out, "reader", json.dumps(records[0]))
-    write(out, "reader", json.dumps({"Events": [{"CloudTrailEvent": json.dumps(r)} for r in records[:3]]}))
-    write(out, "reader", "".join(json.dumps({"detail-type": "AWS API Call via CloudTrail",
-                                              "source": "aws.iam", "detail": r}) + "\n"
-                                  for r in records[:3]))
-    write(out, "reader", nd[: len(nd) // 2] + "{broken\n" + nd[len(nd) // 2:])
-    write(out, "reader", "\n".join(json.dumps(r, indent=1) for r in records[:2]))  # jq . output
-    write(out, "reader", gzip.compress(nd.encode()))
+    one = json.dumps(records[0])
+    return [nd.encode(), doc.encode(), json.dumps(records).encode(), one.encode(),
+            # 0xF5 K C: fuzz::Expand's (C+1) KiB of filler K (fuzz_util.h)
+            nd.encode().replace(b"\n", b"\n\xf5\x01\x10", 1),          # 17 KiB of newlines
+            (one[:40] + "\xf5\x05\x40" + one[40:]).encode("latin-1"),   # 65 KiB of letters
+            b'{"Records":[' + b"\xf5\x00\xff" + one.encode() + b"]}"]   # 256 KiB of blanks
+
+
+def seeds_gzip(out):
+    # Bytes 0-2: framing, split points, member style (fuzz_gzip.cc); then the content.
+    for i, content in enumerate(reader_contents()):
+        for framing in (0x00, 0x03, 0x11, 0x15, 0x19, 0x1e, 0x80):
+            write(out, "gzip", bytes([framing, 0x5a + i, (0x2f * i + framing) & 0xff]) + content)
+
+
+def seeds_reader(out):
+    # Byte 0 picks the read limits (fuzz_reader.cc); the rest is the file.
+    def put(data, limits=0):
+        write(out, "reader", bytes([limits]) + (data.encode() if isinstance(data, str) else data))
+
+    for limits, content in enumerate(reader_contents()):
+        put(content, limits % 4)
+    files = log_files()
+    smallest = sorted(files, key=lambda p: p.stat().st_size)[:4]
+    for p in smallest:
+        put(p.read_bytes())  # gzip of a Records file
+    records = [r for _, r in zip(range(6), log_records())]
+    doc = json.dumps({"Records": records})
+    nd = "".join(json.dumps(r) + "\n" for r in records)
+    put(doc)
+    put(json.dumps({"Records": records}, indent=2))  # pretty: one document
+    put(nd)
+    put("\ufeff" + nd.replace("\n", "\r\n"))
+    put(json.dumps(records))
+    put(json.dumps(records[0]))
+    put(json.dumps({"Events": [{"CloudTrailEvent": json.dumps(r)} for r in records[:3]]}))
+    put("".join(json.dumps({"detail-type": "AWS API Call via CloudTrail",
+                            "source": "aws.iam", "detail": r}) + "\n" for r in records[:3]))
+    put(nd[: len(nd) // 2] + "{broken\n" + nd[len(nd) // 2:])
+    put("\n".join(json.dumps(r, indent=1) for r in records[:2]))  # jq . output
+    put(gzip.compress(nd.encode()))
     data = gzip.compress(doc.encode())
-    write(out, "reader", data[: len(data) // 2])  # truncated
-    write(out, "reader", gzip.compress(nd[:300].encode()) + gzip.compress(nd[300:].encode()))
+    put(data[: len(data) // 2])  # truncated
+    put(gzip.compress(nd[:300].encode()) + gzip.compress(nd[300:].encode()))
 
 
 def seeds_correlation(out):
-    # Byte 0: lateness (see fuzz_correlation.cc). Then one event per line.
+    # Byte 0: lateness, and with bit 2 time outliers (see fuzz_correlation.cc). Then one
+    # event per line.
     def ev(name, t, ip="10.0.0.1", ua="cli", user="alice", nbytes=100, region="us-east-1"):
         return json.dumps({"eventName": name, "eventSource": "iam.amazonaws.com",
                            "eventTime": "2024-01-01T00:%02d:%02dZ" % (t // 60, t % 60),
@@ -159,9 +185,36 @@ def seeds_correlation(out):
         [ev("A", t, ua="ua%d" % (t % 3), nbytes=t) for t in range(0, 600, 37)],
         [ev("A", 0), "{not json", ev("B", 1).replace("eventTime", "@timestamp"), ev("C", 2)],
     ]
-    for lateness in range(4):
+    for lateness in range(8):
         for s in streams:
             write(out, "correlation", bytes([lateness]) + "\n".join(s).encode())
+
+
+def seeds_baseline(out):
+    # First_seen baselines (docs/first-seen.md, version 2) for the rules of
+    # fuzz_baseline.cc: "new agent" by id, "pair" by name, and a rule not loaded.
+    def baseline(lines):
+        body = "".join(json.dumps(x, separators=(",", ":")) + "\n" for x in lines)
+        head = '{"vigil_baseline":2,"saved":"2026-01-01T00:00:00.000Z"}\n'
+        text = head + body
+        end = {"vigil_baseline_end": {"lines": len(lines) + 1, "bytes": len(text.encode())}}
+        return text + json.dumps(end, separators=(",", ":")) + "\n"
+    agent = "5b6c1f2e-0000-4000-8000-000000000001"
+    t0, t1 = "2025-12-30T10:00:00.000Z", "2025-12-31T09:00:00.000Z"
+    entries = [
+        {"rule": agent, "learning_since": t0, "retention_seconds": 3600},
+        {"rule": agent, "group": ["10.0.0.1"], "value": ["x"], "first": t0, "last": t1},
+        {"rule": agent, "group": [None], "value": ["y\u2028"], "first": t0, "last": t0},
+        {"rule": "pair", "learning_since": t0, "retention_seconds": 2592000},
+        {"rule": "pair", "group": [], "value": ["us-east-1", "bob"], "first": t0, "last": t1},
+        {"rule": "gone", "group": ["a"], "value": ["b"], "first": t0, "last": t1},
+    ]
+    for n in range(len(entries) + 1):
+        write(out, "baseline", baseline(entries[:n]))
+    full = baseline(entries)
+    write(out, "baseline", full.rsplit("\n", 2)[0] + "\n")               # cut: no end line
+    write(out, "baseline", full.replace('"vigil_baseline":2', '"vigil_baseline":1')
+          .rsplit("\n", 2)[0] + "\n")                                     # version 1
 
 
 def main():
@@ -170,7 +223,9 @@ def main():
     seeds_condition(out)
     seeds_matcher(out)
     seeds_reader(out)
+    seeds_gzip(out)
     seeds_correlation(out)
+    seeds_baseline(out)
     for d in sorted(out.iterdir()):
         print(f"{d.name}: {sum(1 for _ in d.iterdir())} seeds", file=sys.stderr)
 

@@ -86,6 +86,10 @@ bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out
   std::vector<Frame> stack;
   std::string key;
   size_t last_comma = std::string_view::npos;
+  // Text that is not well-formed (a stray or mismatched bracket, a member without its
+  // comma) is left alone: false, nothing to blank. Only a parser-accepted shape may be
+  // rewritten, and positions taken from broken text could point anywhere.
+  bool malformed = false;
   // Closes the object on top of the stack: decides which of its members go.
   auto close_object = [&](Frame& f) {
     const size_t n = f.members.size();
@@ -99,6 +103,11 @@ bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out
       // order[k] and order[k+1]: same key, document order. Drop the later one (first
       // wins) or the earlier one (last wins).
       const Member& m = f.members[keep_last ? order[k] : order[k + 1]];
+      const size_t edge = keep_last ? m.comma_after : m.comma_before;
+      if (edge == std::string_view::npos || m.value_end == std::string_view::npos) {
+        malformed = true;
+        return;
+      }
       if (keep_last) {
         blanks.emplace_back(m.start, m.comma_after + 1);  // an earlier one has a ',' after it
       } else {
@@ -123,7 +132,9 @@ bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out
         continue;
       case '}':
       case ']': {
-        if (top && top->object) close_object(*top);
+        if (top == nullptr || top->object != (c == '}')) return false;
+        if (top->object) close_object(*top);
+        if (malformed) return false;
         stack.pop_back();
         ++i;
         break;  // a value ended
@@ -167,7 +178,7 @@ bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out
       stack.back().members.back().value_end = i;
     }
   }
-  if (blanks.empty()) return false;
+  if (blanks.empty() || !stack.empty()) return false;
   out->assign(json.data(), json.size());
   out->append(padding, '\0');
   for (auto [b, e] : blanks) std::fill(out->begin() + static_cast<std::ptrdiff_t>(b), out->begin() + static_cast<std::ptrdiff_t>(e), ' ');

@@ -34,5 +34,18 @@ TEST(DuplicateKeysTest, NestedObjectsKeysUnescapedAndSpaces) {
   EXPECT_EQ(Dedup(R"({"a:":1,"a":2})", false), "(none)");
 }
 
+// Found by fuzz_correlation: a stray closing bracket popped an empty stack (a heap
+// overflow under ASan), and a duplicate member without its comma gave a range whose
+// end came before its start. Text that is not well-formed is left alone.
+TEST(DuplicateKeysTest, TextThatIsNotWellFormedIsLeftAlone) {
+  for (const char* bad : {R"(}{"a":1,"a":2})", R"({"a":1,"a":2}})", R"({"a":1,"a":2])",
+                          R"([{"a":1,"a":2}})", R"({"a":1 "a":2,"b":3})", R"({"a":1,"a":2)",
+                          R"({"a":1,"a":)", "]]]", R"({"a":[1,"a":2})"}) {
+    for (bool keep_last : {false, true}) {
+      EXPECT_EQ(Dedup(bad, keep_last), "(none)") << bad << " keep_last=" << keep_last;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::internal
