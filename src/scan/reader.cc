@@ -95,6 +95,8 @@ constexpr size_t kNpos = std::string_view::npos;
 // FindNonWsWithin: the whitespace ran on past the limit.
 constexpr size_t kTooFar = kNpos - 1;
 constexpr size_t kMinBuffer = 16;
+// How far past the first line the framing decision looks for the next one (ReadStream).
+constexpr size_t kFramingLookahead = 1u << 20;
 
 bool IsWs(char c) { return JsonScanner::IsWs(c); }
 
@@ -406,14 +408,18 @@ size_t Reader::SkipLeadingWs(size_t* begin, uint64_t* first_line) {
 }
 
 size_t Reader::FindNonWsWithin(size_t from, size_t limit) {
-  const size_t start = from;
+  // Exactly `limit` bytes are looked at, however many are already buffered: the framing
+  // decided on them must not depend on how the input arrives (whole in memory, or in
+  // chunks of any size), or one input would give different record indexes.
+  const size_t stop_at = SaturatingAdd(from, limit);
   for (;;) {
     const char* data = buf_.data();
-    for (size_t i = from; i < buf_.size(); ++i) {
+    const size_t stop = std::min(buf_.size(), stop_at);
+    for (size_t i = from; i < stop; ++i) {
       if (!IsWs(data[i])) return i;
     }
-    from = buf_.size();
-    if (from - start > limit) return kTooFar;
+    if (stop == stop_at) return kTooFar;
+    from = stop;
     if (ReadSome() == 0) return kNpos;
   }
 }
@@ -433,9 +439,11 @@ bool Reader::ReadStream() {
     end_line_ = first_line + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
   } else {
     const size_t nl = FindNewline(content);
-    // Whitespace after the first line is looked through only up to WsLimit(): a longer
-    // run decides without seeing what follows it (below), so it is never kept whole.
-    const size_t next = nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, WsLimit());
+    // Whitespace after the first line is looked through only up to kFramingLookahead:
+    // a longer run decides without seeing what follows it (below), so it is never kept
+    // whole. A constant, not the chunk size: the decision is the same however the
+    // input is read (found by fuzz_reader, which reads whole and in small chunks).
+    const size_t next = nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, kFramingLookahead);
     if (next == kNpos) {
       // One line (or a line too long to look past): one text.
       go_on = ReadAllThenProcess(begin, first_line);

@@ -52,6 +52,30 @@ ReadOptions Small() {
 const std::string kA = R"({"eventName":"A"})";
 const std::string kB = R"({"eventName":"B"})";
 
+// Found by fuzz_reader: a broken first line, a run of blank lines longer than the read
+// chunk, then records. The framing looked past the run only as far as one chunk, so a
+// read in small chunks took the input for NDJSON (two broken lines, two indexes) and a
+// read whole for one broken document (one index): the records after it were numbered
+// differently. The look-ahead is now a constant.
+TEST(Issue13WhitespaceTest, FramingDoesNotDependOnTheChunkSize) {
+  std::string crlf;
+  for (int i = 0; i < 4607; ++i) crlf += "\r\n";
+  const std::string input = R"({"eventName":"A","x":"abc)" + crlf + R"(def"})" + "\n" + kB + "\n" + kB + "\n";
+  ReadOptions whole;
+  const std::vector<std::string> expected = Read(input, whole);
+  ASSERT_FALSE(expected.empty());
+  for (size_t chunk : {size_t{7}, size_t{64}, size_t{4093}, size_t{65536}}) {
+    ReadOptions o;
+    o.chunk_size = chunk;
+    EXPECT_EQ(Read(input, o), expected) << "chunk " << chunk;
+    vigil::testing::TempDir dir;
+    Transcript t;
+    ReadStats stats;
+    ReadFile(dir.Write("in", input), o, &t, &stats);
+    EXPECT_EQ(t.lines, expected) << "chunk " << chunk << ", read from a file";
+  }
+}
+
 TEST(Issue13WhitespaceTest, RecordsAroundLongRunsOfNewlinesKeepTheirIndexAndLine) {
   const std::string nl(10000, '\n');
   // Between two records (the issue's case), before the first, after the last, and
