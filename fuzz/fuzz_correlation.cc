@@ -83,7 +83,9 @@ std::string AlertKey(const vigil::CorrelationAlert& a) {
 }
 
 // `line` with the value of its first "eventTime" string replaced by `time` (JSON text),
-// or empty when it has none.
+// or empty when it has none. Its other time fields ("@timestamp", which the correlator
+// reads when eventTime is missing or unreadable) are renamed away, so that the copy
+// has no other time to fall back on.
 std::string WithTime(std::string_view line, std::string_view time) {
   const std::string_view key = "\"eventTime\":\"";
   const size_t at = line.find(key);
@@ -91,7 +93,12 @@ std::string WithTime(std::string_view line, std::string_view time) {
   const size_t begin = at + key.size() - 1;  // the opening quote
   const size_t end = line.find('"', begin + 1);
   if (end == std::string_view::npos) return std::string();
-  return std::string(line.substr(0, begin)) + std::string(time) + std::string(line.substr(end + 1));
+  std::string copy =
+      std::string(line.substr(0, begin)) + std::string(time) + std::string(line.substr(end + 1));
+  for (size_t p = copy.find("@timestamp"); p != std::string::npos; p = copy.find("@timestamp", p)) {
+    copy[p] = '_';
+  }
+  return copy;
 }
 
 struct Run {

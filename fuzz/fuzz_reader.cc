@@ -108,9 +108,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (size_t i = 0; i < whole.records.size(); ++i) {
     if (scanned.records[i] != whole.records[i]) {
+      auto describe = [](const RecordKey& r) {
+        return "index " + std::to_string(std::get<1>(r)) + ", line " + std::to_string(std::get<2>(r)) +
+               ", envelope " + std::to_string(std::get<3>(r)) + ", " +
+               std::to_string(std::get<0>(r).size()) + " bytes: " + std::get<0>(r).substr(0, 300);
+      };
       vigil::fuzz::Fail("record " + std::to_string(i) + " differs between chunked and whole "
-                        "reads:\n  whole:   " + std::get<0>(whole.records[i]) +
-                        "\n  chunked: " + std::get<0>(scanned.records[i]));
+                        "reads:\n  whole:   " + describe(whole.records[i]) +
+                        "\n  chunked: " + describe(scanned.records[i]));
     }
   }
   return 0;
