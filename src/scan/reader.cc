@@ -439,18 +439,27 @@ bool Reader::ReadStream() {
     end_line_ = first_line + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
   } else {
     const size_t nl = FindNewline(content);
+    // A first line holding one complete value is read line by line at once: whatever
+    // follows (more lines: NDJSON; nothing: one text, whose record is the same), and
+    // on a live pipe its record must not wait for a second line that may never come
+    // (`tail -f | vigil scan -`).
+    const bool complete =
+        nl != kNpos && ClassifyLine(buf_.data() + content, buf_.data() + nl) == LineShape::kComplete;
     // Whitespace after the first line is looked through only up to kFramingLookahead:
     // a longer run decides without seeing what follows it (below), so it is never kept
     // whole. A constant, not the chunk size: the decision is the same however the
     // input is read (found by fuzz_reader, which reads whole and in small chunks).
-    const size_t next = nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, kFramingLookahead);
-    if (next == kNpos) {
+    const size_t next =
+        complete || nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, kFramingLookahead);
+    if (complete) {
+      go_on = NdjsonLoop(begin, first_line);
+    } else if (next == kNpos) {
       // One line (or a line too long to look past): one text.
       go_on = ReadAllThenProcess(begin, first_line);
     } else {
       const char* data = buf_.data();
-      LineShape first = ClassifyLine(data + content, data + nl);
-      bool ndjson = first == LineShape::kComplete;
+      LineShape first = ClassifyLine(data + content, data + nl);  // not kComplete
+      bool ndjson = false;
       if (next == kTooFar) {
         // A complete value (or a broken line) and then a long run of whitespace: read
         // line by line, which skips blank lines without keeping them and gives a

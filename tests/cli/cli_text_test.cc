@@ -299,6 +299,23 @@ TEST(CliTextTest, LivePipeFindingsArriveWithoutMoreInputAndSigtermEndsCleanly) {
   EXPECT_NE(err.find("vigil: interrupted by SIGTERM"), std::string::npos) << err;
 }
 
+// One record on a pipe that stays open (`tail -f` of a quiet trail): its finding must
+// not wait for a second line. Before, the reader waited for the next line to decide the
+// framing, so the finding appeared only when more input (or the end) came.
+TEST(CliTextTest, LivePipeALoneFirstRecordIsMatchedWithoutASecondLine) {
+  const std::string rule = kSrc + "/rules/aws/cloudtrail/aws_cloudtrail_trail_tampering.yml";
+  LiveScan s({"scan", "--format", "jsonl", "--rules", rule, "-"});
+  ASSERT_GT(s.pid, 0);
+  s.Send(StopLogging("only") + "\n");
+  std::string got;
+  for (int i = 0; i < 2 && Lines(got).empty(); ++i) got += s.ReadFor(10000);
+  ASSERT_EQ(Lines(got).size(), 1u) << got;
+  EXPECT_NE(Lines(got)[0].find("\"userAgent\":\"only\""), std::string::npos) << got;
+  ASSERT_EQ(::kill(s.pid, SIGTERM), 0);
+  EXPECT_EQ(s.ReadToEnd(), "");
+  EXPECT_EQ(s.Wait(), 143);
+}
+
 TEST(CliTextTest, SigintMidStreamLeavesWholeLinesOnly) {
   const std::string rule = kSrc + "/rules/aws/cloudtrail/aws_cloudtrail_trail_tampering.yml";
   LiveScan s({"scan", "--format", "jsonl", "--rules", rule, "-"});
