@@ -128,13 +128,16 @@ std::string FileName(const vigil::RuleInfo& r) {
   return std::filesystem::path(r.where.file).filename().string();
 }
 
+// Each line of `text` made inert for the terminal (QuotedText, text_out.h), behind
+// `pad`: explanations quote rule titles, values and event fields, which rules and
+// events choose.
 std::string Indent(const std::string& text, const std::string& pad) {
   std::string out;
   size_t start = 0;
   while (start < text.size()) {
     size_t nl = text.find('\n', start);
     if (nl == std::string::npos) nl = text.size();
-    out += pad + text.substr(start, nl - start) + "\n";
+    out += pad + QuotedText(std::string_view(text).substr(start, nl - start)) + "\n";
     start = nl + 1;
   }
   return out;
@@ -330,7 +333,7 @@ int Test(int argc, char** argv) {
   std::vector<vigil::Diagnostic> load_errors;
   for (const auto& d : set->diagnostics()) {
     if (d.severity != vigil::Severity::kError) continue;
-    std::printf("FAIL  %s\n", d.ToString().c_str());
+    std::printf("FAIL  %s\n", DiagnosticLine(d).c_str());
     load_errors.push_back(d);
   }
   const auto reports = vigil::RunRuleTests(set);
@@ -339,11 +342,14 @@ int Test(int argc, char** argv) {
     tests += r.results.size();
     const size_t f = r.failures();
     failed_tests += f;
-    const std::string name = FileName(*r.rule) + "  " + r.rule->title;
+    // Escaped (text_out.h): a rule file's name and title are a contributor's text, and a
+    // newline or escape sequence in them could forge lines of the report.
+    const std::string name = TerminalText(FileName(*r.rule) + "  " + r.rule->title);
+    const std::string where = TerminalText(r.rule->where.ToString());
     if (!r.error.empty()) {
       ++failed_rules;
-      std::printf("FAIL  %s\n      %s: malformed tests: %s\n", name.c_str(),
-                  r.rule->where.ToString().c_str(), r.error.c_str());
+      std::printf("FAIL  %s\n      %s: malformed tests: %s\n", name.c_str(), where.c_str(),
+                  QuotedText(r.error).c_str());
       continue;
     }
     if (!r.has_tests()) {
@@ -356,14 +362,14 @@ int Test(int argc, char** argv) {
     } else {
       ++failed_rules;
       std::printf("FAIL  %s  (%zu of %zu tests failed)  %s\n", name.c_str(), f, r.results.size(),
-                  r.rule->where.ToString().c_str());
+                  where.c_str());
     }
     for (const auto& t : r.results) {
       if (t.passed()) {
-        if (o.verbose && !o.quiet) std::printf("        ok    %s\n", t.name.c_str());
+        if (o.verbose && !o.quiet) std::printf("        ok    %s\n", TerminalText(t.name).c_str());
         continue;
       }
-      std::printf("        FAIL  %s: %s\n", t.name.c_str(),
+      std::printf("        FAIL  %s: %s\n", TerminalText(t.name).c_str(),
                   (t.error.empty() ? FailureMessage(t) : t.error).c_str());
       std::fputs(Indent(t.explanation, "              ").c_str(), stdout);
     }
@@ -389,7 +395,7 @@ int Check(int argc, char** argv) {
   if (!CompileOptionsFrom(o, &lopts.compile)) return 2;
   lopts.require_tests = !o.no_require_tests;
   const vigil::LintReport rep = vigil::LintPaths(PathsOrDefault(o), lopts);
-  for (const auto& d : rep.diagnostics) std::printf("%s\n", d.ToString().c_str());
+  for (const auto& d : rep.diagnostics) std::printf("%s\n", DiagnosticLine(d).c_str());
   if (!o.quiet) {
     std::fprintf(stderr, "vigil: %zu files, %zu rules checked: %zu errors, %zu warnings\n", rep.files,
                  rep.rules, rep.errors(), rep.warnings());
@@ -408,7 +414,7 @@ class CollectRecords : public vigil::RecordSink {
     return true;
   }
   void OnError(const vigil::InputError& e) override {
-    std::string where = e.file;
+    std::string where = TerminalText(e.file);  // a file name cannot forge lines
     if (e.line) where += ":" + std::to_string(e.line);
     std::fprintf(stderr, "%s: %s\n", where.c_str(), e.message.c_str());
     ++errors;
@@ -590,7 +596,7 @@ int ExplainCommand(int argc, char** argv) {
         continue;
       }
       any = any || ex.value().matched;
-      std::fputs(ex.value().ToText().c_str(), stdout);
+      std::fputs(Indent(ex.value().ToText(), "").c_str(), stdout);
     }
   }
   std::fflush(stdout);

@@ -94,19 +94,24 @@ std::string NameText(std::string_view name) {
       [](char32_t, std::string_view bytes, std::string* out) { out->append(bytes); });
 }
 
+std::string QuotedText(std::string_view text) {
+  const std::string escaped = TerminalText(text);
+  // TerminalText doubled each backslash: undo that, where reversibility matters less
+  // than quoting patterns as they were written.
+  std::string out;
+  out.reserve(escaped.size());
+  for (size_t i = 0; i < escaped.size(); ++i) {
+    out.push_back(escaped[i]);
+    if (escaped[i] == '\\' && i + 1 < escaped.size() && escaped[i + 1] == '\\') ++i;
+  }
+  return out;
+}
+
 std::string DiagnosticLine(const vigil::Diagnostic& d) {
   vigil::SourceLocation where = d.where;
   where.file = TerminalText(where.file);
-  std::string message = TerminalText(d.message);
-  // TerminalText doubled each backslash: undo that for the message only, where
-  // reversibility matters less than quoting patterns as they were written.
-  std::string unescaped;
-  unescaped.reserve(message.size());
-  for (size_t i = 0; i < message.size(); ++i) {
-    unescaped.push_back(message[i]);
-    if (message[i] == '\\' && i + 1 < message.size() && message[i + 1] == '\\') ++i;
-  }
-  return where.ToString() + (d.severity == vigil::Severity::kError ? ": error: " : ": warning: ") + unescaped;
+  return where.ToString() + (d.severity == vigil::Severity::kError ? ": error: " : ": warning: ") +
+         QuotedText(d.message);
 }
 
 void EscapeLineSeparators(std::string* line) {

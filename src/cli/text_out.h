@@ -32,6 +32,11 @@ namespace vigil::cli {
 // U+2066..U+2069).
 std::string TerminalText(std::string_view text);
 
+// Like TerminalText, but backslashes are kept as they are: for messages and
+// explanations, which quote regular expressions and patterns as they were written.
+// Inert and one line, not reversible.
+std::string QuotedText(std::string_view text);
+
 // A file name for jsonl (before JSON escaping): \\ for a backslash, \xNN for each byte
 // that is not part of well-formed UTF-8; everything else as it is.
 std::string NameText(std::string_view name);

@@ -203,6 +203,37 @@ TEST(CliTextTest, RuleFileNamesOnStandardErrorAreEscaped) {
   fs::remove_all(dir);
 }
 
+// `vigil check` and `vigil test` print rule file names, titles and test names: a
+// contributed rule must not forge lines of their reports either.
+TEST(CliTextTest, CheckAndTestReportsEscapeNamesAndTitles) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / ("vigil_check_names." + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "bad\nok    forged.yml") << "title: t\ndetection: {s: {a|nosuch: x}, condition: s}\n";
+  const Outcome check = Vigil({"check", dir.string()});
+  EXPECT_EQ(check.status, 1);
+  const std::vector<std::string> out = Lines(check.out);
+  ASSERT_EQ(out.size(), 8u) << check.out;  // 7 warnings (no id, no tests...) and the error
+  for (const std::string& line : out) {
+    EXPECT_EQ(line.rfind(dir.string() + "/bad\\nok    forged.yml:", 0), 0u) << line;
+  }
+  EXPECT_NE(out.back().find(":2:19: error: unknown modifier 'nosuch'"), std::string::npos) << out.back();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.yml") << "title: \"T\\e[2J\\rFORGED\"\nlogsource: {product: aws}\n"
+                                  "detection: {s: {eventName: A}, condition: s}\n"
+                                  "tests:\n  - name: \"n\\e]0;x\\a\"\n    expect: match\n"
+                                  "    event: {eventName: B}\n";
+  const Outcome test = Vigil({"test", dir.string()});
+  EXPECT_EQ(test.status, 1);
+  EXPECT_EQ(test.out.find('\x1b'), std::string::npos) << test.out;
+  EXPECT_EQ(test.out.find('\r'), std::string::npos) << test.out;
+  EXPECT_EQ(test.out.find('\a'), std::string::npos) << test.out;
+  EXPECT_NE(test.out.find("T\\x1b[2J\\rFORGED"), std::string::npos) << test.out;
+  fs::remove_all(dir);
+}
+
 // A scan of a live pipe: stdin stays open, records come when the test writes them.
 struct LiveScan {
   pid_t pid = -1;
