@@ -375,13 +375,18 @@ size_t Reader::ReadSome() {
 }
 
 size_t Reader::FindNewline(size_t from) {
+  // A line of at most max_document_bytes has its newline within this many bytes. Only
+  // these are looked at, however many are buffered, so that the answer is the same
+  // whole in memory or in chunks of any size (found by fuzz_reader).
+  const size_t stop_at = SaturatingAdd(from, SaturatingAdd(options_.max_document_bytes, 1));
   size_t scanned = from;
   for (;;) {
     const char* data = buf_.data();
-    const void* nl = std::memchr(data + scanned, '\n', buf_.size() - scanned);
+    const size_t end = std::min(buf_.size(), stop_at);
+    const void* nl = std::memchr(data + scanned, '\n', end - scanned);
     if (nl != nullptr) return static_cast<size_t>(static_cast<const char*>(nl) - data);
-    scanned = buf_.size();
-    if (scanned - from > options_.max_document_bytes) return kNpos;
+    if (end == stop_at) return kTooFar;
+    scanned = end;
     if (ReadSome() == 0) return kNpos;
   }
 }
@@ -439,22 +444,26 @@ bool Reader::ReadStream() {
     end_line_ = first_line + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
   } else {
     const size_t nl = FindNewline(content);
+    // A first line longer than max_document_bytes is read line by line: that skips it
+    // (reported) and goes on with the next lines. Read whole it would be skipped all
+    // the same, and NDJSON after it lost with it.
+    const bool too_long = nl == kTooFar;
     // A first line holding one complete value is read line by line at once: whatever
     // follows (more lines: NDJSON; nothing: one text, whose record is the same), and
     // on a live pipe its record must not wait for a second line that may never come
     // (`tail -f | vigil scan -`).
-    const bool complete =
-        nl != kNpos && ClassifyLine(buf_.data() + content, buf_.data() + nl) == LineShape::kComplete;
+    const bool complete = !too_long && nl != kNpos &&
+                          ClassifyLine(buf_.data() + content, buf_.data() + nl) == LineShape::kComplete;
     // Whitespace after the first line is looked through only up to kFramingLookahead:
     // a longer run decides without seeing what follows it (below), so it is never kept
     // whole. A constant, not the chunk size: the decision is the same however the
     // input is read (found by fuzz_reader, which reads whole and in small chunks).
     const size_t next =
-        complete || nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, kFramingLookahead);
-    if (complete) {
+        too_long || complete || nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, kFramingLookahead);
+    if (too_long || complete) {
       go_on = NdjsonLoop(begin, first_line);
     } else if (next == kNpos) {
-      // One line (or a line too long to look past): one text.
+      // One line, and nothing after it: one text.
       go_on = ReadAllThenProcess(begin, first_line);
     } else {
       const char* data = buf_.data();
@@ -468,7 +477,10 @@ bool Reader::ReadStream() {
         ndjson = first != LineShape::kIncomplete;
       } else if (first == LineShape::kInvalid) {
         size_t nl2 = FindNewline(next);
+        // At the end of the input, or past the longest line: the bytes looked at, which
+        // are the same however the input is read.
         if (nl2 == kNpos) nl2 = buf_.size();
+        if (nl2 == kTooFar) nl2 = std::min(buf_.size(), SaturatingAdd(next, SaturatingAdd(options_.max_document_bytes, 1)));
         data = buf_.data();
         ndjson = ClassifyLine(data + next, data + nl2) == LineShape::kComplete;
       }

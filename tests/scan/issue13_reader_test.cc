@@ -76,6 +76,31 @@ TEST(Issue13WhitespaceTest, FramingDoesNotDependOnTheChunkSize) {
   }
 }
 
+// Found by fuzz_reader with max_document_bytes lowered: a first line longer than the
+// limit, then NDJSON. Read in chunks, the search for the first newline stopped at the
+// limit and the whole input was skipped as one document; read whole, the newline was
+// found past the limit and the lines after it were read. Now the search looks at
+// exactly max_document_bytes + 1 bytes, and a first line that long is skipped as a
+// line, so the NDJSON after it is read either way.
+TEST(Issue13WhitespaceTest, AFirstLineOverTheLimitIsSkippedAndTheRestRead) {
+  const std::string input = R"({"eventName":")" + std::string(2000, 'x') + "\"}\n" + kA + "\n" + kB + "\n";
+  ReadOptions o;
+  o.max_document_bytes = 1000;
+  const std::vector<std::string> want = {
+      "error line 1 at 0 index 0: line longer than max_document_bytes (1000); skipped",
+      "record 1 line 2 env 0 " + kA, "record 2 line 3 env 0 " + kB};
+  EXPECT_EQ(Read(input, o), want);
+  for (size_t chunk : {size_t{7}, size_t{512}, size_t{4093}}) {
+    o.chunk_size = chunk;
+    EXPECT_EQ(Read(input, o), want) << "chunk " << chunk;
+    vigil::testing::TempDir dir;
+    Transcript t;
+    ReadStats stats;
+    ReadFile(dir.Write("in", input), o, &t, &stats);
+    EXPECT_EQ(t.lines, want) << "chunk " << chunk << ", read from a file";
+  }
+}
+
 TEST(Issue13WhitespaceTest, RecordsAroundLongRunsOfNewlinesKeepTheirIndexAndLine) {
   const std::string nl(10000, '\n');
   // Between two records (the issue's case), before the first, after the last, and
