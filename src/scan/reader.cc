@@ -444,9 +444,9 @@ bool Reader::ReadStream() {
     end_line_ = first_line + static_cast<uint64_t>(std::count(buf_.data(), buf_.end(), '\n'));
   } else {
     const size_t nl = FindNewline(content);
-    // A first line longer than max_document_bytes is read line by line: that skips it
-    // (reported) and goes on with the next lines. Read whole it would be skipped all
-    // the same, and NDJSON after it lost with it.
+    // A first line longer than max_document_bytes: the input is one text too large,
+    // skipped and reported (below). Not read on line by line: an input that never
+    // ends a line (/dev/zero) would then be read for ever.
     const bool too_long = nl == kTooFar;
     // A first line holding one complete value is read line by line at once: whatever
     // follows (more lines: NDJSON; nothing: one text, whose record is the same), and
@@ -460,10 +460,10 @@ bool Reader::ReadStream() {
     // input is read (found by fuzz_reader, which reads whole and in small chunks).
     const size_t next =
         too_long || complete || nl == kNpos ? kNpos : FindNonWsWithin(nl + 1, kFramingLookahead);
-    if (too_long || complete) {
+    if (complete) {
       go_on = NdjsonLoop(begin, first_line);
     } else if (next == kNpos) {
-      // One line, and nothing after it: one text.
+      // One line (or one longer than the limit), and nothing after it: one text.
       go_on = ReadAllThenProcess(begin, first_line);
     } else {
       const char* data = buf_.data();
