@@ -914,8 +914,12 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
         b.learning_since = since;
       }
       int64_t retention = 0;
-      if (o["retention_seconds"].get_int64().get(retention) || retention < 0) {
-        return fail("\"retention_seconds\" must be a non-negative integer");
+      // At most about 292 million years: the milliseconds must fit in an int64 (found by
+      // fuzz_baseline: a larger value overflowed the multiplication below).
+      if (o["retention_seconds"].get_int64().get(retention) || retention < 0 ||
+          retention > std::numeric_limits<int64_t>::max() / 1000) {
+        return fail("\"retention_seconds\" must be a non-negative integer of at most " +
+                    std::to_string(std::numeric_limits<int64_t>::max() / 1000));
       }
       b.retention_ms = retention * 1000;
       continue;

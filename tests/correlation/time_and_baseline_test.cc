@@ -222,6 +222,17 @@ TEST(BaselineEndLineTest, TruncationAtALineBoundaryIsRefused) {
   EXPECT_EQ(c.BaselineSize(), 1u);
 }
 
+// Found by fuzz_baseline: retention_seconds was multiplied by 1000 without a bound, a
+// signed overflow (UBSan) for values past 9.2e15.
+TEST(BaselineEndLineTest, RetentionBeyondTheMillisecondRangeIsRefused) {
+  auto rs = Build(kRules);
+  Correlator c(rs);
+  const std::string head = "{\"vigil_baseline\":1}\n{\"rule\":\"r\",\"learning_since\":\"2024-01-01T00:00:00Z\",";
+  EXPECT_EQ(c.RestoreBaseline(head + "\"retention_seconds\":36011704067200000}\n", "b").message(),
+            "b:2: \"retention_seconds\" must be a non-negative integer of at most 9223372036854775");
+  EXPECT_TRUE(c.RestoreBaseline(head + "\"retention_seconds\":9223372036854775}\n", "b").ok());
+}
+
 TEST(BaselineReadTest, ReadingIsBoundedAndOnlyRegularFiles) {
   auto rs = Build(kRules);
   Correlator c(rs);
