@@ -14,45 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_testing.h"
+
 namespace {
 
-struct Proc {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs a shell command line (no single quotes in it); stdout captured, stderr
-// through a file of its own (ctest runs tests as parallel processes).
-Proc Sh(const std::string& cmd) {
-  static int calls = 0;
-  const std::string err_file = ::testing::TempDir() + "/vigil_cli_rules_stderr." +
-                               std::to_string(getpid()) + "." + std::to_string(++calls) + ".txt";
-  Proc r;
-  FILE* p = popen(("bash -c '" + cmd + "' 2>" + err_file).c_str(), "r");
-  if (!p) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream e(err_file);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
-}
+using vigil::cli_testing::Lines;
+using vigil::cli_testing::Proc;
+using vigil::cli_testing::Sh;
 
 const std::string kVigil = VIGIL_CLI_PATH;
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) {
-    if (!l.empty()) out.push_back(l);
-  }
-  return out;
-}
 
 // A file of this test process's own (tests of one binary may run in parallel).
 std::string WriteTemp(const std::string& name, const std::string& text) {
