@@ -23,18 +23,8 @@
 
 namespace {
 
-using RecordKey = std::tuple<std::string, uint64_t, uint64_t, int>;
-
-class Collect : public vigil::RecordSink {
- public:
-  bool OnRecord(const vigil::Record& r) override {
-    records.emplace_back(std::string(r.json), r.index, r.line, static_cast<int>(r.envelope));
-    return true;
-  }
-  void OnError(const vigil::InputError& e) override { errors.push_back(e.message); }
-  std::vector<RecordKey> records;
-  std::vector<std::string> errors;
-};
+using vigil::fuzz::Collect;
+using vigil::fuzz::RecordKey;
 
 class ScanCollect : public vigil::ScanSink {
  public:

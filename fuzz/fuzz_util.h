@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "vigil/vigil.h"
@@ -108,6 +109,21 @@ class ScratchFile {
 
  private:
   std::string path_;
+};
+
+// A record as the reader delivered it (text, index, line, envelope), to compare
+// readings; Collect keeps every record and error of one read (fuzz_reader, fuzz_gzip).
+using RecordKey = std::tuple<std::string, uint64_t, uint64_t, int>;
+
+class Collect : public vigil::RecordSink {
+ public:
+  bool OnRecord(const vigil::Record& r) override {
+    records.emplace_back(std::string(r.json), r.index, r.line, static_cast<int>(r.envelope));
+    return true;
+  }
+  void OnError(const vigil::InputError& e) override { errors.push_back(e.message); }
+  std::vector<RecordKey> records;
+  std::vector<std::string> errors;
 };
 
 }  // namespace vigil::fuzz

@@ -978,6 +978,8 @@ class ScanIter {
     // Regex searches stopped by a limit or the per-value work budget (docs/limits.md):
     // counted as no match, so a rule may have missed an event.
     d["regex_limit_hits"] = s.regex_limit_hits;
+    // Events with a key repeated in one object, matched read first-wins and last-wins.
+    d["duplicate_key_events"] = s.duplicate_key_events;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
     return d;
   }

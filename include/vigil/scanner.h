@@ -84,6 +84,13 @@ class VIGIL_EXPORT Scanner {
   // this count is how that is reported (ScanStats::regex_limit_hits sums it per scan).
   uint64_t regex_limit_hits() const;
 
+  // Events this Scanner matched that repeat a key some rule reads within one object
+  // (`{"arn":"admin","arn":"attacker"}`), since it was made. Such an event matches
+  // every rule it matches read first-wins or read last-wins (docs/limits.md, "Text"),
+  // so neither reading can be used to hide it; the count says how often that happened
+  // (ScanStats::duplicate_key_events sums it per scan).
+  uint64_t duplicate_key_events() const;
+
   // The matcher itself, for benchmarks and tests that look at its work counters
   // (src/eval/evaluator.h); not needed to use a Scanner.
   const internal::Evaluator& evaluator() const { return *eval_; }
@@ -128,6 +135,9 @@ struct ScanStats {
   // `|re` searches stopped at a PCRE2 limit and counted as no match (see
   // Scanner::regex_limit_hits): a rule may have missed an event. Not an error count.
   uint64_t regex_limit_hits = 0;
+  // Events with a repeated key that some rule reads, matched both ways (see
+  // Scanner::duplicate_key_events). Not an error count.
+  uint64_t duplicate_key_events = 0;
   uint64_t files = 0;
   uint64_t bytes = 0;         // decompressed bytes
   std::chrono::nanoseconds elapsed{0};

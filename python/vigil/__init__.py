@@ -311,9 +311,11 @@ class ScanIterator:
     few thousand, so memory stays bounded whatever the size of the input. Read errors
     are appended to ``errors`` (a list of :class:`ScanError`) as the iteration reaches
     them; ``stats`` is a dict (events, matches, event_errors, input_errors, files,
-    bytes, regex_limit_hits, seconds) once the scan has finished, else None;
-    regex_limit_hits counts regular-expression searches stopped by a limit or by the
-    per-value work budget, which count as no match. ``close()`` (or leaving a
+    bytes, regex_limit_hits, duplicate_key_events, seconds) once the scan has
+    finished, else None; regex_limit_hits counts regular-expression searches stopped by
+    a limit or by the per-value work budget, which count as no match;
+    duplicate_key_events counts events that repeat a key the rules read within one
+    object, matched read first-wins and last-wins (docs/limits.md). ``close()`` (or leaving a
     ``with`` block) stops the scan early.
     """
 

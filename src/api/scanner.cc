@@ -43,6 +43,7 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
 }
 
 uint64_t Scanner::regex_limit_hits() const { return eval_->regex_limit_hits(); }
+uint64_t Scanner::duplicate_key_events() const { return eval_->duplicate_key_events(); }
 
 Status Scanner::Match(std::string_view json, std::vector<vigil::Match>* out, EventKind kind,
                       Envelope envelope) {
@@ -227,8 +228,10 @@ class LoggingAdapter : public RecordSink {
     ++chunk_.stats.events;
     Chunk::Entry done{Chunk::Entry::Kind::kDone, record.envelope, 0, 0, 0, 0, record.index, record.line};
     const uint64_t limit_hits = scanner_.regex_limit_hits();
+    const uint64_t duplicates = scanner_.duplicate_key_events();
     Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
     chunk_.stats.regex_limit_hits += scanner_.regex_limit_hits() - limit_hits;
+    chunk_.stats.duplicate_key_events += scanner_.duplicate_key_events() - duplicates;
     if (!s.ok()) {
       ++chunk_.stats.event_errors;
       Error(EventError(record, s));
@@ -414,6 +417,7 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
       stats->event_errors += chunk.stats.event_errors;
       stats->input_errors += chunk.stats.input_errors;
       stats->regex_limit_hits += chunk.stats.regex_limit_hits;
+      stats->duplicate_key_events += chunk.stats.duplicate_key_events;
       {
         std::lock_guard<std::mutex> lock(pipe.mu);
         pipe.pending[chunk.worker] -= chunk.bytes;
@@ -453,6 +457,7 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
   threads = std::min(threads, kMaxScanThreads);
   ScanAdapter adapter(scanner, options, sink, &stats);
   const uint64_t limit_hits = scanner.regex_limit_hits();
+  const uint64_t duplicates = scanner.duplicate_key_events();
   if (threads > 1) {
     ErrorList expand_errors;
     ReadStats expand_stats;
@@ -475,6 +480,7 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
         if (!reader.ReadPath(file)) break;
       }
       stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
+      stats.duplicate_key_events = scanner.duplicate_key_events() - duplicates;
       stats.files = rs.files;
       stats.bytes = rs.bytes;
       stats.elapsed = std::chrono::steady_clock::now() - start;
@@ -483,6 +489,7 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
   }
   ReadStats rs = ReadInputs(inputs, options.read, &adapter);
   stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
+  stats.duplicate_key_events = scanner.duplicate_key_events() - duplicates;
   stats.files = rs.files;
   stats.bytes = rs.bytes;
   stats.elapsed = std::chrono::steady_clock::now() - start;

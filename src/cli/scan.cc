@@ -669,6 +669,12 @@ int Scan(int argc, char** argv) {
                    "(PCRE2 match limit or work budget) and counted as no match (see docs/limits.md)\n",
                    (unsigned long long)st.regex_limit_hits);
     }
+    if (st.duplicate_key_events > 0) {
+      std::fprintf(stderr,
+                   "vigil: %llu events repeat a key the rules read in one object; each matched what "
+                   "it matches read first-wins or last-wins (see docs/limits.md)\n",
+                   (unsigned long long)st.duplicate_key_events);
+    }
     if (rules->correlation_count() > 0) {
       std::fprintf(stderr,
                    "vigil: %zu correlation rules: %llu alerts; %llu matches of their base rules "

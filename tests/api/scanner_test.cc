@@ -70,6 +70,42 @@ TEST(ScannerLimitsTest, RegexLimitHitsAreCountedInTheScanStats) {
   }
 }
 
+// An event that repeats a key some rule reads is matched read both ways and counted,
+// per scan, with one thread or several; a repeated key no rule reads is not counted.
+TEST(ScannerLimitsTest, DuplicateKeyEventsAreCountedInTheScanStats) {
+  RuleSetBuilder b;
+  b.AddYaml(R"(title: not admin
+detection: {s: {eventName: GetObject}, f: {arn: admin}, condition: s and not f}
+)");
+  ASSERT_FALSE(b.has_errors());
+  const std::shared_ptr<const RuleSet> rules = b.Build();
+  testing::TempDir dir;
+  const std::string ndjson = R"({"eventName":"GetObject","arn":"admin","arn":"attacker"})"
+                             "\n"
+                             R"({"eventName":"GetObject","arn":"admin"})"
+                             "\n"
+                             R"({"eventName":"GetObject","arn":"admin","other":1,"other":2})"
+                             "\n"
+                             R"({"eventName":"GetObject","arn":"attacker","arn":"admin"})"
+                             "\n";
+  const std::string a = dir.Write("a.json", ndjson);
+  const std::string c = dir.Write("c.json", ndjson);
+  for (unsigned threads : {1u, 2u}) {
+    Scanner scanner(rules);
+    ScanOptions options;
+    options.threads = threads;
+    Transcript sink;
+    ScanStats stats = ScanInputs(scanner, {a, c}, options, &sink);
+    EXPECT_EQ(stats.events, 8u) << threads;
+    EXPECT_EQ(stats.duplicate_key_events, 4u) << threads;
+    EXPECT_EQ(stats.matches, 4u) << threads;  // records 0 and 3 of each file: attacker read once
+    const std::vector<std::string> one_file = {"match 0 not admin", "match 3 not admin"};
+    std::vector<std::string> expected = one_file;
+    expected.insert(expected.end(), one_file.begin(), one_file.end());
+    EXPECT_EQ(sink.lines, expected) << threads;
+  }
+}
+
 TEST(ScannerLimitsTest, OversizedAndTooDeepRecordsAreCountedAndTheRestMatched) {
   testing::TempDir dir;
   const std::string big = R"({"eventName":"GetObject","pad":")" + std::string(30000, 'x') + R"("})";

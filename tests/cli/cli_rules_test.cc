@@ -119,6 +119,25 @@ TEST(CliRulesTest, RegexWorkBudgetEndsStallsAndIsReported) {
             "limit or work budget) and counted as no match (see docs/limits.md)");
 }
 
+TEST(CliRulesTest, DuplicateKeyEventsAreMatchedBothWaysAndReported) {
+  const std::string rules = WriteTemp(
+      "dupkey.yml",
+      "title: not admin\ndetection:\n  s: {eventName: GetObject}\n  f: {arn: admin}\n  condition: s and not f\n");
+  const std::string input = WriteTemp("dupkey.jsonl",
+                                      "{\"eventName\":\"GetObject\",\"arn\":\"admin\",\"arn\":\"attacker\"}\n"
+                                      "{\"eventName\":\"GetObject\",\"arn\":\"admin\"}\n");
+  Proc r = Sh(kVigil + " scan --format jsonl --rules " + rules + " " + input);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const auto out = Lines(r.out);
+  ASSERT_EQ(out.size(), 1u) << r.out;
+  EXPECT_NE(out[0].find("\"record\":0"), std::string::npos) << out[0];
+  const auto err = Lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;
+  EXPECT_EQ(err[1],
+            "vigil: 1 events repeat a key the rules read in one object; each matched what it matches "
+            "read first-wins or last-wins (see docs/limits.md)");
+}
+
 const char* kStopRule = R"(title: Trail stopped
 id: 2b0c5f1e-7d43-4c39-9a9e-3f6f2b8d1c01
 logsource: {product: aws, service: cloudtrail}

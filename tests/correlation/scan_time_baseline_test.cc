@@ -17,27 +17,14 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_testing.h"
 #include "support/shared_data.h"
 
 namespace {
 
-struct Proc {
-  int status = -1;
-  std::string out;
-};
-
-// Runs `cmd` with bash; stdout is captured (add 2>&1 to capture stderr too).
-Proc Sh(const std::string& cmd) {
-  Proc r;
-  FILE* p = popen(("bash -c '" + cmd + "' 2>/dev/null").c_str(), "r");
-  if (!p) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using vigil::cli_testing::Proc;
+// Runs a command line with bash; stdout is captured (add 2>&1 to capture stderr too).
+using vigil::cli_testing::Sh;
 
 const std::string kVigil = VIGIL_CLI_PATH;
 const std::string kSrc = VIGIL_SOURCE_DIR;

@@ -830,3 +830,19 @@ def test_regex_budget_hits_are_in_stats(tmp_path):
     titles = [(m.record, m.rule.title) for m in it]
     assert titles == [(0, "name"), (1, "lookahead"), (1, "name")]
     assert it.stats["regex_limit_hits"] == 1
+
+
+def test_duplicate_key_events_are_in_stats(tmp_path):
+    # Issue 13 item 12: a repeated key a rule reads is matched read first-wins and
+    # last-wins (so `not filter` cannot be evaded by adding "arn":"admin"), and counted;
+    # a repeated key no rule reads is not.
+    rules = vigil.compile(
+        "title: not admin\ndetection:\n  s: {eventName: GetObject}\n  f: {arn: admin}\n"
+        "  condition: s and not f\n", name="dupkey.yml")
+    path = tmp_path / "dupkey.ndjson"
+    path.write_text('{"eventName":"GetObject","arn":"admin","arn":"attacker"}\n'
+                    '{"eventName":"GetObject","arn":"admin","x":1,"x":2}\n'
+                    '{"eventName":"GetObject","arn":"attacker","arn":"admin"}\n')
+    it = rules.scan(path)
+    assert [m.record for m in it] == [0, 2]
+    assert it.stats["duplicate_key_events"] == 2
