@@ -650,8 +650,8 @@ py::dict CorrelationDict(const vigil::RuleSet& set, size_t i) {
 // the GIL between batches). Matching and correlating run without the GIL.
 class CorrelatorCore {
  public:
-  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms, double max_future_ms)
-      : core_(std::move(core)), correlator_(core_->set(), Options(lateness_ms, max_future_ms)) {}
+  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms, double max_future_ms, size_t max_held_events)
+      : core_(std::move(core)), correlator_(core_->set(), Options(lateness_ms, max_future_ms, max_held_events)) {}
 
   // Matches and feeds every event of `events` (records source / next position), then
   // returns the alerts raised so far: [(correlation index, type, [(field, value or
@@ -714,6 +714,16 @@ class CorrelatorCore {
     return correlator_.untimed_events();
   }
 
+  // The memory bound at work (CorrelatorOptions::max_held_events, max_baseline_bytes).
+  py::dict BoundCounts() {
+    std::unique_lock<std::mutex> lock = Lock();
+    py::dict d;
+    d["early_events"] = correlator_.early_events();
+    d["evicted_events"] = correlator_.evicted_events();
+    d["unlearned_values"] = correlator_.unlearned_values();
+    return d;
+  }
+
   uint64_t EventsFed() {
     std::unique_lock<std::mutex> lock = Lock();
     return next_index_;
@@ -760,10 +770,12 @@ class CorrelatorCore {
   }
 
  private:
-  static vigil::CorrelatorOptions Options(double lateness_ms, double max_future_ms) {
+  static vigil::CorrelatorOptions Options(double lateness_ms, double max_future_ms, size_t max_held_events) {
     if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
     if (!(max_future_ms >= 0)) throw py::value_error("max_future must be >= 0");
+    if (max_held_events < 2) throw py::value_error("max_held_events must be >= 2");
     vigil::CorrelatorOptions o;
+    o.max_held_events = max_held_events;
     // Infinity (or anything past int64) buffers the whole stream until flush().
     o.lateness_ms = lateness_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
                                           : static_cast<int64_t>(std::llround(lateness_ms));
@@ -1153,14 +1165,16 @@ PYBIND11_MODULE(_vigil, m) {
       });
 
   py::class_<CorrelatorCore>(m, "Correlator")
-      .def(py::init<std::shared_ptr<Core>, double, double>(), py::arg("core"), py::arg("lateness_ms"),
-           py::arg("max_future_ms") = 86400000.0)
+      .def(py::init<std::shared_ptr<Core>, double, double, size_t>(), py::arg("core"), py::arg("lateness_ms"),
+           py::arg("max_future_ms") = 86400000.0,
+           py::arg("max_held_events") = vigil::CorrelatorOptions().max_held_events)
       .def("feed", &CorrelatorCore::Feed, py::arg("events"), py::arg("source") = "", py::arg("kind") = "auto")
       .def("flush", &CorrelatorCore::Flush)
       .def("state_size", &CorrelatorCore::StateSize)
       .def("late_events", &CorrelatorCore::LateEvents)
       .def("future_events", &CorrelatorCore::FutureEvents)
       .def("untimed_events", &CorrelatorCore::UntimedEvents)
+      .def("bound_counts", &CorrelatorCore::BoundCounts)
       .def("events_fed", &CorrelatorCore::EventsFed)
       .def("load_baseline", &CorrelatorCore::LoadBaseline, py::arg("path"))
       .def("save_baseline", &CorrelatorCore::SaveBaseline, py::arg("path"))

@@ -172,6 +172,19 @@ struct VIGIL_EXPORT CorrelatorOptions {
   // LoadBaseline refuses a file larger than this (checked before its bytes are held,
   // and while reading, so /dev/zero or a growing file cannot exhaust memory).
   uint64_t max_baseline_bytes = 256u << 20;
+  // The memory bound of correlation state (docs/limits.md, "Memory bound"): events held
+  // at once, in the reorder buffer and in window state, each at most half of this.
+  // Roughly 1 KB each with the pack's correlations, so 200,000 is about 200 MB
+  // whatever the input. A stream denser than that in event time is still correlated,
+  // with two reported degradations instead of unbounded growth:
+  //  - the reorder buffer full: its oldest event is processed before the watermark
+  //    passes it (counted in early_events()); a later event older than it is then
+  //    late (late_events());
+  //  - window state full: every group drops the older half of its window (at least
+  //    one entry), so a sliding count can miss a threshold (evicted_events()).
+  // first_seen baselines are bounded apart: what they learn is kept within
+  // max_baseline_bytes, so a baseline saved can always be loaded again.
+  size_t max_held_events = 200000;
 };
 
 // Evaluates the correlation rules of a RuleSet over a stream of matched events.
@@ -185,7 +198,9 @@ struct VIGIL_EXPORT CorrelatorOptions {
 //
 // Memory: only events that matched a rule referenced by some correlation are kept:
 // in the reorder buffer (at most `lateness` of event time) and in per-group window
-// state, which is evicted as the watermark advances past `timespan`.
+// state, which is evicted as the watermark advances past `timespan`; both together
+// hold at most CorrelatorOptions::max_held_events, and first_seen baselines at most
+// what fits in max_baseline_bytes when saved.
 class VIGIL_EXPORT Correlator {
  public:
   explicit Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions options = {});
@@ -216,6 +231,15 @@ class VIGIL_EXPORT Correlator {
   uint64_t future_events() const;
   // Events relevant to a correlation whose time could not be read (not used).
   uint64_t untimed_events() const;
+  // The memory bound at work (CorrelatorOptions::max_held_events): events processed
+  // before the watermark passed them because the reorder buffer was full, and window
+  // entries dropped because window state was full. Either can change alerts: report
+  // them (`vigil scan` warns in its summary).
+  uint64_t early_events() const;
+  uint64_t evicted_events() const;
+  // first_seen values not learned because the baseline had reached its bound (see
+  // CorrelatorOptions::max_baseline_bytes); each still alerts as new when seen.
+  uint64_t unlearned_values() const;
 
   // First-seen baselines (vigil extension). The baseline is every value first_seen rules
   // have learned, with first and last time seen, plus each rule's learning start. It is

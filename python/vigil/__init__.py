@@ -804,11 +804,13 @@ class RuleSet:
 
     def correlator(self, lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
                    kind: str = "auto",
-                   max_future: Union[float, int, str, "_datetime.timedelta"] = "1d") -> "Correlator":
+                   max_future: Union[float, int, str, "_datetime.timedelta"] = "1d",
+                   max_held_events: int = 200000) -> "Correlator":
         """A new :class:`Correlator` evaluating this set's correlation rules over a stream
         fed with :meth:`Correlator.feed` (``lateness``, ``max_future``: seconds or
-        ``"15m"``...)."""
-        return Correlator(self, lateness=lateness, kind=kind, max_future=max_future)
+        ``"15m"``...; ``max_held_events``: its memory bound)."""
+        return Correlator(self, lateness=lateness, kind=kind, max_future=max_future,
+                          max_held_events=max_held_events)
 
 
 class CorrelationRule:
@@ -995,7 +997,10 @@ class Correlator:
     timedelta, or ``math.inf`` to hold everything until :meth:`flush`); older ones are
     dropped and counted in :attr:`late_events`. Alerts are therefore raised when the
     stream has moved ``lateness`` past them, or at :meth:`flush`. Only events that match
-    a rule some correlation references are kept (:attr:`state_size` counts them).
+    a rule some correlation references are kept (:attr:`state_size` counts them), at most
+    ``max_held_events`` of them (about 1 KB each): past that bound the oldest buffered
+    events are processed early and windows are shed, and both are counted
+    (:attr:`early_events`, :attr:`evicted_events`; docs/limits.md, "Memory bound").
 
     One correlator is one stream: calls are serialised by a lock (feeding it from
     several threads at once works but interleaves their events). Matching and
@@ -1004,7 +1009,8 @@ class Correlator:
 
     def __init__(self, rules: "RuleSet", lateness: Union[float, int, str, _datetime.timedelta] = "15m",
                  kind: str = "auto",
-                 max_future: Union[float, int, str, _datetime.timedelta] = "1d") -> None:
+                 max_future: Union[float, int, str, _datetime.timedelta] = "1d",
+                 max_held_events: int = 200000) -> None:
         if not isinstance(rules, RuleSet):
             raise TypeError("Correlator needs a vigil.RuleSet")
         seconds = _seconds(lateness)
@@ -1018,7 +1024,9 @@ class Correlator:
         self._correlations = rules.correlations
         self._lateness = seconds
         self._max_future = future
-        self._core = _vigil.Correlator(rules._core, seconds * 1000.0, future * 1000.0)
+        if isinstance(max_held_events, bool) or not isinstance(max_held_events, int) or max_held_events < 2:
+            raise ValueError("max_held_events must be an int >= 2")
+        self._core = _vigil.Correlator(rules._core, seconds * 1000.0, future * 1000.0, max_held_events)
 
     @property
     def rules(self) -> "RuleSet":
@@ -1123,6 +1131,24 @@ class Correlator:
         """Events of correlations whose time could not be read (each also raised ValueError
         from :meth:`feed`)."""
         return self._core.untimed_events()
+
+    @property
+    def early_events(self) -> int:
+        """Events processed before ``lateness`` had passed because the reorder buffer held
+        half of ``max_held_events``; an event older than one of them is then late."""
+        return self._core.bound_counts()["early_events"]
+
+    @property
+    def evicted_events(self) -> int:
+        """Window entries dropped because window state held half of ``max_held_events``:
+        a threshold may have been missed."""
+        return self._core.bound_counts()["evicted_events"]
+
+    @property
+    def unlearned_values(self) -> int:
+        """first_seen values not learned because the baseline held what a saved baseline
+        can (256 MiB); each alerts as new whenever it is seen."""
+        return self._core.bound_counts()["unlearned_values"]
 
     @property
     def events_fed(self) -> int:

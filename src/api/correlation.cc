@@ -116,6 +116,7 @@ struct Known {
   std::vector<std::string> value;
   int64_t first = 0;
   int64_t last = 0;
+  size_t bytes = 0;  // of its line in a saved baseline (Correlator::Impl::learned_bytes)
 };
 
 // first_seen: everything one rule has learned, keyed by rule id (title without one).
@@ -218,6 +219,17 @@ struct Correlator::Impl {
   uint64_t late = 0;
   uint64_t future = 0;   // time outliers (options.max_future_ms), not used
   uint64_t untimed = 0;  // relevant events without a readable time, not used
+  // The memory bound (CorrelatorOptions::max_held_events): a floor the watermark never
+  // goes below once the full reorder buffer has processed an event early, and the
+  // counts of both degradations.
+  int64_t forced_floor = std::numeric_limits<int64_t>::min();
+  uint64_t early = 0;
+  uint64_t evicted = 0;
+  uint64_t unlearned = 0;
+  // Bytes the learned values take in a saved baseline (their lines), kept within
+  // learned_budget so that what is saved can be loaded again (max_baseline_bytes).
+  uint64_t learned_bytes = 0;
+  uint64_t learned_budget = 0;
   // The delivery time of the last EventRef::file seen (events come file by file).
   std::string delivery_file;
   bool delivery_known = false;
@@ -264,10 +276,62 @@ struct Correlator::Impl {
   int64_t Watermark() const {
     if (!seen) return std::numeric_limits<int64_t>::min();
     if (max_time < std::numeric_limits<int64_t>::min() + options.lateness_ms) {
-      return std::numeric_limits<int64_t>::min();
+      return forced_floor;
     }
-    return max_time - options.lateness_ms;
+    return std::max(max_time - options.lateness_ms, forced_floor);
   }
+
+  // Keeps the events held within options.max_held_events: half for the reorder buffer,
+  // half for window state (see CorrelatorOptions). Events are processed in time order
+  // either way, so forcing the oldest one out of the buffer only makes later, older
+  // events late; shedding windows drops the older half of each.
+  void Bound() {
+    const size_t half = std::max<size_t>(options.max_held_events / 2, 1);
+    while (buffer.size() > half) {
+      auto it = buffer.begin();
+      forced_floor = std::max(forced_floor, it->second.time);
+      Pending p = std::move(it->second);
+      buffer.erase(it);
+      ++early;
+      Process(p);
+    }
+    if (held > half) Shed();
+  }
+
+  void Shed() {
+    for (uint32_t c = 0; c < groups.size(); ++c) {
+      const CorrelationRule& rule = rules->correlation(c);
+      for (auto it = groups[c].begin(); it != groups[c].end();) {
+        GroupState& g = it->second;
+        const size_t drop = g.entries.empty() ? 0 : std::max<size_t>(g.entries.size() / 2, 1);
+        for (size_t i = 0; i < drop; ++i) {
+          const OptString& value = g.entries.front().value;
+          if (rule.type == CorrelationType::kValueCount && value) {
+            auto vc = g.value_counts.find(*value);
+            if (vc != g.value_counts.end() && --vc->second == 0) g.value_counts.erase(vc);
+          }
+          g.entries.pop_front();
+        }
+        held -= drop;
+        evicted += drop;
+        for (auto& ch : g.chains) {
+          if (!ch) continue;
+          held -= ch->events.size();
+          evicted += ch->events.size();
+          ch.reset();
+        }
+        if (!g.entries.empty()) {
+          ++it;
+          continue;
+        }
+        if (g.anchor) closing.erase(std::make_tuple(*g.anchor + rule.timespan_ms, c, it->first));
+        it = groups[c].erase(it);
+      }
+    }
+  }
+
+  // The line of one learned value in a saved baseline (Serialize), without its newline.
+  static void AppendKnownLine(const std::string& rule, const Known& k, std::string* out);
 
   void Release(int64_t watermark, bool all) {
     while (!buffer.empty()) {
@@ -277,6 +341,23 @@ struct Correlator::Impl {
       buffer.erase(it);
       Process(p);
     }
+  }
+
+  // Learns a fresh value when it fits the baseline's bound; false when it does not.
+  bool Learn(Baseline& b, const std::string& rule_key, const std::string& key, const Contribution& con, int64_t t) {
+    Known k;
+    k.group = con.group;
+    k.value = con.values;
+    k.first = k.last = t;
+    std::string line;
+    AppendKnownLine(rule_key, k, &line);
+    k.bytes = line.size() + 1;
+    if (learned_bytes + k.bytes > learned_budget) return false;
+    learned_bytes += k.bytes;
+    b.entries.emplace(key, std::move(k));
+    ++b.per_group[con.key];
+    ++known_values;
+    return true;
   }
 
   void Emit(uint32_t c, const GroupState& g, double value, std::vector<Entry> events, int64_t now) {
@@ -428,20 +509,21 @@ struct Correlator::Impl {
     Baseline& b = *baseline_of[c];
     if (!b.learning_since) b.learning_since = t;
     const std::string key = con.key + '\x1d' + ValueKey(con.values);
-    auto [it, fresh] = b.entries.try_emplace(key);
-    Known& k = it->second;
-    if (fresh) {
-      k.group = con.group;
-      k.value = con.values;
-      k.first = k.last = t;
-      ++b.per_group[con.key];
-      ++known_values;
-    } else if (t - k.last <= rule.timespan_ms) {
-      k.first = std::min(k.first, t);
-      k.last = std::max(k.last, t);
+    auto it = b.entries.find(key);
+    bool counted_self = true;  // the value is among the group's known ones
+    if (it == b.entries.end()) {
+      // Past the bound the value is not learned: it is new each time it is seen (an
+      // alert too many, never one too few), and counted.
+      if (!Learn(b, BaselineKey(rule.info), key, con, t)) {
+        ++unlearned;
+        counted_self = false;
+      }
+    } else if (t - it->second.last <= rule.timespan_ms) {
+      it->second.first = std::min(it->second.first, t);
+      it->second.last = std::max(it->second.last, t);
       return;  // known
     } else {
-      k.first = k.last = t;  // aged out since it was last seen: new again
+      it->second.first = it->second.last = t;  // aged out since it was last seen: new again
     }
     if (t < *b.learning_since + rule.learning_ms) return;
     std::vector<std::pair<std::string, OptString>> subject;
@@ -449,7 +531,11 @@ struct Correlator::Impl {
       subject.emplace_back(rule.fields[i], con.values[i]);
     }
     std::vector<Entry> events{Entry{t, ref, std::nullopt, 0, more}};
-    Emit(c, con.group, static_cast<double>(b.per_group[con.key] - 1), std::move(events), t, std::move(subject));
+    // The value of the alert: how many other values the group had learned.
+    const auto pg = b.per_group.find(con.key);
+    const size_t known = pg == b.per_group.end() ? 0 : pg->second;
+    Emit(c, con.group, static_cast<double>(known - (counted_self && known > 0 ? 1 : 0)), std::move(events), t,
+         std::move(subject));
   }
 
   // Drops learned values whose retention has passed at `now`.
@@ -462,6 +548,7 @@ struct Correlator::Impl {
           if (auto pg = b.per_group.find(group_key); pg != b.per_group.end() && --pg->second == 0) {
             b.per_group.erase(pg);
           }
+          learned_bytes -= std::min<uint64_t>(learned_bytes, it->second.bytes);
           it = b.entries.erase(it);
           --known_values;
         } else {
@@ -640,6 +727,10 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
   im.rules = std::move(rules);
   im.options = options;
   if (im.options.lateness_ms < 0) im.options.lateness_ms = 0;
+  // What is learned must fit a saved baseline, with room for its header, rule and end
+  // lines (the rule lines take a few hundred bytes per first_seen rule).
+  const uint64_t max_bytes = im.options.max_baseline_bytes;
+  im.learned_budget = max_bytes > (2u << 20) ? max_bytes - (1u << 20) : max_bytes / 2;
   im.uses.resize(im.rules->size());
   im.groups.resize(im.rules->correlation_count());
   im.chained.resize(im.rules->correlation_count());
@@ -765,6 +856,7 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   im.max_time = std::max(im.max_time, t);
   im.buffer.emplace(std::make_tuple(t, p.ref.file, p.ref.record, im.seq++), std::move(p));
   im.Release(im.Watermark(), false);
+  im.Bound();
   return Status::Ok();
 }
 
@@ -806,6 +898,30 @@ bool ReadTime(simdjson::dom::object o, const char* key, int64_t* out) {
 
 }  // namespace
 
+void Correlator::Impl::AppendKnownLine(const std::string& rule, const Known& k, std::string* out) {
+  *out += "{\"rule\":";
+  AppendJsonString(rule, out);
+  *out += ",\"group\":[";
+  for (size_t i = 0; i < k.group.size(); ++i) {
+    if (i) *out += ',';
+    if (k.group[i]) {
+      AppendJsonString(*k.group[i], out);
+    } else {
+      *out += "null";
+    }
+  }
+  *out += "],\"value\":[";
+  for (size_t i = 0; i < k.value.size(); ++i) {
+    if (i) *out += ',';
+    AppendJsonString(k.value[i], out);
+  }
+  *out += "],\"first\":";
+  AppendTime(k.first, out);
+  *out += ",\"last\":";
+  AppendTime(k.last, out);
+  *out += '}';
+}
+
 std::string Correlator::Impl::Serialize() {
   if (latest != std::numeric_limits<int64_t>::min()) AgeBaselines(latest);
   std::string out = "{\"vigil_baseline\":2,\"saved\":";
@@ -824,27 +940,8 @@ std::string Correlator::Impl::Serialize() {
   }
   for (const auto& [name, b] : baselines) {
     for (const auto& [key, k] : b.entries) {
-      out += "{\"rule\":";
-      AppendJsonString(name, &out);
-      out += ",\"group\":[";
-      for (size_t i = 0; i < k.group.size(); ++i) {
-        if (i) out += ',';
-        if (k.group[i]) {
-          AppendJsonString(*k.group[i], &out);
-        } else {
-          out += "null";
-        }
-      }
-      out += "],\"value\":[";
-      for (size_t i = 0; i < k.value.size(); ++i) {
-        if (i) out += ',';
-        AppendJsonString(k.value[i], &out);
-      }
-      out += "],\"first\":";
-      AppendTime(k.first, &out);
-      out += ",\"last\":";
-      AppendTime(k.last, &out);
-      out += "}\n";
+      AppendKnownLine(name, k, &out);
+      out += '\n';
     }
   }
   // The end line: a file cut anywhere, even at a line boundary, lacks it or disagrees
@@ -966,6 +1063,11 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
     for (auto& [key, k] : in.entries) {
       auto [it, fresh] = b.entries.try_emplace(key, k);
       if (fresh) {
+        // Kept even past learned_budget: nothing learned before is dropped on load.
+        std::string line;
+        AppendKnownLine(name, k, &line);
+        it->second.bytes = line.size() + 1;
+        learned_bytes += it->second.bytes;
         ++b.per_group[GroupKey(k.group)];
         ++known_values;
       } else {
@@ -1032,5 +1134,8 @@ Status Correlator::SaveBaseline(const std::string& path) {
 uint64_t Correlator::late_events() const { return impl_->late; }
 uint64_t Correlator::future_events() const { return impl_->future; }
 uint64_t Correlator::untimed_events() const { return impl_->untimed; }
+uint64_t Correlator::early_events() const { return impl_->early; }
+uint64_t Correlator::evicted_events() const { return impl_->evicted; }
+uint64_t Correlator::unlearned_values() const { return impl_->unlearned; }
 
 }  // namespace vigil

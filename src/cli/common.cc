@@ -188,6 +188,14 @@ int ParseCommon(int argc, char** argv, Options* o, bool* help, const char* comma
                      (v.empty() ? "" : ", not '" + v + "'"), command);
       }
       o->max_future = v;
+    } else if (name == "--max-held-events") {
+      const bool digits = value(&v) && !v.empty() && v.size() <= 10 &&
+                          v.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || std::stoull(v) < 2) {
+        return Usage("--max-held-events needs a number of events, at least 2" +
+                     (v.empty() ? "" : ", not '" + v + "'"), command);
+      }
+      o->max_held_events = static_cast<size_t>(std::stoull(v));
     } else if (name == "--baseline") {
       if (!value(&v) || v.empty()) return Usage("--baseline needs a file", command);
       o->baseline = v;

@@ -43,6 +43,8 @@ struct Options {
   // the clock) are time outliers, not correlated (INT64_MAX: no bound).
   int64_t max_future_ms = 24 * 60 * 60 * 1000;
   std::string max_future = "1d";  // as written, for messages
+  // Correlation state held at most (CorrelatorOptions::max_held_events).
+  size_t max_held_events = 200000;
 };
 
 // Parses a duration as --lateness takes it: digits and a unit s, m, h, d or w (900s,

@@ -58,12 +58,17 @@ options:
   --lateness DURATION how far out of event-time order an event may come and still be
                       correlated (default 15m: CloudTrail delivers events up to about
                       15 minutes late); 900s, 2h, 1d...; 0: no reordering; inf (or
-                      all): hold every event to the end of the scan
+                      all): hold every event to the end of the scan (within
+                      --max-held-events)
   --max-future DURATION
                       an event dated more than this after its file's CloudTrail
                       delivery time (in the file name), else after the clock, is a
                       time outlier: still matched and printed, but not correlated and
                       counted in the summary (default 1d; inf: no bound)
+  --max-held-events N correlation's memory bound: events held at once for reordering
+                      and in windows, about 1 KB each (default 200000); past it the
+                      oldest are processed early or dropped from windows, and the
+                      summary says how many (docs/limits.md)
   --baseline FILE     what first_seen rules have learned: read before the scan (a
                       missing file starts empty), written back after it (atomically);
                       the scan holds an exclusive lock on it, and a second scan of the
@@ -147,7 +152,7 @@ std::string NumberText(double v) {
 class CliSink : public vigil::ScanSink {
  public:
   CliSink(bool jsonl, const std::shared_ptr<const vigil::RuleSet>& rules, int64_t lateness_ms,
-          LineWriter* out, int64_t max_future_ms)
+          LineWriter* out, int64_t max_future_ms, size_t max_held_events)
       : jsonl_(jsonl), out_(out), rules_(rules) {
     rule_rows_.assign(rules->size(), 0);
     if (rules->correlation_count() > 0) {
@@ -158,6 +163,7 @@ class CliSink : public vigil::ScanSink {
       // comes later.
       co.lateness_ms = lateness_ms;
       co.max_future_ms = max_future_ms;
+      co.max_held_events = max_held_events;
       correlator_ = std::make_unique<vigil::Correlator>(rules, co);
       relevant_.assign(rules->size(), false);
       for (size_t c = 0; c < rules->correlation_count(); ++c) {
@@ -414,6 +420,9 @@ class CliSink : public vigil::ScanSink {
   uint64_t late_events() const { return correlator_ ? correlator_->late_events() : 0; }
   uint64_t future_events() const { return correlator_ ? correlator_->future_events() : 0; }
   uint64_t untimed_events() const { return correlator_ ? correlator_->untimed_events() : 0; }
+  uint64_t early_events() const { return correlator_ ? correlator_->early_events() : 0; }
+  uint64_t evicted_events() const { return correlator_ ? correlator_->evicted_events() : 0; }
+  uint64_t unlearned_values() const { return correlator_ ? correlator_->unlearned_values() : 0; }
   // Locks the baseline for the whole scan (docs/first-seen.md), then loads it. A scan
   // holding it already is an error; a file that cannot be created here (read-only
   // folder) is not: the scan runs, and saving it fails and is reported at the end.
@@ -621,7 +630,7 @@ int Scan(int argc, char** argv) {
   sopts.read.stop = ScanStopFlag();
   // No flusher thread for the table: it is printed at the end (through stdio).
   LineWriter out(STDOUT_FILENO, /*immediate=*/terminal || o.format != "jsonl");
-  CliSink sink(o.format == "jsonl", rules, o.lateness_ms, &out, o.max_future_ms);
+  CliSink sink(o.format == "jsonl", rules, o.lateness_ms, &out, o.max_future_ms, o.max_held_events);
   if (!o.baseline.empty()) {
     // A baseline that cannot be read is not overwritten: stop before scanning.
     if (vigil::Status s = sink.LoadBaseline(o.baseline); !s.ok()) {
@@ -704,6 +713,24 @@ int Scan(int argc, char** argv) {
                      "vigil: warning: %llu %s matched by correlations' rules had no readable "
                      "eventTime: printed if they matched, but not correlated\n",
                      (unsigned long long)untimed, untimed == 1 ? "event" : "events");
+      }
+      // The memory bound of correlation state (docs/limits.md): never silent.
+      const uint64_t early = sink.early_events();
+      const uint64_t evicted = sink.evicted_events();
+      if (early > 0 || evicted > 0) {
+        std::fprintf(stderr,
+                     "vigil: warning: correlation state reached its bound of %zu events held "
+                     "(--max-held-events): %llu processed before --lateness had passed, %llu dropped "
+                     "from windows; alerts may be missing (docs/limits.md)\n",
+                     o.max_held_events, (unsigned long long)early,
+                     (unsigned long long)evicted);
+      }
+      if (const uint64_t unlearned = sink.unlearned_values()) {
+        std::fprintf(stderr,
+                     "vigil: warning: %llu first_seen %s not learned: the baseline reached its bound "
+                     "(what fits in a baseline file of %llu bytes); each alerts as new when seen\n",
+                     (unsigned long long)unlearned, unlearned == 1 ? "value was" : "values were",
+                     (unsigned long long)vigil::CorrelatorOptions().max_baseline_bytes);
       }
     }
   }

@@ -138,6 +138,38 @@ TEST(CliRulesTest, DuplicateKeyEventsAreMatchedBothWaysAndReported) {
             "read first-wins or last-wins (see docs/limits.md)");
 }
 
+// Correlation's memory bound (--max-held-events) at work is never silent, and its value
+// is checked like any other option.
+TEST(CliRulesTest, CorrelationStateBoundIsReported) {
+  const std::string rules = WriteTemp(
+      "bound.yml",
+      "title: failed\nname: failed\ndetection:\n  s: {eventName: ConsoleLogin}\n  condition: s\n---\n"
+      "title: burst\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [user]\n"
+      "  timespan: 10m\n  condition: {gte: 1000}\n");
+  std::string events;
+  for (int i = 0; i < 100; ++i) {
+    events += "{\"eventName\":\"ConsoleLogin\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"user\":\"u" +
+              std::to_string(i) + "\"}\n";
+  }
+  const std::string input = WriteTemp("bound.jsonl", events);
+  Proc r = Sh(kVigil + " scan -f jsonl --max-held-events 10 --rules " + rules + " " + input);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(Lines(r.out).empty()) << r.out;  // the base rule's matches: generate: false
+  EXPECT_NE(r.err.find("vigil: 100 events in 1 files"), std::string::npos) << r.err;
+  // 95 forced out of the 5-event buffer; the windows (5 at most) shed 90 of them.
+  EXPECT_NE(r.err.find("vigil: warning: correlation state reached its bound of 10 events held "
+                       "(--max-held-events): 95 processed before --lateness had passed, "),
+            std::string::npos)
+      << r.err;
+  Proc roomy = Sh(kVigil + " scan -f jsonl --rules " + rules + " " + input);
+  EXPECT_EQ(roomy.err.find("reached its bound"), std::string::npos) << roomy.err;
+  for (const char* bad : {"1", "x", "-5", ""}) {
+    Proc u = Sh(kVigil + " scan --max-held-events=" + bad + " --rules " + rules + " " + input);
+    EXPECT_EQ(u.status, 2) << bad;
+    EXPECT_NE(u.err.find("--max-held-events needs a number of events, at least 2"), std::string::npos) << u.err;
+  }
+}
+
 const char* kStopRule = R"(title: Trail stopped
 id: 2b0c5f1e-7d43-4c39-9a9e-3f6f2b8d1c01
 logsource: {product: aws, service: cloudtrail}

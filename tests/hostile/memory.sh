@@ -74,7 +74,7 @@ run() {
   local out="$TMP/$name.out" err="$TMP/$name.err" rss_file="$TMP/$name.rss"
   local start=$SECONDS
   VIGIL=$VIGIL TMP=$TMP HIT=$HIT MISS=$MISS SCALE=$SCALE \
-    bash -c "$(declare -f records newlines around_newlines records_doc); ulimit -v $ULIMIT_KB; $script" \
+    bash -c "$(declare -f records newlines around_newlines records_doc failed_logins); ulimit -v $ULIMIT_KB; $script" \
     >"$out" 2>"$err"
   local status=$?
   local rss_kb
@@ -192,9 +192,28 @@ case_input_devzero() {
     "echo \"\$HIT\" > \$TMP/one.json && $V -j 1 --rules \$TMP/hit.yml -f jsonl /dev/zero \$TMP/one.json"
 }
 
+# Failed console logins for the bundled pack, whose correlations (5 failures of one
+# user, or from one address, in 10 minutes) hold them: $1 of them, all at one instant,
+# for one user (same) or each for a user of its own (distinct).
+failed_logins() {
+  awk -v n="$1" -v distinct="$2" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventVersion\":\"1.08\",\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"awsRegion\":\"us-east-1\",\"recipientAccountId\":\"111122223333\",\"sourceIPAddress\":\"203.0.113.%d\",\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"%s\"},\"responseElements\":{\"ConsoleLogin\":\"Failure\"},\"additionalEventData\":{\"MFAUsed\":\"No\"},\"errorMessage\":\"Failed authentication\"}\n", i % 250, distinct ? "u" i : "alice" }'
+}
+case_correlation_one_instant() {
+  # Correlation state: 2M failed logins of one user at one instant. The watermark
+  # never passes them: before, all were held in the reorder buffer to the end (1M:
+  # 0.8 GB; 5M would abort under the limit). Now at most --max-held-events (200,000).
+  run correlation_one_instant $((2000000 * SCALE)) 0 320 'correlation state reached its bound of 200000 events held' \
+    "failed_logins \$((2000000 * SCALE)) 0 | $V -j 1 -f jsonl -"
+}
+case_correlation_group_per_event() {
+  # The same with a user of its own for every event: one window per user (1M: 1.2 GB).
+  run correlation_group_per_event $((2000000 * SCALE)) 0 320 ' dropped from windows' \
+    "failed_logins \$((2000000 * SCALE)) 1 | $V -j 1 -f jsonl -"
+}
+
 ALL=(parallel_nomatch parallel_match parallel_newlines stdin_newlines gzip_newlines records_document table_rows
   threads_9999 threads_256 threads_256_files rules_devzero rules_sparse vars_devzero baseline_devzero
-  baseline_sparse input_devzero)
+  baseline_sparse input_devzero correlation_one_instant correlation_group_per_event)
 (($# > 0)) || set -- "${ALL[@]}"
 for c in "$@"; do
   if ! declare -F "case_$c" >/dev/null; then

@@ -264,6 +264,35 @@ def test_late_events_are_counted_and_dropped():
                                 [("", 3), ("", 4), ("", 6)])]
 
 
+def test_state_is_bounded_and_the_bound_is_counted():
+    # Issue 13: 2,000 failed logins of one instant from 2,000 addresses used to be held
+    # whole (reorder buffer, then one window per address). At max_held_events=100 the
+    # state stays within 100, the oldest are processed early (counted), the windows shed
+    # (counted), and nothing is late: they all share one time.
+    rules = compile_rules(FAILED_LOGIN, BRUTE_FORCE)
+    with pytest.raises(ValueError):
+        rules.correlator(max_held_events=1)
+    c = rules.correlator(max_held_events=100)
+    peak = 0
+    for i in range(20):
+        c.feed([login(0, f"10.0.{i}.{j}") for j in range(100)])
+        peak = max(peak, c.state_size)
+    assert peak <= 100
+    assert c.early_events == 2000 - 50
+    assert c.evicted_events > 1800
+    assert c.late_events == 0
+    assert c.unlearned_values == 0
+    assert c.flush() == []
+    # A sorted stream whose windows fit gives the alerts of an unbounded correlator.
+    events = [login(i, A if i % 2 else B) for i in range(600)]
+    bounded = rules.correlator(max_held_events=16)
+    roomy = rules.correlator()
+    want = summary(roomy.feed(events) + roomy.flush())
+    assert summary(bounded.feed(events) + bounded.flush()) == want
+    assert len(want) > 100
+    assert bounded.early_events > 500 and bounded.late_events == 0 and bounded.evicted_events == 0
+
+
 def test_a_forged_future_event_is_counted_and_does_not_blind_correlation():
     # Issue 13, item 7: one event dated 2099 moved the watermark, every later event was
     # "late", and no alert came out.
