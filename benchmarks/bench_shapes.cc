@@ -36,6 +36,7 @@
 #include <fstream>
 
 #include "bench_common.h"
+#include "eval/evaluator.h"
 
 namespace vigil::bench {
 namespace {
@@ -80,6 +81,13 @@ void BM_Shape(benchmark::State& state, const std::string& shape, int count) {
     }
   }
   state.counters["rules"] = static_cast<double>(scanner.rules().size());
+  // The matcher's work per event (src/eval/evaluator.h), for the "why" of each ratio.
+  const auto& k = scanner.evaluator().counters();
+  const double events = static_cast<double>(k.events ? k.events : 1);
+  state.counters["candidates/event"] = static_cast<double>(k.candidates) / events;
+  state.counters["conditions/event"] = static_cast<double>(k.conditions) / events;
+  state.counters["lazy_tests/event"] = static_cast<double>(k.lazy_tests) / events;
+  state.counters["fieldref_tests/event"] = static_cast<double>(k.fieldref_tests) / events;
   ReportCorpus(state, c, matches);
 }
 

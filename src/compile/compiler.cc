@@ -229,6 +229,7 @@ class ProgramBuilderImpl {
     ClassifyPredicates();
     BuildIndexes();
     BuildCandidates();
+    CollectFieldRefAtoms();
     MarkEagerFields();
     BuildRuleHeads();
   }
@@ -285,20 +286,6 @@ class ProgramBuilderImpl {
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
     const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
     prog_.derived.push_back({field, op, cased, std::move(text)});
-    by_key_.emplace(key, id);
-    return id;
-  }
-
-  // The atom "field is present": the field's `|exists: true` predicate if there is
-  // one, else a derived atom.
-  uint32_t PresenceAtom(uint32_t field) {
-    Predicate p;
-    p.field = field;
-    p.op = Op::kExists;
-    const std::string key = p.Key();
-    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
-    const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
-    prog_.derived.push_back({field, Op::kExists, false, std::string()});
     by_key_.emplace(key, id);
     return id;
   }
@@ -402,12 +389,6 @@ class ProgramBuilderImpl {
         prog_.eval[i] = PredEval::kConfirm;
         prog_.confirm_clauses[i] = std::move(clauses);
       }
-    }
-    // Fieldref holds only when both fields are present.
-    for (uint32_t i = 0; i < n; ++i) {
-      const Predicate& p = ir_.predicates[i];
-      if (p.op != Op::kFieldRef) continue;
-      fieldref_presence_.emplace(i, std::make_pair(PresenceAtom(p.field), PresenceAtom(p.other_field)));
     }
     prog_.atom_field.resize(prog_.atom_count());
     for (uint32_t i = 0; i < n; ++i) prog_.atom_field[i] = ir_.predicates[i].field;
@@ -552,6 +533,10 @@ class ProgramBuilderImpl {
     const size_t n = ir_.predicates.size();
     if (atom < n) {
       const Predicate& p = ir_.predicates[atom];
+      // A fieldref atom is decided for every event where both fields are present
+      // (Program::fieldref_atoms), which costs more than a lookup: it triggers only a
+      // rule with nothing better (two fields that differ, `neq`, hold on most events).
+      if (p.op == Op::kFieldRef) return p.negate ? 3000 : 500;
       return AtomCost(FieldName(p.field), p.op, p.text.size());
     }
     const DerivedAtom& d = prog_.derived[atom - n];
@@ -573,12 +558,12 @@ class ProgramBuilderImpl {
           case PredEval::kConfirm:
             for (const auto& c : prog_.confirm_clauses[e.pred]) n.clauses.push_back(c);
             break;
-          case PredEval::kFieldRef: {
-            const auto& [a, b] = fieldref_presence_.at(e.pred);
-            n.clauses.push_back({a});
-            n.clauses.push_back({b});
+          case PredEval::kFieldRef:
+            // Its own atom, decided once per event before the candidates are evaluated
+            // (Program::fieldref_atoms): a rule becomes a candidate when its fields
+            // compare as it asks, not whenever both are present (most events).
+            n.clauses.push_back({e.pred});
             break;
-          }
           default: break;
         }
         return n;
@@ -691,6 +676,11 @@ class ProgramBuilderImpl {
       if (c == prog_.checks.row_end(r)) continue;
       if (prog_.clauses.row_end(*c) - prog_.clauses.row_begin(*c) != 1) continue;
       const uint32_t atom = *prog_.clauses.row_begin(*c);
+      // A fieldref atom that triggers nothing is decided only when ChecksHold reads it.
+      if (atom < prog_.eval.size() && prog_.eval[atom] == PredEval::kFieldRef &&
+          prog_.triggers.row_begin(atom) == prog_.triggers.row_end(atom)) {
+        continue;
+      }
       const uint32_t f = prog_.atom_field[atom];
       // Walked in the first pass and never deferred: its bit is final.
       if (f == kAnyString || prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f) ||
@@ -736,6 +726,24 @@ class ProgramBuilderImpl {
     }
   }
 
+  // The fieldref predicates that trigger some rule: the evaluator decides them after
+  // the walk, before the candidates (their fields are walked in the first pass,
+  // MarkEagerFields). One that is only checked is decided when a check reads it.
+  void CollectFieldRefAtoms() {
+    std::vector<std::vector<uint32_t>> by_field(prog_.indexes.size());
+    for (uint32_t i = 0; i < ir_.predicates.size(); ++i) {
+      if (prog_.eval[i] == PredEval::kFieldRef && prog_.triggers.row_begin(i) != prog_.triggers.row_end(i)) {
+        prog_.fieldref_atoms.push_back(i);
+        by_field[ir_.predicates[i].field].push_back(i);
+        by_field[ir_.predicates[i].field].push_back(ir_.predicates[i].other_field);
+        const Predicate& p = ir_.predicates[i];
+        by_field[p.field].push_back(p.ref_op == Op::kEquals && !p.negate ? 1 : 0);
+        prog_.indexes[ir_.predicates[i].field].fieldref_first = true;
+      }
+    }
+    for (const auto& row : by_field) prog_.fieldref_by_field.Add(row);
+  }
+
   // Which fields must index object and array values during the walk: those with an
   // atom that triggers a rule, and those fieldref reads. The others defer them.
   void MarkEagerFields() {
@@ -746,6 +754,11 @@ class ProgramBuilderImpl {
       if (prog_.triggers.row_begin(a) == prog_.triggers.row_end(a)) continue;
       const uint32_t f = prog_.atom_field[a];
       if (f != kAnyString) triggering[f] = 1;
+    }
+    // A fieldref atom is decided from both fields' values right after the first pass.
+    for (uint32_t i : prog_.fieldref_atoms) {
+      triggering[ir_.predicates[i].field] = 1;
+      triggering[ir_.predicates[i].other_field] = 1;
     }
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
@@ -768,7 +781,6 @@ class ProgramBuilderImpl {
   Program& prog_;
   const Ir& ir_;
   std::unordered_map<std::string, uint32_t> by_key_;
-  std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> fieldref_presence_;  // pred -> atoms
   std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> contains_;
 };
 

@@ -190,6 +190,9 @@ struct FieldIndex {
   // The walk keeps this field's values for after it: lazy predicates or fieldref read
   // them.
   bool keep_values = false;
+  // Some fieldref atom (Program::fieldref_atoms) compares this field with another: the
+  // walk notes that it met it, so only those atoms are decided.
+  bool fieldref_first = false;
   // An object or array value of this field must be indexed during the walk (an atom of
   // the field triggers a rule, or fieldref needs it). Otherwise its predicates are
   // deferred: tested on the raw JSON after the walk, only if a candidate rule asks.
@@ -289,6 +292,15 @@ struct Program {
   Rows checks;                                  // by rule: its clause ids to check
   Rows clauses;                                 // by clause id: atoms
   std::vector<uint32_t> always;                 // rules with no trigger
+  // Fieldref predicates that trigger some rule: decided once per event, after the walk
+  // and before the candidate loop, when both fields are present. (A fieldref atom that
+  // is only checked is decided when a candidate's check reads it.)
+  std::vector<uint32_t> fieldref_atoms;
+  // By field id: the fieldref_atoms whose first field it is, as triples (atom, the other
+  // field, 1 if it is a plain equality else 0), so that the loop over them reads no
+  // predicate it does not decide, and rejects an equality of two single values of
+  // different lengths (most of them) by their lengths alone.
+  Rows fieldref_by_field;
   // By rule, what the candidate loop reads first, in one place: its logsource, and the
   // atom of its first check when that clause is a single atom on a field the first
   // pass walks and never defers (then one bit test decides it; UINT32_MAX otherwise).

@@ -60,6 +60,7 @@ void Evaluator::NextEpoch() {
     epoch_ = 1;
   }
   candidates_.clear();
+  fieldref_fields_.clear();
   arena_.clear();
   folded_arena_.clear();
   keyword_values_.clear();
@@ -274,8 +275,9 @@ void Evaluator::MarkPresent(uint32_t f) {
   if (field_stamp_[f] != epoch_) {
     field_stamp_[f] = epoch_;
     stored_[f].clear();
-    const uint32_t a = prog_.indexes[f].presence_atom;
-    if (a != UINT32_MAX) SetAtom(a);
+    const FieldIndex& x = prog_.indexes[f];
+    if (x.presence_atom != UINT32_MAX) SetAtom(x.presence_atom);
+    if (x.fieldref_first) fieldref_fields_.push_back(f);
   }
 }
 
@@ -801,6 +803,15 @@ bool Evaluator::ChecksHold(uint32_t r) {
     for (const uint32_t* a = begin; a != end && !holds; ++a) holds = atom_stamp_[*a] == epoch_;
     if (holds) continue;
     for (const uint32_t* a = begin; a != end; ++a) {
+      // A fieldref atom only checked (not a trigger) is decided here, once per event.
+      if (*a < prog_.eval.size() && prog_.eval[*a] == PredEval::kFieldRef) {
+        if (EvalPred(*a)) {
+          holds = true;
+          break;
+        }
+        if (restart_) return false;
+        continue;
+      }
       const uint32_t f = prog_.atom_field[*a];
       if (f == kAnyString) continue;
       if (dom_mode_ && prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f)) {
@@ -939,20 +950,26 @@ bool Evaluator::TestLazy(uint32_t pred) {
 
 bool Evaluator::EvalFieldRef(const Predicate& p) {
   if (!Present(p.field) || !Present(p.other_field)) return false;
-  for (const Stored& a : stored_[p.field]) {
-    for (const Stored& b : stored_[p.other_field]) {
-      const std::string_view av = Text(a), bv = Text(b);
-      bool r;
+  ++counters_.fieldref_tests;
+  // Only nulls on the other side: as if it were missing (ir.h), neq included.
+  if (stored_[p.other_field].empty()) return false;
+  // ir.h: some value of the field for which some value of the other field compares
+  // (neq: for which none does).
+  for (Stored& a : stored_[p.field]) {
+    bool hit = false;
+    for (Stored& b : stored_[p.other_field]) {
       if (p.cased) {
-        r = TextOp(p.ref_op, bv, av);
+        hit = TextOp(p.ref_op, Text(b), Text(a));
       } else {
-        // Folded into reused buffers: no allocation once they have grown.
-        AsciiLowerInto(av, &ref_a_);
-        AsciiLowerInto(bv, &ref_b_);
-        r = TextOp(p.ref_op, ref_b_, ref_a_);
+        // Each value is folded once per event, however many fieldrefs compare it; both
+        // copies are made before either view is taken (the arena may move).
+        Folded(&a);
+        Folded(&b);
+        hit = TextOp(p.ref_op, Folded(&b), Folded(&a));
       }
-      if (r != p.negate) return true;
+      if (hit) break;
     }
+    if (hit != p.negate) return true;
   }
   return false;
 }
@@ -1044,6 +1061,23 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
       cloudtrail = envelope == Envelope::kRecords || envelope == Envelope::kLookupEvents ||
                    cloudtrail_keys_ >= 2;
       break;
+  }
+  // Fieldref atoms of the fields met: both fields were walked in the first pass, so
+  // presence is known.
+  for (size_t i = 0; i < fieldref_fields_.size(); ++i) {
+    const uint32_t f = fieldref_fields_[i];
+    for (const uint32_t* a = prog_.fieldref_by_field.row_begin(f), *end = prog_.fieldref_by_field.row_end(f);
+         a != end; a += 3) {
+      if (!Present(a[1])) continue;
+      // Folding keeps the length (ASCII only), so single values of different lengths
+      // cannot be equal.
+      if (a[2] && stored_[f].size() == 1 && stored_[a[1]].size() == 1 &&
+          stored_[f][0].length != stored_[a[1]][0].length) {
+        continue;
+      }
+      if (EvalPred(a[0])) SetAtom(a[0]);
+      if (restart_ || deep_error_) return false;
+    }
   }
   for (uint32_t r : prog_.always) candidates_.push_back(r);  // no trigger: not pushed before
   for (size_t i = 0; i < candidates_.size(); ++i) {

@@ -78,6 +78,7 @@ class Evaluator {
     uint64_t checks_failed = 0;  // candidates a check clause ruled out
     uint64_t conditions = 0;     // candidate conditions evaluated
     uint64_t lazy_tests = 0;     // predicates tested from stored values
+    uint64_t fieldref_tests = 0; // fieldref predicates decided (both fields present)
     uint64_t materialized = 0;   // parts of events walked on demand
     uint64_t on_demand = 0;      // events the On-Demand walk decided
   };
@@ -141,7 +142,7 @@ class Evaluator {
   bool NeedsWholeFold(uint32_t pred) const;
   std::string_view Folded(Stored* s);
   bool TestDeferred(uint32_t pred);
-  bool EvalFieldRef(const Predicate& p);
+  bool EvalFieldRef(const Predicate& p);  // folds stored values (Folded)
   std::string_view Text(const Stored& s) const {
     return s.data ? std::string_view(s.data, s.length) : std::string_view(arena_.data() + s.offset, s.length);
   }
@@ -178,7 +179,7 @@ class Evaluator {
   std::vector<uint32_t> null_stamp_;
   std::vector<uint32_t> deferred_stamp_;  // by field: deferred_ holds this event's values
   std::vector<uint32_t> candidates_;
-  std::string ref_a_, ref_b_;  // fieldref: both sides lower-cased
+  std::vector<uint32_t> fieldref_fields_;  // fields met this event with fieldref atoms
   std::string arena_;
   std::string folded_arena_;  // folded copies of stored values, made once per event
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_

@@ -554,6 +554,13 @@ bool InterpretPredicate(const Ir& ir, const Predicate& p, const TreeNode& root) 
       return p.negate ? values.empty() : !values.empty();
     case Op::kNotExists:
       return p.negate ? !values.empty() : values.empty();
+    case Op::kFieldRef: {
+      // A missing (or only null) field on the other side: no fieldref holds, neq neither.
+      bool other = false;
+      for (const TreeNode* o : FieldValues(ir, p.other_field, root)) other = other || o->kind != TreeNode::Kind::kNull;
+      if (!other) return false;
+      break;
+    }
     default:
       break;
   }

@@ -48,7 +48,8 @@
 //                       extracted from it is compared.
 //   kFieldRef           some value of `other_field` compares to the value with
 //                       `ref_op` (kEquals/kPrefix/kSuffix/kContains), folding unless
-//                       `cased`.
+//                       `cased`. When `other_field` is missing or only null, the
+//                       predicate is false, negated or not.
 // `negate` (the `neq` modifier) turns that into: SOME non-null value does NOT satisfy
 // it (a missing field is therefore false for both).
 // Predicates on presence look at the whole set:
