@@ -737,7 +737,17 @@ class ProgramBuilderImpl {
         by_field[ir_.predicates[i].field].push_back(i);
         by_field[ir_.predicates[i].field].push_back(ir_.predicates[i].other_field);
         const Predicate& p = ir_.predicates[i];
-        by_field[p.field].push_back(p.ref_op == Op::kEquals && !p.negate ? 1 : 0);
+        uint32_t shape = kRefNone;
+        if (!p.negate) {
+          switch (p.ref_op) {
+            case Op::kEquals: shape = kRefEquals; break;
+            case Op::kPrefix: shape = kRefPrefix; break;
+            case Op::kSuffix: shape = kRefSuffix; break;
+            case Op::kContains: shape = kRefContains; break;
+            default: break;
+          }
+        }
+        by_field[p.field].push_back(shape);
         prog_.indexes[ir_.predicates[i].field].fieldref_first = true;
       }
     }

@@ -249,6 +249,10 @@ struct Rows {
 
 inline constexpr size_t kMaxChecks = 3;
 
+// How a fieldref atom of Program::fieldref_by_field compares (kNone: negated, no
+// quick rejection; its predicate decides).
+enum FieldRefShape : uint32_t { kRefNone = 0, kRefEquals, kRefPrefix, kRefSuffix, kRefContains };
+
 struct Program {
   Ir ir;
   std::vector<RuleSource> sources;  // by rule
@@ -297,9 +301,9 @@ struct Program {
   // is only checked is decided when a candidate's check reads it.)
   std::vector<uint32_t> fieldref_atoms;
   // By field id: the fieldref_atoms whose first field it is, as triples (atom, the other
-  // field, 1 if it is a plain equality else 0), so that the loop over them reads no
-  // predicate it does not decide, and rejects an equality of two single values of
-  // different lengths (most of them) by their lengths alone.
+  // field, its FieldRefShape), so that the loop over them reads no predicate it does
+  // not decide, and rejects most comparisons of two single values by their lengths and
+  // end bytes alone.
   Rows fieldref_by_field;
   // By rule, what the candidate loop reads first, in one place: its logsource, and the
   // atom of its first check when that clause is a single atom on a field the first

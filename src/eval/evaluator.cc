@@ -948,6 +948,20 @@ bool Evaluator::TestLazy(uint32_t pred) {
   return TestDeferred(pred);
 }
 
+// Whether a fieldref of `shape` (not negated) surely fails between the single values
+// `hay` (its field) and `needle` (the other field), from lengths and end bytes: folding
+// is ASCII only, so it keeps lengths, and a byte folds to itself or its ASCII pair. Most
+// pairs of unrelated values are told apart here without the predicate.
+bool Evaluator::FieldRefCannotHold(uint32_t shape, const Stored& hay, const Stored& needle) const {
+  if (needle.length > hay.length || (shape == kRefEquals && needle.length != hay.length)) return true;
+  if (needle.length == 0 || shape == kRefContains) return false;
+  const std::string_view h = Text(hay), n = Text(needle);
+  auto differ = [](char x, char y) { return AsciiLower(x) != AsciiLower(y); };
+  if ((shape == kRefEquals || shape == kRefPrefix) && differ(h.front(), n.front())) return true;
+  if ((shape == kRefEquals || shape == kRefSuffix) && differ(h.back(), n.back())) return true;
+  return false;
+}
+
 bool Evaluator::EvalFieldRef(const Predicate& p) {
   if (!Present(p.field) || !Present(p.other_field)) return false;
   ++counters_.fieldref_tests;
@@ -1069,10 +1083,8 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
     for (const uint32_t* a = prog_.fieldref_by_field.row_begin(f), *end = prog_.fieldref_by_field.row_end(f);
          a != end; a += 3) {
       if (!Present(a[1])) continue;
-      // Folding keeps the length (ASCII only), so single values of different lengths
-      // cannot be equal.
-      if (a[2] && stored_[f].size() == 1 && stored_[a[1]].size() == 1 &&
-          stored_[f][0].length != stored_[a[1]][0].length) {
+      if (a[2] != kRefNone && stored_[f].size() == 1 && stored_[a[1]].size() == 1 &&
+          FieldRefCannotHold(a[2], stored_[f][0], stored_[a[1]][0])) {
         continue;
       }
       if (EvalPred(a[0])) SetAtom(a[0]);

@@ -142,7 +142,8 @@ class Evaluator {
   bool NeedsWholeFold(uint32_t pred) const;
   std::string_view Folded(Stored* s);
   bool TestDeferred(uint32_t pred);
-  bool EvalFieldRef(const Predicate& p);  // folds stored values (Folded)
+  bool EvalFieldRef(const Predicate& p);
+  bool FieldRefCannotHold(uint32_t shape, const Stored& hay, const Stored& needle) const;  // folds stored values (Folded)
   std::string_view Text(const Stored& s) const {
     return s.data ? std::string_view(s.data, s.length) : std::string_view(arena_.data() + s.offset, s.length);
   }
