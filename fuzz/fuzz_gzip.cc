@@ -15,6 +15,7 @@
 //   - damaged framing: an error that names the gzip stream, and every
 //     record delivered is a record of the content at the same index, except that a cut
 //     may end the last one delivered early.
+#include <simdjson.h>
 #include <zlib.h>
 
 #include <cstddef>
@@ -173,7 +174,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
       }
       const bool last_of_cut = damage == 4 && i + 1 == got->records.size();
-      if (!found && !last_of_cut) {
+      // The fast path delivers an object without looking inside it; the whole content,
+      // whose damage further on sends it to the strict path, reports the same object
+      // as damage instead (Issue13LargeTextTest.DamageLaterInADocumentLeavesTheNumberingOfValidRecords).
+      // Such a record is not valid JSON, and valid records keep their index.
+      simdjson::dom::parser json;
+      const bool broken_inside = json.parse(std::get<0>(r)).error() != simdjson::SUCCESS;
+      if (!found && !last_of_cut && !broken_inside) {
         vigil::fuzz::Fail(std::string("damaged gzip read ") + how + " delivered record " +
                           std::to_string(std::get<1>(r)) + " that the content does not hold: " +
                           std::get<0>(r).substr(0, 200));

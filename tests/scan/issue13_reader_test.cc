@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,24 @@ TEST(Issue13WhitespaceTest, APrettyPrintedDocumentIsStillReadWhole) {
 
 // The strict scanner reads texts above the fast path's bound: the same records,
 // indexes, lines, envelopes and errors as simdjson's path, for every shape.
+// Found by fuzz_gzip: a document whose first object is broken inside (`{ic x}`) is read
+// by the fast path, which delivers that object as a record without looking inside it
+// (the consumer's parse reports it), unless something later in the text (invalid
+// UTF-8 here, or the rest of a cut gzip stream) sends the whole text to the strict
+// path, which reports the object as damage instead. Either way the valid records keep
+// their index and line: the damage later in the text changes only how the broken
+// object is reported.
+TEST(Issue13LargeTextTest, DamageLaterInADocumentLeavesTheNumberingOfValidRecords) {
+  const std::string head = "{\"a\": {ic x}, \"eventName\":\"X\"}\n{\"b\": 1 \"eventName\":\"X\"}\n" + kA + "\n";
+  const auto fast = Read(head, ReadOptions{});
+  const auto strict = Read(head + "\xff\n", ReadOptions{});
+  const std::string valid = "record 2 line 3 env 0 " + kA;
+  EXPECT_NE(std::find(fast.begin(), fast.end(), valid), fast.end()) << ::testing::PrintToString(fast);
+  EXPECT_NE(std::find(strict.begin(), strict.end(), valid), strict.end()) << ::testing::PrintToString(strict);
+  EXPECT_EQ(fast.front().rfind("record 0 line 1", 0), 0u) << fast.front();  // delivered unchecked
+  EXPECT_EQ(strict.front().rfind("error line 1", 0), 0u) << strict.front();  // reported as damage
+}
+
 TEST(Issue13LargeTextTest, TheStrictPathGivesTheFastPathsRecords) {
   const std::vector<std::string> inputs = {
       "{\"Records\":[" + kA + "," + kB + "]}",
