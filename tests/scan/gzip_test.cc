@@ -301,6 +301,21 @@ TEST(ScanGzipTest, TruncatedAtManyOffsets) {
   }
 }
 
+// Found by fuzz_gzip: a gzip cut after its first byte is a lone 0x1f, which nothing
+// identifies as gzip (the magic is 2 bytes). It is read as text: one error, no record,
+// whether the file is named .json.gz or not.
+TEST(ScanGzipTest, CutAfterTheFirstByteIsOneErrorAndNoRecord) {
+  TempDir dir;
+  for (const char* name : {"cut.json.gz", "cut.json"}) {
+    Collector sink;
+    ReadStats stats;
+    ReadFile(dir.Write(name, std::string("\x1f", 1)), ReadOptions{}, &sink, &stats);
+    EXPECT_TRUE(sink.texts.empty()) << name;
+    ASSERT_EQ(sink.errors.size(), 1u) << name;
+    EXPECT_EQ(stats.errors, 1u) << name;
+  }
+}
+
 TEST(ScanGzipTest, TruncatedNdjsonKeepsEveryCompleteLine) {
   const Doc doc = MakeRecordsDoc(80, /*ndjson=*/true);
   const std::string gz = Gzip(doc.text);
