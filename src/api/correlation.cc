@@ -304,15 +304,7 @@ struct Correlator::Impl {
       for (auto it = groups[c].begin(); it != groups[c].end();) {
         GroupState& g = it->second;
         const size_t drop = g.entries.empty() ? 0 : std::max<size_t>(g.entries.size() / 2, 1);
-        for (size_t i = 0; i < drop; ++i) {
-          const OptString& value = g.entries.front().value;
-          if (rule.type == CorrelationType::kValueCount && value) {
-            auto vc = g.value_counts.find(*value);
-            if (vc != g.value_counts.end() && --vc->second == 0) g.value_counts.erase(vc);
-          }
-          g.entries.pop_front();
-        }
-        held -= drop;
+        for (size_t i = 0; i < drop; ++i) DropOldest(rule, g);
         evicted += drop;
         for (auto& ch : g.chains) {
           if (!ch) continue;
@@ -565,17 +557,20 @@ struct Correlator::Impl {
     ++held;
   }
 
+  // Removes a window's oldest entry, keeping value_count's tally and `held` in step.
+  void DropOldest(const CorrelationRule& rule, GroupState& g) {
+    const OptString& value = g.entries.front().value;
+    if (rule.type == CorrelationType::kValueCount && value) {
+      auto it = g.value_counts.find(*value);
+      if (--it->second == 0) g.value_counts.erase(it);
+    }
+    g.entries.pop_front();
+    --held;
+  }
+
   void Evict(const CorrelationRule& rule, GroupState& g, int64_t now) {
     const int64_t limit = now - rule.timespan_ms;
-    while (!g.entries.empty() && g.entries.front().time < limit) {
-      const OptString& value = g.entries.front().value;
-      if (rule.type == CorrelationType::kValueCount && value) {
-        auto it = g.value_counts.find(*value);
-        if (--it->second == 0) g.value_counts.erase(it);
-      }
-      g.entries.pop_front();
-      --held;
-    }
+    while (!g.entries.empty() && g.entries.front().time < limit) DropOldest(rule, g);
     for (auto& ch : g.chains) {
       if (ch && ch->start < limit) {
         held -= ch->events.size();
