@@ -371,11 +371,21 @@ class ProgramBuilderImpl {
         // No literal: gate the regex by what PCRE2 knows any match needs.
         const Regex::Gate g = prog_.regexes[i]->GateInfo(p.text, p.regex_flags);
         const bool check_first = g.anchored && g.has_first;
-        if (g.min_length > 0 || check_first || g.required_byte >= 0) {
+        RegexBytes bytes = AnalyzeRegexBytes(p.text, p.regex_flags);
+        uint32_t bytes_min = UINT32_MAX;
+        for (const auto& b : bytes.branches) bytes_min = std::min(bytes_min, b.min_length);
+        if (bytes.branches.empty()) bytes_min = 0;
+        const bool selective = bytes.Selective();
+        if (g.min_length > 0 || check_first || g.required_byte >= 0 || selective) {
           const uint32_t atom = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
           prog_.derived.push_back({p.field, Op::kRegex, true, "#" + std::to_string(i)});
           FieldIndex::RegexGate gate;
-          gate.min_length = g.min_length;
+          // PCRE2 counts characters, the byte facts bytes: the larger bound holds.
+          gate.min_length = std::max(g.min_length, bytes_min);
+          if (selective) {
+            prog_.regex_bytes.push_back(std::make_unique<RegexBytes>(std::move(bytes)));
+            gate.bytes = prog_.regex_bytes.back().get();
+          }
           gate.check_first = check_first;
           gate.required_byte = static_cast<int16_t>(g.required_byte);
           std::copy(std::begin(g.first_bytes), std::end(g.first_bytes), gate.first_bytes);
@@ -859,7 +869,11 @@ std::string Program::Dump() const {
     const size_t num = x.numeric.eq.size() + x.numeric.lt.size() + x.numeric.lte.size() +
                        x.numeric.gt.size() + x.numeric.gte.size();
     if (num) s += ", numeric " + std::to_string(num);
-    if (!x.gates.empty()) s += ", regex gates " + std::to_string(x.gates.size());
+    if (!x.gates.empty()) {
+      const auto with_bytes = std::count_if(x.gates.begin(), x.gates.end(),
+                                            [](const FieldIndex::RegexGate& g) { return g.bytes != nullptr; });
+      s += ", regex gates " + std::to_string(x.gates.size()) + " (" + std::to_string(with_bytes) + " with byte facts)";
+    }
     if (!x.lazy.empty()) s += ", lazy " + std::to_string(x.lazy.size());
     s += x.json_eager ? "\n" : " (objects deferred)\n";
   };

@@ -47,6 +47,7 @@
 
 #include "compile/literal_matcher.h"
 #include "compile/regex.h"
+#include "compile/regex_bytes.h"
 #include "ir/ir.h"
 #include "ir/lower.h"
 #include "syntax/rule_ast.h"
@@ -182,6 +183,9 @@ struct FieldIndex {
     int16_t required_byte = -1;
     uint64_t first_bytes[4] = {0, 0, 0, 0};
     uint32_t atom = 0;
+    // Byte facts (regex_bytes.h), tested on the value's byte set when the checks above
+    // pass: `^[0-9a-f]{32}$` rejects any value with a byte outside [0-9a-f\n].
+    const RegexBytes* bytes = nullptr;  // owned by Program::regex_bytes; null: none
   };
   std::vector<RegexGate> gates;
   // The atom "the field is present" (`|exists: true`, and what fieldref needs), set when
@@ -285,6 +289,7 @@ struct Program {
   Rows keyword_literal_atoms;
   bool keyword_always = false;  // some keyword predicate has no atom: always walk
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
+  std::vector<std::unique_ptr<RegexBytes>> regex_bytes;  // FieldIndex::RegexGate::bytes
   std::vector<PredEval> eval;                   // by predicate id
   // By predicate id (kConfirm): clauses of atoms (an AND of ORs) the predicate cannot
   // hold without; the first is the most selective.

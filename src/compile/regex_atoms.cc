@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "compile/regex_syntax.h"
+
 #include "ir/ir.h"
 #include "util/strings.h"
 
@@ -187,57 +189,9 @@ class Reader {
     return Quantify(atom);
   }
 
-  bool ReadNumber(size_t* at, int* out) {
-    size_t i = *at;
-    int v = 0;
-    size_t start = i;
-    while (i < p_.size() && p_[i] >= '0' && p_[i] <= '9') {
-      v = std::min(v * 10 + (p_[i] - '0'), 100000);
-      ++i;
-    }
-    if (i == start) return false;
-    *at = i;
-    *out = v;
-    return true;
-  }
-
   Info Quantify(const Info& atom) {
-    int min = 1, max = 1;
-    bool quantified = false;
-    if (!AtEnd()) {
-      const char c = Peek();
-      if (c == '*') {
-        min = 0, max = -1, quantified = true, ++pos_;
-      } else if (c == '+') {
-        min = 1, max = -1, quantified = true, ++pos_;
-      } else if (c == '?') {
-        min = 0, max = 1, quantified = true, ++pos_;
-      } else if (c == '{') {
-        // {n}, {n,}, {n,m}; anything else is a literal '{' (PCRE2 10.42).
-        size_t i = pos_ + 1;
-        int n = 0, m = -1;
-        if (ReadNumber(&i, &n)) {
-          bool valid = false;
-          if (i < p_.size() && p_[i] == '}') {
-            m = n;
-            valid = true;
-          } else if (i < p_.size() && p_[i] == ',') {
-            ++i;
-            if (i < p_.size() && p_[i] == '}') {
-              valid = true;
-            } else if (ReadNumber(&i, &m) && i < p_.size() && p_[i] == '}') {
-              valid = true;
-            }
-          }
-          if (valid) {
-            pos_ = i + 1;
-            min = n, max = m, quantified = true;
-          }
-        }
-      }
-    }
-    if (!quantified) return atom;
-    if (!AtEnd() && (Peek() == '?' || Peek() == '+')) ++pos_;  // lazy / possessive
+    uint64_t min = 1, max = 1;
+    if (!regex_syntax::ReadQuantifier(p_, &pos_, &min, &max)) return atom;
     if (max == 0) return Info::Empty();
     if (min == 0) {
       if (max == 1 && atom.exact && atom.strings.size() + 1 <= kMaxExact) {
@@ -271,20 +225,10 @@ class Reader {
 
   // A UTF-8 character of the pattern (one unit for quantifiers).
   Info LiteralChar() {
-    const unsigned char lead = static_cast<unsigned char>(p_[pos_]);
-    size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-    if (pos_ + n > p_.size()) n = 1;
+    const size_t n = regex_syntax::CharLength(p_, pos_);
     std::string bytes(p_.substr(pos_, n));
     pos_ += n;
     return Literal(std::move(bytes));
-  }
-
-  // Skips to the character after the `close` that ends a construct such as \x{..}.
-  bool SkipPast(char close) {
-    const size_t end = p_.find(close, pos_);
-    if (end == std::string_view::npos) return false;
-    pos_ = end + 1;
-    return true;
   }
 
   Info Atom(int depth) {
@@ -330,11 +274,7 @@ class Reader {
       case 'v': case 'V': case 'R': case 'X': case 'C':
         return Info::Any();
       case 'p': case 'P':
-        if (!AtEnd() && Peek() == '{') {
-          if (!SkipPast('}')) return Fail();
-        } else if (!AtEnd()) {
-          ++pos_;
-        }
+        if (!regex_syntax::SkipProperty(p_, &pos_)) return Fail();
         return Info::Any();
       case 'n': return Literal("\n");
       case 't': return Literal("\t");
@@ -343,28 +283,8 @@ class Reader {
       case 'e': return Literal("\x1b");
       case 'a': return Literal("\a");
       case 'x': {
-        unsigned v = 0;
-        if (!AtEnd() && Peek() == '{') {
-          const size_t close = p_.find('}', pos_);
-          if (close == std::string_view::npos) return Fail();
-          for (size_t i = pos_ + 1; i < close; ++i) {
-            const char h = p_[i];
-            const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-            if (d < 0 || v > 0x10FFFF) return Fail();
-            v = v * 16 + static_cast<unsigned>(d);
-          }
-          pos_ = close + 1;
-        } else {
-          for (int k = 0; k < 2 && !AtEnd(); ++k) {
-            const char h = Peek();
-            const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-            if (d < 0) break;
-            v = v * 16 + static_cast<unsigned>(d);
-            ++pos_;
-          }
-        }
+        uint32_t v = 0;
+        if (!regex_syntax::ReadHexEscape(p_, &pos_, &v)) return Fail();
         if (v >= 0x80 || v == 0) return Info::Any();  // a character, not a byte: leave it
         return Literal(std::string(1, static_cast<char>(v)));
       }
@@ -376,9 +296,7 @@ class Reader {
         Info acc = Info::Empty();
         size_t i = 0;
         while (i < body.size()) {
-          const unsigned char lead = static_cast<unsigned char>(body[i]);
-          size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-          if (i + n > body.size()) n = 1;
+          const size_t n = regex_syntax::CharLength(body, i);
           const bool last = i + n == body.size();
           Info ch = Literal(std::string(body.substr(i, n)));
           if (last) ch = Quantify(ch);
@@ -387,16 +305,8 @@ class Reader {
         }
         return acc;
       }
-      case 'g': case 'k':
-        // Back-references and subroutine calls: \g1 \g{-1} \g<name> \k<name> ...
-        if (!AtEnd() && (Peek() == '{' || Peek() == '<' || Peek() == '\'')) {
-          const char close = Peek() == '{' ? '}' : Peek() == '<' ? '>' : '\'';
-          ++pos_;
-          if (!SkipPast(close)) return Fail();
-        } else {
-          if (!AtEnd() && (Peek() == '-' || Peek() == '+')) ++pos_;
-          while (!AtEnd() && Peek() >= '0' && Peek() <= '9') ++pos_;
-        }
+      case 'g': case 'k':  // back-references and calls: \g1 \g{-1} \k<name> ...
+        if (!regex_syntax::SkipReference(p_, &pos_)) return Fail();
         return Info::Any();
       case 'o': case 'c':
         return Fail();  // octal \o{..} and control \cX: rare; give up rather than guess
@@ -440,78 +350,36 @@ class Reader {
     return Fail();
   }
 
-  // Applies inline option letters (?imnsxJU-^); false when the pattern uses one that
-  // changes how the rest reads (x: extended mode).
-  bool Options(std::string_view letters, bool* caseless) {
-    bool on = true;
-    for (char l : letters) {
-      switch (l) {
-        case '-': on = false; break;
-        case '^': *caseless = false; break;
-        case 'i': *caseless = on; break;
-        case 'x': return false;
-        case 'm': case 'n': case 's': case 'J': case 'U': break;
-        default: return false;
-      }
-    }
-    return true;
-  }
-
   Info Group(int depth) {
     ++pos_;  // '('
     const bool saved = caseless_;
-    bool zero_width = false;
-    if (Peek() == '*') return Fail();  // (*VERB)
-    if (Peek() == '?') {
-      ++pos_;
-      const char k = Peek();
-      if (k == '#') {
-        if (!SkipPast(')')) return Fail();
+    std::string_view letters;
+    const regex_syntax::GroupKind kind = regex_syntax::ReadGroupOpening(p_, &pos_, &letters);
+    switch (kind) {
+      case regex_syntax::GroupKind::kUnsupported:
+        return Fail();
+      case regex_syntax::GroupKind::kComment:
         return Info::Empty();
-      }
-      if (k == ':' || k == '|' || k == '>') {
-        ++pos_;
-      } else if (k == '=' || k == '!') {
-        ++pos_;
-        zero_width = true;
-      } else if (k == '<' && (Peek(1) == '=' || Peek(1) == '!')) {
-        pos_ += 2;
-        zero_width = true;
-      } else if (k == '<' || k == '\'' || (k == 'P' && Peek(1) == '<')) {
-        if (k == 'P') ++pos_;
-        const char close = Peek() == '<' ? '>' : '\'';
-        ++pos_;
-        if (!SkipPast(close)) return Fail();
-      } else if (k == 'P' && (Peek(1) == '=' || Peek(1) == '>')) {
-        if (!SkipPast(')')) return Fail();
-        return Info::Any();  // (?P=name) back-reference, (?P>name) call
-      } else if (k == 'R' || k == '&' || k == '+' || (k >= '0' && k <= '9') ||
-                 (k == '-' && Peek(1) >= '0' && Peek(1) <= '9')) {
-        if (!SkipPast(')')) return Fail();
-        return Info::Any();  // recursion and subroutine calls
-      } else if (k == '(' || k == 'C') {
-        return Fail();  // conditionals, callouts
-      } else {
-        // (?flags) or (?flags:...)
-        size_t end = pos_;
-        while (end < p_.size() && p_[end] != ')' && p_[end] != ':') ++end;
-        if (end >= p_.size()) return Fail();
-        bool cl = caseless_;
-        if (!Options(p_.substr(pos_, end - pos_), &cl)) return Fail();
-        pos_ = end + 1;
-        if (p_[end] == ')') {
-          caseless_ = cl;  // to the end of the enclosing group (and its later branches)
-          return Info::Empty();
-        }
+      case regex_syntax::GroupKind::kCall:
+        return Info::Any();  // recursion, calls, (?P=name): may match anything
+      case regex_syntax::GroupKind::kOptions:
+      case regex_syntax::GroupKind::kScopedOptions: {
+        bool cl = caseless_, multiline = false;
+        if (!regex_syntax::ApplyOptions(letters, &cl, &multiline)) return Fail();
         caseless_ = cl;
+        // (?i) holds to the end of the enclosing group (and its later branches).
+        if (kind == regex_syntax::GroupKind::kOptions) return Info::Empty();
+        break;
       }
+      default:
+        break;
     }
     Info inner = Alternation(depth + 1);
     if (!ok_) return inner;
     if (AtEnd() || Peek() != ')') return Fail();
     ++pos_;
     caseless_ = saved;
-    return zero_width ? Info::Empty() : inner;
+    return kind == regex_syntax::GroupKind::kLookaround ? Info::Empty() : inner;
   }
 
   std::string_view p_;

@@ -215,6 +215,8 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
     x.contains->Scan(text, &literal_scratch_, [&](uint32_t id) { SetAtom(x.contains_atoms[id]); });
   }
 
+  bool have_bytes = false;
+  ByteSet present;
   for (const FieldIndex::RegexGate& g : x.gates) {
     if (g.min_length > text.size()) break;
     if (g.check_first) {
@@ -223,6 +225,14 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       if (!((g.first_bytes[b >> 6] >> (b & 63)) & 1)) continue;
     }
     if (g.required_byte >= 0 && memchr(text.data(), g.required_byte, text.size()) == nullptr) continue;
+    if (g.bytes != nullptr) {
+      // One pass over the value serves every gate of the field.
+      if (!have_bytes) {
+        present = BytesOf(text);
+        have_bytes = true;
+      }
+      if (!g.bytes->MayMatch(text, present)) continue;
+    }
     SetAtom(g.atom);
   }
   if (!x.cidr.empty() && kind == ValueKind::kString) {
