@@ -87,6 +87,7 @@ void BM_Shape(benchmark::State& state, const std::string& shape, int count) {
   state.counters["candidates/event"] = static_cast<double>(k.candidates) / events;
   state.counters["conditions/event"] = static_cast<double>(k.conditions) / events;
   state.counters["lazy_tests/event"] = static_cast<double>(k.lazy_tests) / events;
+  state.counters["memo_hits/event"] = static_cast<double>(k.memo_hits) / events;
   state.counters["fieldref_tests/event"] = static_cast<double>(k.fieldref_tests) / events;
   ReportCorpus(state, c, matches);
 }

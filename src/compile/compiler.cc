@@ -290,6 +290,22 @@ class ProgramBuilderImpl {
     return id;
   }
 
+  // A caseless contained literal that also stands for U+212A and U+017F: an atom of its
+  // own, since the plain literal's atom may be a predicate (`|contains`) that must not
+  // hold on those characters.
+  uint32_t UnicodeFoldAtom(uint32_t field, std::string text) {
+    Predicate p;
+    p.field = field;
+    p.op = Op::kContains;
+    p.text = text;
+    const std::string key = p.Key() + "\x01unicode-fold";
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
+    prog_.derived.push_back({field, Op::kContains, false, std::move(text), true});
+    by_key_.emplace(key, id);
+    return id;
+  }
+
   void ClassifyPredicates() {
     const size_t n = ir_.predicates.size();
     prog_.eval.assign(n, PredEval::kLazy);
@@ -349,11 +365,16 @@ class ProgramBuilderImpl {
           if (AtomText(clauses[k][0]).size() < 2) clauses.erase(clauses.begin() + static_cast<long>(k));
         }
       } else if (p.op == Op::kRegex) {
-        AtomClauses all = RequiredAtoms(p.text, p.regex_flags);
+        // A field's values can fall back on the partners of k and s
+        // (FieldIndex::unicode_fold_atoms); keyword values cannot.
+        AtomClauses all = RequiredAtoms(p.text, p.regex_flags, p.field != kAnyString);
         const std::vector<RegexAtom> best = BestClause(all);
         auto add = [&](const std::vector<RegexAtom>& c) {
           std::vector<uint32_t> atoms;
-          for (const RegexAtom& a : c) atoms.push_back(LiteralAtom(p.field, Op::kContains, !a.caseless, a.text));
+          for (const RegexAtom& a : c) {
+            atoms.push_back(a.unicode_fold ? UnicodeFoldAtom(p.field, a.text)
+                                           : LiteralAtom(p.field, Op::kContains, !a.caseless, a.text));
+          }
           std::sort(atoms.begin(), atoms.end());
           atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
           clauses.push_back(std::move(atoms));
@@ -466,6 +487,7 @@ class ProgramBuilderImpl {
     for (size_t d = 0; d < prog_.derived.size(); ++d) {
       const DerivedAtom& a = prog_.derived[d];
       if (a.field != kAnyString && a.op != Op::kRegex) AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
+      if (a.unicode_fold) IndexOf(a.field).unicode_fold_atoms.push_back(static_cast<uint32_t>(n + d));
     }
     auto finish = [&](uint32_t field, FieldIndex* x) {
       x->cidr.Finish();
@@ -819,7 +841,8 @@ std::string Program::AtomToString(uint32_t atom) const {
   const DerivedAtom& d = derived[atom - n];
   std::string s = "a" + std::to_string(atom) + "(";
   s += d.field == kAnyString ? std::string("keywords") : ir.fields[d.field];
-  s += std::string(" ") + OpName(d.op) + (d.cased ? " cased" : "") + " '" + d.text + "')";
+  s += std::string(" ") + OpName(d.op) + (d.cased ? " cased" : "") + (d.unicode_fold ? " unicode-fold" : "") + " '" +
+       d.text + "')";
   return s;
 }
 

@@ -170,6 +170,7 @@ struct FieldIndex {
   AffixTrie prefix, suffix;
   std::unique_ptr<LiteralMatcher> contains;  // literal id -> contains_atoms[id]
   std::vector<uint32_t> contains_atoms;
+  std::vector<uint32_t> unicode_fold_atoms;  // see DerivedAtom::unicode_fold
   CidrIndex cidr;
   NumericIndex numeric;
   std::vector<uint32_t> lazy;  // predicates tested from the stored values (kConfirm, kLazy)
@@ -236,6 +237,9 @@ struct DerivedAtom {
   Op op = Op::kContains;
   bool cased = false;
   std::string text;
+  // A caseless regex atom with k or s (RegexAtom::unicode_fold): also set for every
+  // value that holds U+212A or U+017F (FieldIndex::unicode_fold_atoms).
+  bool unicode_fold = false;
 };
 
 // Compressed rows: row i is data[begin[i] .. begin[i+1]).

@@ -43,7 +43,9 @@ void Normalize(RegexAtom* a) {
 
 void Dedupe(std::vector<RegexAtom>* v) {
   std::sort(v->begin(), v->end(), [](const RegexAtom& a, const RegexAtom& b) {
-    return a.caseless != b.caseless ? a.caseless < b.caseless : a.text < b.text;
+    if (a.caseless != b.caseless) return a.caseless < b.caseless;
+    if (a.unicode_fold != b.unicode_fold) return a.unicode_fold < b.unicode_fold;
+    return a.text < b.text;
   });
   v->erase(std::unique(v->begin(), v->end()), v->end());
 }
@@ -82,7 +84,7 @@ Info Concat(const Info& a, const Info& b) {
     bool fits = true;
     for (const auto& x : a.strings) {
       for (const auto& y : b.strings) {
-        RegexAtom r{x.text + y.text, x.caseless || y.caseless};
+        RegexAtom r{x.text + y.text, x.caseless || y.caseless, x.unicode_fold || y.unicode_fold};
         if (r.text.size() > kMaxExactLength) fits = false;
         Normalize(&r);
         out.strings.push_back(std::move(r));
@@ -121,7 +123,8 @@ Info Alternate(const Info& a, const Info& b) {
 
 class Reader {
  public:
-  Reader(std::string_view p, bool caseless) : p_(p), caseless_(caseless) {}
+  Reader(std::string_view p, bool caseless, bool unicode_fold_atoms)
+      : p_(p), caseless_(caseless), unicode_fold_atoms_(unicode_fold_atoms) {}
 
   // nullopt-like: ok_ false means "give up" (the caller then requires nothing).
   Info Run() {
@@ -208,16 +211,21 @@ class Reader {
   }
 
   Info Literal(std::string bytes) {
+    bool fold = false;
     if (caseless_) {
       for (unsigned char c : bytes) {
-        // Unicode case folding: non-ASCII, and the ASCII letters with non-ASCII
-        // case partners, cannot be searched as ASCII-caseless bytes.
-        if (c >= 0x80 || c == 'k' || c == 'K' || c == 's' || c == 'S') return Info::Any();
+        // Unicode case folding: non-ASCII letters cannot be searched as ASCII-caseless
+        // bytes, nor, unless the caller handles their partners, k and s.
+        if (c >= 0x80) return Info::Any();
+        if (c == 'k' || c == 'K' || c == 's' || c == 'S') {
+          if (!unicode_fold_atoms_) return Info::Any();
+          fold = true;
+        }
       }
     }
     Info i;
     i.exact = true;
-    RegexAtom a{std::move(bytes), caseless_};
+    RegexAtom a{std::move(bytes), caseless_, fold};
     Normalize(&a);
     i.strings.push_back(std::move(a));
     return i;
@@ -385,13 +393,28 @@ class Reader {
   std::string_view p_;
   size_t pos_ = 0;
   bool caseless_;
+  const bool unicode_fold_atoms_;
   bool ok_ = true;
 };
 
 }  // namespace
 
-AtomClauses RequiredAtoms(std::string_view pattern, uint8_t flags) {
-  Reader r(pattern, (flags & kRegexCaseless) != 0);
+bool HasUnicodeFoldPartner(std::string_view text) {
+  // U+212A is E2 84 AA, U+017F is C5 BF.
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0xC5) continue;
+    if (c == 0xC5 && static_cast<unsigned char>(text[i + 1]) == 0xBF) return true;
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x84 &&
+        static_cast<unsigned char>(text[i + 2]) == 0xAA) {
+      return true;
+    }
+  }
+  return false;
+}
+
+AtomClauses RequiredAtoms(std::string_view pattern, uint8_t flags, bool unicode_fold_atoms) {
+  Reader r(pattern, (flags & kRegexCaseless) != 0, unicode_fold_atoms);
   AtomClauses c = ToClauses(r.Run());
   for (auto& clause : c) Dedupe(&clause);
   return c;

@@ -31,6 +31,10 @@ namespace vigil::internal {
 struct RegexAtom {
   std::string text;  // lower-case when caseless
   bool caseless = false;
+  // Caseless with a k or an s, which PCRE2 also matches to U+212A (KELVIN SIGN) and
+  // U+017F (LATIN SMALL LETTER LONG S): the atom also counts as occurring in any text
+  // that holds one of those two characters (see RequiredAtoms).
+  bool unicode_fold = false;
   friend bool operator==(const RegexAtom&, const RegexAtom&) = default;
 };
 
@@ -38,8 +42,14 @@ struct RegexAtom {
 // Empty: nothing is known (the regex must run on every value).
 using AtomClauses = std::vector<std::vector<RegexAtom>>;
 
-// `flags` are the IR's RegexFlags (kRegexCaseless ...).
-AtomClauses RequiredAtoms(std::string_view pattern, uint8_t flags);
+// `flags` are the IR's RegexFlags (kRegexCaseless ...). With `unicode_fold_atoms`, a
+// caseless k or s no longer ends an atom: the atom is marked unicode_fold instead, and
+// the caller must treat it as occurring in every text that holds U+212A or U+017F.
+// Without it such letters end atoms (the keyword prefilter has no such fallback).
+AtomClauses RequiredAtoms(std::string_view pattern, uint8_t flags, bool unicode_fold_atoms = false);
+
+// True when `text` holds U+212A or U+017F (the non-ASCII case partners of k and s).
+bool HasUnicodeFoldPartner(std::string_view text);
 
 // The clause to use as the regex's prefilter: the one whose shortest atom is longest
 // (then the smallest); empty when no clause has atoms of at least `min_length` bytes

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "compile/regex_atoms.h"
 #include "eval/glob.h"
 #include "util/cidr.h"
 #include "util/strings.h"
@@ -59,6 +60,7 @@ void Evaluator::NextEpoch() {
     }
     epoch_ = 1;
   }
+  memo_.Trim();
   candidates_.clear();
   fieldref_fields_.clear();
   arena_.clear();
@@ -213,6 +215,9 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
   if (!x.suffix.empty()) x.suffix.Walk(text, true, [&](uint32_t a) { SetAtom(a); });
   if (x.contains) {
     x.contains->Scan(text, &literal_scratch_, [&](uint32_t id) { SetAtom(x.contains_atoms[id]); });
+  }
+  if (!x.unicode_fold_atoms.empty() && HasUnicodeFoldPartner(text)) {
+    for (uint32_t a : x.unicode_fold_atoms) SetAtom(a);
   }
 
   bool have_bytes = false;
@@ -947,8 +952,25 @@ bool Evaluator::TestDeferred(uint32_t pred) {
 bool Evaluator::TestLazy(uint32_t pred) {
   const Predicate& p = prog_.ir.predicates[pred];
   const bool fold = NeedsWholeFold(pred);
+  // A regex or a wildcard on a value seen before: its remembered outcome (value_memo.h).
+  // A regex search stopped by a limit is not remembered, so that each one is counted.
+  const bool memo = p.op == Op::kRegex || p.op == Op::kGlob;
   auto test = [&](std::vector<Stored>& values) {
     for (Stored& s : values) {
+      if (memo) {
+        if (s.memo == UINT32_MAX) s.memo = memo_.Intern(Text(s));
+        const int known = memo_.Find(s.memo, pred);
+        if (known >= 0) {
+          ++counters_.memo_hits;
+          if (known) return true;
+          continue;
+        }
+        const uint64_t limits = regex_.limit_hits;
+        const bool r = TestValue(pred, s.kind, Text(s), fold ? Folded(&s) : std::string_view());
+        if (regex_.limit_hits == limits) memo_.Put(s.memo, pred, r);
+        if (r) return true;
+        continue;
+      }
       if (TestValue(pred, s.kind, Text(s), fold ? Folded(&s) : std::string_view())) return true;
     }
     return false;

@@ -39,6 +39,7 @@
 #include "compile/literal_matcher.h"
 #include "compile/program.h"
 #include "compile/regex.h"
+#include "eval/value_memo.h"
 #include "vigil/input.h"
 #include "vigil/scanner.h"
 
@@ -81,6 +82,7 @@ class Evaluator {
     uint64_t fieldref_tests = 0; // fieldref predicates decided (both fields present)
     uint64_t materialized = 0;   // parts of events walked on demand
     uint64_t on_demand = 0;      // events the On-Demand walk decided
+    uint64_t memo_hits = 0;      // regex and wildcard tests answered by the ValueMemo
   };
   const Counters& counters() const { return counters_; }
 
@@ -96,6 +98,7 @@ class Evaluator {
     uint32_t offset, length;
     ValueKind kind;
     uint32_t folded = UINT32_MAX;  // offset of its folded copy in folded_arena_, once made
+    uint32_t memo = UINT32_MAX;    // its ValueMemo id (or ValueMemo::kNone), once asked
   };
 
   // One evaluation of `json` as it is (Evaluate retries with lone surrogates replaced).
@@ -190,6 +193,7 @@ class Evaluator {
   std::vector<std::vector<std::string_view>> deferred_;
   LiteralScratch literal_scratch_;
   RegexScratch regex_;
+  ValueMemo memo_;
   // Values the first pass did not walk, by trie node (valid when pending_stamp_ ==
   // epoch_), with the depth they sit at; walked on demand (Materialize).
   struct Pending {

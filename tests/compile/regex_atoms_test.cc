@@ -32,7 +32,7 @@ std::string Show(const AtomClauses& c) {
     s += "[";
     for (size_t i = 0; i < clause.size(); ++i) {
       if (i) s += "|";
-      s += clause[i].text + (clause[i].caseless ? "/i" : "");
+      s += clause[i].text + (clause[i].caseless ? "/i" : "") + (clause[i].unicode_fold ? "+u" : "");
     }
     s += "]";
   }
@@ -88,6 +88,20 @@ TEST(RegexAtomsTest, CaselessPartsAreCaselessAndAvoidUnicodeFolds) {
   EXPECT_EQ(Best("(?i)é-caf"), "-caf/i");
 }
 
+TEST(RegexAtomsTest, UnicodeFoldAtomsKeepKAndS) {
+  // When the caller sets the atom for texts holding U+212A or U+017F, k and s stay in.
+  EXPECT_EQ(Show(RequiredAtoms("(?i)stratus", 0, true)), "[stratus/i+u]");
+  EXPECT_EQ(Show(RequiredAtoms("(?i)^aws-sdk-js", 0, true)), "[aws-sdk-js/i+u]");
+  EXPECT_EQ(Show(RequiredAtoms("(?i)pacu", 0, true)), "[pacu/i]");
+  EXPECT_EQ(Show(RequiredAtoms("k(?i:ali)", 0, true)), "[kali/i]");  // the k is cased
+  EXPECT_EQ(Show(RequiredAtoms("(?i)é-kali", 0, true)), "[-kali/i+u]");
+  EXPECT_EQ(Show(RequiredAtoms("(?i)stratus", 0, false)), "[tratu/i]");
+  EXPECT_TRUE(HasUnicodeFoldPartner("x\xe2\x84\xaa"));
+  EXPECT_TRUE(HasUnicodeFoldPartner("\xc5\xbfy"));
+  EXPECT_FALSE(HasUnicodeFoldPartner("\xe2\x84"));
+  EXPECT_FALSE(HasUnicodeFoldPartner("\xc5\xbe stratus"));
+}
+
 TEST(RegexAtomsTest, WhatItDoesNotUnderstandNeedsNothing) {
   for (const char* p : {"(?x) a b c", "(?(1)a|b)", "(*UTF)abc", "abc(?C1)", "\\N{U+41}bc", "\\o{101}bc",
                         "\\cAbc"}) {
@@ -98,6 +112,7 @@ TEST(RegexAtomsTest, WhatItDoesNotUnderstandNeedsNothing) {
 // ---- Soundness ------------------------------------------------------------------------
 
 bool Occurs(const RegexAtom& a, std::string_view subject) {
+  if (a.unicode_fold && HasUnicodeFoldPartner(subject)) return true;
   std::string hay(subject), needle = a.text;
   if (a.caseless) {
     AsciiLowerInto(subject, &hay);
@@ -113,13 +128,15 @@ std::vector<std::string> Unsound(const std::string& pattern, uint8_t flags,
   auto re = Regex::Compile(pattern, flags, &err);
   if (!re) return bad;  // not a valid pattern: nothing to check
   RegexScratch scratch;
-  const AtomClauses clauses = RequiredAtoms(pattern, flags);
-  for (const auto& s : subjects) {
-    if (!re->Search(s, &scratch)) continue;
-    for (const auto& clause : clauses) {
-      bool any = false;
-      for (const auto& a : clause) any = any || Occurs(a, s);
-      if (!any) bad.push_back("/" + pattern + "/ matches '" + s + "' but needs " + Show({clause}));
+  for (const bool fold : {false, true}) {
+    const AtomClauses clauses = RequiredAtoms(pattern, flags, fold);
+    for (const auto& s : subjects) {
+      if (!re->Search(s, &scratch)) continue;
+      for (const auto& clause : clauses) {
+        bool any = false;
+        for (const auto& a : clause) any = any || Occurs(a, s);
+        if (!any) bad.push_back("/" + pattern + "/ matches '" + s + "' but needs " + Show({clause}));
+      }
     }
   }
   return bad;

@@ -162,6 +162,32 @@ detection: {s: {eventName: GetObject}, condition: s}
   EXPECT_EQ(s.regex_limit_hits(), 2u);
 }
 
+// Regex and wildcard outcomes are remembered per value across events (value_memo.h):
+// a value seen again gets the same answer, a different value its own, and a search
+// stopped by a limit is not remembered, so it is counted each time it happens.
+TEST(EvaluatorTest, RememberedOutcomesAreExactAndLimitHitsAreCountedEachTime) {
+  Scanner s(Build(R"(title: redos
+detection: {s: {userAgent|re: '(a+)+$'}, condition: s}
+---
+title: re
+detection: {s: {userAgent|re: 'aws-cli/2\.\d+'}, condition: s}
+---
+title: glob
+detection: {s: {userAgent: '*cli/2.*'}, condition: s}
+)"));
+  // 40 a's and a '!': far past the work budget, yet short enough to be remembered.
+  const std::string crafted = R"({"userAgent":")" + std::string(40, 'a') + R"(!"})";
+  for (uint64_t i = 1; i <= 3; ++i) {
+    EXPECT_EQ(Titles(s, crafted), std::vector<std::string>{}) << i;
+    EXPECT_EQ(s.regex_limit_hits(), i);
+    EXPECT_EQ(Titles(s, R"({"userAgent":"aws-cli/2.15 Python"})"), (std::vector<std::string>{"re", "glob"})) << i;
+    EXPECT_EQ(Titles(s, R"({"userAgent":"aws-cli/1.15 Python"})"), std::vector<std::string>{}) << i;
+    EXPECT_EQ(Titles(s, R"({"userAgent":"AWS-CLI/2.15 Python"})"), std::vector<std::string>{"glob"}) << i;
+    EXPECT_EQ(Titles(s, R"({"userAgent":"aaaa"})"), std::vector<std::string>{"redos"}) << i;
+  }
+  EXPECT_EQ(s.regex_limit_hits(), 3u);
+}
+
 TEST(EvaluatorTest, ResultsDoNotLeakBetweenEvents) {
   Scanner s(Build(R"(title: both
 detection:
