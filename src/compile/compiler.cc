@@ -78,15 +78,58 @@ void AffixTrie::Finish() {
   for (const auto& [node, atom] : folded_pairs_) folded_.push_back(atom);  // already by node
   for (auto& [node, c] : cased_pairs_) cased_.push_back(std::move(c));
   root_has_atoms_ = has_atoms[0] != 0;
-  for (Edge& e : edges_) {
-    if (e.key != 0 && has_atoms[e.child]) e.flags |= kHasAtoms;
+  // Compress paths: each node's out-edges, then, from the root, every edge extended
+  // through the nodes with one child and no literal of their own.
+  std::vector<Edge> out;  // by node, sorted
+  out.reserve(edge_count_);
+  for (const Edge& e : edges_) {
+    if (e.key != 0) out.push_back(e);
   }
+  std::sort(out.begin(), out.end(), [](const Edge& a, const Edge& b) { return a.key < b.key; });
+  std::vector<uint32_t> out_begin(nodes_ + 1, 0);
+  for (const Edge& e : out) ++out_begin[((e.key - 1) >> 8) + 1];
+  for (uint32_t v = 0; v < nodes_; ++v) out_begin[v + 1] += out_begin[v];
+  std::vector<Edge> kept;
+  std::vector<uint32_t> stack = {0};
+  while (!stack.empty()) {
+    const uint32_t u = stack.back();
+    stack.pop_back();
+    for (uint32_t k = out_begin[u]; k < out_begin[u + 1]; ++k) {
+      Edge e = out[k];
+      e.label_offset = static_cast<uint32_t>(labels_.size());
+      uint32_t c = e.child;
+      while (!has_atoms[c] && out_begin[c + 1] - out_begin[c] == 1) {
+        const Edge& next = out[out_begin[c]];
+        labels_.push_back(static_cast<char>((next.key - 1) & 0xFF));
+        c = next.child;
+      }
+      e.child = c;
+      e.label_length = static_cast<uint32_t>(labels_.size()) - e.label_offset;
+      e.flags = has_atoms[c] ? kHasAtoms : 0;
+      kept.push_back(e);
+      stack.push_back(c);
+    }
+  }
+  edges_.clear();
+  mask_ = 0;
+  size_t cap = 64;
+  while (cap < kept.size() * 2) cap *= 2;
+  edges_.assign(cap, Edge{});
+  mask_ = cap - 1;
+  for (const Edge& e : kept) {
+    uint64_t i = ((e.key * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+    while (edges_[i].key != 0) i = (i + 1) & mask_;
+    edges_[i] = e;
+  }
+  edge_count_ = kept.size();
+  labels_.shrink_to_fit();
   folded_pairs_ = {};
   cased_pairs_ = {};
 }
 
 size_t AffixTrie::MemoryBytes() const {
-  size_t b = edges_.capacity() * sizeof(Edge) + (folded_begin_.capacity() + folded_.capacity() + cased_begin_.capacity()) * 4;
+  size_t b = edges_.capacity() * sizeof(Edge) + labels_.capacity() +
+             (folded_begin_.capacity() + folded_.capacity() + cased_begin_.capacity()) * 4;
   for (const Cased& c : cased_) b += sizeof(Cased) + c.text.capacity();
   return b;
 }

@@ -100,10 +100,16 @@ class AffixTrie {
   };
   // The laid-out trie: by node, its folded atoms (rows of folded_) and case-sensitive
   // literals (rows of cased_); edges in one open-addressed table.
+  // Finish compresses paths: an edge stands for its byte and then `label_length` more
+  // bytes (labels_ at label_offset, folded, in walk order) through nodes that neither
+  // branch nor end a literal, so a walk probes the table once per branching node, not
+  // once per byte (at thousands of literals each probe is a cache miss).
   struct Edge {
     uint64_t key = 0;  // EdgeKey + 1; 0: empty slot
     uint32_t child = 0;
     uint32_t flags = 0;  // kHasAtoms: the child ends some literal
+    uint32_t label_offset = 0;
+    uint32_t label_length = 0;
   };
   static constexpr uint32_t kHasAtoms = 1;
   static uint64_t EdgeKey(uint32_t node, uint8_t byte) { return (static_cast<uint64_t>(node) << 8) | byte; }
@@ -121,6 +127,7 @@ class AffixTrie {
   std::vector<uint32_t> folded_begin_, folded_;
   std::vector<uint32_t> cased_begin_;
   std::vector<Cased> cased_;
+  std::string labels_;
   bool root_has_atoms_ = false;
   size_t literals_ = 0;
 };
@@ -387,13 +394,21 @@ void AffixTrie::Walk(std::string_view text, bool from_end, F&& f) const {
       if (text.compare(at, c.text.size(), c.text) == 0) f(c.atom);
     }
   };
+  auto folded = [&](size_t i) {
+    const char ch = text[from_end ? n - 1 - i : i];
+    return static_cast<uint8_t>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  };
   if (root_has_atoms_) report(0);
   uint32_t node = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const char ch = text[from_end ? n - 1 - i : i];
-    const uint8_t b = static_cast<uint8_t>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-    const Edge* e = Find(EdgeKey(node, b));
+  for (size_t i = 0; i < n;) {
+    const Edge* e = Find(EdgeKey(node, folded(i)));
     if (e == nullptr) return;
+    ++i;
+    if (e->label_length > n - i) return;
+    const uint8_t* label = reinterpret_cast<const uint8_t*>(labels_.data()) + e->label_offset;
+    for (uint32_t k = 0; k < e->label_length; ++k, ++i) {
+      if (folded(i) != label[k]) return;
+    }
     node = e->child;
     if (e->flags & kHasAtoms) report(node);
   }
