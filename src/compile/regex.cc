@@ -27,6 +27,10 @@ pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, uint32_t extr
   PCRE2_SIZE offset = 0;
   pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
   pcre2_set_parens_nest_limit(context, kRegexMaxParensNesting);
+  // `$` and `.` depend on the newline convention, which a PCRE2 build may change
+  // (ANYCRLF, ANY): pinned to LF, Debian's default, so that matches, and the byte facts
+  // of regex_bytes.h (`$` takes one final "\n"), do not depend on the build.
+  pcre2_set_newline(context, PCRE2_NEWLINE_LF);
   pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
                                  options, &code, &offset, context);
   pcre2_compile_context_free(context);
