@@ -21,11 +21,13 @@
 //     event walker descends only into the parts of an event some rule needs;
 //   * indexes[field]: per field, every atom of the field in structures whose cost per
 //     value does not depend on their size: hash maps for equality (folded and
-//     case-sensitive), hash maps per literal length for prefixes and suffixes (a value
-//     costs one lookup per distinct length), one Vectorscan database for all contained
-//     literals (LiteralMatcher), binary tries for CIDR networks, sorted thresholds for
-//     numbers; and the predicates that are tested lazily, value by value, only when a
-//     candidate rule asks (regex and wildcard confirmation, `neq`, time parts);
+//     case-sensitive), path-compressed byte tries for prefixes and suffixes (AffixTrie:
+//     one table probe per branching node), one Vectorscan database for all contained
+//     literals (LiteralMatcher), byte-fact gates for regexes with no literal
+//     (regex_bytes.h), binary tries for CIDR networks, sorted thresholds for numbers;
+//     and the predicates that are tested lazily, value by value, only when a candidate
+//     rule asks (regex and wildcard confirmation, `neq`, time parts; regex and wildcard
+//     outcomes on values seen before come from the evaluator's ValueMemo);
 //   * keywords: the same for unfielded (keyword) predicates, which see every string of
 //     the event, plus a prefilter that searches the whole event text once for every
 //     keyword literal: events with no keyword literal skip the keyword walk entirely;
