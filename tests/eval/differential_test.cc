@@ -34,7 +34,11 @@ const std::vector<std::string> kCidrs = {"10.0.0.0/8", "10.1.0.0/16", "192.168.0
                                          "2001:db8::/32", "::1/128", "172.16.0.0/12", "8.8.8.8/32"};
 const std::vector<std::string> kRegexes = {
     "^Stop", "logging$", "(?i)abc", "ab|xyz", "a.c", "^[a-z]+$", "(?i)stop.*logging", "\\d+", "c$",
-    "(?i)k", "(python-requests|curl)/", "^$", "role/(Admin|admin)", "\\.", "\xe6\x97\xa5"};
+    "(?i)k", "(python-requests|curl)/", "^$", "role/(Admin|admin)", "\\.", "\xe6\x97\xa5",
+    // No literal: gated by byte facts (src/compile/regex_bytes.h); caseless k and s in
+    // atoms that also stand for U+212A and U+017F.
+    "^[a-c0-9]{2,6}$", "^\\s*$|\\s{2,}", "[^\\x20-\\x7e]{2,}", "(?i)^[a-z/]+$", "\\A\\d+\\z", "(?i)ks",
+    "(?i)stop\\s?k"};
 
 class Gen {
  public:
