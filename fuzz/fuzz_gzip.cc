@@ -181,9 +181,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // whose damage further on sends it to the strict path, reports the same object
       // as damage instead (Issue13LargeTextTest.DamageLaterInADocumentLeavesTheNumberingOfValidRecords).
       // Such a record is not valid JSON, and valid records keep their index.
-      simdjson::dom::parser json;
-      const bool broken_inside = json.parse(std::get<0>(r)).error() != simdjson::SUCCESS;
-      if (!found && !last_of_cut && !broken_inside) {
+      auto broken_inside = [&] {
+        simdjson::dom::parser json;
+        return json.parse(std::get<0>(r)).error() != simdjson::SUCCESS;
+      };
+      if (!found && !last_of_cut && !broken_inside()) {
         vigil::fuzz::Fail(std::string("damaged gzip read ") + how + " delivered record " +
                           std::to_string(std::get<1>(r)) + " that the content does not hold: " +
                           std::get<0>(r).substr(0, 200));

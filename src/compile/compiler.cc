@@ -15,16 +15,19 @@ namespace vigil::internal {
 
 // ---- AffixTrie / CidrIndex ---------------------------------------------------------
 
+void AffixTrie::Place(const Edge& e) {
+  uint64_t i = Home(e.key);
+  while (edges_[i].key != 0) i = (i + 1) & mask_;
+  edges_[i] = e;
+}
+
 void AffixTrie::Grow() {
   std::vector<Edge> old = std::move(edges_);
   const size_t cap = old.empty() ? 64 : old.size() * 2;
   edges_.assign(cap, Edge{});
   mask_ = cap - 1;
   for (const Edge& e : old) {
-    if (e.key == 0) continue;
-    uint64_t i = ((e.key * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
-    while (edges_[i].key != 0) i = (i + 1) & mask_;
-    edges_[i] = e;
+    if (e.key != 0) Place(e);
   }
 }
 
@@ -35,7 +38,7 @@ void AffixTrie::Add(std::string_view literal, bool cased, uint32_t atom, bool fr
     const char ch = literal[from_end ? literal.size() - 1 - i : i];
     const uint64_t key = EdgeKey(node, static_cast<uint8_t>(AsciiLower(ch))) + 1;
     if ((edge_count_ + 1) * 2 > edges_.size()) Grow();
-    uint64_t slot = ((key * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
+    uint64_t slot = Home(key);
     while (edges_[slot].key != 0 && edges_[slot].key != key) slot = (slot + 1) & mask_;
     if (edges_[slot].key == 0) {
       edges_[slot] = {key, nodes_++, 0};
@@ -110,17 +113,11 @@ void AffixTrie::Finish() {
       stack.push_back(c);
     }
   }
-  edges_.clear();
-  mask_ = 0;
   size_t cap = 64;
   while (cap < kept.size() * 2) cap *= 2;
   edges_.assign(cap, Edge{});
   mask_ = cap - 1;
-  for (const Edge& e : kept) {
-    uint64_t i = ((e.key * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
-    while (edges_[i].key != 0) i = (i + 1) & mask_;
-    edges_[i] = e;
-  }
+  for (const Edge& e : kept) Place(e);
   edge_count_ = kept.size();
   labels_.shrink_to_fit();
   folded_pairs_ = {};
@@ -318,33 +315,20 @@ class ProgramBuilderImpl {
   }
 
   // Interns a literal atom: a predicate with the same meaning is reused (its own id),
-  // otherwise a derived atom is made.
-  uint32_t LiteralAtom(uint32_t field, Op op, bool cased, std::string text) {
+  // otherwise a derived atom is made. A `unicode_fold` atom (a caseless contained literal
+  // that also stands for U+212A and U+017F: DerivedAtom::unicode_fold) is always one of
+  // its own, since the plain literal's atom may be a predicate (`|contains`) that must
+  // not hold on those characters.
+  uint32_t LiteralAtom(uint32_t field, Op op, bool cased, std::string text, bool unicode_fold = false) {
     Predicate p;
     p.field = field;
     p.op = op;
     p.cased = cased;
     p.text = text;
-    const std::string key = p.Key();
+    const std::string key = p.Key() + (unicode_fold ? "\x01unicode-fold" : "");
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
     const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
-    prog_.derived.push_back({field, op, cased, std::move(text)});
-    by_key_.emplace(key, id);
-    return id;
-  }
-
-  // A caseless contained literal that also stands for U+212A and U+017F: an atom of its
-  // own, since the plain literal's atom may be a predicate (`|contains`) that must not
-  // hold on those characters.
-  uint32_t UnicodeFoldAtom(uint32_t field, std::string text) {
-    Predicate p;
-    p.field = field;
-    p.op = Op::kContains;
-    p.text = text;
-    const std::string key = p.Key() + "\x01unicode-fold";
-    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
-    const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
-    prog_.derived.push_back({field, Op::kContains, false, std::move(text), true});
+    prog_.derived.push_back({field, op, cased, std::move(text), unicode_fold});
     by_key_.emplace(key, id);
     return id;
   }
@@ -415,8 +399,7 @@ class ProgramBuilderImpl {
         auto add = [&](const std::vector<RegexAtom>& c) {
           std::vector<uint32_t> atoms;
           for (const RegexAtom& a : c) {
-            atoms.push_back(a.unicode_fold ? UnicodeFoldAtom(p.field, a.text)
-                                           : LiteralAtom(p.field, Op::kContains, !a.caseless, a.text));
+            atoms.push_back(LiteralAtom(p.field, Op::kContains, !a.caseless, a.text, a.unicode_fold));
           }
           std::sort(atoms.begin(), atoms.end());
           atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
@@ -436,16 +419,13 @@ class ProgramBuilderImpl {
         const Regex::Gate g = prog_.regexes[i]->GateInfo(p.text, p.regex_flags);
         const bool check_first = g.anchored && g.has_first;
         RegexBytes bytes = AnalyzeRegexBytes(p.text, p.regex_flags);
-        uint32_t bytes_min = UINT32_MAX;
-        for (const auto& b : bytes.branches) bytes_min = std::min(bytes_min, b.min_length);
-        if (bytes.branches.empty()) bytes_min = 0;
         const bool selective = bytes.Selective();
         if (g.min_length > 0 || check_first || g.required_byte >= 0 || selective) {
           const uint32_t atom = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
           prog_.derived.push_back({p.field, Op::kRegex, true, "#" + std::to_string(i)});
           FieldIndex::RegexGate gate;
           // PCRE2 counts characters, the byte facts bytes: the larger bound holds.
-          gate.min_length = std::max(g.min_length, bytes_min);
+          gate.min_length = std::max(g.min_length, bytes.MinLength());
           if (selective) {
             prog_.regex_bytes.push_back(std::make_unique<RegexBytes>(std::move(bytes)));
             gate.bytes = prog_.regex_bytes.back().get();

@@ -116,6 +116,10 @@ class AffixTrie {
   static constexpr uint32_t kHasAtoms = 1;
   static uint64_t EdgeKey(uint32_t node, uint8_t byte) { return (static_cast<uint64_t>(node) << 8) | byte; }
   const Edge* Find(uint64_t key) const;
+  // The home slot of a stored key (EdgeKey + 1) in edges_.
+  uint64_t Home(uint64_t stored) const { return ((stored * 0x9E3779B97F4A7C15ull) >> 40) & mask_; }
+  // Puts `e` in the first free slot from its home (edges_ has room).
+  void Place(const Edge& e);
   void Grow();
 
   // While building: edges go straight into edges_ (grown as needed); what ends at each
@@ -376,8 +380,7 @@ void CidrIndex::Lookup(const IpAddress& ip, F&& f) const {
 
 inline const AffixTrie::Edge* AffixTrie::Find(uint64_t key) const {
   if (edges_.empty()) return nullptr;
-  uint64_t i = (((key + 1) * 0x9E3779B97F4A7C15ull) >> 40) & mask_;
-  // (Grow and Add hash the stored key, which is key + 1, the same way.)
+  uint64_t i = Home(key + 1);
   while (edges_[i].key != 0) {
     if (edges_[i].key == key + 1) return &edges_[i];
     i = (i + 1) & mask_;

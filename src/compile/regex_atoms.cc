@@ -362,26 +362,14 @@ class Reader {
   Info Group(int depth) {
     ++pos_;  // '('
     const bool saved = caseless_;
-    std::string_view letters;
-    const regex_syntax::GroupKind kind = regex_syntax::ReadGroupOpening(p_, &pos_, &letters);
+    bool multiline = false;  // line anchors need no literal: nothing changes here
+    const regex_syntax::GroupKind kind = regex_syntax::OpenGroup(p_, &pos_, &caseless_, &multiline);
     switch (kind) {
-      case regex_syntax::GroupKind::kUnsupported:
-        return Fail();
-      case regex_syntax::GroupKind::kComment:
-        return Info::Empty();
-      case regex_syntax::GroupKind::kCall:
-        return Info::Any();  // recursion, calls, (?P=name): may match anything
-      case regex_syntax::GroupKind::kOptions:
-      case regex_syntax::GroupKind::kScopedOptions: {
-        bool cl = caseless_, multiline = false;
-        if (!regex_syntax::ApplyOptions(letters, &cl, &multiline)) return Fail();
-        caseless_ = cl;
-        // (?i) holds to the end of the enclosing group (and its later branches).
-        if (kind == regex_syntax::GroupKind::kOptions) return Info::Empty();
-        break;
-      }
-      default:
-        break;
+      case regex_syntax::GroupKind::kUnsupported: return Fail();
+      case regex_syntax::GroupKind::kComment: return Info::Empty();
+      case regex_syntax::GroupKind::kCall: return Info::Any();  // may match anything
+      case regex_syntax::GroupKind::kOptions: return Info::Empty();  // (?i) to the enclosing group's end
+      default: break;
     }
     Info inner = Alternation(depth + 1);
     if (!ok_) return inner;

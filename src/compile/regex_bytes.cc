@@ -23,11 +23,8 @@ int ByteSet::Count() const {
 }
 
 ByteSet BytesOf(std::string_view text) {
-  // Four accumulators so that consecutive bytes do not wait on one another.
-  uint64_t w[4] = {0, 0, 0, 0};
-  for (unsigned char c : text) w[c >> 6] |= uint64_t{1} << (c & 63);
   ByteSet s;
-  for (int i = 0; i < 4; ++i) s.w[i] = w[i];
+  for (unsigned char c : text) s.Add(c);
   return s;
 }
 
@@ -37,6 +34,13 @@ bool RegexBytes::Selective() const {
     if (!b.whole && b.required.empty()) return false;
   }
   return true;
+}
+
+uint32_t RegexBytes::MinLength() const {
+  if (branches.empty()) return 0;
+  uint32_t m = UINT32_MAX;
+  for (const Branch& b : branches) m = std::min(m, b.min_length);
+  return m;
 }
 
 bool RegexBytes::MayMatch(std::string_view text, const ByteSet& present) const {
@@ -76,6 +80,16 @@ uint64_t SatMul(uint64_t a, uint64_t b) {
 ByteSet NonAscii() {
   ByteSet s;
   s.AddRange(0x80, 0xFF);
+  return s;
+}
+
+// What a negated class or escape (`[^...]`, \D) may match: the ASCII bytes `m` leaves
+// out, and any non-ASCII character.
+ByteSet NegatedAscii(const ByteSet& m) {
+  ByteSet s = NonAscii();
+  for (unsigned b = 0; b < 0x80; ++b) {
+    if (!m.Has(b)) s.Add(b);
+  }
   return s;
 }
 
@@ -259,12 +273,16 @@ class Reader {
     }
   }
 
+  // One literal character, as its UTF-8 bytes.
+  Facts CharFacts(std::string_view bytes) {
+    const unsigned char lead = static_cast<unsigned char>(bytes[0]);
+    return CodePoint(lead < 0x80 ? lead : 0x80, bytes);  // non-ASCII: its own bytes
+  }
+
   Facts LiteralChar() {
-    const unsigned char lead = static_cast<unsigned char>(p_[pos_]);
     const std::string_view bytes = p_.substr(pos_, regex_syntax::CharLength(p_, pos_));
     pos_ += bytes.size();
-    if (lead < 0x80) return CodePoint(lead, bytes);
-    return CodePoint(0x80, bytes);  // any non-ASCII code point: its own bytes
+    return CharFacts(bytes);
   }
 
   Facts Atom(int depth) {
@@ -314,12 +332,7 @@ class Reader {
       default: return false;
     }
     if (c >= 'A' && c <= 'Z') {
-      // Negated: every other ASCII byte, and every non-ASCII character.
-      ByteSet n;
-      for (unsigned b = 0; b < 0x80; ++b) {
-        if (!m.Has(b)) n.Add(b);
-      }
-      *s = n;
+      *s = NegatedAscii(m);
       *non_ascii = true;
       return true;
     }
@@ -394,24 +407,13 @@ class Reader {
         if (body.empty()) return Facts::Zero();
         // Each quoted character is one unit: a quantifier after \E applies to the last.
         Facts acc;
-        const std::string_view saved = p_;
-        const size_t saved_pos = pos_;
-        p_ = body;
-        pos_ = 0;
-        while (pos_ < p_.size()) {
-          const bool last_char_next = pos_ + regex_syntax::CharLength(p_, pos_) >= p_.size();
-          Facts ch = LiteralChar();
-          if (last_char_next) {
-            p_ = saved;
-            pos_ = saved_pos;
-            ch = Quantify(std::move(ch));
-            Append(&acc, ch);
-            return acc;
-          }
-          Append(&acc, ch);
+        for (size_t i = 0; i < body.size();) {
+          const std::string_view ch = body.substr(i, regex_syntax::CharLength(body, i));
+          i += ch.size();
+          Facts f = CharFacts(ch);
+          if (i == body.size()) f = Quantify(std::move(f));  // pos_ is past the \E
+          Append(&acc, f);
         }
-        p_ = saved;
-        pos_ = saved_pos;
         return acc;
       }
       case 'g': case 'k':  // back-references and calls: \g1 \g{-1} \k<name> ...
@@ -512,16 +514,8 @@ class Reader {
       const char c = Peek();
       if (c == ']' && !first) {
         ++pos_;
-        ByteSet s;
-        if (negated) {
-          // What the class leaves out is known only for ASCII; every non-ASCII character
-          // may match. Case folding only shrinks the complement: leave it out.
-          for (unsigned b = 0; b < 0x80; ++b) {
-            if (!members.Has(b)) s.Add(b);
-          }
-          s.Union(NonAscii());
-          return Facts::Char(s, true);
-        }
+        // Case folding only shrinks a negated class's complement: leave it out.
+        if (negated) return Facts::Char(NegatedAscii(members), true);
         return FromSet(members, non_ascii);
       }
       first = false;
@@ -564,25 +558,13 @@ class Reader {
   Facts Group(int depth) {
     ++pos_;  // '('
     const bool saved = caseless_;
-    std::string_view letters;
-    const regex_syntax::GroupKind kind = regex_syntax::ReadGroupOpening(p_, &pos_, &letters);
+    const regex_syntax::GroupKind kind = regex_syntax::OpenGroup(p_, &pos_, &caseless_, &multiline_);
     switch (kind) {
-      case regex_syntax::GroupKind::kUnsupported:
-        return Fail();
-      case regex_syntax::GroupKind::kComment:
-        return Facts::Zero();
-      case regex_syntax::GroupKind::kCall:
-        return Facts::Anything();
-      case regex_syntax::GroupKind::kOptions:
-      case regex_syntax::GroupKind::kScopedOptions: {
-        // (?m) makes ^ and $ line anchors (for the rest of the pattern, to be safe).
-        if (!regex_syntax::ApplyOptions(letters, &caseless_, &multiline_)) return Fail();
-        // (?i) holds to the end of the enclosing group.
-        if (kind == regex_syntax::GroupKind::kOptions) return Facts::Zero();
-        break;
-      }
-      default:
-        break;
+      case regex_syntax::GroupKind::kUnsupported: return Fail();
+      case regex_syntax::GroupKind::kComment: return Facts::Zero();
+      case regex_syntax::GroupKind::kCall: return Facts::Anything();
+      case regex_syntax::GroupKind::kOptions: return Facts::Zero();  // (?i) to the enclosing group's end
+      default: break;
     }
     Facts inner = Alternation(depth + 1);
     if (!ok_) return inner;

@@ -80,6 +80,8 @@ struct RegexBytes {
 
   // True when every alternative says more than a length: worth a test per value.
   bool Selective() const;
+  // The shortest text any alternative can match (0 when nothing is known).
+  uint32_t MinLength() const;
   // False only when no alternative can match `text`, whose byte set is `present`.
   bool MayMatch(std::string_view text, const ByteSet& present) const;
 };

@@ -21,6 +21,24 @@ bool ReadCount(std::string_view p, size_t* at, uint64_t* out) {
   return true;
 }
 
+// Inline option letters (see OpenGroup); false for one that changes how a pattern reads.
+bool ApplyOptions(std::string_view letters, bool* caseless, bool* multiline) {
+  bool on = true;
+  for (char l : letters) {
+    switch (l) {
+      case '-': on = false; break;
+      case '^': *caseless = false; break;
+      case 'i': *caseless = on; break;
+      case 'm':
+        if (on) *multiline = true;
+        break;
+      case 'n': case 's': case 'J': case 'U': break;
+      default: return false;  // x (extended mode) and letters we do not know
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool SkipPast(std::string_view p, size_t* pos, char close) {
@@ -109,7 +127,7 @@ bool ReadHexEscape(std::string_view p, size_t* pos, uint32_t* value) {
   return true;
 }
 
-GroupKind ReadGroupOpening(std::string_view p, size_t* pos, std::string_view* letters) {
+GroupKind OpenGroup(std::string_view p, size_t* pos, bool* caseless, bool* multiline) {
   size_t i = *pos;
   auto at = [&](size_t k) { return i + k < p.size() ? p[i + k] : '\0'; };
   if (at(0) == '*') return GroupKind::kUnsupported;  // (*VERB)
@@ -143,29 +161,12 @@ GroupKind ReadGroupOpening(std::string_view p, size_t* pos, std::string_view* le
     size_t end = i;
     while (end < p.size() && p[end] != ')' && p[end] != ':') ++end;
     if (end >= p.size()) return GroupKind::kUnsupported;
-    *letters = p.substr(i, end - i);
+    if (!ApplyOptions(p.substr(i, end - i), caseless, multiline)) return GroupKind::kUnsupported;
     kind = p[end] == ')' ? GroupKind::kOptions : GroupKind::kScopedOptions;
     i = end + 1;
   }
   *pos = i;
   return kind;
-}
-
-bool ApplyOptions(std::string_view letters, bool* caseless, bool* multiline) {
-  bool on = true;
-  for (char l : letters) {
-    switch (l) {
-      case '-': on = false; break;
-      case '^': *caseless = false; break;
-      case 'i': *caseless = on; break;
-      case 'm':
-        if (on) *multiline = true;
-        break;
-      case 'n': case 's': case 'J': case 'U': break;
-      default: return false;  // x (extended mode) and letters we do not know
-    }
-  }
-  return true;
 }
 
 }  // namespace vigil::internal::regex_syntax

@@ -52,20 +52,19 @@ bool ReadHexEscape(std::string_view p, size_t* pos, uint32_t* value);
 
 // What a group is, read with *pos just after its '('.
 enum class GroupKind {
-  kComment,      // (?#...): *pos after its ')'
-  kGroup,        // (...), (?:, (?|, (?>, named groups: *pos at the group's body
-  kLookaround,   // (?= (?! (?<= (?<!: *pos at the body; matches nothing itself
-  kOptions,      // (?i) and the like, to the end of the enclosing group: *pos after ')'
+  kComment,        // (?#...): *pos after its ')'
+  kGroup,          // (...), (?:, (?|, (?>, named groups: *pos at the group's body
+  kLookaround,     // (?= (?! (?<= (?<!: *pos at the body; matches nothing itself
+  kOptions,        // (?i) and the like, to the end of the enclosing group: *pos after ')'
   kScopedOptions,  // (?i:...): *pos at the body
-  kCall,         // recursion, subroutine calls, (?P=name): may match anything; *pos after ')'
-  kUnsupported,  // verbs, conditionals, callouts, unknown letters
+  kCall,           // recursion, subroutine calls, (?P=name): may match anything; *pos after ')'
+  kUnsupported,    // verbs, conditionals, callouts, unknown letters, extended mode (?x)
 };
-// For kOptions and kScopedOptions, *letters is the option letters ("i", "-i", "^s").
-GroupKind ReadGroupOpening(std::string_view p, size_t* pos, std::string_view* letters);
-
-// Applies inline option letters: i sets or clears *caseless, m sets *multiline; the
-// others that do not change how a pattern reads are accepted. False for a letter that
-// does (x: extended mode) or that is unknown.
-bool ApplyOptions(std::string_view letters, bool* caseless, bool* multiline);
+// Reads a group's opening. The option letters of (?i) and (?i:...) are applied as they
+// are read: i sets or clears *caseless, m sets *multiline (never clears it: ^ and $
+// stay line anchors for the rest of the pattern, to be safe); the other letters that do
+// not change how a pattern reads are accepted, and any other (x: extended mode, or one
+// unknown) makes the group kUnsupported.
+GroupKind OpenGroup(std::string_view p, size_t* pos, bool* caseless, bool* multiline);
 
 }  // namespace vigil::internal::regex_syntax

@@ -959,19 +959,16 @@ bool Evaluator::TestLazy(uint32_t pred) {
     for (Stored& s : values) {
       if (memo) {
         if (s.memo == UINT32_MAX) s.memo = memo_.Intern(Text(s));
-        const int known = memo_.Find(s.memo, pred);
-        if (known >= 0) {
+        if (const int known = memo_.Find(s.memo, pred); known >= 0) {
           ++counters_.memo_hits;
           if (known) return true;
           continue;
         }
-        const uint64_t limits = regex_.limit_hits;
-        const bool r = TestValue(pred, s.kind, Text(s), fold ? Folded(&s) : std::string_view());
-        if (regex_.limit_hits == limits) memo_.Put(s.memo, pred, r);
-        if (r) return true;
-        continue;
       }
-      if (TestValue(pred, s.kind, Text(s), fold ? Folded(&s) : std::string_view())) return true;
+      const uint64_t limits = regex_.limit_hits;
+      const bool r = TestValue(pred, s.kind, Text(s), fold ? Folded(&s) : std::string_view());
+      if (memo && regex_.limit_hits == limits) memo_.Put(s.memo, pred, r);
+      if (r) return true;
     }
     return false;
   };

@@ -44,8 +44,6 @@ class ValueMemo {
   void Trim();
 
   size_t MemoryBytes() const;
-  uint64_t hits() const { return hits_; }
-  void CountHit() { ++hits_; }
 
  private:
   struct ValueSlot {
@@ -64,7 +62,6 @@ class ValueMemo {
   // Key (ResultKey) << 1 | outcome, 0 when empty (a key is never 0: value + 1 > 0).
   std::vector<uint64_t> results_;
   size_t result_count_ = 0;
-  uint64_t hits_ = 0;
 };
 
 }  // namespace vigil::internal
