@@ -672,7 +672,7 @@ class CorrelatorCore {
         for (const std::string_view text : texts) {
           const uint64_t index = next_index_++;
           status = scanner->Match(text, &out, k);
-          if (status.ok()) status = correlator_.Add(text, out, vigil::EventRef{source, index});
+          if (status.ok()) status = correlator_.Add(text, out, vigil::EventRef{source, index}, scanner->captured());
           if (!status.ok()) {
             bad = index;
             break;

@@ -70,6 +70,7 @@ namespace vigil {
 
 class RuleSet;
 struct Match;
+struct CapturedFields;
 
 enum class CorrelationType {
   kEventCount,
@@ -215,7 +216,13 @@ class VIGIL_EXPORT Correlator {
   // within years 1..9999); the event is then not used, and an
   // unreadable time is also counted in untimed_events(). A time outlier (see
   // CorrelatorOptions::max_future_ms) returns Ok, is counted and is not used.
-  Status Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref);
+  //
+  // `captured`: the Scanner's capture of this event's fields (Scanner::captured(), or
+  // Record::captured in a ScanSink), made with the same RuleSet. When it is given, the
+  // event is not parsed again (`event_json` is not read and may be empty) and its
+  // fields read exactly as from the text.
+  Status Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref,
+             const CapturedFields* captured = nullptr);
 
   // Processes every buffered event and closes every open anchored window: call at the
   // end of the stream. Add may be called again afterwards (state is kept).

@@ -48,6 +48,22 @@ enum class Envelope {
   kEventBridge,  // `detail` of an EventBridge event
 };
 
+// Values of RuleSet::captured_fields() that a Scanner read from its own parse of one
+// event: what a Correlator needs from the event, so that it does not parse the event
+// again (Correlator::Add). One entry per captured field, in that order.
+struct CapturedFields {
+  struct Value {
+    bool present = false;    // the field exists and is not null
+    bool is_string = false;  // a JSON string (`text` is its unescaped text)
+    bool is_number = false;  // a JSON number (`number` is its value as a double)
+    double number = 0;
+    // A string's text, "true" or "false", or the minified JSON of a number, an object
+    // or an array. Empty when !present.
+    std::string text;
+  };
+  std::vector<Value> values;
+};
+
 struct Record {
   // The event's JSON text. Valid only during the OnRecord call. At least
   // kRecordPadding readable bytes follow it.
@@ -59,6 +75,10 @@ struct Record {
   // 1-based line on which the event starts in the (decompressed) file, 0 if unknown.
   uint64_t line = 0;
   Envelope envelope = Envelope::kNone;
+  // Set by ScanInputs for a record that matched a rule some correlation reads, when the
+  // Scanner could read the correlations' fields from its parse (Scanner::captured());
+  // null otherwise. Valid as long as the record; readers never set it.
+  const CapturedFields* captured = nullptr;
 };
 
 struct InputError {

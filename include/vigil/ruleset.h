@@ -125,6 +125,16 @@ class VIGIL_EXPORT RuleSet {
   // returns them (a Correlator needs them); `vigil scan` does not print them.
   bool suppressed(size_t i) const { return i < suppressed_.size() && suppressed_[i]; }
 
+  // The fields the correlations read from an event, each once: eventTime and
+  // @timestamp first (an event's time), then every group-by field, alias and condition
+  // field. A Scanner reads them from its own parse of each event that matches a rule
+  // some correlation references (feeds_correlation), so that a Correlator does not
+  // parse the event again (Scanner::captured(), Correlator::Add). Empty without
+  // correlations.
+  const std::vector<std::string>& captured_fields() const { return captured_fields_; }
+  // True when detection rule i is referenced by some correlation.
+  bool feeds_correlation(size_t i) const { return i < feeds_.size() && feeds_[i]; }
+
   // Diagnostics of the load and compile that made this set (a copy of the builder's).
   const std::vector<Diagnostic>& diagnostics() const;
 
@@ -140,6 +150,8 @@ class VIGIL_EXPORT RuleSet {
   std::unique_ptr<internal::Program> program_;
   std::vector<CorrelationRule> correlations_;
   std::vector<bool> suppressed_;
+  std::vector<std::string> captured_fields_;
+  std::vector<bool> feeds_;
 };
 
 }  // namespace vigil

@@ -75,6 +75,14 @@ class VIGIL_EXPORT Scanner {
   Status MatchPadded(std::string_view json, std::vector<vigil::Match>* out,
                      EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
 
+  // The correlations' fields (RuleSet::captured_fields()) of the event the last Match
+  // or MatchPadded matched, read from the Scanner's own parse of it, when one of its
+  // matches feeds a correlation and the event parsed whole into simdjson's DOM (not an
+  // event with duplicate keys or lone surrogates, which a Correlator reads itself);
+  // null otherwise. Valid until the next call to Match or MatchPadded. Pass it to
+  // Correlator::Add with the matches: the event is then parsed once, not twice.
+  const CapturedFields* captured() const { return has_captured_ ? &captured_ : nullptr; }
+
   const RuleSet& rules() const { return *rules_; }
   const std::shared_ptr<const RuleSet>& shared_rules() const { return rules_; }
 
@@ -101,6 +109,8 @@ class VIGIL_EXPORT Scanner {
   std::unique_ptr<internal::EventCheck> check_;  // the whole-event check of matched events
   std::string padded_;                // Match(): the text copied with padding
   std::vector<uint32_t> hits_;        // rule indexes of the last match, reused
+  CapturedFields captured_;           // captured(): its strings keep their capacity
+  bool has_captured_ = false;
 };
 
 // ---- Whole-input scans -------------------------------------------------------------

@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "util/atomic_file.h"
+#include "util/dom_path.h"
 #include "util/strings.h"
 #include "util/surrogates.h"
 #include "util/timeparts.h"
@@ -76,15 +77,42 @@ struct Contribution {
   std::vector<std::string> values;  // first_seen: each condition.field
 };
 
+// An EventRef whose file name is shared by every event of that file (events come
+// file by file), so an event held in the reorder buffer and in several windows costs
+// no copy of its name.
+struct Ref {
+  std::shared_ptr<const std::string> file;
+  uint64_t record = 0;
+  EventRef Public() const { return EventRef{*file, record}; }
+};
+
 struct Pending {
   int64_t time = 0;
-  EventRef ref;
+  Ref ref;
   std::vector<Contribution> contributions;
+};
+
+// The reorder buffer's order: time, then file name, record and arrival. Events of one
+// file share the name's string, so most ties are decided without comparing names.
+struct PendingKey {
+  int64_t time;
+  const std::string* file;  // Pending::ref's, alive as long as the entry
+  uint64_t record;
+  uint64_t seq;
+  bool operator<(const PendingKey& o) const {
+    if (time != o.time) return time < o.time;
+    if (file != o.file) {
+      const int c = file->compare(*o.file);
+      if (c != 0) return c < 0;
+    }
+    if (record != o.record) return record < o.record;
+    return seq < o.seq;
+  }
 };
 
 struct Entry {
   int64_t time = 0;
-  EventRef ref;
+  Ref ref;
   OptString value;
   uint32_t position = 0;
   // A chained correlation's alert: all its events (`ref` is the first).
@@ -149,48 +177,11 @@ struct GroupState {
   std::vector<std::optional<Chain>> chains;  // temporal_ordered
 };
 
-// Walks `path` (dot-separated; keys may themselves contain dots) from `e`.
 bool Lookup(simdjson::dom::element e, std::string_view path, simdjson::dom::element* out) {
-  if (path.empty()) {
-    *out = e;
-    return true;
-  }
-  simdjson::dom::object obj;
-  if (e.get_object().get(obj)) return false;
-  simdjson::dom::element child;
-  if (!obj.at_key(path).get(child)) {
-    *out = child;
-    return true;
-  }
-  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
-    if (!obj.at_key(path.substr(0, dot)).get(child) && Lookup(child, path.substr(dot + 1), out)) {
-      return true;
-    }
-  }
-  return false;
+  return internal::DomLookup(e, path, out);
 }
 
-OptString ValueText(simdjson::dom::element e) {
-  switch (e.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return std::nullopt;
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e.get_string().value_unsafe()));
-    case simdjson::dom::element_type::BOOL: return std::string(e.get_bool().value_unsafe() ? "true" : "false");
-    default: return simdjson::minify(e);
-  }
-}
-
-// The text of each of `fields` in `doc`; false when one is missing or null.
-bool FieldValues(simdjson::dom::element doc, const std::vector<std::string>& fields,
-                 std::vector<std::string>* out) {
-  out->clear();
-  for (const auto& f : fields) {
-    simdjson::dom::element e;
-    OptString v = Lookup(doc, f, &e) ? ValueText(e) : std::nullopt;
-    if (!v) return false;
-    out->push_back(std::move(*v));
-  }
-  return true;
-}
+OptString ValueText(simdjson::dom::element e) { return internal::DomValueText(e); }
 
 bool Number(const OptString& v, double* out) {
   if (!v || v->empty()) return false;
@@ -211,8 +202,12 @@ struct Correlator::Impl {
   simdjson::dom::parser parser;
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> add_hits;  // Add's, reused
   std::string surrogate_free;  // Add's: the event with lone surrogates as \ufffd
+  // A field name in the correlation rules (by address: Add reads them only from there)
+  // -> its index in RuleSet::captured_fields(), so in a Scanner's CapturedFields.
+  std::unordered_map<const std::string*, uint32_t> capture_index;
 
-  std::map<std::tuple<int64_t, std::string, uint64_t, uint64_t>, Pending> buffer;
+  std::map<PendingKey, Pending> buffer;
+  std::shared_ptr<const std::string> file_name;  // of the last event added (Ref::file)
   uint64_t seq = 0;
   bool seen = false;
   int64_t max_time = std::numeric_limits<int64_t>::min();
@@ -235,7 +230,9 @@ struct Correlator::Impl {
   bool delivery_known = false;
   int64_t delivery_ms = 0;
 
-  std::vector<std::map<std::string, GroupState>> groups;  // per correlation
+  // Per correlation, by group key. Hashed: keys are mostly ARNs, whose long common
+  // prefixes made every comparison of an ordered map a long memcmp.
+  std::vector<std::unordered_map<std::string, GroupState>> groups;
   std::set<std::tuple<int64_t, uint32_t, std::string>> closing;  // anchored window ends
   size_t held = 0;  // entries in window state (approximate for chains)
   int64_t last_sweep = std::numeric_limits<int64_t>::min();
@@ -378,8 +375,8 @@ struct Correlator::Impl {
         for (const auto& r : *e.more) {
           if (seen.emplace(r.file, r.record).second) a.events.push_back(r);
         }
-      } else if (seen.emplace(e.ref.file, e.ref.record).second) {
-        a.events.push_back(e.ref);
+      } else if (seen.emplace(*e.ref.file, e.ref.record).second) {
+        a.events.push_back(e.ref.Public());
       }
     }
     alerts.push_back(a);
@@ -414,7 +411,7 @@ struct Correlator::Impl {
         }
         if (!all) continue;
       }
-      Apply(con, now, a.events.front(), refs);
+      Apply(con, now, Ref{std::make_shared<const std::string>(a.events.front().file), a.events.front().record}, refs);
     }
   }
 
@@ -494,7 +491,7 @@ struct Correlator::Impl {
   }
 
   // first_seen: learns the value, and alerts when it is new after the learning period.
-  void ApplyFirstSeen(const Contribution& con, int64_t t, const EventRef& ref,
+  void ApplyFirstSeen(const Contribution& con, int64_t t, const Ref& ref,
                       const std::shared_ptr<const std::vector<EventRef>>& more) {
     const uint32_t c = con.corr;
     const CorrelationRule& rule = rules->correlation(c);
@@ -610,7 +607,7 @@ struct Correlator::Impl {
   }
 
   // One event (or chained alert) at time t for one correlation.
-  void Apply(const Contribution& con, int64_t t, const EventRef& ref,
+  void Apply(Contribution& con, int64_t t, const Ref& ref,
              const std::shared_ptr<const std::vector<EventRef>>& more) {
     if (rules->correlation(con.corr).type == CorrelationType::kFirstSeen) {
       ApplyFirstSeen(con, t, ref, more);
@@ -621,8 +618,8 @@ struct Correlator::Impl {
       const CorrelationRule& rule = rules->correlation(c);
       auto [it, fresh] = groups[c].try_emplace(con.key);
       GroupState& g = it->second;
-      if (fresh) g.group = con.group;
-      Entry entry{t, ref, con.value, 0, more};
+      if (fresh) g.group = std::move(con.group);
+      Entry entry{t, ref, std::move(con.value), 0, more};
       switch (rule.type) {
         case CorrelationType::kTemporal: {
           Evict(rule, g, t);
@@ -726,6 +723,20 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
   // lines (the rule lines take a few hundred bytes per first_seen rule).
   const uint64_t max_bytes = im.options.max_baseline_bytes;
   im.learned_budget = max_bytes > (2u << 20) ? max_bytes - (1u << 20) : max_bytes / 2;
+  const std::vector<std::string>& captured = im.rules->captured_fields();
+  auto index = [&](const std::string& field) {
+    const auto at = std::find(captured.begin(), captured.end(), field);
+    if (at != captured.end()) im.capture_index.emplace(&field, static_cast<uint32_t>(at - captured.begin()));
+  };
+  for (size_t c = 0; c < im.rules->correlation_count(); ++c) {
+    const CorrelationRule& r = im.rules->correlation(c);
+    for (const auto& g : r.group_by) index(g);
+    for (const auto& aliases : r.group_by_alias) {
+      for (const auto& [rule, field] : aliases) index(field);
+    }
+    index(r.field);
+    for (const auto& f : r.fields) index(f);
+  }
   im.uses.resize(im.rules->size());
   im.groups.resize(im.rules->correlation_count());
   im.chained.resize(im.rules->correlation_count());
@@ -757,7 +768,8 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
 
 Correlator::~Correlator() = default;
 
-Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref) {
+Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref,
+                       const CapturedFields* captured) {
   Impl& im = *impl_;
   // Correlation -> positions, in correlation order (most events feed one or two).
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>>& hit = im.add_hits;
@@ -772,33 +784,73 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   }
   if (hit.empty()) return Status::Ok();
   std::sort(hit.begin(), hit.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  // The Scanner's capture of the event when there is one (its own parse, read the same
+  // way: util/dom_path.h), else a parse of the text.
+  const bool use_captured =
+      captured != nullptr && captured->values.size() == im.rules->captured_fields().size();
   simdjson::dom::element doc;
-  auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc);
-  // A lone surrogate escape reads as U+FFFD, as in the matcher (util/surrogates.h).
-  if (err && internal::ReplaceLoneSurrogateEscapes(event_json, &im.surrogate_free)) {
-    err = im.parser.parse(im.surrogate_free.data(), im.surrogate_free.size(), true).get(doc);
+  if (!use_captured) {
+    auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc);
+    // A lone surrogate escape reads as U+FFFD, as in the matcher (util/surrogates.h).
+    if (err && internal::ReplaceLoneSurrogateEscapes(event_json, &im.surrogate_free)) {
+      err = im.parser.parse(im.surrogate_free.data(), im.surrogate_free.size(), true).get(doc);
+    }
+    if (err) {
+      return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
+    }
   }
-  if (err) {
-    return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
-  }
+  auto text_of = [&](const std::string& path) -> OptString {
+    if (use_captured) {
+      auto it = im.capture_index.find(&path);
+      if (it == im.capture_index.end()) return std::nullopt;  // not a field of these rules
+      const CapturedFields::Value& v = captured->values[it->second];
+      return v.present ? OptString(v.text) : std::nullopt;
+    }
+    simdjson::dom::element e;
+    return Lookup(doc, path, &e) ? ValueText(e) : std::nullopt;
+  };
+  // The text of each of `fields`; false when one is missing or null.
+  auto texts_of = [&](const std::vector<std::string>& fields, std::vector<std::string>* out) {
+    out->clear();
+    for (const auto& f : fields) {
+      OptString v = text_of(f);
+      if (!v) return false;
+      out->push_back(std::move(*v));
+    }
+    return true;
+  };
   int64_t t = 0;
   bool have_time = false;
-  for (const char* f : {"eventTime", "@timestamp"}) {
-    simdjson::dom::element e;
-    if (!Lookup(doc, f, &e)) continue;
-    std::string_view s;
-    if (!e.get_string().get(s)) {
-      have_time = internal::ParseIsoTimestamp(s, &t);
-    } else if (double d; !e.get_double().get(d)) {
-      // Unix seconds or milliseconds, within the years ISO 8601 times can have (1..9999):
-      // a cast of 1e300 to an integer is undefined, and would be a time like any other.
-      const double ms = d > 1e11 || d < -1e11 ? d : d * 1000;
-      if (ms >= -62135596800000.0 && ms <= 253402300799999.0) {
-        t = static_cast<int64_t>(ms);
-        have_time = true;
+  // Unix seconds or milliseconds, within the years ISO 8601 times can have (1..9999):
+  // a cast of 1e300 to an integer is undefined, and would be a time like any other.
+  auto from_number = [&](double d) {
+    const double ms = d > 1e11 || d < -1e11 ? d : d * 1000;
+    if (ms >= -62135596800000.0 && ms <= 253402300799999.0) {
+      t = static_cast<int64_t>(ms);
+      have_time = true;
+    }
+  };
+  if (use_captured) {
+    for (size_t i = 0; i < 2 && !have_time; ++i) {  // eventTime, @timestamp
+      const CapturedFields::Value& v = captured->values[i];
+      if (v.is_string) {
+        have_time = internal::ParseIsoTimestamp(v.text, &t);
+      } else if (v.is_number) {
+        from_number(v.number);
       }
     }
-    if (have_time) break;
+  } else {
+    for (const char* f : {"eventTime", "@timestamp"}) {
+      simdjson::dom::element e;
+      if (!Lookup(doc, f, &e)) continue;
+      std::string_view s;
+      if (!e.get_string().get(s)) {
+        have_time = internal::ParseIsoTimestamp(s, &t);
+      } else if (double d; !e.get_double().get(d)) {
+        from_number(d);
+      }
+      if (have_time) break;
+    }
   }
   if (!have_time) {
     ++im.untimed;
@@ -814,7 +866,10 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   }
   Pending p;
   p.time = t;
-  p.ref = std::move(ref);
+  if (!im.file_name || *im.file_name != ref.file) {
+    im.file_name = std::make_shared<const std::string>(std::move(ref.file));
+  }
+  p.ref = Ref{im.file_name, ref.record};
   for (auto& [c, positions] : hit) {
     const CorrelationRule& rule = im.rules->correlation(c);
     Contribution con;
@@ -830,26 +885,25 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
           break;
         }
       }
-      simdjson::dom::element e;
-      con.group.push_back(Lookup(doc, *field, &e) ? ValueText(e) : std::nullopt);
+      con.group.push_back(text_of(*field));
     }
     con.key = GroupKey(con.group);
     if (rule.type == CorrelationType::kFirstSeen) {
       // Nothing to learn from an event without every value.
-      if (!FieldValues(doc, rule.fields, &con.values)) continue;
+      if (!texts_of(rule.fields, &con.values)) continue;
     } else if (rule.fields.size() > 1 && rule.type == CorrelationType::kValueCount) {
       std::vector<std::string> values;
-      if (FieldValues(doc, rule.fields, &values)) con.value = ValueKey(values);
+      if (texts_of(rule.fields, &values)) con.value = ValueKey(values);
     } else if (!rule.field.empty()) {
-      simdjson::dom::element e;
-      if (Lookup(doc, rule.field, &e)) con.value = ValueText(e);
+      con.value = text_of(rule.field);
     }
     p.contributions.push_back(std::move(con));
   }
   if (p.contributions.empty()) return Status::Ok();
   im.seen = true;
   im.max_time = std::max(im.max_time, t);
-  im.buffer.emplace(std::make_tuple(t, p.ref.file, p.ref.record, im.seq++), std::move(p));
+  const PendingKey key{t, p.ref.file.get(), p.ref.record, im.seq++};
+  im.buffer.emplace(key, std::move(p));
   im.Release(im.Watermark(), false);
   im.Bound();
   return Status::Ok();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "util/dom_path.h"
 #include "vigil/correlation.h"
 #include "vigil/explain.h"
 #include "vigil/scanner.h"
@@ -92,16 +93,9 @@ Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
 
 namespace {
 
-// The text a correlator gives a group value (correlation.cc does the same for the
-// event's field), so an expected `123` or `true` compares equal to the field's value.
-std::optional<std::string> GroupValueText(simdjson::dom::element e) {
-  switch (e.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return std::nullopt;
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e.get_string().value_unsafe()));
-    case simdjson::dom::element_type::BOOL: return std::string(e.get_bool().value_unsafe() ? "true" : "false");
-    default: return simdjson::minify(e);
-  }
-}
+// The text a correlator gives a group value (util/dom_path.h), so an expected `123` or
+// `true` compares equal to the field's value.
+std::optional<std::string> GroupValueText(simdjson::dom::element e) { return internal::DomValueText(e); }
 
 std::string FormatDouble(double v) {
   char buf[64];
@@ -245,7 +239,7 @@ RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, siz
   std::vector<Match> matches;
   for (size_t k = 0; k < tc.events_json.size(); ++k) {
     Status s = scanner->Match(tc.events_json[k], &matches, EventKind::kAny);
-    if (s.ok()) s = correlator.Add(tc.events_json[k], matches, EventRef{"test", k});
+    if (s.ok()) s = correlator.Add(tc.events_json[k], matches, EventRef{"test", k}, scanner->captured());
     if (!s.ok()) {
       r.error = "events[" + std::to_string(k) + "] could not be used: " + s.message();
       return r;

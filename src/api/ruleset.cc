@@ -353,6 +353,27 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   auto set = std::shared_ptr<RuleSet>(new RuleSet(std::move(program)));
   set->correlations_ = std::move(correlations);
   set->suppressed_ = std::move(suppressed);
+  if (!set->correlations_.empty()) {
+    std::vector<std::string>& fields = set->captured_fields_;
+    fields = {"eventTime", "@timestamp"};
+    auto want = [&fields](const std::string& f) {
+      if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+    };
+    set->feeds_.assign(set->size(), false);
+    for (const CorrelationRule& c : set->correlations_) {
+      for (const auto& g : c.group_by) want(g);
+      for (const auto& aliases : c.group_by_alias) {
+        for (const auto& [rule, field] : aliases) want(field);
+      }
+      if (!c.field.empty()) want(c.field);
+      for (const auto& f : c.fields) want(f);
+      for (const auto& position : c.rules) {
+        for (uint32_t i : position) {
+          if (i < set->feeds_.size()) set->feeds_[i] = true;
+        }
+      }
+    }
+  }
   return set;
 }
 

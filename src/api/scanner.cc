@@ -18,6 +18,7 @@
 #include "scan/event_check.h"
 #include "scan/json_scanner.h"
 #include "scan/reader.h"
+#include "util/dom_path.h"
 
 namespace vigil {
 
@@ -31,6 +32,7 @@ Scanner::~Scanner() = default;
 Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* out, EventKind kind,
                             Envelope envelope) {
   out->clear();
+  has_captured_ = false;
   std::string error;
   if (!eval_->Evaluate(json, kind, envelope, &hits_, &error)) return Status::Error(error);
   // The On-Demand walk skips the fields no rule reads without checking their literals.
@@ -39,6 +41,41 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   // the matcher's usual DOM walk has read all of it already.
   if (!hits_.empty() && !eval_->validated() && !check_->Valid(json, &error)) return Status::Error(error);
   for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
+  const std::vector<std::string>& fields = rules_->captured_fields();
+  if (fields.empty() || hits_.empty()) return Status::Ok();
+  if (std::none_of(hits_.begin(), hits_.end(), [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
+    return Status::Ok();
+  }
+  simdjson::dom::element root;
+  if (!eval_->EventDom(json, &root)) return Status::Ok();
+  captured_.values.resize(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    CapturedFields::Value& v = captured_.values[i];
+    v.present = v.is_string = v.is_number = false;
+    v.number = 0;
+    v.text.clear();
+    simdjson::dom::element e;
+    if (!internal::DomLookup(root, fields[i], &e)) continue;
+    switch (e.type()) {
+      case simdjson::dom::element_type::NULL_VALUE: continue;
+      case simdjson::dom::element_type::STRING:
+        v.is_string = true;
+        v.text.assign(std::string_view(e.get_string().value_unsafe()));
+        break;
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE:
+        v.is_number = true;
+        v.number = e.get_double().value_unsafe();
+        v.text = *internal::DomValueText(e);
+        break;
+      default:
+        v.text = *internal::DomValueText(e);
+        break;
+    }
+    v.present = true;
+  }
+  has_captured_ = true;
   return Status::Ok();
 }
 
@@ -82,14 +119,16 @@ class ScanAdapter : public RecordSink {
   ScanAdapter(Scanner& scanner, const ScanOptions& options, ScanSink* sink, ScanStats* stats)
       : scanner_(scanner), options_(options), sink_(sink), stats_(stats) {}
 
-  bool OnRecord(const Record& record) override {
+  bool OnRecord(const Record& in) override {
     ++stats_->events;
-    Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
+    Status s = scanner_.MatchPadded(in.json, &matches_, options_.kind, in.envelope);
     if (!s.ok()) {
       ++stats_->event_errors;
-      sink_->OnError(EventError(record, s));
-      return sink_->OnRecordDone(record, 0);
+      sink_->OnError(EventError(in, s));
+      return sink_->OnRecordDone(in, 0);
     }
+    Record record = in;
+    record.captured = scanner_.captured();
     for (const auto& m : matches_) {
       ++stats_->matches;
       if (!sink_->OnMatch(record, m)) return false;
@@ -154,9 +193,11 @@ struct Chunk {
     uint32_t text = 0;      // kMatch: index into texts (the record's JSON)
     uint32_t error = 0;     // kError: index into errors
     uint64_t index = 0, line = 0;
+    uint32_t captured = 0;  // kMatch, kDone: 1 + index into captures; 0: none
   };
   std::vector<Entry> entries;
   std::vector<std::string> texts;  // each followed by kRecordPadding zero bytes
+  std::vector<CapturedFields> captures;  // Scanner::captured() of matched records
   std::vector<InputError> errors;
   size_t bytes = 0;  // what the chunk holds, as counted against the worker's budget
   unsigned worker = 0;
@@ -247,9 +288,16 @@ class LoggingAdapter : public RecordSink {
       copy.assign(record.json);
       copy.append(kRecordPadding, '\0');
       chunk_.bytes += sizeof(std::string) + copy.capacity();
+      if (const CapturedFields* c = scanner_.captured()) {
+        chunk_.captures.push_back(*c);
+        done.captured = static_cast<uint32_t>(chunk_.captures.size());
+        chunk_.bytes += sizeof(CapturedFields);
+        for (const auto& v : c->values) chunk_.bytes += sizeof(v) + v.text.capacity();
+      }
       for (const auto& m : matches_) {
         ++chunk_.stats.matches;
-        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, 0, text, 0, record.index, record.line});
+        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, 0, text, 0, record.index, record.line,
+             done.captured});
       }
     }
     done.count = static_cast<uint32_t>(matches_.size());
@@ -327,6 +375,7 @@ bool Replay(const Chunk& chunk, const std::string& file, const Scanner& scanner,
     r.index = e.index;
     r.line = e.line;
     r.envelope = e.envelope;
+    r.captured = e.captured ? &chunk.captures[e.captured - 1] : nullptr;
     switch (e.kind) {
       case Chunk::Entry::Kind::kMatch: {
         const std::string& text = chunk.texts[e.text];

@@ -183,7 +183,15 @@ class CliSink : public vigil::ScanSink {
         // Copies: with threads, OnRecordDone gets the record without its text.
         pending_file_ = file;
         pending_index_ = r.index;
-        pending_json_.assign(r.json.data(), r.json.size());
+        // The Scanner's capture of the fields correlations read, when it made one: the
+        // correlator then does not parse the event again.
+        has_pending_captured_ = r.captured != nullptr;
+        if (has_pending_captured_) {
+          pending_captured_ = *r.captured;
+          pending_json_.clear();
+        } else {
+          pending_json_.assign(r.json.data(), r.json.size());
+        }
       }
       pending_matches_.push_back(m);
     }
@@ -345,7 +353,8 @@ class CliSink : public vigil::ScanSink {
     if (!has_pending_) return true;
     has_pending_ = false;
     vigil::EventRef ref{pending_file_, pending_index_};
-    vigil::Status s = correlator_->Add(pending_json_, pending_matches_, std::move(ref));
+    vigil::Status s = correlator_->Add(pending_json_, pending_matches_, std::move(ref),
+                                       has_pending_captured_ ? &pending_captured_ : nullptr);
     if (!s.ok()) ++correlation_errors_;
     pending_matches_.clear();
     return EmitAlerts();
@@ -596,6 +605,8 @@ class CliSink : public vigil::ScanSink {
   std::vector<bool> relevant_;  // rules some correlation references
   uint64_t pending_index_ = 0;
   std::string pending_json_;
+  vigil::CapturedFields pending_captured_;  // the pending record's capture, if any
+  bool has_pending_captured_ = false;
   std::vector<vigil::Match> pending_matches_;
   uint64_t suppressed_ = 0, correlation_alerts_ = 0, correlation_errors_ = 0;
 };

@@ -1226,8 +1226,12 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   // parser rejects (invalid JSON, numbers beyond 64 bits, nesting beyond 1024 levels),
   // the On-Demand walk below decides, with the same verdicts and error messages.
   simdjson::dom::element root;
+  dom_data_ = nullptr;
   if (!dom_parser_.parse(json.data(), json.size(), false).get(root) &&
       root.type() == simdjson::dom::element_type::OBJECT) {
+    dom_data_ = json.data();
+    dom_size_ = json.size();
+    dom_root_ = root;
     validated_ = true;
     NextEpoch();
     dom_mode_ = true;

@@ -90,6 +90,16 @@ class Evaluator {
   // all of it), so a caller that prints the event needs no check of its own.
   bool validated() const { return validated_; }
 
+  // The DOM of `json` when the last Evaluate parsed that very text into one (an
+  // object): not when simdjson's DOM refused it, nor when the event had duplicate keys
+  // (then copies were parsed). Valid until the next Evaluate. What the Scanner reads
+  // correlations' fields from, so that no one parses the event a second time.
+  bool EventDom(std::string_view json, simdjson::dom::element* root) const {
+    if (dom_data_ == nullptr || dom_data_ != json.data() || dom_size_ != json.size()) return false;
+    *root = dom_root_;
+    return true;
+  }
+
  private:
   // A value kept for lazy predicates and fieldref: a view of the parser's buffers or
   // the event text, or (objects and arrays made compact) a range of arena_.
@@ -219,6 +229,9 @@ class Evaluator {
   bool dom_mode_ = false;   // the DOM walk is on: no raw text of objects at hand
   bool restart_ = false;    // it met what only the On-Demand walk can do
   bool validated_ = false;
+  const char* dom_data_ = nullptr;  // the text dom_root_ was parsed from (EventDom)
+  size_t dom_size_ = 0;
+  simdjson::dom::element dom_root_;
   int minus_zero_ = -1;     // the event text holds "-0" (-1: not looked yet)
   std::string_view current_json_;
   bool top_level_ = false;

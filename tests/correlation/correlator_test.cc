@@ -84,22 +84,33 @@ std::string Describe(const CorrelationAlert& a) {
   return s.str();
 }
 
-// Runs events (record = index in `events`) through a Scanner and a Correlator.
+// Runs events (record = index in `events`) through a Scanner and a Correlator. Every
+// event goes to two Correlators: one parses its text, the other gets the Scanner's
+// capture of its fields (Scanner::captured()); both must raise the same alerts.
 std::vector<std::string> RunEvents(const std::shared_ptr<const RuleSet>& rs, const std::vector<Ev>& events,
                              CorrelatorOptions opts = {}, const std::vector<size_t>* order = nullptr) {
   Scanner scanner(rs);
   Correlator corr(rs, opts);
+  Correlator from_capture(rs, opts);
   std::vector<Match> m;
-  std::vector<std::string> out;
+  std::vector<std::string> out, out_captured;
   for (size_t k = 0; k < events.size(); ++k) {
     const size_t i = order ? (*order)[k] : k;
     const std::string j = Json(events[i]);
     EXPECT_TRUE(scanner.Match(j, &m).ok());
     EXPECT_TRUE(corr.Add(j, m, {"f", i}).ok());
+    const CapturedFields* captured = scanner.captured();
+    const bool feeds = std::any_of(m.begin(), m.end(), [&](const Match& x) { return rs->feeds_correlation(x.rule_index); });
+    EXPECT_EQ(captured != nullptr, feeds) << j;
+    EXPECT_TRUE(from_capture.Add(captured ? std::string_view() : std::string_view(j), m, {"f", i}, captured).ok());
     for (const auto& a : corr.TakeAlerts()) out.push_back(Describe(a));
+    for (const auto& a : from_capture.TakeAlerts()) out_captured.push_back(Describe(a));
   }
   corr.Flush();
+  from_capture.Flush();
   for (const auto& a : corr.TakeAlerts()) out.push_back(Describe(a));
+  for (const auto& a : from_capture.TakeAlerts()) out_captured.push_back(Describe(a));
+  EXPECT_EQ(out, out_captured);
   return out;
 }
 
@@ -249,6 +260,69 @@ TEST(ValueCountTest, SeveralFieldsCountDistinctCombinations) {
                            {"A", 2, "1.1.1.1", ",\"userName\":\"y\""}, {"A", 3, "1.1.1.1", ur("x", "r2")},
                            {"A", 4, "1.1.1.1", ur("y", "r1")}}),
             Alerts{"C value_count [sourceIPAddress=1.1.1.1;] 0..4 v=3 ev=0,1,2,3,4,"});
+}
+
+// ---- the Scanner's capture of correlations' fields -------------------------------------
+
+TEST(CapturedFieldsTest, EveryKindOfValueReadsAsFromTheText) {
+  auto rs = Build(Bases() + Corr("value_count", "[a]",
+                                 "  group-by: [userIdentity.arn, odd.key, flag]\n  timespan: 1m\n"
+                                 "  condition:\n    field: n\n    gte: 2\n"));
+  ASSERT_EQ(rs->captured_fields(),
+            (std::vector<std::string>{"eventTime", "@timestamp", "userIdentity.arn", "odd.key", "flag", "n"}));
+  EXPECT_TRUE(rs->feeds_correlation(0));
+  EXPECT_FALSE(rs->feeds_correlation(1));
+  Scanner scanner(rs);
+  std::vector<Match> m;
+  // A dotted key read whole, an escaped string, a number, a bool; @timestamp missing.
+  const std::string j =
+      R"({"eventName":"A","eventTime":"2024-01-01T00:00:05Z","userIdentity":{"arn":"arn:aws:iam::1:user/\u00e9"},)"
+      R"("odd.key":{"x":[1, 2]},"flag":true,"n":1.50})";
+  ASSERT_TRUE(scanner.Match(j, &m).ok());
+  const CapturedFields* c = scanner.captured();
+  ASSERT_NE(c, nullptr);
+  ASSERT_EQ(c->values.size(), 6u);
+  EXPECT_TRUE(c->values[0].present && c->values[0].is_string);
+  EXPECT_EQ(c->values[0].text, "2024-01-01T00:00:05Z");
+  EXPECT_FALSE(c->values[1].present);
+  EXPECT_EQ(c->values[2].text, "arn:aws:iam::1:user/\xc3\xa9");
+  EXPECT_FALSE(c->values[3].is_string);
+  EXPECT_EQ(c->values[3].text, R"({"x":[1,2]})");
+  EXPECT_EQ(c->values[4].text, "true");
+  EXPECT_TRUE(c->values[5].is_number);
+  EXPECT_EQ(c->values[5].number, 1.5);
+
+  // Null and missing fields are absent; an event of a rule no correlation reads, and an
+  // event with duplicate keys (matched both ways, from copies), have no capture.
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"A","eventTime":null,"@timestamp":1704067205,"flag":null})", &m).ok());
+  ASSERT_NE(scanner.captured(), nullptr);
+  EXPECT_FALSE(scanner.captured()->values[0].present);
+  EXPECT_TRUE(scanner.captured()->values[1].is_number);
+  EXPECT_FALSE(scanner.captured()->values[4].present);
+  EXPECT_FALSE(scanner.captured()->values[2].present);
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"B","eventTime":"2024-01-01T00:00:05Z"})", &m).ok());
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(scanner.captured(), nullptr);
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"A","eventName":"A","eventTime":"2024-01-01T00:00:05Z"})", &m).ok());
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(scanner.captured(), nullptr);
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"C"})", &m).ok());
+  EXPECT_EQ(scanner.captured(), nullptr);  // no match at all
+}
+
+TEST(CapturedFieldsTest, AlertsAreTheSameFromCaptureAndFromText) {
+  // Groups by a nested field, counts a number field and reads both time fields.
+  auto rs = Build(Bases() + Corr("value_count", "[a, b]",
+                                 "  group-by: [userIdentity.arn]\n  timespan: 1m\n"
+                                 "  condition:\n    field: n\n    gte: 3\n"));
+  std::vector<Ev> events;
+  for (int i = 0; i < 40; ++i) {
+    std::string extra = ",\"userIdentity\":{\"arn\":\"u" + std::to_string(i % 3) + "\"},\"n\":" + std::to_string(i % 5);
+    if (i % 7 == 0) extra = ",\"n\":\"" + std::to_string(i) + "\"";  // no group field, n a string
+    events.push_back({i % 2 ? "A" : "B", i * 7, "10.0.0.1", extra});
+  }
+  const Alerts alerts = RunEvents(rs, events);  // compares both paths itself
+  EXPECT_FALSE(alerts.empty());
 }
 
 // ---- temporal ---------------------------------------------------------------------
