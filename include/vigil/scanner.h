@@ -31,6 +31,7 @@ namespace vigil {
 namespace internal {
 class Evaluator;
 class EventCheck;
+class ScannerAccess;
 }
 
 // Which rules an event may be matched by, according to their `logsource`.
@@ -104,6 +105,7 @@ class VIGIL_EXPORT Scanner {
   const internal::Evaluator& evaluator() const { return *eval_; }
 
  private:
+  friend class internal::ScannerAccess;  // ScanInputs lends the matcher's parser to its readers
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<internal::Evaluator> eval_;
   std::unique_ptr<internal::EventCheck> check_;  // the whole-event check of matched events

@@ -89,24 +89,22 @@ struct Ref {
 struct Pending {
   int64_t time = 0;
   Ref ref;
+  uint64_t seq = 0;  // arrival
   std::vector<Contribution> contributions;
 };
 
-// The reorder buffer's order: time, then file name, record and arrival. Events of one
-// file share the name's string, so most ties are decided without comparing names.
-struct PendingKey {
-  int64_t time;
-  const std::string* file;  // Pending::ref's, alive as long as the entry
-  uint64_t record;
-  uint64_t seq;
-  bool operator<(const PendingKey& o) const {
-    if (time != o.time) return time < o.time;
-    if (file != o.file) {
-      const int c = file->compare(*o.file);
-      if (c != 0) return c < 0;
+// The reorder buffer's order: time, then file name, record and arrival (a total order:
+// arrival is unique). Events of one file share the name's string, so most ties are
+// decided without comparing names. "Later" is what a min-heap needs.
+struct Later {
+  bool operator()(const Pending& a, const Pending& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    if (a.ref.file != b.ref.file) {
+      const int c = a.ref.file->compare(*b.ref.file);
+      if (c != 0) return c > 0;
     }
-    if (record != o.record) return record < o.record;
-    return seq < o.seq;
+    if (a.ref.record != b.ref.record) return a.ref.record > b.ref.record;
+    return a.seq > b.seq;
   }
 };
 
@@ -206,7 +204,9 @@ struct Correlator::Impl {
   // -> its index in RuleSet::captured_fields(), so in a Scanner's CapturedFields.
   std::unordered_map<const std::string*, uint32_t> capture_index;
 
-  std::map<PendingKey, Pending> buffer;
+  // The reorder buffer: a min-heap in the order of Later (a heap, not a tree: no node
+  // to allocate per event; only its earliest event is ever taken out).
+  std::vector<Pending> buffer;
   std::shared_ptr<const std::string> file_name;  // of the last event added (Ref::file)
   uint64_t seq = 0;
   bool seen = false;
@@ -285,10 +285,8 @@ struct Correlator::Impl {
   void Bound() {
     const size_t half = std::max<size_t>(options.max_held_events / 2, 1);
     while (buffer.size() > half) {
-      auto it = buffer.begin();
-      forced_floor = std::max(forced_floor, it->second.time);
-      Pending p = std::move(it->second);
-      buffer.erase(it);
+      Pending p = TakeEarliest();
+      forced_floor = std::max(forced_floor, p.time);
       ++early;
       Process(p);
     }
@@ -322,12 +320,17 @@ struct Correlator::Impl {
   // The line of one learned value in a saved baseline (Serialize), without its newline.
   static void AppendKnownLine(const std::string& rule, const Known& k, std::string* out);
 
+  Pending TakeEarliest() {
+    std::pop_heap(buffer.begin(), buffer.end(), Later());
+    Pending p = std::move(buffer.back());
+    buffer.pop_back();
+    return p;
+  }
+
   void Release(int64_t watermark, bool all) {
     while (!buffer.empty()) {
-      auto it = buffer.begin();
-      if (!all && it->second.time >= watermark) break;
-      Pending p = std::move(it->second);
-      buffer.erase(it);
+      if (!all && buffer.front().time >= watermark) break;
+      Pending p = TakeEarliest();
       Process(p);
     }
   }
@@ -902,8 +905,9 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   if (p.contributions.empty()) return Status::Ok();
   im.seen = true;
   im.max_time = std::max(im.max_time, t);
-  const PendingKey key{t, p.ref.file.get(), p.ref.record, im.seq++};
-  im.buffer.emplace(key, std::move(p));
+  p.seq = im.seq++;
+  im.buffer.push_back(std::move(p));
+  std::push_heap(im.buffer.begin(), im.buffer.end(), Later());
   im.Release(im.Watermark(), false);
   im.Bound();
   return Status::Ok();

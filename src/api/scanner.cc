@@ -114,6 +114,31 @@ InputError EventError(const Record& record, const Status& status) {
   return e;
 }
 
+}  // namespace
+
+namespace internal {
+
+class ScannerAccess {
+ public:
+  static Evaluator& Of(Scanner& scanner) { return *scanner.eval_; }
+};
+
+}  // namespace internal
+
+namespace {
+
+// Lends a Scanner's DOM parser to the Reader that feeds it (scan/reader.h, DomHandoff):
+// an NDJSON event is parsed once, by the Reader's look at it, not again to match it.
+class ScannerHandoff : public internal::DomHandoff {
+ public:
+  explicit ScannerHandoff(Scanner& scanner) : eval_(internal::ScannerAccess::Of(scanner)) {}
+  bool Parse(std::string_view json, simdjson::dom::element* root) override { return eval_.ParseDom(json, root); }
+  void Reuse(std::string_view json) override { eval_.ReuseDom(json); }
+
+ private:
+  internal::Evaluator& eval_;
+};
+
 class ScanAdapter : public RecordSink {
  public:
   ScanAdapter(Scanner& scanner, const ScanOptions& options, ScanSink* sink, ScanStats* stats)
@@ -412,6 +437,8 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
     LoggingAdapter adapter(*sc, options, pipe, id);
     ReadStats rs;
     internal::Reader reader(options.read, &adapter, &rs);
+    ScannerHandoff handoff(*sc);
+    reader.set_dom_handoff(&handoff);
     while (true) {
       size_t i;
       {
@@ -525,6 +552,8 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
       // Not even one thread could be started: the calling thread reads the files.
       ReadStats rs;
       internal::Reader reader(options.read, &adapter, &rs);
+      ScannerHandoff handoff(scanner);
+      reader.set_dom_handoff(&handoff);
       for (const std::string& file : files) {
         if (!reader.ReadPath(file)) break;
       }
@@ -536,7 +565,8 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
       return stats;
     }
   }
-  ReadStats rs = ReadInputs(inputs, options.read, &adapter);
+  ScannerHandoff handoff(scanner);
+  ReadStats rs = internal::ReadInputs(inputs, options.read, &adapter, &handoff);
   stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
   stats.duplicate_key_events = scanner.duplicate_key_events() - duplicates;
   stats.files = rs.files;

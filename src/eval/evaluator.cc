@@ -1213,6 +1213,23 @@ bool Evaluator::EvaluateDuplicates(std::string_view json, EventKind kind, Envelo
   return true;
 }
 
+bool Evaluator::ParseDom(std::string_view json, simdjson::dom::element* root) {
+  dom_data_ = nullptr;
+  dom_reuse_ = false;
+  if (dom_parser_.parse(json.data(), json.size(), false).get(dom_root_) ||
+      dom_root_.type() != simdjson::dom::element_type::OBJECT) {
+    return false;
+  }
+  *root = dom_root_;
+  return true;
+}
+
+void Evaluator::ReuseDom(std::string_view json) {
+  dom_data_ = json.data();
+  dom_size_ = json.size();
+  dom_reuse_ = true;
+}
+
 bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope envelope,
                              std::vector<uint32_t>* rules, std::string* error) {
   rules->clear();
@@ -1226,12 +1243,13 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   // parser rejects (invalid JSON, numbers beyond 64 bits, nesting beyond 1024 levels),
   // the On-Demand walk below decides, with the same verdicts and error messages.
   simdjson::dom::element root;
-  dom_data_ = nullptr;
-  if (!dom_parser_.parse(json.data(), json.size(), false).get(root) &&
-      root.type() == simdjson::dom::element_type::OBJECT) {
+  const bool reuse = dom_reuse_ && dom_data_ == json.data() && dom_size_ == json.size();
+  dom_reuse_ = false;
+  counters_.dom_reused += reuse;
+  if (reuse || ParseDom(json, &root)) {
+    root = dom_root_;
     dom_data_ = json.data();
     dom_size_ = json.size();
-    dom_root_ = root;
     validated_ = true;
     NextEpoch();
     dom_mode_ = true;

@@ -83,6 +83,7 @@ class Evaluator {
     uint64_t materialized = 0;   // parts of events walked on demand
     uint64_t on_demand = 0;      // events the On-Demand walk decided
     uint64_t memo_hits = 0;      // regex and wildcard tests answered by the ValueMemo
+    uint64_t dom_reused = 0;     // events whose DOM the Reader parsed (ReuseDom)
   };
   const Counters& counters() const { return counters_; }
 
@@ -94,6 +95,13 @@ class Evaluator {
   // object): not when simdjson's DOM refused it, nor when the event had duplicate keys
   // (then copies were parsed). Valid until the next Evaluate. What the Scanner reads
   // correlations' fields from, so that no one parses the event a second time.
+  // One parse per event with the Reader (scan/reader.h, DomHandoff): ParseDom parses
+  // `json` (REQUIRES: SIMDJSON_PADDING readable bytes after it) into this evaluator's
+  // DOM parser, true for an object; ReuseDom then says the next Evaluate is of that
+  // very text, which is not parsed again. The promise lasts for one Evaluate.
+  bool ParseDom(std::string_view json, simdjson::dom::element* root);
+  void ReuseDom(std::string_view json);
+
   bool EventDom(std::string_view json, simdjson::dom::element* root) const {
     if (dom_data_ == nullptr || dom_data_ != json.data() || dom_size_ != json.size()) return false;
     *root = dom_root_;
@@ -231,6 +239,7 @@ class Evaluator {
   bool validated_ = false;
   const char* dom_data_ = nullptr;  // the text dom_root_ was parsed from (EventDom)
   size_t dom_size_ = 0;
+  bool dom_reuse_ = false;          // ReuseDom: the next EvaluateText reads dom_root_
   simdjson::dom::element dom_root_;
   int minus_zero_ = -1;     // the event text holds "-0" (-1: not looked yet)
   std::string_view current_json_;

@@ -257,16 +257,26 @@ bool ReadBuffer(std::string_view data, const std::string& name, const ReadOption
 
 ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options,
                      RecordSink* sink) {
+  return internal::ReadInputs(inputs, options, sink, nullptr);
+}
+
+namespace internal {
+
+ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options, RecordSink* sink,
+                     DomHandoff* handoff) {
   ReadStats stats;
   sink = OrNull(sink);
   const std::vector<std::string> files =
       inputs.empty() ? std::vector<std::string>{"-"} : ExpandInputs(inputs, sink, &stats);
   // One Reader for all files: its buffers and parser are reused.
-  internal::Reader reader(options, sink, &stats);
+  Reader reader(options, sink, &stats);
+  reader.set_dom_handoff(handoff);
   for (const std::string& file : files) {
     if (!reader.ReadPath(file)) break;
   }
   return stats;
 }
+
+}  // namespace internal
 
 }  // namespace vigil

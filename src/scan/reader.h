@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scan/byte_source.h"
 #include "scan/json_scanner.h"
@@ -33,6 +34,22 @@ namespace vigil::internal {
 // The largest text simdjson's fast path reads (see Reader::set_max_fast_text_bytes):
 // its index then takes at most about 180 MiB. CloudTrail delivery files are a few MiB.
 inline constexpr size_t kMaxFastTextBytes = size_t{32} << 20;
+
+// The DOM parser of the matcher a Reader's records go to, lent to the Reader so that an
+// NDJSON line holding one plain event is parsed once: the Reader parses the line into
+// it to learn what the line is, and when it delivers the line as a record, the matcher
+// reads that parse instead of making its own (ScanInputs; eval/evaluator.h).
+class DomHandoff {
+ public:
+  virtual ~DomHandoff() = default;
+  // Parses `json` into the matcher's parser. REQUIRES: simdjson::SIMDJSON_PADDING
+  // readable bytes after it. False when simdjson's DOM refuses it or it is not an
+  // object; the matcher's earlier parse is then gone either way.
+  virtual bool Parse(std::string_view json, simdjson::dom::element* root) = 0;
+  // The next record the matcher evaluates is `json`, just parsed by Parse: reuse it.
+  // A record that is not `json` (same bytes at the same place) is parsed as usual.
+  virtual void Reuse(std::string_view json) = 0;
+};
 
 class Reader {
  public:
@@ -53,6 +70,10 @@ class Reader {
   // costs about 5.7 bytes per byte of text. For tests; the default is
   // kMaxFastTextBytes.
   void set_max_fast_text_bytes(size_t n) { max_fast_text_bytes_ = n; }
+
+  // Lends the Reader its sink's DOM parser (see DomHandoff); null: none. Must outlive
+  // the Reader's reads.
+  void set_dom_handoff(DomHandoff* handoff) { handoff_ = handoff; }
 
  private:
   // Where a record came from, which decides how an object found there is read.
@@ -100,6 +121,11 @@ class Reader {
   // Fast path: simdjson On-Demand. Delivers a record only once the parser has moved
   // past it (see reader.cc); on any problem returns kFailed and the slow path redoes
   // the text.
+  // An NDJSON line that parses whole into the handoff's DOM as an object with none of
+  // the envelope keys: delivered as one event whose parse the matcher reuses. False
+  // when the line is anything else; FastText then reads it as ever.
+  enum class Whole { kDelivered, kStop, kNo };
+  Whole WholeLine();
   Fast FastText();
   Fast FastObject(simdjson::ondemand::object& object, const char* start);
   Fast FastArray(simdjson::ondemand::array& array, Context context);
@@ -142,6 +168,7 @@ class Reader {
   std::string_view CopyToOwned(std::string_view s);
 
   ReadOptions options_;
+  DomHandoff* handoff_ = nullptr;
   size_t max_fast_text_bytes_ = kMaxFastTextBytes;
   RecordSink* sink_;
   ReadStats* stats_;
@@ -188,5 +215,9 @@ class Reader {
   uint64_t fast_next_index_ = 0;
   Context damage_context_ = Context::kTop;
 };
+
+// ReadInputs (input.h), lending `handoff` (may be null) to the Reader.
+ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options, RecordSink* sink,
+                     DomHandoff* handoff);
 
 }  // namespace vigil::internal
