@@ -80,9 +80,11 @@ class VIGIL_EXPORT Scanner {
   // or MatchPadded matched, read from the Scanner's own parse of it, when one of its
   // matches feeds a correlation and the event parsed whole into simdjson's DOM (not an
   // event with duplicate keys or lone surrogates, which a Correlator reads itself);
-  // null otherwise. Valid until the next call to Match or MatchPadded. Pass it to
-  // Correlator::Add with the matches: the event is then parsed once, not twice.
-  const CapturedFields* captured() const { return has_captured_ ? &captured_ : nullptr; }
+  // null otherwise. Read when first asked for (a Scanner whose matches feed no
+  // Correlator pays nothing for it). Valid until the next call to Match or
+  // MatchPadded. Pass it to Correlator::Add with the matches: the event is then parsed
+  // once, not twice.
+  const CapturedFields* captured() const;
 
   const RuleSet& rules() const { return *rules_; }
   const std::shared_ptr<const RuleSet>& shared_rules() const { return rules_; }
@@ -111,8 +113,12 @@ class VIGIL_EXPORT Scanner {
   std::unique_ptr<internal::EventCheck> check_;  // the whole-event check of matched events
   std::string padded_;                // Match(): the text copied with padding
   std::vector<uint32_t> hits_;        // rule indexes of the last match, reused
-  CapturedFields captured_;           // captured(): its strings keep their capacity
-  bool has_captured_ = false;
+  // captured(), read on demand from the last event's parse; its strings keep their
+  // capacity from one event to the next.
+  mutable CapturedFields captured_;
+  mutable bool capture_done_ = true;  // captured_ and has_captured_ are up to date
+  mutable bool has_captured_ = false;
+  std::string_view capture_json_;     // the last event, when a match feeds a correlation
 };
 
 // ---- Whole-input scans -------------------------------------------------------------
@@ -166,6 +172,10 @@ class VIGIL_EXPORT ScanSink {
   // Return false to stop. The default does nothing. With ScanOptions::threads > 1 the
   // record's text is not kept until the call: `record.json` is empty here (OnMatch and
   // OnError see everything as usual).
+  // True when the sink wants Record::captured (it feeds a Correlator): ScanInputs then
+  // reads the correlations' fields of each record that matched a rule they reference
+  // from the matcher's parse of it (Scanner::captured()). Asked once per scan.
+  virtual bool WantsCapturedFields() const { return false; }
   virtual bool OnRecordDone(const Record& record, size_t matches) {
     (void)record;
     (void)matches;

@@ -32,6 +32,7 @@ Scanner::~Scanner() = default;
 Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* out, EventKind kind,
                             Envelope envelope) {
   out->clear();
+  capture_done_ = true;
   has_captured_ = false;
   std::string error;
   if (!eval_->Evaluate(json, kind, envelope, &hits_, &error)) return Status::Error(error);
@@ -41,13 +42,20 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   // the matcher's usual DOM walk has read all of it already.
   if (!hits_.empty() && !eval_->validated() && !check_->Valid(json, &error)) return Status::Error(error);
   for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
-  const std::vector<std::string>& fields = rules_->captured_fields();
-  if (fields.empty() || hits_.empty()) return Status::Ok();
-  if (std::none_of(hits_.begin(), hits_.end(), [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
-    return Status::Ok();
+  if (!rules_->captured_fields().empty() &&
+      std::any_of(hits_.begin(), hits_.end(), [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
+    capture_json_ = json;
+    capture_done_ = false;
   }
+  return Status::Ok();
+}
+
+const CapturedFields* Scanner::captured() const {
+  if (capture_done_) return has_captured_ ? &captured_ : nullptr;
+  capture_done_ = true;
   simdjson::dom::element root;
-  if (!eval_->EventDom(json, &root)) return Status::Ok();
+  if (!eval_->EventDom(capture_json_, &root)) return nullptr;
+  const std::vector<std::string>& fields = rules_->captured_fields();
   captured_.values.resize(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
     CapturedFields::Value& v = captured_.values[i];
@@ -76,7 +84,7 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
     v.present = true;
   }
   has_captured_ = true;
-  return Status::Ok();
+  return &captured_;
 }
 
 uint64_t Scanner::regex_limit_hits() const { return eval_->regex_limit_hits(); }
@@ -142,7 +150,7 @@ class ScannerHandoff : public internal::DomHandoff {
 class ScanAdapter : public RecordSink {
  public:
   ScanAdapter(Scanner& scanner, const ScanOptions& options, ScanSink* sink, ScanStats* stats)
-      : scanner_(scanner), options_(options), sink_(sink), stats_(stats) {}
+      : scanner_(scanner), options_(options), sink_(sink), stats_(stats), capture_(sink->WantsCapturedFields()) {}
 
   bool OnRecord(const Record& in) override {
     ++stats_->events;
@@ -153,7 +161,7 @@ class ScanAdapter : public RecordSink {
       return sink_->OnRecordDone(in, 0);
     }
     Record record = in;
-    record.captured = scanner_.captured();
+    if (capture_) record.captured = scanner_.captured();
     for (const auto& m : matches_) {
       ++stats_->matches;
       if (!sink_->OnMatch(record, m)) return false;
@@ -171,6 +179,7 @@ class ScanAdapter : public RecordSink {
   const ScanOptions& options_;
   ScanSink* sink_;
   ScanStats* stats_;
+  const bool capture_;  // the sink wants Record::captured
   std::vector<vigil::Match> matches_;
 };
 
@@ -272,8 +281,8 @@ struct Pipeline {
 // The RecordSink of one worker: matches each record and logs the outcome in chunks.
 class LoggingAdapter : public RecordSink {
  public:
-  LoggingAdapter(Scanner& scanner, const ScanOptions& options, Pipeline& pipe, unsigned worker)
-      : scanner_(scanner), options_(options), pipe_(pipe), worker_(worker) {}
+  LoggingAdapter(Scanner& scanner, const ScanOptions& options, Pipeline& pipe, unsigned worker, bool capture)
+      : scanner_(scanner), options_(options), pipe_(pipe), worker_(worker), capture_(capture) {}
 
   void Start(size_t file) {
     file_ = file;
@@ -313,7 +322,7 @@ class LoggingAdapter : public RecordSink {
       copy.assign(record.json);
       copy.append(kRecordPadding, '\0');
       chunk_.bytes += sizeof(std::string) + copy.capacity();
-      if (const CapturedFields* c = scanner_.captured()) {
+      if (const CapturedFields* c = capture_ ? scanner_.captured() : nullptr) {
         chunk_.captures.push_back(*c);
         done.captured = static_cast<uint32_t>(chunk_.captures.size());
         chunk_.bytes += sizeof(CapturedFields);
@@ -379,6 +388,7 @@ class LoggingAdapter : public RecordSink {
   const ScanOptions& options_;
   Pipeline& pipe_;
   const unsigned worker_;
+  const bool capture_;  // the sink wants Record::captured
   size_t file_ = 0;
   Chunk chunk_;
   bool stopped_ = false;
@@ -432,9 +442,10 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
   // holds at most its worker's budget (see above).
   const size_t window = static_cast<size_t>(threads) * 4;
   pipe.queues.resize(window);
+  const bool capture = sink->WantsCapturedFields();
 
   auto worker = [&](Scanner* sc, unsigned id) {
-    LoggingAdapter adapter(*sc, options, pipe, id);
+    LoggingAdapter adapter(*sc, options, pipe, id, capture);
     ReadStats rs;
     internal::Reader reader(options.read, &adapter, &rs);
     ScannerHandoff handoff(*sc);

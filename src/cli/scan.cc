@@ -174,6 +174,8 @@ class CliSink : public vigil::ScanSink {
     }
   }
 
+  bool WantsCapturedFields() const override { return correlator_ != nullptr; }
+
   bool OnMatch(const vigil::Record& r, const vigil::Match& m) override {
     if (correlator_ && m.rule_index < relevant_.size() && relevant_[m.rule_index]) {
       const std::string& file = r.file ? *r.file : kNoFile;
