@@ -16,6 +16,17 @@
 // "occurs", and a short literal repeated through a long hostile value cannot make the
 // callback run once per occurrence.
 //
+// In a large set, the literals at least kGramMinLength bytes long are searched by a
+// q-gram index of our own instead (GramIndex, in literal_matcher.cc), the shorter ones
+// as before: each literal is filed under one of its windows of q bytes (q = the
+// shortest such literal, at most 8), the one fewest other literals hold, and a value
+// costs one load, one hash and one bit test per position, plus a check of the few
+// literals filed under a window that is present.
+// Vectorscan's cost per byte grows with the number of literals (its FDR engine confirms
+// more candidates): at thousands of literals per field it was most of a scan, where the
+// index's cost barely moves (benchmarks/README.md, fourth round). Below
+// kGramIndexMinLiterals Vectorscan is faster and stays.
+//
 // A set of at most kDirectSearchMax literals, and any set when Vectorscan cannot serve
 // (the CPU lacks SSSE3, or compiling the database fails, which the compiler reports as
 // a warning), is searched literal by literal with memmem, so results never depend on
@@ -49,6 +60,14 @@ class LiteralScratch;
 inline constexpr size_t kScanPadding = 64;
 // Sets this small are searched with memmem, without Vectorscan.
 inline constexpr size_t kDirectSearchMax = 4;
+// Sets at least this large, of literals at least kGramMinLength long, use the q-gram
+// index (measured: benchmarks/README.md, fourth round).
+inline constexpr size_t kGramIndexMinLiterals = 256;
+inline constexpr size_t kGramMinLength = 4;
+// The most literals the index files under one window. A value that repeats such a
+// window checks them all at each repetition: the bound keeps that a small constant
+// factor, and a literal whose every window is full is searched with the short ones.
+inline constexpr size_t kGramMaxBucket = 16;
 
 class LiteralMatcher {
  public:
@@ -66,6 +85,7 @@ class LiteralMatcher {
 
   size_t size() const { return literals_.size(); }
   bool uses_vectorscan() const { return db_ != nullptr; }
+  bool uses_gram_index() const { return grams_ != nullptr; }
   size_t MemoryBytes() const;
   const std::vector<Literal>& literals() const { return literals_; }
 
@@ -75,8 +95,13 @@ class LiteralMatcher {
   using Callback = void (*)(uint32_t id, void* context);
   void ScanImpl(std::string_view text, LiteralScratch* scratch, Callback cb, void* context) const;
 
+  struct GramIndex;
+  void GramScan(std::string_view text, LiteralScratch* scratch, Callback cb, void* context) const;
+
   std::vector<Literal> literals_;
-  hs_database* db_ = nullptr;
+  hs_database* db_ = nullptr;             // over rest_
+  std::unique_ptr<GramIndex> grams_;      // the literals not in rest_
+  std::vector<uint32_t> rest_;            // ids the index does not hold: db_ or memmem
 };
 
 // Per-thread scratch space for LiteralMatcher::Scan (Vectorscan's hs_scratch_t, grown
@@ -94,6 +119,9 @@ class LiteralScratch {
  private:
   friend class LiteralMatcher;
   hs_scratch* scratch_ = nullptr;
+  // GramScan: reported_[id] == epoch_ once literal id was reported in this scan.
+  std::vector<uint32_t> reported_;
+  uint32_t epoch_ = 0;
   std::string folded_;
   std::string padded_;  // the value and kScanPadding zero bytes
 };

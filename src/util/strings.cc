@@ -84,21 +84,12 @@ void AsciiLowerInto(std::string_view text, std::string* out) {
 }
 
 void AsciiLowerCopy(const char* src, size_t n, char* dst) {
-  // Eight bytes at a time (SWAR): a byte is upper case when it is ASCII (high bit
-  // clear) and 'A' <= b <= 'Z'; adding 0x3f reaches 0x80 from 'A' up, adding 0x25
-  // reaches 0x80 from '[' up, so their XOR marks A-Z, and bit 7 >> 2 is the 0x20 to
-  // add. Folded values are on the hot path of every table lookup.
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+  // Eight bytes at a time: folded values are on the hot path of every table lookup.
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, src + i, 8);
-    const uint64_t h = w & kLow7;
-    const uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full;
-    const uint64_t gt_z = h + 0x2525252525252525ull;
-    const uint64_t upper = (ge_a ^ gt_z) & ~w & kHigh;
-    w |= upper >> 2;
+    w = AsciiLower8(w);
     std::memcpy(dst + i, &w, 8);
   }
   for (; i < n; ++i) dst[i] = AsciiLower(src[i]);

@@ -23,6 +23,18 @@ inline char AsciiLower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// AsciiLower on the eight bytes of a word (SWAR): a byte is upper case when it is
+// ASCII (high bit clear) and 'A' <= b <= 'Z'; adding 0x3f reaches 0x80 from 'A' up,
+// adding 0x25 reaches 0x80 from '[' up, so their XOR marks A-Z, and bit 7 >> 2 is the
+// 0x20 to add.
+inline uint64_t AsciiLower8(uint64_t w) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+  const uint64_t h = w & kLow7;
+  const uint64_t upper = ((h + 0x3f3f3f3f3f3f3f3full) ^ (h + 0x2525252525252525ull)) & ~w & kHigh;
+  return w | upper >> 2;
+}
+
 // Replaces the contents of *out with the ASCII-lowercased `text`. Writing into a
 // caller-owned string lets per-event code reuse one buffer instead of allocating.
 // `text` must not alias *out.

@@ -4,7 +4,8 @@
 // exactly the literals that occur, as a brute-force search does, at the edges that
 // multi-pattern automata get wrong: overlapping literals, a literal that is a prefix
 // or suffix of another, case folding (ASCII only), empty and huge values, multi-byte
-// UTF-8, NUL bytes, and thousands of literals.
+// UTF-8, NUL bytes, and thousands of literals; and the q-gram index that large sets
+// use (literal_matcher.h), at its own edges.
 
 #include "compile/literal_matcher.h"
 
@@ -178,6 +179,127 @@ TEST(LiteralMatcherTest, OneScratchServesSeveralMatchers) {
   ASSERT_TRUE(s.Prepare(*big));
   EXPECT_EQ(Got(*small, &s, "xxabxx"), (std::set<uint32_t>{0}));
   EXPECT_EQ(Got(*big, &s, "LIT7919 and lit0"), (std::set<uint32_t>{0, 1}));
+}
+
+// A set large enough for the q-gram index, of literals like real ones (ARN parts,
+// event names, user agents): `n` of them, none shorter than `shortest`.
+std::vector<Literal> IndexedSet(size_t n, size_t shortest, unsigned seed) {
+  std::mt19937 rng(seed);
+  const std::vector<std::string> parts = {"arn:aws:iam::", ":role/", "Get", "List", "aws-cli/", "prod-", "-eu-",
+                                          "Describe", "Bucket", "s3.amazonaws.com", "0123", "9876", "\xc3\xa9t\xc3\xa9"};
+  std::vector<Literal> lits;
+  std::set<std::string> seen;
+  while (lits.size() < n) {
+    std::string s;
+    while (s.size() < shortest || rng() % 3) {
+      s += parts[rng() % parts.size()];
+      if (rng() % 2) s += std::to_string(rng() % 1000);
+      if (s.size() > 40) break;
+    }
+    const bool caseless = rng() % 2;
+    if (caseless) AsciiLowerInto(std::string(s), &s);
+    if (!seen.insert(s + (caseless ? "/i" : "")).second) continue;
+    lits.push_back({s, caseless});
+  }
+  return lits;
+}
+
+std::vector<std::string> TextsFor(const std::vector<Literal>& lits, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::string> texts = {"", "a", "arn", "arn:aws:iam::"};
+  for (int i = 0; i < 400; ++i) {
+    std::string t;
+    const size_t pieces = rng() % 6;
+    for (size_t k = 0; k < pieces; ++k) {
+      const Literal& l = lits[rng() % lits.size()];
+      std::string piece = l.text;
+      switch (rng() % 4) {
+        case 0: std::transform(piece.begin(), piece.end(), piece.begin(), ::toupper); break;
+        case 1: piece = piece.substr(0, piece.size() - 1); break;  // one byte short
+        case 2: piece = piece.substr(1); break;
+        default: break;
+      }
+      t += piece;
+      if (rng() % 2) t += std::string(1, "x/:\"\0"[rng() % 5]);
+    }
+    texts.push_back(t);
+    // The same value with a literal that ends exactly at its end, and one that is all
+    // of it (the last windows are loaded from the value's tail).
+    texts.push_back(t + lits[rng() % lits.size()].text);
+    texts.push_back(lits[rng() % lits.size()].text);
+  }
+  return texts;
+}
+
+TEST(LiteralMatcherGramIndexTest, LargeSetsAgreeWithBruteForceOnTheIndexAlone) {
+  for (const size_t shortest : {4u, 5u, 8u, 12u}) {
+    const std::vector<Literal> lits = IndexedSet(kGramIndexMinLiterals + 300, shortest, shortest);
+    std::string warning;
+    auto m = LiteralMatcher::Build(lits, &warning);
+    EXPECT_TRUE(m->uses_gram_index()) << shortest;
+    EXPECT_FALSE(m->uses_vectorscan()) << shortest;  // nothing left for it
+    LiteralScratch scratch;
+    ASSERT_TRUE(scratch.Prepare(*m));
+    for (const auto& t : TextsFor(lits, 100 + shortest)) {
+      EXPECT_EQ(Got(*m, &scratch, t), Expected(lits, t)) << shortest << " text: '" << t.substr(0, 100) << "'";
+    }
+  }
+}
+
+TEST(LiteralMatcherGramIndexTest, ShortLiteralsOfALargeSetStayOnVectorscan) {
+  std::vector<Literal> lits = IndexedSet(kGramIndexMinLiterals + 50, 6, 7);
+  lits.push_back({"ab", false});
+  lits.push_back({"xyz", true});
+  lits.push_back({"a", false});
+  lits.push_back({"::", false});
+  lits.push_back({"\"", false});
+  std::string warning;
+  auto m = LiteralMatcher::Build(lits, &warning);
+  EXPECT_TRUE(m->uses_gram_index());
+  EXPECT_EQ(m->uses_vectorscan(), VectorscanAvailable());
+  LiteralScratch scratch;
+  ASSERT_TRUE(scratch.Prepare(*m));
+  for (const auto& t : TextsFor(lits, 8)) EXPECT_EQ(Got(*m, &scratch, t), Expected(lits, t)) << t;
+  EXPECT_EQ(Got(*m, &scratch, "XYZ\"ab"), Expected(lits, "XYZ\"ab"));
+}
+
+TEST(LiteralMatcherGramIndexTest, LiteralsABucketCannotHoldAreSearchedWithTheShortOnes) {
+  // Seventeen literals whose only window (they are q bytes long) folds to "abcd": one
+  // bucket would have to hold them all, past kGramMaxBucket; the last goes to the
+  // search of the literals the index does not hold.
+  std::vector<Literal> lits = IndexedSet(kGramIndexMinLiterals, 4, 9);
+  for (int mask = 0; mask < 16; ++mask) {
+    std::string s = "abcd";
+    for (int b = 0; b < 4; ++b) {
+      if (mask >> b & 1) s[b] = static_cast<char>(s[b] - 'a' + 'A');
+    }
+    lits.push_back({s, false});
+  }
+  lits.push_back({"abcd", true});
+  std::string warning;
+  auto m = LiteralMatcher::Build(lits, &warning);
+  EXPECT_TRUE(m->uses_gram_index());
+  LiteralScratch scratch;
+  ASSERT_TRUE(scratch.Prepare(*m));
+  for (const std::string t : {"abcd", "ABCD", "xAbCdx", "aBcD"}) EXPECT_EQ(Got(*m, &scratch, t), Expected(lits, t)) << t;
+}
+
+TEST(LiteralMatcherGramIndexTest, AHostileValueRepeatingASharedWindowIsReportedOnce) {
+  // Sixteen literals share their only distinctive stretch; a megabyte repeating it
+  // makes every position look them up. Each literal that occurs is reported once.
+  std::vector<Literal> lits = IndexedSet(kGramIndexMinLiterals, 8, 11);
+  for (int i = 0; i < 16; ++i) lits.push_back({"zqzqzqzq" + std::string(1, static_cast<char>('a' + i)), true});
+  std::string warning;
+  auto m = LiteralMatcher::Build(lits, &warning);
+  ASSERT_TRUE(m->uses_gram_index());
+  LiteralScratch scratch;
+  ASSERT_TRUE(scratch.Prepare(*m));
+  std::string hostile;
+  while (hostile.size() < (1u << 20)) hostile += "ZQZQZQZQ";
+  EXPECT_EQ(Got(*m, &scratch, hostile), Expected(lits, hostile));
+  hostile += "c";
+  EXPECT_EQ(Got(*m, &scratch, hostile), Expected(lits, hostile));
+  EXPECT_EQ(Got(*m, &scratch, hostile).size(), 1u);
 }
 
 }  // namespace

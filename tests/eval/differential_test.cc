@@ -11,11 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "compile/literal_matcher.h"
 #include "compile/program.h"
 #include "reference/reference_evaluator.h"
 #include "vigil/vigil.h"
@@ -188,6 +191,21 @@ class Gen {
   std::mt19937 rng_;
 };
 
+// The rules each engine matches `ev` with: the Scanner's (false when it refused the
+// event) and the reference evaluator's.
+bool BothEngines(Scanner& scanner, const RuleSet& rules, const std::string& ev, std::set<size_t>* got,
+                 std::set<size_t>* want) {
+  std::vector<Match> out;
+  if (!scanner.Match(ev, &out, EventKind::kAny).ok()) return false;
+  got->clear();
+  want->clear();
+  for (const auto& m : out) got->insert(m.rule_index);
+  for (size_t r = 0; r < rules.size(); ++r) {
+    if (ReferenceMatch(rules.program().ir, r, ev)) want->insert(r);
+  }
+  return true;
+}
+
 // (seed, rules): large sets put an atom of nearly every field in some rule's trigger;
 // small sets leave fields whose objects are deferred (tested after the walk, only for
 // candidates), a path large sets rarely take.
@@ -206,17 +224,11 @@ TEST_P(DifferentialTest, CompiledMatcherAgreesWithReference) {
   auto rules = b.Build();
   ASSERT_EQ(rules->size(), static_cast<size_t>(count));
   Scanner scanner(rules);
-  const internal::Ir& ir = rules->program().ir;
   size_t matches = 0;
   for (int e = 0; e < 2000 / (count > 20 ? 5 : 1); ++e) {
     const std::string ev = g.Event();
-    std::vector<Match> out;
-    ASSERT_TRUE(scanner.Match(ev, &out, EventKind::kAny).ok()) << ev;
     std::set<size_t> got, want;
-    for (const auto& m : out) got.insert(m.rule_index);
-    for (size_t r = 0; r < rules->size(); ++r) {
-      if (ReferenceMatch(ir, r, ev)) want.insert(r);
-    }
+    ASSERT_TRUE(BothEngines(scanner, *rules, ev, &got, &want)) << ev;
     matches += want.size();
     if (got != want) {
       std::string diff;
@@ -235,6 +247,74 @@ TEST_P(DifferentialTest, CompiledMatcherAgreesWithReference) {
   if (count > 20) {
     EXPECT_GT(matches, 400u);
   }
+}
+
+// Literal sets large enough for LiteralMatcher's q-gram index (hundreds of literals on
+// one field, and as keywords; literal_matcher.h), with short literals among them that
+// stay on Vectorscan, cased and caseless, matched by the Scanner and by the reference
+// evaluator on events built from the same pieces.
+TEST(DifferentialTest, LargeLiteralSetsAgreeWithReference) {
+  std::mt19937 rng(77);
+  const std::vector<std::string> parts = {"aws-cli/", "Boto3/", "prod", "Get", "List", "arn:aws:iam::",
+                                          "123456789012", ":role/", "admin", "-eu-west-1", "S3", "x", "\xc3\xa9"};
+  auto piece = [&](size_t n) {
+    std::string s;
+    for (size_t k = 0; k < n; ++k) {
+      s += parts[rng() % parts.size()];
+      if (rng() % 2) s += std::to_string(rng() % 8);
+    }
+    return s;
+  };
+  auto quoted = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string yaml;
+  int rules = 0;
+  for (int i = 0; i < 90; ++i, ++rules) {
+    const char* field = i % 3 == 0 ? "userAgent" : i % 3 == 1 ? "userIdentity.arn" : "eventName";
+    const char* mod = i % 4 == 0 ? "|contains|cased" : i % 4 == 1 ? "|contains|all" : "|contains";
+    yaml += "title: r" + std::to_string(i) + "\ndetection:\n  s:\n    " + field + mod + ":\n";
+    const int n = i % 4 == 1 ? 2 : 16;
+    for (int k = 0; k < n; ++k) yaml += "      - " + quoted(rng() % 9 == 0 ? parts[rng() % parts.size()] : piece(2 + rng() % 2)) + "\n";
+    yaml += "  condition: s\n---\n";
+  }
+  for (int i = 0; i < 40; ++i, ++rules) {
+    yaml += "title: k" + std::to_string(i) + "\ndetection:\n  keywords:\n";
+    for (int k = 0; k < 10; ++k) yaml += "    - " + quoted(piece(2 + rng() % 2)) + "\n";
+    yaml += "  condition: keywords\n---\n";
+  }
+  RuleSetBuilder b;
+  b.AddYaml(yaml, "large.yml");
+  for (const auto& d : b.diagnostics()) ASSERT_NE(d.severity, Severity::kError) << d.ToString();
+  auto set = b.Build();
+  ASSERT_EQ(set->size(), static_cast<size_t>(rules));
+  // The sets are large enough for the index: the keywords', and some field's.
+  const internal::Program& program = set->program();
+  ASSERT_NE(program.keyword_prefilter, nullptr);
+  EXPECT_TRUE(program.keyword_prefilter->uses_gram_index());
+  EXPECT_TRUE(std::any_of(program.indexes.begin(), program.indexes.end(), [](const internal::FieldIndex& x) {
+    return x.contains != nullptr && x.contains->uses_gram_index();
+  }));
+  Scanner scanner(set);
+  size_t matches = 0;
+  for (int e = 0; e < 1500; ++e) {
+    auto value = [&] {
+      std::string v = piece(1 + rng() % 5);
+      for (char& c : v) {
+        if (rng() % 4 == 0) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+      return v;
+    };
+    const std::string ev = "{\"eventName\":\"" + value() + "\",\"userAgent\":\"" + value() +
+                           "\",\"userIdentity\":{\"arn\":\"" + value() + "\"},\"other\":\"" + value() + "\"}";
+    std::set<size_t> got, want;
+    ASSERT_TRUE(BothEngines(scanner, *set, ev, &got, &want)) << ev;
+    matches += want.size();
+    ASSERT_EQ(got, want) << ev;
+  }
+  EXPECT_GT(matches, 1000u);
 }
 
 std::vector<std::pair<uint32_t, int>> Params() {
