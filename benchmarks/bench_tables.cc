@@ -14,8 +14,11 @@
 #include <algorithm>
 #include <ctime>
 #include <random>
+#include <set>
 
+#include "compile/literal_matcher.h"
 #include "eval/glob.h"
+#include "util/strings.h"
 
 #include "bench_common.h"
 
@@ -199,6 +202,72 @@ void BM_GlobHostile(benchmark::State& state) {
   if (ratio > 64) state.SkipWithError("16x the text took more than 64x the time: not linear");
 }
 BENCHMARK(BM_GlobHostile)->Arg(0)->Arg(1);
+
+// The two engines of LiteralMatcher (compile/literal_matcher.h), Vectorscan and the
+// q-gram index, on the same literal sets, to place kGramIndexMinLiterals where the
+// index starts to win: N caseless literals (6 to 24 bytes) cut from CloudTrail-shaped
+// values (user agents, ARNs, event names, bucket names), searched in 4096 other such
+// values, 5% of which hold one, or in 4096 texts of 30 values each (about an event's
+// size: the keyword prefilter's text). Arguments: /<engine: 0 Vectorscan, 1 index>/<N>/
+// <text: 0 a value, 1 thirty>.
+void BM_LiteralEngine(benchmark::State& state) {
+  const auto engine = state.range(0) == 0 ? internal::LiteralEngine::kVectorscan : internal::LiteralEngine::kGramIndex;
+  const size_t n = static_cast<size_t>(state.range(1));
+  std::mt19937_64 rng(11);
+  const char* verbs[] = {"Get", "List", "Describe", "Put", "Create", "Delete", "Update", "Attach"};
+  const char* nouns[] = {"Bucket", "Object", "Role", "Policy", "User", "Instance", "Key", "Trail", "Secret", "Function"};
+  auto value = [&]() -> std::string {
+    switch (rng() % 4) {
+      case 0:
+        return "aws-cli/2." + std::to_string(rng() % 30) + "." + std::to_string(rng() % 10) + " Python/3." +
+               std::to_string(8 + rng() % 5) + " Linux/" + RandomWord(rng, 6) + " exe/x86_64." + RandomWord(rng, 5);
+      case 1:
+        return "arn:aws:iam::" + std::to_string(100000000000 + rng() % 900000000000) + ":role/" + RandomWord(rng, 4) +
+               "-" + RandomWord(rng, 7);
+      case 2: return std::string(verbs[rng() % 8]) + nouns[rng() % 10] + (rng() % 2 ? "Status" : "");
+      default: return RandomWord(rng, 5) + "-prod-" + RandomWord(rng, 8) + "-logs";
+    }
+  };
+  std::vector<internal::Literal> lits;
+  std::set<std::string> seen;
+  while (lits.size() < n) {
+    const std::string v = value();
+    const size_t len = std::min<size_t>(v.size(), 6 + rng() % 19);
+    std::string lit;
+    internal::AsciiLowerInto(v.substr(rng() % (v.size() - len + 1), len), &lit);
+    if (seen.insert(lit).second) lits.push_back({lit, true});
+  }
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  const int values_per_text = state.range(2) == 0 ? 1 : 30;
+  for (int i = 0; i < 4096; ++i) {
+    std::string t;
+    for (int k = 0; k < values_per_text; ++k) t += (k ? "\",\"" : "") + value();
+    if (rng() % 20 == 0) t.insert(t.size() / 2, lits[rng() % lits.size()].text);
+    bytes += t.size();
+    texts.push_back(std::move(t));
+  }
+  std::string warning;
+  auto m = internal::LiteralMatcher::Build(lits, &warning, engine);
+  if (engine == internal::LiteralEngine::kVectorscan ? !m->uses_vectorscan() : !m->uses_gram_index()) {
+    state.SkipWithError("the engine asked for was not built");
+    return;
+  }
+  internal::LiteralScratch scratch;
+  scratch.Prepare(*m);
+  size_t hits = 0;
+  for (auto _ : state) {
+    for (const auto& t : texts) m->Scan(t, &scratch, [&](uint32_t) { ++hits; });
+  }
+  benchmark::DoNotOptimize(hits);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+  state.counters["ns_per_value"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * texts.size()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["hits_per_value"] =
+      static_cast<double>(hits) / static_cast<double>(state.iterations() * texts.size());
+}
+BENCHMARK(BM_LiteralEngine)->ArgsProduct({{0, 1}, {8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384}, {0, 1}});
 
 }  // namespace
 }  // namespace vigil::bench

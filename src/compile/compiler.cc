@@ -572,7 +572,7 @@ class ProgramBuilderImpl {
     for (const auto& row : atoms_of) prog_.keyword_literal_atoms.Add(row);
     if (lits.empty()) return;
     std::string warning;
-    prog_.keyword_prefilter = LiteralMatcher::Build(std::move(lits), &warning);
+    prog_.keyword_prefilter = LiteralMatcher::Build(std::move(lits), &warning, LiteralEngine::kAutoLongTexts);
     if (!warning.empty()) {
       prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{}, "keywords: " + warning});
     }

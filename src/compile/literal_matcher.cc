@@ -65,11 +65,13 @@ struct LiteralMatcher::GramIndex {
 
   // Indexes the literals at least kGramMinLength long, when there are enough of them;
   // null otherwise. *indexed[id] says which were.
-  static std::unique_ptr<GramIndex> Build(const std::vector<Literal>& literals, std::vector<bool>* indexed);
+  static std::unique_ptr<GramIndex> Build(const std::vector<Literal>& literals, size_t min_literals,
+                                          std::vector<bool>* indexed);
 };
 
 // Null when the set is not worth it or not possible (see literal_matcher.h).
 std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(const std::vector<Literal>& literals,
+                                                                           size_t min_literals,
                                                                            std::vector<bool>* indexed) {
   indexed->assign(literals.size(), false);
   if constexpr (std::endian::native != std::endian::little) return nullptr;
@@ -80,7 +82,7 @@ std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(cons
     shortest = std::min(shortest, l.text.size());
     ++long_ones;
   }
-  if (long_ones < kGramIndexMinLiterals) return nullptr;
+  if (long_ones == 0 || long_ones < min_literals) return nullptr;
   auto g = std::make_unique<GramIndex>();
   g->q = std::min<size_t>(8, shortest);
   g->mask = g->q == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * g->q)) - 1;
@@ -202,12 +204,17 @@ bool VectorscanAvailable() {
   return ok;
 }
 
-std::unique_ptr<LiteralMatcher> LiteralMatcher::Build(std::vector<Literal> literals,
-                                                      std::string* warning) {
+std::unique_ptr<LiteralMatcher> LiteralMatcher::Build(std::vector<Literal> literals, std::string* warning,
+                                                      LiteralEngine engine) {
   std::unique_ptr<LiteralMatcher> m(new LiteralMatcher());
   m->literals_ = std::move(literals);
-  std::vector<bool> indexed;
-  m->grams_ = GramIndex::Build(m->literals_, &indexed);
+  std::vector<bool> indexed(m->literals_.size(), false);
+  if (engine != LiteralEngine::kVectorscan) {
+    const size_t least = engine == LiteralEngine::kGramIndex       ? 1
+                         : engine == LiteralEngine::kAutoLongTexts ? kGramIndexMinLiteralsLongTexts
+                                                                   : kGramIndexMinLiterals;
+    m->grams_ = GramIndex::Build(m->literals_, least, &indexed);
+  }
   // What the index does not hold (all of a small set; the short literals of a large
   // one) goes to Vectorscan, or, when few, to memmem.
   for (uint32_t i = 0; i < m->literals_.size(); ++i) {

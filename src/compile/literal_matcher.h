@@ -24,8 +24,10 @@
 // literals filed under a window that is present.
 // Vectorscan's cost per byte grows with the number of literals (its FDR engine confirms
 // more candidates): at thousands of literals per field it was most of a scan, where the
-// index's cost barely moves (benchmarks/README.md, fourth round). Below
-// kGramIndexMinLiterals Vectorscan is faster and stays.
+// index's cost barely moves; on a field's value (tens of bytes) its fixed cost per call
+// also loses to the index from a handful of literals up (vigil_bench_tables
+// BM_LiteralEngine; benchmarks/README.md, fourth round). On a whole event (the keyword
+// prefilter's text), Vectorscan's lower cost per byte wins up to thousands of literals.
 //
 // A set of at most kDirectSearchMax literals, and any set when Vectorscan cannot serve
 // (the CPU lacks SSSE3, or compiling the database fails, which the compiler reports as
@@ -60,20 +62,29 @@ class LiteralScratch;
 inline constexpr size_t kScanPadding = 64;
 // Sets this small are searched with memmem, without Vectorscan.
 inline constexpr size_t kDirectSearchMax = 4;
-// Sets at least this large, of literals at least kGramMinLength long, use the q-gram
-// index (measured: benchmarks/README.md, fourth round).
-inline constexpr size_t kGramIndexMinLiterals = 256;
+// Sets with at least this many literals at least kGramMinLength long use the q-gram
+// index for those (measured: benchmarks/README.md, fourth round).
+inline constexpr size_t kGramIndexMinLiterals = 16;
+// The same for texts of a whole event (about 1.4 KB): there Vectorscan's cost per byte,
+// lower than the index's for sets of long literals, wins up to thousands of literals.
+inline constexpr size_t kGramIndexMinLiteralsLongTexts = 4096;
 inline constexpr size_t kGramMinLength = 4;
 // The most literals the index files under one window. A value that repeats such a
 // window checks them all at each repetition: the bound keeps that a small constant
 // factor, and a literal whose every window is full is searched with the short ones.
 inline constexpr size_t kGramMaxBucket = 16;
 
+// Which engine searches the literals the q-gram index could hold: chosen by set size
+// for values (kAuto) or for whole events (kAutoLongTexts: the keyword prefilter), or
+// forced, for benchmarks and tests that compare the two.
+enum class LiteralEngine { kAuto, kVectorscan, kGramIndex, kAutoLongTexts };
+
 class LiteralMatcher {
  public:
   // Builds a matcher for `literals` (id = position). *warning is set (and the
   // one-by-one search used) when Vectorscan could not compile them.
-  static std::unique_ptr<LiteralMatcher> Build(std::vector<Literal> literals, std::string* warning);
+  static std::unique_ptr<LiteralMatcher> Build(std::vector<Literal> literals, std::string* warning,
+                                               LiteralEngine engine = LiteralEngine::kAuto);
   ~LiteralMatcher();
   LiteralMatcher(const LiteralMatcher&) = delete;
   LiteralMatcher& operator=(const LiteralMatcher&) = delete;

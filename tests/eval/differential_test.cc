@@ -280,9 +280,10 @@ TEST(DifferentialTest, LargeLiteralSetsAgreeWithReference) {
     for (int k = 0; k < n; ++k) yaml += "      - " + quoted(rng() % 9 == 0 ? parts[rng() % parts.size()] : piece(2 + rng() % 2)) + "\n";
     yaml += "  condition: s\n---\n";
   }
-  for (int i = 0; i < 40; ++i, ++rules) {
+  // Keywords: enough for the index of whole-event texts (kGramIndexMinLiteralsLongTexts).
+  for (int i = 0; i < 70; ++i, ++rules) {
     yaml += "title: k" + std::to_string(i) + "\ndetection:\n  keywords:\n";
-    for (int k = 0; k < 10; ++k) yaml += "    - " + quoted(piece(2 + rng() % 2)) + "\n";
+    for (int k = 0; k < 70; ++k) yaml += "    - " + quoted(piece(2 + rng() % 3)) + "\n";
     yaml += "  condition: keywords\n---\n";
   }
   RuleSetBuilder b;
@@ -299,7 +300,7 @@ TEST(DifferentialTest, LargeLiteralSetsAgreeWithReference) {
   }));
   Scanner scanner(set);
   size_t matches = 0;
-  for (int e = 0; e < 1500; ++e) {
+  for (int e = 0; e < 600; ++e) {
     auto value = [&] {
       std::string v = piece(1 + rng() % 5);
       for (char& c : v) {
