@@ -22,8 +22,8 @@
 //   * indexes[field]: per field, every atom of the field in structures whose cost per
 //     value does not depend on their size: hash maps for equality (folded and
 //     case-sensitive), path-compressed byte tries for prefixes and suffixes (AffixTrie:
-//     one table probe per branching node), one Vectorscan database for all contained
-//     literals (LiteralMatcher), byte-fact gates for regexes with no literal
+//     one table probe per branching node), one multi-literal search for all contained
+//     literals (LiteralMatcher: a q-gram index and Vectorscan), byte-fact gates for regexes with no literal
 //     (regex_bytes.h), binary tries for CIDR networks, sorted thresholds for numbers;
 //     and the predicates that are tested lazily, value by value, only when a candidate
 //     rule asks (regex and wildcard confirmation, `neq`, time parts; regex and wildcard
