@@ -168,14 +168,14 @@ class VIGIL_EXPORT ScanSink {
   virtual bool OnMatch(const Record& record, const vigil::Match& match) = 0;
   // A record or input that could not be read or parsed; the scan goes on.
   virtual void OnError(const InputError& error) = 0;
-  // Called after each record has been matched (whether or not anything matched).
-  // Return false to stop. The default does nothing. With ScanOptions::threads > 1 the
-  // record's text is not kept until the call: `record.json` is empty here (OnMatch and
-  // OnError see everything as usual).
   // True when the sink wants Record::captured (it feeds a Correlator): ScanInputs then
   // reads the correlations' fields of each record that matched a rule they reference
   // from the matcher's parse of it (Scanner::captured()). Asked once per scan.
   virtual bool WantsCapturedFields() const { return false; }
+  // Called after each record has been matched (whether or not anything matched).
+  // Return false to stop. The default does nothing. With ScanOptions::threads > 1 the
+  // record's text is not kept until the call: `record.json` is empty here (OnMatch and
+  // OnError see everything as usual).
   virtual bool OnRecordDone(const Record& record, size_t matches) {
     (void)record;
     (void)matches;
