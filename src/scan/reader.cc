@@ -1141,8 +1141,12 @@ bool Reader::Recover(const char* damage) {
       std::memchr(damage, '\n', static_cast<size_t>(text_.end - damage)));
   auto skip = [&](const char* b, const char* why) {
     if (damage_line_end == nullptr || b <= damage_line_end) return;
-    if (per_line && *b == '{') {
-      ElementError(b, std::string("invalid JSON: ") + why);
+    // At the top level every line is a record of its own, as the NDJSON fast path
+    // reads it: a line that is not an object uses up its index there too, so it must
+    // here, or the records after it would be numbered differently depending on whether
+    // damage earlier in the text sent it to this path (fuzz/findings/gzip-cut-renumbers-d25330c6).
+    if (per_line && (*b == '{' || report_runs)) {
+      ElementError(b, std::string(*b == '{' ? "invalid JSON: " : "") + why);
     } else {
       if (run_begin == nullptr) run_begin = b;
       run_last = b;

@@ -171,6 +171,24 @@ TEST(Issue13LargeTextTest, DamageLaterInADocumentLeavesTheNumberingOfValidRecord
   EXPECT_EQ(strict.front().rfind("error line 1", 0), 0u) << strict.front();  // reported as damage
 }
 
+// fuzz/findings/gzip-cut-renumbers-d25330c6: a line that is not an object (`1"x"`)
+// after a blank run. Read as NDJSON it is a broken record with its own index; when
+// damage at the end (an open string, as a cut stream leaves) sends the whole text to
+// the strict path, its recovery must give it an index too, so that the valid record
+// after it keeps its number.
+TEST(Issue13LargeTextTest, ALineThatIsNotAnObjectUsesItsIndexOnBothPaths) {
+  const std::string head = "{\"a\": {ic x}, \"eventName\":\"X\"}\n\n\n1\"eventName\"\n" + kA + "\n";
+  const auto fast = Read(head + kB + "\n", ReadOptions{});
+  const auto strict = Read(head + "{\"cut\":\"", ReadOptions{});
+  const std::string valid = "record 2 line 5 env 0 " + kA;
+  EXPECT_NE(std::find(fast.begin(), fast.end(), valid), fast.end()) << ::testing::PrintToString(fast);
+  EXPECT_NE(std::find(strict.begin(), strict.end(), valid), strict.end()) << ::testing::PrintToString(strict);
+  EXPECT_NE(std::find_if(strict.begin(), strict.end(),
+                         [](const std::string& l) { return l.rfind("error line 4", 0) == 0; }),
+            strict.end())
+      << ::testing::PrintToString(strict);
+}
+
 TEST(Issue13LargeTextTest, TheStrictPathGivesTheFastPathsRecords) {
   const std::vector<std::string> inputs = {
       "{\"Records\":[" + kA + "," + kB + "]}",
