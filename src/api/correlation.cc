@@ -26,6 +26,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "api/correlation_fields.h"
 #include "util/atomic_file.h"
 #include "util/dom_path.h"
 #include "util/strings.h"
@@ -174,12 +175,6 @@ struct GroupState {
   std::optional<int64_t> anchor;      // anchored windows: start of the open window
   std::vector<std::optional<Chain>> chains;  // temporal_ordered
 };
-
-bool Lookup(simdjson::dom::element e, std::string_view path, simdjson::dom::element* out) {
-  return internal::DomLookup(e, path, out);
-}
-
-OptString ValueText(simdjson::dom::element e) { return internal::DomValueText(e); }
 
 bool Number(const OptString& v, double* out) {
   if (!v || v->empty()) return false;
@@ -732,13 +727,7 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
     if (at != captured.end()) im.capture_index.emplace(&field, static_cast<uint32_t>(at - captured.begin()));
   };
   for (size_t c = 0; c < im.rules->correlation_count(); ++c) {
-    const CorrelationRule& r = im.rules->correlation(c);
-    for (const auto& g : r.group_by) index(g);
-    for (const auto& aliases : r.group_by_alias) {
-      for (const auto& [rule, field] : aliases) index(field);
-    }
-    index(r.field);
-    for (const auto& f : r.fields) index(f);
+    internal::ForEachReadField(im.rules->correlation(c), index);
   }
   im.uses.resize(im.rules->size());
   im.groups.resize(im.rules->correlation_count());
@@ -810,7 +799,7 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
       return v.present ? OptString(v.text) : std::nullopt;
     }
     simdjson::dom::element e;
-    return Lookup(doc, path, &e) ? ValueText(e) : std::nullopt;
+    return internal::DomLookup(doc, path, &e) ? internal::DomValueText(e) : std::nullopt;
   };
   // The text of each of `fields`; false when one is missing or null.
   auto texts_of = [&](const std::vector<std::string>& fields, std::vector<std::string>* out) {
@@ -845,7 +834,7 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   } else {
     for (const char* f : {"eventTime", "@timestamp"}) {
       simdjson::dom::element e;
-      if (!Lookup(doc, f, &e)) continue;
+      if (!internal::DomLookup(doc, f, &e)) continue;
       std::string_view s;
       if (!e.get_string().get(s)) {
         have_time = internal::ParseIsoTimestamp(s, &t);

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "api/correlation_fields.h"
 #include "compile/program.h"
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
@@ -361,12 +362,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     };
     set->feeds_.assign(set->size(), false);
     for (const CorrelationRule& c : set->correlations_) {
-      for (const auto& g : c.group_by) want(g);
-      for (const auto& aliases : c.group_by_alias) {
-        for (const auto& [rule, field] : aliases) want(field);
-      }
-      if (!c.field.empty()) want(c.field);
-      for (const auto& f : c.fields) want(f);
+      internal::ForEachReadField(c, want);
       for (const auto& position : c.rules) {
         for (uint32_t i : position) {
           if (i < set->feeds_.size()) set->feeds_[i] = true;

@@ -22,6 +22,7 @@
 
 #include "cli/common.h"
 #include "cli/text_out.h"
+#include "util/dom_path.h"
 #include "util/strings.h"
 #include "vigil/vigil.h"
 
@@ -427,26 +428,11 @@ class CollectRecords : public vigil::RecordSink {
   size_t errors = 0;
 };
 
-// The value of a dotted field path in an event, as the correlator groups by it (a
-// string as is, other scalars as JSON); nullopt when missing or null. Like the
-// correlator, a key may itself contain dots ("userIdentity.arn" as one key).
+// The value of a dotted field path in an event, read as the correlator reads it
+// (util/dom_path.h): a string as is, other scalars as JSON; nullopt when missing or null.
 std::optional<std::string> FieldText(simdjson::dom::element e, std::string_view path) {
-  simdjson::dom::object obj;
-  if (e.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
   simdjson::dom::element v;
-  if (obj.at_key(path).get(v) == simdjson::SUCCESS) {
-    if (v.is_null()) return std::nullopt;
-    if (v.is_string()) return std::string(std::string_view(v.get_string().value_unsafe()));
-    if (v.is_bool()) return std::string(v.get_bool().value_unsafe() ? "true" : "false");
-    return simdjson::minify(v);
-  }
-  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
-    simdjson::dom::element child;
-    if (obj.at_key(path.substr(0, dot)).get(child) == simdjson::SUCCESS) {
-      if (auto r = FieldText(child, path.substr(dot + 1))) return r;
-    }
-  }
-  return std::nullopt;
+  return vigil::internal::DomLookup(e, path, &v) ? vigil::internal::DomValueText(v) : std::nullopt;
 }
 
 std::string GroupText(const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {

@@ -91,10 +91,6 @@ class Evaluator {
   // all of it), so a caller that prints the event needs no check of its own.
   bool validated() const { return validated_; }
 
-  // The DOM of `json` when the last Evaluate parsed that very text into one (an
-  // object): not when simdjson's DOM refused it, nor when the event had duplicate keys
-  // (then copies were parsed). Valid until the next Evaluate. What the Scanner reads
-  // correlations' fields from, so that no one parses the event a second time.
   // One parse per event with the Reader (scan/reader.h, DomHandoff): ParseDom parses
   // `json` (REQUIRES: SIMDJSON_PADDING readable bytes after it) into this evaluator's
   // DOM parser, true for an object; ReuseDom then says the next Evaluate is of that
@@ -102,6 +98,10 @@ class Evaluator {
   bool ParseDom(std::string_view json, simdjson::dom::element* root);
   void ReuseDom(std::string_view json);
 
+  // The DOM of `json` when the last Evaluate parsed that very text into one (an
+  // object): not when simdjson's DOM refused it, nor when the event had duplicate keys
+  // (then copies were parsed). Valid until the next Evaluate. What the Scanner reads
+  // correlations' fields from, so that no one parses the event a second time.
   bool EventDom(std::string_view json, simdjson::dom::element* root) const {
     if (dom_data_ == nullptr || dom_data_ != json.data() || dom_size_ != json.size()) return false;
     *root = dom_root_;
