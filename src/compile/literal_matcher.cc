@@ -76,13 +76,15 @@ std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(cons
   indexed->assign(literals.size(), false);
   if constexpr (std::endian::native != std::endian::little) return nullptr;
   if (literals.size() > 0xffffffffu) return nullptr;
-  size_t shortest = SIZE_MAX, long_ones = 0;
-  for (const Literal& l : literals) {
-    if (l.text.size() < kGramMinLength) continue;
-    shortest = std::min(shortest, l.text.size());
-    ++long_ones;
+  // The literals the index may hold, and the shortest of them (q).
+  std::vector<uint32_t> order;
+  size_t shortest = SIZE_MAX;
+  for (uint32_t i = 0; i < literals.size(); ++i) {
+    if (literals[i].text.size() < kGramMinLength) continue;
+    order.push_back(i);
+    shortest = std::min(shortest, literals[i].text.size());
   }
-  if (long_ones == 0 || long_ones < min_literals) return nullptr;
+  if (order.empty() || order.size() < min_literals) return nullptr;
   auto g = std::make_unique<GramIndex>();
   g->q = std::min<size_t>(8, shortest);
   g->mask = g->q == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * g->q)) - 1;
@@ -95,18 +97,14 @@ std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(cons
   // then the one fewest are filed under, among windows with room left. Shortest
   // literals first: they have the fewest windows to choose from.
   std::unordered_map<uint64_t, uint32_t> held, filed;
-  for (const Literal& l : literals) {
-    if (l.text.size() < kGramMinLength) continue;
-    for (size_t at = 0; at + g->q <= l.text.size(); ++at) ++held[window(l.text, at)];
-  }
-  std::vector<uint32_t> order;
-  for (uint32_t i = 0; i < literals.size(); ++i) {
-    if (literals[i].text.size() >= kGramMinLength) order.push_back(i);
+  for (const uint32_t id : order) {
+    const std::string& text = literals[id].text;
+    for (size_t at = 0; at + g->q <= text.size(); ++at) ++held[window(text, at)];
   }
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t a, uint32_t b) { return literals[a].text.size() < literals[b].text.size(); });
   std::vector<Entry> entries;
-  entries.reserve(literals.size());
+  entries.reserve(order.size());
   for (uint32_t id : order) {
     const std::string& text = literals[id].text;
     size_t best = 0;
