@@ -5,6 +5,7 @@
 // tests/compile/compiler_test.cc and, against the reference evaluator, by the cases.
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "compile/program.h"
@@ -802,6 +803,7 @@ class ProgramBuilderImpl {
   // MarkEagerFields). One that is only checked is decided when a check reads it.
   void CollectFieldRefAtoms() {
     std::vector<std::vector<uint32_t>> by_field(prog_.indexes.size());
+    uint32_t seconds = 0;
     for (uint32_t i = 0; i < ir_.predicates.size(); ++i) {
       if (prog_.eval[i] == PredEval::kFieldRef && prog_.triggers.row_begin(i) != prog_.triggers.row_end(i)) {
         prog_.fieldref_atoms.push_back(i);
@@ -818,11 +820,64 @@ class ProgramBuilderImpl {
             default: break;
           }
         }
+        if (shape != kRefNone && p.cased) shape |= kRefCased;
         by_field[p.field].push_back(shape);
         prog_.indexes[ir_.predicates[i].field].fieldref_first = true;
+        uint32_t& second = prog_.indexes[p.other_field].fieldref_second;
+        if (second == UINT32_MAX) second = seconds++;
       }
     }
+    const uint32_t words = (seconds + 63) / 64;
+    prog_.fieldref_words = words;
+    // A pair's further atoms (the same fields and shape, cased and not), chained after
+    // all pairs so that a pair's first atom is at its rank.
+    std::vector<Program::FieldRefSlot> more;
+    std::vector<uint32_t> more_of;
+    for (uint32_t f = 0; f < by_field.size(); ++f) {
+      std::vector<uint32_t>& row = by_field[f];
+      const size_t atoms = row.size() / 3;
+      // A row costs kFieldRefShapes * words to read: worth it from about as many atoms.
+      if (atoms == 0 || atoms < size_t{4} * words) continue;  // keeps the plain list
+      // Triples by shape (the sub-row), then by the other field's bit, so that each
+      // pair's atoms are contiguous.
+      std::vector<std::array<uint32_t, 3>> triples(atoms);
+      for (size_t k = 0; k < atoms; ++k) triples[k] = {row[3 * k], row[3 * k + 1], row[3 * k + 2]};
+      auto key = [&](const std::array<uint32_t, 3>& t) {
+        return std::pair<uint32_t, uint32_t>(t[2] & kRefShapeMask, prog_.indexes[t[1]].fieldref_second);
+      };
+      std::stable_sort(triples.begin(), triples.end(),
+                       [&](const auto& x, const auto& y) { return key(x) < key(y); });
+      const size_t base = prog_.fieldref_bits.size();
+      prog_.indexes[f].fieldref_row = static_cast<uint32_t>(base / (size_t{words} * kFieldRefShapes));
+      prog_.fieldref_bits.resize(base + size_t{words} * kFieldRefShapes, 0);
+      prog_.fieldref_rank.resize(base + size_t{words} * kFieldRefShapes, 0);
+      prog_.fieldref_row_shapes.push_back(0);
+      size_t k = 0;
+      for (uint32_t c = 0; c < kFieldRefShapes; ++c) {
+        for (uint32_t w = 0; w < words; ++w) {
+          const size_t at = base + size_t{c} * words + w;
+          prog_.fieldref_rank[at] = static_cast<uint32_t>(prog_.fieldref_pairs.size());
+          while (k < triples.size() && key(triples[k]).first == c && key(triples[k]).second / 64 == w) {
+            const auto pair_key = key(triples[k]);
+            prog_.fieldref_bits[at] |= uint64_t{1} << (pair_key.second % 64);
+            prog_.fieldref_row_shapes[prog_.indexes[f].fieldref_row] |= 1u << c;
+            prog_.fieldref_pairs.push_back({triples[k][0], triples[k][1], triples[k][2], UINT32_MAX});
+            for (++k; k < triples.size() && key(triples[k]) == pair_key; ++k) {
+              more.push_back({triples[k][0], triples[k][1], triples[k][2], UINT32_MAX});
+              more_of.push_back(static_cast<uint32_t>(prog_.fieldref_pairs.size() - 1));
+            }
+          }
+        }
+      }
+      row.clear();
+    }
     for (const auto& row : by_field) prog_.fieldref_by_field.Add(row);
+    for (size_t m = 0; m < more.size(); ++m) {
+      uint32_t* link = &prog_.fieldref_pairs[more_of[m]].next;
+      while (*link != UINT32_MAX) link = &prog_.fieldref_pairs[*link].next;
+      *link = static_cast<uint32_t>(prog_.fieldref_pairs.size());
+      prog_.fieldref_pairs.push_back(more[m]);
+    }
   }
 
   // Which fields must index object and array values during the walk: those with an

@@ -211,6 +211,11 @@ struct FieldIndex {
   // Some fieldref atom (Program::fieldref_atoms) compares this field with another: the
   // walk notes that it met it, so only those atoms are decided.
   bool fieldref_first = false;
+  // This field's row of Program::fieldref_bits (UINT32_MAX: its atoms are listed in
+  // Program::fieldref_by_field instead), and its bit there when some fieldref atom
+  // compares another field with it (UINT32_MAX: none does).
+  uint32_t fieldref_row = UINT32_MAX;
+  uint32_t fieldref_second = UINT32_MAX;
   // An object or array value of this field must be indexed during the walk (an atom of
   // the field triggers a rule, or fieldref needs it). Otherwise its predicates are
   // deferred: tested on the raw JSON after the walk, only if a candidate rule asks.
@@ -272,7 +277,17 @@ inline constexpr size_t kMaxChecks = 3;
 
 // How a fieldref atom of Program::fieldref_by_field compares (kNone: negated, no
 // quick rejection; its predicate decides).
-enum FieldRefShape : uint32_t { kRefNone = 0, kRefEquals, kRefPrefix, kRefSuffix, kRefContains };
+// kRefCased is or'ed in when the comparison is case-sensitive.
+enum FieldRefShape : uint32_t {
+  kRefNone = 0,
+  kRefEquals,
+  kRefPrefix,
+  kRefSuffix,
+  kRefContains,
+  kRefShapeMask = 7,
+  kRefCased = 8
+};
+inline constexpr uint32_t kFieldRefShapes = 5;  // kRefNone ... kRefContains
 
 struct Program {
   Ir ir;
@@ -327,6 +342,28 @@ struct Program {
   // not decide, and rejects most comparisons of two single values by their lengths and
   // end bytes alone.
   Rows fieldref_by_field;
+  // The same atoms for a field with a row here (FieldIndex::fieldref_row), reached by the
+  // pairs of fields an event has rather than by every atom of the field: most atoms
+  // compare it with a field the event lacks, or with a value that cannot compare, and
+  // a row of bits (one per field some fieldref compares with: FieldIndex::
+  // fieldref_second) ANDed with the event's fields that can skips 64 of them a word.
+  // A row is kFieldRefShapes sub-rows, one per FieldRefShape (the evaluator keeps a mask
+  // of the fields that can compare for each): sub-row c of row r is fieldref_bits[(r *
+  // kFieldRefShapes + c) * fieldref_words, ...); fieldref_rank there is the index in
+  // fieldref_pairs of the word's first pair, whose slot holds its first atom (a pair
+  // has more when several fieldrefs of the same two fields fall in one sub-row, cased
+  // and not, or negated: chained by `next`); fieldref_row_shapes has a bit for each sub-row that is
+  // not empty. A field gets a row only when it has at least four atoms for each word
+  // of a sub-row, so the rows cost memory in proportion to the atoms, and a field with
+  // few atoms keeps the plain list.
+  uint32_t fieldref_words = 0;
+  std::vector<uint64_t> fieldref_bits;
+  std::vector<uint32_t> fieldref_rank;
+  std::vector<uint8_t> fieldref_row_shapes;
+  struct FieldRefSlot {
+    uint32_t atom, other, shape, next;
+  };
+  std::vector<FieldRefSlot> fieldref_pairs;
   // By rule, what the candidate loop reads first, in one place: its logsource, and the
   // atom of its first check when that clause is a single atom on a field the first
   // pass walks and never defers (then one bit test decides it; UINT32_MAX otherwise).

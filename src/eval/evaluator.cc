@@ -12,6 +12,7 @@
 
 #include "compile/regex_atoms.h"
 #include "eval/glob.h"
+#include "util/bits.h"
 #include "util/cidr.h"
 #include "util/strings.h"
 #include "util/timeparts.h"
@@ -40,6 +41,14 @@ Evaluator::Evaluator(const Program& program)
       pending_(program.trie.size()) {
   key_seen_.assign(program.trie.size(), 0);
   candidates_.reserve(program.ir.rules.size());
+  fieldref_present_.assign(program.fieldref_words, 0);
+  if (program.fieldref_words <= kFieldRefByteWords) {
+    fieldref_multi_.assign(program.fieldref_words, 0);
+    fieldref_empty_.assign(program.fieldref_words, 0);
+    fieldref_front_.assign(256 * program.fieldref_words, 0);
+    fieldref_back_.assign(256 * program.fieldref_words, 0);
+  }
+  ref_summary_.resize(program.ir.fields.size());
   // A key cache row for the root and every node with children (objects the walk enters).
   int32_t rows = 0;
   for (size_t n = 0; n < program.trie.size(); ++n) {
@@ -63,6 +72,7 @@ void Evaluator::NextEpoch() {
   memo_.Trim();
   candidates_.clear();
   fieldref_fields_.clear();
+  fieldref_seconds_.clear();
   arena_.clear();
   folded_arena_.clear();
   keyword_values_.clear();
@@ -293,6 +303,7 @@ void Evaluator::MarkPresent(uint32_t f) {
     const FieldIndex& x = prog_.indexes[f];
     if (x.presence_atom != UINT32_MAX) SetAtom(x.presence_atom);
     if (x.fieldref_first) fieldref_fields_.push_back(f);
+    if (x.fieldref_second != UINT32_MAX) fieldref_seconds_.push_back(f);
   }
 }
 
@@ -978,17 +989,180 @@ bool Evaluator::TestLazy(uint32_t pred) {
 }
 
 // Whether a fieldref of `shape` (not negated) surely fails between the single values
-// `hay` (its field) and `needle` (the other field), from lengths and end bytes: folding
-// is ASCII only, so it keeps lengths, and a byte folds to itself or its ASCII pair. Most
-// pairs of unrelated values are told apart here without the predicate.
-bool Evaluator::FieldRefCannotHold(uint32_t shape, const Stored& hay, const Stored& needle) const {
+// summarized by `hay` (its field) and `needle` (the other field), from lengths and end
+// bytes: folding is ASCII only, so it keeps lengths, and a byte folds to itself or its
+// ASCII pair. Most pairs of unrelated values are told apart here without the predicate.
+inline bool Evaluator::FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle) {
   if (needle.length > hay.length || (shape == kRefEquals && needle.length != hay.length)) return true;
   if (needle.length == 0 || shape == kRefContains) return false;
-  const std::string_view h = Text(hay), n = Text(needle);
-  auto differ = [](char x, char y) { return AsciiLower(x) != AsciiLower(y); };
-  if ((shape == kRefEquals || shape == kRefPrefix) && differ(h.front(), n.front())) return true;
-  if ((shape == kRefEquals || shape == kRefSuffix) && differ(h.back(), n.back())) return true;
+  if ((shape == kRefEquals || shape == kRefPrefix) && hay.front != needle.front) return true;
+  if ((shape == kRefEquals || shape == kRefSuffix) && hay.back != needle.back) return true;
   return false;
+}
+
+static Op FieldRefOp(uint32_t shape) {
+  switch (shape) {
+    case kRefEquals: return Op::kEquals;
+    case kRefPrefix: return Op::kPrefix;
+    case kRefSuffix: return Op::kSuffix;
+    default: return Op::kContains;
+  }
+}
+
+// Whether `needle` equals `hay` (kRefEquals), or its start or end (kRefPrefix,
+// kRefSuffix), after folding A-Z on both sides, without folded copies. The lengths
+// are known to allow it (FieldRefCannotHold).
+static bool FoldedRangeEqual(std::string_view hay, std::string_view needle, uint32_t shape) {
+  const char* h = hay.data() + (shape == kRefSuffix ? hay.size() - needle.size() : 0);
+  const char* n = needle.data();
+  size_t i = 0;
+  for (; i + 8 <= needle.size(); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, h + i, 8);
+    std::memcpy(&y, n + i, 8);
+    if (AsciiLower8(x) != AsciiLower8(y)) return false;
+  }
+  for (; i < needle.size(); ++i) {
+    if (AsciiLower(h[i]) != AsciiLower(n[i])) return false;
+  }
+  return true;
+}
+
+// The fieldref atoms of the fields met: both fields were walked in the first pass, so
+// presence is known. False when the event must be restarted or has failed.
+bool Evaluator::DecideFieldRefAtoms() {
+  if (fieldref_fields_.empty()) return true;
+  // What FieldRefCannotHold reads of each field's value, gathered once: an event meets
+  // hundreds of pairs of fields that some fieldref compares, of a few dozen fields.
+  auto summarize = [this](uint32_t f) {
+    RefSummary& x = ref_summary_[f];
+    x.single = stored_[f].size() == 1;
+    if (!x.single) return;
+    const std::string_view t = Text(stored_[f][0]);
+    x.length = static_cast<uint32_t>(t.size());
+    x.front = t.empty() ? 0 : static_cast<uint8_t>(AsciiLower(t.front()));
+    x.back = t.empty() ? 0 : static_cast<uint8_t>(AsciiLower(t.back()));
+  };
+  const uint32_t words = prog_.fieldref_words;
+  // The fields an event has that some fieldref compares with (present), and among their
+  // single values, by first and last byte folded (empty values and fields with several
+  // values apart): an equality can only hold between fields of one first and last byte,
+  // a prefix of one first byte, a suffix of one last byte.
+  const bool by_bytes = words <= kFieldRefByteWords;
+  for (uint32_t f : fieldref_fields_) summarize(f);
+  for (uint32_t g : fieldref_seconds_) {
+    summarize(g);
+    const uint32_t b = prog_.indexes[g].fieldref_second;
+    const uint64_t bit = uint64_t{1} << (b % 64);
+    fieldref_present_[b / 64] |= bit;
+    if (!by_bytes) continue;
+    const RefSummary& x = ref_summary_[g];
+    if (!x.single) {
+      fieldref_multi_[b / 64] |= bit;
+    } else if (x.length == 0) {
+      fieldref_empty_[b / 64] |= bit;
+    } else {
+      fieldref_front_[x.front * words + b / 64] |= bit;
+      fieldref_back_[x.back * words + b / 64] |= bit;
+    }
+  }
+  // The fieldref atom `atom` of field f, comparing with `other` (present) in `shape`.
+  // Two single values are compared here, as EvalFieldRef would (its memo set alike);
+  // the rest goes through EvalPred. False when the event must be restarted or failed.
+  auto decide = [this](uint32_t f, uint32_t atom, uint32_t other, uint32_t shape_bits) {
+    const uint32_t shape = shape_bits & kRefShapeMask;
+    const RefSummary& hay = ref_summary_[f];
+    const RefSummary& needle = ref_summary_[other];
+    if (shape == kRefNone || !hay.single || !needle.single) {
+      if (EvalPred(atom)) SetAtom(atom);
+      return !restart_ && !deep_error_;
+    }
+    if (FieldRefCannotHold(shape, hay, needle)) return true;
+    ++counters_.fieldref_tests;
+    Stored& h = stored_[f][0];
+    Stored& n = stored_[other][0];
+    bool hit;
+    if ((shape_bits & kRefCased) != 0) {
+      hit = TextOp(FieldRefOp(shape), Text(n), Text(h));
+    } else if (shape == kRefContains) {
+      Folded(&h);  // both copies before either view (the arena may move)
+      Folded(&n);
+      hit = TextOp(Op::kContains, Folded(&n), Folded(&h));
+    } else {
+      hit = FoldedRangeEqual(Text(h), Text(n), shape);
+    }
+    lazy_stamp_[atom] = epoch_;
+    if (hit) {
+      lazy_true_[atom] = epoch_;
+      SetAtom(atom);
+    }
+    return true;
+  };
+  const Program::FieldRefSlot* slots = prog_.fieldref_pairs.data();
+  bool ok = true;
+  for (size_t i = 0; ok && i < fieldref_fields_.size(); ++i) {
+    const uint32_t f = fieldref_fields_[i];
+    const uint32_t row = prog_.indexes[f].fieldref_row;
+    if (row == UINT32_MAX) {
+      for (const uint32_t* a = prog_.fieldref_by_field.row_begin(f), *end = prog_.fieldref_by_field.row_end(f);
+           ok && a != end; a += 3) {
+        if (Present(a[1])) ok = decide(f, a[0], a[1], a[2]);
+      }
+      continue;
+    }
+    const RefSummary& hay = ref_summary_[f];
+    const bool narrow = by_bytes && hay.single;
+    const uint32_t shapes = prog_.fieldref_row_shapes[row];
+    for (uint32_t c = 0; ok && c < kFieldRefShapes; ++c) {
+      if ((shapes >> c & 1) == 0) continue;
+      const size_t at = (static_cast<size_t>(row) * kFieldRefShapes + c) * words;
+      const uint64_t* bits = prog_.fieldref_bits.data() + at;
+      const uint32_t* rank = prog_.fieldref_rank.data() + at;
+      // The fields that can compare with this one in shape c (all present ones when
+      // the bytes tell nothing).
+      const uint64_t* front = nullptr;
+      const uint64_t* back = nullptr;
+      bool only_empty = false;
+      if (narrow && c != kRefNone && c != kRefContains) {
+        if (hay.length == 0) {
+          only_empty = true;
+        } else {
+          if (c != kRefSuffix) front = fieldref_front_.data() + hay.front * words;
+          if (c != kRefPrefix) back = fieldref_back_.data() + hay.back * words;
+        }
+      }
+      const bool filtered = only_empty || front != nullptr || back != nullptr;
+      for (uint32_t w = 0; ok && w < words; ++w) {
+        uint64_t can = fieldref_present_[w];
+        if (filtered) {
+          uint64_t bytes = only_empty ? 0 : ~uint64_t{0};
+          if (front != nullptr) bytes &= front[w];
+          if (back != nullptr) bytes &= back[w];
+          // An empty needle is a prefix and a suffix of anything, and equals an empty hay.
+          if (c != kRefEquals || only_empty) bytes |= fieldref_empty_[w];
+          can = bytes | fieldref_multi_[w];
+        }
+        for (uint64_t m = bits[w] & can; ok && m != 0; m &= m - 1) {
+          uint32_t p = rank[w] + PopCount(bits[w] & ((m & (~m + 1)) - 1));
+          do {
+            const Program::FieldRefSlot& x = slots[p];
+            ok = decide(f, x.atom, x.other, x.shape);
+            p = x.next;
+          } while (ok && p != UINT32_MAX);
+        }
+      }
+    }
+  }
+  for (uint32_t g : fieldref_seconds_) {
+    const uint32_t w = prog_.indexes[g].fieldref_second / 64;
+    fieldref_present_[w] = 0;
+    if (!by_bytes) continue;
+    fieldref_multi_[w] = fieldref_empty_[w] = 0;
+    const RefSummary& x = ref_summary_[g];
+    fieldref_front_[x.front * words + w] = 0;
+    fieldref_back_[x.back * words + w] = 0;
+  }
+  return ok;
 }
 
 bool Evaluator::EvalFieldRef(const Predicate& p) {
@@ -1105,21 +1279,7 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
                    cloudtrail_keys_ >= 2;
       break;
   }
-  // Fieldref atoms of the fields met: both fields were walked in the first pass, so
-  // presence is known.
-  for (size_t i = 0; i < fieldref_fields_.size(); ++i) {
-    const uint32_t f = fieldref_fields_[i];
-    for (const uint32_t* a = prog_.fieldref_by_field.row_begin(f), *end = prog_.fieldref_by_field.row_end(f);
-         a != end; a += 3) {
-      if (!Present(a[1])) continue;
-      if (a[2] != kRefNone && stored_[f].size() == 1 && stored_[a[1]].size() == 1 &&
-          FieldRefCannotHold(a[2], stored_[f][0], stored_[a[1]][0])) {
-        continue;
-      }
-      if (EvalPred(a[0])) SetAtom(a[0]);
-      if (restart_ || deep_error_) return false;
-    }
-  }
+  if (!DecideFieldRefAtoms()) return false;
   for (uint32_t r : prog_.always) candidates_.push_back(r);  // no trigger: not pushed before
   for (size_t i = 0; i < candidates_.size(); ++i) {
     const uint32_t r = candidates_[i];

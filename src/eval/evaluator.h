@@ -119,6 +119,13 @@ class Evaluator {
     uint32_t memo = UINT32_MAX;    // its ValueMemo id (or ValueMemo::kNone), once asked
   };
 
+  // What a fieldref's quick rejection reads of a field's value (DecideFieldRefAtoms).
+  struct RefSummary {
+    uint32_t length = 0;
+    uint8_t front = 0, back = 0;  // ASCII-lowered end bytes
+    bool single = false;          // exactly one value (else the summary is not read)
+  };
+
   // One evaluation of `json` as it is (Evaluate retries with lone surrogates replaced).
   bool EvaluateText(std::string_view json, EventKind kind, Envelope envelope,
                     std::vector<uint32_t>* rules, std::string* error);
@@ -163,8 +170,9 @@ class Evaluator {
   bool NeedsWholeFold(uint32_t pred) const;
   std::string_view Folded(Stored* s);
   bool TestDeferred(uint32_t pred);
+  bool DecideFieldRefAtoms();
   bool EvalFieldRef(const Predicate& p);
-  bool FieldRefCannotHold(uint32_t shape, const Stored& hay, const Stored& needle) const;  // folds stored values (Folded)
+  static bool FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle);  // folds stored values (Folded)
   std::string_view Text(const Stored& s) const {
     return s.data ? std::string_view(s.data, s.length) : std::string_view(arena_.data() + s.offset, s.length);
   }
@@ -202,6 +210,18 @@ class Evaluator {
   std::vector<uint32_t> deferred_stamp_;  // by field: deferred_ holds this event's values
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> fieldref_fields_;  // fields met this event with fieldref atoms
+  // The fields met this event that some fieldref compares with, and their bits
+  // (FieldIndex::fieldref_second): all zero between events, DecideFieldRefAtoms clears
+  // the words it set.
+  std::vector<uint32_t> fieldref_seconds_;
+  std::vector<uint64_t> fieldref_present_;
+  // The same bits split by what the values are (DecideFieldRefAtoms): fields with
+  // several values, with an empty one, and by the first and last byte of a single value
+  // (256 rows of fieldref_words each). Kept only while the rows are short.
+  static constexpr uint32_t kFieldRefByteWords = 16;
+  std::vector<uint64_t> fieldref_multi_, fieldref_empty_, fieldref_front_, fieldref_back_;
+  // By field, valid for the fields of the two lists above while DecideFieldRefAtoms runs.
+  std::vector<RefSummary> ref_summary_;
   std::string arena_;
   std::string folded_arena_;  // folded copies of stored values, made once per event
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_

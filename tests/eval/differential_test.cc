@@ -318,6 +318,74 @@ TEST(DifferentialTest, LargeLiteralSetsAgreeWithReference) {
   EXPECT_GT(matches, 1000u);
 }
 
+// Fieldrefs in numbers (src/compile/program.h, fieldref_bits): fields with many of
+// them get rows of bits, split by shape and reached through the event's fields and their
+// values' end bytes, over more than 64 other fields (rows of several words); fields with
+// few keep the plain list. Values are short and overlapping, some empty, in arrays, null,
+// differing in case or only beyond ASCII, so that every shape holds often.
+TEST(DifferentialTest, ManyFieldRefsAgreeWithReference) {
+  std::mt19937 rng(91);
+  const std::vector<std::string> mods = {"", "|startswith", "|endswith", "|contains", "|neq"};
+  const std::vector<std::string> values = {"", "a", "ab", "abc", "ABC", "b", "bc", "abcabc", "cab",
+                                           "\\u00e9", "\\u00e9a", "a\\u00c9", "\\u0000a", "x"};
+  const int kFields = 90;
+  auto field = [](int i) { return "f" + std::to_string(i); };
+  std::string yaml;
+  int rules = 0;
+  for (int i = 0; i < 260; ++i, ++rules) {
+    // Five hot fields hold most of the fieldrefs (rows); the rest have one or two each.
+    const int first = i < 200 ? static_cast<int>(rng() % 5) : 5 + (i - 200);
+    const std::string mod = mods[rng() % mods.size()] + (rng() % 3 == 0 ? "|cased" : "");
+    yaml += "title: r" + std::to_string(i) + "\ndetection:\n  s:\n    " + field(first) + "|fieldref" + mod +
+            ": " + field(static_cast<int>(rng() % kFields)) + "\n";
+    if (rng() % 4 == 0) {
+      yaml += "  t:\n    " + field(static_cast<int>(rng() % kFields)) + ": " + (rng() % 2 ? "abc" : "b") +
+              "\n  condition: s and not t\n---\n";
+    } else {
+      yaml += "  condition: s\n---\n";
+    }
+  }
+  RuleSetBuilder b;
+  b.AddYaml(yaml, "fieldrefs.yml");
+  for (const auto& d : b.diagnostics()) ASSERT_NE(d.severity, Severity::kError) << d.ToString();
+  auto set = b.Build();
+  ASSERT_EQ(set->size(), static_cast<size_t>(rules));
+  const internal::Program& program = set->program();
+  ASSERT_GE(program.fieldref_words, 2u);
+  size_t with_row = 0, listed = 0;
+  for (const auto& x : program.indexes) {
+    if (!x.fieldref_first) continue;
+    ++(x.fieldref_row != UINT32_MAX ? with_row : listed);
+  }
+  EXPECT_EQ(with_row, 5u);
+  EXPECT_GT(listed, 20u);
+  Scanner scanner(set);
+  size_t matches = 0;
+  for (int e = 0; e < 400; ++e) {
+    std::string ev = "{";
+    auto one = [&] { return "\"" + values[rng() % values.size()] + "\""; };
+    for (int f = 0; f < kFields; ++f) {
+      const uint32_t roll = rng() % 100;
+      if (roll < 25) continue;  // missing
+      if (ev.size() > 1) ev += ",";
+      ev += "\"" + field(f) + "\":";
+      if (roll < 30) {
+        ev += "null";
+      } else if (roll < 38) {
+        ev += "[" + one() + "," + (rng() % 2 ? one() : std::string("null")) + "]";
+      } else {
+        ev += one();
+      }
+    }
+    ev += "}";
+    std::set<size_t> got, want;
+    ASSERT_TRUE(BothEngines(scanner, *set, ev, &got, &want)) << ev;
+    matches += want.size();
+    ASSERT_EQ(got, want) << ev;
+  }
+  EXPECT_GT(matches, 5000u) << matches;
+}
+
 std::vector<std::pair<uint32_t, int>> Params() {
   std::vector<std::pair<uint32_t, int>> p;
   for (uint32_t seed = 1; seed <= 8; ++seed) p.push_back({seed, 200});
