@@ -837,7 +837,7 @@ class ProgramBuilderImpl {
       std::vector<uint32_t>& row = by_field[f];
       const size_t atoms = row.size() / 3;
       // A row costs kFieldRefShapes * words to read: worth it from about as many atoms.
-      if (atoms == 0 || atoms < size_t{4} * words) continue;  // keeps the plain list
+      if (atoms == 0 || atoms < size_t{8} * words) continue;  // keeps the plain list
       // Triples by shape (the sub-row), then by the other field's bit, so that each
       // pair's atoms are contiguous.
       std::vector<std::array<uint32_t, 3>> triples(atoms);
@@ -872,6 +872,12 @@ class ProgramBuilderImpl {
       row.clear();
     }
     for (const auto& row : by_field) prog_.fieldref_by_field.Add(row);
+    // Without rows, nothing reads which fields an event has by their bits: the
+    // evaluator then need not note them.
+    if (prog_.fieldref_bits.empty()) {
+      for (auto& x : prog_.indexes) x.fieldref_second = UINT32_MAX;
+      prog_.fieldref_words = 0;
+    }
     for (size_t m = 0; m < more.size(); ++m) {
       uint32_t* link = &prog_.fieldref_pairs[more_of[m]].next;
       while (*link != UINT32_MAX) link = &prog_.fieldref_pairs[*link].next;

@@ -67,6 +67,7 @@ void Evaluator::NextEpoch() {
                     &null_stamp_, &deferred_stamp_, &pending_stamp_, &materialized_stamp_}) {
       std::fill(v->begin(), v->end(), 0);
     }
+    for (RefSummary& r : ref_summary_) r.epoch = 0;
     epoch_ = 1;
   }
   memo_.Trim();
@@ -1030,49 +1031,51 @@ static bool FoldedRangeEqual(std::string_view hay, std::string_view needle, uint
 
 // The fieldref atoms of the fields met: both fields were walked in the first pass, so
 // presence is known. False when the event must be restarted or has failed.
-bool Evaluator::DecideFieldRefAtoms() {
-  if (fieldref_fields_.empty()) return true;
-  // What FieldRefCannotHold reads of each field's value, gathered once: an event meets
-  // hundreds of pairs of fields that some fieldref compares, of a few dozen fields.
-  auto summarize = [this](uint32_t f) {
-    RefSummary& x = ref_summary_[f];
-    x.single = stored_[f].size() == 1;
-    if (!x.single) return;
+void Evaluator::MakeSummary(uint32_t f) {
+  RefSummary& x = ref_summary_[f];
+  x.epoch = epoch_;
+  x.single = stored_[f].size() == 1;
+  if (x.single) {
     const std::string_view t = Text(stored_[f][0]);
     x.length = static_cast<uint32_t>(t.size());
     x.front = t.empty() ? 0 : static_cast<uint8_t>(AsciiLower(t.front()));
     x.back = t.empty() ? 0 : static_cast<uint8_t>(AsciiLower(t.back()));
-  };
+  }
+}
+
+bool Evaluator::DecideFieldRefAtoms() {
+  if (fieldref_fields_.empty()) return true;
   const uint32_t words = prog_.fieldref_words;
   // The fields an event has that some fieldref compares with (present), and among their
   // single values, by first and last byte folded (empty values and fields with several
   // values apart): an equality can only hold between fields of one first and last byte,
-  // a prefix of one first byte, a suffix of one last byte.
+  // a prefix of one first byte, a suffix of one last byte. Made when a row needs them.
   const bool by_bytes = words <= kFieldRefByteWords;
-  for (uint32_t f : fieldref_fields_) summarize(f);
-  for (uint32_t g : fieldref_seconds_) {
-    summarize(g);
-    const uint32_t b = prog_.indexes[g].fieldref_second;
-    const uint64_t bit = uint64_t{1} << (b % 64);
-    fieldref_present_[b / 64] |= bit;
-    if (!by_bytes) continue;
-    const RefSummary& x = ref_summary_[g];
-    if (!x.single) {
-      fieldref_multi_[b / 64] |= bit;
-    } else if (x.length == 0) {
-      fieldref_empty_[b / 64] |= bit;
-    } else {
-      fieldref_front_[x.front * words + b / 64] |= bit;
-      fieldref_back_[x.back * words + b / 64] |= bit;
+  bool masks = false;
+  auto make_masks = [&] {
+    masks = true;
+    for (uint32_t g : fieldref_seconds_) {
+      const uint32_t b = prog_.indexes[g].fieldref_second;
+      const uint64_t bit = uint64_t{1} << (b % 64);
+      fieldref_present_[b / 64] |= bit;
+      if (!by_bytes) continue;
+      const RefSummary& x = Summary(g);
+      if (!x.single) {
+        fieldref_multi_[b / 64] |= bit;
+      } else if (x.length == 0) {
+        fieldref_empty_[b / 64] |= bit;
+      } else {
+        fieldref_front_[x.front * words + b / 64] |= bit;
+        fieldref_back_[x.back * words + b / 64] |= bit;
+      }
     }
-  }
+  };
   // The fieldref atom `atom` of field f, comparing with `other` (present) in `shape`.
   // Two single values are compared here, as EvalFieldRef would (its memo set alike);
   // the rest goes through EvalPred. False when the event must be restarted or failed.
-  auto decide = [this](uint32_t f, uint32_t atom, uint32_t other, uint32_t shape_bits) {
+  auto decide = [this](uint32_t f, const RefSummary& hay, uint32_t atom, uint32_t other, uint32_t shape_bits) {
     const uint32_t shape = shape_bits & kRefShapeMask;
-    const RefSummary& hay = ref_summary_[f];
-    const RefSummary& needle = ref_summary_[other];
+    const RefSummary& needle = Summary(other);
     if (shape == kRefNone || !hay.single || !needle.single) {
       if (EvalPred(atom)) SetAtom(atom);
       return !restart_ && !deep_error_;
@@ -1106,11 +1109,12 @@ bool Evaluator::DecideFieldRefAtoms() {
     if (row == UINT32_MAX) {
       for (const uint32_t* a = prog_.fieldref_by_field.row_begin(f), *end = prog_.fieldref_by_field.row_end(f);
            ok && a != end; a += 3) {
-        if (Present(a[1])) ok = decide(f, a[0], a[1], a[2]);
+        if (Present(a[1])) ok = decide(f, Summary(f), a[0], a[1], a[2]);
       }
       continue;
     }
-    const RefSummary& hay = ref_summary_[f];
+    const RefSummary& hay = Summary(f);
+    if (!masks) make_masks();
     const bool narrow = by_bytes && hay.single;
     const uint32_t shapes = prog_.fieldref_row_shapes[row];
     for (uint32_t c = 0; ok && c < kFieldRefShapes; ++c) {
@@ -1146,21 +1150,23 @@ bool Evaluator::DecideFieldRefAtoms() {
           uint32_t p = rank[w] + PopCount(bits[w] & ((m & (~m + 1)) - 1));
           do {
             const Program::FieldRefSlot& x = slots[p];
-            ok = decide(f, x.atom, x.other, x.shape);
+            ok = decide(f, hay, x.atom, x.other, x.shape);
             p = x.next;
           } while (ok && p != UINT32_MAX);
         }
       }
     }
   }
-  for (uint32_t g : fieldref_seconds_) {
-    const uint32_t w = prog_.indexes[g].fieldref_second / 64;
-    fieldref_present_[w] = 0;
-    if (!by_bytes) continue;
-    fieldref_multi_[w] = fieldref_empty_[w] = 0;
-    const RefSummary& x = ref_summary_[g];
-    fieldref_front_[x.front * words + w] = 0;
-    fieldref_back_[x.back * words + w] = 0;
+  if (masks) {
+    for (uint32_t g : fieldref_seconds_) {
+      const uint32_t w = prog_.indexes[g].fieldref_second / 64;
+      fieldref_present_[w] = 0;
+      if (!by_bytes) continue;
+      fieldref_multi_[w] = fieldref_empty_[w] = 0;
+      const RefSummary& x = ref_summary_[g];
+      fieldref_front_[x.front * words + w] = 0;
+      fieldref_back_[x.back * words + w] = 0;
+    }
   }
   return ok;
 }

@@ -123,7 +123,8 @@ class Evaluator {
   struct RefSummary {
     uint32_t length = 0;
     uint8_t front = 0, back = 0;  // ASCII-lowered end bytes
-    bool single = false;          // exactly one value (else the summary is not read)
+    bool single = false;          // exactly one value (else the rest is not read)
+    uint32_t epoch = 0;           // made for this event (Summary)
   };
 
   // One evaluation of `json` as it is (Evaluate retries with lone surrogates replaced).
@@ -171,6 +172,12 @@ class Evaluator {
   std::string_view Folded(Stored* s);
   bool TestDeferred(uint32_t pred);
   bool DecideFieldRefAtoms();
+  // What FieldRefCannotHold reads of a present field's values, made once per event.
+  const RefSummary& Summary(uint32_t field) {
+    if (ref_summary_[field].epoch != epoch_) MakeSummary(field);
+    return ref_summary_[field];
+  }
+  void MakeSummary(uint32_t field);
   bool EvalFieldRef(const Predicate& p);
   static bool FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle);  // folds stored values (Folded)
   std::string_view Text(const Stored& s) const {
@@ -220,8 +227,7 @@ class Evaluator {
   // (256 rows of fieldref_words each). Kept only while the rows are short.
   static constexpr uint32_t kFieldRefByteWords = 16;
   std::vector<uint64_t> fieldref_multi_, fieldref_empty_, fieldref_front_, fieldref_back_;
-  // By field, valid for the fields of the two lists above while DecideFieldRefAtoms runs.
-  std::vector<RefSummary> ref_summary_;
+  std::vector<RefSummary> ref_summary_;  // by field (Summary)
   std::string arena_;
   std::string folded_arena_;  // folded copies of stored values, made once per event
   std::vector<std::vector<Stored>> stored_;  // by field, valid when field_stamp_ == epoch_
