@@ -224,6 +224,7 @@ struct Correlator::Impl {
   std::string delivery_file;
   bool delivery_known = false;
   int64_t delivery_ms = 0;
+  int64_t clock_ms = 0;  // the clock's last reading (TooFarAhead)
 
   // Per correlation, by group key. Hashed: keys are mostly ARNs, whose long common
   // prefixes made every comparison of an ordered map a long memcmp.
@@ -249,20 +250,25 @@ struct Correlator::Impl {
   // that can be trusted for an event of `file` (its delivery time, capped by the clock).
   bool TooFarAhead(int64_t t, const std::string& file) {
     if (options.max_future_ms == std::numeric_limits<int64_t>::max()) return false;
-    int64_t trusted = options.now_ms;
-    if (trusted == 0) {
-      trusted = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
-    }
     if (!delivery_known || file != delivery_file) {
       delivery_file = file;
       delivery_known = true;
       if (!internal::DeliveryTimeFromFileName(file, &delivery_ms)) delivery_ms = std::numeric_limits<int64_t>::max();
     }
     // A file name dated after the clock is not trusted: anyone can name a file.
-    trusted = std::min(trusted, delivery_ms);
-    return trusted <= std::numeric_limits<int64_t>::max() - options.max_future_ms &&
-           t > trusted + options.max_future_ms;
+    auto too_far = [&](int64_t clock) {
+      const int64_t trusted = std::min(clock, delivery_ms);
+      return trusted <= std::numeric_limits<int64_t>::max() - options.max_future_ms &&
+             t > trusted + options.max_future_ms;
+    };
+    if (options.now_ms != 0) return too_far(options.now_ms);
+    // The clock moves forward, and a later clock trusts more: an event within bounds of
+    // an earlier reading is within bounds now, so the clock is read again (a system
+    // call's worth, per event it was) only for an event that the last reading refuses.
+    if (clock_ms != 0 && !too_far(clock_ms)) return false;
+    clock_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    return too_far(clock_ms);
   }
 
   int64_t Watermark() const {

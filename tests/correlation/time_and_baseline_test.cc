@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -152,6 +153,26 @@ TEST(TimeOutlierTest, TheHorizonIsOneDayPastTheDeliveryTimeElseTheClock) {
   Correlator unbounded(rs, none);
   FeedAll(rs, unbounded, events, "stream.jsonl");
   EXPECT_EQ(unbounded.future_events(), 0u);
+}
+
+// Without CorrelatorOptions::now_ms the system clock is the reference: the correlator
+// reads it again only for an event its last reading refuses (the clock moves forward),
+// so refusals and acceptances interleave as if it were read for each event.
+TEST(TimeOutlierTest, TheSystemClockBoundsEventsWhenNoTimeIsGiven) {
+  auto rs = Build(kRules);
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string far = "32503680000000";  // the year 3000
+  CorrelatorOptions options;
+  ASSERT_EQ(options.now_ms, 0);
+  Correlator c(rs, options);
+  FeedAll(rs, c,
+          {Login(far, "1.1.1.1", "a"), Login(std::to_string(now - 7200000), "1.1.1.1", "b"), Login(far, "1.1.1.1", "c"),
+           Login(std::to_string(now - 3600000), "1.1.1.1", "d"), Login(std::to_string(now + 3600000), "1.1.1.1", "e"),
+           Login(far, "1.1.1.1", "f")},
+          "stream.jsonl");
+  // Three in the year 3000; an hour ahead is within the default day.
+  EXPECT_EQ(c.future_events(), 3u);
 }
 
 TEST(TimeOutlierTest, UnreadableTimesAreCountedAndReported) {
