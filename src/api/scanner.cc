@@ -142,6 +142,11 @@ class ScannerHandoff : public internal::DomHandoff {
   explicit ScannerHandoff(Scanner& scanner) : eval_(internal::ScannerAccess::Of(scanner)) {}
   bool Parse(std::string_view json, simdjson::dom::element* root) override { return eval_.ParseDom(json, root); }
   void Reuse(std::string_view json) override { eval_.ReuseDom(json); }
+  void ReuseElement(std::string_view json, simdjson::dom::element element) override {
+    eval_.ReuseDomElement(json, element);
+  }
+  uint64_t Generation() const override { return eval_.dom_generation(); }
+  const uint32_t* Structurals(size_t* count) const override { return eval_.DomStructurals(count); }
 
  private:
   internal::Evaluator& eval_;

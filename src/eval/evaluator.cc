@@ -1382,6 +1382,7 @@ bool Evaluator::EvaluateDuplicates(std::string_view json, EventKind kind, Envelo
 bool Evaluator::ParseDom(std::string_view json, simdjson::dom::element* root) {
   dom_data_ = nullptr;
   dom_reuse_ = false;
+  ++dom_generation_;
   if (dom_parser_.parse(json.data(), json.size(), false).get(dom_root_) ||
       dom_root_.type() != simdjson::dom::element_type::OBJECT) {
     return false;
@@ -1394,6 +1395,14 @@ void Evaluator::ReuseDom(std::string_view json) {
   dom_data_ = json.data();
   dom_size_ = json.size();
   dom_reuse_ = true;
+}
+
+// DomStructurals reads simdjson's parser internals, which its major versions may change.
+static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3, "check Evaluator::DomStructurals against this simdjson");
+
+void Evaluator::ReuseDomElement(std::string_view json, simdjson::dom::element element) {
+  dom_root_ = element;
+  ReuseDom(json);
 }
 
 bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope envelope,

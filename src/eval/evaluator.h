@@ -97,6 +97,21 @@ class Evaluator {
   // very text, which is not parsed again. The promise lasts for one Evaluate.
   bool ParseDom(std::string_view json, simdjson::dom::element* root);
   void ReuseDom(std::string_view json);
+  // The same for one object inside the text ParseDom parsed last (a record of a
+  // {"Records":[...]} document): the next Evaluate is of `json`, the text of `element`.
+  // REQUIRES: SIMDJSON_PADDING readable bytes after `json`.
+  void ReuseDomElement(std::string_view json, simdjson::dom::element element);
+  // Counts the DOM parses (ParseDom, and Evaluate's own: of an event not reused, of
+  // the copies made for duplicate keys): a parse ends the elements of the one before.
+  uint64_t dom_generation() const { return dom_generation_; }
+  // Where simdjson's first stage found the structural characters (and the starts of
+  // scalars) of the text ParseDom parsed last, as offsets in it, in order; valid until
+  // the next parse. Read from simdjson's parser internals (simdjson 3): its DOM keeps
+  // no positions of its own, and the Reader needs the records' raw texts.
+  const uint32_t* DomStructurals(size_t* count) const {
+    *count = dom_parser_.implementation->n_structural_indexes;
+    return dom_parser_.implementation->structural_indexes.get();
+  }
 
   // The DOM of `json` when the last Evaluate parsed that very text into one (an
   // object): not when simdjson's DOM refused it, nor when the event had duplicate keys
@@ -267,6 +282,7 @@ class Evaluator {
   size_t dom_size_ = 0;
   bool dom_reuse_ = false;          // ReuseDom: the next EvaluateText reads dom_root_
   simdjson::dom::element dom_root_;
+  uint64_t dom_generation_ = 0;
   int minus_zero_ = -1;     // the event text holds "-0" (-1: not looked yet)
   std::string_view current_json_;
   bool top_level_ = false;

@@ -39,6 +39,14 @@
 //      are. A value that is not an object where a record is expected (a number, a
 //      nested array) is an InputError.
 //
+// When the Reader feeds a matcher (ScanInputs: DomHandoff), a text of up to
+// kMaxWholeDocumentBytes is first parsed whole into the matcher's DOM parser: an
+// NDJSON line that is one plain event, and a {"Records":[...]} document (a CloudTrail
+// delivery file, compact or pretty-printed), are delivered from that parse, which the
+// matcher reads instead of parsing each event again (WholeText). A record's text is
+// found among the structural positions of simdjson's first stage. Any other text, or
+// one the DOM refuses, goes to the two parsers below as if that parse had not been.
+//
 // Two parsers. The fast path is simdjson On-Demand over the text in place: it walks
 // the top-level structure, takes each Records element's raw text without looking
 // inside it, and checks the keys of other objects. A record is handed to the sink only
@@ -648,8 +656,8 @@ bool Reader::ProcessText(const char* begin, const char* end, uint64_t line, bool
     fast_next_index_ = next_index_;
     return SlowText(begin);
   }
-  if (handoff_ != nullptr && single_line) {
-    switch (WholeLine()) {
+  if (handoff_ != nullptr && static_cast<size_t>(end - begin) <= kMaxWholeDocumentBytes) {
+    switch (WholeText()) {
       case Whole::kDelivered: return true;
       case Whole::kStop: return false;
       case Whole::kNo: break;
@@ -682,18 +690,113 @@ bool Reader::ProcessText(const char* begin, const char* end, uint64_t line, bool
 // whole (valid JSON to the last byte, an object) and has no envelope key at its top
 // level (not even escaped, which FastObject would not see as one) is taken here, and
 // for such a line FastText delivers exactly this: the line, as one plain event.
-Reader::Whole Reader::WholeLine() {
+// So is a CloudTrail delivery file, {"Records":[...]} (one line or pretty-printed, up
+// to kMaxWholeDocumentBytes): its records are delivered from the same parse
+// (WholeRecords).
+Reader::Whole Reader::WholeText() {
   const size_t len = static_cast<size_t>(text_.end - text_.begin);
   if (buf_.AllocatedFrom(text_.begin) < len + simdjson::SIMDJSON_PADDING) return Whole::kNo;
   const std::string_view json(text_.begin, len);
   simdjson::dom::element root;
   if (!handoff_->Parse(json, &root)) return Whole::kNo;
+  simdjson::dom::array records;
+  bool has_records = false;
   for (const simdjson::dom::key_value_pair kv : simdjson::dom::object(root)) {
-    if (KeyOf(kv.key) != Key::kOther) return Whole::kNo;
+    switch (KeyOf(kv.key)) {
+      case Key::kOther: break;
+      case Key::kRecords:
+        // One Records array and no other envelope key; anything else is FastText's.
+        if (has_records || kv.value.get_array().get(records)) return Whole::kNo;
+        has_records = true;
+        break;
+      default: return Whole::kNo;
+    }
   }
+  if (has_records) return WholeRecords(records);
+  if (!text_.single_line) return Whole::kNo;  // FastObject trims a document's end
   Produce(json, text_.begin, Envelope::kNone, text_.end, text_.begin);
   handoff_->Reuse(json);
   return FlushPending() ? Whole::kDelivered : Whole::kStop;
+}
+
+// The spans of the elements of the Records array of the text just parsed, found among
+// the structural positions of simdjson's first stage (a string, number or literal is
+// one position; only brackets change the depth). The key must be written "Records",
+// unescaped, as FastObject reads it, and there must be one such key; every element an
+// object. False otherwise: FastText then reads the text as ever.
+bool Reader::RecordSpans(std::vector<std::pair<uint32_t, uint32_t>>* spans) {
+  spans->clear();
+  size_t n = 0;
+  const uint32_t* idx = handoff_->Structurals(&n);
+  const char* base = text_.begin;
+  auto at = [&](size_t j) { return base[idx[j]]; };
+  // The structural after the value at j (n when the text ends first).
+  auto skip = [&](size_t j) -> size_t {
+    if (at(j) != '{' && at(j) != '[') return j + 1;
+    size_t depth = 0;
+    for (; j < n; ++j) {
+      const char c = at(j);
+      if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && --depth == 0) {
+        return j + 1;
+      }
+    }
+    return n;
+  };
+  if (n < 2 || at(0) != '{') return false;
+  bool found = false;
+  size_t j = 1;
+  while (j + 2 < n && at(j) == '"' && at(j + 1) == ':') {
+    const size_t value = j + 2;
+    if (idx[j + 1] - idx[j] >= 9 && std::memcmp(base + idx[j], "\"Records\"", 9) == 0) {
+      if (found || at(value) != '[') return false;
+      found = true;
+      size_t k = value + 1;
+      if (k < n && at(k) != ']') {
+        for (;;) {
+          if (at(k) != '{') return false;
+          const size_t after = skip(k);
+          if (after >= n) return false;
+          spans->emplace_back(idx[k], idx[after - 1] + 1);
+          if (at(after) == ']') {
+            k = after;
+            break;
+          }
+          if (at(after) != ',' || after + 1 >= n) return false;
+          k = after + 1;
+        }
+      }
+      j = k + 1;
+    } else {
+      j = skip(value);
+    }
+    if (j >= n) return false;
+    if (at(j) == '}') return found;
+    if (at(j) != ',') return false;
+    ++j;
+  }
+  return false;
+}
+
+// Delivers each element of `records` with its text, for the matcher to read from the
+// document's parse (DomHandoff::ReuseElement) as long as that parse lasts: a record the
+// matcher had to parse on its own (duplicate keys are evaluated on copies) ends it, and
+// the records after it are handed over as text only.
+Reader::Whole Reader::WholeRecords(simdjson::dom::array records) {
+  if (!RecordSpans(&record_spans_) || record_spans_.size() != records.size()) return Whole::kNo;
+  record_elements_.clear();
+  for (simdjson::dom::element e : records) record_elements_.push_back(e);
+  const uint64_t generation = handoff_->Generation();
+  for (size_t i = 0; i < record_spans_.size(); ++i) {
+    const char* start = text_.begin + record_spans_[i].first;
+    const char* end = text_.begin + record_spans_[i].second;
+    const std::string_view json(start, static_cast<size_t>(end - start));
+    Produce(json, start, Envelope::kRecords, end, start);
+    if (handoff_->Generation() == generation) handoff_->ReuseElement(json, record_elements_[i]);
+    if (!FlushPending()) return Whole::kStop;
+  }
+  return Whole::kDelivered;
 }
 
 Reader::Fast Reader::FastText() {

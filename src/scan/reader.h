@@ -35,6 +35,12 @@ namespace vigil::internal {
 // its index then takes at most about 180 MiB. CloudTrail delivery files are a few MiB.
 inline constexpr size_t kMaxFastTextBytes = size_t{32} << 20;
 
+// The largest text (an NDJSON line, a document) the matcher's DOM parse reads whole
+// for the Reader (Reader::WholeText): simdjson's DOM of a text takes about 14 bytes per
+// byte, and the matcher's parser keeps what it grew to. Larger texts are read by the
+// On-Demand pass, and each record is parsed by the matcher on its own.
+inline constexpr size_t kMaxWholeDocumentBytes = size_t{2} << 20;
+
 // The DOM parser of the matcher a Reader's records go to, lent to the Reader so that an
 // NDJSON line holding one plain event is parsed once: the Reader parses the line into
 // it to learn what the line is, and when it delivers the line as a record, the matcher
@@ -49,6 +55,16 @@ class DomHandoff {
   // The next record the matcher evaluates is `json`, just parsed by Parse: reuse it.
   // A record that is not `json` (same bytes at the same place) is parsed as usual.
   virtual void Reuse(std::string_view json) = 0;
+  // The same for `json`, the text of `element`, an object inside the text Parse parsed
+  // (a record of a {"Records":[...]} document).
+  virtual void ReuseElement(std::string_view json, simdjson::dom::element element) = 0;
+  // Changes whenever the matcher's parser parses anything (Parse, or its own parse of a
+  // record it was not handed, or of copies): the elements of the earlier parse are then
+  // gone.
+  virtual uint64_t Generation() const = 0;
+  // Offsets in the text Parse parsed last of its structural characters and the starts
+  // of its scalars, in order (simdjson's first stage); valid until the next parse.
+  virtual const uint32_t* Structurals(size_t* count) const = 0;
 };
 
 class Reader {
@@ -122,10 +138,13 @@ class Reader {
   // past it (see reader.cc); on any problem returns kFailed and the slow path redoes
   // the text.
   // An NDJSON line that parses whole into the handoff's DOM as an object with none of
-  // the envelope keys: delivered as one event whose parse the matcher reuses. False
-  // when the line is anything else; FastText then reads it as ever.
+  // the envelope keys: delivered as one event whose parse the matcher reuses; so are
+  // the records of a {"Records":[...]} text (see WholeText). kNo when the text is
+  // anything else; FastText then reads it as ever.
   enum class Whole { kDelivered, kStop, kNo };
-  Whole WholeLine();
+  Whole WholeText();
+  Whole WholeRecords(simdjson::dom::array records);
+  bool RecordSpans(std::vector<std::pair<uint32_t, uint32_t>>* spans);
   Fast FastText();
   Fast FastObject(simdjson::ondemand::object& object, const char* start);
   Fast FastArray(simdjson::ondemand::array& array, Context context);
@@ -179,6 +198,8 @@ class Reader {
   PaddedBuffer compressed_; // whole compressed inputs for libdeflate
   PaddedBuffer owned_;      // unescaped lookup-events records
   std::string lossy_;       // a CloudTrailEvent string simdjson refused (lone surrogate)
+  std::vector<std::pair<uint32_t, uint32_t>> record_spans_;  // WholeRecords
+  std::vector<simdjson::dom::element> record_elements_;
 
   // Per input.
   const std::string* name_ = nullptr;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "eval/evaluator.h"
+#include "scan/reader.h"
 #include "scan/scan_testing.h"
 #include "vigil/vigil.h"
 
@@ -169,59 +170,22 @@ struct ReadThenMatch : RecordSink {
   void OnError(const InputError& e) override { out.OnError(e); }
 };
 
-// An NDJSON line is parsed once when it is one plain event (the Reader's look at it is
-// the matcher's parse); every other line is read as before. Both must give what reading
-// and matching apart give, on lines at the edges of that choice.
-TEST(ScannerOneParseTest, NdjsonLinesReadAsWhenReadAndMatchedApart) {
-  RuleSetBuilder b;
-  b.AddYaml(R"(title: name
-detection: {s: {eventName: GetObject}, condition: s}
----
-title: nested
-detection: {s: {requestParameters.x: 1}, condition: s}
-)");
-  ASSERT_FALSE(b.has_errors());
-  const std::shared_ptr<const RuleSet> rules = b.Build();
-  const std::vector<std::string> lines = {
-      R"({"eventName":"GetObject","requestParameters":{"x":1}})",
-      R"(  {"eventName":"GetObject"}   )",                                // spaces around
-      R"({"Records":[{"eventName":"GetObject"},{"eventName":"Other"}]})",  // an envelope
-      R"({"Rec\u006frds":[{"eventName":"GetObject"}],"eventName":"GetObject"})",  // escaped: a field
-      R"({"Records":"not an array","eventName":"GetObject"})",
-      R"({"detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"GetObject"}})",
-      R"({"Events":[{"CloudTrailEvent":"{\"eventName\":\"GetObject\"}"}]})",
-      R"({"eventName":"GetObject"} {"eventName":"GetObject"})",  // two on one line
-      R"({"eventName":"GetObject"} x)",                          // trailing text
-      R"({"eventName":"GetObject","n":1e999})",                  // beyond double
-      R"({"eventName":"GetObject","n":123456789012345678901234567890})",
-      R"({"eventName":"GetObject","s":"\ud800"})",  // lone surrogate
-      R"({"eventName":"GetObject","eventName":"Other"})",
-      R"({"eventName":"GetObj)",  // cut
-      R"(["eventName","GetObject"])",
-      R"([{"eventName":"GetObject"}])",
-      R"("GetObject")",
-      R"({"eventName":"GetObject","requestParameters":{"x":1,"Records":[]}})",  // nested key
-      std::string(R"({"eventName":"GetObject","deep":)") + std::string(2000, '[') + std::string(2000, ']') + "}",
-  };
-  std::string ndjson;
-  for (const auto& l : lines) ndjson += l + "\n";
-  testing::TempDir dir;
-  const std::string a = dir.Write("a.json", ndjson);
-  const std::string c = dir.Write("c.json", ndjson);
-
+// ScanInputs over `files` with one and two threads gives what reading and matching
+// apart give, record by record; with one thread, `reused` records were matched from
+// the Reader's parse.
+void ExpectScanAsReadThenMatch(const std::shared_ptr<const RuleSet>& rules, const std::vector<std::string>& files,
+                               uint64_t reused, size_t min_lines) {
   ReadThenMatch reference(rules);
-  ReadInputs({a, c}, ReadOptions(), &reference);
-  ASSERT_GT(reference.out.lines.size(), 2 * lines.size());
+  ReadInputs(files, ReadOptions(), &reference);
+  ASSERT_GT(reference.out.lines.size(), min_lines);
   for (unsigned threads : {1u, 2u}) {
     Scanner scanner(rules);
     ScanOptions options;
     options.threads = threads;
     FullTranscript sink;
-    ScanInputs(scanner, {a, c}, options, &sink);
-    // Lines 0, 1, 12 and 17 of each file took the one-parse path; 3 and 4 have a key
-    // named like an envelope and were read as before.
+    ScanInputs(scanner, files, options, &sink);
     if (threads == 1) {
-      EXPECT_EQ(scanner.evaluator().counters().dom_reused, 8u);
+      EXPECT_EQ(scanner.evaluator().counters().dom_reused, reused);
     }
     // Event errors read differently (ScanInputs says where in the record); the rest
     // must be the same, record by record. With threads, OnRecordDone has no text.
@@ -243,6 +207,90 @@ detection: {s: {requestParameters.x: 1}, condition: s}
     ASSERT_EQ(got.size(), want.size()) << threads;
     for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << threads << " at " << i;
   }
+}
+
+std::shared_ptr<const RuleSet> OneParseRules() {
+  RuleSetBuilder b;
+  b.AddYaml(R"(title: name
+detection: {s: {eventName: GetObject}, condition: s}
+---
+title: nested
+detection: {s: {requestParameters.x: 1}, condition: s}
+)");
+  EXPECT_FALSE(b.has_errors());
+  return b.Build();
+}
+
+// An NDJSON line is parsed once when it is one plain event or a {"Records":[...]}
+// document (the Reader's look at it is the matcher's parse); every other line is read
+// as before. Both must give what reading and matching apart give, on lines at the edges
+// of that choice.
+TEST(ScannerOneParseTest, NdjsonLinesReadAsWhenReadAndMatchedApart) {
+  const std::shared_ptr<const RuleSet> rules = OneParseRules();
+  const std::vector<std::string> lines = {
+      R"({"eventName":"GetObject","requestParameters":{"x":1}})",
+      R"(  {"eventName":"GetObject"}   )",                                // spaces around
+      R"({"Records":[{"eventName":"GetObject"},{"eventName":"Other"}]})",  // an envelope
+      R"({"Rec\u006frds":[{"eventName":"GetObject"}],"eventName":"GetObject"})",  // escaped: a field
+      R"({"Records":"not an array","eventName":"GetObject"})",
+      R"({"detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"GetObject"}})",
+      R"({"Events":[{"CloudTrailEvent":"{\"eventName\":\"GetObject\"}"}]})",
+      R"({"eventName":"GetObject"} {"eventName":"GetObject"})",  // two on one line
+      R"({"eventName":"GetObject"} x)",                          // trailing text
+      R"({"eventName":"GetObject","n":1e999})",                  // beyond double
+      R"({"eventName":"GetObject","n":123456789012345678901234567890})",
+      R"({"eventName":"GetObject","s":"\ud800"})",  // lone surrogate
+      R"({"eventName":"GetObject","eventName":"Other"})",
+      R"({"eventName":"GetObj)",  // cut
+      R"(["eventName","GetObject"])",
+      R"([{"eventName":"GetObject"}])",
+      R"("GetObject")",
+      R"({"eventName":"GetObject","requestParameters":{"x":1,"Records":[]}})",  // nested key
+      std::string(R"({"eventName":"GetObject","deep":)") + std::string(2000, '[') + std::string(2000, ']') + "}",
+      // Records documents at the edges of reading them from one parse: keys around the
+      // array, brackets and quotes inside strings, nested arrays, no records, an element
+      // that is not an object, two Records keys, a record with duplicate keys (its copies
+      // are parsed: the records after it are parsed on their own), other envelope keys.
+      R"({"a":{"b":[1,{"c":"]}\"["}]},"Records":[ {"eventName":"GetObject","requestParameters":{"x":[1,[2]]}} , {"eventName":"Other","k":"}"} ],"z":null})",
+      R"({"Records":[]})",
+      R"({"Records":[{"eventName":"GetObject"},1,{"eventName":"GetObject"}]})",
+      R"({"Records":[{"eventName":"GetObject"}],"Records":[{"eventName":"GetObject"}]})",
+      R"({"Records":[{"eventName":"Other","eventName":"GetObject"},{"eventName":"GetObject"},{"requestParameters":{"x":1}}]})",
+      R"({"Records":[{"eventName":"GetObject"}],"detail-type":"x","detail":{"eventName":"GetObject"}})",
+      R"({"Records":[{"eventName":"GetObject","s":"\ud800"}]})",
+  };
+  std::string ndjson;
+  for (const auto& l : lines) ndjson += l + "\n";
+  testing::TempDir dir;
+  const std::string a = dir.Write("a.json", ndjson);
+  const std::string c = dir.Write("c.json", ndjson);
+  // Lines 0, 1, 12 and 17 of each file took the one-parse path as one event; 3 and 4
+  // have a key named like an envelope and were read as before. Records from one parse:
+  // 2 of line 2, 2 of line 19, the first of line 23 (duplicate keys: the others are
+  // parsed apart).
+  ExpectScanAsReadThenMatch(rules, {a, c}, 2 * (4 + 2 + 2 + 1), 2 * lines.size());
+}
+
+// The same for documents: pretty-printed and compact CloudTrail delivery files, with
+// and without a trailing newline, a document beyond kMaxWholeDocumentBytes (read by the
+// On-Demand pass), and `jq .` output (two documents one after the other).
+TEST(ScannerOneParseTest, RecordsDocumentsReadAsWhenReadAndMatchedApart) {
+  const std::shared_ptr<const RuleSet> rules = OneParseRules();
+  testing::TempDir dir;
+  std::vector<std::string> files;
+  const std::string pretty =
+      "{\n  \"Records\": [\n    {\n      \"eventName\": \"GetObject\",\n      \"requestParameters\": {\"x\": 1}\n    },\n"
+      "    {\n      \"eventName\": \"Other\"\n    }\n  ]\n}\n";
+  files.push_back(dir.Write("pretty.json", pretty));
+  files.push_back(dir.Write("compact.json", R"({"Records":[{"eventName":"GetObject"},{"eventName":"Other"}]})"));
+  files.push_back(dir.Write("two.json", pretty + pretty));
+  std::string big = R"({"Records":[)";
+  const std::string record = R"({"eventName":"GetObject","pad":")" + std::string(1000, 'p') + R"("})";
+  for (size_t i = 0; big.size() <= internal::kMaxWholeDocumentBytes; ++i) big += (i ? "," : "") + record;
+  big += "]}\n";
+  files.push_back(dir.Write("big.json", big));
+  // pretty: 2, compact: 2; the others through the On-Demand pass.
+  ExpectScanAsReadThenMatch(rules, files, 4, 8);
 }
 
 TEST(ScannerValidityTest, AMatchedEventIsValidJsonOrAnError) {
