@@ -785,15 +785,18 @@ bool Reader::RecordSpans(std::vector<std::pair<uint32_t, uint32_t>>* spans) {
 // the records after it are handed over as text only.
 Reader::Whole Reader::WholeRecords(simdjson::dom::array records) {
   if (!RecordSpans(&record_spans_) || record_spans_.size() != records.size()) return Whole::kNo;
-  record_elements_.clear();
-  for (simdjson::dom::element e : records) record_elements_.push_back(e);
   const uint64_t generation = handoff_->Generation();
+  // The array is read only while its parse lasts.
+  simdjson::dom::array::iterator element = records.begin();
   for (size_t i = 0; i < record_spans_.size(); ++i) {
     const char* start = text_.begin + record_spans_[i].first;
     const char* end = text_.begin + record_spans_[i].second;
     const std::string_view json(start, static_cast<size_t>(end - start));
     Produce(json, start, Envelope::kRecords, end, start);
-    if (handoff_->Generation() == generation) handoff_->ReuseElement(json, record_elements_[i]);
+    if (handoff_->Generation() == generation) {
+      handoff_->ReuseElement(json, *element);
+      ++element;
+    }
     if (!FlushPending()) return Whole::kStop;
   }
   return Whole::kDelivered;

@@ -199,7 +199,6 @@ class Reader {
   PaddedBuffer owned_;      // unescaped lookup-events records
   std::string lossy_;       // a CloudTrailEvent string simdjson refused (lone surrogate)
   std::vector<std::pair<uint32_t, uint32_t>> record_spans_;  // WholeRecords
-  std::vector<simdjson::dom::element> record_elements_;
 
   // Per input.
   const std::string* name_ = nullptr;
