@@ -138,6 +138,14 @@ case_records_document() {
   run records_document 2 0 640 ' 2 matches' \
     "$V -j 2 --rules \$TMP/hit.yml -f jsonl <(records_doc \$((1900000 * SCALE))) <(echo \"\$HIT\")"
 }
+case_records_document_whole() {
+  # A Records document just under kMaxWholeDocumentBytes (2 MiB) of 698,000 empty records
+  # and one hit: read from one DOM parse in the matcher's parser (src/scan/reader.cc,
+  # WholeText), the most records such a document can hold: 35 MiB RSS when written, 16
+  # MiB when such a document was read by the On-Demand pass.
+  run records_document_whole 1 0 64 ' 1 matches' \
+    "python3 -c 'import sys; sys.stdout.write(\"{\\\"Records\\\":[\" + \"{},\" * 698000 + sys.argv[1] + \"]}\")' \"\$HIT\" > \$TMP/whole.json; $V --rules \$TMP/hit.yml -f jsonl \$TMP/whole.json"
+}
 case_table_rows() {
   # Item 11: --format table with 1M matches. Before: every row kept (357 MB per 1M).
   run table_rows $((1000000 * SCALE)) 0 64 '' \
@@ -211,7 +219,7 @@ case_correlation_group_per_event() {
     "failed_logins \$((2000000 * SCALE)) 1 | $V -j 1 -f jsonl -"
 }
 
-ALL=(parallel_nomatch parallel_match parallel_newlines stdin_newlines gzip_newlines records_document table_rows
+ALL=(parallel_nomatch parallel_match parallel_newlines stdin_newlines gzip_newlines records_document records_document_whole table_rows
   threads_9999 threads_256 threads_256_files rules_devzero rules_sparse vars_devzero baseline_devzero
   baseline_sparse input_devzero correlation_one_instant correlation_group_per_event)
 (($# > 0)) || set -- "${ALL[@]}"
