@@ -90,6 +90,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "util/surrogates.h"
@@ -730,17 +731,20 @@ bool Reader::RecordSpans(std::vector<std::pair<uint32_t, uint32_t>>* spans) {
   const uint32_t* idx = handoff_->Structurals(&n);
   const char* base = text_.begin;
   auto at = [&](size_t j) { return base[idx[j]]; };
-  // The structural after the value at j (n when the text ends first).
+  // The structural after the value at j (n when the text ends first). Most positions
+  // are strings, ':' and ',': a table gives each its change of depth, without branches.
+  static constexpr std::array<int8_t, 256> kDepth = [] {
+    std::array<int8_t, 256> t{};
+    t['{'] = t['['] = 1;
+    t['}'] = t[']'] = -1;
+    return t;
+  }();
   auto skip = [&](size_t j) -> size_t {
     if (at(j) != '{' && at(j) != '[') return j + 1;
-    size_t depth = 0;
+    ptrdiff_t depth = 0;
     for (; j < n; ++j) {
-      const char c = at(j);
-      if (c == '{' || c == '[') {
-        ++depth;
-      } else if ((c == '}' || c == ']') && --depth == 0) {
-        return j + 1;
-      }
+      depth += kDepth[static_cast<unsigned char>(at(j))];
+      if (depth == 0) return j + 1;
     }
     return n;
   };
