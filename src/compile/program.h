@@ -352,10 +352,10 @@ struct Program {
   // kFieldRefShapes + c) * fieldref_words, ...); fieldref_rank there is the index in
   // fieldref_pairs of the word's first pair, whose slot holds its first atom (a pair
   // has more when several fieldrefs of the same two fields fall in one sub-row, cased
-  // and not, or negated: chained by `next`); fieldref_row_shapes has a bit for each sub-row that is
-  // not empty. A field gets a row only when it has at least four atoms for each word
-  // of a sub-row, so the rows cost memory in proportion to the atoms, and a field with
-  // few atoms keeps the plain list.
+  // and not, or negated: chained by `next`); fieldref_row_shapes has a bit for each
+  // sub-row that is not empty. A field gets a row only when it has at least eight
+  // atoms for each word of a sub-row, so the rows cost memory in proportion to the
+  // atoms, and a field with few atoms keeps the plain list.
   uint32_t fieldref_words = 0;
   std::vector<uint64_t> fieldref_bits;
   std::vector<uint32_t> fieldref_rank;

@@ -1010,27 +1010,6 @@ static Op FieldRefOp(uint32_t shape) {
   }
 }
 
-// Whether `needle` equals `hay` (kRefEquals), or its start or end (kRefPrefix,
-// kRefSuffix), after folding A-Z on both sides, without folded copies. The lengths
-// are known to allow it (FieldRefCannotHold).
-static bool FoldedRangeEqual(std::string_view hay, std::string_view needle, uint32_t shape) {
-  const char* h = hay.data() + (shape == kRefSuffix ? hay.size() - needle.size() : 0);
-  const char* n = needle.data();
-  size_t i = 0;
-  for (; i + 8 <= needle.size(); i += 8) {
-    uint64_t x, y;
-    std::memcpy(&x, h + i, 8);
-    std::memcpy(&y, n + i, 8);
-    if (AsciiLower8(x) != AsciiLower8(y)) return false;
-  }
-  for (; i < needle.size(); ++i) {
-    if (AsciiLower(h[i]) != AsciiLower(n[i])) return false;
-  }
-  return true;
-}
-
-// The fieldref atoms of the fields met: both fields were walked in the first pass, so
-// presence is known. False when the event must be restarted or has failed.
 void Evaluator::MakeSummary(uint32_t f) {
   RefSummary& x = ref_summary_[f];
   x.epoch = epoch_;
@@ -1043,6 +1022,8 @@ void Evaluator::MakeSummary(uint32_t f) {
   }
 }
 
+// The fieldref atoms of the fields met: both fields were walked in the first pass, so
+// presence is known. False when the event must be restarted or has failed.
 bool Evaluator::DecideFieldRefAtoms() {
   if (fieldref_fields_.empty()) return true;
   const uint32_t words = prog_.fieldref_words;
@@ -1092,7 +1073,10 @@ bool Evaluator::DecideFieldRefAtoms() {
       Folded(&n);
       hit = TextOp(Op::kContains, Folded(&n), Folded(&h));
     } else {
-      hit = FoldedRangeEqual(Text(h), Text(n), shape);
+      // The lengths allow the comparison (FieldRefCannotHold); no folded copies.
+      const std::string_view hay_text = Text(h), needle_text = Text(n);
+      const size_t at = shape == kRefSuffix ? hay_text.size() - needle_text.size() : 0;
+      hit = EqualsIgnoreCaseAscii(hay_text.substr(at, needle_text.size()), needle_text);
     }
     lazy_stamp_[atom] = epoch_;
     if (hit) {

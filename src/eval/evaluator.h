@@ -194,7 +194,7 @@ class Evaluator {
   }
   void MakeSummary(uint32_t field);
   bool EvalFieldRef(const Predicate& p);
-  static bool FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle);  // folds stored values (Folded)
+  static bool FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle);
   std::string_view Text(const Stored& s) const {
     return s.data ? std::string_view(s.data, s.length) : std::string_view(arena_.data() + s.offset, s.length);
   }

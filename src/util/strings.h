@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -56,8 +57,22 @@ inline bool EqualsFolded(std::string_view text, std::string_view lower) {
 // misspelt modifier, attribute or field name is from a known one.
 size_t EditDistance(std::string_view a, std::string_view b);
 
-// True when `a` and `b` are equal after folding A-Z.
-bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
+// True when `a` and `b` are equal after folding A-Z. Eight bytes at a time: the
+// evaluator compares field values with it for every fieldref that may hold.
+inline bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (AsciiLower8(x) != AsciiLower8(y)) return false;
+  }
+  for (; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
 
 // Strict number parsing: the whole of `text` must be the number, with no surrounding
 // whitespace. Accepted, following the YAML 1.2 core schema that Sigma rules are written

@@ -43,6 +43,16 @@ TEST(StringsEqualsIgnoreCase, Cases) {
   EXPECT_FALSE(EqualsIgnoreCaseAscii("abc", "ab"));
   EXPECT_FALSE(EqualsIgnoreCaseAscii("@", "`"));  // 0x40 vs 0x60: not a letter pair
   EXPECT_FALSE(EqualsIgnoreCaseAscii("\xC3\x84", "\xC3\xA4"));  // Ä vs ä: not folded
+  // Longer than a word (eight bytes are compared at a time): a difference in the first
+  // word, in a later one, in the tail; the same pairs that are not letters inside a word.
+  EXPECT_TRUE(EqualsIgnoreCaseAscii("arn:AWS:IAM::123456789012:Role/Admin", "ARN:aws:iam::123456789012:role/ADMIN"));
+  EXPECT_FALSE(EqualsIgnoreCaseAscii("xrn:aws:iam::123456789012", "arn:aws:iam::123456789012"));
+  EXPECT_FALSE(EqualsIgnoreCaseAscii("arn:aws:iam::123456789012", "arn:aws:iam::123456789X12"));
+  EXPECT_FALSE(EqualsIgnoreCaseAscii("arn:aws:iam::1234567890123", "arn:aws:iam::1234567890124"));
+  EXPECT_FALSE(EqualsIgnoreCaseAscii("abc@defghijk", "abc`defghijk"));
+  EXPECT_FALSE(EqualsIgnoreCaseAscii("abc[defghijk", "abc{defghijk"));  // 0x5b vs 0x7b
+  EXPECT_FALSE(EqualsIgnoreCaseAscii("ab\xC3\x84" "cdefghij", "ab\xC3\xA4" "cdefghij"));
+  EXPECT_TRUE(EqualsIgnoreCaseAscii("ab\xC3\x84" "CDEFGHIJ", "AB\xC3\x84" "cdefghij"));
 }
 
 double Double(std::string_view text) {
