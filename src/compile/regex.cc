@@ -123,11 +123,80 @@ RegexScratch::~RegexScratch() {
   pcre2_jit_stack_free(jit_stack_);
 }
 
+std::string WrapNegatedEscapes(std::string_view pattern) {
+  std::string out;
+  out.reserve(pattern.size() + 8);
+  bool in_class = false, quoted = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    const char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+    if (quoted) {  // \Q...\E: literal text
+      if (c == '\\' && next == 'E') {
+        quoted = false;
+        out += "\\E";
+        ++i;
+      } else {
+        out += c;
+      }
+      continue;
+    }
+    if (c == '\\' && i + 1 < pattern.size()) {
+      if (next == 'Q') {
+        quoted = true;
+      } else if (!in_class && (next == 'D' || next == 'S' || next == 'W')) {
+        out += "[\\";
+        out += next;
+        out += ']';
+        ++i;
+        continue;
+      } else if (next == 'c' && i + 2 < pattern.size()) {  // \cX: X is taken as is
+        out.append(pattern.substr(i, 3));
+        i += 2;
+        continue;
+      }
+      out += c;
+      out += next;
+      ++i;
+      continue;
+    }
+    if (!in_class && c == '[') {
+      in_class = true;
+      out += c;
+      // A `]` first (after an optional `^`) is a member, not the end.
+      if (next == '^') out += pattern[++i];
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
+      continue;
+    }
+    if (in_class && c == '[' && next == ':') {  // [:alpha:] inside a class
+      const size_t end = pattern.find(":]", i + 2);
+      if (end != std::string_view::npos) {
+        out.append(pattern.substr(i, end + 2 - i));
+        i = end + 1;
+        continue;
+      }
+    }
+    if (in_class && c == ']') in_class = false;
+    out += c;
+  }
+  return out;
+}
+
 std::unique_ptr<Regex> Regex::Compile(const std::string& pattern, uint8_t flags,
                                       std::string* error) {
+  // Errors name offsets in the pattern as written.
   pcre2_code* code = CompileCode(pattern, flags, 0, error);
   if (!code) return nullptr;
-  return std::unique_ptr<Regex>(new Regex(code, pattern, flags));
+  std::string compiled = WrapNegatedEscapes(pattern);
+  if (compiled != pattern) {
+    std::string ignored;
+    if (pcre2_code* wrapped = CompileCode(compiled, flags, 0, &ignored)) {
+      pcre2_code_free(code);
+      code = wrapped;
+    } else {
+      compiled = pattern;
+    }
+  }
+  return std::unique_ptr<Regex>(new Regex(code, std::move(compiled), flags));
 }
 
 namespace {

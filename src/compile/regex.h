@@ -65,6 +65,14 @@ inline constexpr uint64_t kRegexMinFastPathLimit = 16;
 // PCRE2's 64 KiB of compiled code there first); *error describes the problem.
 bool CompileRegexCheck(const std::string& pattern, uint8_t flags, std::string* error);
 
+// `pattern` with each \D, \S and \W outside a character class put in a class of its own
+// (`\S+` -> `[\S]+`), which PCRE2 reads the same. Regex::Compile compiles that form:
+// PCRE2 10.42's JIT (Debian 12), with PCRE2_MATCH_INVALID_UTF, does not match a
+// non-ASCII character with a bare \D, \S or \W (its interpreter does, and so does the
+// JIT inside a class), so `\S` missed "é". A misreading (a `[` in an extended-mode
+// comment) can only leave escapes unwrapped.
+std::string WrapNegatedEscapes(std::string_view pattern);
+
 // The per-start-position match limit of the fast path for a value of `length` bytes,
 // or 0 when the value is too long for it.
 uint64_t RegexFastPathLimit(size_t length);
@@ -130,7 +138,7 @@ class Regex {
   Regex(pcre2_code* code, std::string pattern, uint8_t flags);
   bool CountedSearch(std::string_view subject, RegexScratch* scratch, uint32_t options) const;
   pcre2_code* code_;
-  const std::string pattern_;
+  const std::string pattern_;  // as compiled (WrapNegatedEscapes)
   const uint8_t flags_;
   const bool has_backreferences_;
   // The instrumented code of the counted path, compiled (and JIT-compiled) at its first

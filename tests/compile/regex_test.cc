@@ -223,3 +223,48 @@ TEST(RegexBudgetTest, PatternsTooLargeOnceInstrumentedAreCompileErrors) {
 
 }  // namespace
 }  // namespace vigil::internal
+
+namespace vigil::internal {
+namespace {
+
+TEST(RegexJitTest, NegatedEscapesAreWrappedOutsideClassesOnly) {
+  EXPECT_EQ(WrapNegatedEscapes(R"(\S+)"), R"([\S]+)");
+  EXPECT_EQ(WrapNegatedEscapes(R"(a\Db\Wc)"), R"(a[\D]b[\W]c)");
+  EXPECT_EQ(WrapNegatedEscapes(R"([\S\d]\S)"), R"([\S\d][\S])");
+  EXPECT_EQ(WrapNegatedEscapes(R"([]\S]\S)"), R"([]\S][\S])");        // `]` first is a member
+  EXPECT_EQ(WrapNegatedEscapes(R"([^]\S]\S)"), R"([^]\S][\S])");
+  EXPECT_EQ(WrapNegatedEscapes(R"([[:alpha:]\S]\S)"), R"([[:alpha:]\S][\S])");
+  EXPECT_EQ(WrapNegatedEscapes(R"(\\S\s\d\w)"), R"(\\S\s\d\w)");    // an escaped backslash
+  EXPECT_EQ(WrapNegatedEscapes(R"(\Q\S[\E\S)"), R"(\Q\S[\E[\S])");  // quoted text
+  EXPECT_EQ(WrapNegatedEscapes(R"(\c\\S)"), R"(\c\[\S])");
+  EXPECT_EQ(WrapNegatedEscapes(R"([a\]\S]\S)"), R"([a\]\S][\S])");
+}
+
+// PCRE2 10.42's JIT misses a non-ASCII character with a bare \S, \D or \W under
+// PCRE2_MATCH_INVALID_UTF; compiled as wrapped, JIT and interpreter agree.
+TEST(RegexJitTest, NegatedEscapesMatchNonAsciiCharactersWithAndWithoutJit) {
+  struct Case {
+    const char* pattern;
+    const char* subject;
+    bool match;
+  };
+  const Case cases[] = {
+      {R"(\S)", "\u00e9", true},        {R"(\S+)", "\u212a", true},    {R"(^\S$)", "\U0001F600", true},
+      {R"(a\Sb)", "a\u00e9b", true},   {R"(\D)", "\u00e9", true},     {R"(\W)", "\u00e9", true},
+      {R"(\w)", "\u00e9", false},      {R"(\s)", "\u00e9", false},    {R"(\S\S)", "\u00e9", false},
+      {R"((?i)\S)", "\u017f", true},   {R"([\S])", "\u00e9", true},   {R"(\Q\S\E)", "\\S", true},
+  };
+  for (const Case& c : cases) {
+    std::string error;
+    auto re = Regex::Compile(c.pattern, 0, &error);
+    ASSERT_NE(re, nullptr) << c.pattern << ": " << error;
+    for (bool jit : {true, false}) {
+      RegexScratch scratch;
+      scratch.use_jit = jit;
+      EXPECT_EQ(re->Search(c.subject, &scratch), c.match) << c.pattern << (jit ? " (JIT)" : " (interpreter)");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::internal
