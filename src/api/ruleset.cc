@@ -343,6 +343,9 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     ir.rules.push_back({std::move(detections[i]->info), std::move(exprs[i])});
   }
   auto program = internal::CompileProgram(std::move(ir));
+  // The compiler's own warnings (a literal or regex set it could not build) follow the
+  // load's, in the builder's list and the set's alike.
+  im.diagnostics.insert(im.diagnostics.end(), program->diagnostics.begin(), program->diagnostics.end());
   program->diagnostics = im.diagnostics;
   program->placeholders = im.options.placeholders;
   program->sources.resize(detections.size());

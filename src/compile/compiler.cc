@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <unordered_map>
 
 #include "compile/program.h"
@@ -352,6 +353,16 @@ class ProgramBuilderImpl {
         std::string err;
         prog_.regexes[i] = Regex::Compile(p.text, p.regex_flags, &err);
       }
+    }
+    const std::vector<uint32_t> set_atom = BuildRegexSets();
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (set_atom[i] != UINT32_MAX) {
+        // Its set says where it can match: nothing else is worth checking first.
+        prog_.eval[i] = PredEval::kConfirm;
+        prog_.confirm_clauses[i] = {{set_atom[i]}};
+        continue;
+      }
       switch (p.op) {
         case Op::kExists:
           if (prog_.eval[i] == PredEval::kIndexed) continue;
@@ -448,6 +459,61 @@ class ProgramBuilderImpl {
     prog_.atom_field.resize(prog_.atom_count());
     for (uint32_t i = 0; i < n; ++i) prog_.atom_field[i] = ir_.predicates[i].field;
     for (size_t d = 0; d < prog_.derived.size(); ++d) prog_.atom_field[n + d] = prog_.derived[d].field;
+  }
+
+  // A field with at least kRegexSetMinPatterns regexes a RegexSet takes gets one: by
+  // predicate, the atom its set sets for it (UINT32_MAX: none). Its other regexes keep
+  // their literal atoms and gates.
+  std::vector<uint32_t> BuildRegexSets() {
+    const size_t n = ir_.predicates.size();
+    std::vector<uint32_t> atom_of(n, UINT32_MAX);
+    std::map<uint32_t, std::vector<uint32_t>> by_field;  // ordered: the same program each time
+    for (uint32_t i = 0; i < n; ++i) {
+      const Predicate& p = ir_.predicates[i];
+      if (p.op == Op::kRegex && !p.negate && p.field != kAnyString && prog_.eval[i] != PredEval::kIndexed &&
+          prog_.regexes[i]) {
+        by_field[p.field].push_back(i);
+      }
+    }
+    for (const auto& [field, preds] : by_field) {
+      if (preds.size() < kRegexSetMinPatterns) continue;
+      std::vector<uint32_t> taken;
+      auto make = [&](int64_t budget) {
+        auto set = std::make_unique<RegexSet>(budget);
+        taken.clear();
+        for (uint32_t i : preds) {
+          if (set->Add(ir_.predicates[i].text, ir_.predicates[i].regex_flags)) taken.push_back(i);
+        }
+        return set;
+      };
+      std::unique_ptr<RegexSet> set = make(RegexSetBudget(preds.size()));
+      if (taken.size() < kRegexSetMinPatterns) continue;
+      bool compiled = set->Compile();
+      // Patterns larger than most get the whole budget.
+      if (!compiled && RegexSetBudget(preds.size()) < kRegexSetMaxMem) {
+        set = make(kRegexSetMaxMem);
+        compiled = set->Compile();
+      }
+      if (!compiled) {
+        prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
+                                     "field '" + FieldName(field) + "': its " + std::to_string(taken.size()) +
+                                         " regexes do not fit one automaton within " +
+                                         std::to_string(kRegexSetMaxMem >> 20) +
+                                         " MiB; each is searched on its own"});
+        continue;
+      }
+      FieldIndex& x = IndexOf(field);
+      for (uint32_t i : taken) {
+        const uint32_t atom = static_cast<uint32_t>(n + prog_.derived.size());
+        prog_.derived.push_back({field, Op::kRegex, true, "#set" + std::to_string(i)});
+        atom_of[i] = atom;
+        x.regex_set_atoms.push_back(atom);
+      }
+      x.regex_set = set.get();
+      x.regex_set_id = static_cast<uint32_t>(prog_.regex_sets.size());
+      prog_.regex_sets.push_back(std::move(set));
+    }
+    return atom_of;
   }
 
   void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom) {
@@ -596,6 +662,8 @@ class ProgramBuilderImpl {
       return AtomCost(FieldName(p.field), p.op, p.text.size());
     }
     const DerivedAtom& d = prog_.derived[atom - n];
+    // A regex set's atom holds only where the regex has a match.
+    if (d.op == Op::kRegex && d.text.starts_with("#set")) return 30;
     return AtomCost(FieldName(d.field), d.op, d.text.size()) + (d.op == Op::kExists ? 0 : 2);
   }
 
@@ -969,7 +1037,8 @@ std::string Program::Dump() const {
       s += "  " + AtomToString(static_cast<uint32_t>(ir.predicates.size() + d)) + "\n";
     }
   }
-  size_t confirm = 0, lazy_regex = 0, lazy_glob = 0;
+  size_t confirm = 0, lazy_regex = 0, lazy_glob = 0, in_sets = 0;
+  for (const auto& set : regex_sets) in_sets += set->size();
   for (size_t i = 0; i < ir.predicates.size(); ++i) {
     const Predicate& p = ir.predicates[i];
     if (eval[i] == PredEval::kConfirm) ++confirm;
@@ -998,6 +1067,7 @@ std::string Program::Dump() const {
                                             [](const FieldIndex::RegexGate& g) { return g.bytes != nullptr; });
       s += ", regex gates " + std::to_string(x.gates.size()) + " (" + std::to_string(with_bytes) + " with byte facts)";
     }
+    if (x.regex_set != nullptr) s += ", regex set " + std::to_string(x.regex_set->size());
     if (!x.lazy.empty()) s += ", lazy " + std::to_string(x.lazy.size());
     s += x.json_eager ? "\n" : " (objects deferred)\n";
   };
@@ -1007,7 +1077,8 @@ std::string Program::Dump() const {
     s += "  keyword prefilter: " + std::to_string(keyword_prefilter ? keyword_prefilter->size() : 0) +
          " literals" + (keyword_always ? " (some keyword has no literal: every event is walked)" : "") + "\n";
   }
-  s += "regexes and wildcards: " + std::to_string(confirm) + " behind literal atoms, " +
+  s += "regexes and wildcards: " + std::to_string(confirm) + " behind atoms (" + std::to_string(in_sets) +
+       " regexes in " + std::to_string(regex_sets.size()) + " regex sets, the rest behind literals and gates), " +
        std::to_string(lazy_regex) + " regexes and " + std::to_string(lazy_glob) +
        " wildcards with none (run on every value of their field)\n";
   s += "candidate index:\n";

@@ -23,8 +23,10 @@
 //     value does not depend on their size: hash maps for equality (folded and
 //     case-sensitive), path-compressed byte tries for prefixes and suffixes (AffixTrie:
 //     one table probe per branching node), one multi-literal search for all contained
-//     literals (LiteralMatcher: a q-gram index and Vectorscan), byte-fact gates for regexes with no literal
-//     (regex_bytes.h), binary tries for CIDR networks, sorted thresholds for numbers;
+//     literals (LiteralMatcher: a q-gram index and Vectorscan), byte-fact gates for
+//     regexes with no literal (regex_bytes.h), and, for a field with many regexes, one
+//     automaton that tells which of them have a match (RegexSet), binary tries for CIDR
+//     networks, sorted thresholds for numbers;
 //     and the predicates that are tested lazily, value by value, only when a candidate
 //     rule asks (regex and wildcard confirmation, `neq`, time parts; regex and wildcard
 //     outcomes on values seen before come from the evaluator's ValueMemo);
@@ -50,6 +52,7 @@
 #include "compile/literal_matcher.h"
 #include "compile/regex.h"
 #include "compile/regex_bytes.h"
+#include "compile/regex_set.h"
 #include "ir/ir.h"
 #include "ir/lower.h"
 #include "syntax/rule_ast.h"
@@ -202,6 +205,12 @@ struct FieldIndex {
     const RegexBytes* bytes = nullptr;  // owned by Program::regex_bytes; null: none
   };
   std::vector<RegexGate> gates;
+  // The field's regexes searched together (regex_set.h; owned by Program::regex_sets):
+  // a pattern with a match in the value sets regex_set_atoms[its index]. Null when the
+  // field has fewer than kRegexSetMinPatterns regexes the set can take.
+  const RegexSet* regex_set = nullptr;
+  uint32_t regex_set_id = 0;  // its index in Program::regex_sets
+  std::vector<uint32_t> regex_set_atoms;
   // The atom "the field is present" (`|exists: true`, and what fieldref needs), set when
   // the walk meets the field; kNoAtom when no rule asks.
   uint32_t presence_atom = UINT32_MAX;
@@ -222,7 +231,8 @@ struct FieldIndex {
   bool json_eager = false;
   bool has_atoms() const {
     return !exact_folded.empty() || !exact_cased.empty() || !prefix.empty() || !suffix.empty() ||
-           contains != nullptr || !cidr.empty() || !numeric.empty() || !gates.empty();
+           contains != nullptr || !cidr.empty() || !numeric.empty() || !gates.empty() ||
+           regex_set != nullptr;
   }
   bool needs_values() const { return has_atoms() || keep_values; }
 };
@@ -322,6 +332,7 @@ struct Program {
   bool keyword_always = false;  // some keyword predicate has no atom: always walk
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
   std::vector<std::unique_ptr<RegexBytes>> regex_bytes;  // FieldIndex::RegexGate::bytes
+  std::vector<std::unique_ptr<RegexSet>> regex_sets;     // FieldIndex::regex_set
   std::vector<PredEval> eval;                   // by predicate id
   // By predicate id (kConfirm): clauses of atoms (an AND of ORs) the predicate cannot
   // hold without; the first is the most selective.

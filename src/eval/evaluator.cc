@@ -251,6 +251,7 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
     }
     SetAtom(g.atom);
   }
+  if (x.regex_set != nullptr) MatchRegexSet(x, text);
   if (!x.cidr.empty() && kind == ValueKind::kString) {
     IpAddress ip;
     if (ParseIp(text, &ip)) x.cidr.Lookup(ip, [&](uint32_t a) { SetAtom(a); });
@@ -295,6 +296,30 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       for (auto it = n.gte.begin(), end = first_not_less(n.gte, d); it != end; ++it) SetAtom(it->second);
     }
   }
+}
+
+// The regexes of x's set with a match in `text` become possible; all of them when the set
+// cannot tell (regex_set.h), and PCRE2 decides.
+// Audit logs repeat their values, so the atoms a value set are remembered (ValueMemo),
+// keyed by the value and the field: a repeated value costs a lookup, not a search.
+void Evaluator::MatchRegexSet(const FieldIndex& x, std::string_view text) {
+  const uint32_t value = memo_.Intern(text);
+  std::basic_string_view<uint32_t> known;
+  if (memo_.FindList(value, x.regex_set_id, &known)) {
+    ++counters_.regex_set_memo_hits;
+    for (uint32_t a : known) SetAtom(a);
+    return;
+  }
+  ++counters_.regex_set_searches;
+  if (RegexSet::Takes(text) && x.regex_set->Match(text, &set_hits_)) {
+    set_atoms_.clear();
+    for (int h : set_hits_) set_atoms_.push_back(x.regex_set_atoms[static_cast<size_t>(h)]);
+    for (uint32_t a : set_atoms_) SetAtom(a);
+    memo_.PutList(value, x.regex_set_id, set_atoms_);
+    return;
+  }
+  ++counters_.regex_set_fallbacks;
+  for (uint32_t a : x.regex_set_atoms) SetAtom(a);
 }
 
 void Evaluator::MarkPresent(uint32_t f) {

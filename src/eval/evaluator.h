@@ -84,6 +84,9 @@ class Evaluator {
     uint64_t on_demand = 0;      // events the On-Demand walk decided
     uint64_t memo_hits = 0;      // regex and wildcard tests answered by the ValueMemo
     uint64_t dom_reused = 0;     // events whose DOM the Reader parsed (ReuseDom)
+    uint64_t regex_set_memo_hits = 0;  // values a field's RegexSet saw before (ValueMemo)
+    uint64_t regex_set_searches = 0;   // values searched by a field's RegexSet
+    uint64_t regex_set_fallbacks = 0;  // ... that it could not decide (all its regexes ran)
   };
   const Counters& counters() const { return counters_; }
 
@@ -168,6 +171,7 @@ class Evaluator {
   bool Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules);
   static std::string TooDeep();
   void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
+  void MatchRegexSet(const FieldIndex& x, std::string_view text);
   void SetAtom(uint32_t atom);
   // Finds the keyword literals in the event's text (keyword_hits_); false when no
   // keyword can hold.
@@ -251,6 +255,8 @@ class Evaluator {
   // By field: raw text of the objects and arrays it had, for deferred predicates.
   std::vector<std::vector<std::string_view>> deferred_;
   LiteralScratch literal_scratch_;
+  std::vector<int> set_hits_;         // RegexSet::Match results
+  std::vector<uint32_t> set_atoms_;  // ... as atoms
   RegexScratch regex_;
   ValueMemo memo_;
   // Values the first pass did not walk, by trie node (valid when pending_stamp_ ==

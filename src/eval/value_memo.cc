@@ -25,10 +25,14 @@ void ValueMemo::Clear() {
   arena_.clear();
   value_count_ = 0;
   result_count_ = 0;
+  for (ListSlot& l : lists_) l = ListSlot{};
+  list_pool_.clear();
+  list_count_ = 0;
 }
 
 void ValueMemo::Trim() {
-  if (value_count_ * 2 >= kValueSlots || result_count_ * 2 >= kResultSlots || arena_.size() * 2 >= kArenaBytes) {
+  if (value_count_ * 2 >= kValueSlots || result_count_ * 2 >= kResultSlots || arena_.size() * 2 >= kArenaBytes ||
+      list_count_ * 2 >= kListSlots || list_pool_.size() * 2 >= kListPoolIds) {
     Clear();
   }
 }
@@ -90,8 +94,48 @@ void ValueMemo::Put(uint32_t value, uint32_t pred, bool result) {
   }
 }
 
+bool ValueMemo::FindList(uint32_t value, uint32_t key, std::basic_string_view<uint32_t>* ids) const {
+  if (value == kNone || lists_.empty()) return false;
+  const uint64_t k = ResultKey(value, key) + 1;
+  size_t i = Mix(k) & (kListSlots - 1);
+  for (int probe = 0; probe < kMaxProbes; ++probe, i = (i + 1) & (kListSlots - 1)) {
+    const ListSlot& l = lists_[i];
+    if (l.key == 0) return false;
+    if (l.key == k) {
+      *ids = std::basic_string_view<uint32_t>(list_pool_.data() + l.offset, l.count);
+      return true;
+    }
+  }
+  return false;
+}
+
+void ValueMemo::PutList(uint32_t value, uint32_t key, const std::vector<uint32_t>& ids) {
+  if (value == kNone || list_count_ + 1 >= kListSlots * 3 / 4 || list_pool_.size() + ids.size() > kListPoolIds) {
+    return;
+  }
+  if (lists_.empty()) {  // only evaluators of programs with a RegexSet need them
+    lists_.resize(kListSlots);
+    list_pool_.reserve(kListPoolIds);
+  }
+  const uint64_t k = ResultKey(value, key) + 1;
+  size_t i = Mix(k) & (kListSlots - 1);
+  for (int probe = 0; probe < kMaxProbes; ++probe, i = (i + 1) & (kListSlots - 1)) {
+    ListSlot& l = lists_[i];
+    if (l.key == k) return;
+    if (l.key == 0) {
+      l.key = k;
+      l.offset = static_cast<uint32_t>(list_pool_.size());
+      l.count = static_cast<uint32_t>(ids.size());
+      list_pool_.insert(list_pool_.end(), ids.begin(), ids.end());
+      ++list_count_;
+      return;
+    }
+  }
+}
+
 size_t ValueMemo::MemoryBytes() const {
-  return values_.capacity() * sizeof(ValueSlot) + arena_.capacity() + results_.capacity() * sizeof(uint64_t);
+  return values_.capacity() * sizeof(ValueSlot) + arena_.capacity() + results_.capacity() * sizeof(uint64_t) +
+         lists_.capacity() * sizeof(ListSlot) + list_pool_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace vigil::internal

@@ -88,3 +88,37 @@ TEST(CompilerTest, EvaluatesOnlyCandidateRules) {
 
 }  // namespace
 }  // namespace vigil::internal
+
+namespace vigil {
+namespace {
+
+// A field's regexes that do not fit one automaton within RegexSet's budget keep their own
+// paths, with a warning naming the field, and still match.
+TEST(CompilerTest, RegexesTooLargeForASetAreSearchedOnTheirOwnWithAWarning) {
+  std::string yaml;
+  for (int i = 0; i < 40; ++i) {
+    yaml += "title: r" + std::to_string(i) + "\ndetection:\n  s:\n    userAgent|re: 'x" + std::to_string(i) +
+            "[a-z]{1000}[0-9]{1000}[A-Z]{1000}y'\n  condition: s\n---\n";
+  }
+  RuleSetBuilder b;
+  b.AddYaml(yaml, "big.yml");
+  auto rs = b.Build();
+  ASSERT_EQ(rs->size(), 40u);
+  bool warned = false;
+  for (const auto& d : rs->diagnostics()) {
+    warned |= d.severity == Severity::kWarning && d.message.find("'userAgent'") != std::string::npos &&
+              d.message.find("do not fit one automaton") != std::string::npos;
+  }
+  EXPECT_TRUE(warned);
+  for (const auto& x : rs->program().indexes) EXPECT_EQ(x.regex_set, nullptr);
+  Scanner scanner(rs);
+  std::vector<Match> out;
+  const std::string ev = "{\"userAgent\":\"x7" + std::string(1000, 'a') + std::string(1000, '5') +
+                         std::string(1000, 'Q') + "y\"}";
+  ASSERT_TRUE(scanner.Match(ev, &out, EventKind::kAny).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule_index, 7u);
+}
+
+}  // namespace
+}  // namespace vigil

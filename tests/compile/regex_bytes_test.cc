@@ -122,6 +122,16 @@ TEST(RegexBytesTest, UnicodeCaseAndSpacesAreNotMissed) {
   EXPECT_TRUE(May(R"(^[^a-z]+$)", "\xc3\xa9"));
 }
 
+// \S \D \W match any non-ASCII character (no UCP), one of two to four bytes.
+TEST(RegexBytesTest, NegatedClassEscapesTakeNonAsciiCharacters) {
+  for (const char* p : {"\\S+", "\\S", "\\D+", "\\W", "^\\S+$", "[\\S]+"}) {
+    EXPECT_TRUE(May(p, "\u00e9")) << p;           // 2 bytes
+    EXPECT_TRUE(May(p, "\u212a")) << p;           // 3 bytes
+    EXPECT_TRUE(May(p, "\U0001F600")) << p;       // 4 bytes
+    EXPECT_TRUE(May(p, "a\u00e9", kRegexCaseless)) << p;
+  }
+}
+
 TEST(RegexBytesTest, BackReferencesAndCallsMayMatchAnything) {
   for (const char* p : {"^(a)\\1$", "^a(?R)?b$", "^(a)(?1)$", "^(?<n>a)\\k<n>$", "^(?P<n>a)(?P=n)$",
                         "^(a)\\g{-1}$", "^\\0$"}) {

@@ -20,6 +20,7 @@
 
 #include "compile/literal_matcher.h"
 #include "compile/program.h"
+#include "eval/evaluator.h"
 #include "reference/reference_evaluator.h"
 #include "vigil/vigil.h"
 
@@ -206,6 +207,18 @@ bool BothEngines(Scanner& scanner, const RuleSet& rules, const std::string& ev, 
   return true;
 }
 
+// The rules one engine matched and the other did not, as " missed rN extra rM".
+std::string Diff(const std::set<size_t>& got, const std::set<size_t>& want) {
+  std::string diff;
+  for (size_t r : want) {
+    if (!got.count(r)) diff += " missed r" + std::to_string(r);
+  }
+  for (size_t r : got) {
+    if (!want.count(r)) diff += " extra r" + std::to_string(r);
+  }
+  return diff;
+}
+
 // (seed, rules): large sets put an atom of nearly every field in some rule's trigger;
 // small sets leave fields whose objects are deferred (tested after the walk, only for
 // candidates), a path large sets rarely take.
@@ -231,14 +244,7 @@ TEST_P(DifferentialTest, CompiledMatcherAgreesWithReference) {
     ASSERT_TRUE(BothEngines(scanner, *rules, ev, &got, &want)) << ev;
     matches += want.size();
     if (got != want) {
-      std::string diff;
-      for (size_t r : want) {
-        if (!got.count(r)) diff += " missed r" + std::to_string(r);
-      }
-      for (size_t r : got) {
-        if (!want.count(r)) diff += " extra r" + std::to_string(r);
-      }
-      ADD_FAILURE() << "event " << ev << ":" << diff << "\nrules:\n" << yaml << "\n" << rules->Dump();
+      ADD_FAILURE() << "event " << ev << ":" << Diff(got, want) << "\nrules:\n" << yaml << "\n" << rules->Dump();
       return;
     }
   }
@@ -384,6 +390,101 @@ TEST(DifferentialTest, ManyFieldRefsAgreeWithReference) {
     ASSERT_EQ(got, want) << ev;
   }
   EXPECT_GT(matches, 5000u) << matches;
+}
+
+// Regexes in numbers (src/compile/regex_set.h): fields with many of them get a RegexSet
+// (RE2), whose hits make candidates that PCRE2 then decides. The patterns mix what the
+// set takes with what it must leave to PCRE2 (lookahead, backreferences, possessive
+// repeats, `\Z`, `{,n}`), and the values put the set's screen to work: newlines (where
+// `$` differs), vertical tabs (`\s`, `\v`), tabs, the Kelvin and long-s signs (Unicode
+// case partners of k and s), other non-ASCII text, values past kRegexSetMaxBytes, arrays
+// and numbers. A field with few regexes keeps the literal atoms and gates.
+TEST(DifferentialTest, ManyRegexesAgreeWithReference) {
+  std::mt19937 rng(123);
+  const std::vector<std::string> atoms = {
+      "aws", "cli", "Boto3", "AWS", "k", "s", "K", "S", "\\d+", "[a-z]{2,5}", "\\s", "\\v", "\\S+", ".", "\\.",
+      "/", "-", "(?:cli|sdk)", "[^/]*", "\\w+", "\\b", "\u00e9", "\\x{212a}", "\\x{17f}", "[k-s]+", "\\t", "x?",
+      "(?:ab)*", "\\z", "$"};
+  const std::vector<std::string> special = {"(?=.*cli)aws", "(a|k)\\1", "aws\\Z", "cli{,3}", "(?<n>aws)/",
+                                            "aws++/", "(?>k|ks)s", "\\Aaws", "(?i)kelvin", "s$"};
+  const std::vector<std::string> mods = {"", "", "|i", "|m", "|s", "|i|s"};
+  auto quoted = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+    return q + "'";
+  };
+  auto pattern = [&] {
+    if (rng() % 8 == 0) return special[rng() % special.size()];
+    std::string p = rng() % 3 == 0 ? "^" : "";
+    const size_t n = 1 + rng() % 4;
+    for (size_t k = 0; k < n; ++k) p += atoms[rng() % atoms.size()];
+    if (rng() % 4 == 0) p += "$";
+    return p;
+  };
+  std::string yaml;
+  int rules = 0;
+  auto add = [&](const std::string& field, int count) {
+    for (int i = 0; i < count; ++i, ++rules) {
+      yaml += "title: r" + std::to_string(rules) + "\ndetection:\n  s:\n    " + field + "|re" +
+              mods[rng() % mods.size()] + ": " + quoted(pattern()) + "\n";
+      if (rng() % 4 == 0) {
+        yaml += "  t:\n    eventName: Get\n  condition: s and not t\n---\n";
+      } else {
+        yaml += "  condition: s\n---\n";
+      }
+    }
+  };
+  add("userAgent", 150);
+  add("userIdentity.arn", 60);
+  add("eventName", 12);
+  RuleSetBuilder b;
+  b.AddYaml(yaml, "regexes.yml");
+  for (const auto& d : b.diagnostics()) ASSERT_NE(d.severity, Severity::kError) << d.ToString();
+  auto set = b.Build();
+  ASSERT_EQ(set->size(), static_cast<size_t>(rules));
+  const internal::Program& program = set->program();
+  size_t with_set = 0, in_sets = 0;
+  for (const auto& x : program.indexes) {
+    if (x.regex_set == nullptr) continue;
+    ++with_set;
+    in_sets += x.regex_set->size();
+    EXPECT_EQ(x.regex_set->size(), x.regex_set_atoms.size());
+  }
+  EXPECT_EQ(with_set, 2u);  // userAgent and userIdentity.arn, not eventName
+  EXPECT_GT(in_sets, 150u);
+  EXPECT_LT(in_sets, 210u);  // the special patterns stay with PCRE2
+  const std::vector<std::string> pieces = {"aws", "cli", "Boto3", "AWS", "K", "k", "s", "S", "42", " ", "\\t",
+                                           "/", "-", ".", "\\u00e9", "\\n", "\\u000b", "\\u212a", "\\u017f",
+                                           "kelvin", "ab", "a", "sdk"};
+  auto value = [&] {
+    std::string v;
+    const size_t n = rng() % 7;
+    for (size_t k = 0; k < n; ++k) v += pieces[rng() % pieces.size()];
+    if (rng() % 40 == 0) {  // past kRegexSetMaxBytes
+      const std::string unit = v.empty() ? "aws" : v;
+      while (v.size() <= internal::kRegexSetMaxBytes) v += unit;
+    }
+    return "\"" + v + "\"";
+  };
+  Scanner scanner(set);
+  size_t matches = 0;
+  for (int e = 0; e < 400; ++e) {
+    std::string ua = value();
+    const uint32_t roll = rng() % 10;
+    if (roll == 0) ua = "[" + value() + "," + value() + "]";
+    if (roll == 1) ua = std::to_string(rng() % 1000);
+    const std::string ev = "{\"eventName\":" + (rng() % 3 ? value() : std::string("\"Get\"")) +
+                           ",\"userAgent\":" + ua + ",\"userIdentity\":{\"arn\":" + value() + "}}";
+    std::set<size_t> got, want;
+    ASSERT_TRUE(BothEngines(scanner, *set, ev, &got, &want)) << ev;
+    matches += want.size();
+    if (got != want) FAIL() << "event " << ev << ":" << Diff(got, want) << "\n" << yaml;
+  }
+  EXPECT_GT(matches, 5000u) << matches;
+  const auto& k = scanner.evaluator().counters();
+  EXPECT_GT(k.regex_set_searches, 400u);
+  EXPECT_GT(k.regex_set_fallbacks, 150u);  // newlines, control bytes, non-ASCII, long values
+  EXPECT_GT(k.regex_set_memo_hits, 100u);  // values come back
 }
 
 std::vector<std::pair<uint32_t, int>> Params() {

@@ -58,6 +58,7 @@ TEST(ValueMemoTest, BoundedAndEmptiedBetweenEventsOnceHalfFull) {
   EXPECT_LT(kept, ValueMemo::kValueSlots);
   EXPECT_GE(kept, ValueMemo::kValueSlots / 2);
   const size_t bytes = m.MemoryBytes();
+  // No lists yet: their tables are made by the first PutList.
   EXPECT_LE(bytes, ValueMemo::kValueSlots * 16 + ValueMemo::kArenaBytes + ValueMemo::kResultSlots * 8 + 4096);
   for (size_t i = 0; i < 1000; ++i) m.Intern("more-" + std::to_string(i));
   EXPECT_EQ(m.MemoryBytes(), bytes);
@@ -70,6 +71,40 @@ TEST(ValueMemoTest, BoundedAndEmptiedBetweenEventsOnceHalfFull) {
   ASSERT_NE(w, ValueMemo::kNone);
   EXPECT_EQ(m.Find(w, 3), -1);
   EXPECT_NE(m.Intern("fresh"), ValueMemo::kNone);
+}
+
+TEST(ValueMemoTest, ListsAreKeptPerValueAndKeyAndBounded) {
+  ValueMemo m;
+  const uint32_t v = m.Intern("arn:aws:iam::123456789012:user/alice");
+  const uint32_t w = m.Intern("arn:aws:iam::123456789012:user/bob");
+  std::basic_string_view<uint32_t> ids;
+  EXPECT_FALSE(m.FindList(v, 0, &ids));
+  m.PutList(v, 0, {7, 9});
+  m.PutList(v, 1, {});
+  m.PutList(w, 0, {3});
+  ASSERT_TRUE(m.FindList(v, 0, &ids));
+  EXPECT_EQ(std::vector<uint32_t>(ids.begin(), ids.end()), (std::vector<uint32_t>{7, 9}));
+  ASSERT_TRUE(m.FindList(v, 1, &ids));  // known to be empty, not unknown
+  EXPECT_TRUE(ids.empty());
+  ASSERT_TRUE(m.FindList(w, 0, &ids));
+  EXPECT_EQ(std::vector<uint32_t>(ids.begin(), ids.end()), (std::vector<uint32_t>{3}));
+  EXPECT_FALSE(m.FindList(w, 1, &ids));
+  EXPECT_FALSE(m.FindList(ValueMemo::kNone, 0, &ids));
+  // The pool of ids is bounded: past it, lists go unremembered instead of growing it.
+  const std::vector<uint32_t> many(ValueMemo::kListPoolIds / 4, 1);
+  size_t kept = 0;
+  for (uint32_t key = 2; key < 12; ++key) {
+    m.PutList(w, key, many);
+    kept += m.FindList(w, key, &ids) ? 1 : 0;
+  }
+  EXPECT_EQ(kept, 3u);  // 3 + 2 + 1 ids before, then three quarters of the pool
+  const size_t bytes = m.MemoryBytes();
+  m.PutList(v, 50, many);
+  EXPECT_EQ(m.MemoryBytes(), bytes);
+  // Half full: the next Trim empties it.
+  m.Trim();
+  const uint32_t again = m.Intern("arn:aws:iam::123456789012:user/alice");
+  EXPECT_FALSE(m.FindList(again, 0, &ids));
 }
 
 TEST(ValueMemoTest, ResultTableIsBounded) {

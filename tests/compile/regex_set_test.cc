@@ -1,0 +1,110 @@
+// Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+//
+// RegexSet (src/compile/regex_set.h): which patterns it takes, which values, and that on
+// the values it takes it reports every pattern PCRE2 (vigil's options) matches.
+
+#include "compile/regex_set.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "compile/regex.h"
+#include "ir/ir.h"
+
+namespace vigil::internal {
+namespace {
+
+TEST(RegexSetTest, TakesPrintableAsciiAndTabsUpToTheLimit) {
+  EXPECT_TRUE(RegexSet::Takes(""));
+  EXPECT_TRUE(RegexSet::Takes("aws-cli/2.13.0 Python/3.11\tLinux"));
+  EXPECT_TRUE(RegexSet::Takes(std::string(kRegexSetMaxBytes, 'a')));
+  EXPECT_FALSE(RegexSet::Takes(std::string(kRegexSetMaxBytes + 1, 'a')));
+  EXPECT_FALSE(RegexSet::Takes("a\nb"));       // `$` and `.` differ at newlines
+  EXPECT_FALSE(RegexSet::Takes("a\x0b"));      // `\s` takes VT in PCRE2 only
+  EXPECT_FALSE(RegexSet::Takes("caf\xc3\xa9"));  // Unicode case partners, invalid UTF-8
+  EXPECT_FALSE(RegexSet::Takes("a\x7f"));
+  EXPECT_FALSE(RegexSet::Takes(std::string("a\0b", 3)));
+}
+
+TEST(RegexSetTest, RefusesWhatItCannotDecideAsPcre2Would) {
+  RegexSet set(kRegexSetMaxMem);
+  EXPECT_TRUE(set.Add("^arn:aws:iam::\\d+:root$", 0));
+  EXPECT_TRUE(set.Add("AdminAccess", kRegexCaseless));
+  EXPECT_FALSE(set.Add("(?=.*admin)root", 0));   // lookahead
+  EXPECT_FALSE(set.Add("(a)\\1", 0));            // backreference
+  EXPECT_FALSE(set.Add("a++", 0));               // possessive
+  EXPECT_FALSE(set.Add("(?>ab|a)b", 0));         // atomic group
+  EXPECT_FALSE(set.Add("root\\Z", 0));
+  EXPECT_FALSE(set.Add("a{,3}", 0));             // read differently by PCRE2 versions
+  EXPECT_FALSE(set.Add("(", 0));
+  EXPECT_EQ(set.size(), 2u);
+  ASSERT_TRUE(set.Compile());
+  EXPECT_FALSE(set.Add("x", 0));  // after Compile
+  std::vector<int> hits;
+  ASSERT_TRUE(set.Match("arn:aws:iam::123456789012:root", &hits));
+  EXPECT_EQ(hits, std::vector<int>{0});
+  ASSERT_TRUE(set.Match("xx adminaccess", &hits));
+  EXPECT_EQ(hits, std::vector<int>{1});
+  ASSERT_TRUE(set.Match("nothing", &hits));
+  EXPECT_TRUE(hits.empty());
+}
+
+// On every value it takes, the set reports exactly the patterns PCRE2 finds a match for
+// (a prefilter only needs "at least", but exactness here shows the screen is sound on
+// these patterns): flags, anchors, classes, the k and s partners, `$`, repeats.
+TEST(RegexSetTest, AgreesWithPcre2OnTheValuesItTakes) {
+  const std::vector<std::pair<std::string, uint8_t>> patterns = {
+      {"^aws-cli/\\d+\\.\\d+", 0},       {"(?i)boto3", 0},          {"kelvin", kRegexCaseless},
+      {"\\x{212a}", kRegexCaseless},    {"\\x{17f}", kRegexCaseless}, {"^\\S+$", 0},
+      {"\\s", 0},                       {"[^\\x20-\\x7e]", 0},     {"a.b", kRegexDotAll},
+      {"^b", kRegexMultiline},          {"c$", kRegexMultiline},   {"c$", 0},
+      {"\\bcli\\b", 0},                 {"[[:upper:]]{3}", 0},     {"(?:ab){2,3}x", 0},
+      {"\\v", 0},                       {"[^\\v]", 0},             {"\\t", 0},
+      {"\\w+@\\w+\\.com", 0},           {"", 0},                   {"\\pL\\d", 0},
+      {"^$", 0},                        {"(?U)a+b", 0},            {"\\Acli", 0},
+      {"cli\\z", 0},                    {"[k-s]{2}", kRegexCaseless}, {"x*", 0},
+  };
+  RegexSet set(kRegexSetMaxMem);
+  std::vector<std::unique_ptr<Regex>> pcre;
+  for (const auto& [p, flags] : patterns) {
+    ASSERT_TRUE(set.Add(p, flags)) << p;
+    std::string error;
+    pcre.push_back(Regex::Compile(p, flags, &error));
+    ASSERT_NE(pcre.back(), nullptr) << p << ": " << error;
+  }
+  ASSERT_TRUE(set.Compile());
+  const std::vector<std::string> pieces = {"aws-cli/", "2.13", "Boto3", "KELVIN", "k", "S", "s", " ", "\t",
+                                           "a", "b", "c", "x", "ab", "cli", "@", "example.com", "ABC", ".", "9"};
+  std::mt19937 rng(5);
+  RegexScratch scratch;
+  std::vector<int> hits;
+  for (int i = 0; i < 3000; ++i) {
+    std::string v;
+    const size_t n = rng() % 6;
+    for (size_t k = 0; k < n; ++k) v += pieces[rng() % pieces.size()];
+    ASSERT_TRUE(RegexSet::Takes(v));
+    ASSERT_TRUE(set.Match(v, &hits));
+    std::sort(hits.begin(), hits.end());
+    std::vector<int> want;
+    for (size_t p = 0; p < pcre.size(); ++p) {
+      if (pcre[p]->Search(v, &scratch)) want.push_back(static_cast<int>(p));
+    }
+    ASSERT_EQ(hits, want) << "'" << v << "'";
+  }
+}
+
+// Too large for its memory budget: Compile says so (the compiler then keeps the regexes
+// on their own paths and warns).
+TEST(RegexSetTest, CompileFailsPastItsMemoryBudget) {
+  RegexSet set(int64_t{64} << 10);
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(set.Add("^prefix-" + std::to_string(i) + "-[a-z]{3,40}\\d{2,9}suffix$", 0));
+  EXPECT_FALSE(set.Compile());
+  EXPECT_FALSE(set.Compile());  // asked again: the same answer, RE2 not asked twice
+}
+
+}  // namespace
+}  // namespace vigil::internal
