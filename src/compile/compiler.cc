@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <span>
 #include <unordered_map>
 
 #include "compile/program.h"
@@ -328,9 +329,15 @@ class ProgramBuilderImpl {
     p.cased = cased;
     p.text = text;
     const std::string key = p.Key() + (unicode_fold ? "\x01unicode-fold" : "");
-    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    if (auto it = by_key_.find(key); it != by_key_.end()) {
+      // Needed beyond the regex sets' patterns: searched in every value.
+      if (!for_fallback_ && it->second >= ir_.predicates.size()) {
+        prog_.derived[it->second - ir_.predicates.size()].fallback = false;
+      }
+      return it->second;
+    }
     const uint32_t id = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
-    prog_.derived.push_back({field, op, cased, std::move(text), unicode_fold});
+    prog_.derived.push_back({field, op, cased, std::move(text), unicode_fold, for_fallback_});
     by_key_.emplace(key, id);
     return id;
   }
@@ -357,12 +364,9 @@ class ProgramBuilderImpl {
     const std::vector<uint32_t> set_atom = BuildRegexSets();
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
-      if (set_atom[i] != UINT32_MAX) {
-        // Its set says where it can match: nothing else is worth checking first.
-        prog_.eval[i] = PredEval::kConfirm;
-        prog_.confirm_clauses[i] = {{set_atom[i]}};
-        continue;
-      }
+      // A pattern of a regex set: the atoms below serve only the values its sets do not
+      // take (FieldIndex::fallback).
+      for_fallback_ = set_atom[i] != UINT32_MAX;
       switch (p.op) {
         case Op::kExists:
           if (prog_.eval[i] == PredEval::kIndexed) continue;
@@ -446,9 +450,22 @@ class ProgramBuilderImpl {
           gate.required_byte = static_cast<int16_t>(g.required_byte);
           std::copy(std::begin(g.first_bytes), std::end(g.first_bytes), gate.first_bytes);
           gate.atom = atom;
-          IndexOf(p.field).gates.push_back(gate);
+          (for_fallback_ ? FallbackOf(p.field) : IndexOf(p.field)).gates.push_back(gate);
           clauses.push_back({atom});
         }
+      }
+      if (for_fallback_) {
+        // Its set's atom, or, in a value the sets do not take, what the pattern needs
+        // there (or the field's atom for every such value). The checks are dropped: they
+        // would not hold in the values the sets take, where no fallback atom is set.
+        std::vector<uint32_t> first = {set_atom[i]};
+        if (clauses.empty()) {
+          first.push_back(FallbackAtom(p.field));
+        } else {
+          first.insert(first.end(), clauses[0].begin(), clauses[0].end());
+        }
+        clauses = {std::move(first)};
+        for_fallback_ = false;
       }
       if (clauses.size() > 1 + kMaxChecks) clauses.resize(1 + kMaxChecks);
       if (!clauses.empty()) {
@@ -461,63 +478,112 @@ class ProgramBuilderImpl {
     for (size_t d = 0; d < prog_.derived.size(); ++d) prog_.atom_field[n + d] = prog_.derived[d].field;
   }
 
-  // A field with at least kRegexSetMinPatterns regexes a RegexSet takes gets one: by
-  // predicate, the atom its set sets for it (UINT32_MAX: none). Its other regexes keep
-  // their literal atoms and gates.
+  // A field with at least kRegexSetMinPatterns regexes and wildcards gets sets of those a
+  // RegexSet takes, of at most kRegexSetMaxPatterns each: by predicate, the atom its set
+  // sets for it (UINT32_MAX: none). Its other regexes and wildcards keep their literal
+  // atoms and gates.
   std::vector<uint32_t> BuildRegexSets() {
     const size_t n = ir_.predicates.size();
     std::vector<uint32_t> atom_of(n, UINT32_MAX);
-    std::map<uint32_t, std::vector<uint32_t>> by_field;  // ordered: the same program each time
+    // By field, and by the value searched: as it is (regexes and cased wildcards) or
+    // ASCII-folded (caseless wildcards). Ordered: the same program each time.
+    std::map<std::pair<uint32_t, bool>, std::vector<uint32_t>> groups;
+    std::map<uint32_t, size_t> per_field;
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
-      if (p.op == Op::kRegex && !p.negate && p.field != kAnyString && prog_.eval[i] != PredEval::kIndexed &&
-          prog_.regexes[i]) {
-        by_field[p.field].push_back(i);
+      const bool regex = p.op == Op::kRegex && prog_.regexes[i];
+      if ((regex || p.op == Op::kGlob) && !p.negate && p.field != kAnyString && prog_.eval[i] != PredEval::kIndexed) {
+        groups[{p.field, p.op == Op::kGlob && !p.cased}].push_back(i);
+        ++per_field[p.field];
       }
     }
-    for (const auto& [field, preds] : by_field) {
-      if (preds.size() < kRegexSetMinPatterns) continue;
-      std::vector<uint32_t> taken;
-      auto make = [&](int64_t budget) {
-        auto set = std::make_unique<RegexSet>(budget);
-        taken.clear();
-        for (uint32_t i : preds) {
-          if (set->Add(ir_.predicates[i].text, ir_.predicates[i].regex_flags)) taken.push_back(i);
+    for (const auto& [key, preds] : groups) {
+      const auto [field, folded] = key;
+      if (per_field[field] < kRegexSetMinPatterns) continue;
+      size_t left_out = 0;
+      const size_t chunks = (preds.size() + kRegexSetMaxPatterns - 1) / kRegexSetMaxPatterns;
+      for (size_t c = 0; c < chunks; ++c) {
+        const size_t from = preds.size() * c / chunks, to = preds.size() * (c + 1) / chunks;
+        auto set = std::make_unique<RegexSet>(RegexSetBudget(to - from));
+        std::vector<uint32_t> members;  // those RE2 takes
+        for (size_t k = from; k < to; ++k) {
+          if (AddToSet(set.get(), preds[k])) members.push_back(preds[k]);
         }
-        return set;
-      };
-      std::unique_ptr<RegexSet> set = make(RegexSetBudget(preds.size()));
-      if (taken.size() < kRegexSetMinPatterns) continue;
-      bool compiled = set->Compile();
-      // Patterns larger than most get the whole budget.
-      if (!compiled && RegexSetBudget(preds.size()) < kRegexSetMaxMem) {
-        set = make(kRegexSetMaxMem);
-        compiled = set->Compile();
+        left_out += AddRegexSets(field, folded, members, std::move(set), &atom_of);
       }
-      if (!compiled) {
+      if (left_out > 0) {
         prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
-                                     "field '" + FieldName(field) + "': its " + std::to_string(taken.size()) +
-                                         " regexes do not fit one automaton within " +
+                                     "field '" + FieldName(field) + "': " + std::to_string(left_out) +
+                                         " of its regexes and wildcards do not fit automata of " +
                                          std::to_string(kRegexSetMaxMem >> 20) +
-                                         " MiB; each is searched on its own"});
-        continue;
+                                         " MiB; each of those is searched on its own"});
       }
-      FieldIndex& x = IndexOf(field);
-      for (uint32_t i : taken) {
-        const uint32_t atom = static_cast<uint32_t>(n + prog_.derived.size());
-        prog_.derived.push_back({field, Op::kRegex, true, "#set" + std::to_string(i)});
-        atom_of[i] = atom;
-        x.regex_set_atoms.push_back(atom);
-      }
-      x.regex_set = set.get();
-      x.regex_set_id = static_cast<uint32_t>(prog_.regex_sets.size());
-      prog_.regex_sets.push_back(std::move(set));
     }
     return atom_of;
   }
 
-  void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom) {
+  bool AddToSet(RegexSet* set, uint32_t pred) {
+    const Predicate& p = ir_.predicates[pred];
+    return p.op == Op::kGlob ? set->AddGlob(p.text) : set->Add(p.text, p.regex_flags);
+  }
+
+  // A set of `preds` (all of which a set takes; `set` holds them, or is null), or, when
+  // RE2 cannot compile it within the largest budget, sets of each half. Returns how many
+  // were left out: a group under a quarter of kRegexSetMinPatterns is not worth a set,
+  // even beside the field's others.
+  size_t AddRegexSets(uint32_t field, bool folded, std::span<const uint32_t> preds, std::unique_ptr<RegexSet> set,
+                      std::vector<uint32_t>* atom_of) {
+    if (preds.size() < kRegexSetMinPatterns / 4) return preds.size();
+    auto make = [&](int64_t budget) {
+      auto made = std::make_unique<RegexSet>(budget);
+      for (uint32_t i : preds) AddToSet(made.get(), i);
+      return made;
+    };
+    if (set == nullptr) set = make(RegexSetBudget(preds.size()));
+    bool compiled = set->size() == preds.size() && set->Compile();
+    // Patterns larger than most get the whole budget.
+    if (!compiled && RegexSetBudget(preds.size()) < kRegexSetMaxMem) {
+      set = make(kRegexSetMaxMem);
+      compiled = set->size() == preds.size() && set->Compile();
+    }
+    if (!compiled) {
+      const size_t half = preds.size() / 2;
+      return AddRegexSets(field, folded, preds.first(half), nullptr, atom_of) +
+             AddRegexSets(field, folded, preds.subspan(half), nullptr, atom_of);
+    }
+    FieldIndex::Set entry;
+    entry.set = set.get();
+    entry.folded = folded;
+    entry.id = static_cast<uint32_t>(prog_.regex_sets.size());
+    const size_t n = ir_.predicates.size();
+    for (uint32_t i : preds) {
+      const uint32_t atom = static_cast<uint32_t>(n + prog_.derived.size());
+      prog_.derived.push_back({field, Op::kRegex, true, "#set" + std::to_string(i)});
+      (*atom_of)[i] = atom;
+      entry.atoms.push_back(atom);
+    }
+    IndexOf(field).regex_sets.push_back(std::move(entry));
+    prog_.regex_sets.push_back(std::move(set));
+    return 0;
+  }
+
+  FieldIndex& FallbackOf(uint32_t field) {
     FieldIndex& x = IndexOf(field);
+    if (!x.fallback) x.fallback = std::make_unique<FieldIndex>();
+    return *x.fallback;
+  }
+
+  uint32_t FallbackAtom(uint32_t field) {
+    FieldIndex& x = IndexOf(field);
+    if (x.fallback_atom == UINT32_MAX) {
+      x.fallback_atom = static_cast<uint32_t>(ir_.predicates.size() + prog_.derived.size());
+      prog_.derived.push_back({field, Op::kRegex, true, "#fallback", false, true});
+    }
+    return x.fallback_atom;
+  }
+
+  void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom, bool fallback = false) {
+    FieldIndex& x = fallback ? FallbackOf(field) : IndexOf(field);
     switch (op) {
       case Op::kExists:
         x.presence_atom = atom;
@@ -530,7 +596,7 @@ class ProgramBuilderImpl {
       case Op::kPrefix: x.prefix.Add(text, cased, atom, false); break;
       case Op::kSuffix: x.suffix.Add(text, cased, atom, true); break;
       default: {
-        auto& lits = contains_[field];
+        auto& lits = (fallback ? fallback_contains_ : contains_)[field];
         lits.first.push_back({text, !cased});
         lits.second.push_back(atom);
         break;
@@ -576,10 +642,14 @@ class ProgramBuilderImpl {
     }
     for (size_t d = 0; d < prog_.derived.size(); ++d) {
       const DerivedAtom& a = prog_.derived[d];
-      if (a.field != kAnyString && a.op != Op::kRegex) AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d));
-      if (a.unicode_fold) IndexOf(a.field).unicode_fold_atoms.push_back(static_cast<uint32_t>(n + d));
+      if (a.field != kAnyString && a.op != Op::kRegex) {
+        AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d), a.fallback);
+      }
+      if (a.unicode_fold) {
+        (a.fallback ? FallbackOf(a.field) : IndexOf(a.field)).unicode_fold_atoms.push_back(static_cast<uint32_t>(n + d));
+      }
     }
-    auto finish = [&](uint32_t field, FieldIndex* x) {
+    auto finish = [&](uint32_t field, FieldIndex* x, auto& contains) {
       x->cidr.Finish();
       for (auto* v : {&x->numeric.eq, &x->numeric.lt, &x->numeric.lte, &x->numeric.gt, &x->numeric.gte}) {
         std::sort(v->begin(), v->end());
@@ -595,15 +665,18 @@ class ProgramBuilderImpl {
                        [](const FieldIndex::RegexGate& a, const FieldIndex::RegexGate& b) {
                          return a.min_length < b.min_length;
                        });
-      auto it = contains_.find(field);
-      if (it == contains_.end()) return;
+      auto it = contains.find(field);
+      if (it == contains.end()) return;
       std::string warning;
       x->contains = LiteralMatcher::Build(std::move(it->second.first), &warning);
       x->contains_atoms = std::move(it->second.second);
       warn(warning);
     };
-    for (uint32_t f = 0; f < prog_.indexes.size(); ++f) finish(f, &prog_.indexes[f]);
-    finish(kAnyString, &prog_.keywords);
+    for (uint32_t f = 0; f < prog_.indexes.size(); ++f) {
+      finish(f, &prog_.indexes[f], contains_);
+      if (prog_.indexes[f].fallback) finish(f, prog_.indexes[f].fallback.get(), fallback_contains_);
+    }
+    finish(kAnyString, &prog_.keywords, contains_);
     if (prog_.has_keywords) BuildKeywordPrefilter();
   }
 
@@ -993,6 +1066,8 @@ class ProgramBuilderImpl {
   const Ir& ir_;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> contains_;
+  std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> fallback_contains_;
+  bool for_fallback_ = false;  // the predicate being classified is a regex set's pattern
 };
 
 }  // namespace
@@ -1067,7 +1142,7 @@ std::string Program::Dump() const {
                                             [](const FieldIndex::RegexGate& g) { return g.bytes != nullptr; });
       s += ", regex gates " + std::to_string(x.gates.size()) + " (" + std::to_string(with_bytes) + " with byte facts)";
     }
-    if (x.regex_set != nullptr) s += ", regex set " + std::to_string(x.regex_set->size());
+    for (const FieldIndex::Set& r : x.regex_sets) s += ", regex set " + std::to_string(r.set->size());
     if (!x.lazy.empty()) s += ", lazy " + std::to_string(x.lazy.size());
     s += x.json_eager ? "\n" : " (objects deferred)\n";
   };
@@ -1078,7 +1153,7 @@ std::string Program::Dump() const {
          " literals" + (keyword_always ? " (some keyword has no literal: every event is walked)" : "") + "\n";
   }
   s += "regexes and wildcards: " + std::to_string(confirm) + " behind atoms (" + std::to_string(in_sets) +
-       " regexes in " + std::to_string(regex_sets.size()) + " regex sets, the rest behind literals and gates), " +
+       " regexes and wildcards in " + std::to_string(regex_sets.size()) + " regex sets, the rest behind literals and gates), " +
        std::to_string(lazy_regex) + " regexes and " + std::to_string(lazy_glob) +
        " wildcards with none (run on every value of their field)\n";
   s += "candidate index:\n";

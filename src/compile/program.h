@@ -205,12 +205,21 @@ struct FieldIndex {
     const RegexBytes* bytes = nullptr;  // owned by Program::regex_bytes; null: none
   };
   std::vector<RegexGate> gates;
-  // The field's regexes searched together (regex_set.h; owned by Program::regex_sets):
-  // a pattern with a match in the value sets regex_set_atoms[its index]. Null when the
-  // field has fewer than kRegexSetMinPatterns regexes the set can take.
-  const RegexSet* regex_set = nullptr;
-  uint32_t regex_set_id = 0;  // its index in Program::regex_sets
-  std::vector<uint32_t> regex_set_atoms;
+  // The field's regexes and wildcards searched together (regex_set.h), when it has at
+  // least kRegexSetMinPatterns a set can take: one set per kRegexSetMaxPatterns of them.
+  // A pattern with a match in the value sets atoms[its index].
+  struct Set {
+    const RegexSet* set = nullptr;  // owned by Program::regex_sets
+    uint32_t id = 0;                // its index there
+    bool folded = false;            // searched with the value ASCII-folded (caseless wildcards)
+    std::vector<uint32_t> atoms;
+  };
+  std::vector<Set> regex_sets;
+  // For the values those sets do not take (regex_set.h: non-ASCII, newlines, long
+  // values...): the literal atoms and gates their patterns would have had without them,
+  // and an atom set for every such value (for patterns with neither; UINT32_MAX: none).
+  std::unique_ptr<FieldIndex> fallback;
+  uint32_t fallback_atom = UINT32_MAX;
   // The atom "the field is present" (`|exists: true`, and what fieldref needs), set when
   // the walk meets the field; kNoAtom when no rule asks.
   uint32_t presence_atom = UINT32_MAX;
@@ -232,7 +241,7 @@ struct FieldIndex {
   bool has_atoms() const {
     return !exact_folded.empty() || !exact_cased.empty() || !prefix.empty() || !suffix.empty() ||
            contains != nullptr || !cidr.empty() || !numeric.empty() || !gates.empty() ||
-           regex_set != nullptr;
+           !regex_sets.empty();
   }
   bool needs_values() const { return has_atoms() || keep_values; }
 };
@@ -268,6 +277,9 @@ struct DerivedAtom {
   // A caseless regex atom with k or s (RegexAtom::unicode_fold): also set for every
   // value that holds U+212A or U+017F (FieldIndex::unicode_fold_atoms).
   bool unicode_fold = false;
+  // Needed only by patterns of a field's regex sets: searched (FieldIndex::fallback)
+  // only in the values those sets do not take.
+  bool fallback = false;
 };
 
 // Compressed rows: row i is data[begin[i] .. begin[i+1]).
@@ -332,7 +344,7 @@ struct Program {
   bool keyword_always = false;  // some keyword predicate has no atom: always walk
   std::vector<std::unique_ptr<Regex>> regexes;  // by predicate id (null if not kRegex)
   std::vector<std::unique_ptr<RegexBytes>> regex_bytes;  // FieldIndex::RegexGate::bytes
-  std::vector<std::unique_ptr<RegexSet>> regex_sets;     // FieldIndex::regex_set
+  std::vector<std::unique_ptr<RegexSet>> regex_sets;     // FieldIndex::regex_sets
   std::vector<PredEval> eval;                   // by predicate id
   // By predicate id (kConfirm): clauses of atoms (an AND of ORs) the predicate cannot
   // hold without; the first is the most selective.

@@ -7,7 +7,12 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <cctype>
+#include <utility>
+#include <vector>
+
 #include "ir/ir.h"
+#include "util/strings.h"
 
 namespace vigil::internal {
 
@@ -37,6 +42,57 @@ bool RegexSet::Add(std::string_view pattern, uint8_t flags) {
   p.append(pattern);
   if (impl_->set.Add(p, nullptr) < 0) return false;
   ++count_;
+  has_regexes_ = true;
+  return true;
+}
+
+bool RegexSet::AddGlob(std::string_view glob) {
+  if (tried_) return false;
+  // The glob as tokens: a byte (escaped or not), '*' or '?'.
+  enum Kind : uint8_t { kByte, kStar, kAny };
+  std::vector<std::pair<Kind, char>> tokens;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    const char c = glob[i];
+    if (c == '\\' && i + 1 < glob.size()) {
+      tokens.push_back({kByte, glob[++i]});
+    } else if (c == '*') {
+      tokens.push_back({kStar, 0});
+    } else if (c == '?') {
+      tokens.push_back({kAny, 0});
+    } else {
+      tokens.push_back({kByte, c});
+    }
+  }
+  size_t begin = 0, end = tokens.size();
+  while (begin < end && tokens[begin].first == kStar) ++begin;
+  while (end > begin && tokens[end - 1].first == kStar) --end;
+  // The whole value must match: anchored at each end the glob has no star at.
+  std::string p = "(?s)";
+  if (begin == 0) p += "\\A";
+  for (size_t i = begin; i < end; ++i) {
+    const auto [kind, c] = tokens[i];
+    if (kind == kStar) {
+      p += ".*";
+    } else if (kind == kAny) {
+      p += '.';
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      if (std::isalnum(b) || b == '_' || b >= 0x80) {
+        p += c;  // bytes of UTF-8 text stay as they are (RE2 refuses invalid UTF-8)
+      } else if (b < 0x20 || b == 0x7f) {
+        static const char kHex[] = "0123456789abcdef";
+        p += "\\x";
+        p += kHex[b >> 4];
+        p += kHex[b & 15];
+      } else {
+        p += '\\';
+        p += c;
+      }
+    }
+  }
+  if (end == tokens.size()) p += "\\z";
+  if (impl_->set.Add(p, nullptr) < 0) return false;
+  ++count_;
   return true;
 }
 
@@ -46,15 +102,16 @@ bool RegexSet::Compile() {
   return compiled_;
 }
 
-bool RegexSet::Takes(std::string_view text) {
-  if (text.size() > kRegexSetMaxBytes) return false;
+RegexSet::Text RegexSet::Classify(std::string_view text) {
+  if (text.size() > kRegexSetMaxBytes) return Text::kOther;
   // No early exit: the loop vectorizes, and most values pass.
   bool outside = false;
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     outside |= (c < 0x20 && c != '\t') | (c > 0x7e);
   }
-  return !outside;
+  if (!outside) return Text::kPrintable;
+  return IsValidUtf8(text) ? Text::kUtf8 : Text::kOther;
 }
 
 bool RegexSet::Match(std::string_view text, std::vector<int>* hits) const {

@@ -1,6 +1,6 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Many `|re` of one field searched together, as a prefilter. Internal.
+// Many `|re` and wildcards of one field searched together, as a prefilter. Internal.
 //
 // A regex whose literals occur in most values (`arn:[a-z]+:[a-z]+::\d+:[a-z]{2,8}$`
 // needs only `arn:` and `::`), or that has none (`^[A-Za-z0-9+/]{6,}={0,2}$`), cannot be
@@ -22,8 +22,16 @@
 //    On such text the two agree for what RE2 accepts: `$` (PCRE2 also matches before a
 //    final newline), `.`, `\s` (PCRE2 includes VT), `\v` and the Unicode case partners
 //    of `k` and `s` differ only on newlines, control bytes or non-ASCII text.
-// A value the set does not take, or a search that fails (the DFA out of memory), makes
-// every regex of the set a candidate for that value: slower, never wrong.
+// A value the set does not take, or a search that fails (the DFA out of memory), goes
+// through the field's fallback index instead (FieldIndex::fallback): the literal atoms
+// and gates the set's patterns would have had without it.
+//
+// Wildcards join too (AddGlob), as patterns of the whole value, so that thousands of
+// them on a field cost one pass instead of a literal search whose hits are mostly other
+// rules' (the wildcard matcher, eval/glob.h, still decides). Caseless ones go to sets
+// given the ASCII-folded value: vigil's caseless comparison exactly, and half RE2's
+// compile time of `(?i)`. A set of wildcards alone also takes any valid UTF-8 (a `?` is
+// one character in both readers, and newlines and control bytes are literal bytes).
 //
 // Thread safety: Add and Compile before sharing; Match is const and may run from many
 // threads at once (RE2 guards its cache of DFA states itself). Memory: the program and
@@ -43,9 +51,27 @@ namespace vigil::internal {
 // Values longer than this are not searched by a set (a lazy DFA meeting new states on
 // hostile text costs a few microseconds a byte); their regexes are all candidates.
 inline constexpr size_t kRegexSetMaxBytes = 1024;
-// A field's regexes go to a set from this many on (fewer cost less through their
-// literal atoms and gates than a set search of every value).
+// A field's regexes and wildcards go to sets from this many on (fewer cost less through
+// their literal atoms and gates than a set search of every value).
 inline constexpr size_t kRegexSetMinPatterns = 32;
+// Larger groups are split into sets of at most this many (RE2 builds a DFA state from
+// every pattern that can still match: smaller sets make smaller states, and a program
+// that fits its budget).
+inline constexpr size_t kRegexSetMaxPatterns = 1024;
+// A lazy DFA meeting new text builds a state at about every byte, each from every
+// pattern that can still match: random text of 1 KiB cost 5 ms at 1,615 regexes, where
+// a warm set costs about 10 ns a byte. So each thread times its sets' searches (of values
+// not remembered), and a set whose searches pass kRegexSetMaxNanosPerByte (over what
+// they searched plus kRegexSetSlackBytes, so that a cold start is not taken for an
+// attack) is paused: its values take the fallback path (FieldIndex::fallback) for the
+// next kRegexSetFirstPause values, twice that after each further pause in a row, up to
+// kRegexSetMaxPause. kRegexSetWindowBytes searched within the budget forgive the past.
+// Only the speed depends on the clock: either path finds the same matches.
+inline constexpr uint64_t kRegexSetMaxNanosPerByte = 250;
+inline constexpr uint64_t kRegexSetSlackBytes = 16 << 10;
+inline constexpr uint64_t kRegexSetWindowBytes = 1 << 20;
+inline constexpr uint32_t kRegexSetFirstPause = 256;
+inline constexpr uint32_t kRegexSetMaxPause = 1 << 16;
 // RE2's memory budget of one set (its compiled program, at most a quarter of it, and its
 // cache of DFA states): 6 KiB a pattern, from 1 MiB up to kRegexSetMaxMem, so that the
 // sets of 10,000 generated regex rules (15,001 regexes, 28 fields) stay within 87 MiB
@@ -67,22 +93,38 @@ class RegexSet {
   // added, when the set cannot decide it as PCRE2 would (see the file comment), or once
   // Compile has been called.
   bool Add(std::string_view pattern, uint8_t flags);
+  // Adds a wildcard (the IR's glob encoding, eval/glob.h: `*`, `?`, `\` before a literal
+  // byte) matched against the whole value, as written: a caseless wildcard (whose text the
+  // IR keeps lower-cased) belongs in a set that is given ASCII-folded values, which is
+  // what vigil's caseless comparison is (RE2's own `(?i)` doubles the cost of compiling
+  // them). false when RE2 refuses it (bytes that are not UTF-8).
+  bool AddGlob(std::string_view glob);
   // false when RE2 cannot compile the set within its memory budget; the set must then
   // not be used. A second call returns the first one's answer.
   bool Compile();
   size_t size() const { return count_; }
 
-  // Whether Match may be given `text`.
-  static bool Takes(std::string_view text);
+  // What a value is, for Takes: computed once, asked of each set of its field.
+  enum class Text : uint8_t {
+    kPrintable,  // printable ASCII or tab, at most kRegexSetMaxBytes
+    kUtf8,       // otherwise valid UTF-8, at most kRegexSetMaxBytes
+    kOther,
+  };
+  static Text Classify(std::string_view text);
+  // Whether Match may be given such a text: printable text always; other valid UTF-8
+  // when the set holds only wildcards (`*`, `?` and literal bytes read alike there).
+  bool Takes(Text t) const { return t == Text::kPrintable || (t == Text::kUtf8 && !has_regexes_); }
   // Sets *hits to the indexes of the patterns that have a match somewhere in `text`.
   // false when the search failed (every pattern must then count as a possible match).
-  // REQUIRES: Compile returned true, Takes(text). `hits` is this thread's scratch.
+  // REQUIRES: Compile returned true, Takes(Classify(text)). `hits` is this thread's
+  // scratch.
   bool Match(std::string_view text, std::vector<int>* hits) const;
 
  private:
   struct Impl;  // RE2::Set, a nested class, cannot be declared ahead
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;
+  bool has_regexes_ = false;
   bool tried_ = false;
   bool compiled_ = false;
 };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "compile/regex_atoms.h"
@@ -39,6 +40,7 @@ Evaluator::Evaluator(const Program& program)
       pending_stamp_(program.trie.size(), 0),
       materialized_stamp_(program.trie.size(), 0),
       pending_(program.trie.size()) {
+  set_cost_.resize(program.regex_sets.size());
   key_seen_.assign(program.trie.size(), 0);
   candidates_.reserve(program.ir.rules.size());
   fieldref_present_.assign(program.fieldref_words, 0);
@@ -251,7 +253,7 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
     }
     SetAtom(g.atom);
   }
-  if (x.regex_set != nullptr) MatchRegexSet(x, text);
+  if (!x.regex_sets.empty()) MatchRegexSets(x, kind, text);
   if (!x.cidr.empty() && kind == ValueKind::kString) {
     IpAddress ip;
     if (ParseIp(text, &ip)) x.cidr.Lookup(ip, [&](uint32_t a) { SetAtom(a); });
@@ -301,25 +303,58 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
 // The regexes of x's set with a match in `text` become possible; all of them when the set
 // cannot tell (regex_set.h), and PCRE2 decides.
 // Audit logs repeat their values, so the atoms a value set are remembered (ValueMemo),
-// keyed by the value and the field: a repeated value costs a lookup, not a search.
-void Evaluator::MatchRegexSet(const FieldIndex& x, std::string_view text) {
+// keyed by the value and the set: a repeated value costs a lookup, not a search. A value
+// some set does not take goes through the field's fallback index instead (the literal
+// atoms and gates of the sets' patterns).
+void Evaluator::MatchRegexSets(const FieldIndex& x, ValueKind kind, std::string_view text) {
   const uint32_t value = memo_.Intern(text);
-  std::basic_string_view<uint32_t> known;
-  if (memo_.FindList(value, x.regex_set_id, &known)) {
-    ++counters_.regex_set_memo_hits;
-    for (uint32_t a : known) SetAtom(a);
-    return;
-  }
-  ++counters_.regex_set_searches;
-  if (RegexSet::Takes(text) && x.regex_set->Match(text, &set_hits_)) {
+  const RegexSet::Text text_kind = RegexSet::Classify(text);
+  bool have_folded = false, fallback = false;
+  for (const FieldIndex::Set& r : x.regex_sets) {
+    std::basic_string_view<uint32_t> known;
+    if (memo_.FindList(value, r.id, &known)) {
+      ++counters_.regex_set_memo_hits;
+      for (uint32_t a : known) SetAtom(a);
+      continue;
+    }
+    SetCost& cost = set_cost_[r.id];
+    ++cost.values;
+    if (!r.set->Takes(text_kind) || cost.resume > cost.values) {
+      fallback = true;
+      continue;
+    }
+    if (r.folded && !have_folded) {
+      AsciiLowerInto(text, &set_fold_);
+      have_folded = true;
+    }
+    ++counters_.regex_set_searches;
+    const auto start = std::chrono::steady_clock::now();
+    const bool decided = r.set->Match(r.folded ? std::string_view(set_fold_) : text, &set_hits_);
+    cost.nanos += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    cost.bytes += text.size();
+    if (cost.nanos > kRegexSetMaxNanosPerByte * (cost.bytes + kRegexSetSlackBytes)) {
+      ++counters_.regex_set_pauses;
+      cost.resume = cost.values + cost.pause;
+      cost.pause = std::min(cost.pause * 2, kRegexSetMaxPause);
+      cost.bytes = cost.nanos = 0;
+    } else if (cost.bytes >= kRegexSetWindowBytes) {
+      cost.pause = kRegexSetFirstPause;
+      cost.bytes = cost.nanos = 0;
+    }
+    if (!decided) {
+      fallback = true;
+      continue;
+    }
     set_atoms_.clear();
-    for (int h : set_hits_) set_atoms_.push_back(x.regex_set_atoms[static_cast<size_t>(h)]);
+    for (int h : set_hits_) set_atoms_.push_back(r.atoms[static_cast<size_t>(h)]);
     for (uint32_t a : set_atoms_) SetAtom(a);
-    memo_.PutList(value, x.regex_set_id, set_atoms_);
-    return;
+    memo_.PutList(value, r.id, set_atoms_);
   }
+  if (!fallback) return;
   ++counters_.regex_set_fallbacks;
-  for (uint32_t a : x.regex_set_atoms) SetAtom(a);
+  if (x.fallback_atom != UINT32_MAX) SetAtom(x.fallback_atom);
+  if (x.fallback) IndexValue(*x.fallback, kind, text);
 }
 
 void Evaluator::MarkPresent(uint32_t f) {

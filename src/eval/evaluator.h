@@ -84,9 +84,10 @@ class Evaluator {
     uint64_t on_demand = 0;      // events the On-Demand walk decided
     uint64_t memo_hits = 0;      // regex and wildcard tests answered by the ValueMemo
     uint64_t dom_reused = 0;     // events whose DOM the Reader parsed (ReuseDom)
-    uint64_t regex_set_memo_hits = 0;  // values a field's RegexSet saw before (ValueMemo)
-    uint64_t regex_set_searches = 0;   // values searched by a field's RegexSet
-    uint64_t regex_set_fallbacks = 0;  // ... that it could not decide (all its regexes ran)
+    uint64_t regex_set_memo_hits = 0;  // values a RegexSet of their field saw before (ValueMemo)
+    uint64_t regex_set_searches = 0;   // values searched by a RegexSet of their field
+    uint64_t regex_set_fallbacks = 0;  // values some set could not decide (fallback index)
+    uint64_t regex_set_pauses = 0;     // sets paused for costing too much (regex_set.h)
   };
   const Counters& counters() const { return counters_; }
 
@@ -171,7 +172,7 @@ class Evaluator {
   bool Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules);
   static std::string TooDeep();
   void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
-  void MatchRegexSet(const FieldIndex& x, std::string_view text);
+  void MatchRegexSets(const FieldIndex& x, ValueKind kind, std::string_view text);
   void SetAtom(uint32_t atom);
   // Finds the keyword literals in the event's text (keyword_hits_); false when no
   // keyword can hold.
@@ -257,6 +258,15 @@ class Evaluator {
   LiteralScratch literal_scratch_;
   std::vector<int> set_hits_;         // RegexSet::Match results
   std::vector<uint32_t> set_atoms_;  // ... as atoms
+  std::string set_fold_;             // the value ASCII-folded, for sets of caseless wildcards
+  // This thread's cost of each regex set (regex_set.h, kRegexSetMaxNanosPerByte).
+  struct SetCost {
+    uint64_t bytes = 0, nanos = 0;
+    uint64_t values = 0;  // not remembered: searched, refused or paused
+    uint64_t resume = 0;  // paused until `values` reaches this
+    uint32_t pause = kRegexSetFirstPause;
+  };
+  std::vector<SetCost> set_cost_;
   RegexScratch regex_;
   ValueMemo memo_;
   // Values the first pass did not walk, by trie node (valid when pending_stamp_ ==

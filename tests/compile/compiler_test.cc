@@ -92,32 +92,57 @@ TEST(CompilerTest, EvaluatesOnlyCandidateRules) {
 namespace vigil {
 namespace {
 
-// A field's regexes that do not fit one automaton within RegexSet's budget keep their own
-// paths, with a warning naming the field, and still match.
-TEST(CompilerTest, RegexesTooLargeForASetAreSearchedOnTheirOwnWithAWarning) {
-  std::string yaml;
-  for (int i = 0; i < 40; ++i) {
-    yaml += "title: r" + std::to_string(i) + "\ndetection:\n  s:\n    userAgent|re: 'x" + std::to_string(i) +
-            "[a-z]{1000}[0-9]{1000}[A-Z]{1000}y'\n  condition: s\n---\n";
+// Regexes too large for one automaton within RegexSet's budget are split into sets of
+// halves; what still does not fit keeps its own path, with a warning naming the field.
+// Either way they match.
+TEST(CompilerTest, RegexesTooLargeForOneSetAreSplitOrSearchedOnTheirOwn) {
+  auto build = [](int repeats) {
+    std::string yaml;
+    for (int i = 0; i < 40; ++i) {
+      std::string re = "x" + std::to_string(i);
+      for (int r = 0; r < repeats; ++r) re += "[a-z]{1000}";
+      yaml += "title: r" + std::to_string(i) + "\ndetection:\n  s:\n    userAgent|re: '" + re +
+              "y'\n  condition: s\n---\n";
+    }
+    RuleSetBuilder b;
+    b.AddYaml(yaml, "big.yml");
+    return b.Build();
+  };
+  auto warned = [](const RuleSet& rs) {
+    for (const auto& d : rs.diagnostics()) {
+      if (d.severity == Severity::kWarning && d.message.find("'userAgent'") != std::string::npos &&
+          d.message.find("40 of its regexes and wildcards do not fit") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto matches_r7 = [](const std::shared_ptr<const RuleSet>& rs, int repeats) {
+    Scanner scanner(rs);
+    std::vector<Match> out;
+    const std::string ev = "{\"userAgent\":\"x7" + std::string(static_cast<size_t>(repeats) * 1000, 'q') + "y\"}";
+    EXPECT_TRUE(scanner.Match(ev, &out, EventKind::kAny).ok());
+    return out.size() == 1 && out[0].rule_index == 7;
+  };
+  // 40 of them do not fit 8 MiB, 20 neither, 10 do: four sets.
+  auto split = build(6);
+  ASSERT_EQ(split->size(), 40u);
+  EXPECT_FALSE(warned(*split));
+  size_t sets = 0;
+  for (const auto& x : split->program().indexes) {
+    for (const auto& r : x.regex_sets) {
+      ++sets;
+      EXPECT_EQ(r.set->size(), 10u);
+    }
   }
-  RuleSetBuilder b;
-  b.AddYaml(yaml, "big.yml");
-  auto rs = b.Build();
-  ASSERT_EQ(rs->size(), 40u);
-  bool warned = false;
-  for (const auto& d : rs->diagnostics()) {
-    warned |= d.severity == Severity::kWarning && d.message.find("'userAgent'") != std::string::npos &&
-              d.message.find("do not fit one automaton") != std::string::npos;
-  }
-  EXPECT_TRUE(warned);
-  for (const auto& x : rs->program().indexes) EXPECT_EQ(x.regex_set, nullptr);
-  Scanner scanner(rs);
-  std::vector<Match> out;
-  const std::string ev = "{\"userAgent\":\"x7" + std::string(1000, 'a') + std::string(1000, '5') +
-                         std::string(1000, 'Q') + "y\"}";
-  ASSERT_TRUE(scanner.Match(ev, &out, EventKind::kAny).ok());
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].rule_index, 7u);
+  EXPECT_EQ(sets, 4u);
+  EXPECT_TRUE(matches_r7(split, 6));
+  // Twice as large: ten do not fit either, and five are not worth a set.
+  auto alone = build(12);
+  ASSERT_EQ(alone->size(), 40u);
+  EXPECT_TRUE(warned(*alone));
+  for (const auto& x : alone->program().indexes) EXPECT_TRUE(x.regex_sets.empty());
+  EXPECT_TRUE(matches_r7(alone, 12));
 }
 
 }  // namespace

@@ -8,26 +8,37 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "compile/regex.h"
+#include "eval/glob.h"
 #include "ir/ir.h"
 
 namespace vigil::internal {
 namespace {
 
 TEST(RegexSetTest, TakesPrintableAsciiAndTabsUpToTheLimit) {
-  EXPECT_TRUE(RegexSet::Takes(""));
-  EXPECT_TRUE(RegexSet::Takes("aws-cli/2.13.0 Python/3.11\tLinux"));
-  EXPECT_TRUE(RegexSet::Takes(std::string(kRegexSetMaxBytes, 'a')));
-  EXPECT_FALSE(RegexSet::Takes(std::string(kRegexSetMaxBytes + 1, 'a')));
-  EXPECT_FALSE(RegexSet::Takes("a\nb"));       // `$` and `.` differ at newlines
-  EXPECT_FALSE(RegexSet::Takes("a\x0b"));      // `\s` takes VT in PCRE2 only
-  EXPECT_FALSE(RegexSet::Takes("caf\xc3\xa9"));  // Unicode case partners, invalid UTF-8
-  EXPECT_FALSE(RegexSet::Takes("a\x7f"));
-  EXPECT_FALSE(RegexSet::Takes(std::string("a\0b", 3)));
+  using T = RegexSet::Text;
+  EXPECT_EQ(RegexSet::Classify(""), T::kPrintable);
+  EXPECT_EQ(RegexSet::Classify("aws-cli/2.13.0 Python/3.11\tLinux"), T::kPrintable);
+  EXPECT_EQ(RegexSet::Classify(std::string(kRegexSetMaxBytes, 'a')), T::kPrintable);
+  EXPECT_EQ(RegexSet::Classify(std::string(kRegexSetMaxBytes + 1, 'a')), T::kOther);
+  EXPECT_EQ(RegexSet::Classify("a\nb"), T::kUtf8);        // `$` and `.` differ at newlines
+  EXPECT_EQ(RegexSet::Classify("a\x0b"), T::kUtf8);       // `\s` takes VT in PCRE2 only
+  EXPECT_EQ(RegexSet::Classify("caf\xc3\xa9"), T::kUtf8);  // Unicode case partners
+  EXPECT_EQ(RegexSet::Classify("a\x7f"), T::kUtf8);
+  EXPECT_EQ(RegexSet::Classify(std::string("a\0b", 3)), T::kUtf8);
+  EXPECT_EQ(RegexSet::Classify("caf\xc3"), T::kOther);     // not UTF-8
+  RegexSet regexes(kRegexSetMaxMem), globs(kRegexSetMaxMem);
+  ASSERT_TRUE(regexes.Add("a", 0));
+  ASSERT_TRUE(globs.AddGlob("a*"));
+  for (T t : {T::kPrintable, T::kUtf8, T::kOther}) {
+    EXPECT_EQ(regexes.Takes(t), t == T::kPrintable);
+    EXPECT_EQ(globs.Takes(t), t != T::kOther);
+  }
 }
 
 TEST(RegexSetTest, RefusesWhatItCannotDecideAsPcre2Would) {
@@ -86,7 +97,7 @@ TEST(RegexSetTest, AgreesWithPcre2OnTheValuesItTakes) {
     std::string v;
     const size_t n = rng() % 6;
     for (size_t k = 0; k < n; ++k) v += pieces[rng() % pieces.size()];
-    ASSERT_TRUE(RegexSet::Takes(v));
+    ASSERT_EQ(RegexSet::Classify(v), RegexSet::Text::kPrintable);
     ASSERT_TRUE(set.Match(v, &hits));
     std::sort(hits.begin(), hits.end());
     std::vector<int> want;
@@ -94,6 +105,52 @@ TEST(RegexSetTest, AgreesWithPcre2OnTheValuesItTakes) {
       if (pcre[p]->Search(v, &scratch)) want.push_back(static_cast<int>(p));
     }
     ASSERT_EQ(hits, want) << "'" << v << "'";
+  }
+}
+
+// Wildcards (the IR's glob encoding) as whole-value patterns: on values the set takes,
+// its hits are exactly GlobMatch's. A caseless wildcard (its text lower-cased, as the IR
+// keeps it) goes to a set searched with the folded value, as the evaluator does.
+TEST(RegexSetTest, WildcardsAgreeWithGlobMatch) {
+  const std::vector<std::pair<std::string, bool>> globs = {
+      {"aws*cli", false}, {"*cli?", false},   {"a?S*", true},     {"*\\**", false}, {"*.*/*", false},
+      {"??", false},      {"*", false},       {"", false},        {"a*B*c", true},    {"*(x)*", false},
+      {"*[a]*", false},   {"*a\\?b*", false}, {"k*s", false},   {"*$*", true},      {"*\\\\*", false},
+      {"?", false},       {"*\u00e9?", false}, {"*\n*", true},  {"a?b", true},      {"*?\u212a", false},
+  };
+  RegexSet cased(kRegexSetMaxMem), folded(kRegexSetMaxMem);
+  std::vector<size_t> cased_index, folded_index;  // set index -> glob
+  for (size_t g = 0; g < globs.size(); ++g) {
+    const bool is_cased = globs[g].second;
+    ASSERT_TRUE((is_cased ? cased : folded).AddGlob(globs[g].first)) << globs[g].first;
+    (is_cased ? cased_index : folded_index).push_back(g);
+  }
+  ASSERT_TRUE(cased.Compile());
+  ASSERT_TRUE(folded.Compile());
+  // Wildcard sets also take UTF-8 beyond ASCII, newlines and control bytes.
+  const std::vector<std::string> pieces = {"aws", "AWS", "cli", "CLI", "a", "b", "B", "c", "k", "S", "s", "*", "?",
+                                           ".", "/", "(x)", "[a]", "$", "\\", " ", "\u00e9", "\u212a", "\n",
+                                           "\x01", "\U0001F600"};
+  std::mt19937 rng(9);
+  std::vector<int> hits;
+  for (int i = 0; i < 4000; ++i) {
+    std::string v;
+    const size_t n = rng() % 5;
+    for (size_t k = 0; k < n; ++k) v += pieces[rng() % pieces.size()];
+    std::string low = v;
+    for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ASSERT_TRUE(cased.Takes(RegexSet::Classify(v)));
+    std::vector<size_t> got;
+    ASSERT_TRUE(cased.Match(v, &hits));
+    for (int h : hits) got.push_back(cased_index[static_cast<size_t>(h)]);
+    ASSERT_TRUE(folded.Match(low, &hits));
+    for (int h : hits) got.push_back(folded_index[static_cast<size_t>(h)]);
+    std::sort(got.begin(), got.end());
+    std::vector<size_t> want;
+    for (size_t g = 0; g < globs.size(); ++g) {
+      if (GlobMatch(globs[g].first, globs[g].second ? v : low)) want.push_back(g);
+    }
+    ASSERT_EQ(got, want) << "'" << v << "'";
   }
 }
 

@@ -398,8 +398,10 @@ TEST(DifferentialTest, ManyFieldRefsAgreeWithReference) {
 // repeats, `\Z`, `{,n}`), and the values put the set's screen to work: newlines (where
 // `$` differs), vertical tabs (`\s`, `\v`), tabs, the Kelvin and long-s signs (Unicode
 // case partners of k and s), other non-ASCII text, values past kRegexSetMaxBytes, arrays
-// and numbers. A field with few regexes keeps the literal atoms and gates.
-TEST(DifferentialTest, ManyRegexesAgreeWithReference) {
+// and numbers. Wildcards join the sets too (userAgent's is mixed, requestParameters.name's
+// has wildcards only): `*`, `?` (one UTF-8 character), escaped stars, cased and not. A
+// field with few regexes keeps the literal atoms and gates.
+TEST(DifferentialTest, ManyRegexesAndWildcardsAgreeWithReference) {
   std::mt19937 rng(123);
   const std::vector<std::string> atoms = {
       "aws", "cli", "Boto3", "AWS", "k", "s", "K", "S", "\\d+", "[a-z]{2,5}", "\\s", "\\v", "\\S+", ".", "\\.",
@@ -434,28 +436,57 @@ TEST(DifferentialTest, ManyRegexesAgreeWithReference) {
       }
     }
   };
+  // Wildcards: pieces of the values' vocabulary between `*` and `?`.
+  const std::vector<std::string> glob_parts = {"aws", "cli", "AWS", "k", "s", "/", "-", ".", "\u00e9", "ab",
+                                               "sdk", "\\*", "42", " "};
+  auto add_globs = [&](const std::string& field, int count) {
+    for (int i = 0; i < count; ++i, ++rules) {
+      std::string g = rng() % 2 ? "*" : "";
+      const size_t n = 1 + rng() % 3;
+      for (size_t k = 0; k < n; ++k) {
+        g += glob_parts[rng() % glob_parts.size()];
+        if (k + 1 < n) g += rng() % 3 == 0 ? "?" : "*";
+      }
+      if (rng() % 2) g += rng() % 4 == 0 ? "?" : "*";
+      const char* mod = rng() % 4 == 0 ? "|cased" : "";
+      yaml += "title: r" + std::to_string(rules) + "\ndetection:\n  s:\n    " + field + mod + ": " + quoted(g) +
+              "\n  condition: s\n---\n";
+    }
+  };
   add("userAgent", 150);
+  add_globs("userAgent", 80);
   add("userIdentity.arn", 60);
   add("eventName", 12);
+  add_globs("requestParameters.name", 80);
   RuleSetBuilder b;
-  b.AddYaml(yaml, "regexes.yml");
+  b.AddYaml(yaml, "regexes-and-wildcards.yml");
   for (const auto& d : b.diagnostics()) ASSERT_NE(d.severity, Severity::kError) << d.ToString();
   auto set = b.Build();
   ASSERT_EQ(set->size(), static_cast<size_t>(rules));
   const internal::Program& program = set->program();
   size_t with_set = 0, in_sets = 0;
   for (const auto& x : program.indexes) {
-    if (x.regex_set == nullptr) continue;
+    if (x.regex_sets.empty()) continue;
     ++with_set;
-    in_sets += x.regex_set->size();
-    EXPECT_EQ(x.regex_set->size(), x.regex_set_atoms.size());
+    for (const auto& r : x.regex_sets) {
+      in_sets += r.set->size();
+      EXPECT_EQ(r.set->size(), r.atoms.size());
+    }
   }
-  EXPECT_EQ(with_set, 2u);  // userAgent and userIdentity.arn, not eventName
-  EXPECT_GT(in_sets, 150u);
-  EXPECT_LT(in_sets, 210u);  // the special patterns stay with PCRE2
+  EXPECT_EQ(with_set, 3u);  // userAgent, userIdentity.arn, requestParameters.name; not eventName
+  // The special patterns stay with PCRE2: fields with sets have regexes outside them.
+  size_t on_set_fields = 0;
+  for (const auto& p : program.ir.predicates) {
+    if ((p.op == internal::Op::kRegex || p.op == internal::Op::kGlob) && p.field < program.indexes.size() &&
+        !program.indexes[p.field].regex_sets.empty()) {
+      ++on_set_fields;
+    }
+  }
+  EXPECT_GT(in_sets, 260u);
+  EXPECT_GT(on_set_fields, in_sets);
   const std::vector<std::string> pieces = {"aws", "cli", "Boto3", "AWS", "K", "k", "s", "S", "42", " ", "\\t",
                                            "/", "-", ".", "\\u00e9", "\\n", "\\u000b", "\\u212a", "\\u017f",
-                                           "kelvin", "ab", "a", "sdk"};
+                                           "kelvin", "ab", "a", "sdk", "*"};
   auto value = [&] {
     std::string v;
     const size_t n = rng() % 7;
@@ -474,7 +505,8 @@ TEST(DifferentialTest, ManyRegexesAgreeWithReference) {
     if (roll == 0) ua = "[" + value() + "," + value() + "]";
     if (roll == 1) ua = std::to_string(rng() % 1000);
     const std::string ev = "{\"eventName\":" + (rng() % 3 ? value() : std::string("\"Get\"")) +
-                           ",\"userAgent\":" + ua + ",\"userIdentity\":{\"arn\":" + value() + "}}";
+                           ",\"userAgent\":" + ua + ",\"userIdentity\":{\"arn\":" + value() +
+                           "},\"requestParameters\":{\"name\":" + value() + "}}";
     std::set<size_t> got, want;
     ASSERT_TRUE(BothEngines(scanner, *set, ev, &got, &want)) << ev;
     matches += want.size();
@@ -499,6 +531,57 @@ INSTANTIATE_TEST_SUITE_P(Seeds, DifferentialTest, ::testing::ValuesIn(Params()),
                            return "seed" + std::to_string(info.param.first) + "_rules" +
                                   std::to_string(info.param.second);
                          });
+
+}  // namespace
+}  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+// A lazy DFA meeting random text builds a state at about every byte (regex_set.h): a
+// thread pauses a set whose searches cost too much, and its values take the fallback
+// path (the patterns' literal atoms and gates). The matches stay the reference's.
+TEST(DifferentialTest, CostlyRegexSetsArePausedAndMatchesAreKept) {
+  std::mt19937 rng(4);
+  const std::vector<std::string> atoms = {"[a-z]{2,8}", "\\d{2}", "[A-Z][a-z]+", "\\w{3,}", "[^/]{2}", "-",
+                                          "/",          "q",      "[0-9a-f]{4}", ":",       "\\.",    "x"};
+  std::string yaml;
+  const int kRules = 400;
+  for (int i = 0; i < kRules; ++i) {
+    std::string re;
+    for (int k = 0; k < 4; ++k) re += atoms[rng() % atoms.size()];
+    yaml += "title: r" + std::to_string(i) + "\ndetection:\n  s:\n    userAgent|re: '" + re +
+            "'\n  condition: s\n---\n";
+  }
+  RuleSetBuilder b;
+  b.AddYaml(yaml, "costly.yml");
+  for (const auto& d : b.diagnostics()) ASSERT_NE(d.severity, Severity::kError) << d.ToString();
+  auto set = b.Build();
+  ASSERT_FALSE(set->program().indexes.empty());
+  Scanner scanner(set);
+  size_t matches = 0;
+  for (int e = 0; e < 80; ++e) {
+    std::string ua;
+    if (e % 4 == 3) {
+      ua = "Mozilla/5.0 aws-cli/2.13." + std::to_string(e) + " ab12-Cd:ef.x";
+    } else {
+      for (int k = 0; k < 1000; ++k) {
+        char c = static_cast<char>(' ' + rng() % 95);
+        if (c == '"' || c == '\\') c = 'z';
+        ua += c;
+      }
+    }
+    const std::string ev = "{\"userAgent\":\"" + ua + "\"}";
+    std::set<size_t> got, want;
+    ASSERT_TRUE(BothEngines(scanner, *set, ev, &got, &want)) << ev;
+    matches += want.size();
+    ASSERT_EQ(got, want) << Diff(got, want) << " in " << ev;
+  }
+  EXPECT_GT(matches, 100u);
+  const auto& k = scanner.evaluator().counters();
+  EXPECT_GE(k.regex_set_pauses, 1u);
+  EXPECT_GT(k.regex_set_fallbacks, 10u);  // the paused set's values
+}
 
 }  // namespace
 }  // namespace vigil::testing
