@@ -89,6 +89,9 @@ void BM_Shape(benchmark::State& state, const std::string& shape, int count) {
   state.counters["lazy_tests/event"] = static_cast<double>(k.lazy_tests) / events;
   state.counters["memo_hits/event"] = static_cast<double>(k.memo_hits) / events;
   state.counters["fieldref_tests/event"] = static_cast<double>(k.fieldref_tests) / events;
+  state.counters["set_searches/event"] = static_cast<double>(k.regex_set_searches) / events;
+  state.counters["set_fallbacks/event"] = static_cast<double>(k.regex_set_fallbacks) / events;
+  state.counters["set_pauses"] = static_cast<double>(k.regex_set_pauses);
   ReportCorpus(state, c, matches);
 }
 

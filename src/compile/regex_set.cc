@@ -8,6 +8,7 @@
 #include <re2/set.h>
 
 #include <cctype>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -104,10 +105,22 @@ bool RegexSet::Compile() {
 
 RegexSet::Text RegexSet::Classify(std::string_view text) {
   if (text.size() > kRegexSetMaxBytes) return Text::kOther;
-  // No early exit: the loop vectorizes, and most values pass.
+  // Eight bytes at a time: a byte under 0x20, 0x7f, or 0x80 and over stops the fast
+  // path (tabs too: they are rare, and the slow path takes them).
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    // Some byte under 0x20 (the borrow of w - 0x20.. reaches its high bit, which w has
+    // clear), or 0x80 and over (w's own high bit), or 0x7f (a zero byte of w ^ 0x7f..).
+    const uint64_t under = (w - kOnes * 0x20) & ~w;
+    const uint64_t del = w ^ (kOnes * 0x7f);
+    if (((under | w | ((del - kOnes) & ~del)) & kHigh) != 0) break;
+  }
   bool outside = false;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     outside |= (c < 0x20 && c != '\t') | (c > 0x7e);
   }
   if (!outside) return Text::kPrintable;

@@ -67,11 +67,11 @@ inline constexpr size_t kRegexSetMaxPatterns = 1024;
 // next kRegexSetFirstPause values, twice that after each further pause in a row, up to
 // kRegexSetMaxPause. kRegexSetWindowBytes searched within the budget forgive the past.
 // Only the speed depends on the clock: either path finds the same matches.
-inline constexpr uint64_t kRegexSetMaxNanosPerByte = 250;
-inline constexpr uint64_t kRegexSetSlackBytes = 16 << 10;
+inline constexpr uint64_t kRegexSetMaxNanosPerByte = 500;
+inline constexpr uint64_t kRegexSetSlackBytes = 64 << 10;
 inline constexpr uint64_t kRegexSetWindowBytes = 1 << 20;
-inline constexpr uint32_t kRegexSetFirstPause = 256;
-inline constexpr uint32_t kRegexSetMaxPause = 1 << 16;
+inline constexpr uint32_t kRegexSetFirstPause = 1024;
+inline constexpr uint32_t kRegexSetMaxPause = 1 << 20;
 // RE2's memory budget of one set (its compiled program, at most a quarter of it, and its
 // cache of DFA states): 6 KiB a pattern, from 1 MiB up to kRegexSetMaxMem, so that the
 // sets of 10,000 generated regex rules (15,001 regexes, 28 fields) stay within 87 MiB

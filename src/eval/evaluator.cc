@@ -308,17 +308,23 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
 // atoms and gates of the sets' patterns).
 void Evaluator::MatchRegexSets(const FieldIndex& x, ValueKind kind, std::string_view text) {
   const uint32_t value = memo_.Intern(text);
-  const RegexSet::Text text_kind = RegexSet::Classify(text);
-  bool have_folded = false, fallback = false;
+  bool classified = false, have_folded = false, fallback = false;
+  RegexSet::Text text_kind = RegexSet::Text::kOther;
   for (const FieldIndex::Set& r : x.regex_sets) {
+    // A pause counts every value the set is offered, remembered or not: with a warm
+    // memo, searches are rare, and a pause counted in them would last.
+    SetCost& cost = set_cost_[r.id];
+    ++cost.values;
     std::basic_string_view<uint32_t> known;
     if (memo_.FindList(value, r.id, &known)) {
       ++counters_.regex_set_memo_hits;
       for (uint32_t a : known) SetAtom(a);
       continue;
     }
-    SetCost& cost = set_cost_[r.id];
-    ++cost.values;
+    if (!classified) {  // only values not remembered need it
+      text_kind = RegexSet::Classify(text);
+      classified = true;
+    }
     if (!r.set->Takes(text_kind) || cost.resume > cost.values) {
       fallback = true;
       continue;

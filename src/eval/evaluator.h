@@ -262,7 +262,7 @@ class Evaluator {
   // This thread's cost of each regex set (regex_set.h, kRegexSetMaxNanosPerByte).
   struct SetCost {
     uint64_t bytes = 0, nanos = 0;
-    uint64_t values = 0;  // not remembered: searched, refused or paused
+    uint64_t values = 0;  // offered to the set
     uint64_t resume = 0;  // paused until `values` reaches this
     uint32_t pause = kRegexSetFirstPause;
   };

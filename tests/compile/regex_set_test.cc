@@ -41,6 +41,23 @@ TEST(RegexSetTest, TakesPrintableAsciiAndTabsUpToTheLimit) {
   }
 }
 
+// Classify reads eight bytes at a time: every byte class at every position of words and
+// tails, against a byte-by-byte reading.
+TEST(RegexSetTest, ClassifyFindsEveryByteOutsidePrintableText) {
+  for (size_t length : {1u, 7u, 8u, 9u, 16u, 23u}) {
+    for (size_t at = 0; at < length; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string v(length, 'a');
+        v[at] = static_cast<char>(b);
+        const bool printable = b == '\t' || (b >= 0x20 && b <= 0x7e);
+        const RegexSet::Text want =
+            printable ? RegexSet::Text::kPrintable : b < 0x80 ? RegexSet::Text::kUtf8 : RegexSet::Text::kOther;
+        ASSERT_EQ(RegexSet::Classify(v), want) << "byte " << b << " at " << at << " of " << length;
+      }
+    }
+  }
+}
+
 TEST(RegexSetTest, RefusesWhatItCannotDecideAsPcre2Would) {
   RegexSet set(kRegexSetMaxMem);
   EXPECT_TRUE(set.Add("^arn:aws:iam::\\d+:root$", 0));
