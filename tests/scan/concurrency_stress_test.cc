@@ -29,10 +29,17 @@ const std::string kLogs = std::string(VIGIL_SOURCE_DIR) + "/examples/logs";
 using Hits = std::map<std::tuple<std::string, uint64_t, std::string>, int>;
 
 // The pack plus a rule matching every event, so that every record shows in the result
-// (a record lost or scanned twice changes it, not only the pack's rare matches).
+// (a record lost or scanned twice changes it, not only the pack's rare matches), and 40
+// regexes on userAgent, so that the threads share a regex set whose DFA RE2 builds as
+// they search (src/compile/regex_set.h).
 std::shared_ptr<const RuleSet> PackRules() {
   RuleSetBuilder b;
   b.AddPath(std::string(VIGIL_SOURCE_DIR) + "/rules");
+  for (int i = 0; i < 40; ++i) {
+    b.AddYaml("title: user agent " + std::to_string(i) + "\nid: 5f0d1c2e-0000-4000-8000-1000000000" +
+              (i < 10 ? "0" : "") + std::to_string(i) + "\ndetection:\n  s:\n    userAgent|re: '(?i)[a-z]+[/-]" +
+              std::to_string(i % 4) + "\\.\\d+\\.?" + std::to_string(i / 4) + "'\n  condition: s\n");
+  }
   b.AddYaml(R"(title: every event
 id: 5f0d1c2e-0000-4000-8000-000000000001
 detection:
@@ -118,6 +125,9 @@ TEST(ConcurrencyStressTest, ThreadsSharingThePackFindWhatOneThreadFinds) {
   EXPECT_GT(Total(from_files), 2500);
   for (const auto& [key, count] : from_files) EXPECT_EQ(count, 1);
   EXPECT_TRUE(from_memory == from_files) << "same records, whether read from files or memory";
+  size_t by_regex_set = 0;
+  for (const auto& [key, count] : from_files) by_regex_set += std::get<2>(key).starts_with("5f0d1c2e-0000-4000-8000-1");
+  EXPECT_GT(by_regex_set, 50u);  // the regex set's rules match, and their matches are compared too
 
   // results[t][round]: what thread t found in that round, files then memory.
   std::vector<std::vector<Hits>> results(kThreads);
