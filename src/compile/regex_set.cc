@@ -7,7 +7,6 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
-#include <cctype>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -77,18 +76,8 @@ bool RegexSet::AddGlob(std::string_view glob) {
     } else if (kind == kAny) {
       p += '.';
     } else {
-      const auto b = static_cast<unsigned char>(c);
-      if (std::isalnum(b) || b == '_' || b >= 0x80) {
-        p += c;  // bytes of UTF-8 text stay as they are (RE2 refuses invalid UTF-8)
-      } else if (b < 0x20 || b == 0x7f) {
-        static const char kHex[] = "0123456789abcdef";
-        p += "\\x";
-        p += kHex[b >> 4];
-        p += kHex[b & 15];
-      } else {
-        p += '\\';
-        p += c;
-      }
+      // Bytes of UTF-8 text stay as they are (RE2 refuses invalid UTF-8).
+      p += RE2::QuoteMeta(re2::StringPiece(&c, 1));
     }
   }
   if (end == tokens.size()) p += "\\z";

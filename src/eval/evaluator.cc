@@ -300,8 +300,6 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
   }
 }
 
-// The regexes of x's set with a match in `text` become possible; all of them when the set
-// cannot tell (regex_set.h), and PCRE2 decides.
 // Audit logs repeat their values, so the atoms a value set are remembered (ValueMemo),
 // keyed by the value and the set: a repeated value costs a lookup, not a search. A value
 // some set does not take goes through the field's fallback index instead (the literal
