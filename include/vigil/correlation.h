@@ -221,7 +221,7 @@ class VIGIL_EXPORT Correlator {
   // Record::captured in a ScanSink), made with the same RuleSet. When it is given, the
   // event is not parsed again (`event_json` is not read and may be empty) and its
   // fields read exactly as from the text.
-  Status Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref,
+  Status Add(std::string_view event_json, const std::vector<Match>& matches, const EventRef& ref,
              const CapturedFields* captured = nullptr);
 
   // Processes every buffered event and closes every open anchored window: call at the

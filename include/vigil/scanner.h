@@ -29,6 +29,7 @@
 namespace vigil {
 
 namespace internal {
+class DomPathSet;
 class Evaluator;
 class EventCheck;
 class ScannerAccess;
@@ -119,6 +120,8 @@ class VIGIL_EXPORT Scanner {
   mutable bool capture_done_ = true;  // captured_ and has_captured_ are up to date
   mutable bool has_captured_ = false;
   std::string_view capture_json_;     // the last event, when a match feeds a correlation
+  // The captured fields' paths, read in one pass over an event (made on first use).
+  mutable std::unique_ptr<internal::DomPathSet> capture_paths_;
 };
 
 // ---- Whole-input scans -------------------------------------------------------------

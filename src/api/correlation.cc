@@ -87,24 +87,36 @@ struct Ref {
   EventRef Public() const { return EventRef{*file, record}; }
 };
 
+// An event held in the reorder buffer. Pendings live in a pool and are used again once
+// processed: their vectors and strings keep their capacity, so that an event costs no
+// allocation for what it brings (most events of a scan feed some correlation).
 struct Pending {
-  int64_t time = 0;
   Ref ref;
+  std::vector<Contribution> contributions;  // the first `used` are this event's
+  size_t used = 0;
+};
+
+// The reorder buffer's entry for a pooled Pending: what its order reads, in a few words
+// that a heap moves cheaply.
+struct Queued {
+  int64_t time = 0;
+  const std::string* file = nullptr;  // the Pending's ref.file, alive while it is queued
+  uint64_t record = 0;
   uint64_t seq = 0;  // arrival
-  std::vector<Contribution> contributions;
+  uint32_t slot = 0;  // in Correlator::Impl::pool
 };
 
 // The reorder buffer's order: time, then file name, record and arrival (a total order:
 // arrival is unique). Events of one file share the name's string, so most ties are
 // decided without comparing names. "Later" is what a min-heap needs.
 struct Later {
-  bool operator()(const Pending& a, const Pending& b) const {
+  bool operator()(const Queued& a, const Queued& b) const {
     if (a.time != b.time) return a.time > b.time;
-    if (a.ref.file != b.ref.file) {
-      const int c = a.ref.file->compare(*b.ref.file);
+    if (a.file != b.file) {
+      const int c = a.file->compare(*b.file);
       if (c != 0) return c > 0;
     }
-    if (a.ref.record != b.ref.record) return a.ref.record > b.ref.record;
+    if (a.record != b.record) return a.record > b.record;
     return a.seq > b.seq;
   }
 };
@@ -118,17 +130,22 @@ struct Entry {
   std::shared_ptr<const std::vector<EventRef>> more;
 };
 
-std::string GroupKey(const std::vector<OptString>& group) {
-  std::string key;
+void GroupKeyInto(const std::vector<OptString>& group, std::string* key) {
+  key->clear();
   for (const auto& v : group) {
     if (v) {
-      key += '\x01';
-      key += *v;
+      *key += '\x01';
+      *key += *v;
     } else {
-      key += '\x00';
+      *key += '\x00';
     }
-    key += '\x1e';
+    *key += '\x1e';
   }
+}
+
+std::string GroupKey(const std::vector<OptString>& group) {
+  std::string key;
+  GroupKeyInto(group, &key);
   return key;
 }
 
@@ -154,12 +171,17 @@ struct Baseline {
   std::map<std::string, size_t> per_group;    // group key -> entries
 };
 
+void ValueKeyInto(const std::vector<std::string>& values, std::string* key) {
+  key->clear();
+  for (const auto& v : values) {
+    *key += v;
+    *key += '\x1e';
+  }
+}
+
 std::string ValueKey(const std::vector<std::string>& values) {
   std::string key;
-  for (const auto& v : values) {
-    key += v;
-    key += '\x1e';
-  }
+  ValueKeyInto(values, &key);
   return key;
 }
 
@@ -193,15 +215,21 @@ struct Correlator::Impl {
   // Correlation index -> (correlation referencing it, position).
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> chained;
   simdjson::dom::parser parser;
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> add_hits;  // Add's, reused
+  std::vector<std::pair<uint32_t, uint32_t>> add_hits;  // Add's (correlation, position)s
+  std::vector<std::string> add_values;                 // Add's, for ValueKey
+  std::vector<uint32_t> distinct_scratch;              // Apply's (temporal)
+  std::string first_seen_key;                          // ApplyFirstSeen's
   std::string surrogate_free;  // Add's: the event with lone surrogates as \ufffd
   // A field name in the correlation rules (by address: Add reads them only from there)
   // -> its index in RuleSet::captured_fields(), so in a Scanner's CapturedFields.
   std::unordered_map<const std::string*, uint32_t> capture_index;
 
   // The reorder buffer: a min-heap in the order of Later (a heap, not a tree: no node
-  // to allocate per event; only its earliest event is ever taken out).
-  std::vector<Pending> buffer;
+  // to allocate per event; only its earliest event is ever taken out) of the Pendings
+  // in `pool` that are queued; free_slots are the others.
+  std::vector<Queued> buffer;
+  std::vector<Pending> pool;
+  std::vector<uint32_t> free_slots;
   std::shared_ptr<const std::string> file_name;  // of the last event added (Ref::file)
   uint64_t seq = 0;
   bool seen = false;
@@ -286,10 +314,10 @@ struct Correlator::Impl {
   void Bound() {
     const size_t half = std::max<size_t>(options.max_held_events / 2, 1);
     while (buffer.size() > half) {
-      Pending p = TakeEarliest();
-      forced_floor = std::max(forced_floor, p.time);
+      const Queued q = TakeEarliest();
+      forced_floor = std::max(forced_floor, q.time);
       ++early;
-      Process(p);
+      ProcessQueued(q);
     }
     if (held > half) Shed();
   }
@@ -321,18 +349,40 @@ struct Correlator::Impl {
   // The line of one learned value in a saved baseline (Serialize), without its newline.
   static void AppendKnownLine(const std::string& rule, const Known& k, std::string* out);
 
-  Pending TakeEarliest() {
+  Queued TakeEarliest() {
     std::pop_heap(buffer.begin(), buffer.end(), Later());
-    Pending p = std::move(buffer.back());
+    const Queued q = buffer.back();
     buffer.pop_back();
-    return p;
+    return q;
+  }
+
+  // A free Pending of the pool, its contributions unused (their capacity kept).
+  uint32_t NewSlot() {
+    if (free_slots.empty()) {
+      pool.emplace_back();
+      return static_cast<uint32_t>(pool.size() - 1);
+    }
+    const uint32_t slot = free_slots.back();
+    free_slots.pop_back();
+    return slot;
+  }
+
+  void FreeSlot(uint32_t slot) {
+    Pending& p = pool[slot];
+    p.used = 0;
+    p.ref.file.reset();  // a file name is held only as long as an event of it
+    free_slots.push_back(slot);
+  }
+
+  void ProcessQueued(const Queued& q) {
+    Process(q.time, pool[q.slot]);
+    FreeSlot(q.slot);
   }
 
   void Release(int64_t watermark, bool all) {
     while (!buffer.empty()) {
       if (!all && buffer.front().time >= watermark) break;
-      Pending p = TakeEarliest();
-      Process(p);
+      ProcessQueued(TakeEarliest());
     }
   }
 
@@ -501,7 +551,13 @@ struct Correlator::Impl {
     const CorrelationRule& rule = rules->correlation(c);
     Baseline& b = *baseline_of[c];
     if (!b.learning_since) b.learning_since = t;
-    const std::string key = con.key + '\x1d' + ValueKey(con.values);
+    std::string& key = first_seen_key;  // reused: most values are known already
+    key.assign(con.key);
+    key += '\x1d';
+    for (const auto& v : con.values) {
+      key += v;
+      key += '\x1e';
+    }
     auto it = b.entries.find(key);
     bool counted_self = true;  // the value is among the group's known ones
     if (it == b.entries.end()) {
@@ -590,8 +646,7 @@ struct Correlator::Impl {
     }
   }
 
-  void Process(Pending& p) {
-    const int64_t t = p.time;
+  void Process(int64_t t, Pending& p) {
     while (!closing.empty() && std::get<0>(*closing.begin()) < t) {
       auto [end, c, key] = *closing.begin();
       closing.erase(closing.begin());
@@ -603,7 +658,7 @@ struct Correlator::Impl {
       AgeBaselines(t);
       last_age = t;
     }
-    for (auto& con : p.contributions) Apply(con, t, p.ref, nullptr);
+    for (size_t i = 0; i < p.used; ++i) Apply(p.contributions[i], t, p.ref, nullptr);
     if (last_sweep == std::numeric_limits<int64_t>::min() || t - last_sweep >= sweep_every) {
       Sweep(t);
       last_sweep = t;
@@ -622,7 +677,7 @@ struct Correlator::Impl {
       const CorrelationRule& rule = rules->correlation(c);
       auto [it, fresh] = groups[c].try_emplace(con.key);
       GroupState& g = it->second;
-      if (fresh) g.group = std::move(con.group);
+      if (fresh) g.group = con.group;  // a copy: con's buffers are used again
       Entry entry{t, ref, std::move(con.value), 0, more};
       switch (rule.type) {
         case CorrelationType::kTemporal: {
@@ -632,10 +687,15 @@ struct Correlator::Impl {
             g.entries.push_back(entry);
             ++held;
           }
-          std::set<uint32_t> distinct;
-          for (const auto& e : g.entries) distinct.insert(e.position);
-          const double n = static_cast<double>(distinct.size());
-          const bool hit = rule.condition.empty() ? distinct.size() == rule.rules.size() : Holds(rule, n);
+          // How many of the rule's positions the window holds.
+          std::vector<uint32_t>& seen = distinct_scratch;
+          seen.assign(rule.rules.size(), 0);
+          size_t distinct = 0;
+          for (const auto& e : g.entries) {
+            if (e.position < seen.size() && seen[e.position]++ == 0) ++distinct;
+          }
+          const double n = static_cast<double>(distinct);
+          const bool hit = rule.condition.empty() ? distinct == rule.rules.size() : Holds(rule, n);
           if (hit) {
             Emit(c, g, n, std::vector<Entry>(g.entries.begin(), g.entries.end()), t);
             Clear(g);
@@ -766,22 +826,19 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
 
 Correlator::~Correlator() = default;
 
-Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, EventRef ref,
+Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, const EventRef& ref,
                        const CapturedFields* captured) {
   Impl& im = *impl_;
-  // Correlation -> positions, in correlation order (most events feed one or two).
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>>& hit = im.add_hits;
+  // (correlation, position) pairs, in order and once each (most events feed one or two).
+  std::vector<std::pair<uint32_t, uint32_t>>& hit = im.add_hits;
   hit.clear();
   for (const Match& m : matches) {
     if (m.rule_index >= im.uses.size()) continue;
-    for (auto [c, pos] : im.uses[m.rule_index]) {
-      auto h = std::find_if(hit.begin(), hit.end(), [c = c](const auto& x) { return x.first == c; });
-      if (h == hit.end()) h = hit.insert(hit.end(), {c, {}});
-      if (std::find(h->second.begin(), h->second.end(), pos) == h->second.end()) h->second.push_back(pos);
-    }
+    hit.insert(hit.end(), im.uses[m.rule_index].begin(), im.uses[m.rule_index].end());
   }
   if (hit.empty()) return Status::Ok();
-  std::sort(hit.begin(), hit.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::sort(hit.begin(), hit.end());
+  hit.erase(std::unique(hit.begin(), hit.end()), hit.end());
   // The Scanner's capture of the event when there is one (its own parse, read the same
   // way: util/dom_path.h), else a parse of the text.
   const bool use_captured =
@@ -797,23 +854,35 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
       return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
     }
   }
-  auto text_of = [&](const std::string& path) -> OptString {
+  // The field's text into *out (into its string when it has one: pooled Pendings keep
+  // their capacity); false, and *out empty, when the field is missing or null.
+  auto text_into = [&](const std::string& path, OptString* out) {
     if (use_captured) {
       auto it = im.capture_index.find(&path);
-      if (it == im.capture_index.end()) return std::nullopt;  // not a field of these rules
-      const CapturedFields::Value& v = captured->values[it->second];
-      return v.present ? OptString(v.text) : std::nullopt;
+      const CapturedFields::Value* v =
+          it == im.capture_index.end() ? nullptr : &captured->values[it->second];  // null: not a field of these rules
+      if (v == nullptr || !v->present) {
+        out->reset();
+        return false;
+      }
+      if (!*out) out->emplace();
+      (*out)->assign(v->text);
+      return true;
     }
     simdjson::dom::element e;
-    return internal::DomLookup(doc, path, &e) ? internal::DomValueText(e) : std::nullopt;
+    *out = internal::DomLookup(doc, path, &e) ? internal::DomValueText(e) : std::nullopt;
+    return out->has_value();
   };
-  // The text of each of `fields`; false when one is missing or null.
+  // The text of each of `fields` into *out; false when one is missing or null.
+  OptString one;
   auto texts_of = [&](const std::vector<std::string>& fields, std::vector<std::string>* out) {
-    out->clear();
-    for (const auto& f : fields) {
-      OptString v = text_of(f);
-      if (!v) return false;
-      out->push_back(std::move(*v));
+    out->resize(fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (!text_into(fields[i], &one)) {
+        out->clear();
+        return false;
+      }
+      (*out)[i].swap(*one);
     }
     return true;
   };
@@ -862,18 +931,18 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
     ++im.late;
     return Status::Ok();
   }
-  Pending p;
-  p.time = t;
-  if (!im.file_name || *im.file_name != ref.file) {
-    im.file_name = std::make_shared<const std::string>(std::move(ref.file));
-  }
-  p.ref = Ref{im.file_name, ref.record};
-  for (auto& [c, positions] : hit) {
+  const uint32_t slot = im.NewSlot();
+  Pending& p = im.pool[slot];
+  for (size_t h = 0; h < hit.size();) {
+    const uint32_t c = hit[h].first;
     const CorrelationRule& rule = im.rules->correlation(c);
-    Contribution con;
+    if (p.used == p.contributions.size()) p.contributions.emplace_back();
+    Contribution& con = p.contributions[p.used];
     con.corr = c;
-    con.positions = std::move(positions);
+    con.positions.clear();
+    for (; h < hit.size() && hit[h].first == c; ++h) con.positions.push_back(hit[h].second);
     // The base rule this event matched for the alias lookup: the first that has one.
+    con.group.resize(rule.group_by.size());
     for (size_t gi = 0; gi < rule.group_by.size(); ++gi) {
       const std::string* field = &rule.group_by[gi];
       for (const Match& m : matches) {
@@ -883,25 +952,34 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
           break;
         }
       }
-      con.group.push_back(text_of(*field));
+      text_into(*field, &con.group[gi]);
     }
-    con.key = GroupKey(con.group);
+    GroupKeyInto(con.group, &con.key);
+    con.value.reset();
     if (rule.type == CorrelationType::kFirstSeen) {
       // Nothing to learn from an event without every value.
       if (!texts_of(rule.fields, &con.values)) continue;
     } else if (rule.fields.size() > 1 && rule.type == CorrelationType::kValueCount) {
-      std::vector<std::string> values;
-      if (texts_of(rule.fields, &values)) con.value = ValueKey(values);
+      if (texts_of(rule.fields, &im.add_values)) {
+        con.value.emplace();
+        ValueKeyInto(im.add_values, &*con.value);
+      }
     } else if (!rule.field.empty()) {
-      con.value = text_of(rule.field);
+      text_into(rule.field, &con.value);
     }
-    p.contributions.push_back(std::move(con));
+    ++p.used;
   }
-  if (p.contributions.empty()) return Status::Ok();
+  if (p.used == 0) {
+    im.FreeSlot(slot);
+    return Status::Ok();
+  }
+  if (!im.file_name || *im.file_name != ref.file) {
+    im.file_name = std::make_shared<const std::string>(ref.file);
+  }
+  p.ref = Ref{im.file_name, ref.record};
   im.seen = true;
   im.max_time = std::max(im.max_time, t);
-  p.seq = im.seq++;
-  im.buffer.push_back(std::move(p));
+  im.buffer.push_back(Queued{t, p.ref.file.get(), ref.record, im.seq++, slot});
   std::push_heap(im.buffer.begin(), im.buffer.end(), Later());
   im.Release(im.Watermark(), false);
   im.Bound();

@@ -56,14 +56,16 @@ const CapturedFields* Scanner::captured() const {
   simdjson::dom::element root;
   if (!eval_->EventDom(capture_json_, &root)) return nullptr;
   const std::vector<std::string>& fields = rules_->captured_fields();
+  if (capture_paths_ == nullptr) capture_paths_ = std::make_unique<internal::DomPathSet>(fields);
+  capture_paths_->Lookup(root);
   captured_.values.resize(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
     CapturedFields::Value& v = captured_.values[i];
     v.present = v.is_string = v.is_number = false;
     v.number = 0;
     v.text.clear();
-    simdjson::dom::element e;
-    if (!internal::DomLookup(root, fields[i], &e)) continue;
+    if (!capture_paths_->found(i)) continue;
+    const simdjson::dom::element e = capture_paths_->element(i);
     switch (e.type()) {
       case simdjson::dom::element_type::NULL_VALUE: continue;
       case simdjson::dom::element_type::STRING:

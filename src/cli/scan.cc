@@ -179,12 +179,12 @@ class CliSink : public vigil::ScanSink {
   bool OnMatch(const vigil::Record& r, const vigil::Match& m) override {
     if (correlator_ && m.rule_index < relevant_.size() && relevant_[m.rule_index]) {
       const std::string& file = r.file ? *r.file : kNoFile;
-      if (!has_pending_ || pending_index_ != r.index || pending_file_ != file) {
+      if (!has_pending_ || pending_.record != r.index || pending_.file != file) {
         if (!FeedPending()) return false;
         has_pending_ = true;
         // Copies: with threads, OnRecordDone gets the record without its text.
-        pending_file_ = file;
-        pending_index_ = r.index;
+        pending_.file = file;  // its capacity kept: most events of a scan come here
+        pending_.record = r.index;
         // The Scanner's capture of the fields correlations read, when it made one: the
         // correlator then does not parse the event again.
         has_pending_captured_ = r.captured != nullptr;
@@ -354,8 +354,7 @@ class CliSink : public vigil::ScanSink {
   bool FeedPending() {
     if (!has_pending_) return true;
     has_pending_ = false;
-    vigil::EventRef ref{pending_file_, pending_index_};
-    vigil::Status s = correlator_->Add(pending_json_, pending_matches_, std::move(ref),
+    vigil::Status s = correlator_->Add(pending_json_, pending_matches_, pending_,
                                        has_pending_captured_ ? &pending_captured_ : nullptr);
     if (!s.ok()) ++correlation_errors_;
     pending_matches_.clear();
@@ -603,9 +602,8 @@ class CliSink : public vigil::ScanSink {
   vigil::internal::FileLock baseline_lock_;
   bool has_pending_ = false;
   inline static const std::string kNoFile;
-  std::string pending_file_;
+  vigil::EventRef pending_;      // the pending record's file and position
   std::vector<bool> relevant_;  // rules some correlation references
-  uint64_t pending_index_ = 0;
   std::string pending_json_;
   vigil::CapturedFields pending_captured_;  // the pending record's capture, if any
   bool has_pending_captured_ = false;
