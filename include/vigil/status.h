@@ -45,7 +45,8 @@ struct VIGIL_EXPORT Diagnostic {
   SourceLocation where;
   std::string message;
 
-  // "rules/x.yml:12:7: error: unknown modifier 'contain'"
+  // "rules/x.yml:12:7: error: unknown modifier 'contain'"; "warning: ..." alone for a
+  // finding about the rule set as a whole (no file, no line).
   std::string ToString() const;
 };
 

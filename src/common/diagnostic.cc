@@ -17,7 +17,10 @@ std::string SourceLocation::ToString() const {
 }
 
 std::string Diagnostic::ToString() const {
-  return where.ToString() + (severity == Severity::kError ? ": error: " : ": warning: ") + message;
+  const char* kind = severity == Severity::kError ? "error: " : "warning: ";
+  // About the rule set as a whole (the automata built from all of its rules): no place.
+  if (where.file.empty() && where.line == 0) return kind + message;
+  return where.ToString() + ": " + kind + message;
 }
 
 bool Logsource::FitsCloudTrail() const {

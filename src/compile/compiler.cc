@@ -500,7 +500,7 @@ class ProgramBuilderImpl {
     for (const auto& [key, preds] : groups) {
       const auto [field, folded] = key;
       if (per_field[field] < kRegexSetMinPatterns) continue;
-      size_t left_out = 0;
+      std::vector<uint32_t> left_out;
       const size_t chunks = (preds.size() + kRegexSetMaxPatterns - 1) / kRegexSetMaxPatterns;
       for (size_t c = 0; c < chunks; ++c) {
         const size_t from = preds.size() * c / chunks, to = preds.size() * (c + 1) / chunks;
@@ -509,15 +509,9 @@ class ProgramBuilderImpl {
         for (size_t k = from; k < to; ++k) {
           if (AddToSet(set.get(), preds[k])) members.push_back(preds[k]);
         }
-        left_out += AddRegexSets(field, folded, members, std::move(set), &atom_of);
+        AddRegexSets(field, folded, members, std::move(set), &atom_of, &left_out);
       }
-      if (left_out > 0) {
-        prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
-                                     "field '" + FieldName(field) + "': " + std::to_string(left_out) +
-                                         " of its regexes and wildcards do not fit automata of " +
-                                         std::to_string(kRegexSetMaxMem >> 20) +
-                                         " MiB; each of those is searched on its own"});
-      }
+      WarnLeftOut(field, left_out);
     }
     return atom_of;
   }
@@ -531,9 +525,70 @@ class ProgramBuilderImpl {
   // RE2 cannot compile it within the largest budget, sets of each half. Returns how many
   // were left out: a group under a quarter of kRegexSetMinPatterns is not worth a set,
   // even beside the field's others.
-  size_t AddRegexSets(uint32_t field, bool folded, std::span<const uint32_t> preds, std::unique_ptr<RegexSet> set,
-                      std::vector<uint32_t>* atom_of) {
-    if (preds.size() < kRegexSetMinPatterns / 4) return preds.size();
+  // Which rule reads each predicate first (for warnings that name a rule), made once.
+  const std::vector<uint32_t>& FirstRuleOf() {
+    if (first_rule_of_.empty()) {
+      first_rule_of_.assign(ir_.predicates.size(), UINT32_MAX);
+      std::vector<const Expr*> stack;
+      for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
+        stack.assign(1, &ir_.rules[r].condition);
+        while (!stack.empty()) {
+          const Expr* e = stack.back();
+          stack.pop_back();
+          if (e->kind == Expr::Kind::kPred && e->pred < first_rule_of_.size() &&
+              first_rule_of_[e->pred] == UINT32_MAX) {
+            first_rule_of_[e->pred] = r;
+          }
+          for (const Expr& k : e->kids) stack.push_back(&k);
+        }
+      }
+    }
+    return first_rule_of_;
+  }
+
+  // A warning for each regex or wildcard no set of its field could take (at most
+  // kMaxLeftOutWarnings a field, then a count), at the rule that reads it: it still
+  // matches the same, searched on its own, but it is the rule an author would change.
+  void WarnLeftOut(uint32_t field, const std::vector<uint32_t>& left_out) {
+    constexpr size_t kMaxLeftOutWarnings = 10;
+    for (size_t k = 0; k < left_out.size() && k < kMaxLeftOutWarnings; ++k) {
+      const Predicate& p = ir_.predicates[left_out[k]];
+      const uint32_t r = FirstRuleOf()[left_out[k]];
+      SourceLocation where;
+      std::string rule;
+      if (r != UINT32_MAX) {
+        where = ir_.rules[r].info.where;
+        rule = "rule '" + ir_.rules[r].info.title + "': ";
+      }
+      std::string text = p.text.size() > 80 ? p.text.substr(0, 77) + "..." : p.text;
+      prog_.diagnostics.push_back(
+          {Severity::kWarning, where,
+           rule + "the " + (p.op == Op::kGlob ? "wildcard" : "regex") + " '" + text + "' on field '" +
+               FieldName(field) + "' is too large for an automaton of " + std::to_string(kRegexSetMaxMem >> 20) +
+               " MiB shared with the field's other patterns; it is searched on its own (same matches, more time "
+               "an event)"});
+    }
+    if (left_out.size() > kMaxLeftOutWarnings) {
+      prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
+                                   "field '" + FieldName(field) + "': " +
+                                       std::to_string(left_out.size() - kMaxLeftOutWarnings) +
+                                       " more of its regexes and wildcards are searched on their own"});
+    }
+  }
+
+  // `left_out` gets the patterns too large for a set even alone (a few patterns of a
+  // group that had to be split are searched on their own too, as a field with few
+  // patterns is, but without a warning: they are not what made the group too large).
+  void AddRegexSets(uint32_t field, bool folded, std::span<const uint32_t> preds, std::unique_ptr<RegexSet> set,
+                    std::vector<uint32_t>* atom_of, std::vector<uint32_t>* left_out) {
+    if (preds.size() < kRegexSetMinPatterns / 4) {
+      if (set != nullptr) return;  // a field's first group: too few patterns to be worth a set
+      for (uint32_t i : preds) {
+        RegexSet alone(kRegexSetMaxMem);
+        if (!AddToSet(&alone, i) || !alone.Compile()) left_out->push_back(i);
+      }
+      return;
+    }
     auto make = [&](int64_t budget) {
       auto made = std::make_unique<RegexSet>(budget);
       for (uint32_t i : preds) AddToSet(made.get(), i);
@@ -548,8 +603,9 @@ class ProgramBuilderImpl {
     }
     if (!compiled) {
       const size_t half = preds.size() / 2;
-      return AddRegexSets(field, folded, preds.first(half), nullptr, atom_of) +
-             AddRegexSets(field, folded, preds.subspan(half), nullptr, atom_of);
+      AddRegexSets(field, folded, preds.first(half), nullptr, atom_of, left_out);
+      AddRegexSets(field, folded, preds.subspan(half), nullptr, atom_of, left_out);
+      return;
     }
     FieldIndex::Set entry;
     entry.set = set.get();
@@ -564,7 +620,6 @@ class ProgramBuilderImpl {
     }
     IndexOf(field).regex_sets.push_back(std::move(entry));
     prog_.regex_sets.push_back(std::move(set));
-    return 0;
   }
 
   FieldIndex& FallbackOf(uint32_t field) {
@@ -1068,6 +1123,7 @@ class ProgramBuilderImpl {
   std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> contains_;
   std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> fallback_contains_;
   bool for_fallback_ = false;  // the predicate being classified is a regex set's pattern
+  std::vector<uint32_t> first_rule_of_;  // FirstRuleOf's
 };
 
 }  // namespace
