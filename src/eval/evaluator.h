@@ -277,6 +277,7 @@ class Evaluator {
   };
   // Child() remembered by (node, key); see DomVisitObject.
   struct KeyCacheEntry {
+    uint64_t head = 0;  // the key's first eight bytes (zeros past a shorter key's end)
     uint32_t length = UINT32_MAX;  // none
     int32_t child = -1;
     bool cloudtrail = false;  // eventSource, eventName or eventTime
