@@ -614,7 +614,7 @@ class ProgramBuilderImpl {
     const size_t n = ir_.predicates.size();
     for (uint32_t i : preds) {
       const uint32_t atom = static_cast<uint32_t>(n + prog_.derived.size());
-      prog_.derived.push_back({field, Op::kRegex, true, "#set" + std::to_string(i)});
+      prog_.derived.push_back({field, Op::kRegex, true, "#set" + std::to_string(i), false, false, true});
       (*atom_of)[i] = atom;
       entry.atoms.push_back(atom);
     }
@@ -791,7 +791,7 @@ class ProgramBuilderImpl {
     }
     const DerivedAtom& d = prog_.derived[atom - n];
     // A regex set's atom holds only where the regex has a match.
-    if (d.op == Op::kRegex && d.text.starts_with("#set")) return 30;
+    if (d.regex_set) return 30;
     return AtomCost(FieldName(d.field), d.op, d.text.size()) + (d.op == Op::kExists ? 0 : 2);
   }
 

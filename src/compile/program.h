@@ -280,6 +280,9 @@ struct DerivedAtom {
   // Needed only by patterns of a field's regex sets: searched (FieldIndex::fallback)
   // only in the values those sets do not take.
   bool fallback = false;
+  // Set by a regex set (FieldIndex::Set::atoms) when its pattern has a match: it holds
+  // about as rarely as the pattern itself (`text` is "#set<id>", for dumps).
+  bool regex_set = false;
 };
 
 // Compressed rows: row i is data[begin[i] .. begin[i+1]).
