@@ -138,12 +138,18 @@ bool IsGzip(std::string_view data) {
 enum class Key { kOther, kRecords, kEvents, kDetail, kDetailType, kCloudTrailEvent };
 
 Key KeyOf(std::string_view key) {
-  if (key == "Records") return Key::kRecords;
-  if (key == "Events") return Key::kEvents;
-  if (key == "detail") return Key::kDetail;
-  if (key == "detail-type") return Key::kDetailType;
-  if (key == "CloudTrailEvent") return Key::kCloudTrailEvent;
-  return Key::kOther;
+  // Every top-level key of every event comes here (Reader::WholeText): most are told
+  // apart by their first byte.
+  if (key.empty()) return Key::kOther;
+  switch (key[0]) {
+    case 'R': return key == "Records" ? Key::kRecords : Key::kOther;
+    case 'E': return key == "Events" ? Key::kEvents : Key::kOther;
+    case 'd':
+      if (key == "detail") return Key::kDetail;
+      return key == "detail-type" ? Key::kDetailType : Key::kOther;
+    case 'C': return key == "CloudTrailEvent" ? Key::kCloudTrailEvent : Key::kOther;
+    default: return Key::kOther;
+  }
 }
 
 // Same as above on a key of the fast path, still escaped, in place in the text. The
