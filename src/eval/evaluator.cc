@@ -158,6 +158,7 @@ static inline bool ShortEqual(const char* a, const char* b, size_t n) {
 
 // The slow path of the key cache (see DomVisitObject): look the key up, remember it.
 int32_t Evaluator::FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view key) {
+  ++counters_.key_cache_misses;
   e->child = Child(node, key);
   e->cloudtrail = key == "eventSource" || key == "eventName" || key == "eventTime";
   e->length = static_cast<uint32_t>(key.size());

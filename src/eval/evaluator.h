@@ -88,6 +88,7 @@ class Evaluator {
     uint64_t regex_set_searches = 0;   // values searched by a RegexSet of their field
     uint64_t regex_set_fallbacks = 0;  // values some set could not decide (fallback index)
     uint64_t regex_set_pauses = 0;     // sets paused for costing too much (regex_set.h)
+    uint64_t key_cache_misses = 0;     // keys of the DOM walk looked up in the trie
   };
   const Counters& counters() const { return counters_; }
 

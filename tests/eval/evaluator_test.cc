@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "eval/evaluator.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -283,6 +284,39 @@ TEST(EvaluatorTest, HugeValuesAreSearchedToTheirEnds) {
     EXPECT_EQ(Titles(scanner, "{\"v\":\"" + v + "\"}"), (std::vector<std::string>{"c-needle-3", "c-tail-marker", "p", "s"}))
         << "value of " << v.size() << " bytes";
   }
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// The DOM walk's key cache remembers every key of an event's objects: once a CloudTrail
+// event has been read, reading events with the same keys looks none up again. (It was
+// direct-mapped, and eventTime and userIdentity took one slot of the top level: every
+// CloudTrail event missed twice.)
+TEST(EvaluatorTest, KeyCacheKeepsEveryKeyOfACloudTrailEvent) {
+  RuleSetBuilder b;
+  b.AddPath(std::string(VIGIL_SOURCE_DIR) + "/rules");
+  ASSERT_FALSE(b.has_errors());
+  Scanner s(b.Build());
+  auto event = [](int i) {
+    return R"({"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE)" +
+           std::to_string(i) +
+           R"(","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"AKIAEXAMPLE","userName":"alice","sessionContext":{"attributes":{"creationDate":"2026-01-01T00:00:00Z","mfaAuthenticated":"false"}}},"eventTime":"2026-01-01T00:00:0)" +
+           std::to_string(i % 10) +
+           R"(Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.0","requestParameters":{"Host":"s3.amazonaws.com"},"responseElements":null,"additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"abc","bytesTransferredOut":512},"requestID":"R)" +
+           std::to_string(i) +
+           R"(","eventID":"e)" + std::to_string(i) +
+           R"(","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"s3.amazonaws.com"}})";
+  };
+  std::vector<Match> out;
+  ASSERT_TRUE(s.Match(event(0), &out).ok());
+  const uint64_t first = s.evaluator().counters().key_cache_misses;
+  EXPECT_GT(first, 20u);  // the DOM walk read the event, and learned its keys
+  for (int i = 1; i < 50; ++i) ASSERT_TRUE(s.Match(event(i), &out).ok());
+  EXPECT_EQ(s.evaluator().counters().key_cache_misses, first);
 }
 
 }  // namespace
