@@ -7,6 +7,7 @@
 #include "eval/evaluator.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -1119,6 +1120,33 @@ void Evaluator::MakeSummary(uint32_t f) {
   }
 }
 
+// A byte's bit in RefSummary::bytes, after ASCII lowering: a letter, digit or common
+// punctuation mark has a bit of its own, the other bytes share the rest. A value can
+// hold another only if it has every byte of it, so a needle with a bit the hay lacks is
+// not in it: most pairs of unrelated fields (an ARN in a user agent) fail that test.
+static const std::array<uint8_t, 256> kFoldedByteBit = [] {
+  std::array<uint8_t, 256> t{};
+  const std::string_view own = "abcdefghijklmnopqrstuvwxyz0123456789-._/:@ =,";
+  for (size_t c = 0; c < 256; ++c) t[c] = static_cast<uint8_t>(own.size() + c % (64 - own.size()));
+  for (size_t i = 0; i < own.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(own[i]);
+    t[c] = static_cast<uint8_t>(i);
+    if (c >= 'a' && c <= 'z') t[c - 'a' + 'A'] = static_cast<uint8_t>(i);
+  }
+  return t;
+}();
+
+uint64_t Evaluator::SummaryBytes(uint32_t f) {
+  RefSummary& x = ref_summary_[f];
+  if (x.bytes_epoch != epoch_) {
+    x.bytes_epoch = epoch_;
+    uint64_t bits = 0;
+    for (const char c : Text(stored_[f][0])) bits |= uint64_t{1} << kFoldedByteBit[static_cast<unsigned char>(c)];
+    x.bytes = bits;
+  }
+  return x.bytes;
+}
+
 // The fieldref atoms of the fields met: both fields were walked in the first pass, so
 // presence is known. False when the event must be restarted or has failed.
 bool Evaluator::DecideFieldRefAtoms() {
@@ -1159,6 +1187,9 @@ bool Evaluator::DecideFieldRefAtoms() {
       return !restart_ && !deep_error_;
     }
     if (FieldRefCannotHold(shape, hay, needle)) return true;
+    // A value holds another only if it has all of its bytes (kFoldedByteBit); checked
+    // before the folded copies and the search they would cost.
+    if (shape == kRefContains && (SummaryBytes(other) & ~SummaryBytes(f)) != 0) return true;
     ++counters_.fieldref_tests;
     Stored& h = stored_[f][0];
     Stored& n = stored_[other][0];

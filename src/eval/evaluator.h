@@ -145,6 +145,10 @@ class Evaluator {
     uint8_t front = 0, back = 0;  // ASCII-lowered end bytes
     bool single = false;          // exactly one value (else the rest is not read)
     uint32_t epoch = 0;           // made for this event (Summary)
+    // The bytes the single value holds, ASCII-lowered, as bits (FoldedByteBit); made
+    // for this event when bytes_epoch == epoch (SummaryBytes).
+    uint64_t bytes = 0;
+    uint32_t bytes_epoch = 0;
   };
 
   // One evaluation of `json` as it is (Evaluate retries with lone surrogates replaced).
@@ -199,6 +203,8 @@ class Evaluator {
     return ref_summary_[field];
   }
   void MakeSummary(uint32_t field);
+  // RefSummary::bytes of a field with a single value, made once per event.
+  uint64_t SummaryBytes(uint32_t field);
   bool EvalFieldRef(const Predicate& p);
   static bool FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle);
   std::string_view Text(const Stored& s) const {
