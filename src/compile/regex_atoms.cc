@@ -389,10 +389,22 @@ class Reader {
 }  // namespace
 
 bool HasUnicodeFoldPartner(std::string_view text) {
-  // U+017F is C5 BF, U+212A is E2 84 AA. memchr is vectorised: most values (ASCII) cost
-  // two quick passes.
+  // U+017F is C5 BF, U+212A is E2 84 AA: both non-ASCII. Most values are ASCII, told
+  // apart eight bytes at a time (memmem's call cost more than the search of a short
+  // value: 1.8% of vigil_bench_shapes mix at 10,000 rules).
   const char* p = text.data();
   const char* end = p + text.size();
+  {
+    uint64_t high = 0;
+    const char* c = p;
+    for (; c + 8 <= end; c += 8) {
+      uint64_t w;
+      std::memcpy(&w, c, 8);
+      high |= w;
+    }
+    for (; c < end; ++c) high |= static_cast<unsigned char>(*c);
+    if ((high & 0x8080808080808080ull) == 0) return false;
+  }
   for (const char* c = p; (c = static_cast<const char*>(memchr(c, 0xC5, static_cast<size_t>(end - c)))) != nullptr; ++c) {
     if (c + 1 < end && static_cast<unsigned char>(c[1]) == 0xBF) return true;
   }

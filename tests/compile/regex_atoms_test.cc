@@ -100,6 +100,22 @@ TEST(RegexAtomsTest, UnicodeFoldAtomsKeepKAndS) {
   EXPECT_TRUE(HasUnicodeFoldPartner("\xc5\xbfy"));
   EXPECT_FALSE(HasUnicodeFoldPartner("\xe2\x84"));
   EXPECT_FALSE(HasUnicodeFoldPartner("\xc5\xbe stratus"));
+  // ASCII is told apart eight bytes at a time: partners at every offset, in values of
+  // every length around the word's, are found; non-ASCII without them is not taken.
+  for (size_t len = 0; len < 20; ++len) {
+    const std::string ascii(len, 's');
+    EXPECT_FALSE(HasUnicodeFoldPartner(ascii));
+    for (size_t at = 0; at <= len; ++at) {
+      for (const char* partner : {"\xe2\x84\xaa", "\xc5\xbf"}) {
+        std::string t = ascii;
+        t.insert(at, partner);
+        EXPECT_TRUE(HasUnicodeFoldPartner(t)) << len << " " << at;
+      }
+      std::string other = ascii;
+      other.insert(at, "\xc3\xa9");  // é
+      EXPECT_FALSE(HasUnicodeFoldPartner(other)) << len << " " << at;
+    }
+  }
 }
 
 TEST(RegexAtomsTest, WhatItDoesNotUnderstandNeedsNothing) {
