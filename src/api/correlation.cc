@@ -167,22 +167,27 @@ struct Known {
 struct Baseline {
   std::optional<int64_t> learning_since;
   int64_t retention_ms = 0;
-  std::map<std::string, Known> entries;       // group key + '\x1d' + value key
+  std::map<std::string, Known> entries;       // EntryKeyInto
   std::map<std::string, size_t> per_group;    // group key -> entries
 };
 
-void ValueKeyInto(const std::vector<std::string>& values, std::string* key) {
-  key->clear();
+void AppendValueKey(const std::vector<std::string>& values, std::string* key) {
   for (const auto& v : values) {
     *key += v;
     *key += '\x1e';
   }
 }
 
-std::string ValueKey(const std::vector<std::string>& values) {
-  std::string key;
-  ValueKeyInto(values, &key);
-  return key;
+void ValueKeyInto(const std::vector<std::string>& values, std::string* key) {
+  key->clear();
+  AppendValueKey(values, key);
+}
+
+// A learned value's key in Baseline::entries: its group's key, then the values.
+void EntryKeyInto(const std::string& group_key, const std::vector<std::string>& values, std::string* key) {
+  key->assign(group_key);
+  *key += '\x1d';
+  AppendValueKey(values, key);
 }
 
 std::string BaselineKey(const RuleInfo& info) { return info.id.empty() ? info.title : info.id; }
@@ -216,7 +221,7 @@ struct Correlator::Impl {
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> chained;
   simdjson::dom::parser parser;
   std::vector<std::pair<uint32_t, uint32_t>> add_hits;  // Add's (correlation, position)s
-  std::vector<std::string> add_values;                 // Add's, for ValueKey
+  std::vector<std::string> add_values;                 // Add's, for ValueKeyInto
   std::vector<uint32_t> distinct_scratch;              // Apply's (temporal)
   std::string first_seen_key;                          // ApplyFirstSeen's
   std::string surrogate_free;  // Add's: the event with lone surrogates as \ufffd
@@ -552,12 +557,7 @@ struct Correlator::Impl {
     Baseline& b = *baseline_of[c];
     if (!b.learning_since) b.learning_since = t;
     std::string& key = first_seen_key;  // reused: most values are known already
-    key.assign(con.key);
-    key += '\x1d';
-    for (const auto& v : con.values) {
-      key += v;
-      key += '\x1e';
-    }
+    EntryKeyInto(con.key, con.values, &key);
     auto it = b.entries.find(key);
     bool counted_self = true;  // the value is among the group's known ones
     if (it == b.entries.end()) {
@@ -1167,7 +1167,9 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
     if (!ReadTime(o, "first", &k.first) || !ReadTime(o, "last", &k.last)) {
       return fail("\"first\" and \"last\" must be ISO 8601 times");
     }
-    b.entries[GroupKey(k.group) + '\x1d' + ValueKey(k.value)] = std::move(k);
+    std::string key;
+    EntryKeyInto(GroupKey(k.group), k.value, &key);
+    b.entries[std::move(key)] = std::move(k);
   }
   if (!header) {
     line_no = 1;
