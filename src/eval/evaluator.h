@@ -145,7 +145,7 @@ class Evaluator {
     uint8_t front = 0, back = 0;  // ASCII-lowered end bytes
     bool single = false;          // exactly one value (else the rest is not read)
     uint32_t epoch = 0;           // made for this event (Summary)
-    // The bytes the single value holds, ASCII-lowered, as bits (FoldedByteBit); made
+    // The bytes the single value holds, ASCII-lowered, as bits (kFoldedByteBit); made
     // for this event when bytes_epoch == epoch (SummaryBytes).
     uint64_t bytes = 0;
     uint32_t bytes_epoch = 0;
@@ -167,7 +167,8 @@ class Evaluator {
   static bool Minify(std::string_view raw, std::string* buf, std::string_view* out);
   int32_t Child(int32_t node, std::string_view key) const;
   struct KeyCacheEntry;
-  int32_t FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view key);
+  // REQUIRES: `key` is a key of a DOM (KeyHead reads eight bytes of it).
+  void FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view key);
   // `transient`: text lives in a buffer of the caller; copy it if it is kept.
   void OnValue(uint32_t field, ValueKind kind, std::string_view text, bool transient);
   bool DomVisitObject(simdjson::dom::object obj, int32_t node, int depth);
