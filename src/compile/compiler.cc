@@ -521,10 +521,6 @@ class ProgramBuilderImpl {
     return p.op == Op::kGlob ? set->AddGlob(p.text) : set->Add(p.text, p.regex_flags);
   }
 
-  // A set of `preds` (all of which a set takes; `set` holds them, or is null), or, when
-  // RE2 cannot compile it within the largest budget, sets of each half. Returns how many
-  // were left out: a group under a quarter of kRegexSetMinPatterns is not worth a set,
-  // even beside the field's others.
   // Which rule reads each predicate first (for warnings that name a rule), made once.
   const std::vector<uint32_t>& FirstRuleOf() {
     if (first_rule_of_.empty()) {
@@ -576,9 +572,12 @@ class ProgramBuilderImpl {
     }
   }
 
-  // `left_out` gets the patterns too large for a set even alone (a few patterns of a
-  // group that had to be split are searched on their own too, as a field with few
-  // patterns is, but without a warning: they are not what made the group too large).
+  // A set of `preds` (all of which a set takes; `set` holds them, or is null), or, when
+  // RE2 cannot compile it within the largest budget, sets of each half. A group under a
+  // quarter of kRegexSetMinPatterns is not worth a set, even beside the field's others:
+  // its patterns are searched on their own, as a field with few patterns is. Those of
+  // them too large for a set even alone go to `left_out`, to be warned about; the
+  // others are not what made their group too large.
   void AddRegexSets(uint32_t field, bool folded, std::span<const uint32_t> preds, std::unique_ptr<RegexSet> set,
                     std::vector<uint32_t>* atom_of, std::vector<uint32_t>* left_out) {
     if (preds.size() < kRegexSetMinPatterns / 4) {

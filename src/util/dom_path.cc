@@ -34,46 +34,37 @@ std::optional<std::string> DomValueText(simdjson::dom::element e) {
 }
 
 DomPathSet::DomPathSet(const std::vector<std::string>& paths) {
-  std::unordered_map<std::string, uint32_t> ids;
+  // keys_ is a deque: index_ keeps views of its strings, which never move.
   auto key_id = [&](std::string_view k) {
-    auto [it, fresh] = ids.try_emplace(std::string(k), static_cast<uint32_t>(keys_.size()));
-    if (fresh) keys_.emplace_back(k);
-    return it->second;
+    auto it = index_.find(k);
+    if (it != index_.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(keys_.size());
+    index_.emplace(keys_.emplace_back(k), id);
+    filter_[k.size() % 64] |= uint64_t{1} << Signature(k);
+    return id;
   };
   alts_.resize(paths.size());
-  is_empty_.resize(paths.size());
   for (size_t i = 0; i < paths.size(); ++i) {
     const std::string_view path = paths[i];
-    if (path.empty()) {
-      is_empty_[i] = 1;
-      continue;
-    }
+    if (path.empty()) continue;  // no alternative: the root itself
     alts_[i].push_back(Alt{key_id(path), std::string()});
     for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
       alts_[i].push_back(Alt{key_id(path.substr(0, dot)), std::string(path.substr(dot + 1))});
     }
-  }
-  for (uint32_t k = 0; k < keys_.size(); ++k) {
-    index_.emplace(keys_[k], k);
-    if (keys_[k].empty()) empty_key_ = true;
-    if (!keys_[k].empty()) filter_[keys_[k].size() % 64] |= uint64_t{1} << Signature(keys_[k]);
   }
   at_.resize(keys_.size());
   have_.resize(keys_.size());
 }
 
 void DomPathSet::Lookup(simdjson::dom::element root) {
-  std::vector<simdjson::dom::element>* out = &out_;
-  std::vector<uint8_t>* found = &found_;
-  out->resize(alts_.size());
-  found->assign(alts_.size(), 0);
+  out_.resize(alts_.size());
+  found_.assign(alts_.size(), 0);
   std::fill(have_.begin(), have_.end(), 0);
   simdjson::dom::object obj;
-  const bool is_object = !root.get_object().get(obj);
-  if (is_object) {
+  if (!root.get_object().get(obj)) {
     for (const simdjson::dom::key_value_pair kv : obj) {
       const std::string_view key = kv.key;
-      if (key.empty() ? !empty_key_ : (filter_[key.size() % 64] >> Signature(key) & 1) == 0) continue;
+      if ((filter_[key.size() % 64] >> Signature(key) & 1) == 0) continue;
       auto it = index_.find(key);
       if (it == index_.end() || have_[it->second]) continue;  // at_key reads the first
       have_[it->second] = 1;
@@ -81,22 +72,20 @@ void DomPathSet::Lookup(simdjson::dom::element root) {
     }
   }
   for (size_t i = 0; i < alts_.size(); ++i) {
-    if (is_empty_[i]) {
-      (*out)[i] = root;
-      (*found)[i] = 1;
+    if (alts_[i].empty()) {  // the empty path
+      out_[i] = root;
+      found_[i] = 1;
       continue;
     }
     for (const Alt& a : alts_[i]) {
       if (!have_[a.key]) continue;
       if (a.rest.empty()) {
-        (*out)[i] = at_[a.key];
-        (*found)[i] = 1;
-        break;
+        out_[i] = at_[a.key];
+      } else if (!DomLookup(at_[a.key], a.rest, &out_[i])) {
+        continue;
       }
-      if (DomLookup(at_[a.key], a.rest, &(*out)[i])) {
-        (*found)[i] = 1;
-        break;
-      }
+      found_[i] = 1;
+      break;
     }
   }
 }

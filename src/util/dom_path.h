@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,18 +48,17 @@ class DomPathSet {
     uint32_t key;
     std::string rest;
   };
-  std::vector<std::string> keys_;                       // distinct keys of the root
+  std::deque<std::string> keys_;                        // distinct keys of the root
   std::unordered_map<std::string_view, uint32_t> index_;  // into keys_
   // A filter before the hash: by a key's length (modulo 64), a bit for its Signature.
   // Most keys of an event are not among keys_, and few pass it.
   static uint32_t Signature(std::string_view k) {
+    if (k.empty()) return 0;
     return (static_cast<unsigned char>(k[0]) + 3u * static_cast<unsigned char>(k[k.size() / 2 + (k.size() > 1)]) +
             5u * static_cast<unsigned char>(k.back())) % 64;
   }
   uint64_t filter_[64] = {};
-  bool empty_key_ = false;  // "" is among keys_ (a path such as ".a")
-  std::vector<std::vector<Alt>> alts_;                  // by path
-  std::vector<uint8_t> is_empty_;                       // by path: "" reads the root itself
+  std::vector<std::vector<Alt>> alts_;                  // by path (none: "", the root)
   std::vector<simdjson::dom::element> at_;              // by key: its first value
   std::vector<uint8_t> have_;                           // by key
   std::vector<simdjson::dom::element> out_;             // by path
