@@ -68,21 +68,16 @@ const CapturedFields* Scanner::captured() const {
     const simdjson::dom::element e = capture_paths_->element(i);
     switch (e.type()) {
       case simdjson::dom::element_type::NULL_VALUE: continue;
-      case simdjson::dom::element_type::STRING:
-        v.is_string = true;
-        v.text.assign(std::string_view(e.get_string().value_unsafe()));
-        break;
+      case simdjson::dom::element_type::STRING: v.is_string = true; break;
       case simdjson::dom::element_type::INT64:
       case simdjson::dom::element_type::UINT64:
       case simdjson::dom::element_type::DOUBLE:
         v.is_number = true;
         v.number = e.get_double().value_unsafe();
-        v.text = *internal::DomValueText(e);
         break;
-      default:
-        v.text = *internal::DomValueText(e);
-        break;
+      default: break;
     }
+    internal::DomValueTextInto(e, &v.text);
     v.present = true;
   }
   has_captured_ = true;

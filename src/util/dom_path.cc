@@ -24,13 +24,20 @@ bool DomLookup(simdjson::dom::element e, std::string_view path, simdjson::dom::e
   return false;
 }
 
-std::optional<std::string> DomValueText(simdjson::dom::element e) {
+bool DomValueTextInto(simdjson::dom::element e, std::string* out) {
   switch (e.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return std::nullopt;
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e.get_string().value_unsafe()));
-    case simdjson::dom::element_type::BOOL: return std::string(e.get_bool().value_unsafe() ? "true" : "false");
-    default: return simdjson::minify(e);
+    case simdjson::dom::element_type::NULL_VALUE: return false;
+    case simdjson::dom::element_type::STRING: out->assign(std::string_view(e.get_string().value_unsafe())); break;
+    case simdjson::dom::element_type::BOOL: out->assign(e.get_bool().value_unsafe() ? "true" : "false"); break;
+    default: *out = simdjson::minify(e); break;
   }
+  return true;
+}
+
+std::optional<std::string> DomValueText(simdjson::dom::element e) {
+  std::string text;
+  if (!DomValueTextInto(e, &text)) return std::nullopt;
+  return text;
 }
 
 DomPathSet::DomPathSet(const std::vector<std::string>& paths) {

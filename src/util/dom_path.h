@@ -25,6 +25,9 @@ bool DomLookup(simdjson::dom::element e, std::string_view path, simdjson::dom::e
 // The text a correlation groups or counts by: a string's unescaped text, "true" or
 // "false", the minified JSON of a number, object or array; nullopt for null.
 std::optional<std::string> DomValueText(simdjson::dom::element e);
+// The same into *out, whose capacity a caller reading many events keeps; false (and
+// *out untouched) for null.
+bool DomValueTextInto(simdjson::dom::element e, std::string* out);
 
 // A fixed set of paths, each read as DomLookup reads it, from one object at a time
 // with one pass over its keys instead of a search of them per path and per dot of a
