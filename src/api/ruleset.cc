@@ -337,6 +337,16 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   std::vector<CorrelationRule> correlations;
   std::vector<bool> suppressed;
   ResolveCorrelations(correlation_asts, detections, &correlations, &suppressed, &im.diagnostics);
+  // The compiled rule code keeps a predicate's id in 28 bits. The loader's limits admit
+  // more in theory; memory runs out long before (each predicate is ~200 bytes).
+  if (ir.predicates.size() > internal::kMaxPredicates) {
+    im.diagnostics.push_back({Severity::kError, {},
+                              "the rules hold " + std::to_string(ir.predicates.size()) +
+                                  " distinct predicates, more than the " +
+                                  std::to_string(internal::kMaxPredicates) + " one rule set can compile"});
+    detections.clear();
+    exprs.clear();
+  }
   // Last reader of the rules' infos above: they move into the program, uncopied.
   ir.rules.reserve(detections.size());
   for (size_t i = 0; i < detections.size(); ++i) {

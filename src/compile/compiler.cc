@@ -274,7 +274,7 @@ class ProgramBuilderImpl {
     BuildCandidates();
     CollectFieldRefAtoms();
     MarkEagerFields();
-    BuildRuleHeads();
+    BuildRuleCode();  // after MarkEagerFields, which lays out the lazy paths
   }
 
  private:
@@ -934,28 +934,78 @@ class ProgramBuilderImpl {
   }
 
   // After MarkEagerFields (which lays out the lazy paths).
-  void BuildRuleHeads() {
-    prog_.heads.resize(ir_.rules.size());
-    for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
-      Program::RuleHead& h = prog_.heads[r];
-      h.fits_cloudtrail = prog_.rule_fits_cloudtrail[r];
-      const uint32_t* c = prog_.checks.row_begin(r);
-      if (c == prog_.checks.row_end(r)) continue;
-      if (prog_.clauses.row_end(*c) - prog_.clauses.row_begin(*c) != 1) continue;
-      const uint32_t atom = *prog_.clauses.row_begin(*c);
-      // A fieldref atom that triggers nothing is decided only when ChecksHold reads it.
-      if (atom < prog_.eval.size() && prog_.eval[atom] == PredEval::kFieldRef &&
-          prog_.triggers.row_begin(atom) == prog_.triggers.row_end(atom)) {
-        continue;
-      }
-      const uint32_t f = prog_.atom_field[atom];
-      // Walked in the first pass and never deferred: its bit is final.
-      if (f == kAnyString || prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f) ||
-          !prog_.indexes[f].json_eager) {
-        continue;
-      }
-      h.quick_check = atom;
+  uint32_t QuickCheck(uint32_t r) const {
+    const uint32_t* c = prog_.checks.row_begin(r);
+    if (c == prog_.checks.row_end(r)) return rule_code::kNoQuickCheck;
+    if (prog_.clauses.row_end(*c) - prog_.clauses.row_begin(*c) != 1) return rule_code::kNoQuickCheck;
+    const uint32_t atom = *prog_.clauses.row_begin(*c);
+    // A fieldref atom that triggers nothing is decided only when ChecksHold reads it.
+    if (atom < prog_.eval.size() && prog_.eval[atom] == PredEval::kFieldRef &&
+        prog_.triggers.row_begin(atom) == prog_.triggers.row_end(atom)) {
+      return rule_code::kNoQuickCheck;
     }
+    const uint32_t f = prog_.atom_field[atom];
+    // Walked in the first pass and never deferred: its bit is final.
+    if (f == kAnyString || prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f) ||
+        !prog_.indexes[f].json_eager) {
+      return rule_code::kNoQuickCheck;
+    }
+    return atom;
+  }
+
+  // Set during the first pass or never, whatever the event (see rule_code in program.h).
+  bool AtomFinal(uint32_t atom) const {
+    if (atom < prog_.eval.size() && prog_.eval[atom] == PredEval::kFieldRef) return false;
+    const uint32_t f = prog_.atom_field[atom];
+    return f == kAnyString || (prog_.field_lazy_path.row_begin(f) == prog_.field_lazy_path.row_end(f) &&
+                               prog_.indexes[f].json_eager);
+  }
+
+  void EmitCondition(const Expr& e, std::vector<uint32_t>* code) {
+    namespace rc = rule_code;
+    const size_t at = code->size();
+    switch (e.kind) {
+      case Expr::Kind::kFalse: code->push_back(rc::kFalse << rc::kShift); return;
+      case Expr::Kind::kTrue: code->push_back(rc::kTrue << rc::kShift); return;
+      case Expr::Kind::kPred: {
+        const Predicate& p = ir_.predicates[e.pred];
+        const bool stamp = prog_.eval[e.pred] == PredEval::kIndexed && p.op != Op::kFieldRef && AtomFinal(e.pred);
+        code->push_back(((stamp ? rc::kStamp : rc::kPred) << rc::kShift) | e.pred);
+        return;
+      }
+      case Expr::Kind::kNot: code->push_back(rc::kNot << rc::kShift); break;
+      case Expr::Kind::kAnd: code->push_back(rc::kAnd << rc::kShift); break;
+      case Expr::Kind::kOr: code->push_back(rc::kOr << rc::kShift); break;
+    }
+    for (const Expr& k : e.kids) EmitCondition(k, code);
+    (*code)[at] |= static_cast<uint32_t>(code->size() - at);
+  }
+
+  void BuildRuleCode() {
+    namespace rc = rule_code;
+    // Ids and widths share a word with the node's kind: kMaxPredicates bounds the ids.
+    std::vector<uint32_t>& code = prog_.rule_code;
+    code.clear();
+    prog_.rule_code_at.clear();
+    for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
+      prog_.rule_code_at.push_back(static_cast<uint32_t>(code.size()));
+      code.push_back(QuickCheck(r));
+      const uint32_t* c = prog_.checks.row_begin(r);
+      const uint32_t* ce = prog_.checks.row_end(r);
+      code.push_back(static_cast<uint32_t>(ce - c) | (prog_.rule_fits_cloudtrail[r] ? rc::kFitsCloudTrail : 0));
+      for (; c != ce; ++c) {
+        const uint32_t* a = prog_.clauses.row_begin(*c);
+        const uint32_t* ae = prog_.clauses.row_end(*c);
+        bool final = true;
+        for (const uint32_t* x = a; x != ae; ++x) final = final && AtomFinal(*x);
+        code.push_back(static_cast<uint32_t>(ae - a) | (final ? rc::kClauseFinal : 0));
+        code.insert(code.end(), a, ae);
+      }
+      // A condition's words are fewer than its rule's patterns (kMaxPatternsPerRule)
+      // and identifiers, far below kMask.
+      EmitCondition(ir_.rules[r].condition, &code);
+    }
+    code.shrink_to_fit();
   }
 
   // The nodes the first pass walks: every node on the path of a field with an atom in

@@ -300,6 +300,41 @@ struct Rows {
 
 inline constexpr size_t kMaxChecks = 3;
 
+// The words of Program::rule_code, for one rule from Program::rule_code_at:
+//   - its quick check: the atom of its first check when that clause is a single atom
+//     on a field the first pass walks and never defers (then one bit test decides it),
+//     or kNoQuickCheck;
+//   - the number of its checks (Program::checks), or'ed with kFitsCloudTrail when its
+//     logsource admits CloudTrail events;
+//   - each check as a word of
+//     kClauseFinal | n followed by its n atoms. kClauseFinal: every atom is set during
+//     the first pass or never (no fieldref to decide, no field walked on demand or
+//     deferred), so a clause none of whose atoms is set fails without a look further;
+//   - its condition in prefix order, one word a node: the node's kind in the top four
+//     bits (rule_code::Node) and below them a predicate id (kStamp, kPred) or the number of words
+//     of the node with its operands (kAnd, kOr, kNot).
+namespace rule_code {
+inline constexpr uint32_t kNoQuickCheck = UINT32_MAX;
+inline constexpr uint32_t kFitsCloudTrail = 1u << 31;
+inline constexpr uint32_t kClauseFinal = 1u << 31;
+inline constexpr uint32_t kShift = 28;
+inline constexpr uint32_t kMask = (1u << kShift) - 1;
+enum Node : uint32_t {
+  kFalse = 0,
+  kTrue,
+  kStamp,  // an atom set during the first pass or never: its bit decides it
+  kPred,   // any other predicate: Evaluator::EvalPred
+  kNot,
+  kAnd,
+  kOr,
+};
+}  // namespace rule_code
+// REQUIRES of CompileProgram: ir.predicates.size() <= kMaxPredicates.
+inline constexpr size_t kMaxPredicates = rule_code::kMask;
+namespace rule_code {
+inline uint32_t Width(uint32_t word) { return (word >> kShift) >= kNot ? (word & kMask) : 1; }
+}  // namespace rule_code
+
 // How a fieldref atom of Program::fieldref_by_field compares (kNone: negated, no
 // quick rejection; its predicate decides).
 // kRefCased is or'ed in when the comparison is case-sensitive.
@@ -390,14 +425,13 @@ struct Program {
     uint32_t atom, other, shape, next;
   };
   std::vector<FieldRefSlot> fieldref_pairs;
-  // By rule, what the candidate loop reads first, in one place: its logsource, and the
-  // atom of its first check when that clause is a single atom on a field the first
-  // pass walks and never defers (then one bit test decides it; UINT32_MAX otherwise).
-  struct RuleHead {
-    uint32_t quick_check = UINT32_MAX;
-    uint8_t fits_cloudtrail = 0;
-  };
-  std::vector<RuleHead> heads;
+  // By rule: where its code starts in rule_code.
+  std::vector<uint32_t> rule_code_at;
+  // Each rule's quick check, logsource, checks and condition, laid out together in the
+  // order the candidate loop reads them (see rule_code above). At thousands of rules a
+  // candidate's head, checks, clauses and condition tree would sit in as many places in
+  // memory, each a cache miss; here they take one or two lines.
+  std::vector<uint32_t> rule_code;
   std::vector<uint8_t> rule_fits_cloudtrail;    // by rule
   std::vector<std::vector<uint32_t>> witnesses;  // by rule: its trigger atoms
   std::vector<Diagnostic> diagnostics;

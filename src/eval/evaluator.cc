@@ -31,7 +31,7 @@ Evaluator::Evaluator(const Program& program)
       atom_stamp_(program.atom_count(), 0),
       lazy_stamp_(program.ir.predicates.size(), 0),
       lazy_true_(program.ir.predicates.size(), 0),
-      rule_stamp_(program.ir.rules.size(), 0),
+      rules_(program.ir.rules.size()),
       field_stamp_(program.ir.fields.size(), 0),
       null_stamp_(program.ir.fields.size(), 0),
       deferred_stamp_(program.ir.fields.size(), 0),
@@ -41,6 +41,7 @@ Evaluator::Evaluator(const Program& program)
       pending_stamp_(program.trie.size(), 0),
       materialized_stamp_(program.trie.size(), 0),
       pending_(program.trie.size()) {
+  for (size_t r = 0; r < rules_.size(); ++r) rules_[r].code = program.rule_code_at[r];
   set_cost_.resize(program.regex_sets.size());
   key_seen_.assign(program.trie.size(), 0);
   candidates_.reserve(program.ir.rules.size());
@@ -66,7 +67,8 @@ Evaluator::Evaluator(const Program& program)
 
 void Evaluator::NextEpoch() {
   if (++epoch_ == 0) {  // wrapped: clear once every 2^32 events
-    for (auto* v : {&atom_stamp_, &lazy_stamp_, &lazy_true_, &rule_stamp_, &field_stamp_,
+    for (RuleSlot& r : rules_) r.stamp = 0;
+    for (auto* v : {&atom_stamp_, &lazy_stamp_, &lazy_true_, &field_stamp_,
                     &null_stamp_, &deferred_stamp_, &pending_stamp_, &materialized_stamp_}) {
       std::fill(v->begin(), v->end(), 0);
     }
@@ -175,8 +177,8 @@ void Evaluator::SetAtom(uint32_t a) {
   if (atom_stamp_[a] == epoch_) return;
   atom_stamp_[a] = epoch_;
   for (const uint32_t* r = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); r != end; ++r) {
-    if (rule_stamp_[*r] != epoch_) {
-      rule_stamp_[*r] = epoch_;
+    if (rules_[*r].stamp != epoch_) {
+      rules_[*r].stamp = epoch_;
       candidates_.push_back(*r);
     }
   }
@@ -914,15 +916,19 @@ bool Evaluator::KeywordWalk(std::string_view json, std::string* error) {
 
 // ---- Evaluation ------------------------------------------------------------------------
 
-bool Evaluator::ChecksHold(uint32_t r) {
-  for (const uint32_t* c = prog_.checks.row_begin(r), *ce = prog_.checks.row_end(r); c != ce; ++c) {
-    const uint32_t* begin = prog_.clauses.row_begin(*c);
-    const uint32_t* end = prog_.clauses.row_end(*c);
+bool Evaluator::ChecksHold(const uint32_t** code) {
+  const uint32_t* pc = *code;
+  for (uint32_t n = *pc++ & ~rule_code::kFitsCloudTrail; n != 0; --n) {
+    const uint32_t* begin = pc + 1;
+    const uint32_t* end = begin + (*pc & ~rule_code::kClauseFinal);
+    const bool final = (*pc & rule_code::kClauseFinal) != 0;
+    pc = end;
     // Most checks are decided by atoms the walk has set already: test those first, and
     // walk the parts of the event a clause needs only when that did not decide it.
     bool holds = false;
     for (const uint32_t* a = begin; a != end && !holds; ++a) holds = atom_stamp_[*a] == epoch_;
     if (holds) continue;
+    if (final) return false;
     for (const uint32_t* a = begin; a != end; ++a) {
       // A fieldref atom only checked (not a trigger) is decided here, once per event.
       if (*a < prog_.eval.size() && prog_.eval[*a] == PredEval::kFieldRef) {
@@ -950,6 +956,7 @@ bool Evaluator::ChecksHold(uint32_t r) {
     }
     if (!holds) return false;
   }
+  *code = pc;
   return true;
 }
 
@@ -1364,23 +1371,25 @@ bool Evaluator::EvalPred(uint32_t id) {
   return r;
 }
 
-bool Evaluator::EvalExpr(const Expr& e) {
-  switch (e.kind) {
-    case Expr::Kind::kTrue: return true;
-    case Expr::Kind::kFalse: return false;
-    case Expr::Kind::kNot: return !EvalExpr(e.kids[0]);
-    case Expr::Kind::kAnd:
-      for (const auto& k : e.kids) {
-        if (!EvalExpr(k)) return false;
+bool Evaluator::EvalCode(const uint32_t* pc) {
+  using namespace rule_code;
+  const uint32_t w = *pc;
+  switch (static_cast<Node>(w >> kShift)) {
+    case kFalse: return false;
+    case kTrue: return true;
+    case kStamp: return atom_stamp_[w & kMask] == epoch_;
+    case kPred: return EvalPred(w & kMask);
+    case kNot: return !EvalCode(pc + 1);
+    case kAnd:
+      for (const uint32_t *k = pc + 1, *end = pc + (w & kMask); k != end; k += Width(*k)) {
+        if (!EvalCode(k)) return false;
       }
       return true;
-    case Expr::Kind::kOr:
-      for (const auto& k : e.kids) {
-        if (EvalExpr(k)) return true;
+    case kOr:
+      for (const uint32_t *k = pc + 1, *end = pc + (w & kMask); k != end; k += Width(*k)) {
+        if (EvalCode(k)) return true;
       }
       return false;
-    case Expr::Kind::kPred:
-      return EvalPred(e.pred);
   }
   return false;
 }
@@ -1399,21 +1408,22 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
   for (uint32_t r : prog_.always) candidates_.push_back(r);  // no trigger: not pushed before
   for (size_t i = 0; i < candidates_.size(); ++i) {
     const uint32_t r = candidates_[i];
-    const Program::RuleHead& h = prog_.heads[r];
-    if (cloudtrail && !h.fits_cloudtrail) continue;
-    if (h.quick_check != UINT32_MAX && atom_stamp_[h.quick_check] != epoch_) {
+    const uint32_t* code = prog_.rule_code.data() + rules_[r].code;
+    if (cloudtrail && !(code[1] & rule_code::kFitsCloudTrail)) continue;
+    if (code[0] != rule_code::kNoQuickCheck && atom_stamp_[code[0]] != epoch_) {
       ++counters_.candidates;
       ++counters_.checks_failed;
       continue;
     }
-    const bool checks = ChecksHold(r);
+    ++code;
+    const bool checks = ChecksHold(&code);
     ++counters_.candidates;
     if (checks) {
       ++counters_.conditions;
     } else {
       ++counters_.checks_failed;
     }
-    if (checks && EvalExpr(prog_.ir.rules[r].condition)) rules->push_back(r);
+    if (checks && EvalCode(code)) rules->push_back(r);
     if (restart_ || deep_error_) return false;
   }
   std::sort(rules->begin(), rules->end());

@@ -185,11 +185,14 @@ class Evaluator {
   bool KeywordPrefilter(std::string_view json);
   void OnKeywordString(std::string_view s);
   bool KeywordWalk(std::string_view json, std::string* error);
-  bool ChecksHold(uint32_t rule);
+  // `code` points at a rule's count of checks in Program::rule_code; on true it is moved past
+  // them, to the rule's condition.
+  bool ChecksHold(const uint32_t** code);
   // Walks, if it was not yet, the part of the event where the first (lazy) pass stopped
   // on the path of `field`. False on an event nested too deep there.
   bool Materialize(uint32_t field);
-  bool EvalExpr(const Expr& e);
+  // A condition in Program::rule_code, from its first word.
+  bool EvalCode(const uint32_t* code);
   bool EvalPred(uint32_t pred);
   bool TestLazy(uint32_t pred);
   // `folded`: the value lower-cased, when the caller has it (else folded here).
@@ -239,7 +242,13 @@ class Evaluator {
   std::vector<uint32_t> atom_stamp_;   // by atom: holds
   std::vector<uint32_t> lazy_stamp_;   // by predicate: tested lazily this event
   std::vector<uint32_t> lazy_true_;    // by predicate: ... and held
-  std::vector<uint32_t> rule_stamp_;
+  // By rule: whether it is a candidate of this event, beside where its code is, which
+  // the candidate loop reads next (one cache line for both).
+  struct RuleSlot {
+    uint32_t stamp = 0;
+    uint32_t code = 0;
+  };
+  std::vector<RuleSlot> rules_;
   std::vector<uint32_t> field_stamp_;
   std::vector<uint32_t> null_stamp_;
   std::vector<uint32_t> deferred_stamp_;  // by field: deferred_ holds this event's values

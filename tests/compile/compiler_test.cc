@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "compile/program.h"
 #include "vigil/vigil.h"
 
@@ -84,6 +86,91 @@ TEST(CompilerTest, EvaluatesOnlyCandidateRules) {
   ASSERT_TRUE(s.Match(R"({"eventName":"DeleteTrail"})", &out).ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].rule->title, "del");
+}
+
+// Program::rule_code as text: checks, then the condition (stamp: a bit set during the
+// first pass decides it; pred: EvalPred, which may walk a lazy part of the event).
+std::string CodeText(const Program& p, uint32_t rule) {
+  auto name = [&](uint32_t atom) {
+    return atom < p.ir.predicates.size() ? p.ir.PredicateToString(atom) : p.AtomToString(atom);
+  };
+  const uint32_t* pc = p.rule_code.data() + p.rule_code_at[rule];
+  std::string s = pc[0] == rule_code::kNoQuickCheck ? "quick - " : "quick " + name(pc[0]) + " ";
+  s += (pc[1] & rule_code::kFitsCloudTrail) ? "cloudtrail " : "any ";
+  uint32_t n = pc[1] & ~rule_code::kFitsCloudTrail;
+  pc += 2;
+  for (; n != 0; --n) {
+    const uint32_t w = *pc++;
+    s += (w & rule_code::kClauseFinal) ? "check(final" : "check(walk";
+    for (uint32_t k = 0; k < (w & ~rule_code::kClauseFinal); ++k) s += " " + name(*pc++);
+    s += ") ";
+  }
+  std::function<void(const uint32_t*)> node = [&](const uint32_t* at) {
+    const uint32_t w = *at;
+    switch (w >> rule_code::kShift) {
+      case rule_code::kFalse: s += "false"; return;
+      case rule_code::kTrue: s += "true"; return;
+      case rule_code::kStamp: s += "stamp(" + name(w & rule_code::kMask) + ")"; return;
+      case rule_code::kPred: s += "pred(" + name(w & rule_code::kMask) + ")"; return;
+    }
+    static const char* kNames[] = {"not", "and", "or"};
+    s += kNames[(w >> rule_code::kShift) - rule_code::kNot];
+    s += "(";
+    for (const uint32_t *k = at + 1, *end = at + (w & rule_code::kMask); k != end; k += rule_code::Width(*k)) {
+      if (k != at + 1) s += ", ";
+      node(k);
+    }
+    s += ")";
+  };
+  node(pc);
+  return s;
+}
+
+// The candidate loop reads a rule's quick check, checks and condition from one block.
+// A predicate on a part of the event the first pass leaves for later must go through
+// EvalPred (which walks that part); a bit set in the first pass decides the others.
+TEST(CompilerTest, RuleCodeTellsFirstPassBitsFromPredicatesToWalk) {
+  auto rs = Build(Rule("a", "  sel:\n    eventName: PutBucketPolicy\n    requestParameters.bucketName|startswith: prod-\n"
+                            "  filter:\n    eventName: PutBucketPolicy\n    userAgent: console.amazonaws.com\n"
+                            "  condition: sel and not filter") +
+                  "title: b\nlogsource: {product: windows}\ndetection:\n  sel: {eventName: X}\n  condition: sel\n---\n" +
+                  Rule("c", "  sel:\n    eventName: Y\n    eventSource: [s3.amazonaws.com, iam.amazonaws.com]\n  condition: sel") +
+                  Rule("d", "  sel:\n    eventSource: ec2.amazonaws.com\n  condition: sel") +
+                  Rule("e", "  sel:\n    eventName: Z\n    eventSource: sts.amazonaws.com\n  condition: sel"));
+  const Program& p = rs->program();
+  EXPECT_EQ(CodeText(p, 0),
+            "quick - cloudtrail check(walk p1: requestParameters.bucketName prefix 'prod-') "
+            "and(stamp(p0: eventName eq 'putbucketpolicy'), pred(p1: requestParameters.bucketName prefix 'prod-'), "
+            "not(and(stamp(p0: eventName eq 'putbucketpolicy'), pred(p2: userAgent eq 'console.amazonaws.com'))))");
+  EXPECT_EQ(CodeText(p, 1), "quick - any stamp(p3: eventName eq 'x')");
+  // eventSource triggers rule d, so the first pass walks it: rule c's check on it is
+  // final (no bit set, no match), and a check of one such atom is a quick check.
+  EXPECT_EQ(CodeText(p, 2),
+            "quick - cloudtrail check(final p5: eventSource eq 's3.amazonaws.com' p6: eventSource eq "
+            "'iam.amazonaws.com') and(stamp(p4: eventName eq 'y'), or(stamp(p5: eventSource eq "
+            "'s3.amazonaws.com'), stamp(p6: eventSource eq 'iam.amazonaws.com')))");
+  EXPECT_EQ(CodeText(p, 3), "quick - cloudtrail stamp(p7: eventSource eq 'ec2.amazonaws.com')");
+  EXPECT_EQ(CodeText(p, 4),
+            "quick p9: eventSource eq 'sts.amazonaws.com' cloudtrail check(final p9: eventSource eq "
+            "'sts.amazonaws.com') and(stamp(p8: eventName eq 'z'), stamp(p9: eventSource eq 'sts.amazonaws.com'))");
+  Scanner s(rs);
+  std::vector<Match> out;
+  const std::string bucket = R"({"eventName":"PutBucketPolicy","requestParameters":{"bucketName":")";
+  ASSERT_TRUE(s.Match(bucket + R"(prod-logs"},"userAgent":"aws-cli"})", &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(s.Match(bucket + R"(dev-logs"},"userAgent":"aws-cli"})", &out).ok());
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(s.Match(bucket + R"(prod-logs"},"userAgent":"console.amazonaws.com"})", &out).ok());
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(s.Match(R"({"eventName":"Y","eventSource":"iam.amazonaws.com"})", &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule->title, "c");
+  ASSERT_TRUE(s.Match(R"({"eventName":"Y","eventSource":"ec2.amazonaws.com"})", &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule->title, "d");
+  ASSERT_TRUE(s.Match(R"({"eventName":"Z","eventSource":"STS.amazonaws.com"})", &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule->title, "e");
 }
 
 }  // namespace
