@@ -306,13 +306,12 @@ inline constexpr size_t kMaxChecks = 3;
 //     or kNoQuickCheck;
 //   - the number of its checks (Program::checks), or'ed with kFitsCloudTrail when its
 //     logsource admits CloudTrail events;
-//   - each check as a word of
-//     kClauseFinal | n followed by its n atoms. kClauseFinal: every atom is set during
-//     the first pass or never (no fieldref to decide, no field walked on demand or
-//     deferred), so a clause none of whose atoms is set fails without a look further;
-//   - its condition in prefix order, one word a node: the node's kind in the top four
-//     bits (rule_code::Node) and below them a predicate id (kStamp, kPred) or the number of words
-//     of the node with its operands (kAnd, kOr, kNot).
+//   - each check as a word `n | kClauseFinal?` followed by its n atoms. kClauseFinal:
+//     every atom is set during the first pass or never (no fieldref to decide, no field
+//     walked on demand or deferred), so the clause fails when none of them is set;
+//   - its condition in prefix order, one word a node: the node's kind (Node) in the top
+//     four bits, and below them a predicate id (kStamp, kPred) or the number of words of
+//     the node with its operands (kNot, kAnd, kOr).
 namespace rule_code {
 inline constexpr uint32_t kNoQuickCheck = UINT32_MAX;
 inline constexpr uint32_t kFitsCloudTrail = 1u << 31;
@@ -328,12 +327,13 @@ enum Node : uint32_t {
   kAnd,
   kOr,
 };
-}  // namespace rule_code
-// REQUIRES of CompileProgram: ir.predicates.size() <= kMaxPredicates.
-inline constexpr size_t kMaxPredicates = rule_code::kMask;
-namespace rule_code {
+// The words a node takes, its operands included.
 inline uint32_t Width(uint32_t word) { return (word >> kShift) >= kNot ? (word & kMask) : 1; }
 }  // namespace rule_code
+
+// REQUIRES of CompileProgram: ir.predicates.size() <= kMaxPredicates (ids fit in the
+// rule code's words; RuleSetBuilder::Build refuses more).
+inline constexpr size_t kMaxPredicates = rule_code::kMask;
 
 // How a fieldref atom of Program::fieldref_by_field compares (kNone: negated, no
 // quick rejection; its predicate decides).
