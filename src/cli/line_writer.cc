@@ -60,6 +60,23 @@ bool LineWriter::FlushLocked() {
   return ok;
 }
 
+bool LineWriter::Write(std::initializer_list<std::string_view> pieces) {
+  size_t n = 0;
+  for (std::string_view p : pieces) n += p.size();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (error_ != 0) return false;
+  if (!immediate_ && buf_.size() + n > kBufferBytes && !FlushLocked()) return false;
+  if (immediate_ || n > kBufferBytes) {
+    // Written at once, whole: joined first (a terminal's lines are few).
+    joined_.clear();
+    for (std::string_view p : pieces) joined_.append(p);
+    return WriteAllLocked(joined_.data(), joined_.size());
+  }
+  if (buf_.empty()) oldest_ = std::chrono::steady_clock::now();
+  for (std::string_view p : pieces) buf_.append(p);
+  return true;
+}
+
 bool LineWriter::WriteAllLocked(const char* p, size_t n) {
   // A signal (SIGINT, SIGTERM: their handlers do not restart calls) or a full pipe can
   // cut a write short; the rest follows at once, so the lines stay whole in the output.

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ class LineWriter {
   // Appends `lines` (one or more whole lines, each ending in '\n'). False once a write
   // has failed (error() tells which); nothing more is written then.
   bool Write(std::string_view lines);
+  // The same for the concatenation of `pieces`, appended without first being joined
+  // (a jsonl match line is its rule's part, its file's and its event's).
+  bool Write(std::initializer_list<std::string_view> pieces);
 
   // Writes everything buffered. False when a write failed.
   bool Flush();
@@ -60,6 +64,7 @@ class LineWriter {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::string buf_;                                  // guarded by mu_
+  std::string joined_;  // Write(pieces) on a terminal or past the buffer; guarded by mu_
   std::chrono::steady_clock::time_point oldest_;      // of buf_'s first line; guarded
   int error_ = 0;                                     // guarded by mu_
   uint64_t writes_ = 0;                               // guarded by mu_

@@ -159,6 +159,37 @@ TEST(CliTextTest, JsonlEscapesUnicodeLineSeparators) {
   EXPECT_NE(r.out.find(R"("userAgent":"a\u2028b\u2029c\u0085d")"), std::string::npos) << r.out;
 }
 
+// The rule's part of a line and the file's are escaped once and kept; each line must
+// still hold no raw separator, in every part, for every match of a record.
+TEST(CliTextTest, JsonlEscapesLineSeparatorsInRuleTitlesAndFileNames) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / ("vigil_separators." + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string sep = "\xe2\x80\xa8";
+  for (const char* n : {"1", "2"}) {
+    std::ofstream(dir / (std::string("r") + n + ".yml"))
+        << "title: 'stop" << sep << n << "'\nlogsource: {product: aws, service: cloudtrail}\n"
+        << "detection:\n  sel: {eventName: StopLogging}\n  condition: sel\n";
+  }
+  const fs::path input = dir / ("in" + sep + ".json");
+  std::ofstream(input) << StopLogging("a" + sep + "b") << "\n" << StopLogging("c") << "\n";
+  const Outcome r = Vigil({"scan", "-q", "--format", "jsonl", "--rules", (dir / "r1.yml").string(), "--rules",
+                           (dir / "r2.yml").string(), input.string()});
+  fs::remove_all(dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  for (const std::string& l : lines) {
+    EXPECT_EQ(l.find(sep), std::string::npos) << l;
+    EXPECT_NE(l.find(R"("rule_title":"stop\u2028)"), std::string::npos) << l;
+    EXPECT_NE(l.find(R"(in\u2028.json","record":)"), std::string::npos) << l;
+  }
+  EXPECT_NE(lines[0].find(R"("userAgent":"a\u2028b")"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"("userAgent":"a\u2028b")"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find(R"("userAgent":"c")"), std::string::npos) << lines[2];
+}
+
 TEST(CliTextTest, FileNamesAreEscapedReversibly) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(::testing::TempDir()) / ("vigil_names." + std::to_string(getpid()));

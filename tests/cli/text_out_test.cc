@@ -89,6 +89,35 @@ TEST(LineWriterTest, EveryWriteHoldsWholeLines) {
   EXPECT_EQ(writes, 5u);
 }
 
+// A line given in pieces is one line: buffered with the others, written alone when it
+// is larger than the buffer, and in one write(2) on a terminal (immediate).
+TEST(LineWriterTest, ALineInPiecesIsWrittenWhole) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  std::string all;
+  std::thread reader([&] { all = Drain(p[0]); });
+  uint64_t writes = 0, immediate_writes = 0;
+  const std::string big(LineWriter::kBufferBytes, 'b');
+  {
+    LineWriter w(p[1], /*immediate=*/false);
+    ASSERT_TRUE(w.Write({"{\"a\":", "1", "}\n"}));
+    ASSERT_TRUE(w.Write("{\"b\":2}\n"));
+    ASSERT_TRUE(w.Write({"[\"", big, "\"]\n"}));  // flushes the two, then goes alone
+    ASSERT_TRUE(w.Write({"{\"c\":", "3}\n"}));
+    ASSERT_TRUE(w.Flush());
+    writes = w.writes();
+    LineWriter t(p[1], /*immediate=*/true);
+    ASSERT_TRUE(t.Write({"{\"d\":", "4", "}\n"}));
+    immediate_writes = t.writes();
+  }
+  ::close(p[1]);
+  reader.join();
+  ::close(p[0]);
+  EXPECT_EQ(all, "{\"a\":1}\n{\"b\":2}\n[\"" + big + "\"]\n{\"c\":3}\n{\"d\":4}\n");
+  EXPECT_EQ(writes, 3u);
+  EXPECT_EQ(immediate_writes, 1u);
+}
+
 TEST(LineWriterTest, PendingLinesAreWrittenWithinASecondWithoutMoreInput) {
   int p[2];
   ASSERT_EQ(::pipe(p), 0);
