@@ -883,7 +883,6 @@ class ProgramBuilderImpl {
       needs.push_back(std::move(need));
     }
     for (uint32_t r = 0; r < ir_.rules.size(); ++r) {
-      prog_.rule_fits_cloudtrail.push_back(ir_.rules[r].info.logsource.FitsCloudTrail());
       Need& need = needs[r];
       std::vector<uint32_t> check_ids;
       if (need.never) {
@@ -945,20 +944,19 @@ class ProgramBuilderImpl {
       return rule_code::kNoQuickCheck;
     }
     const uint32_t f = prog_.atom_field[atom];
-    // Walked in the first pass and never deferred: its bit is final.
-    if (f == kAnyString || prog_.field_lazy_path.row_begin(f) != prog_.field_lazy_path.row_end(f) ||
-        !prog_.indexes[f].json_eager) {
-      return rule_code::kNoQuickCheck;
-    }
-    return atom;
+    return f != kAnyString && FieldFinal(f) ? atom : rule_code::kNoQuickCheck;
+  }
+
+  // Walked in the first pass and never deferred: its atoms' bits are final once it is.
+  bool FieldFinal(uint32_t f) const {
+    return prog_.field_lazy_path.row_begin(f) == prog_.field_lazy_path.row_end(f) && prog_.indexes[f].json_eager;
   }
 
   // Set during the first pass or never, whatever the event (see rule_code in program.h).
   bool AtomFinal(uint32_t atom) const {
     if (atom < prog_.eval.size() && prog_.eval[atom] == PredEval::kFieldRef) return false;
     const uint32_t f = prog_.atom_field[atom];
-    return f == kAnyString || (prog_.field_lazy_path.row_begin(f) == prog_.field_lazy_path.row_end(f) &&
-                               prog_.indexes[f].json_eager);
+    return f == kAnyString || FieldFinal(f);
   }
 
   void EmitCondition(const Expr& e, std::vector<uint32_t>* code) {
@@ -992,7 +990,8 @@ class ProgramBuilderImpl {
       code.push_back(QuickCheck(r));
       const uint32_t* c = prog_.checks.row_begin(r);
       const uint32_t* ce = prog_.checks.row_end(r);
-      code.push_back(static_cast<uint32_t>(ce - c) | (prog_.rule_fits_cloudtrail[r] ? rc::kFitsCloudTrail : 0));
+      const bool fits = ir_.rules[r].info.logsource.FitsCloudTrail();
+      code.push_back(static_cast<uint32_t>(ce - c) | (fits ? rc::kFitsCloudTrail : 0));
       for (; c != ce; ++c) {
         const uint32_t* a = prog_.clauses.row_begin(*c);
         const uint32_t* ae = prog_.clauses.row_end(*c);

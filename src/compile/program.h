@@ -432,7 +432,6 @@ struct Program {
   // candidate's head, checks, clauses and condition tree would sit in as many places in
   // memory, each a cache miss; here they take one or two lines.
   std::vector<uint32_t> rule_code;
-  std::vector<uint8_t> rule_fits_cloudtrail;    // by rule
   std::vector<std::vector<uint32_t>> witnesses;  // by rule: its trigger atoms
   std::vector<Diagnostic> diagnostics;
 
