@@ -248,9 +248,12 @@ def prepare_rules(binary, rules_dir, dest, strip=STRIPPED_ATTRIBUTES, exclude=()
     return {"files": [f for f in files if f not in skipped], "skipped": skipped}
 
 
-def _eval_cmd(binary, rules, events, config):
+def _eval_cmd(binary, rules, events, config, include_event=False):
+    # --include-event: each match line carries the whole event, as each of vigil's jsonl
+    # lines does; without it rsigma writes the rule and the matched fields only.
     return [binary, "engine", "eval", "--config", config, "-r", rules, "-e", "@" + events,
-            "--input-format", "json", "--output-format", "ndjson", "--color", "never"]
+            "--input-format", "json", "--output-format", "ndjson", "--color", "never"] + \
+        (["--include-event"] if include_event else [])
 
 
 def _timed(cmd, stdout_path, cwd):
@@ -323,10 +326,11 @@ def run(binary, rules_dir, ndjson_path, strip=STRIPPED_ATTRIBUTES, exclude=(),
     }
 
 
-def run_prepared(binary, rules, ndjson_path, out_path):
+def run_prepared(binary, rules, ndjson_path, out_path, include_event=False):
     """One timed `rsigma engine eval` of rules prepared by prepare_rules() (no copy, no
-    validation), its matches written to out_path. Returns (wall seconds, {rule id or
-    title: count}, CPU seconds (user + system) of the process)."""
+    validation), its matches written to out_path (with each match's event when
+    include_event). Returns (wall seconds, {rule id or title: count}, CPU seconds (user +
+    system) of the process)."""
     import resource
     binary = os.path.abspath(binary)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -334,7 +338,8 @@ def run_prepared(binary, rules, ndjson_path, out_path):
         config = os.path.join(tmp, "rsigma.yaml")
         with open(config, "w") as fh:
             fh.write("{}\n")
-        cmd = _eval_cmd(binary, os.path.abspath(rules), os.path.abspath(ndjson_path), config)
+        cmd = _eval_cmd(binary, os.path.abspath(rules), os.path.abspath(ndjson_path), config,
+                        include_event)
         seconds, rc, err = _timed(cmd, out_path, tmp)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if rc != 0:
