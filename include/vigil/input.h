@@ -89,7 +89,7 @@ struct InputError {
   std::string message;
 };
 
-struct ReadStats {
+struct VIGIL_EXPORT ReadStats {
   uint64_t files = 0;           // files read (including stdin)
   uint64_t records = 0;         // records passed to OnRecord
   uint64_t bytes = 0;           // decompressed bytes read
