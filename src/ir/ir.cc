@@ -1,7 +1,8 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
 // IR construction helpers (constant folding, flattening, interning) and the IR
-// printer. Tested by tests/ir/ir_test.cc.
+// printer. Tested through tests/ir/lower_test.cc, which lowers rules and compares
+// their printed IR (so both the folding and the printer are checked there).
 
 #include "ir/ir.h"
 
