@@ -50,19 +50,48 @@ struct VIGIL_EXPORT Diagnostic {
   std::string ToString() const;
 };
 
-// Success, or an error message. Cheap to copy when ok.
+// What kind of failure a Status reports. Code that must act on a failure (skip the
+// record, report a limit, retry a file) branches on this, never on the message, whose
+// wording is for people and may change.
+enum class StatusCode {
+  kOk = 0,
+  // The data given is malformed: an event that is not valid JSON or not an object, an
+  // event a correlation cannot place in time, a baseline, a rule's `tests:` attribute
+  // or a vars file that does not have the documented shape.
+  kInvalidInput,
+  // A documented limit (docs/limits.md) was passed: an event nested too deep, a file
+  // larger than its bound. The data may be well-formed; vigil declines it.
+  kLimitExceeded,
+  // A file could not be opened, read, written or renamed (the message has the system's
+  // reason and the path).
+  kIoError,
+  // Another holder has the resource: a baseline file locked by a scan running now.
+  kUnavailable,
+  // Status::Error(message) without a code.
+  kUnknown,
+};
+
+// "ok", "invalid input", "limit exceeded", "I/O error", "unavailable", "unknown".
+VIGIL_EXPORT const char* StatusCodeName(StatusCode code);
+
+// Success, or an error: a code and a message. Cheap to copy when ok.
 class VIGIL_EXPORT Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  // REQUIRES: code != StatusCode::kOk.
+  static Status Error(StatusCode code, std::string message) {
+    return Status(code == StatusCode::kOk ? StatusCode::kUnknown : code, std::move(message));
+  }
+  static Status Error(std::string message) { return Error(StatusCode::kUnknown, std::move(message)); }
 
-  bool ok() const { return !error_; }
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
 
  private:
-  explicit Status(std::string message) : error_(true), message_(std::move(message)) {}
-  bool error_ = false;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  StatusCode code_ = StatusCode::kOk;
   std::string message_;
 };
 

@@ -876,7 +876,8 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
       err = im.parser.parse(im.surrogate_free.data(), im.surrogate_free.size(), true).get(doc);
     }
     if (err) {
-      return Status::Error(std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
+      return Status::Error(StatusCode::kInvalidInput,
+                           std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
     }
   }
   // The field's text into *out (into its string when it has one: pooled Pendings keep
@@ -951,7 +952,7 @@ Status Correlator::Add(std::string_view event_json, const std::vector<Match>& ma
   }
   if (!have_time) {
     ++im.untimed;
-    return Status::Error("correlation: event has no readable eventTime");
+    return Status::Error(StatusCode::kInvalidInput, "correlation: event has no readable eventTime");
   }
   if (im.TooFarAhead(t, ref.file)) {
     ++im.future;
@@ -1117,7 +1118,7 @@ Status Correlator::Impl::Restore(std::string_view text, const std::string& origi
   bool ended = false;  // the end line (version 2) was read
   const std::string_view all = text;
   auto fail = [&](const std::string& why) {
-    return Status::Error(origin + ":" + std::to_string(line_no) + ": " + why);
+    return Status::Error(StatusCode::kInvalidInput, origin + ":" + std::to_string(line_no) + ": " + why);
   };
   while (!text.empty()) {
     const size_t nl = text.find('\n');
@@ -1247,7 +1248,7 @@ Status Correlator::LoadBaseline(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::Ok();  // the first run: nothing learned yet
-    return Status::Error("cannot read baseline " + path + ": " + std::strerror(errno));
+    return Status::Error(StatusCode::kIoError, "cannot read baseline " + path + ": " + std::strerror(errno));
   }
   // The size is checked before any byte is held, and again while reading (a file that
   // grows meanwhile): a baseline is a regular file, so /dev/zero, a FIFO or a folder is
@@ -1255,12 +1256,14 @@ Status Correlator::LoadBaseline(const std::string& path) {
   const uint64_t limit = impl_->options.max_baseline_bytes;
   struct stat st;
   std::string error;
+  StatusCode code = StatusCode::kIoError;
   if (fstat(fd, &st) != 0) {
     error = std::string("cannot read baseline ") + path + ": " + std::strerror(errno);
   } else if (!S_ISREG(st.st_mode)) {
     error = "cannot read baseline " + path + ": not a regular file";
   } else if (static_cast<uint64_t>(st.st_size) > limit) {
     error = "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes";
+    code = StatusCode::kLimitExceeded;
   }
   std::string text;
   if (error.empty()) {
@@ -1276,13 +1279,14 @@ Status Correlator::LoadBaseline(const std::string& path) {
       if (n == 0) break;
       if (text.size() + static_cast<size_t>(n) > limit) {
         error = "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes";
+        code = StatusCode::kLimitExceeded;
         break;
       }
       text.append(buf, static_cast<size_t>(n));
     }
   }
   close(fd);
-  if (!error.empty()) return Status::Error(error);
+  if (!error.empty()) return Status::Error(code, error);
   return impl_->Restore(text, path);
 }
 

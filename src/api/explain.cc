@@ -162,9 +162,13 @@ std::string Explanation::ToText() const {
 Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view event_json) {
   const internal::Program& prog = set.program();
   std::vector<TreeNode> readings;
-  std::string error;
-  if (!internal::EventReadings(event_json, &readings, &error)) return Status::Error(error);
-  if (readings.front().kind != TreeNode::Kind::kObject) return Status::Error("the event is not a JSON object");
+  Status error;
+  if (!internal::EventReadings(event_json, &readings, &error)) {
+    return error.ok() ? Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON") : error;
+  }
+  if (readings.front().kind != TreeNode::Kind::kObject) {
+    return Status::Error(StatusCode::kInvalidInput, "the event is not a JSON object");
+  }
   // An event with a duplicate key is read first-wins and last-wins (the scan matches
   // it if either matches): the explanation is of the first reading that matches, else
   // of the first.

@@ -400,19 +400,19 @@ Status LoadPlaceholderFile(const std::string& path,
   const internal::ReadResult read =
       internal::ReadFileBounded(path, internal::kMaxRuleFileBytes, &text, &err);
   if (read == internal::ReadResult::kTooLarge) {
-    return Status::Error(path + ": vars file is larger than " +
+    return Status::Error(StatusCode::kLimitExceeded, path + ": vars file is larger than " +
                          std::to_string(internal::kMaxRuleFileBytes) + " bytes");
   }
-  if (read != internal::ReadResult::kOk) return Status::Error(path + ": cannot read the file");
+  if (read != internal::ReadResult::kOk) return Status::Error(StatusCode::kIoError, path + ": cannot read the file");
   std::vector<Diagnostic> diagnostics;
   const std::vector<internal::YamlDocument> docs =
       internal::LoadYamlDocuments(text, path, &diagnostics);
   for (const Diagnostic& d : diagnostics) {
-    if (d.severity == Severity::kError) return Status::Error(d.ToString());
+    if (d.severity == Severity::kError) return Status::Error(StatusCode::kInvalidInput, d.ToString());
   }
   const internal::YamlNode vars = docs.empty() ? internal::YamlNode() : docs[0].root["vars"];
-  if (!vars) return Status::Error(path + ": no 'vars' section");
-  if (!vars.IsMap()) return Status::Error(path + ": 'vars' must be a map");
+  if (!vars) return Status::Error(StatusCode::kInvalidInput, path + ": no 'vars' section");
+  if (!vars.IsMap()) return Status::Error(StatusCode::kInvalidInput, path + ": 'vars' must be a map");
   for (const auto& [k, v] : vars.Entries()) {
     const std::string name(internal::KeyText(k));
     std::vector<std::string>& values = (*out)[name];
@@ -421,7 +421,7 @@ Status LoadPlaceholderFile(const std::string& path,
     } else if (v.IsScalar()) {
       values.emplace_back(v.Scalar());
     } else {
-      return Status::Error(path + ": placeholder '" + name +
+      return Status::Error(StatusCode::kInvalidInput, path + ": placeholder '" + name +
                            "' must be a string or a list of strings");
     }
   }

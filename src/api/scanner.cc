@@ -34,13 +34,16 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   out->clear();
   capture_done_ = true;
   has_captured_ = false;
-  std::string error;
-  if (!eval_->Evaluate(json, kind, envelope, &hits_, &error)) return Status::Error(error);
+  Status status;
+  if (!eval_->Evaluate(json, kind, envelope, &hits_, &status)) return status;
   // The On-Demand walk skips the fields no rule reads without checking their literals.
   // A matched event is reported, with its text, to people and pipelines: it must be
   // valid JSON, so it is checked whole (scan/event_check.h says how, cheaply), unless
   // the matcher's usual DOM walk has read all of it already.
-  if (!hits_.empty() && !eval_->validated() && !check_->Valid(json, &error)) return Status::Error(error);
+  std::string error;
+  if (!hits_.empty() && !eval_->validated() && !check_->Valid(json, &error)) {
+    return Status::Error(StatusCode::kInvalidInput, error);
+  }
   for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
   if (!rules_->captured_fields().empty() &&
       std::any_of(hits_.begin(), hits_.end(), [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
@@ -109,7 +112,7 @@ InputError EventError(const Record& record, const Status& status) {
   internal::JsonScanner strict(record.json.data(), record.json.data() + record.json.size());
   strict.SkipWs();
   // Only a syntax error gains from the strict scan; a limit (depth) says it best itself.
-  if (status.message().rfind("invalid JSON", 0) == 0 && !strict.SkipValue()) {
+  if (status.code() == StatusCode::kInvalidInput && !strict.SkipValue()) {
     e.message += "invalid JSON at byte " +
                  std::to_string(strict.error_pos() - record.json.data()) + " of the event: " +
                  strict.error_message();

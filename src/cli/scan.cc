@@ -443,8 +443,10 @@ class CliSink : public vigil::ScanSink {
     std::string error;
     using Lock = vigil::internal::FileLock;
     const Lock::Result r = baseline_lock_.Acquire(path, correlator_->SerializeBaseline(), &error);
-    if (r == Lock::Result::kBusy) return vigil::Status::Error("cannot use the baseline: " + error);
-    if (r == Lock::Result::kError) return vigil::Status::Error("baseline: " + error);
+    if (r == Lock::Result::kBusy) {
+      return vigil::Status::Error(vigil::StatusCode::kUnavailable, "cannot use the baseline: " + error);
+    }
+    if (r == Lock::Result::kError) return vigil::Status::Error(vigil::StatusCode::kIoError, "baseline: " + error);
     return correlator_->LoadBaseline(path);
   }
   vigil::Status SaveBaseline(const std::string& path) {

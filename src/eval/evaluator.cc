@@ -894,21 +894,19 @@ bool Evaluator::VisitAll(od::value v, int depth) {
 
 // Every string of the event through the keyword index, with a parser of its own so
 // that the main walk's strings (kept for lazy predicates) stay valid.
-bool Evaluator::KeywordWalk(std::string_view json, std::string* error) {
+bool Evaluator::KeywordWalk(std::string_view json, Status* error) {
   od::document doc;
   if (auto ec = keyword_parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
-    *error = std::string("invalid JSON: ") + simdjson::error_message(ec);
+    *error = InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
     return false;
   }
   od::value root;
   if (auto ec = doc.get_value().get(root)) {
-    *error = std::string("invalid JSON: ") + simdjson::error_message(ec);
+    *error = InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
     return false;
   }
   if (!VisitAll(root, 0)) {
-    *error = too_deep_ ? "event nested deeper than " + std::to_string(kMaxEventDepth) +
-                             " levels (objects and arrays)"
-                       : std::string("invalid JSON");
+    *error = too_deep_ ? DepthError() : InvalidJson("invalid JSON");
     return false;
   }
   return true;
@@ -1444,7 +1442,7 @@ std::string Evaluator::TooDeep() {
 }
 
 bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelope,
-                         std::vector<uint32_t>* rules, std::string* error) {
+                         std::vector<uint32_t>* rules, Status* error) {
   ++counters_.events;
   duplicate_keys_ = false;
   if (EvaluateText(json, kind, envelope, rules, error)) return duplicate_keys_ ? EvaluateDuplicates(json, kind, envelope, rules, error) : true;
@@ -1456,7 +1454,7 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
       !ReplaceLoneSurrogateEscapes(json, &surrogate_free_, simdjson::SIMDJSON_PADDING)) {
     return false;
   }
-  error->clear();
+  *error = Status::Ok();
   duplicate_keys_ = false;
   const std::string_view fixed(surrogate_free_.data(), json.size());
   copy_base_ = fixed.data();
@@ -1492,7 +1490,7 @@ uint32_t Evaluator::NextObjectSerial() {
 // The event has a duplicate key among those the rules read: it matches what it
 // matches read first-wins or last-wins (util/duplicate_keys.h), never less.
 bool Evaluator::EvaluateDuplicates(std::string_view json, EventKind kind, Envelope envelope,
-                                   std::vector<uint32_t>* rules, std::string* error) {
+                                   std::vector<uint32_t>* rules, Status* error) {
   ++duplicate_key_events_;
   dedup_rules_.clear();
   for (const bool keep_last : {false, true}) {
@@ -1535,7 +1533,7 @@ void Evaluator::ReuseDomElement(std::string_view json, simdjson::dom::element el
 }
 
 bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope envelope,
-                             std::vector<uint32_t>* rules, std::string* error) {
+                             std::vector<uint32_t>* rules, Status* error) {
   rules->clear();
   validated_ = false;
   current_json_ = json;
@@ -1562,19 +1560,19 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
     cloudtrail_keys_ = 0;
     if (!DomVisitObject(simdjson::dom::object(root), 0, 0)) {
       dom_mode_ = false;
-      *error = too_deep_ ? TooDeep() : std::string("invalid JSON");
+      *error = too_deep_ ? DepthError() : InvalidJson("invalid JSON");
       return false;
     }
     if (!restart_ && prog_.has_keywords && KeywordPrefilter(json) && !DomKeywords(root, 0)) {
       dom_mode_ = false;
-      *error = TooDeep();
+      *error = DepthError();
       return false;
     }
     const bool done = !restart_ && Candidates(kind, envelope, rules);
     dom_mode_ = false;
     if (done) return true;
     if (deep_error_) {
-      *error = TooDeep();
+      *error = DepthError();
       return false;
     }
     rules->clear();
@@ -1585,7 +1583,7 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   od::document doc;
   doc_ = &doc;
   auto fail = [&](simdjson::error_code ec) {
-    *error = std::string("invalid JSON: ") + simdjson::error_message(ec);
+    *error = InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
     return false;
   };
   if (auto ec = parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
@@ -1593,22 +1591,22 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   }
   od::object obj;
   if (auto ec = doc.get_object().get(obj)) {
-    *error = ec == simdjson::INCORRECT_TYPE ? "event is not a JSON object"
-                                            : std::string("invalid JSON: ") + simdjson::error_message(ec);
+    *error = InvalidJson(ec == simdjson::INCORRECT_TYPE ? "event is not a JSON object"
+                                                        : std::string("invalid JSON: ") + simdjson::error_message(ec));
     return false;
   }
   top_level_ = true;
   too_deep_ = false;
   cloudtrail_keys_ = 0;
   if (!VisitObject(obj, 0, 0)) {
-    *error = too_deep_ ? TooDeep() : std::string("invalid JSON");
+    *error = too_deep_ ? DepthError() : InvalidJson("invalid JSON");
     return false;
   }
   // On-Demand stops at the object's closing brace; text after it (`{...} x`) makes the
   // event invalid JSON, not an event that can match (found by fuzz/fuzz_matcher).
   const char* rest = nullptr;
   if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {  // i.e. not at the end
-    *error = "invalid JSON: text after the event object";
+    *error = InvalidJson("invalid JSON: text after the event object");
     return false;
   }
   if (prog_.has_keywords && KeywordPrefilter(json) && !KeywordWalk(json, error)) return false;

@@ -42,6 +42,7 @@
 #include "eval/value_memo.h"
 #include "vigil/input.h"
 #include "vigil/scanner.h"
+#include "vigil/status.h"
 
 namespace vigil::internal {
 
@@ -61,9 +62,11 @@ class Evaluator {
   explicit Evaluator(const Program& program);
 
   // REQUIRES: kRecordPadding readable bytes after json. Fills *rules (sorted rule
-  // indexes) and returns true, or returns false with *error for malformed JSON.
+  // indexes) and returns true, or returns false with *error: kInvalidInput for an
+  // event that is not a valid JSON object, kLimitExceeded for one nested deeper than
+  // kMaxEventDepth.
   bool Evaluate(std::string_view json, EventKind kind, Envelope envelope,
-                std::vector<uint32_t>* rules, std::string* error);
+                std::vector<uint32_t>* rules, Status* error);
 
   uint64_t regex_limit_hits() const { return regex_.limit_hits; }
 
@@ -153,9 +156,9 @@ class Evaluator {
 
   // One evaluation of `json` as it is (Evaluate retries with lone surrogates replaced).
   bool EvaluateText(std::string_view json, EventKind kind, Envelope envelope,
-                    std::vector<uint32_t>* rules, std::string* error);
+                    std::vector<uint32_t>* rules, Status* error);
   bool EvaluateDuplicates(std::string_view json, EventKind kind, Envelope envelope,
-                          std::vector<uint32_t>* rules, std::string* error);
+                          std::vector<uint32_t>* rules, Status* error);
   void NoteKey(int32_t child, uint32_t serial);
   uint32_t NextObjectSerial();
   void NextEpoch();
@@ -177,6 +180,8 @@ class Evaluator {
   bool CheckMinusZero();
   bool Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules);
   static std::string TooDeep();
+  static Status DepthError() { return Status::Error(StatusCode::kLimitExceeded, TooDeep()); }
+  static Status InvalidJson(std::string why) { return Status::Error(StatusCode::kInvalidInput, std::move(why)); }
   void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
   void MatchRegexSets(const FieldIndex& x, ValueKind kind, std::string_view text);
   void SetAtom(uint32_t atom);
@@ -184,7 +189,7 @@ class Evaluator {
   // keyword can hold.
   bool KeywordPrefilter(std::string_view json);
   void OnKeywordString(std::string_view s);
-  bool KeywordWalk(std::string_view json, std::string* error);
+  bool KeywordWalk(std::string_view json, Status* error);
   // `code` points at a rule's count of checks in Program::rule_code; on true it is moved past
   // them, to the rule's condition.
   bool ChecksHold(const uint32_t** code);

@@ -212,7 +212,7 @@ bool NeutralizeNumbers(std::string* text) {
 
 }  // namespace
 
-bool ParseEventTree(std::string_view original, TreeNode* root, std::string* error) {
+bool ParseEventTree(std::string_view original, TreeNode* root, Status* error) {
   // A lone surrogate escape reads as U+FFFD, as in the matcher (util/surrogates.h).
   std::string fixed;
   const std::string_view json = ReplaceLoneSurrogateEscapes(original, &fixed) ? std::string_view(fixed) : original;
@@ -233,8 +233,9 @@ bool ParseEventTree(std::string_view original, TreeNode* root, std::string* erro
     if (error != nullptr) {
       // The DOM parser's depth limit also bounds Builder::Build's recursion below.
       *error = code == simdjson::DEPTH_ERROR
-                   ? "the event is nested deeper than " + std::to_string(parser.max_depth()) + " levels"
-                   : "the event is not valid JSON";
+                   ? Status::Error(StatusCode::kLimitExceeded, "the event is nested deeper than " +
+                                                                   std::to_string(parser.max_depth()) + " levels")
+                   : Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON");
     }
     return false;
   }
@@ -269,7 +270,7 @@ bool HasDuplicateKeys(const TreeNode& n) {
 
 }  // namespace
 
-bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, std::string* error) {
+bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, Status* error) {
   readings->clear();
   TreeNode root;
   if (!ParseEventTree(json, &root, error)) return false;

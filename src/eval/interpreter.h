@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "vigil/status.h"
 
 namespace vigil::internal {
 
@@ -46,12 +47,12 @@ struct TreeNode::Member {
 
 // Parses one JSON document. Returns false if it is not valid JSON or is nested deeper
 // than simdjson's DOM limit (1024 levels), with the reason in *error if given.
-bool ParseEventTree(std::string_view json, TreeNode* root, std::string* error = nullptr);
+bool ParseEventTree(std::string_view json, TreeNode* root, Status* error = nullptr);
 
 // The ways the event is read (util/duplicate_keys.h): the event alone, or, when some
 // object in it repeats a key, the event read first-wins and read last-wins. A rule
 // matches when it matches one of them. False (with *error) as ParseEventTree.
-bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, std::string* error = nullptr);
+bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, Status* error = nullptr);
 
 // The value set of field `field` of `ir` (or every string, for kAnyString), in
 // document order.

@@ -15,7 +15,7 @@ namespace vigil::internal {
 namespace {
 
 Status Fail(const std::string& what, const std::string& path, int err) {
-  return Status::Error(what + " " + path + ": " + std::strerror(err));
+  return Status::Error(StatusCode::kIoError, what + " " + path + ": " + std::strerror(err));
 }
 
 }  // namespace

@@ -133,6 +133,10 @@ int main() {
         "Scanner::MatchPadded");
   Check(scanner.captured() != nullptr, "Scanner::captured");
   Check(scanner.regex_limit_hits() == 0 && scanner.duplicate_key_events() == 0, "Scanner counters");
+  const vigil::Status broken = scanner.Match("{", &out2);
+  Check(broken.code() == vigil::StatusCode::kInvalidInput &&
+            std::string(vigil::StatusCodeName(broken.code())) == "invalid input",
+        "Status::code, StatusCodeName");
 
   // Correlation, baselines.
   vigil::Correlator correlator(rules);
