@@ -47,6 +47,17 @@ namespace py = pybind11;
 
 namespace {
 
+// A failed Status as the exception its code calls for in Python: OSError for a file
+// that could not be read or written (what open() raises), ValueError for the rest
+// (malformed input, a limit passed).
+[[noreturn]] void Raise(const vigil::Status& s) {
+  if (s.code() == vigil::StatusCode::kIoError) {
+    PyErr_SetString(PyExc_OSError, s.message().c_str());
+    throw py::error_already_set();
+  }
+  throw py::value_error(s.message());
+}
+
 // ---- Python objects -> JSON text ----------------------------------------------------
 
 // collections.abc.Mapping / Sequence, looked up once (intentionally never released:
@@ -737,7 +748,7 @@ class CorrelatorCore {
       py::gil_scoped_release release;
       s = correlator_.LoadBaseline(path);
     }
-    if (!s.ok()) throw py::value_error(s.message());
+    if (!s.ok()) Raise(s);
   }
 
   void SaveBaseline(const std::string& path) {
@@ -747,10 +758,7 @@ class CorrelatorCore {
       py::gil_scoped_release release;
       s = correlator_.SaveBaseline(path);
     }
-    if (!s.ok()) {
-      PyErr_SetString(PyExc_OSError, s.message().c_str());
-      throw py::error_already_set();
-    }
+    if (!s.ok()) Raise(s);
   }
 
   py::bytes SerializeBaseline() {
@@ -873,7 +881,7 @@ std::shared_ptr<Core> Build(const std::vector<std::tuple<std::string, std::strin
 py::dict LoadVars(const std::string& path) {
   std::map<std::string, std::vector<std::string>> vars;
   vigil::Status s = vigil::LoadPlaceholderFile(path, &vars);
-  if (!s.ok()) throw py::value_error(s.message());
+  if (!s.ok()) Raise(s);
   py::dict out;
   for (const auto& [k, v] : vars) out[Utf8(k)] = StringList(v);
   return out;

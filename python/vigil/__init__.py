@@ -1084,8 +1084,9 @@ class Correlator:
 
     def load_baseline(self, path: PathLike) -> None:
         """Merge the baseline file at ``path`` into what this correlator knows. A missing
-        file is an empty baseline (the first run); a damaged one raises ValueError
-        ``"path:line: why"`` and nothing of it is merged."""
+        file is an empty baseline (the first run); one that cannot be read (a folder, no
+        permission) raises OSError; a damaged or oversized one raises ValueError
+        (``"path:line: why"``), and nothing of it is merged."""
         self._core.load_baseline(_os.fspath(path))
 
     def save_baseline(self, path: PathLike) -> None:

@@ -289,6 +289,13 @@ def test_vars_expand_placeholders(tmp_path):
     rule_file = tmp_path / "r.yml"
     rule_file.write_text(PLACEHOLDER)
     assert len(vigil.load(rule_file, vars=vars_file).match(event)) == 1
+    # A vars file that cannot be read raises OSError, one of the wrong shape ValueError.
+    with pytest.raises(OSError, match="cannot read the file"):
+        vigil.load(rule_file, vars=tmp_path / "missing.yml")
+    bad_vars = tmp_path / "bad.yml"
+    bad_vars.write_text("other: 1\n")
+    with pytest.raises(ValueError, match="no 'vars' section"):
+        vigil.load(rule_file, vars=bad_vars)
 
 
 # ---- match ------------------------------------------------------------------------

@@ -472,3 +472,14 @@ def test_first_seen_baseline_carries_over_between_correlators(tmp_path):
         rules.correlator().restore_baseline(b'{"vigil_baseline":1}\n{oops\n', "mem")
     with pytest.raises(OSError, match="nonexistent-dir"):
         second.save_baseline(tmp_path / "nonexistent-dir" / "seen.jsonl")
+    # A baseline that cannot be read is an OSError (the library's kIoError), a damaged
+    # one a ValueError, and a missing one the first run (nothing learned yet).
+    with pytest.raises(OSError, match="not a regular file"):
+        rules.correlator().load_baseline(tmp_path)
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text("not a baseline\n")
+    with pytest.raises(ValueError, match="damaged.jsonl:1"):
+        rules.correlator().load_baseline(damaged)
+    fresh = rules.correlator()
+    fresh.load_baseline(tmp_path / "missing.jsonl")
+    assert fresh.baseline_size == 0
