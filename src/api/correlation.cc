@@ -1245,48 +1245,52 @@ Status Correlator::RestoreBaseline(std::string_view text, const std::string& ori
 }
 
 Status Correlator::LoadBaseline(const std::string& path) {
+  auto unreadable = [&](const char* why) {
+    return Status::Error(StatusCode::kIoError, "cannot read baseline " + path + ": " + why);
+  };
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::Ok();  // the first run: nothing learned yet
-    return Status::Error(StatusCode::kIoError, "cannot read baseline " + path + ": " + std::strerror(errno));
+    return unreadable(std::strerror(errno));
   }
   // The size is checked before any byte is held, and again while reading (a file that
   // grows meanwhile): a baseline is a regular file, so /dev/zero, a FIFO or a folder is
   // refused rather than read without end.
   const uint64_t limit = impl_->options.max_baseline_bytes;
+  auto too_large = [&] {
+    return Status::Error(StatusCode::kLimitExceeded,
+                         "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes");
+  };
   struct stat st;
-  std::string error;
-  StatusCode code = StatusCode::kIoError;
+  Status error;
   if (fstat(fd, &st) != 0) {
-    error = std::string("cannot read baseline ") + path + ": " + std::strerror(errno);
+    error = unreadable(std::strerror(errno));
   } else if (!S_ISREG(st.st_mode)) {
-    error = "cannot read baseline " + path + ": not a regular file";
+    error = unreadable("not a regular file");
   } else if (static_cast<uint64_t>(st.st_size) > limit) {
-    error = "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes";
-    code = StatusCode::kLimitExceeded;
+    error = too_large();
   }
   std::string text;
-  if (error.empty()) {
+  if (error.ok()) {
     text.reserve(static_cast<size_t>(st.st_size));
     char buf[1 << 16];
     for (;;) {
       const ssize_t n = read(fd, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        error = std::string("cannot read baseline ") + path + ": " + std::strerror(errno);
+        error = unreadable(std::strerror(errno));
         break;
       }
       if (n == 0) break;
       if (text.size() + static_cast<size_t>(n) > limit) {
-        error = "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes";
-        code = StatusCode::kLimitExceeded;
+        error = too_large();
         break;
       }
       text.append(buf, static_cast<size_t>(n));
     }
   }
   close(fd);
-  if (!error.empty()) return Status::Error(code, error);
+  if (!error.ok()) return error;
   return impl_->Restore(text, path);
 }
 

@@ -26,6 +26,9 @@ size_t RuleTestReport::failures() const {
 
 namespace {
 
+// Every error here is about the shape of a `tests:` attribute.
+Status Invalid(std::string message) { return Status::Error(StatusCode::kInvalidInput, std::move(message)); }
+
 // Reads a rule's `tests:` attribute (a list of maps, each with a non-empty name) and
 // calls `fn` with each entry's "test #N" label, name and map; stops at the first error.
 // No attribute is an empty list.
@@ -37,11 +40,11 @@ Status ForEachTest(const RuleInfo& rule, const char* shape, const char* members,
   simdjson::padded_string text(it->second);
   simdjson::dom::element root;
   if (parser.parse(text).get(root) != simdjson::SUCCESS) {
-    return Status::Error(StatusCode::kInvalidInput, "'tests' could not be read");  // cannot happen: we wrote it
+    return Invalid("'tests' could not be read");  // cannot happen: we wrote it
   }
   simdjson::dom::array list;
   if (root.get_array().get(list) != simdjson::SUCCESS) {
-    return Status::Error(StatusCode::kInvalidInput, std::string("'tests' must be a list of ") + shape);
+    return Invalid(std::string("'tests' must be a list of ") + shape);
   }
   size_t index = 0;
   for (simdjson::dom::element e : list) {
@@ -49,11 +52,11 @@ Status ForEachTest(const RuleInfo& rule, const char* shape, const char* members,
     const std::string which = "test #" + std::to_string(index);
     simdjson::dom::object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) {
-      return Status::Error(StatusCode::kInvalidInput, which + " must be a map with " + members);
+      return Invalid(which + " must be a map with " + members);
     }
     std::string_view name;
     if (obj["name"].get_string().get(name) != simdjson::SUCCESS || name.empty()) {
-      return Status::Error(StatusCode::kInvalidInput, which + " has no 'name' (a string)");
+      return Invalid(which + " has no 'name' (a string)");
     }
     if (Status s = fn(which, name, obj); !s.ok()) return s;
   }
@@ -72,17 +75,17 @@ Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
     std::string_view expect;
     if (obj["expect"].get_string().get(expect) != simdjson::SUCCESS ||
         (expect != "match" && expect != "no_match")) {
-      return Status::Error(StatusCode::kInvalidInput, named + ": 'expect' must be 'match' or 'no_match'");
+      return Invalid(named + ": 'expect' must be 'match' or 'no_match'");
     }
     tc.expect_match = expect == "match";
     simdjson::dom::object event;
     if (obj["event"].get_object().get(event) != simdjson::SUCCESS) {
-      return Status::Error(StatusCode::kInvalidInput, named + ": 'event' must be a map (the CloudTrail record)");
+      return Invalid(named + ": 'event' must be a map (the CloudTrail record)");
     }
     for (auto kv : obj) {
       if (kv.key != "name" && kv.key != "expect" && kv.key != "event") {
-        return Status::Error(StatusCode::kInvalidInput, named + ": unknown key '" + std::string(kv.key) +
-                             "' (a test has name, expect and event)");
+        return Invalid(named + ": unknown key '" + std::string(kv.key) +
+                       "' (a test has name, expect and event)");
       }
     }
     tc.event_json = simdjson::minify(event);
@@ -114,31 +117,31 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
                   CorrelationTestAlert* a) {
   simdjson::dom::object obj;
   if (e.get_object().get(obj) != simdjson::SUCCESS) {
-    return Status::Error(StatusCode::kInvalidInput, which + " must be a map with group and, optionally, value and events");
+    return Invalid(which + " must be a map with group and, optionally, value and events");
   }
   for (auto kv : obj) {
     if (kv.key == "group") {
       simdjson::dom::object g;
       if (kv.value.get_object().get(g) != simdjson::SUCCESS) {
-        return Status::Error(StatusCode::kInvalidInput, which + ": 'group' must be a map of group-by field to value");
+        return Invalid(which + ": 'group' must be a map of group-by field to value");
       }
       for (auto gv : g) {
         if (gv.value.is_array() || gv.value.is_object()) {
-          return Status::Error(StatusCode::kInvalidInput, which + ": group value of '" + std::string(gv.key) +
-                               "' must be a scalar or null");
+          return Invalid(which + ": group value of '" + std::string(gv.key) +
+                         "' must be a scalar or null");
         }
         a->group.emplace_back(std::string(gv.key), GroupValueText(gv.value));
       }
     } else if (kv.key == "subject") {
       simdjson::dom::object g;
       if (kv.value.get_object().get(g) != simdjson::SUCCESS) {
-        return Status::Error(StatusCode::kInvalidInput, which + ": 'subject' must be a map of field to value");
+        return Invalid(which + ": 'subject' must be a map of field to value");
       }
       a->subject.emplace();
       for (auto gv : g) {
         if (gv.value.is_array() || gv.value.is_object()) {
-          return Status::Error(StatusCode::kInvalidInput, which + ": subject value of '" + std::string(gv.key) +
-                               "' must be a scalar or null");
+          return Invalid(which + ": subject value of '" + std::string(gv.key) +
+                         "' must be a scalar or null");
         }
         a->subject->emplace_back(std::string(gv.key), GroupValueText(gv.value));
       }
@@ -152,22 +155,22 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
         } else if (kv.value.get_uint64().get(u) == simdjson::SUCCESS) {
           v = static_cast<double>(u);
         } else {
-          return Status::Error(StatusCode::kInvalidInput, which + ": 'value' must be a number");
+          return Invalid(which + ": 'value' must be a number");
         }
       }
       a->value = v;
     } else if (kv.key == "events") {
       simdjson::dom::array list;
       if (kv.value.get_array().get(list) != simdjson::SUCCESS) {
-        return Status::Error(StatusCode::kInvalidInput, which + ": 'events' must be a list of indexes into the test's events");
+        return Invalid(which + ": 'events' must be a list of indexes into the test's events");
       }
       std::vector<uint64_t> idx;
       for (simdjson::dom::element x : list) {
         int64_t i = -1;
         if (x.get_int64().get(i) != simdjson::SUCCESS || i < 0 || static_cast<uint64_t>(i) >= events) {
-          return Status::Error(StatusCode::kInvalidInput, which + ": event index " + simdjson::minify(x) +
-                               " is not one of the test's events (0 to " +
-                               std::to_string(events == 0 ? 0 : events - 1) + ")");
+          return Invalid(which + ": event index " + simdjson::minify(x) +
+                         " is not one of the test's events (0 to " +
+                         std::to_string(events == 0 ? 0 : events - 1) + ")");
         }
         idx.push_back(static_cast<uint64_t>(i));
       }
@@ -175,8 +178,8 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
       idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
       a->events = std::move(idx);
     } else {
-      return Status::Error(StatusCode::kInvalidInput, which + ": unknown key '" + std::string(kv.key) +
-                           "' (an alert has group, value, events and subject)");
+      return Invalid(which + ": unknown key '" + std::string(kv.key) +
+                     "' (an alert has group, value, events and subject)");
     }
   }
   return Status::Ok();
@@ -288,25 +291,25 @@ Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCa
     const std::string named = which + " '" + tc.name + "'";
     for (auto kv : obj) {
       if (kv.key != "name" && kv.key != "events" && kv.key != "alerts") {
-        return Status::Error(StatusCode::kInvalidInput, named + ": unknown key '" + std::string(kv.key) +
-                             "' (a correlation test has name, events and alerts)");
+        return Invalid(named + ": unknown key '" + std::string(kv.key) +
+                       "' (a correlation test has name, events and alerts)");
       }
     }
     simdjson::dom::array events;
     if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
-      return Status::Error(StatusCode::kInvalidInput, named + ": 'events' must be a list of maps (the CloudTrail records, in order)");
+      return Invalid(named + ": 'events' must be a list of maps (the CloudTrail records, in order)");
     }
     for (simdjson::dom::element ev : events) {
       simdjson::dom::object o;
       if (ev.get_object().get(o) != simdjson::SUCCESS) {
-        return Status::Error(StatusCode::kInvalidInput, named + ": events[" + std::to_string(tc.events_json.size()) +
-                             "] must be a map (a CloudTrail record)");
+        return Invalid(named + ": events[" + std::to_string(tc.events_json.size()) +
+                       "] must be a map (a CloudTrail record)");
       }
       tc.events_json.push_back(simdjson::minify(o));
     }
     simdjson::dom::array alerts;
     if (obj["alerts"].get_array().get(alerts) != simdjson::SUCCESS) {
-      return Status::Error(StatusCode::kInvalidInput, named + ": 'alerts' must be a list of the alerts expected ([] for none)");
+      return Invalid(named + ": 'alerts' must be a list of the alerts expected ([] for none)");
     }
     for (simdjson::dom::element a : alerts) {
       CorrelationTestAlert alert;

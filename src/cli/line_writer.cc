@@ -23,19 +23,7 @@ LineWriter::~LineWriter() {
   if (flusher_.joinable()) flusher_.join();
 }
 
-bool LineWriter::Write(std::string_view lines) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (error_ != 0) return false;
-  if (immediate_) return WriteAllLocked(lines.data(), lines.size());
-  if (buf_.size() + lines.size() > kBufferBytes) {
-    if (!FlushLocked()) return false;
-    // Larger than the buffer by itself: one write of its own, still whole.
-    if (lines.size() > kBufferBytes) return WriteAllLocked(lines.data(), lines.size());
-  }
-  if (buf_.empty()) oldest_ = std::chrono::steady_clock::now();
-  buf_.append(lines);
-  return true;
-}
+bool LineWriter::Write(std::string_view lines) { return Write({lines}); }
 
 bool LineWriter::Flush() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -67,7 +55,9 @@ bool LineWriter::Write(std::initializer_list<std::string_view> pieces) {
   if (error_ != 0) return false;
   if (!immediate_ && buf_.size() + n > kBufferBytes && !FlushLocked()) return false;
   if (immediate_ || n > kBufferBytes) {
-    // Written at once, whole: joined first (a terminal's lines are few).
+    // Written at once, whole (on a terminal; or larger than the buffer by itself): a
+    // line in pieces is joined first, a terminal's lines being few.
+    if (pieces.size() == 1) return WriteAllLocked(pieces.begin()->data(), n);
     joined_.clear();
     for (std::string_view p : pieces) joined_.append(p);
     return WriteAllLocked(joined_.data(), joined_.size());

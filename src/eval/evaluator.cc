@@ -897,16 +897,16 @@ bool Evaluator::VisitAll(od::value v, int depth) {
 bool Evaluator::KeywordWalk(std::string_view json, Status* error) {
   od::document doc;
   if (auto ec = keyword_parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
-    *error = InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
+    *error = InvalidJson(ec);
     return false;
   }
   od::value root;
   if (auto ec = doc.get_value().get(root)) {
-    *error = InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
+    *error = InvalidJson(ec);
     return false;
   }
   if (!VisitAll(root, 0)) {
-    *error = too_deep_ ? DepthError() : InvalidJson("invalid JSON");
+    *error = WalkError();
     return false;
   }
   return true;
@@ -1437,8 +1437,9 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
   return true;
 }
 
-std::string Evaluator::TooDeep() {
-  return "event nested deeper than " + std::to_string(kMaxEventDepth) + " levels (objects and arrays)";
+Status Evaluator::DepthError() {
+  return Status::Error(StatusCode::kLimitExceeded,
+                       "event nested deeper than " + std::to_string(kMaxEventDepth) + " levels (objects and arrays)");
 }
 
 bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelope,
@@ -1560,7 +1561,7 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
     cloudtrail_keys_ = 0;
     if (!DomVisitObject(simdjson::dom::object(root), 0, 0)) {
       dom_mode_ = false;
-      *error = too_deep_ ? DepthError() : InvalidJson("invalid JSON");
+      *error = WalkError();
       return false;
     }
     if (!restart_ && prog_.has_keywords && KeywordPrefilter(json) && !DomKeywords(root, 0)) {
@@ -1583,7 +1584,7 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   od::document doc;
   doc_ = &doc;
   auto fail = [&](simdjson::error_code ec) {
-    *error = InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
+    *error = InvalidJson(ec);
     return false;
   };
   if (auto ec = parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
@@ -1591,15 +1592,14 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   }
   od::object obj;
   if (auto ec = doc.get_object().get(obj)) {
-    *error = InvalidJson(ec == simdjson::INCORRECT_TYPE ? "event is not a JSON object"
-                                                        : std::string("invalid JSON: ") + simdjson::error_message(ec));
+    *error = ec == simdjson::INCORRECT_TYPE ? InvalidJson("event is not a JSON object") : InvalidJson(ec);
     return false;
   }
   top_level_ = true;
   too_deep_ = false;
   cloudtrail_keys_ = 0;
   if (!VisitObject(obj, 0, 0)) {
-    *error = too_deep_ ? DepthError() : InvalidJson("invalid JSON");
+    *error = WalkError();
     return false;
   }
   // On-Demand stops at the object's closing brace; text after it (`{...} x`) makes the

@@ -179,9 +179,14 @@ class Evaluator {
   bool DomKeywords(simdjson::dom::element v, int depth);
   bool CheckMinusZero();
   bool Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules);
-  static std::string TooDeep();
-  static Status DepthError() { return Status::Error(StatusCode::kLimitExceeded, TooDeep()); }
+  // The errors of Evaluate: nesting past kMaxEventDepth (a limit), malformed JSON.
+  static Status DepthError();
   static Status InvalidJson(std::string why) { return Status::Error(StatusCode::kInvalidInput, std::move(why)); }
+  static Status InvalidJson(simdjson::error_code ec) {
+    return InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
+  }
+  // Why a walk stopped early: the depth limit if it met it, else the JSON was broken.
+  Status WalkError() const { return too_deep_ ? DepthError() : InvalidJson("invalid JSON"); }
   void IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text);
   void MatchRegexSets(const FieldIndex& x, ValueKind kind, std::string_view text);
   void SetAtom(uint32_t atom);
