@@ -5,14 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "scan/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -73,23 +70,6 @@ TEST(StatusCodeTest, ExplainTellsMalformedEventsFromLimits) {
   EXPECT_EQ(deep.status().code(), StatusCode::kLimitExceeded) << deep.status().message();
 }
 
-class TempDir {
- public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("vigil-status-" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name, const std::string& text) const {
-    const auto p = path_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
 TEST(StatusCodeTest, CorrelatorAndBaselines) {
   auto rules = Rules(std::string(kStop) +
                      "---\ntitle: seen\ncorrelation: {type: first_seen, rules: [5d0c1b9e-0000-4000-8000-0000000000aa], "
@@ -101,25 +81,25 @@ TEST(StatusCodeTest, CorrelatorAndBaselines) {
   Correlator c(rules);
   EXPECT_EQ(c.Add(R"({"eventName":"StopLogging"})", out, EventRef{"f", 0}).code(), StatusCode::kInvalidInput);
 
-  TempDir dir;
+  testing::TempDir dir;
   EXPECT_EQ(c.LoadBaseline(dir.path()).code(), StatusCode::kIoError);  // a folder
-  EXPECT_EQ(c.LoadBaseline(dir.File("bad.json", "not a baseline\n")).code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(c.LoadBaseline(dir.Write("bad.json", "not a baseline\n")).code(), StatusCode::kInvalidInput);
   EXPECT_EQ(c.RestoreBaseline("{}\n", "memory").code(), StatusCode::kInvalidInput);
   CorrelatorOptions small;
   small.max_baseline_bytes = 16;
   Correlator tight(rules, small);
-  EXPECT_EQ(tight.LoadBaseline(dir.File("big.json", std::string(100, ' '))).code(), StatusCode::kLimitExceeded);
+  EXPECT_EQ(tight.LoadBaseline(dir.Write("big.json", std::string(100, ' '))).code(), StatusCode::kLimitExceeded);
   EXPECT_EQ(c.SaveBaseline(dir.path() + "/no/such/folder/b.json").code(), StatusCode::kIoError);
   EXPECT_TRUE(c.LoadBaseline(dir.path() + "/missing.json").ok());  // a first run: nothing learned yet
 }
 
 TEST(StatusCodeTest, PlaceholderFiles) {
-  TempDir dir;
+  testing::TempDir dir;
   std::map<std::string, std::vector<std::string>> vars;
   EXPECT_EQ(LoadPlaceholderFile(dir.path() + "/missing.yml", &vars).code(), StatusCode::kIoError);
-  EXPECT_EQ(LoadPlaceholderFile(dir.File("novars.yml", "other: 1\n"), &vars).code(), StatusCode::kInvalidInput);
-  EXPECT_EQ(LoadPlaceholderFile(dir.File("broken.yml", "vars: [\n"), &vars).code(), StatusCode::kInvalidInput);
-  EXPECT_TRUE(LoadPlaceholderFile(dir.File("ok.yml", "vars: {a: [x]}\n"), &vars).ok());
+  EXPECT_EQ(LoadPlaceholderFile(dir.Write("novars.yml", "other: 1\n"), &vars).code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(LoadPlaceholderFile(dir.Write("broken.yml", "vars: [\n"), &vars).code(), StatusCode::kInvalidInput);
+  EXPECT_TRUE(LoadPlaceholderFile(dir.Write("ok.yml", "vars: {a: [x]}\n"), &vars).ok());
 }
 
 TEST(StatusCodeTest, RuleTestsAttribute) {

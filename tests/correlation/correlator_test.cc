@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "scan/scan_testing.h"
 #include "support/shared_data.h"
 #include "vigil/vigil.h"
 
@@ -452,19 +453,6 @@ TEST(FirstSeenTest, CombinationsOfFieldsAndArrivalOrder) {
   EXPECT_EQ(RunEvents(rs, evs, {}, &reverse), want);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/vigil-baseline-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -488,7 +476,7 @@ Alerts Feed(const std::shared_ptr<const RuleSet>& rs, Correlator& c, const std::
 }
 
 TEST(FirstSeenBaselineTest, PersistsBetweenRunsAtomically) {
-  TempDir dir;
+  testing::TempDir dir;
   const std::string path = dir.path() + "/baseline.jsonl";
   auto rs = Build(Bases() + "id: 11111111-0000-4000-8000-000000000001\n" +
                   Corr("first_seen", "[a]", kFirstSeen, "New IP"));

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "scan/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -191,19 +192,6 @@ TEST(TimeOutlierTest, UnreadableTimesAreCountedAndReported) {
 
 // ---- baselines -------------------------------------------------------------------------
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/vigil-time-baseline-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 std::string Saved() {
   auto rs = Build(kRules);
   Correlator c(rs, AsOf(kJan2));
@@ -259,7 +247,7 @@ TEST(BaselineReadTest, ReadingIsBoundedAndOnlyRegularFiles) {
   Correlator c(rs);
   // /dev/zero was read without end (the process aborted): refused before any byte.
   EXPECT_EQ(c.LoadBaseline("/dev/zero").message(), "cannot read baseline /dev/zero: not a regular file");
-  TempDir dir;
+  testing::TempDir dir;
   EXPECT_EQ(c.LoadBaseline(dir.path()).message(), "cannot read baseline " + dir.path() + ": not a regular file");
   const std::string path = dir.path() + "/big.jsonl";
   std::ofstream(path) << Saved();
@@ -274,7 +262,7 @@ TEST(BaselineReadTest, ReadingIsBoundedAndOnlyRegularFiles) {
 }
 
 TEST(BaselineSaveTest, ASymlinkIsFollowedAndTheModeKept) {
-  TempDir dir;
+  testing::TempDir dir;
   const std::string target = dir.path() + "/shared/baseline.jsonl";
   const std::string link = dir.path() + "/baseline.jsonl";
   std::filesystem::create_directories(dir.path() + "/shared");

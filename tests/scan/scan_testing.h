@@ -1,7 +1,8 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Helpers shared by the reader tests in tests/scan/: a self-deleting temporary folder
-// and an in-memory gzip compressor (zlib, gzip framing).
+// Test helpers: a self-deleting temporary folder (used by the reader, scanner,
+// correlation, baseline, file-lock and status tests) and an in-memory gzip compressor
+// (zlib, gzip framing).
 #pragma once
 
 #include <stdlib.h>

@@ -14,23 +14,11 @@
 #include <sstream>
 #include <string>
 
+#include "scan/scan_testing.h"
 #include "util/timeparts.h"
 
 namespace vigil::internal {
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/vigil-lock-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
@@ -40,7 +28,7 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST(FileLockTest, CreatesAMissingFileWholeThenExcludesOthers) {
-  TempDir dir;
+  testing::TempDir dir;
   const std::string path = dir.path() + "/b.jsonl";
   std::string error;
   FileLock first;
@@ -61,7 +49,7 @@ TEST(FileLockTest, CreatesAMissingFileWholeThenExcludesOthers) {
 TEST(FileLockTest, AFileReplacedByRenameIsLockedAnew) {
   // The holder saved (renamed a new file over the path) and has not exited yet: the
   // next run locks the new file, not the old inode the holder still has.
-  TempDir dir;
+  testing::TempDir dir;
   const std::string path = dir.path() + "/b.jsonl";
   std::string error;
   FileLock holder;
@@ -75,7 +63,7 @@ TEST(FileLockTest, AFileReplacedByRenameIsLockedAnew) {
 }
 
 TEST(FileLockTest, UncreatableAndDanglingPaths) {
-  TempDir dir;
+  testing::TempDir dir;
   std::string error;
   FileLock a;
   // Nobody, root included, creates files in /proc/self/.
