@@ -163,9 +163,7 @@ Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view ev
   const internal::Program& prog = set.program();
   std::vector<TreeNode> readings;
   Status error;
-  if (!internal::EventReadings(event_json, &readings, &error)) {
-    return error.ok() ? Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON") : error;
-  }
+  if (!internal::EventReadings(event_json, &readings, &error)) return error;
   if (readings.front().kind != TreeNode::Kind::kObject) {
     return Status::Error(StatusCode::kInvalidInput, "the event is not a JSON object");
   }

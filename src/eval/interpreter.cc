@@ -210,6 +210,12 @@ bool NeutralizeNumbers(std::string* text) {
   return changed;
 }
 
+// Every refusal of an event other than its depth says the same: it is not valid JSON.
+bool NotValidJson(Status* error) {
+  if (error != nullptr) *error = Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON");
+  return false;
+}
+
 }  // namespace
 
 bool ParseEventTree(std::string_view original, TreeNode* root, Status* error) {
@@ -229,13 +235,12 @@ bool ParseEventTree(std::string_view original, TreeNode* root, Status* error) {
       code = parser.parse(padded).get(doc);
     }
   }
-  if (code != simdjson::SUCCESS) {
+  if (code != simdjson::SUCCESS && code != simdjson::DEPTH_ERROR) return NotValidJson(error);
+  if (code == simdjson::DEPTH_ERROR) {
+    // The DOM parser's depth limit also bounds Builder::Build's recursion below.
     if (error != nullptr) {
-      // The DOM parser's depth limit also bounds Builder::Build's recursion below.
-      *error = code == simdjson::DEPTH_ERROR
-                   ? Status::Error(StatusCode::kLimitExceeded, "the event is nested deeper than " +
-                                                                   std::to_string(parser.max_depth()) + " levels")
-                   : Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON");
+      *error = Status::Error(StatusCode::kLimitExceeded,
+                             "the event is nested deeper than " + std::to_string(parser.max_depth()) + " levels");
     }
     return false;
   }
@@ -244,9 +249,9 @@ bool ParseEventTree(std::string_view original, TreeNode* root, Status* error) {
   // surrogates included), as in the matcher; the copy has the same offsets.
   b.text = original;
   const size_t end = SkipSpace(json, ScanSpans(json, 0, &b.spans));
-  if (end != json.size()) return false;  // cannot happen after a successful parse
+  if (end != json.size()) return NotValidJson(error);  // cannot happen after a successful parse
   *root = b.Build(doc);
-  return b.next == b.spans.size();
+  return b.next == b.spans.size() || NotValidJson(error);
 }
 
 namespace {
@@ -280,7 +285,7 @@ bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, Statu
   }
   for (const bool keep_last : {false, true}) {
     std::string copy;
-    if (!RemoveDuplicateKeys(json, keep_last, &copy)) return false;
+    if (!RemoveDuplicateKeys(json, keep_last, &copy)) return NotValidJson(error);  // cannot happen: it has one
     TreeNode r;
     if (!ParseEventTree(copy, &r, error)) return false;
     readings->push_back(std::move(r));
