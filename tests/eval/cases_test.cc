@@ -358,11 +358,12 @@ TEST_P(CasesTest, Run) {
       compiled_titles.insert(m.rule->title);
       compiled_first = compiled_first || m.rule_index == 0;
     }
-    for (size_t i = 0; i < rules->size(); ++i) {
-      if (ReferenceMatch(ir, i, ev.json)) {
-        reference_titles.insert(rules->rule(i).title);
-        reference_first = reference_first || i == 0;
-      }
+    std::vector<size_t> reference;
+    ReferenceMatchAll(ir, ev.json, &reference);
+    for (size_t i : reference) {
+      if (i >= rules->size()) continue;
+      reference_titles.insert(rules->rule(i).title);
+      reference_first = reference_first || i == 0;
     }
     // The item-by-item explanation (the interpreter applied per item, then the
     // condition) must reach the compiled matcher's verdict for every rule.

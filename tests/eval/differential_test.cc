@@ -201,8 +201,10 @@ bool BothEngines(Scanner& scanner, const RuleSet& rules, const std::string& ev, 
   got->clear();
   want->clear();
   for (const auto& m : out) got->insert(m.rule_index);
-  for (size_t r = 0; r < rules.size(); ++r) {
-    if (ReferenceMatch(rules.program().ir, r, ev)) want->insert(r);
+  std::vector<size_t> matched;
+  if (!ReferenceMatchAll(rules.program().ir, ev, &matched)) return false;
+  for (size_t r : matched) {
+    if (r < rules.size()) want->insert(r);
   }
   return true;
 }
