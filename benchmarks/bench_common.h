@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,9 +99,15 @@ void ReportCorpus(benchmark::State& state, const EventCorpus& corpus, uint64_t m
 class JsonlSink : public ScanSink {
  public:
   explicit JsonlSink(const RuleSet& rules) : rules_(rules) {}
-  bool OnMatch(const Record& record, const Match& match) override;
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return OnRecordDone(record, matches.size());
+  }
+  bool OnMatch(const Record& record, const Match& match);
   void OnError(const InputError&) override { ++errors; }
-  bool OnRecordDone(const Record&, size_t matches) override;
+  bool OnRecordDone(const Record&, size_t matches);
 
   // jsonl bytes produced so far.
   uint64_t bytes_out() const { return flushed_ + out_.size(); }

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <span>
 
 #include "bench_common.h"
 
@@ -79,7 +80,13 @@ const AttackData& Attacks() {
 
 class CountingSink : public ScanSink {
  public:
-  bool OnMatch(const Record&, const Match&) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const Record&, const Match&) {
     ++matches;
     return true;
   }

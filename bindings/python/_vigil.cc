@@ -15,8 +15,10 @@
 // and run in parallel; a single thread keeps reusing the same warm Scanner.
 //
 // Streaming scans: ScanIter runs vigil::ScanInputs on a C++ thread of its own whose
-// sink queues matches (and read errors, in order) into a bounded queue; Python pulls
-// batches from it. When the queue is full the scan waits, so memory stays bounded
+// sink queues matches (and read errors and correlation alerts, in order) into a bounded
+// queue; Python pulls batches from it. Correlation is the library's: the scan feeds its
+// Correlator (ScanOptions::correlator), and Correlator.feed scans each batch
+// (vigil::ScanEvents) as a part of one stream. When the queue is full the scan waits, so memory stays bounded
 // whatever the size of the input; closing the iterator early stops the scan.
 
 #include <pybind11/pybind11.h>
@@ -34,6 +36,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -656,13 +660,55 @@ py::dict CorrelationDict(const vigil::RuleSet& set, size_t i) {
   return d;
 }
 
+vigil::CorrelatorOptions CorrelatorOptionsOf(double lateness_ms, double max_future_ms, size_t max_held_events) {
+  if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
+  if (!(max_future_ms >= 0)) throw py::value_error("max_future must be >= 0");
+  if (max_held_events < 2) throw py::value_error("max_held_events must be >= 2");
+  vigil::CorrelatorOptions o;
+  o.max_held_events = max_held_events;
+  // Infinity (or anything past int64) buffers the whole stream until flush().
+  o.lateness_ms = lateness_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
+                                        : static_cast<int64_t>(std::llround(lateness_ms));
+  // Infinity: no horizon for events dated ahead (docs/limits.md, "Time and baselines").
+  o.max_future_ms = max_future_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
+                                            : static_cast<int64_t>(std::llround(max_future_ms));
+  return o;
+}
+
+// One alert as the Python package reads it: (correlation index, type, [(field, value
+// or None)], window_start ms, window_end ms, value, [(source, index)], [(field, value
+// or None)] of its subject). Requires the GIL.
+py::tuple AlertTuple(const vigil::RuleSet& set, const vigil::CorrelationAlert& a) {
+  size_t index = 0;
+  while (index < set.correlation_count() && &set.correlation(index) != a.rule) ++index;
+  auto pairs = [](const std::vector<std::pair<std::string, std::optional<std::string>>>& v) {
+    py::list out;
+    for (const auto& [field, value] : v) {
+      out.append(py::make_tuple(Utf8(field), value ? py::object(Utf8(*value)) : py::object(py::none())));
+    }
+    return out;
+  };
+  py::list events;
+  const std::string* last_source = nullptr;
+  py::object source_obj;
+  for (const auto& e : a.events) {
+    if (!last_source || e.file != *last_source) {
+      source_obj = Utf8(e.file);
+      last_source = &e.file;
+    }
+    events.append(py::make_tuple(source_obj, e.record));
+  }
+  return py::make_tuple(index, vigil::CorrelationTypeName(a.type), pairs(a.group), a.window_start, a.window_end,
+                        a.value, events, pairs(a.subject));
+}
+
 // One Correlator over one stream. Its Python wrapper may be shared between threads, so
 // every call holds mu_ (taken with the GIL released: a thread holding mu_ re-takes
 // the GIL between batches). Matching and correlating run without the GIL.
 class CorrelatorCore {
  public:
   CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms, double max_future_ms, size_t max_held_events)
-      : core_(std::move(core)), correlator_(core_->set(), Options(lateness_ms, max_future_ms, max_held_events)) {}
+      : core_(std::move(core)), correlator_(core_->set(), CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events)) {}
 
   // Matches and feeds every event of `events` (records source / next position), then
   // returns the alerts raised so far: [(correlation index, type, [(field, value or
@@ -671,26 +717,50 @@ class CorrelatorCore {
     const vigil::EventKind k = ParseKind(kind);
     std::unique_lock<std::mutex> lock = Lock();
     Owner owner(&owner_);
+    // Each batch is a part of one stream (vigil::ScanEvents, not flushed): the first
+    // event that cannot be used stops the feed with its reason.
+    struct Sink : vigil::ScanSink {
+      std::vector<vigil::CorrelationAlert>* alerts;
+      uint64_t records = 0;
+      std::string error;
+      uint64_t bad = 0;
+      bool OnAlert(const vigil::CorrelationAlert& a) override {
+        alerts->push_back(a);
+        return true;
+      }
+      // The events up to the first that cannot be used are fed (it is counted, as it
+      // keeps its position); the scan stops there.
+      bool OnRecord(const vigil::Record& r, std::span<const vigil::Match>) override {
+        if (!error.empty() && r.index != bad) return false;
+        ++records;
+        return error.empty();
+      }
+      void OnError(const vigil::InputError& e) override {
+        const std::string prefix = "record " + std::to_string(e.index) + ": ";  // said as "event N"
+        Fail(e.index, e.message.starts_with(prefix) ? e.message.substr(prefix.size()) : e.message);
+      }
+      void OnCorrelationError(const vigil::Record& r, const vigil::Status& st) override { Fail(r.index, st.message()); }
+      void Fail(uint64_t index, const std::string& why) {
+        if (!error.empty()) return;
+        error = why;
+        bad = index;
+      }
+    };
+    vigil::ScanOptions options;
+    options.kind = k;
+    options.correlator = &correlator_;
+    options.end_of_stream = false;
     EventBatches batches(events);
     while (batches.Next()) {
-      const std::vector<std::string_view>& texts = batches.texts();
-      vigil::Status status;
-      uint64_t bad = 0;
+      Sink sink;
+      sink.alerts = &alerts_;
       {
         py::gil_scoped_release release;
         Core::Lease scanner(core_.get());
-        std::vector<vigil::Match> out;
-        for (const std::string_view text : texts) {
-          const uint64_t index = next_index_++;
-          status = scanner->Match(text, &out, k);
-          if (status.ok()) status = correlator_.Add(text, out, vigil::EventRef{source, index}, scanner->captured());
-          if (!status.ok()) {
-            bad = index;
-            break;
-          }
-        }
+        vigil::ScanEvents(*scanner, batches.texts(), source, options, &sink, next_index_);
       }
-      if (!status.ok()) throw py::value_error("event " + std::to_string(bad) + ": " + status.message());
+      next_index_ += sink.records;
+      if (!sink.error.empty()) throw py::value_error("event " + std::to_string(sink.bad) + ": " + sink.error);
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
     return Alerts();
@@ -778,21 +848,6 @@ class CorrelatorCore {
   }
 
  private:
-  static vigil::CorrelatorOptions Options(double lateness_ms, double max_future_ms, size_t max_held_events) {
-    if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
-    if (!(max_future_ms >= 0)) throw py::value_error("max_future must be >= 0");
-    if (max_held_events < 2) throw py::value_error("max_held_events must be >= 2");
-    vigil::CorrelatorOptions o;
-    o.max_held_events = max_held_events;
-    // Infinity (or anything past int64) buffers the whole stream until flush().
-    o.lateness_ms = lateness_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
-                                          : static_cast<int64_t>(std::llround(lateness_ms));
-    // Infinity: no horizon for events dated ahead (docs/limits.md, "Time and baselines").
-    o.max_future_ms = max_future_ms >= 9.2e18 ? std::numeric_limits<int64_t>::max()
-                                              : static_cast<int64_t>(std::llround(max_future_ms));
-    return o;
-  }
-
   // Locks mu_ for one call. A call made from inside the same thread's feed (an event
   // object whose isoformat() or __str__ feeds the correlator) would wait for itself.
   std::unique_lock<std::mutex> Lock() {
@@ -816,35 +871,11 @@ class CorrelatorCore {
 
   // Requires the GIL and mu_.
   py::list Alerts() {
-    std::vector<vigil::CorrelationAlert> alerts = correlator_.TakeAlerts();
-    const vigil::RuleSet& set = *core_->set();
-    std::vector<const vigil::CorrelationRule*> rules(set.correlation_count());
-    for (size_t i = 0; i < rules.size(); ++i) rules[i] = &set.correlation(i);
+    std::vector<vigil::CorrelationAlert> alerts = std::move(alerts_);
+    alerts_.clear();
+    for (auto& a : correlator_.TakeAlerts()) alerts.push_back(std::move(a));
     py::list out;
-    const std::string* last_source = nullptr;
-    py::object source_obj;
-    for (const auto& a : alerts) {
-      const size_t index = static_cast<size_t>(
-          std::find(rules.begin(), rules.end(), a.rule) - rules.begin());
-      py::list group;
-      for (const auto& [field, value] : a.group) {
-        group.append(py::make_tuple(Utf8(field), value ? py::object(Utf8(*value)) : py::object(py::none())));
-      }
-      py::list events;
-      for (const auto& e : a.events) {
-        if (!last_source || e.file != *last_source) {
-          source_obj = Utf8(e.file);
-          last_source = &e.file;
-        }
-        events.append(py::make_tuple(source_obj, e.record));
-      }
-      py::list subject;
-      for (const auto& [field, value] : a.subject) {
-        subject.append(py::make_tuple(Utf8(field), value ? py::object(Utf8(*value)) : py::object(py::none())));
-      }
-      out.append(py::make_tuple(index, vigil::CorrelationTypeName(a.type), group, a.window_start, a.window_end,
-                                a.value, events, subject));
-    }
+    for (const auto& a : alerts) out.append(AlertTuple(*core_->set(), a));
     return out;
   }
 
@@ -852,6 +883,7 @@ class CorrelatorCore {
   std::mutex mu_;
   std::atomic<std::thread::id> owner_{};
   vigil::Correlator correlator_;
+  std::vector<vigil::CorrelationAlert> alerts_;  // raised by feeds, not yet returned
   uint64_t next_index_ = 0;
 };
 
@@ -891,12 +923,20 @@ py::dict LoadVars(const std::string& path) {
 
 class ScanIter {
  public:
+  // correlate: the scan is one stream for a Correlator of its own (with these options)
+  // when the rules have correlations, as in `vigil scan`; its alerts are queued with
+  // the matches.
   ScanIter(std::shared_ptr<Core> core, std::vector<std::string> paths, const std::string& kind,
-           unsigned threads)
+           unsigned threads, bool correlate, double lateness_ms, double max_future_ms, size_t max_held_events)
       : core_(std::move(core)), state_(std::make_shared<State>()) {
     vigil::ScanOptions options;
     options.kind = ParseKind(kind);
     options.threads = threads;
+    if (correlate && core_->set()->correlation_count() > 0) {
+      state_->correlator = std::make_unique<vigil::Correlator>(
+          core_->set(), CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events));
+      options.correlator = state_->correlator.get();
+    }
     for (const auto& p : paths) {
       if (p == "-") stdin_ = true;
     }
@@ -957,19 +997,23 @@ class ScanIter {
     const std::string* last_file = nullptr;
     py::object json_obj, file_obj;
     for (const auto& item : batch) {
+      if (item.alert) {
+        items.append(py::make_tuple(2, AlertTuple(*core_->set(), *item.alert)));
+        continue;
+      }
       if (item.file.get() != last_file) {
         file_obj = Utf8(*item.file);
         last_file = item.file.get();
       }
       if (item.is_error) {
-        items.append(py::make_tuple(false, file_obj, item.line, item.offset, item.index, Utf8(item.message)));
+        items.append(py::make_tuple(0, file_obj, item.line, item.offset, item.index, Utf8(item.message)));
         continue;
       }
       if (item.json.get() != last_json) {
         json_obj = Utf8(*item.json);
         last_json = item.json.get();
       }
-      items.append(py::make_tuple(true, item.rule, file_obj, item.index, item.line, json_obj));
+      items.append(py::make_tuple(1, item.rule, file_obj, item.index, item.line, json_obj));
     }
     if (finished) {
       Join();
@@ -1001,6 +1045,18 @@ class ScanIter {
     // Events with a key repeated in one object, matched read first-wins and last-wins.
     d["duplicate_key_events"] = s.duplicate_key_events;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
+    if (const vigil::Correlator* c = state_->correlator.get()) {
+      // Alerts queued (those of correlations that only feed others are not), and what
+      // the correlator could not use or had to degrade (vigil scan's summary).
+      d["alerts"] = state_->alerts.load();
+      d["correlation_errors"] = s.correlation_errors;
+      d["late_events"] = c->late_events();
+      d["future_events"] = c->future_events();
+      d["untimed_events"] = c->untimed_events();
+      d["early_events"] = c->early_events();
+      d["evicted_events"] = c->evicted_events();
+      d["unlearned_values"] = c->unlearned_values();
+    }
     return d;
   }
 
@@ -1024,6 +1080,7 @@ class ScanIter {
     uint64_t line = 0;
     uint64_t offset = 0;
     std::string message;
+    std::shared_ptr<const vigil::CorrelationAlert> alert;  // an alert, not a match
     size_t bytes = 0;
   };
 
@@ -1035,6 +1092,9 @@ class ScanIter {
     bool done = false;
     std::atomic<bool> cancel{false};  // written under mu (with a notify), read anywhere
     std::atomic<uint64_t> hidden{0};  // matches of building blocks, not yielded
+    std::atomic<uint64_t> alerts{0};  // alerts queued
+    // The scan's correlator, used by the scan thread only until `done`.
+    std::unique_ptr<vigil::Correlator> correlator;
     vigil::ScanStats stats;
     std::string failure;
   };
@@ -1047,27 +1107,39 @@ class ScanIter {
    public:
     Sink(State* state, const vigil::RuleSet* rules) : state_(state), rules_(rules) {}
 
-    bool OnMatch(const vigil::Record& record, const vigil::Match& match) override {
-      // Building blocks of correlations (generate: false) do not alert on their own.
-      if (rules_->suppressed(match.rule_index)) {
-        state_->hidden.fetch_add(1);
-        return true;
+    bool OnRecord(const vigil::Record& record, std::span<const vigil::Match> matches) override {
+      for (const vigil::Match& match : matches) {
+        // Building blocks of correlations (generate: false) do not alert on their own.
+        if (rules_->suppressed(match.rule_index)) {
+          state_->hidden.fetch_add(1);
+          continue;
+        }
+        Item item;
+        item.rule = match.rule_index;
+        item.file = File(record.file ? *record.file : std::string());
+        // Several rules matching one record share one copy of its text.
+        if (!last_json_ || record.index != last_index_ || item.file != last_json_file_) {
+          last_json_ = std::make_shared<const std::string>(record.json);
+          last_index_ = record.index;
+          last_json_file_ = item.file;
+          item.bytes = record.json.size() + 64;
+        } else {
+          item.bytes = 64;
+        }
+        item.json = last_json_;
+        item.index = record.index;
+        item.line = record.line;
+        if (!Push(std::move(item))) return false;
       }
+      return !state_->cancel.load(std::memory_order_relaxed);
+    }
+
+    bool OnAlert(const vigil::CorrelationAlert& alert) override {
+      if (alert.rule->hidden) return true;  // feeds chained correlations only
+      state_->alerts.fetch_add(1);
       Item item;
-      item.rule = match.rule_index;
-      item.file = File(record.file ? *record.file : std::string());
-      // Several rules matching one record share one copy of its text.
-      if (!last_json_ || record.index != last_index_ || item.file != last_json_file_) {
-        last_json_ = std::make_shared<const std::string>(record.json);
-        last_index_ = record.index;
-        last_json_file_ = item.file;
-        item.bytes = record.json.size() + 64;
-      } else {
-        item.bytes = 64;
-      }
-      item.json = last_json_;
-      item.index = record.index;
-      item.line = record.line;
+      item.alert = std::make_shared<const vigil::CorrelationAlert>(alert);
+      item.bytes = 256 + 64 * alert.events.size();
       return Push(std::move(item));
     }
 
@@ -1081,10 +1153,6 @@ class ScanIter {
       item.message = error.message;
       item.bytes = error.message.size() + 64;
       Push(std::move(item));
-    }
-
-    bool OnRecordDone(const vigil::Record&, size_t) override {
-      return !state_->cancel.load(std::memory_order_relaxed);
     }
 
    private:
@@ -1191,8 +1259,11 @@ PYBIND11_MODULE(_vigil, m) {
       .def("baseline_size", &CorrelatorCore::BaselineSize);
 
   py::class_<ScanIter>(m, "ScanIter")
-      .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned>(),
-           py::arg("core"), py::arg("paths"), py::arg("kind") = "auto", py::arg("threads") = 1)
+      .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned, bool, double,
+                    double, size_t>(),
+           py::arg("core"), py::arg("paths"), py::arg("kind") = "auto", py::arg("threads") = 1,
+           py::arg("correlate") = true, py::arg("lateness_ms") = 900000.0, py::arg("max_future_ms") = 86400000.0,
+           py::arg("max_held_events") = vigil::CorrelatorOptions().max_held_events)
       .def("next", &ScanIter::Next, py::arg("max") = 512)
       .def("stats", &ScanIter::Stats)
       .def("stop", &ScanIter::Stop);

@@ -58,6 +58,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -190,9 +191,13 @@ struct VIGIL_EXPORT CorrelatorOptions {
 
 // Evaluates the correlation rules of a RuleSet over a stream of matched events.
 //
+// Usually fed by a scan (ScanOptions::correlator: ScanInputs, ScanEvents), which tells
+// it every record's matches with the fields the Scanner already read; Add is for
+// streams the caller matches itself.
+//
 // Thread safety: a Correlator is single-threaded (no internal locking); use one per
-// stream. Correlation needs one global time order, so feed it from one thread (with a
-// parallel scan, feed the matches as ScanInputs replays them, in input order).
+// stream. Correlation needs one global time order, so feed it from one thread (a
+// parallel scan feeds it from the calling thread, in input order).
 //
 // Ownership: it keeps the RuleSet alive (shared_ptr); alerts point into the RuleSet
 // (CorrelationAlert::rule) and stay valid as long as it does.
@@ -217,11 +222,11 @@ class VIGIL_EXPORT Correlator {
   // unreadable time is also counted in untimed_events(). A time outlier (see
   // CorrelatorOptions::max_future_ms) returns Ok, is counted and is not used.
   //
-  // `captured`: the Scanner's capture of this event's fields (Scanner::captured(), or
-  // Record::captured in a ScanSink), made with the same RuleSet. When it is given, the
+  // `captured`: the Scanner's capture of this event's fields (Scanner::captured()),
+  // made with the same RuleSet. When it is given, the
   // event is not parsed again (`event_json` is not read and may be empty) and its
   // fields read exactly as from the text.
-  Status Add(std::string_view event_json, const std::vector<Match>& matches, const EventRef& ref,
+  Status Add(std::string_view event_json, std::span<const Match> matches, const EventRef& ref,
              const CapturedFields* captured = nullptr);
 
   // Processes every buffered event and closes every open anchored window: call at the

@@ -75,10 +75,6 @@ struct Record {
   // 1-based line on which the event starts in the (decompressed) file, 0 if unknown.
   uint64_t line = 0;
   Envelope envelope = Envelope::kNone;
-  // Set by ScanInputs for a record that matched a rule some correlation reads, when the
-  // Scanner could read the correlations' fields from its parse (Scanner::captured());
-  // null otherwise. Valid as long as the record; readers never set it.
-  const CapturedFields* captured = nullptr;
 };
 
 struct InputError {

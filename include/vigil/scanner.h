@@ -16,10 +16,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "vigil/correlation.h"
 #include "vigil/export.h"
 #include "vigil/input.h"
 #include "vigil/rule.h"
@@ -140,12 +142,27 @@ struct ScanOptions {
   // file, so one large file is read by one thread.
   unsigned threads = 1;
   // With threads > 1: how much of its output (matches with their record's text,
-  // errors, one entry per record for OnRecordDone) a thread may have produced that
-  // the sink has not seen yet. A thread that reaches it waits until the calling thread
-  // has replayed some, so memory stays bounded whatever the size of the files (one
-  // matched record larger than this still goes through, alone). Larger values let
+  // errors, one entry per record for ScanSink::OnRecord) a thread may have produced
+  // that the sink has not seen yet. A thread that reaches it waits until the calling
+  // thread has replayed some, so memory stays bounded whatever the size of the files
+  // (one matched record larger than this still goes through, alone). Larger values let
   // threads run further ahead of a slow sink.
   size_t pending_bytes_per_thread = size_t{4} << 20;
+  // Correlation (not owned; null: none). When set, the scan is one stream for this
+  // Correlator: each record's matches are told to it right after ScanSink::OnRecord,
+  // in input order and from the calling thread, with the fields the Scanner read for
+  // it (Scanner::captured(), so the event is parsed once); each alert it raises goes
+  // to ScanSink::OnAlert as it is raised; and at the end of the inputs it is flushed
+  // (Correlator::Flush: its reorder buffer drained, its open windows closed) and those
+  // alerts reported too. It must evaluate the Scanner's RuleSet. Its options, counters
+  // and baseline stay the caller's: load a baseline before the scan, read late_events()
+  // and save the baseline after it. A scan the sink stopped early is flushed too (what
+  // it had seen still counts), but no alert goes to a sink after it refused one.
+  Correlator* correlator = nullptr;
+  // With a correlator: whether the end of this scan is the end of its stream (Flush).
+  // False for a stream scanned in parts (ScanEvents over batches from a queue): call
+  // Correlator::Flush at its real end, or let the next part go on where this one ended.
+  bool end_of_stream = true;
 };
 
 struct ScanStats {
@@ -159,37 +176,60 @@ struct ScanStats {
   // Events with a repeated key that some rule reads, matched both ways (see
   // Scanner::duplicate_key_events). Not an error count.
   uint64_t duplicate_key_events = 0;
+  // With ScanOptions::correlator: matched events the correlator refused (no readable
+  // time; see Correlator::Add), and the alerts it raised (hidden ones included).
+  uint64_t correlation_errors = 0;
+  uint64_t alerts = 0;
   uint64_t files = 0;
   uint64_t bytes = 0;         // decompressed bytes
   std::chrono::nanoseconds elapsed{0};
 };
 
+// What a scan reports, in input order, from the thread that called ScanInputs or
+// ScanEvents. A sink is used by one scan at a time.
 class VIGIL_EXPORT ScanSink {
  public:
   virtual ~ScanSink() = default;
-  // Called for each (event, rule) match. Return false to stop the scan.
-  virtual bool OnMatch(const Record& record, const vigil::Match& match) = 0;
+  // Called once for every record read, after it was matched, with all of its matches
+  // together, in rule order (empty when it matched nothing, or when it was not a valid
+  // JSON object: OnError has then told why). Return false to stop the scan. With
+  // ScanOptions::threads > 1 the text of a record that matched nothing is not kept:
+  // `record.json` is empty for it.
+  virtual bool OnRecord(const Record& record, std::span<const vigil::Match> matches) = 0;
   // A record or input that could not be read or parsed; the scan goes on.
   virtual void OnError(const InputError& error) = 0;
-  // True when the sink wants Record::captured (it feeds a Correlator): ScanInputs then
-  // reads the correlations' fields of each record that matched a rule they reference
-  // from the matcher's parse of it (Scanner::captured()). Asked once per scan.
-  virtual bool WantsCapturedFields() const { return false; }
-  // Called after each record has been matched (whether or not anything matched).
-  // Return false to stop. The default does nothing. With ScanOptions::threads > 1 the
-  // record's text is not kept until the call: `record.json` is empty here (OnMatch and
-  // OnError see everything as usual).
-  virtual bool OnRecordDone(const Record& record, size_t matches) {
-    (void)record;
-    (void)matches;
+  // An alert of ScanOptions::correlator, raised by the record last given to OnRecord
+  // or, after the last record, by the end of the stream. Alerts of correlations that
+  // only feed others (CorrelationRule::hidden) come too. Return false to stop. The
+  // default ignores alerts.
+  virtual bool OnAlert(const CorrelationAlert& alert) {
+    (void)alert;
     return true;
+  }
+  // A matched record that ScanOptions::correlator could not use (Correlator::Add's
+  // error: most often an event without a readable time), counted in
+  // ScanStats::correlation_errors. The default ignores it.
+  virtual void OnCorrelationError(const Record& record, const Status& error) {
+    (void)record;
+    (void)error;
   }
 };
 
 // Reads every input (files, folders, "-" for stdin; empty = stdin), matches each record
 // with `scanner` (and, with options.threads > 1, more Scanners on the same rules), and
-// reports matches and errors to `sink` in input order, from the calling thread.
+// reports records, matches, errors and alerts to `sink` in input order, from the
+// calling thread.
 VIGIL_EXPORT ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
                                   const ScanOptions& options, ScanSink* sink);
+
+// The same scan over events already in memory (rule tests, a batch from a queue, a
+// notebook): events[i] is record first_index + i of one input named `name`
+// (Record::file, Record::index; a stream fed in batches numbers its events across
+// them), matched and reported as ScanInputs reports a file's records, on the calling
+// thread (options.threads and options.read are not used). An event that is not a
+// valid JSON object is an error (OnError, ScanStats::event_errors) and the scan goes on.
+VIGIL_EXPORT ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events,
+                                  const std::string& name, const ScanOptions& options, ScanSink* sink,
+                                  uint64_t first_index = 0);
 
 }  // namespace vigil

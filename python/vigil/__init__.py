@@ -309,8 +309,8 @@ class ScanIterator:
 
     The scan runs on a C++ thread and waits whenever the matches not yet taken reach a
     few thousand, so memory stays bounded whatever the size of the input. Read errors
-    are appended to ``errors`` (a list of :class:`ScanError`) as the iteration reaches
-    them; ``stats`` is a dict (events, matches, event_errors, input_errors, files,
+    are appended to ``errors`` (a list of :class:`ScanError`) and correlation alerts to
+    ``alerts`` (a list of :class:`Alert`) as the iteration reaches them; ``stats`` is a dict (events, matches, event_errors, input_errors, files,
     bytes, regex_limit_hits, duplicate_key_events, seconds) once the scan has
     finished, else None; regex_limit_hits counts regular-expression searches stopped by
     a limit or by the per-value work budget, which count as no match;
@@ -319,15 +319,20 @@ class ScanIterator:
     ``with`` block) stops the scan early.
     """
 
-    def __init__(self, ruleset: "RuleSet", paths: List[str], kind: str, threads: int) -> None:
+    def __init__(self, ruleset: "RuleSet", paths: List[str], kind: str, threads: int,
+                 correlate: bool = True, lateness_ms: float = 900000.0,
+                 max_future_ms: float = 86400000.0, max_held_events: int = 200000) -> None:
         self._ruleset = ruleset
         self._rules = ruleset._rules
-        self._it = _vigil.ScanIter(ruleset._core, paths, kind, threads)
+        self._correlations: Optional[List[CorrelationRule]] = None
+        self._it = _vigil.ScanIter(ruleset._core, paths, kind, threads, correlate, lateness_ms,
+                                   max_future_ms, max_held_events)
         self._pending: List[Match] = []
         self._pos = 0
         self._finished = False
         self._stats: Optional[Dict[str, Any]] = None
         self.errors: List[ScanError] = []
+        self.alerts: List[Alert] = []
 
     def __iter__(self) -> "ScanIterator":
         return self
@@ -346,9 +351,15 @@ class ScanIterator:
         rules = self._rules
         out: List[Match] = []
         for item in items:
-            if item[0]:
+            if item[0] == 1:
                 _, rule, file, record, line, text = item
                 out.append(Match(rules[rule], text, None, file, record, line or None))
+            elif item[0] == 2:
+                if self._correlations is None:
+                    self._correlations = self._ruleset.correlations
+                index, type_, group, start, end, value, events, subject = item[1]
+                self.alerts.append(Alert(self._correlations[index], type_, dict(group), _utc(start),
+                                         _utc(end), value, events, dict(subject)))
             else:
                 _, file, line, offset, record, message = item
                 self.errors.append(ScanError(file, line, offset, record, message))
@@ -361,7 +372,10 @@ class ScanIterator:
     @property
     def stats(self) -> Optional[Dict[str, Any]]:
         """Counts of the finished scan (events, matches, event_errors, input_errors,
-        files, bytes, seconds), or None while it is still running."""
+        files, bytes, seconds; with correlation also alerts, correlation_errors,
+        late_events, future_events, untimed_events, early_events, evicted_events and
+        unlearned_values, as :class:`Correlator` counts them), or None while it is
+        still running."""
         return self._stats
 
     def close(self) -> None:
@@ -700,7 +714,10 @@ class RuleSet:
         rules = self._rules
         return MatchList(Match(rules[r], text, i) for i, r, text in hits)
 
-    def scan(self, *paths: PathLike, kind: str = "auto", threads: int = 1) -> ScanIterator:
+    def scan(self, *paths: PathLike, kind: str = "auto", threads: int = 1, correlate: bool = True,
+             lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
+             max_future: Union[float, int, str, "_datetime.timedelta"] = "1d",
+             max_held_events: int = 200000) -> ScanIterator:
         """Scan log files and return an iterator of matches, produced as the scan runs.
 
         ``paths``: files, folders (walked recursively in name order, CloudTrail log files
@@ -712,12 +729,21 @@ class RuleSet:
         collected in the iterator's ``errors``. ``threads``: files matched at once
         (0 = one per core). Memory stays bounded: the scan waits while the iterator
         is not consumed.
+
+        Correlation rules (:attr:`correlations`) are evaluated over the scan as one
+        stream, as ``vigil scan`` does, unless ``correlate`` is false: their alerts are
+        appended to the iterator's ``alerts`` (a list of :class:`Alert`) as the
+        iteration reaches them, and the last ones when it ends. ``lateness``,
+        ``max_future`` and ``max_held_events`` are those of :class:`Correlator`. For
+        first_seen baselines kept between runs, feed a :class:`Correlator` instead.
         """
         if not paths:
             raise TypeError("scan() needs at least one path (\"-\" for standard input)")
         if threads < 0:
             raise ValueError("threads must be >= 0")
-        return ScanIterator(self, [_os.fsdecode(p) for p in paths], _check_kind(kind), int(threads))
+        seconds, future = _correlator_options(lateness, max_future, max_held_events)
+        return ScanIterator(self, [_os.fsdecode(p) for p in paths], _check_kind(kind), int(threads),
+                            bool(correlate), seconds * 1000.0, future * 1000.0, max_held_events)
 
     def test(self) -> TestReport:
         """Run the tests the rules carry in their custom ``tests:`` attribute.
@@ -982,6 +1008,22 @@ def _seconds(value: Union[float, int, str, _datetime.timedelta], what: str = "la
     return float(value)
 
 
+def _correlator_options(lateness: Union[float, int, str, _datetime.timedelta],
+                        max_future: Union[float, int, str, _datetime.timedelta],
+                        max_held_events: int) -> Tuple[float, float]:
+    """Checks a correlator's options (Correlator, RuleSet.scan); returns the lateness
+    and max_future in seconds."""
+    seconds = _seconds(lateness)
+    if _math.isnan(seconds) or seconds < 0:
+        raise ValueError("lateness must be >= 0")
+    future = _seconds(max_future, "max_future")
+    if _math.isnan(future) or future < 0:
+        raise ValueError("max_future must be >= 0")
+    if isinstance(max_held_events, bool) or not isinstance(max_held_events, int) or max_held_events < 2:
+        raise ValueError("max_held_events must be an int >= 2")
+    return seconds, future
+
+
 class Correlator:
     """Evaluates a RuleSet's correlation rules (Sigma thresholds, counts of distinct values,
     sequences) over a stream of events, fed in batches::
@@ -1013,19 +1055,12 @@ class Correlator:
                  max_held_events: int = 200000) -> None:
         if not isinstance(rules, RuleSet):
             raise TypeError("Correlator needs a vigil.RuleSet")
-        seconds = _seconds(lateness)
-        if _math.isnan(seconds) or seconds < 0:
-            raise ValueError("lateness must be >= 0")
-        future = _seconds(max_future, "max_future")
-        if _math.isnan(future) or future < 0:
-            raise ValueError("max_future must be >= 0")
+        seconds, future = _correlator_options(lateness, max_future, max_held_events)
         self._ruleset = rules
         self._kind = _check_kind(kind)
         self._correlations = rules.correlations
         self._lateness = seconds
         self._max_future = future
-        if isinstance(max_held_events, bool) or not isinstance(max_held_events, int) or max_held_events < 2:
-            raise ValueError("max_held_events must be an int >= 2")
         self._core = _vigil.Correlator(rules._core, seconds * 1000.0, future * 1000.0, max_held_events)
 
     @property

@@ -851,7 +851,7 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
 
 Correlator::~Correlator() = default;
 
-Status Correlator::Add(std::string_view event_json, const std::vector<Match>& matches, const EventRef& ref,
+Status Correlator::Add(std::string_view event_json, std::span<const Match> matches, const EventRef& ref,
                        const CapturedFields* captured) {
   Impl& im = *impl_;
   // (correlation, position) pairs, in order and once each (most events feed one or two).

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 
 #include "util/dom_path.h"
 #include "vigil/correlation.h"
@@ -239,21 +240,37 @@ RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, siz
   // on the day it runs: no horizon for events ahead of the clock.
   copts.max_future_ms = std::numeric_limits<int64_t>::max();
   Correlator correlator(set, copts);
-  std::vector<Match> matches;
-  for (size_t k = 0; k < tc.events_json.size(); ++k) {
-    Status s = scanner->Match(tc.events_json[k], &matches, EventKind::kAny);
-    if (s.ok()) s = correlator.Add(tc.events_json[k], matches, EventRef{"test", k}, scanner->captured());
-    if (!s.ok()) {
-      r.error = "events[" + std::to_string(k) + "] could not be used: " + s.message();
-      return r;
+  // The test's events are one stream, scanned as any other (ScanEvents); the first that
+  // cannot be used fails the test, naming it.
+  struct Sink : ScanSink {
+    const CorrelationRule* self;
+    std::vector<CorrelationAlert> got;
+    std::string error;
+    bool OnRecord(const Record&, std::span<const vigil::Match>) override { return error.empty(); }
+    void OnError(const InputError& e) override {
+      const std::string prefix = "record " + std::to_string(e.index) + ": ";  // said as events[N]
+      Fail(e.index, e.message.starts_with(prefix) ? e.message.substr(prefix.size()) : e.message);
     }
+    void OnCorrelationError(const Record& r, const Status& s) override { Fail(r.index, s.message()); }
+    bool OnAlert(const CorrelationAlert& a) override {
+      if (a.rule == self) got.push_back(a);
+      return true;
+    }
+    void Fail(uint64_t k, const std::string& why) {
+      if (error.empty()) error = "events[" + std::to_string(k) + "] could not be used: " + why;
+    }
+  } sink;
+  sink.self = &set->correlation(c);
+  ScanOptions options;
+  options.kind = EventKind::kAny;
+  options.correlator = &correlator;
+  const std::vector<std::string_view> events(tc.events_json.begin(), tc.events_json.end());
+  ScanEvents(*scanner, events, "test", options, &sink);
+  if (!sink.error.empty()) {
+    r.error = std::move(sink.error);
+    return r;
   }
-  correlator.Flush();
-  const CorrelationRule* self = &set->correlation(c);
-  std::vector<CorrelationAlert> got;
-  for (auto& a : correlator.TakeAlerts()) {
-    if (a.rule == self) got.push_back(std::move(a));
-  }
+  std::vector<CorrelationAlert>& got = sink.got;
   r.actual_alerts = got.size();
   r.alerts_equal = got.size() == tc.alerts.size();
   for (size_t k = 0; r.alerts_equal && k < got.size(); ++k) r.alerts_equal = SameAlert(tc.alerts[k], got[k]);

@@ -12,9 +12,11 @@
 #include <cstring>
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -452,15 +454,50 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
   vigil::CorrelatorOptions copts;
   copts.lateness_ms = std::numeric_limits<int64_t>::max();
   vigil::Correlator correlator(set, copts);
-  std::vector<std::vector<vigil::Match>> matches(records.size());
   auto where = [&](size_t k) { return records[k].file + ":" + std::to_string(records[k].index); };
-  for (size_t k = 0; k < records.size(); ++k) {
-    vigil::Status s = scanner.Match(records[k].json, &matches[k], vigil::EventKind::kAny);
-    if (s.ok()) s = correlator.Add(records[k].json, matches[k], vigil::EventRef{records[k].file, records[k].index});
-    if (!s.ok()) std::fprintf(stderr, "%s: event not used: %s\n", where(k).c_str(), s.message().c_str());
+  // The events are scanned as one stream (record k of it is records[k]): each event's
+  // matches and the alerts are kept, and an event not used is said so.
+  struct Sink : vigil::ScanSink {
+    std::vector<std::vector<vigil::Match>> matches;
+    std::vector<vigil::CorrelationAlert> alerts;
+    std::function<std::string(size_t)> where;
+    bool OnRecord(const vigil::Record& r, std::span<const vigil::Match> m) override {
+      matches[r.index].assign(m.begin(), m.end());
+      return true;
+    }
+    void OnError(const vigil::InputError& e) override {
+      // Its "record N: " counts in the stream, not in the event's file: left out.
+      const std::string prefix = "record " + std::to_string(e.index) + ": ";
+      NotUsed(e.index, e.message.starts_with(prefix) ? e.message.substr(prefix.size()) : e.message);
+    }
+    void OnCorrelationError(const vigil::Record& r, const vigil::Status& s) override { NotUsed(r.index, s.message()); }
+    bool OnAlert(const vigil::CorrelationAlert& a) override {
+      alerts.push_back(a);
+      return true;
+    }
+    void NotUsed(size_t k, const std::string& why) {
+      std::fprintf(stderr, "%s: event not used: %s\n", where(k).c_str(), why.c_str());
+    }
+  } sink;
+  sink.matches.resize(records.size());
+  sink.where = where;
+  std::vector<std::string_view> events;
+  for (const auto& r : records) events.push_back(r.json);
+  vigil::ScanOptions sopts;
+  sopts.kind = vigil::EventKind::kAny;
+  sopts.correlator = &correlator;
+  vigil::ScanEvents(scanner, events, "", sopts, &sink);
+  const std::vector<std::vector<vigil::Match>>& matches = sink.matches;
+  // An alert's events are records of that stream: named by their file and position.
+  std::vector<vigil::CorrelationAlert> alerts = std::move(sink.alerts);
+  for (auto& a : alerts) {
+    for (auto& e : a.events) {
+      if (e.record >= records.size()) continue;
+      const size_t k = static_cast<size_t>(e.record);
+      e.file = records[k].file;
+      e.record = records[k].index;
+    }
   }
-  correlator.Flush();
-  const std::vector<vigil::CorrelationAlert> alerts = correlator.TakeAlerts();
   simdjson::dom::parser parser;
   bool any = false;
   for (size_t c : chosen) {

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -165,38 +166,24 @@ class CliSink : public vigil::ScanSink {
       co.max_future_ms = max_future_ms;
       co.max_held_events = max_held_events;
       correlator_ = std::make_unique<vigil::Correlator>(rules, co);
-      relevant_.assign(rules->size(), false);
-      for (size_t c = 0; c < rules->correlation_count(); ++c) {
-        for (const auto& idx : rules->correlation(c).rules) {
-          for (uint32_t i : idx) relevant_[i] = true;
-        }
-      }
     }
   }
 
-  bool WantsCapturedFields() const override { return correlator_ != nullptr; }
+  // The scan's correlator (ScanOptions::correlator), null without correlation rules.
+  vigil::Correlator* correlator() { return correlator_.get(); }
 
-  bool OnMatch(const vigil::Record& r, const vigil::Match& m) override {
-    if (correlator_ && m.rule_index < relevant_.size() && relevant_[m.rule_index]) {
-      const std::string& file = r.file ? *r.file : kNoFile;
-      if (!has_pending_ || pending_.record != r.index || pending_.file != file) {
-        if (!FeedPending()) return false;
-        has_pending_ = true;
-        // Copies: with threads, OnRecordDone gets the record without its text.
-        pending_.file = file;  // its capacity kept: most events of a scan come here
-        pending_.record = r.index;
-        // The Scanner's capture of the fields correlations read, when it made one: the
-        // correlator then does not parse the event again.
-        has_pending_captured_ = r.captured != nullptr;
-        if (has_pending_captured_) {
-          pending_captured_ = *r.captured;
-          pending_json_.clear();
-        } else {
-          pending_json_.assign(r.json.data(), r.json.size());
-        }
-      }
-      pending_matches_.push_back(m);
+  // A record and its matches: a jsonl line or a table row per match. The correlator
+  // is fed by the scan itself (ScanOptions::correlator), its alerts come to OnAlert.
+  bool OnRecord(const vigil::Record& r, std::span<const vigil::Match> matches) override {
+    record_ready_ = false;
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(r, m)) return false;
     }
+    // SIGINT/SIGTERM: stop after this record (interrupt.h).
+    return !ScanStopFlag()->load(std::memory_order_relaxed);
+  }
+
+  bool OnMatch(const vigil::Record& r, const vigil::Match& m) {
     if (rules_->suppressed(m.rule_index)) {
       ++suppressed_;
       return true;
@@ -211,8 +198,8 @@ class CliSink : public vigil::ScanSink {
       // The file name and record position identify the event; full paths are in jsonl.
       file_name_ = std::filesystem::path(file).filename().string();
     }
-    // A record's matches come one after another, then OnRecordDone: what depends only
-    // on the record is made once for all of them.
+    // A record's matches come together (OnRecord): what depends only on the record is
+    // made once for all of them.
     const bool first_of_record = !record_ready_;
     record_ready_ = true;
     if (jsonl_) {
@@ -331,16 +318,6 @@ class CliSink : public vigil::ScanSink {
     }
   }
 
-  // All of a record's matches have been seen: the correlator gets them now, so its
-  // alerts come out as soon as event time closes their windows (in input order, the
-  // same whatever the number of threads: the parallel scan replays records in order).
-  bool OnRecordDone(const vigil::Record&, size_t) override {
-    record_ready_ = false;
-    if (correlator_ != nullptr && !FeedPending()) return false;
-    // SIGINT/SIGTERM: stop after this record (interrupt.h).
-    return !ScanStopFlag()->load(std::memory_order_relaxed);
-  }
-
   // Writes line_ (one jsonl line) whole. False when the output failed.
   bool WriteLine() {
     EscapeLineSeparators(&line_);
@@ -351,84 +328,61 @@ class CliSink : public vigil::ScanSink {
     return true;
   }
 
-  // Gives the correlator the matches of the last record seen and prints (jsonl) or
-  // queues (table) the alerts that raised. False when the output failed.
-  bool FeedPending() {
-    if (!has_pending_) return true;
-    has_pending_ = false;
-    vigil::Status s = correlator_->Add(pending_json_, pending_matches_, pending_,
-                                       has_pending_captured_ ? &pending_captured_ : nullptr);
-    if (!s.ok()) ++correlation_errors_;
-    pending_matches_.clear();
-    return EmitAlerts();
-  }
-
-  // End of the scan: processes what the correlator still holds and closes open windows.
-  void FinishCorrelations() {
-    if (!correlator_ || !FeedPending()) return;
-    correlator_->Flush();
-    EmitAlerts();
-  }
-
-  bool EmitAlerts() {
-    for (const auto& a : correlator_->TakeAlerts()) {
-      const vigil::CorrelationRule& rule = *a.rule;
-      if (rule.hidden) continue;  // feeds chained correlations (generate: false)
-      ++correlation_alerts_;
-      if (jsonl_) {
-        line_.clear();
-        line_ += "{\"correlation_id\":" + JsonString(rule.info.id);
-        line_ += ",\"correlation_title\":" + JsonString(rule.info.title);
-        line_ += ",\"level\":" + JsonString(rule.info.level);
-        line_ += ",\"type\":" + JsonString(vigil::CorrelationTypeName(a.type));
-        line_ += ",\"group\":{";
-        for (size_t i = 0; i < a.group.size(); ++i) {
-          line_ += (i ? "," : "") + JsonString(a.group[i].first) + ":" +
-                   (a.group[i].second ? JsonString(*a.group[i].second) : "null");
+  // An alert, as soon as event time closes its window (in input order, the same
+  // whatever the number of threads): a jsonl line, or a table row. False when the
+  // output failed.
+  bool OnAlert(const vigil::CorrelationAlert& a) override {
+    const vigil::CorrelationRule& rule = *a.rule;
+    if (rule.hidden) return true;  // feeds chained correlations (generate: false)
+    ++correlation_alerts_;
+    if (jsonl_) {
+      line_.clear();
+      line_ += "{\"correlation_id\":" + JsonString(rule.info.id);
+      line_ += ",\"correlation_title\":" + JsonString(rule.info.title);
+      line_ += ",\"level\":" + JsonString(rule.info.level);
+      line_ += ",\"type\":" + JsonString(vigil::CorrelationTypeName(a.type));
+      line_ += ",\"group\":{";
+      for (size_t i = 0; i < a.group.size(); ++i) {
+        line_ += (i ? "," : "") + JsonString(a.group[i].first) + ":" +
+                 (a.group[i].second ? JsonString(*a.group[i].second) : "null");
+      }
+      line_ += "},\"window_start\":" + JsonString(IsoMillis(a.window_start));
+      line_ += ",\"window_end\":" + JsonString(IsoMillis(a.window_end));
+      line_ += ",\"value\":" + NumberText(a.value);
+      if (!a.subject.empty()) {
+        line_ += ",\"subject\":{";
+        for (size_t i = 0; i < a.subject.size(); ++i) {
+          line_ += (i ? "," : "") + JsonString(a.subject[i].first) + ":" +
+                   (a.subject[i].second ? JsonString(*a.subject[i].second) : "null");
         }
-        line_ += "},\"window_start\":" + JsonString(IsoMillis(a.window_start));
-        line_ += ",\"window_end\":" + JsonString(IsoMillis(a.window_end));
-        line_ += ",\"value\":" + NumberText(a.value);
-        if (!a.subject.empty()) {
-          line_ += ",\"subject\":{";
-          for (size_t i = 0; i < a.subject.size(); ++i) {
-            line_ += (i ? "," : "") + JsonString(a.subject[i].first) + ":" +
-                     (a.subject[i].second ? JsonString(*a.subject[i].second) : "null");
-          }
-          line_ += "}";
-        }
-        line_ += ",\"events\":[";
-        for (size_t i = 0; i < a.events.size(); ++i) {
-          line_ += std::string(i ? "," : "") + "{\"file\":" + JsonString(NameText(a.events[i].file)) +
-                   ",\"record\":" + std::to_string(a.events[i].record) + "}";
-        }
-        line_ += "]}\n";
-        if (!WriteLine()) return false;
-        continue;
+        line_ += "}";
       }
-      Cells& row = NewCells();
-      row.time = IsoMillis(a.window_start).substr(0, 19) + "Z";
-      row.event = std::string(vigil::CorrelationTypeName(a.type)) + "=" + NumberText(a.value);
-      for (const auto& [k, v] : a.subject) row.event += " " + k + "=" + (v ? *v : "null");
-      for (const auto& [k, v] : a.group) {
-        row.who += (row.who.empty() ? "" : " ") + k + "=" + (v ? *v : "null");
+      line_ += ",\"events\":[";
+      for (size_t i = 0; i < a.events.size(); ++i) {
+        line_ += std::string(i ? "," : "") + "{\"file\":" + JsonString(NameText(a.events[i].file)) +
+                 ",\"record\":" + std::to_string(a.events[i].record) + "}";
       }
-      row.ip = std::to_string(a.events.size()) + " events";
-      if (!a.events.empty()) {
-        row.where = std::filesystem::path(a.events.front().file).filename().string() + ":" +
-                    std::to_string(a.events.front().record);
-      }
-      Clip(&row);
-      if (!AddRow({&rule.info.level, &rule.info.title, static_cast<uint32_t>(cells_.size() - 1)})) {
-        return false;
-      }
+      line_ += "]}\n";
+      return WriteLine();
     }
-    return true;
+    Cells& row = NewCells();
+    row.time = IsoMillis(a.window_start).substr(0, 19) + "Z";
+    row.event = std::string(vigil::CorrelationTypeName(a.type)) + "=" + NumberText(a.value);
+    for (const auto& [k, v] : a.subject) row.event += " " + k + "=" + (v ? *v : "null");
+    for (const auto& [k, v] : a.group) {
+      row.who += (row.who.empty() ? "" : " ") + k + "=" + (v ? *v : "null");
+    }
+    row.ip = std::to_string(a.events.size()) + " events";
+    if (!a.events.empty()) {
+      row.where = std::filesystem::path(a.events.front().file).filename().string() + ":" +
+                  std::to_string(a.events.front().record);
+    }
+    Clip(&row);
+    return AddRow({&rule.info.level, &rule.info.title, static_cast<uint32_t>(cells_.size() - 1)});
   }
 
   uint64_t suppressed() const { return suppressed_; }
   uint64_t correlation_alerts() const { return correlation_alerts_; }
-  uint64_t correlation_errors() const { return correlation_errors_; }
   uint64_t late_events() const { return correlator_ ? correlator_->late_events() : 0; }
   uint64_t future_events() const { return correlator_ ? correlator_->future_events() : 0; }
   uint64_t untimed_events() const { return correlator_ ? correlator_->untimed_events() : 0; }
@@ -604,15 +558,8 @@ class CliSink : public vigil::ScanSink {
   std::shared_ptr<const vigil::RuleSet> rules_;
   std::unique_ptr<vigil::Correlator> correlator_;
   vigil::internal::FileLock baseline_lock_;
-  bool has_pending_ = false;
   inline static const std::string kNoFile;
-  vigil::EventRef pending_;      // the pending record's file and position
-  std::vector<bool> relevant_;  // rules some correlation references
-  std::string pending_json_;
-  vigil::CapturedFields pending_captured_;  // the pending record's capture, if any
-  bool has_pending_captured_ = false;
-  std::vector<vigil::Match> pending_matches_;
-  uint64_t suppressed_ = 0, correlation_alerts_ = 0, correlation_errors_ = 0;
+  uint64_t suppressed_ = 0, correlation_alerts_ = 0;
 };
 
 }  // namespace
@@ -653,8 +600,8 @@ int Scan(int argc, char** argv) {
       return 2;
     }
   }
+  sopts.correlator = sink.correlator();
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
-  sink.FinishCorrelations();
   // The findings first: whatever happens to the baseline (a read-only folder, a full
   // disk), what the scan found is printed; the failure is reported after the summary.
   if (o.format == "table") sink.PrintTable();
@@ -705,8 +652,8 @@ int Scan(int argc, char** argv) {
                    "not shown (generate: false)%s\n",
                    rules->correlation_count(), (unsigned long long)sink.correlation_alerts(),
                    (unsigned long long)sink.suppressed(),
-                   sink.correlation_errors()
-                       ? (", " + std::to_string(sink.correlation_errors()) + " events without a usable eventTime").c_str()
+                   st.correlation_errors
+                       ? (", " + std::to_string(st.correlation_errors) + " events without a usable eventTime").c_str()
                        : "");
       if (const uint64_t late = sink.late_events()) {
         std::fprintf(stderr,

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -212,13 +213,19 @@ detection:
         next_index = 0;
       }
     }
-    bool OnMatch(const Record& r, const Match&) override {
+    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+      for (const vigil::Match& m : matches) {
+        if (!OnMatch(record, m)) return false;
+      }
+      return OnRecordDone(record, matches.size());
+    }
+    bool OnMatch(const Record& r, const Match&) {
       Enter(r);
       ++matches;
       if (r.index != next_index || r.json.find("\"Hit\"") == std::string_view::npos) in_order = false;
       return true;
     }
-    bool OnRecordDone(const Record& r, size_t) override {
+    bool OnRecordDone(const Record& r, size_t) {
       Enter(r);
       if (r.index != next_index) in_order = false;
       ++next_index;

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,13 @@ namespace {
 
 struct Transcript : ScanSink {
   std::vector<std::string> lines;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     lines.push_back("match " + std::to_string(r.index) + " " + m.rule->title);
     return true;
   }
@@ -139,7 +146,11 @@ TEST(ScannerLimitsTest, OversizedAndTooDeepRecordsAreCountedAndTheRestMatched) {
 // What ScanInputs reports in full: every record (index, line, envelope, text), its
 // matches and every error.
 struct FullTranscript : Transcript {
-  bool OnRecordDone(const Record& r, size_t matches) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) OnMatch(record, m);
+    return OnRecordDone(record, matches.size());
+  }
+  bool OnRecordDone(const Record& r, size_t matches) {
     lines.push_back("done " + std::to_string(r.index) + " line " + std::to_string(r.line) + " envelope " +
                     std::to_string(static_cast<int>(r.envelope)) + " matches " + std::to_string(matches) +
                     (r.json.empty() ? "" : " " + std::string(r.json)));

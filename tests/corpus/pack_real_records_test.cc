@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -74,7 +75,13 @@ struct Collector : ScanSink {
   std::vector<Hit> hits;
   std::vector<InputError> errors;
   uint64_t hidden = 0;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     // Building blocks that only correlations use (generate: false) do not alert on
     // their own, as in `vigil scan`.
     if (Pack()->suppressed(m.rule_index)) {
@@ -436,12 +443,18 @@ struct CorrelationSink : ScanSink {
   explicit CorrelationSink(Correlator* c) : corr(c) {}
   Correlator* corr;
   std::vector<Match> matches;
-  bool OnMatch(const Record&, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return OnRecordDone(record, matches.size());
+  }
+  bool OnMatch(const Record&, const vigil::Match& m) {
     matches.push_back(m);
     return true;
   }
   void OnError(const InputError&) override {}
-  bool OnRecordDone(const Record& r, size_t) override {
+  bool OnRecordDone(const Record& r, size_t) {
     if (!matches.empty()) {
       EXPECT_TRUE(corr->Add(r.json, matches, {testing::RelativeToData(*r.file), r.index}).ok());
     }

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,7 +39,13 @@ struct Collector : ScanSink {
   std::map<std::string, std::set<Hit>> hits;       // rule id -> records
   std::map<std::string, std::string> titles;       // rule id -> title
   std::vector<InputError> errors;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     const std::string f = testing::RelativeToData(*r.file);
     hits[m.rule->id].insert({f, r.index});
     titles[m.rule->id] = m.rule->title;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <span>
 #include <sstream>
 
 #include "scan/scan_testing.h"
@@ -685,7 +686,7 @@ TEST(CorrelatorOrderTest, EventsLaterThanTheBoundAreDroppedAndCounted) {
   c.Flush();
   EXPECT_EQ(c.late_events(), 2u);
   EXPECT_TRUE(c.TakeAlerts().empty());
-  EXPECT_FALSE(c.Add("{\"eventName\":\"A\"}", {{&rs->rule(0), 0}}, {"f", 1}).ok());  // no eventTime
+  EXPECT_FALSE(c.Add("{\"eventName\":\"A\"}", std::vector<Match>{{&rs->rule(0), 0}}, {"f", 1}).ok());  // no eventTime
   EXPECT_TRUE(c.Add("not json", {}, {"f", 2}).ok());  // no relevant match: not even parsed
 }
 
@@ -761,29 +762,16 @@ TEST(CorrelationCorpusTest, SpecExamplesLoadAndRunWithTheirBaseRules) {
   EXPECT_EQ(Describe(alerts[0]), "Recon ordered temporal_ordered [ComputerName=pc;User=bob;] 0..120 v=3 ev=0,1,2,");
 }
 
-class CollectSink : public ScanSink {
+// Keeps the alerts of a scan that correlates (ScanOptions::correlator).
+class AlertSink : public ScanSink {
  public:
-  explicit CollectSink(Correlator* c) : c_(c) {}
-  bool OnMatch(const Record& r, const Match& m) override {
-    if (cur_.empty() || file_ != *r.file || index_ != r.index) Feed();
-    file_ = *r.file;
-    index_ = r.index;
-    json_.assign(r.json);
-    cur_.push_back(m);
+  bool OnRecord(const Record&, std::span<const vigil::Match>) override { return true; }
+  void OnError(const InputError&) override {}
+  bool OnAlert(const CorrelationAlert& a) override {
+    alerts.push_back(a);
     return true;
   }
-  void OnError(const InputError&) override {}
-  void Feed() {
-    if (cur_.empty()) return;
-    EXPECT_TRUE(c_->Add(json_, cur_, {file_, index_}).ok());
-    cur_.clear();
-  }
-
- private:
-  Correlator* c_;
-  std::vector<Match> cur_;
-  std::string file_, json_;
-  uint64_t index_ = 0;
+  std::vector<CorrelationAlert> alerts;
 };
 
 TEST(CorrelationCorpusTest, SuzakuBundlesLoadAndRunOnTheExampleLogs) {
@@ -801,12 +789,14 @@ TEST(CorrelationCorpusTest, SuzakuBundlesLoadAndRunOnTheExampleLogs) {
   CorrelatorOptions o;
   o.lateness_ms = std::numeric_limits<int64_t>::max();
   Correlator c(rs, o);
-  CollectSink sink(&c);
-  ScanInputs(scanner, {std::string(VIGIL_SOURCE_DIR) + "/examples/logs"}, {}, &sink);
-  sink.Feed();
-  c.Flush();
+  AlertSink sink;
+  ScanOptions so;
+  so.correlator = &c;
+  const ScanStats st = ScanInputs(scanner, {std::string(VIGIL_SOURCE_DIR) + "/examples/logs"}, so, &sink);
+  EXPECT_EQ(st.alerts, sink.alerts.size());
+  EXPECT_EQ(st.correlation_errors, 0u);
   std::vector<std::string> titles;
-  for (const auto& a : c.TakeAlerts()) titles.push_back(a.rule->info.title + " " + std::to_string(a.events.size()));
+  for (const auto& a : sink.alerts) titles.push_back(a.rule->info.title + " " + std::to_string(a.events.size()));
   std::sort(titles.begin(), titles.end());
   EXPECT_EQ(titles, (std::vector<std::string>{"Many Failed Logins 3", "Many Failed Logins 3",
                                               "S3 Enum After GetCallerIdentity 2",

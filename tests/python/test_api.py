@@ -430,6 +430,36 @@ def test_scan_examples_matches_the_cli(pack):
     assert [(m.rule.id, m.file, m.record) for m in ms] == [
         (e["rule_id"], e["file"], e["record"]) for e in expected]
     assert [m.event for m in ms] == [e["event"] for e in expected]
+    # the scan correlates as the CLI does: the same alerts, with the same fields
+    alerts = [e for e in lines if "rule_id" not in e]
+    assert [a.rule.id for a in it.alerts] == [e["correlation_id"] for e in alerts]
+    assert [a.group for a in it.alerts] == [e["group"] for e in alerts]
+    assert [a.value for a in it.alerts] == [e["value"] for e in alerts]
+    assert [[list(x) for x in a.events] for a in it.alerts] == [
+        [[ev["file"], ev["record"]] for ev in e["events"]] for e in alerts]
+    assert it.stats["alerts"] == 2 and it.stats["late_events"] == 0
+    assert it.stats["correlation_errors"] == 0
+
+
+def test_scan_correlation_can_be_left_out_and_tuned(pack):
+    plain = pack.scan(LOGS, correlate=False)
+    assert len(list(plain)) == LOGS_MATCHES
+    assert plain.alerts == [] and "alerts" not in plain.stats
+    # with two threads the alerts are the same, in the same order
+    two = pack.scan(LOGS, threads=2)
+    list(two)
+    one = pack.scan(LOGS)
+    list(one)
+    assert [(a.rule.id, a.group, a.events) for a in two.alerts] == [
+        (a.rule.id, a.group, a.events) for a in one.alerts]
+    # no lateness: events that arrive out of time order are late, and counted
+    strict = pack.scan(LOGS, lateness=0)
+    list(strict)
+    assert strict.stats["late_events"] > 0
+    with pytest.raises(ValueError):
+        pack.scan(LOGS, lateness=-1)
+    with pytest.raises(ValueError):
+        pack.scan(LOGS, max_held_events=1)
 
 
 def test_scan_threads_same_order(pack):

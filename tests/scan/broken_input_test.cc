@@ -23,6 +23,7 @@
 #include <initializer_list>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,7 +76,13 @@ Outcome Scan(const std::string& folder, unsigned threads) {
   struct Sink : ScanSink {
     std::string prefix;
     Outcome* out;
-    bool OnMatch(const Record& r, const vigil::Match&) override {
+    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+      for (const vigil::Match& m : matches) {
+        if (!OnMatch(record, m)) return false;
+      }
+      return true;
+    }
+    bool OnMatch(const Record& r, const vigil::Match&) {
       std::string name = *r.file;
       if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
       EXPECT_TRUE(out->matched[name].insert(r.index).second) << name << ":" << r.index << " twice";

@@ -9,6 +9,7 @@
 
 #include <latch>
 #include <map>
+#include <span>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -54,7 +55,13 @@ detection:
 struct HitSink : ScanSink {
   Hits hits;
   std::vector<std::string> errors;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     ++hits[{*r.file, r.index, m.rule->id}];
     return true;
   }

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,13 @@ namespace {
 struct Transcript : ScanSink {
   std::vector<std::string> lines;
   size_t stop_after = SIZE_MAX;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return OnRecordDone(record, matches.size());
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     lines.push_back("match " + *r.file + ":" + std::to_string(r.index) + ":" + std::to_string(r.line) + " " +
                     m.rule->title + " " + std::string(r.json));
     return lines.size() < stop_after;
@@ -29,7 +36,7 @@ struct Transcript : ScanSink {
   void OnError(const InputError& e) override {
     lines.push_back("error " + e.file + ":" + std::to_string(e.line) + " " + e.message);
   }
-  bool OnRecordDone(const Record& r, size_t matches) override {
+  bool OnRecordDone(const Record& r, size_t matches) {
     lines.push_back("done " + *r.file + ":" + std::to_string(r.index) + " " + std::to_string(matches));
     return lines.size() < stop_after;
   }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,13 @@ namespace {
 struct Transcript : ScanSink {
   std::vector<std::string> lines;
   size_t stop_after = SIZE_MAX;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return OnRecordDone(record, matches.size());
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     lines.push_back("match " + *r.file + ":" + std::to_string(r.index) + ":" + std::to_string(r.line) + " " +
                     m.rule->title + " " + std::string(r.json));
     return lines.size() < stop_after;
@@ -27,7 +34,7 @@ struct Transcript : ScanSink {
     lines.push_back("error " + e.file + ":" + std::to_string(e.line) + " " + e.message);
   }
   std::string done_json;  // the text OnRecordDone saw last
-  bool OnRecordDone(const Record& r, size_t matches) override {
+  bool OnRecordDone(const Record& r, size_t matches) {
     done_json = std::string(r.json);
     lines.push_back("done " + *r.file + ":" + std::to_string(r.index) + " " + std::to_string(matches));
     return true;
@@ -113,7 +120,13 @@ TEST(ParallelScanTest, MatchedRecordsKeepTheirPadding) {
   // keep that promise too. Under AddressSanitizer a missing padding is an overflow.
   struct PaddingSink : ScanSink {
     uint64_t matches = 0, padding_sum = 0;
-    bool OnMatch(const Record& r, const vigil::Match&) override {
+    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+      for (const vigil::Match& m : matches) {
+        if (!OnMatch(record, m)) return false;
+      }
+      return true;
+    }
+    bool OnMatch(const Record& r, const vigil::Match&) {
       ++matches;
       const volatile char* p = r.json.data() + r.json.size();
       for (size_t i = 0; i < kRecordPadding; ++i) padding_sum += static_cast<unsigned char>(p[i]);

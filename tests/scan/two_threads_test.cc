@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,7 +41,13 @@ detection: {s: {eventName: [ConsoleLogin, AssumeRole]}, condition: s}
 
 struct Lines : ScanSink {
   std::vector<std::string> lines;
-  bool OnMatch(const Record& r, const vigil::Match& m) override {
+  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const Record& r, const vigil::Match& m) {
     lines.push_back(*r.file + ":" + std::to_string(r.index) + " " + m.rule->title);
     return true;
   }
@@ -105,7 +112,13 @@ std::vector<std::string> ScanThroughQueue(size_t take) {
     std::condition_variable* changed;
     std::deque<std::string>* queue;
     bool* stop;
-    bool OnMatch(const Record& r, const vigil::Match& m) override {
+    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
+      for (const vigil::Match& m : matches) {
+        if (!OnMatch(record, m)) return false;
+      }
+      return true;
+    }
+    bool OnMatch(const Record& r, const vigil::Match& m) {
       std::unique_lock<std::mutex> lock(*mu);
       changed->wait(lock, [&] { return queue->size() < 64 || *stop; });
       if (*stop) return false;

@@ -3,11 +3,14 @@
 // each function libvigil exports is referenced here). A function declared in a public
 // header but not exported from the shared library fails this program's link: that is
 // what this test is for, so a new public function belongs here too.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -74,12 +77,23 @@ class CountingSink : public vigil::RecordSink {
 
 class MatchSink : public vigil::ScanSink {
  public:
-  bool OnMatch(const vigil::Record&, const vigil::Match& m) override {
+  bool OnRecord(const vigil::Record& record, std::span<const vigil::Match> matches) override {
+    for (const vigil::Match& m : matches) {
+      if (!OnMatch(record, m)) return false;
+    }
+    return true;
+  }
+  bool OnMatch(const vigil::Record&, const vigil::Match& m) {
     titles.push_back(m.rule->title);
     return true;
   }
   void OnError(const vigil::InputError&) override { ++errors; }
+  bool OnAlert(const vigil::CorrelationAlert& a) override {
+    alerts.push_back(a.rule->info.title);
+    return true;
+  }
   std::vector<std::string> titles;
+  std::vector<std::string> alerts;
   int errors = 0;
 };
 
@@ -182,6 +196,16 @@ int main() {
   MatchSink sink;
   const vigil::ScanStats scan = vigil::ScanInputs(scanner, {(dir / "events.ndjson").string()}, {}, &sink);
   Check(scan.events == 2 && scan.matches == 2 && sink.titles.size() == 2, "ScanInputs");
+  // Events in memory, correlated by the scan (two stops: the event_count of 2).
+  vigil::Correlator streamed(rules);
+  vigil::ScanOptions correlating;
+  correlating.correlator = &streamed;
+  MatchSink memory;
+  const std::vector<std::string_view> events = {kStopLogging, kStopLogging};
+  const vigil::ScanStats mem = vigil::ScanEvents(scanner, events, "memory", correlating, &memory);
+  Check(mem.events == 2 && memory.titles.size() == 2 && mem.alerts >= 1 &&
+            std::count(memory.alerts.begin(), memory.alerts.end(), "Two stops") == 1,
+        "ScanEvents with a correlator");
 
   // Authoring: explain, rule tests, lint.
   vigil::Result<vigil::Explanation> why = vigil::Explain(*rules, 0, kStopLogging);
