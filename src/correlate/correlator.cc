@@ -1,8 +1,15 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Correlator: evaluation of Sigma correlation rules over matched events, in event-time
-// order (a reorder buffer bounded by the lateness), with per-group window state that
-// is evicted as time advances. Semantics are documented in include/vigil/correlation.h.
+// Correlator (the correlate stage's runtime; its compile step is resolve.h): evaluation
+// of Sigma correlation rules over matched events, in event-time order (a reorder buffer
+// bounded by the lateness), with per-group window state that is evicted as time
+// advances, and first_seen baselines. Semantics are documented in
+// include/vigil/correlation.h.
+//
+// Longer than this project's ~600-line mark: the reorder buffer, the windows of eight
+// correlation types and the baselines share one state (Correlator::Impl) and are
+// still one file; splitting them into parts with their own state is issue 14's open
+// work.
 
 #include "vigil/correlation.h"
 
@@ -26,7 +33,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "api/correlation_fields.h"
+#include "correlate/fields.h"
 #include "util/atomic_file.h"
 #include "util/dom_path.h"
 #include "util/strings.h"
