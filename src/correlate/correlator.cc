@@ -211,11 +211,11 @@ struct GroupState {
   std::vector<std::optional<Chain>> chains;  // temporal_ordered
 };
 
+// A numeric field's value, read with the grammar the matcher's numeric modifiers use
+// (util/strings.h ParseDouble: no whitespace, hex floats, inf or nan, and whatever the
+// C locale of a host program, which strtod obeyed).
 bool Number(const OptString& v, double* out) {
-  if (!v || v->empty()) return false;
-  char* end = nullptr;
-  *out = std::strtod(v->c_str(), &end);
-  return end == v->c_str() + v->size() && std::isfinite(*out);
+  return v && internal::ParseDouble(*v, out) && std::isfinite(*out);
 }
 
 }  // namespace

@@ -373,6 +373,21 @@ TEST(ValueAggregatesTest, SumAvgMedianPercentile) {
             Alerts{"C value_percentile [sourceIPAddress=1.1.1.1;] 0..40 v=1000 ev=0,1,2,3,4,"});
 }
 
+// Numeric strings read as the matcher's numeric modifiers read them (ParseDouble): a
+// value with spaces, a C hex float, inf or nan is not a number and is ignored, as a
+// missing field is; 0x hex integers and exponents are numbers.
+TEST(ValueAggregatesTest, NumericStringsFollowTheMatchersGrammar) {
+  auto b = [](const std::string& v) { return ",\"bytes\":\"" + v + "\""; };
+  const std::vector<Ev> evs = {{"A", 0, "1.1.1.1", b(" 200")}, {"A", 1, "1.1.1.1", b("0x1p3")},
+                               {"A", 2, "1.1.1.1", b("inf")},  {"A", 3, "1.1.1.1", b("nan")},
+                               {"A", 4, "1.1.1.1", b("0x10")}, {"A", 5, "1.1.1.1", b("1e2")}};
+  const std::string g = "  group-by: [sourceIPAddress]\n  timespan: 1m\n";
+  EXPECT_EQ(RunEvents(Build(Bases() + Corr("value_sum", "[a]", g + "  condition: {field: bytes, gte: 1}\n")), evs),
+            (Alerts{"C value_sum [sourceIPAddress=1.1.1.1;] 0..4 v=16 ev=0,1,2,3,4,",
+                    "C value_sum [sourceIPAddress=1.1.1.1;] 5..5 v=100 ev=5,"}))
+      << "the sliding sum alerts at the first number (0x10 = 16), then again at 1e2";
+}
+
 TEST(ValueAggregatesTest, PercentileWithoutPercentileFlagsRareValues) {
   // The specification's example reads value_percentile with no `percentile` as rarity:
   // values making up at most N% of the group's events in the window.
