@@ -48,6 +48,18 @@ enum class Envelope {
   kEventBridge,  // `detail` of an EventBridge event
 };
 
+// Which rules an event may be matched by, according to their `logsource`.
+enum class EventKind {
+  // Detect per event: a record from a CloudTrail envelope, or an object with the
+  // top-level fields eventSource, eventName and eventTime, is CloudTrail.
+  kAuto,
+  // CloudTrail: only rules whose logsource fits product aws / service cloudtrail
+  // (or that name no logsource) are evaluated.
+  kCloudTrail,
+  // Unknown source: every rule is evaluated, whatever its logsource.
+  kAny,
+};
+
 // Values of RuleSet::captured_fields() that a Scanner read from its own parse of one
 // event: what a Correlator needs from the event, so that it does not parse the event
 // again (Correlator::Add). One entry per captured field, in that order.

@@ -37,6 +37,7 @@ namespace vigil {
 
 namespace internal {
 struct Program;
+struct RuleSources;
 }
 
 struct VIGIL_EXPORT CompileOptions {
@@ -143,11 +144,14 @@ class VIGIL_EXPORT RuleSet {
   std::string Dump() const;
 
   const internal::Program& program() const { return *program_; }
+  // The rules as written, for the authoring tools (src/api/rule_sources.h).
+  const internal::RuleSources& sources() const { return *sources_; }
 
  private:
   friend class RuleSetBuilder;
   explicit RuleSet(std::unique_ptr<internal::Program> program);
   std::unique_ptr<internal::Program> program_;
+  std::unique_ptr<internal::RuleSources> sources_;
   std::vector<CorrelationRule> correlations_;
   std::vector<bool> suppressed_;
   std::vector<std::string> captured_fields_;

@@ -37,18 +37,6 @@ class EventCheck;
 class ScannerAccess;
 }
 
-// Which rules an event may be matched by, according to their `logsource`.
-enum class EventKind {
-  // Detect per event: a record from a CloudTrail envelope, or an object with the
-  // top-level fields eventSource, eventName and eventTime, is CloudTrail.
-  kAuto,
-  // CloudTrail: only rules whose logsource fits product aws / service cloudtrail
-  // (or that name no logsource) are evaluated.
-  kCloudTrail,
-  // Unknown source: every rule is evaluated, whatever its logsource.
-  kAny,
-};
-
 struct VIGIL_EXPORT Match {
   const RuleInfo* rule = nullptr;
   uint32_t rule_index = 0;  // index in RuleSet::rule()

@@ -7,7 +7,8 @@
 
 #include <set>
 
-#include "compile/program.h"
+#include "api/rule_sources.h"
+#include "compile/regex.h"
 #include "eval/interpreter.h"
 #include "ir/lower.h"
 
@@ -76,7 +77,7 @@ DetectionTrace TraceDetection(const internal::DetectionAst& det,
         internal::Ir scratch;
         internal::Expr e;
         std::vector<Diagnostic> ignored;  // the rule lowered once already, at Build()
-        it.held = internal::LowerItem(item, placeholders, &scratch, &e, &ignored) &&
+        it.held = internal::LowerItem(item, placeholders, internal::CompileRegexCheck, &scratch, &e, &ignored) &&
                   internal::InterpretExpr(scratch, e, root);
         if (!item.field.empty()) {
           for (const TreeNode* v : internal::PathValues(item.field, root)) {
@@ -160,7 +161,7 @@ std::string Explanation::ToText() const {
 }
 
 Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view event_json) {
-  const internal::Program& prog = set.program();
+  const internal::RuleSources& sources = set.sources();
   std::vector<TreeNode> readings;
   Status error;
   if (!internal::EventReadings(event_json, &readings, &error)) return error;
@@ -175,15 +176,15 @@ Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view ev
     const TreeNode& root = readings[i];
     Explanation ex;
     ex.rule = &set.rule(rule);
-    const internal::RuleSource& src = prog.sources.at(rule);
-    ex.detection = TraceDetection(src.detection, prog.placeholders, root);
+    const internal::RuleSource& src = sources.rules.at(rule);
+    ex.detection = TraceDetection(src.detection, sources.placeholders, root);
     ex.matched = ex.detection.held;
     for (const auto& f : src.filters) {
       FilterTrace ft;
       ft.title = f.info.title;
       ft.id = f.info.id;
       ft.where = f.info.where;
-      ft.detection = TraceDetection(f.detection, prog.placeholders, root);
+      ft.detection = TraceDetection(f.detection, sources.placeholders, root);
       ex.matched = ex.matched && ft.detection.held;
       ex.filters.push_back(std::move(ft));
     }

@@ -9,7 +9,9 @@
 #include <map>
 #include <set>
 
+#include "api/rule_sources.h"
 #include "compile/program.h"
+#include "compile/regex.h"
 #include "correlate/fields.h"
 #include "correlate/resolve.h"
 #include "ir/lower.h"
@@ -124,7 +126,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     }
     if (ast.kind != RuleAst::Kind::kDetection) continue;
     internal::Expr e;
-    if (!internal::LowerDetection(ast.detection, im.options.placeholders, &ir, &e, &im.diagnostics)) {
+    if (!internal::LowerDetection(ast.detection, im.options.placeholders, internal::CompileRegexCheck, &ir, &e, &im.diagnostics)) {
       continue;
     }
     detections.push_back(&ast);
@@ -137,7 +139,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   for (auto& ast : im.asts) {
     if (ast.kind != RuleAst::Kind::kFilter) continue;
     internal::Expr f;
-    if (!internal::LowerDetection(ast.detection, im.options.placeholders, &ir, &f, &im.diagnostics)) {
+    if (!internal::LowerDetection(ast.detection, im.options.placeholders, internal::CompileRegexCheck, &ir, &f, &im.diagnostics)) {
       continue;
     }
     const Logsource& fl = ast.info.logsource;
@@ -198,14 +200,16 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   // load's, in the builder's list and the set's alike.
   im.diagnostics.insert(im.diagnostics.end(), program->diagnostics.begin(), program->diagnostics.end());
   program->diagnostics = im.diagnostics;
-  program->placeholders = im.options.placeholders;
-  program->sources.resize(detections.size());
+  auto sources = std::make_unique<internal::RuleSources>();
+  sources->placeholders = im.options.placeholders;
+  sources->rules.resize(detections.size());
   for (size_t i = 0; i < detections.size(); ++i) {
-    internal::RuleSource& src = program->sources[i];
+    internal::RuleSource& src = sources->rules[i];
     src.detection = std::move(detections[i]->detection);
     for (const RuleAst* f : filters_of[i]) src.filters.push_back({f->info, f->detection});
   }
   auto set = std::shared_ptr<RuleSet>(new RuleSet(std::move(program)));
+  set->sources_ = std::move(sources);
   set->correlations_ = std::move(correlations);
   set->suppressed_ = std::move(suppressed);
   if (!set->correlations_.empty()) {

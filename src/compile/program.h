@@ -54,8 +54,6 @@
 #include "compile/regex_bytes.h"
 #include "compile/regex_set.h"
 #include "ir/ir.h"
-#include "ir/lower.h"
-#include "syntax/rule_ast.h"
 #include "util/cidr.h"
 #include "util/flat_map.h"
 #include "vigil/status.h"
@@ -255,17 +253,6 @@ enum class PredEval : uint8_t {
   kFieldRef,  // compares stored values of two fields
 };
 
-// A rule as written, kept for `vigil explain` and `vigil test` (which report item by
-// item what held): its detection and the detections of the filters applied to it.
-struct RuleSource {
-  DetectionAst detection;
-  struct Filter {
-    RuleInfo info;
-    DetectionAst detection;
-  };
-  std::vector<Filter> filters;
-};
-
 // An atom derived from a wildcard, regex or fieldref (ids P.. in the atom space).
 struct DerivedAtom {
   uint32_t field = 0;  // or kAnyString
@@ -351,8 +338,6 @@ inline constexpr uint32_t kFieldRefShapes = 5;  // kRefNone ... kRefContains
 
 struct Program {
   Ir ir;
-  std::vector<RuleSource> sources;  // by rule
-  Placeholders placeholders;
   std::vector<TrieNode> trie;  // node 0 is the root
   // Lazy walk (evaluator.h): by trie node, whether a field of some rule's trigger lies
   // on or under it; the first pass walks only such nodes and keeps the others' values

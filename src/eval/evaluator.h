@@ -41,7 +41,6 @@
 #include "compile/regex.h"
 #include "eval/value_memo.h"
 #include "vigil/input.h"
-#include "vigil/scanner.h"
 #include "vigil/status.h"
 
 namespace vigil::internal {

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <set>
 
-#include "compile/regex.h"
 #include "util/cidr.h"
 #include "util/encoding.h"
 #include "util/strings.h"
@@ -118,8 +117,8 @@ std::string ClosestModifier(const std::string& m) {
 
 class Lowerer {
  public:
-  Lowerer(const Placeholders& ph, Ir* ir, std::vector<Diagnostic>* diags)
-      : ph_(ph), ir_(ir), diags_(diags) {}
+  Lowerer(const Placeholders& ph, RegexCheck check_regex, Ir* ir, std::vector<Diagnostic>* diags)
+      : ph_(ph), check_regex_(check_regex), ir_(ir), diags_(diags) {}
 
   bool Detection(const DetectionAst& det, Expr* out) {
     std::map<std::string, Expr> ids;
@@ -465,7 +464,7 @@ class Lowerer {
         base.text = v.text;
         base.regex_flags = re_flags;
         std::string err;
-        if (!ValidateRegex(base.text, re_flags, &err)) return Error(v.where, "bad regular expression: " + err);
+        if (!check_regex_(base.text, re_flags, &err)) return Error(v.where, "bad regular expression: " + err);
         variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
       } else if (cidr) {
         base.op = Op::kCidr;
@@ -625,11 +624,8 @@ class Lowerer {
     return out;
   }
 
-  static bool ValidateRegex(const std::string& pattern, uint8_t flags, std::string* error) {
-    return CompileRegexCheck(pattern, flags, error);
-  }
-
   const Placeholders& ph_;
+  const RegexCheck check_regex_;
   Ir* ir_;
   std::vector<Diagnostic>* diags_;
   // Patterns made so far for this rule (one Lowerer lowers one detection) and their
@@ -640,15 +636,15 @@ class Lowerer {
 
 }  // namespace
 
-bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, Ir* ir,
-                    Expr* out, std::vector<Diagnostic>* diagnostics) {
-  Lowerer l(placeholders, ir, diagnostics);
+bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, RegexCheck check_regex,
+                    Ir* ir, Expr* out, std::vector<Diagnostic>* diagnostics) {
+  Lowerer l(placeholders, check_regex, ir, diagnostics);
   return l.Detection(detection, out);
 }
 
-bool LowerItem(const ItemAst& item, const Placeholders& placeholders, Ir* ir, Expr* out,
-               std::vector<Diagnostic>* diagnostics) {
-  Lowerer l(placeholders, ir, diagnostics);
+bool LowerItem(const ItemAst& item, const Placeholders& placeholders, RegexCheck check_regex, Ir* ir,
+               Expr* out, std::vector<Diagnostic>* diagnostics) {
+  Lowerer l(placeholders, check_regex, ir, diagnostics);
   return l.LowerOneItem(item, out);
 }
 

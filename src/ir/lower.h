@@ -20,14 +20,20 @@ namespace vigil::internal {
 
 using Placeholders = std::map<std::string, std::vector<std::string>>;
 
+// Whether a `|re` pattern (with RegexFlags) can be compiled; false with the reason in
+// *error. The regex engine belongs to the compile stage (compile/regex.h
+// CompileRegexCheck), which callers pass in: lowering reports a bad pattern at its
+// place in the rule without depending on a later stage.
+using RegexCheck = bool (*)(const std::string& pattern, uint8_t flags, std::string* error);
+
 // Lowers a detection (of a rule or of a filter) into an expression over predicates
 // interned in *ir. Returns false and appends errors on failure.
-bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, Ir* ir,
-                    Expr* out, std::vector<Diagnostic>* diagnostics);
+bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, RegexCheck check_regex,
+                    Ir* ir, Expr* out, std::vector<Diagnostic>* diagnostics);
 
 // Lowers one detection item alone (for `vigil explain`, which reports items one by one).
-bool LowerItem(const ItemAst& item, const Placeholders& placeholders, Ir* ir, Expr* out,
-               std::vector<Diagnostic>* diagnostics);
+bool LowerItem(const ItemAst& item, const Placeholders& placeholders, RegexCheck check_regex, Ir* ir,
+               Expr* out, std::vector<Diagnostic>* diagnostics);
 
 // Evaluates a parsed condition given the truth of each search identifier, in declaration
 // order (which `1 of` / `all of` patterns select from, as LowerDetection does).

@@ -15,6 +15,7 @@
 #include <regex>
 #include <set>
 
+#include "compile/regex.h"
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
 #include "syntax/rule_ast.h"
@@ -274,7 +275,7 @@ class Linter {
     internal::Ir ir;
     internal::Expr e;
     std::vector<Diagnostic> ignored;  // the builder reports lowering errors
-    if (!internal::LowerDetection(one, options_.compile.placeholders, &ir, &e, &ignored)) return;
+    if (!internal::LowerDetection(one, options_.compile.placeholders, internal::CompileRegexCheck, &ir, &e, &ignored)) return;
     if (e.kind == internal::Expr::Kind::kTrue) {
       Warn(id.where, "search identifier '" + id.name + "' holds for every event", "constant-identifier");
     } else if (e.kind == internal::Expr::Kind::kFalse) {
