@@ -45,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/timeparts.h"
 #include "vigil/vigil.h"
 
 namespace py = pybind11;
@@ -1270,6 +1271,16 @@ PYBIND11_MODULE(_vigil, m) {
 
   m.def("build", &Build, py::arg("sources"), py::arg("vars"), py::arg("skip_tests") = false,
         "Compiles rule sources [(\"path\"|\"yaml\", value, name)] into a Core.");
+  // The duration grammar of the CLI's --lateness (util/timeparts.h, kStream): its
+  // milliseconds, inf for no bound, None when `text` is not a duration.
+  m.def("parse_duration", [](const std::string& text) -> py::object {
+    int64_t ms = 0;
+    if (!vigil::internal::ParseDurationMillis(text, vigil::internal::DurationSyntax::kStream, &ms)) {
+      return py::none();
+    }
+    if (ms == std::numeric_limits<int64_t>::max()) return py::float_(std::numeric_limits<double>::infinity());
+    return py::int_(ms);
+  }, py::arg("text"));
   m.def("load_vars", &LoadVars, py::arg("path"),
         "Reads |expand placeholder values from a pySigma-style `vars:` YAML file.");
   m.def("json_dumps", [](py::handle obj) {

@@ -32,7 +32,6 @@ import datetime as _datetime
 import json as _json
 import math as _math
 import os as _os
-import re as _re
 import threading as _threading
 from collections import OrderedDict as _OrderedDict
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
@@ -990,19 +989,16 @@ class Alert:
                 f"{_iso(self.window_start)}..{_iso(self.window_end)} events={len(self.events)}>")
 
 
-_DURATION = _re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|m|h|d)?\s*$")
-_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
-
-
 def _seconds(value: Union[float, int, str, _datetime.timedelta], what: str = "lateness") -> float:
     if isinstance(value, _datetime.timedelta):
         return value.total_seconds()
     if isinstance(value, str):
-        m = _DURATION.match(value)
-        if not m:
+        # The CLI's grammar (vigil scan --lateness), read by the same C++ code.
+        ms = _vigil.parse_duration(value)
+        if ms is None:
             raise ValueError(f"{what} must be seconds or a duration such as '90s', '15m', "
-                             f"'2h', '1d', '500ms', not {value!r}")
-        return float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+                             f"'2h', '1d', '1w', '500ms', '0' or 'inf', not {value!r}")
+        return ms / 1000.0
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{what} must be a number of seconds, a duration string or a timedelta")
     return float(value)

@@ -38,17 +38,9 @@ std::string DefaultRules() {
 
 std::string JsonString(std::string_view s) { return "\"" + vigil::internal::JsonEscape(s) + "\""; }
 
-bool ParseDuration(std::string_view text, int64_t* ms) {
-  if (text == "inf" || text == "all") {
-    *ms = std::numeric_limits<int64_t>::max();
-    return true;
-  }
-  if (text == "0") {
-    *ms = 0;
-    return true;
-  }
-  // A unit is required otherwise: a bare 900 could mean seconds or milliseconds.
-  return vigil::internal::ParseDurationMillis(text, /*calendar_units=*/false, ms);
+// --lateness and --max-future: the grammar of util/timeparts.h, DurationSyntax::kStream.
+static bool ParseDuration(std::string_view text, int64_t* ms) {
+  return vigil::internal::ParseDurationMillis(text, vigil::internal::DurationSyntax::kStream, ms);
 }
 
 int OutputFailed(int err) {

@@ -47,10 +47,6 @@ struct Options {
   size_t max_held_events = 200000;
 };
 
-// Parses a duration as --lateness takes it: digits and a unit s, m, h, d or w (900s,
-// 15m, 2h), a bare 0, or inf / all (no bound: INT64_MAX). False for anything else.
-bool ParseDuration(std::string_view text, int64_t* ms);
-
 // Output written to stdout could not be written (err: errno; EPIPE, a reader that
 // closed the pipe, is not reported): prints "vigil: writing the output failed" once per
 // process, however many places notice. Returns the exit status for it, 1.

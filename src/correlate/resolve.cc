@@ -16,7 +16,7 @@ namespace vigil::internal {
 namespace {
 
 bool ParseTimespan(const std::string& text, int64_t* ms) {
-  return internal::ParseDurationMillis(text, /*calendar_units=*/true, ms);
+  return internal::ParseDurationMillis(text, internal::DurationSyntax::kRule, ms);
 }
 
 }  // namespace

@@ -248,25 +248,40 @@ bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis) {
   return true;
 }
 
-bool ParseDurationMillis(std::string_view text, bool calendar_units, int64_t* ms) {
-  if (text.size() < 2 || text.size() > 10) return false;
+bool ParseDurationMillis(std::string_view text, DurationSyntax syntax, int64_t* ms) {
+  const bool stream = syntax == DurationSyntax::kStream;
+  if (stream && (text == "inf" || text == "all")) {
+    *ms = std::numeric_limits<int64_t>::max();
+    return true;
+  }
+  if (stream && text == "0") {
+    *ms = 0;
+    return true;
+  }
+  int64_t unit = 0;
+  size_t unit_len = 1;
+  if (stream && text.size() > 2 && text.substr(text.size() - 2) == "ms") {
+    unit = 1;
+    unit_len = 2;
+  } else if (!text.empty()) {
+    switch (text.back()) {
+      case 's': unit = 1000; break;
+      case 'm': unit = 60 * 1000; break;
+      case 'h': unit = 3600 * 1000; break;
+      case 'd': unit = 86400 * 1000; break;
+      case 'w': unit = 7 * 86400 * 1000LL; break;
+      case 'M': unit = stream ? 0 : 30 * 86400 * 1000LL; break;   // not in Sigma: 30 days
+      case 'y': unit = stream ? 0 : 365 * 86400 * 1000LL; break;  // not in Sigma: 365 days
+      default: break;
+    }
+  }
+  const std::string_view digits = text.substr(0, text.size() - std::min(unit_len, text.size()));
+  if (unit == 0 || digits.empty() || digits.size() > 9) return false;
   int64_t n = 0;
-  for (char c : text.substr(0, text.size() - 1)) {
+  for (char c : digits) {
     if (c < '0' || c > '9') return false;
     n = n * 10 + (c - '0');
   }
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60 * 1000; break;
-    case 'h': unit = 3600 * 1000; break;
-    case 'd': unit = 86400 * 1000; break;
-    case 'w': unit = 7 * 86400 * 1000LL; break;
-    case 'M': unit = calendar_units ? 30 * 86400 * 1000LL : 0; break;   // not in Sigma: 30 days
-    case 'y': unit = calendar_units ? 365 * 86400 * 1000LL : 0; break;  // not in Sigma: 365 days
-    default: break;
-  }
-  if (unit == 0) return false;
   *ms = n * unit;
   return true;
 }

@@ -48,10 +48,20 @@ bool ExtractTimePartOfUnixMillis(int64_t unix_millis, TimePart part, int64_t* ou
 // Returns false, leaving *unix_millis unchanged, when the text is not a valid timestamp.
 bool ParseIsoTimestamp(std::string_view iso8601, int64_t* unix_millis);
 
-// Parses a duration written as digits and one unit: s, m, h, d or w, and with
-// `calendar_units` also M (30 days) and y (365 days), e.g. "90s", "15m", "30d". At most
-// nine digits, so the result cannot overflow. False (leaving *ms unchanged) otherwise.
-bool ParseDurationMillis(std::string_view text, bool calendar_units, int64_t* ms);
+// The one duration grammar: digits (at most nine, so the result cannot overflow) and
+// one unit, e.g. "90s", "15m", "30d". Which units, and what else, depends on where
+// the duration is written:
+enum class DurationSyntax {
+  // A correlation rule's timespan or learning: s, m, h, d, w, and M (30 days) and y
+  // (365 days), which Sigma does not have.
+  kRule,
+  // How far a stream may run (the CLI's --lateness and --max-future, the Python API's
+  // lateness and max_future): ms, s, m, h, d, w; a bare "0"; "inf" or "all" for no
+  // bound (INT64_MAX). A bare number other than 0 is refused: seconds or milliseconds?
+  kStream,
+};
+// False (leaving *ms unchanged) for anything else.
+bool ParseDurationMillis(std::string_view text, DurationSyntax syntax, int64_t* ms);
 
 // The delivery time in a CloudTrail log file name: the first `_YYYYMMDDTHHMMZ_` of the
 // last path component (<account>_CloudTrail_<region>_20240101T0005Z_<random>.json.gz),

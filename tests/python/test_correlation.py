@@ -385,6 +385,13 @@ def test_errors():
         rules.correlator(kind="windows")
     assert rules.correlator(lateness="500ms").lateness == 0.5
     assert rules.correlator(lateness="2h").lateness == 7200.0
+    # the CLI's grammar (vigil scan --lateness): weeks, 0 and inf too; no fractions
+    assert rules.correlator(lateness="1w").lateness == 7 * 86400.0
+    assert rules.correlator(lateness="0").lateness == 0.0
+    assert rules.correlator(lateness="inf").lateness == math.inf
+    for bad in ("1.5h", " 15m", "900", "3M"):
+        with pytest.raises(ValueError, match="lateness must be seconds or a duration"):
+            rules.correlator(lateness=bad)
     assert rules.correlator(lateness=math.inf).lateness == math.inf
     c = rules.correlator(lateness=0)
     untimed = login(0, A)

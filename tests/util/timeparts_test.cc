@@ -29,6 +29,40 @@ int64_t Millis(std::string_view text) {
   return value;
 }
 
+// The one duration grammar (DurationSyntax), as rules write timespans and as the CLI and
+// the Python API take a stream's lateness.
+TEST(DurationGrammar, RuleAndStreamSyntaxes) {
+  auto rule = [](const std::string& t) {
+    int64_t ms = -1;
+    return ParseDurationMillis(t, DurationSyntax::kRule, &ms) ? ms : -1;
+  };
+  auto stream = [](const std::string& t) {
+    int64_t ms = -1;
+    return ParseDurationMillis(t, DurationSyntax::kStream, &ms) ? ms : -1;
+  };
+  constexpr int64_t kDay = 86400000;
+  EXPECT_EQ(rule("90s"), 90000);
+  EXPECT_EQ(rule("15m"), 900000);
+  EXPECT_EQ(rule("2h"), 7200000);
+  EXPECT_EQ(rule("1w"), 7 * kDay);
+  EXPECT_EQ(rule("3M"), 90 * kDay);
+  EXPECT_EQ(rule("1y"), 365 * kDay);
+  EXPECT_EQ(rule("999999999s"), 999999999000);
+  for (const char* bad : {"", "s", "0", "inf", "500ms", "1.5h", " 15m", "15m ", "15", "-1m", "1000000000s", "15x"}) {
+    EXPECT_EQ(rule(bad), -1) << bad;
+  }
+  EXPECT_EQ(stream("500ms"), 500);
+  EXPECT_EQ(stream("15m"), 900000);
+  EXPECT_EQ(stream("1w"), 7 * kDay);
+  EXPECT_EQ(stream("0"), 0);
+  EXPECT_EQ(stream("0s"), 0);
+  EXPECT_EQ(stream("inf"), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(stream("all"), std::numeric_limits<int64_t>::max());
+  for (const char* bad : {"", "ms", "3M", "1y", "900", "1.5h", " 15m", "infinity", "-0", "1000000000ms"}) {
+    EXPECT_EQ(stream(bad), -1) << bad;
+  }
+}
+
 TEST(TimePartsExtract, CloudTrailEventTime) {
   constexpr std::string_view kTime = "2024-02-29T13:45:07Z";
   EXPECT_EQ(Part(kTime, TimePart::kMinute), 45);
