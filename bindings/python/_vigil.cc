@@ -1235,6 +1235,7 @@ PYBIND11_MODULE(_vigil, m) {
       .def("test", &Core::Test)
       .def("dump", &Core::Dump)
       .def("idle_scanners", &Core::idle_scanners)
+      .def("find", [](const Core& c, const std::string& key) { return c.set()->Find(key); }, py::arg("key"))
       .def("correlations", [](const Core& c) {
         py::list out;
         for (size_t i = 0; i < c.set()->correlation_count(); ++i) out.append(CorrelationDict(*c.set(), i));

@@ -136,6 +136,15 @@ class VIGIL_EXPORT RuleSet {
   // True when detection rule i is referenced by some correlation.
   bool feeds_correlation(size_t i) const { return i < feeds_.size() && feeds_[i]; }
 
+  // The detection rules `key` names, in rule order: those whose id or name is `key`;
+  // when none, those whose title is `key` (titles need not be unique); when none, those
+  // whose title is `key` ignoring ASCII case. Empty when it names none. Every reference
+  // to a rule resolves this way: a correlation's or a filter's `rules:`, `vigil
+  // explain RULE`, Python's RuleSet.rule().
+  std::vector<size_t> Find(std::string_view key) const;
+  // The same over the correlation rules (correlation()).
+  std::vector<size_t> FindCorrelations(std::string_view key) const;
+
   // Diagnostics of the load and compile that made this set (a copy of the builder's).
   const std::vector<Diagnostic>& diagnostics() const;
 

@@ -626,7 +626,7 @@ class RuleSet:
     """
 
     __slots__ = ("_core", "_rules", "_diagnostics", "_sources", "_vars", "_skip_tests",
-                 "_skip_bad_rules", "_lookup", "__weakref__")
+                 "_skip_bad_rules", "__weakref__")
 
     def __init__(self) -> None:
         raise TypeError("use vigil.load() or vigil.compile() to make a RuleSet")
@@ -652,7 +652,6 @@ class RuleSet:
         self._vars = vars
         self._skip_tests = skip_tests
         self._skip_bad_rules = skip_bad_rules
-        self._lookup = None
         return self
 
     def _state(self) -> tuple:
@@ -788,23 +787,18 @@ class RuleSet:
                 raise IndexError("rule index out of range")
             return rule
         if isinstance(rule, str):
-            if self._lookup is None:
-                lookup: Dict[str, int] = {}
-                for i, r in enumerate(self._rules):
-                    for k in (r.id, r.name, r.title):
-                        if k:
-                            lookup.setdefault(k, i)
-                            lookup.setdefault(k.lower(), i)
-                self._lookup = lookup
-            i = self._lookup.get(rule, self._lookup.get(rule.lower()))
-            if i is None:
+            # The engine's one resolution (RuleSet::Find): id or name, else title, else
+            # title ignoring case; the first rule when a title names several.
+            found = self._core.find(rule)
+            if not found:
                 raise KeyError(f"no rule with id, name or title {rule!r}")
-            return i
+            return found[0]
         raise TypeError("rule must be a Rule, an id, a name, a title or an index")
 
     def rule(self, key: Union[str, int]) -> Rule:
-        """Return the rule with this id, name or title (titles are compared without
-        case), or at this index. Raises KeyError (IndexError) if there is none."""
+        """Return the rule with this id or name, else this title (else this title
+        ignoring case; the first when several rules share it), or at this index. Raises
+        KeyError (IndexError) if there is none."""
         return self._rules[self._resolve(key)]
 
     def explain(self, rule: Union[Rule, str, int], event: Event) -> str:

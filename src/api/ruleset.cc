@@ -10,6 +10,7 @@
 #include <set>
 
 #include "api/rule_sources.h"
+#include "common/rule_names.h"
 #include "compile/program.h"
 #include "compile/regex.h"
 #include "correlate/fields.h"
@@ -151,19 +152,20 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     const bool any = ast.filter_rules.size() == 1 && ast.filter_rules[0] == "any";
     std::vector<bool> applied(detections.size(), false);
     for (const auto& ref : ast.filter_rules) {
-      bool found = false;
-      for (size_t i = 0; i < detections.size(); ++i) {
-        const RuleInfo& info = detections[i]->info;
-        const bool named = any || (!info.id.empty() && info.id == ref) ||
-                           (!info.name.empty() && info.name == ref) || info.title == ref;
-        if (!named) continue;
-        found = true;
-        if (applied[i] || !covers(info.logsource)) continue;
+      std::vector<uint32_t> named;
+      if (any) {
+        for (size_t i = 0; i < detections.size(); ++i) named.push_back(static_cast<uint32_t>(i));
+      } else {
+        named = internal::RulesNamed(
+            detections.size(), [&](size_t i) -> const RuleInfo& { return detections[i]->info; }, ref);
+      }
+      for (uint32_t i : named) {
+        if (applied[i] || !covers(detections[i]->info.logsource)) continue;
         applied[i] = true;
         exprs[i] = internal::Expr::And({std::move(exprs[i]), f});
         filters_of[i].push_back(&ast);
       }
-      if (!found && !any) {
+      if (named.empty() && !any) {
         im.diagnostics.emplace_back(Severity::kWarning, ast.info.where,
                                     "filter '" + ast.info.title + "' names rule '" + ref +
                                         "', which is not loaded");
@@ -229,6 +231,18 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     }
   }
   return set;
+}
+
+std::vector<size_t> RuleSet::Find(std::string_view key) const {
+  const std::vector<uint32_t> found =
+      internal::RulesNamed(size(), [this](size_t i) -> const RuleInfo& { return rule(i); }, key);
+  return std::vector<size_t>(found.begin(), found.end());
+}
+
+std::vector<size_t> RuleSet::FindCorrelations(std::string_view key) const {
+  const std::vector<uint32_t> found = internal::RulesNamed(
+      correlations_.size(), [this](size_t i) -> const RuleInfo& { return correlations_[i].info; }, key);
+  return std::vector<size_t>(found.begin(), found.end());
 }
 
 RuleSet::RuleSet(std::unique_ptr<internal::Program> program) : program_(std::move(program)) {}

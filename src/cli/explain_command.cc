@@ -224,16 +224,19 @@ int ExplainCommand(int argc, char** argv) {
   for (const auto& d : set->diagnostics()) {
     if (d.severity == vigil::Severity::kError) std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
   }
-  auto hit = [&](const vigil::RuleInfo& info) {
-    return is_file ? std::filesystem::equivalent(info.where.file, rule, ec)
-                   : (info.id == rule || (!info.name.empty() && info.name == rule) || info.title == rule);
-  };
+  // The rules of the file, or those the key names (RuleSet::Find).
   std::vector<size_t> chosen, chosen_correlations;
-  for (size_t i = 0; i < set->size(); ++i) {
-    if (hit(set->rule(i))) chosen.push_back(i);
-  }
-  for (size_t i = 0; i < set->correlation_count(); ++i) {
-    if (hit(set->correlation(i).info)) chosen_correlations.push_back(i);
+  if (is_file) {
+    auto from_file = [&](const vigil::RuleInfo& info) { return std::filesystem::equivalent(info.where.file, rule, ec); };
+    for (size_t i = 0; i < set->size(); ++i) {
+      if (from_file(set->rule(i))) chosen.push_back(i);
+    }
+    for (size_t i = 0; i < set->correlation_count(); ++i) {
+      if (from_file(set->correlation(i).info)) chosen_correlations.push_back(i);
+    }
+  } else {
+    chosen = set->Find(rule);
+    chosen_correlations = set->FindCorrelations(rule);
   }
   if (chosen.empty() && chosen_correlations.empty()) {
     std::fprintf(stderr, "vigil: no rule %s '%s' loaded\n", is_file ? "from" : "with id, name or title",

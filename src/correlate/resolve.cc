@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "common/rule_names.h"
 #include "util/timeparts.h"
 
 namespace vigil::internal {
@@ -39,23 +40,10 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
       {"gt", CorrelationCompare::Op::kGt},   {"gte", CorrelationCompare::Op::kGte},
       {"lt", CorrelationCompare::Op::kLt},   {"lte", CorrelationCompare::Op::kLte},
       {"eq", CorrelationCompare::Op::kEq},   {"neq", CorrelationCompare::Op::kNeq}};
-  // The rules of `list` that `ref` names: by id or name, and only if none, by title (the
-  // suzaku corpus references rules by title). `list` holds detection rules or, for
-  // chaining, correlation rules.
+  // The rules of `list` that `ref` names (common/rule_names.h). `list` holds detection
+  // rules or, for chaining, correlation rules.
   auto find = [](const auto& list, const std::string& ref) {
-    std::vector<uint32_t> found;
-    for (size_t i = 0; i < list.size(); ++i) {
-      const RuleInfo& info = list[i]->info;
-      if ((!info.id.empty() && info.id == ref) || (!info.name.empty() && info.name == ref)) {
-        found.push_back(static_cast<uint32_t>(i));
-      }
-    }
-    if (found.empty()) {
-      for (size_t i = 0; i < list.size(); ++i) {
-        if (list[i]->info.title == ref) found.push_back(static_cast<uint32_t>(i));
-      }
-    }
-    return found;
+    return RulesNamed(list.size(), [&](size_t i) -> const RuleInfo& { return list[i]->info; }, ref);
   };
   auto resolve = [&](const std::string& ref) { return find(detections, ref); };
   auto resolve_corr = [&](const std::string& ref) { return find(asts, ref); };

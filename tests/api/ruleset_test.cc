@@ -334,5 +334,60 @@ TEST(RuleSetBuilderTest, SkippedAttributesAreNotLoadedAndPositionsStay) {
   EXPECT_EQ(keep.diagnostics()[0].ToString(), skip.diagnostics()[0].ToString());
 }
 
+// One resolution of rule references (common/rule_names.h): id or name, else title, else
+// title ignoring case; a shared title names every rule that has it. Filters and
+// correlations resolve their `rules:` the same way.
+TEST(RuleSetFindTest, IdOrNameThenTitleThenTitleIgnoringCase) {
+  RuleSetBuilder b;
+  b.AddYaml(R"(title: Trail Stopped
+id: 11111111-1111-4111-8111-111111111111
+name: trail_stopped
+detection: {s: {eventName: StopLogging}, condition: s}
+---
+title: Shared
+detection: {s: {eventName: A}, condition: s}
+---
+title: Shared
+detection: {s: {eventName: B}, condition: s}
+---
+title: trail_stopped
+detection: {s: {eventName: C}, condition: s}
+---
+title: Filter by a title typed in lower case
+filter:
+  rules: [shared]
+  selection: {userAgent: x}
+  condition: not selection
+---
+title: Two of them
+correlation:
+  type: event_count
+  rules: [trail stopped]
+  timespan: 1h
+  condition: {gte: 2}
+)", "find.yml");
+  ASSERT_FALSE(b.has_errors());
+  auto set = b.Build();
+  ASSERT_EQ(set->size(), 4u);
+  EXPECT_EQ(set->Find("11111111-1111-4111-8111-111111111111"), (std::vector<size_t>{0}));
+  // A name wins over a title that is the same text.
+  EXPECT_EQ(set->Find("trail_stopped"), (std::vector<size_t>{0}));
+  EXPECT_EQ(set->Find("Trail Stopped"), (std::vector<size_t>{0}));
+  EXPECT_EQ(set->Find("TRAIL STOPPED"), (std::vector<size_t>{0}));
+  EXPECT_EQ(set->Find("Shared"), (std::vector<size_t>{1, 2}));
+  EXPECT_TRUE(set->Find("nope").empty());
+  EXPECT_TRUE(set->Find("").empty());
+  EXPECT_EQ(set->FindCorrelations("two of them"), (std::vector<size_t>{0}));
+  ASSERT_EQ(set->correlation_count(), 1u);
+  EXPECT_EQ(set->correlation(0).rules, (std::vector<std::vector<uint32_t>>{{0}}));
+  // The filter named both "Shared" rules through the case-insensitive title.
+  Scanner scanner(set);
+  std::vector<Match> out;
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"A","userAgent":"x"})", &out, EventKind::kAny).ok());
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(scanner.Match(R"({"eventName":"B","userAgent":"y"})", &out, EventKind::kAny).ok());
+  EXPECT_EQ(out.size(), 1u);
+}
+
 }  // namespace
 }  // namespace vigil

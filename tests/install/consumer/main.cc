@@ -132,6 +132,8 @@ int main() {
   std::shared_ptr<const vigil::RuleSet> rules = clean.Build();
   Check(rules->size() == 1 && rules->correlation_count() == 2, "RuleSet::size");
   Check(rules->rule(0).title == "Trail stopped", "RuleSet::rule");
+  Check(rules->Find("trail stopped") == std::vector<size_t>{0}, "RuleSet::Find");
+  Check(rules->FindCorrelations("Two stops").size() == 1, "RuleSet::FindCorrelations");
   Check(rules->rule(0).logsource.FitsCloudTrail(), "Logsource::FitsCloudTrail");
   Check(rules->diagnostics().empty(), "RuleSet::diagnostics");
   Check(rules->Dump().find("0b7a1f3e-5d2c-4b1a-9f00-000000000001: p0") != std::string::npos, "RuleSet::Dump");
