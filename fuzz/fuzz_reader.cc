@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -28,12 +29,11 @@ using vigil::fuzz::RecordKey;
 
 class ScanCollect : public vigil::ScanSink {
  public:
-  bool OnMatch(const vigil::Record&, const vigil::Match&) override { return true; }
-  void OnError(const vigil::InputError& e) override { errors.push_back(e.message); }
-  bool OnRecordDone(const vigil::Record& r, size_t) override {
+  bool OnRecord(const vigil::Record& r, std::span<const vigil::Match>) override {
     records.emplace_back(std::string(r.json), r.index, r.line, static_cast<int>(r.envelope));
     return true;
   }
+  void OnError(const vigil::InputError& e) override { errors.push_back(e.message); }
   std::vector<RecordKey> records;
   std::vector<std::string> errors;
 };

@@ -184,28 +184,6 @@ void Evaluator::SetAtom(uint32_t a) {
   }
 }
 
-static bool Compare(Op op, double a, double b) {
-  switch (op) {
-    case Op::kNumEq: return a == b;
-    case Op::kLt: return a < b;
-    case Op::kLte: return a <= b;
-    case Op::kGt: return a > b;
-    case Op::kGte: return a >= b;
-    default: return false;
-  }
-}
-
-static TimePart ToTimePart(TimePartOpt t) {
-  switch (t) {
-    case TimePartOpt::kMinute: return TimePart::kMinute;
-    case TimePartOpt::kHour: return TimePart::kHour;
-    case TimePartOpt::kDay: return TimePart::kDay;
-    case TimePartOpt::kWeek: return TimePart::kWeek;
-    case TimePartOpt::kMonth: return TimePart::kMonth;
-    default: return TimePart::kYear;
-  }
-}
-
 static bool TextOp(Op op, std::string_view needle, std::string_view hay) {
   switch (op) {
     case Op::kEquals: return hay == needle;
@@ -1011,14 +989,14 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, st
         int64_t part;
         if (kind == ValueKind::kString) {
           r = ExtractTimePart(text, ToTimePart(p.time_part), &part) &&
-              Compare(p.op, static_cast<double>(part), p.number);
+              CompareNumbers(p.op, static_cast<double>(part), p.number);
         } else {
           // A numeric timestamp (unix seconds or milliseconds), as correlation reads one.
           double d;
           int64_t ms;
           r = kind == ValueKind::kNumber && ParseDouble(text, &d) && EpochNumberToMillis(d, &ms) &&
               ExtractTimePartOfUnixMillis(ms, ToTimePart(p.time_part), &part) &&
-              Compare(p.op, static_cast<double>(part), p.number);
+              CompareNumbers(p.op, static_cast<double>(part), p.number);
         }
       } else {
         double d;
@@ -1027,9 +1005,9 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, st
           // Equal as doubles: decide exactly (exact_number.h).
           CanonicalNumber(text, &exact_);
           const int c = CompareCanonical(exact_, p.text);
-          r = Compare(p.op, c, 0);
+          r = CompareNumbers(p.op, c, 0);
         } else if (r) {
-          r = Compare(p.op, d, p.number);
+          r = CompareNumbers(p.op, d, p.number);
         }
       }
       break;

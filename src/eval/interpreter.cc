@@ -446,36 +446,10 @@ bool LiteralCompare(Op op, std::string_view value, std::string_view lit) {
   }
 }
 
-bool Compare(Op op, double x, double number) {
-  switch (op) {
-    case Op::kNumEq:
-      return x == number;
-    case Op::kLt:
-      return x < number;
-    case Op::kLte:
-      return x <= number;
-    case Op::kGt:
-      return x > number;
-    case Op::kGte:
-      return x >= number;
-    default:
-      return false;
-  }
-}
-
 bool NumericValue(const Predicate& p, const TreeNode& v, double* x) {
   if (p.time_part != TimePartOpt::kNone) {
     if (v.kind != TreeNode::Kind::kString && v.kind != TreeNode::Kind::kNumber) return false;
-    TimePart part = TimePart::kMinute;
-    switch (p.time_part) {
-      case TimePartOpt::kMinute: part = TimePart::kMinute; break;
-      case TimePartOpt::kHour: part = TimePart::kHour; break;
-      case TimePartOpt::kDay: part = TimePart::kDay; break;
-      case TimePartOpt::kWeek: part = TimePart::kWeek; break;
-      case TimePartOpt::kMonth: part = TimePart::kMonth; break;
-      case TimePartOpt::kYear: part = TimePart::kYear; break;
-      case TimePartOpt::kNone: break;
-    }
+    const TimePart part = ToTimePart(p.time_part);
     int64_t n = 0;
     if (v.kind == TreeNode::Kind::kNumber) {
       // A numeric timestamp (unix seconds or milliseconds), as correlation reads one.
@@ -524,9 +498,9 @@ bool Satisfies(const Ir& ir, const Predicate& p, const TreeNode& v, const TreeNo
         // Equal as doubles: the exact values decide (2^64 + 1 > 2^64).
         std::string exact;
         CanonicalNumber(v.text, &exact);
-        return Compare(p.op, CompareCanonical(exact, p.text), 0);
+        return CompareNumbers(p.op, CompareCanonical(exact, p.text), 0);
       }
-      return Compare(p.op, x, p.number);
+      return CompareNumbers(p.op, x, p.number);
     }
     case Op::kFieldRef:
       for (const TreeNode* o : FieldValues(ir, p.other_field, root)) {

@@ -65,6 +65,7 @@
 #include <vector>
 
 #include "util/cidr.h"
+#include "util/timeparts.h"
 #include "vigil/rule.h"
 
 namespace vigil::internal {
@@ -95,6 +96,33 @@ const char* OpName(Op op);
 enum RegexFlags : uint8_t { kRegexCaseless = 1, kRegexMultiline = 2, kRegexDotAll = 4 };
 
 enum class TimePartOpt : uint8_t { kNone, kMinute, kHour, kDay, kWeek, kMonth, kYear };
+
+// What a numeric operator (kNumEq, kLt, kLte, kGt, kGte) means on two doubles: `value`
+// (the event's) against `number` (the rule's). False for any other operator. Shared by
+// the compiled matcher and the interpreter: it is the contract, not an implementation.
+inline bool CompareNumbers(Op op, double value, double number) {
+  switch (op) {
+    case Op::kNumEq: return value == number;
+    case Op::kLt: return value < number;
+    case Op::kLte: return value <= number;
+    case Op::kGt: return value > number;
+    case Op::kGte: return value >= number;
+    default: return false;
+  }
+}
+
+// The part of a timestamp a time modifier reads (util/timeparts.h).
+// REQUIRES: t != TimePartOpt::kNone.
+inline TimePart ToTimePart(TimePartOpt t) {
+  switch (t) {
+    case TimePartOpt::kMinute: return TimePart::kMinute;
+    case TimePartOpt::kHour: return TimePart::kHour;
+    case TimePartOpt::kDay: return TimePart::kDay;
+    case TimePartOpt::kWeek: return TimePart::kWeek;
+    case TimePartOpt::kMonth: return TimePart::kMonth;
+    default: return TimePart::kYear;
+  }
+}
 
 struct Predicate {
   uint32_t field = 0;  // index into Ir::fields, or kAnyString
