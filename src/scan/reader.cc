@@ -81,6 +81,11 @@
 //
 // No allocation per record: the buffers, the parser and the decompressor live in the
 // Reader and only grow.
+//
+// Longer than this project's ~600-line mark: the four layers above are still one class
+// sharing its buffers and counters, and the envelope shapes (3.) are written once for
+// the simdjson path and once for the strict scanner's fallback. Splitting it into
+// decompression, framing, one envelope classifier and recovery is issue 14's item 3.
 #include "scan/reader.h"
 
 #include <errno.h>
