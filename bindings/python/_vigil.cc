@@ -736,10 +736,7 @@ class CorrelatorCore {
         ++records;
         return error.empty();
       }
-      void OnError(const vigil::InputError& e) override {
-        const std::string prefix = "record " + std::to_string(e.index) + ": ";  // said as "event N"
-        Fail(e.index, e.message.starts_with(prefix) ? e.message.substr(prefix.size()) : e.message);
-      }
+      void OnError(const vigil::InputError& e) override { Fail(e.index, std::string(e.reason())); }
       void OnCorrelationError(const vigil::Record& r, const vigil::Status& st) override { Fail(r.index, st.message()); }
       void Fail(uint64_t index, const std::string& why) {
         if (!error.empty()) return;
@@ -1109,6 +1106,8 @@ class ScanIter {
     Sink(State* state, const vigil::RuleSet* rules) : state_(state), rules_(rules) {}
 
     bool OnRecord(const vigil::Record& record, std::span<const vigil::Match> matches) override {
+      // The record's matches share one copy of its text, made for the first one shown.
+      std::shared_ptr<const std::string> json;
       for (const vigil::Match& match : matches) {
         // Building blocks of correlations (generate: false) do not alert on their own.
         if (rules_->suppressed(match.rule_index)) {
@@ -1118,16 +1117,12 @@ class ScanIter {
         Item item;
         item.rule = match.rule_index;
         item.file = File(record.file ? *record.file : std::string());
-        // Several rules matching one record share one copy of its text.
-        if (!last_json_ || record.index != last_index_ || item.file != last_json_file_) {
-          last_json_ = std::make_shared<const std::string>(record.json);
-          last_index_ = record.index;
-          last_json_file_ = item.file;
-          item.bytes = record.json.size() + 64;
-        } else {
-          item.bytes = 64;
+        item.bytes = 64;
+        if (!json) {
+          json = std::make_shared<const std::string>(record.json);
+          item.bytes += record.json.size();
         }
-        item.json = last_json_;
+        item.json = json;
         item.index = record.index;
         item.line = record.line;
         if (!Push(std::move(item))) return false;
@@ -1179,9 +1174,6 @@ class ScanIter {
     State* state_;
     const vigil::RuleSet* rules_;
     std::shared_ptr<const std::string> last_file_;
-    std::shared_ptr<const std::string> last_json_;
-    std::shared_ptr<const std::string> last_json_file_;
-    uint64_t last_index_ = 0;
   };
 
   void Join() {

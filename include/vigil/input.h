@@ -95,6 +95,14 @@ struct InputError {
   uint64_t byte_offset = 0;  // in the decompressed stream
   uint64_t index = 0;        // position of the record that was lost, when known
   std::string message;
+
+  // The message without the "record <index>: " an event error starts with, for callers
+  // that name the record their own way (a test's events[N], a batch's event N).
+  std::string_view reason() const {
+    const std::string prefix = "record " + std::to_string(index) + ": ";
+    return std::string_view(message).starts_with(prefix) ? std::string_view(message).substr(prefix.size())
+                                                         : std::string_view(message);
+  }
 };
 
 struct VIGIL_EXPORT ReadStats {

@@ -247,10 +247,7 @@ RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, siz
     std::vector<CorrelationAlert> got;
     std::string error;
     bool OnRecord(const Record&, std::span<const vigil::Match>) override { return error.empty(); }
-    void OnError(const InputError& e) override {
-      const std::string prefix = "record " + std::to_string(e.index) + ": ";  // said as events[N]
-      Fail(e.index, e.message.starts_with(prefix) ? e.message.substr(prefix.size()) : e.message);
-    }
+    void OnError(const InputError& e) override { Fail(e.index, std::string(e.reason())); }
     void OnCorrelationError(const Record& r, const Status& s) override { Fail(r.index, s.message()); }
     bool OnAlert(const CorrelationAlert& a) override {
       if (a.rule == self) got.push_back(a);

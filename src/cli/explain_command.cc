@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -75,6 +74,9 @@ std::optional<std::string> FieldText(simdjson::dom::element e, std::string_view 
   return vigil::internal::DomLookup(e, path, &v) ? vigil::internal::DomValueText(v) : std::nullopt;
 }
 
+// An event as the explanation names it: its file and position there.
+std::string Where(const CollectRecords::Rec& r) { return r.file + ":" + std::to_string(r.index); }
+
 std::string GroupText(const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
   if (group.empty()) return "(no group-by)";
   std::string out;
@@ -92,33 +94,29 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
   vigil::CorrelatorOptions copts;
   copts.lateness_ms = std::numeric_limits<int64_t>::max();
   vigil::Correlator correlator(set, copts);
-  auto where = [&](size_t k) { return records[k].file + ":" + std::to_string(records[k].index); };
   // The events are scanned as one stream (record k of it is records[k]): each event's
   // matches and the alerts are kept, and an event not used is said so.
   struct Sink : vigil::ScanSink {
+    const std::vector<CollectRecords::Rec>* records;
     std::vector<std::vector<vigil::Match>> matches;
     std::vector<vigil::CorrelationAlert> alerts;
-    std::function<std::string(size_t)> where;
     bool OnRecord(const vigil::Record& r, std::span<const vigil::Match> m) override {
       matches[r.index].assign(m.begin(), m.end());
       return true;
     }
-    void OnError(const vigil::InputError& e) override {
-      // Its "record N: " counts in the stream, not in the event's file: left out.
-      const std::string prefix = "record " + std::to_string(e.index) + ": ";
-      NotUsed(e.index, e.message.starts_with(prefix) ? e.message.substr(prefix.size()) : e.message);
-    }
+    // Its "record N" counts in the stream, not in the event's file: left out.
+    void OnError(const vigil::InputError& e) override { NotUsed(e.index, std::string(e.reason())); }
     void OnCorrelationError(const vigil::Record& r, const vigil::Status& s) override { NotUsed(r.index, s.message()); }
     bool OnAlert(const vigil::CorrelationAlert& a) override {
       alerts.push_back(a);
       return true;
     }
     void NotUsed(size_t k, const std::string& why) {
-      std::fprintf(stderr, "%s: event not used: %s\n", where(k).c_str(), why.c_str());
+      std::fprintf(stderr, "%s: event not used: %s\n", Where((*records)[k]).c_str(), why.c_str());
     }
   } sink;
+  sink.records = &records;
   sink.matches.resize(records.size());
-  sink.where = where;
   std::vector<std::string_view> events;
   for (const auto& r : records) events.push_back(r.json);
   vigil::ScanOptions sopts;
@@ -157,7 +155,7 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
             const std::string& field = alias != cr.group_by_alias[g].end() ? alias->second : cr.group_by[g];
             group.emplace_back(cr.group_by[g], parsed ? FieldText(doc, field) : std::nullopt);
           }
-          groups[GroupText(group)].push_back(where(k));
+          groups[GroupText(group)].push_back(Where(records[k]));
         }
         std::printf("rule '%s': %s\n", set->rule(ri).title.c_str(),
                     groups.empty() ? "matched no event" : "matched");

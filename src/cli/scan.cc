@@ -175,15 +175,15 @@ class CliSink : public vigil::ScanSink {
   // A record and its matches: a jsonl line or a table row per match. The correlator
   // is fed by the scan itself (ScanOptions::correlator), its alerts come to OnAlert.
   bool OnRecord(const vigil::Record& r, std::span<const vigil::Match> matches) override {
-    record_ready_ = false;
+    bool record_ready = false;  // compact_ or the last cells_ hold this record
     for (const vigil::Match& m : matches) {
-      if (!OnMatch(r, m)) return false;
+      if (!OnMatch(r, m, &record_ready)) return false;
     }
     // SIGINT/SIGTERM: stop after this record (interrupt.h).
     return !ScanStopFlag()->load(std::memory_order_relaxed);
   }
 
-  bool OnMatch(const vigil::Record& r, const vigil::Match& m) {
+  bool OnMatch(const vigil::Record& r, const vigil::Match& m, bool* record_ready) {
     if (rules_->suppressed(m.rule_index)) {
       ++suppressed_;
       return true;
@@ -200,8 +200,8 @@ class CliSink : public vigil::ScanSink {
     }
     // A record's matches come together (OnRecord): what depends only on the record is
     // made once for all of them.
-    const bool first_of_record = !record_ready_;
-    record_ready_ = true;
+    const bool first_of_record = !*record_ready;
+    *record_ready = true;
     if (jsonl_) {
       // Each part has its line separators escaped once (a JSON string or value is whole
       // in its part), so the line needs no pass of its own, and the parts go to the
@@ -552,7 +552,6 @@ class CliSink : public vigil::ScanSink {
   std::vector<std::string> rule_prefix_;  // by rule index, made on first use (jsonl)
   // The file of the last match: as it is, as a JSON string, and its name alone.
   std::string file_, file_json_ = "\"\"", file_name_;
-  bool record_ready_ = false;  // compact_ or the last cells_ hold the current record
   std::string compact_;
   simdjson::ondemand::parser cell_parser_;
   std::shared_ptr<const vigil::RuleSet> rules_;

@@ -48,7 +48,6 @@ InputError EventError(const Record& record, const Status& status) {
   return e;
 }
 
-
 // Hands one record to the sink with all of its matches, then, when the scan
 // correlates, to the Correlator, and reports the alerts that raises. Lives on the
 // thread that reports (the calling thread).
@@ -204,11 +203,10 @@ struct Chunk {
     enum class Kind : uint8_t { kMatch, kError, kDone } kind;
     Envelope envelope = Envelope::kNone;
     uint32_t rule = 0;      // kMatch
-    uint32_t count = 0;     // kDone: matches of the record
     uint32_t text = 0;      // kMatch: index into texts (the record's JSON)
     uint32_t error = 0;     // kError: index into errors
     uint64_t index = 0, line = 0;
-    uint32_t captured = 0;  // kMatch, kDone: 1 + index into captures; 0: none
+    uint32_t captured = 0;  // kDone: 1 + index into captures; 0: none
   };
   std::vector<Entry> entries;
   std::vector<std::string> texts;  // each followed by kRecordPadding zero bytes
@@ -282,7 +280,7 @@ class LoggingAdapter : public RecordSink {
   bool OnRecord(const Record& record) override {
     if (stopped_) return false;
     ++chunk_.stats.events;
-    Chunk::Entry done{Chunk::Entry::Kind::kDone, record.envelope, 0, 0, 0, 0, record.index, record.line};
+    Chunk::Entry done{Chunk::Entry::Kind::kDone, record.envelope, 0, 0, 0, record.index, record.line};
     const uint64_t limit_hits = scanner_.regex_limit_hits();
     const uint64_t duplicates = scanner_.duplicate_key_events();
     Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
@@ -311,11 +309,9 @@ class LoggingAdapter : public RecordSink {
       }
       for (const auto& m : matches_) {
         ++chunk_.stats.matches;
-        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, 0, text, 0, record.index, record.line,
-             done.captured});
+        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, text, 0, record.index, record.line});
       }
     }
-    done.count = static_cast<uint32_t>(matches_.size());
     Add(done);
     return Flush();
   }
@@ -345,8 +341,8 @@ class LoggingAdapter : public RecordSink {
   }
 
   void Error(InputError e) {
-    Add({Chunk::Entry::Kind::kError, Envelope::kNone, 0, 0, 0, static_cast<uint32_t>(chunk_.errors.size()),
-         e.index, e.line});
+    Add({Chunk::Entry::Kind::kError, Envelope::kNone, 0, 0, static_cast<uint32_t>(chunk_.errors.size()), e.index,
+         e.line});
     chunk_.bytes += sizeof(InputError) + e.file.capacity() + e.message.capacity();
     chunk_.errors.push_back(std::move(e));
   }
