@@ -1,7 +1,7 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Scanner: one event in, its matches out (one per thread). The scans over inputs that
-// drive Scanners are in src/scan/scan_inputs.cc.
+// drive Scanners are in src/inputs/scan_inputs.cc.
 
 #include "vigil/scanner.h"
 
@@ -9,7 +9,7 @@
 
 #include "compile/program.h"
 #include "eval/evaluator.h"
-#include "scan/event_check.h"
+#include "inputs/event_check.h"
 #include "util/dom_path.h"
 
 namespace vigil {

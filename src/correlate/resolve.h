@@ -3,7 +3,7 @@
 // The correlate stage (src/correlate/): correlation rules compiled when a RuleSet is
 // built (this header, the stage's entry), then evaluated over a stream of matched
 // events by the Correlator (include/vigil/correlation.h; correlator.cc), which a scan
-// feeds (ScanOptions::correlator; src/scan/scan_inputs.cc).
+// feeds (ScanOptions::correlator; src/inputs/scan_inputs.cc).
 //
 //   RuleAst (correlation)  --ResolveCorrelations-->  CorrelationRule (in the RuleSet)
 //   Record + its Matches + CapturedFields  --Correlator::Add-->  CorrelationAlert

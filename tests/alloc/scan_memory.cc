@@ -26,7 +26,7 @@
 #include <gtest/gtest.h>
 
 #include "alloc/heap_counter.h"
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {

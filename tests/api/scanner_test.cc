@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "eval/evaluator.h"
-#include "scan/reader.h"
-#include "scan/scan_testing.h"
+#include "inputs/reader.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -326,7 +326,7 @@ TEST(ScannerValidityTest, AMatchedEventIsValidJsonOrAnError) {
 
 TEST(ScannerValidityTest, AMatchedEventIsCheckedByTheJsonGrammarNotByTheDomParsersLimits) {
   // The whole-event check runs simdjson's DOM parser first and the strict scanner when
-  // it refuses (src/scan/event_check.h): what JSON allows and the DOM parser does not
+  // it refuses (src/inputs/event_check.h): what JSON allows and the DOM parser does not
   // still matches; what JSON forbids is an error with its byte, whichever parser saw it.
   auto rules = Rules();
   Scanner scanner(rules);

@@ -15,7 +15,7 @@
 #include <span>
 #include <sstream>
 
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "support/shared_data.h"
 #include "vigil/vigil.h"
 

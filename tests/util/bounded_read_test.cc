@@ -20,7 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "load/yaml_loader.h"
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil::internal {

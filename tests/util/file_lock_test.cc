@@ -14,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "util/timeparts.h"
 
 namespace vigil::internal {

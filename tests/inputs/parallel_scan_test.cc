@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {

@@ -6,7 +6,7 @@
 // range, lone surrogates) must still pass; nesting must stop at exactly the same
 // depth; and on thousands of damaged copies of a realistic event the check must agree
 // with the JsonScanner byte for byte.
-#include "scan/event_check.h"
+#include "inputs/event_check.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "scan/json_scanner.h"
+#include "inputs/json_scanner.h"
 #include "vigil/input.h"
 
 namespace vigil::internal {

@@ -86,7 +86,7 @@
 // sharing its buffers and counters, and the envelope shapes (3.) are written once for
 // the simdjson path and once for the strict scanner's fallback. Splitting it into
 // decompression, framing, one envelope classifier and recovery is issue 14's item 3.
-#include "scan/reader.h"
+#include "inputs/reader.h"
 
 #include <errno.h>
 #include <fcntl.h>

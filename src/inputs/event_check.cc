@@ -1,9 +1,9 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The whole-event check of a matched event; see event_check.h.
-#include "scan/event_check.h"
+#include "inputs/event_check.h"
 
-#include "scan/json_scanner.h"
+#include "inputs/json_scanner.h"
 
 namespace vigil::internal {
 

@@ -11,7 +11,7 @@
 // stream was damaged, which the reader reports after delivering everything that was
 // read before the damage.
 //
-// Tested by tests/scan/gzip_test.cc and tests/scan/reader_test.cc.
+// Tested by tests/inputs/gzip_test.cc and tests/inputs/reader_test.cc.
 #pragma once
 
 #include <zlib.h>

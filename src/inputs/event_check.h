@@ -21,7 +21,7 @@
 // and why. Events larger than kMaxDomBytes go straight to the JsonScanner: the DOM
 // parser's buffers grow to about 14 times the largest event it has parsed.
 //
-// Tested by tests/scan/event_check_test.cc.
+// Tested by tests/inputs/event_check_test.cc.
 #pragma once
 
 #include <simdjson.h>

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "scan/reader.h"
-#include "scan/scan_testing.h"
+#include "inputs/reader.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {

@@ -2,7 +2,7 @@
 //
 // Byte sources: file descriptor, memory block and streaming gzip (zlib). See
 // byte_source.h for the interface and the error contract.
-#include "scan/byte_source.h"
+#include "inputs/byte_source.h"
 
 #include <errno.h>
 #include <poll.h>

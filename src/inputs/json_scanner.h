@@ -15,7 +15,7 @@
 //
 // It never reads outside [begin, end) and never allocates.
 //
-// Tested by tests/scan/json_scanner_test.cc.
+// Tested by tests/inputs/json_scanner_test.cc.
 #pragma once
 
 #include <cstddef>

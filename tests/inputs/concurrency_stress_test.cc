@@ -15,7 +15,7 @@
 #include <tuple>
 #include <vector>
 
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {

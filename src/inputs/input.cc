@@ -32,7 +32,7 @@
 // usually delivers a file minutes after its events, so the events of a folder read
 // this way are out of order by minutes, not hours.
 //
-// Tested by tests/scan/expand_inputs_test.cc and tests/scan/reader_test.cc.
+// Tested by tests/inputs/expand_inputs_test.cc and tests/inputs/reader_test.cc.
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -46,7 +46,7 @@
 #include <utility>
 #include <vector>
 
-#include "scan/reader.h"
+#include "inputs/reader.h"
 #include "vigil/input.h"
 
 namespace vigil {

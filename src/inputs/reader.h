@@ -10,7 +10,7 @@
 // The shapes it accepts and the meaning of Record::index and Record::line are
 // described in reader.cc.
 //
-// Tested by tests/scan/reader_test.cc, gzip_test.cc and shared_data_test.cc.
+// Tested by tests/inputs/reader_test.cc, gzip_test.cc and shared_data_test.cc.
 #pragma once
 
 #include <simdjson.h>
@@ -22,9 +22,9 @@
 #include <string_view>
 #include <vector>
 
-#include "scan/byte_source.h"
-#include "scan/json_scanner.h"
-#include "scan/padded_buffer.h"
+#include "inputs/byte_source.h"
+#include "inputs/json_scanner.h"
+#include "inputs/padded_buffer.h"
 #include "vigil/input.h"
 
 struct libdeflate_decompressor;

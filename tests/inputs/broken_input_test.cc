@@ -29,7 +29,7 @@
 
 #include <simdjson.h>
 
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "vigil/vigil.h"
 
 namespace vigil {

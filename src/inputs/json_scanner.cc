@@ -3,7 +3,7 @@
 // Strict JSON validation with exact error positions; see json_scanner.h. The value
 // walk is iterative (a byte stack of open brackets), so hostile nesting costs at most
 // kMaxDepth bytes, never stack frames.
-#include "scan/json_scanner.h"
+#include "inputs/json_scanner.h"
 
 #include <cstdint>
 #include <cstring>

@@ -5,7 +5,7 @@
 // offset and whether the error is "input ended too early" (which is what tells the
 // first line of a pretty-printed document from a broken NDJSON line). Offsets were
 // checked against Python's json module where it reports the same position.
-#include "scan/json_scanner.h"
+#include "inputs/json_scanner.h"
 
 #include <string>
 #include <string_view>

@@ -23,7 +23,7 @@
 
 #include <gtest/gtest.h>
 
-#include "scan/scan_testing.h"
+#include "inputs/scan_testing.h"
 #include "vigil/input.h"
 
 namespace vigil {
