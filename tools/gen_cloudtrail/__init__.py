@@ -9,8 +9,9 @@ Describe*/List*/Get* calls from SDKs, agents, service-linked roles, CI and
 console users, a realistic share of errors (AccessDenied, NoSuchBucketPolicy,
 throttling ...).  Attack records from a fixed catalogue (--list-attacks) are
 mixed in at --attack-rate; the JSON manifest reports exactly how many records
-of each kind were written and which rule of rules/aws/cloudtrail/ each kind is
-expected to trigger.  Benign traffic triggers none of those rules.
+of each kind were written and which rules of rules/aws/cloudtrail/ they trigger
+(attack_rules.json, derived with the engine: see rulemap.py).  Benign traffic
+triggers none of those rules.
 
 Usage:
   gen_cloudtrail.py [--seed N] [--events N | --bytes SIZE] [--format FMT]
@@ -36,7 +37,8 @@ must match), and attack_event_ids (attack kind -> eventIDs of its records).
 
 Modules: world (the account and its identifiers), services and services_mgmt (the
 benign API calls), traffic (the record stream), attacks (the attack catalogue),
-writers (output formats and the manifest), cli (the command line).  Run it as
+writers (output formats and the manifest), cli (the command line), rulemap and
+derive (the attack -> rule map and how it is derived).  Run it as
 tools/gen_cloudtrail.py or, from tools/, python3 -m gen_cloudtrail.
 
 Examples:

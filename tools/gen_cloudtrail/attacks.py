@@ -323,42 +323,43 @@ def a_ec2_modify_userdata(g):
     return [rec]
 
 
-# kind -> (function, rule file stems of the bundled pack that must match every record of
-# the attack, short description)
+def _nacl_direction(rec):
+    return "egress" if rec["requestParameters"]["egress"] else "ingress"
+
+
+def _caller_type(rec):
+    return rec["userIdentity"]["type"]
+
+
+# kind -> (function, short description, variant). Which rules of the bundled pack each
+# attack trips is not written here: attack_rules.json says it, derived by running the
+# engine over generated records of every kind (python3 -m gen_cloudtrail.derive; see
+# rulemap.py). variant, where not None, maps a record of the kind to the name of the
+# branch it comes from, for kinds whose branches trip different rules (an outbound NACL
+# entry is not inbound exposure; a secret read from an SSO session is not one made with
+# a long-term key).
 ATTACKS = {
-    "console_login_no_mfa": (a_console_login_no_mfa, ("aws_console_login_without_mfa",),
-                             "IAM user console sign-in without MFA from an unknown address"),
-    "console_login_failure": (a_console_login_failure, ("aws_console_login_failed",),
-                              "1-5 failed console sign-ins (Failed authentication)"),
-    "root_console_login": (a_root_console_login, ("aws_console_root_login", "aws_root_account_usage",), "root console sign-in (with MFA)"),
-    "root_api_call": (a_root_api_call, ("aws_root_account_usage",), "API call made with root credentials"),
-    "cloudtrail_stop_logging": (a_cloudtrail_stop_logging, ("aws_cis_4_5_cloudtrail_configuration_changes", "aws_cloudtrail_trail_tampering",), "CloudTrail StopLogging"),
-    "cloudtrail_delete_trail": (a_cloudtrail_delete_trail, ("aws_cis_4_5_cloudtrail_configuration_changes", "aws_cloudtrail_trail_tampering",), "CloudTrail DeleteTrail"),
-    "cloudtrail_update_trail": (a_cloudtrail_update_trail, ("aws_cis_4_5_cloudtrail_configuration_changes", "aws_cloudtrail_trail_coverage_reduced", "aws_cloudtrail_trail_tampering",),
-                                "CloudTrail UpdateTrail to a foreign bucket, single region"),
-    "cloudtrail_put_event_selectors": (a_cloudtrail_put_event_selectors, ("aws_cloudtrail_event_selectors_reduced", "aws_cloudtrail_trail_tampering",),
-                                       "CloudTrail PutEventSelectors excluding management events"),
-    "guardduty_delete_detector": (a_guardduty_delete_detector, ("aws_guardduty_detector_deleted",),
-                                  "GuardDuty DeleteDetector"),
-    "config_stop_recorder": (a_config_stop_recorder, ("aws_cis_4_9_config_changes", "aws_config_recorder_stopped",), "Config StopConfigurationRecorder"),
-    "vpc_delete_flow_logs": (a_vpc_delete_flow_logs, ("aws_vpc_flow_logs_deleted",), "EC2 DeleteFlowLogs"),
-    "ec2_sg_open_ssh": (a_ec2_sg_open_ssh, ("aws_cis_4_10_security_group_changes", "aws_ec2_security_group_admin_port_open_to_internet", "aws_ec2_security_group_open_to_internet",),
-                        "AuthorizeSecurityGroupIngress tcp/22 from 0.0.0.0/0 or ::/0"),
-    "ec2_nacl_allow_all": (a_ec2_nacl_allow_all, ("aws_cis_4_11_network_acl_changes",), "CreateNetworkAclEntry allow all protocols from 0.0.0.0/0"),
-    "iam_access_key_other_user": (a_iam_access_key_other_user, ("aws_iam_access_key_created_for_other_user",),
-                                  "CreateAccessKey for another IAM user"),
-    "iam_attach_admin_policy": (a_iam_attach_admin_policy, ("aws_cis_4_4_iam_policy_changes", "aws_iam_admin_policy_attached",),
-                                "Attach{User,Role,Group}Policy AdministratorAccess"),
-    "s3_bucket_policy_public": (a_s3_bucket_policy_public, ("aws_s3_bucket_policy_changed", "aws_s3_bucket_policy_public",),
-                                "PutBucketPolicy granting Principal *"),
-    "s3_delete_public_access_block": (a_s3_delete_public_access_block, ("aws_s3_bucket_policy_changed", "aws_s3_public_access_block_removed",),
-                                      "DeleteBucketPublicAccessBlock"),
-    "iam_create_login_profile": (a_iam_create_login_profile, ("aws_iam_login_profile_created_for_other_user",), "CreateLoginProfile for a service user"),
-    "iam_deactivate_mfa": (a_iam_deactivate_mfa, ("aws_iam_mfa_device_deactivated_or_deleted",), "DeactivateMFADevice"),
-    "kms_schedule_key_deletion": (a_kms_schedule_key_deletion, ("aws_kms_key_disabled_or_deletion_scheduled",),
-                                  "KMS ScheduleKeyDeletion"),
-    "kms_disable_key": (a_kms_disable_key, ("aws_kms_key_disabled_or_deletion_scheduled",), "KMS DisableKey"),
-    "secrets_get_value_burst": (a_secrets_get_value_burst, ("aws_secretsmanager_secret_read_by_user_key_or_console",),
-                                "8-12 GetSecretValue calls on distinct secrets within a minute"),
-    "ec2_modify_userdata": (a_ec2_modify_userdata, ("aws_ec2_instance_user_data_modified",), "ModifyInstanceAttribute userData"),
+    "console_login_no_mfa": (a_console_login_no_mfa, "IAM user console sign-in without MFA from an unknown address", None),
+    "console_login_failure": (a_console_login_failure, "1-5 failed console sign-ins (Failed authentication)", None),
+    "root_console_login": (a_root_console_login, "root console sign-in (with MFA)", None),
+    "root_api_call": (a_root_api_call, "API call made with root credentials", None),
+    "cloudtrail_stop_logging": (a_cloudtrail_stop_logging, "CloudTrail StopLogging", None),
+    "cloudtrail_delete_trail": (a_cloudtrail_delete_trail, "CloudTrail DeleteTrail", None),
+    "cloudtrail_update_trail": (a_cloudtrail_update_trail, "CloudTrail UpdateTrail to a foreign bucket, single region", None),
+    "cloudtrail_put_event_selectors": (a_cloudtrail_put_event_selectors, "CloudTrail PutEventSelectors excluding management events", None),
+    "guardduty_delete_detector": (a_guardduty_delete_detector, "GuardDuty DeleteDetector", None),
+    "config_stop_recorder": (a_config_stop_recorder, "Config StopConfigurationRecorder", None),
+    "vpc_delete_flow_logs": (a_vpc_delete_flow_logs, "EC2 DeleteFlowLogs", None),
+    "ec2_sg_open_ssh": (a_ec2_sg_open_ssh, "AuthorizeSecurityGroupIngress tcp/22 from 0.0.0.0/0 or ::/0", None),
+    "ec2_nacl_allow_all": (a_ec2_nacl_allow_all, "CreateNetworkAclEntry allow all protocols from 0.0.0.0/0", _nacl_direction),
+    "iam_access_key_other_user": (a_iam_access_key_other_user, "CreateAccessKey for another IAM user", None),
+    "iam_attach_admin_policy": (a_iam_attach_admin_policy, "Attach{User,Role,Group}Policy AdministratorAccess", None),
+    "s3_bucket_policy_public": (a_s3_bucket_policy_public, "PutBucketPolicy granting Principal *", None),
+    "s3_delete_public_access_block": (a_s3_delete_public_access_block, "DeleteBucketPublicAccessBlock", None),
+    "iam_create_login_profile": (a_iam_create_login_profile, "CreateLoginProfile for a service user", None),
+    "iam_deactivate_mfa": (a_iam_deactivate_mfa, "DeactivateMFADevice", None),
+    "kms_schedule_key_deletion": (a_kms_schedule_key_deletion, "KMS ScheduleKeyDeletion", None),
+    "kms_disable_key": (a_kms_disable_key, "KMS DisableKey", None),
+    "secrets_get_value_burst": (a_secrets_get_value_burst, "8-12 GetSecretValue calls on distinct secrets within a minute", _caller_type),
+    "ec2_modify_userdata": (a_ec2_modify_userdata, "ModifyInstanceAttribute userData", None),
 }

@@ -5,6 +5,7 @@ import json
 import re
 import sys
 
+from . import rulemap
 from .attacks import ATTACKS
 from .world import parse_time
 from .writers import manifest, run
@@ -29,7 +30,8 @@ def parse_duration(text):
     return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
 
-def main(argv=None):
+def parse_args(argv=None):
+    """The options, checked and completed (regions a list, rate set, kinds a list)."""
     ap = argparse.ArgumentParser(description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="Attack kinds (--list-attacks for details): " + ", ".join(ATTACKS))
@@ -58,9 +60,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     if args.list_attacks:
-        for k, (_, rule, desc) in ATTACKS.items():
-            print("%-32s %-45s %s" % (k, rule or "-", desc))
-        return 0
+        return args
     args.regions = [s.strip() for s in args.regions.split(",") if s.strip()]
     if args.events is None and args.bytes is None:
         args.events = 1000
@@ -84,7 +84,19 @@ def main(argv=None):
         ap.error("--format s3 needs --out DIR")
     if not 0 <= args.attack_rate <= 1:
         ap.error("--attack-rate must be within [0, 1]")
+    return args
 
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.list_attacks:
+        for k, (_, desc, variant) in ATTACKS.items():
+            if variant is None:
+                rules = tuple(rulemap.catalogue_rules(k))
+            else:
+                rules = {v: tuple(r) for v, r in rulemap.rules_by_variant(k).items()}
+            print("%-32s %-45s %s" % (k, rules or "-", desc))
+        return 0
     g, cnt, sink = run(args)
     m = manifest(args, g, cnt, sink)
     text = json.dumps(m, indent=2) + "\n"

@@ -8,6 +8,7 @@ import json
 import sys
 import time
 
+from . import rulemap
 from .attacks import ATTACKS
 from .traffic import Gen
 from .world import _ALNUM, Rand, iso
@@ -27,6 +28,7 @@ class Counter:
         self.bytes = 0
         self.attack_records = {}
         self.attack_ids = {}
+        self.rule_hits = {}  # rule file stem -> attack records that trip it
         self.first = None
         self.last = None
         self.regions = {}
@@ -68,6 +70,8 @@ def run(args, out_stream=None):
             if kind:
                 cnt.attack_records[kind] = cnt.attack_records.get(kind, 0) + 1
                 cnt.attack_ids.setdefault(kind, []).append(rec["eventID"])
+                for rule in rulemap.rules_of(kind, rec):
+                    cnt.rule_hits[rule] = cnt.rule_hits.get(rule, 0) + 1
             if cnt.first is None:
                 cnt.first = t
             cnt.last = t
@@ -219,11 +223,17 @@ class S3Sink:
             self.digest_hour += 3600
 
 
+def catalogue_entry(kind):
+    """rules: what every record of the kind trips; rules_by_variant (kinds with branches
+    the pack tells apart): what the records of each branch trip."""
+    _, desc, variant = ATTACKS[kind]
+    entry = {"rules": rulemap.catalogue_rules(kind), "description": desc}
+    if variant is not None:
+        entry["rules_by_variant"] = rulemap.rules_by_variant(kind)
+    return entry
+
+
 def manifest(args, g, cnt, sink):
-    expected = {}
-    for kind, n in sorted(cnt.attack_records.items()):
-        for rule in ATTACKS[kind][1]:
-            expected[rule] = expected.get(rule, 0) + n
     m = {
         "generator": "tools/gen_cloudtrail.py", "generator_version": GENERATOR_VERSION,
         "seed": args.seed, "format": args.format, "account": g.w.account, "regions": g.w.regions,
@@ -236,9 +246,9 @@ def manifest(args, g, cnt, sink):
         "attack_records_total": sum(cnt.attack_records.values()),
         "attack_records": dict(sorted(cnt.attack_records.items())),
         "attack_instances": {k: v for k, v in sorted(g.attack_instances.items()) if k in cnt.attack_records},
-        "expected_rule_matches": dict(sorted(expected.items())),
+        "expected_rule_matches": dict(sorted(cnt.rule_hits.items())),
         "attack_event_ids": {k: v for k, v in sorted(cnt.attack_ids.items())},
-        "attack_catalogue": {k: {"rules": list(v[1]), "description": v[2]} for k, v in ATTACKS.items()},
+        "attack_catalogue": {k: catalogue_entry(k) for k in ATTACKS},
     }
     if sink is not None:
         m["s3"] = {"log_files": sink.files, "digest_files": sink.digests, "compressed_bytes": sink.out_bytes,
