@@ -3,12 +3,12 @@
 // Reader: turns one input (file, stdin, memory block) into records for a RecordSink.
 // Internal; use include/vigil/input.h (ReadFile, ReadBuffer, ReadInputs) instead.
 //
-// A Reader owns the buffers, the simdjson parser and the libdeflate decompressor, and
-// reuses them from one input to the next, so reading many files costs no allocation
-// once the buffers have grown to the largest input. One Reader per thread.
+// A Reader owns the buffers (in its Framer), the simdjson parser and the libdeflate
+// decompressor, and reuses them from one input to the next, so reading many files costs
+// no allocation once the buffers have grown to the largest input. One Reader per thread.
 //
-// The shapes it accepts and the meaning of Record::index and Record::line are
-// described in reader.cc.
+// Its layers, one file each, are listed at the top of reader.cc, with the meaning of
+// Record::index and Record::line; the shapes it accepts are in envelope.h.
 //
 // Tested by tests/inputs/reader_test.cc, gzip_test.cc and shared_data_test.cc.
 #pragma once
@@ -23,11 +23,11 @@
 #include <vector>
 
 #include "inputs/byte_source.h"
+#include "inputs/decompress.h"
+#include "inputs/framing.h"
 #include "inputs/json_scanner.h"
 #include "inputs/padded_buffer.h"
 #include "vigil/input.h"
-
-struct libdeflate_decompressor;
 
 namespace vigil::internal {
 
@@ -67,11 +67,11 @@ class DomHandoff {
   virtual const uint32_t* Structurals(size_t* count) const = 0;
 };
 
-class Reader {
+class Reader : private TextHandler {
  public:
   // `sink` and `stats` must outlive the Reader.
   Reader(const ReadOptions& options, RecordSink* sink, ReadStats* stats);
-  ~Reader();
+  ~Reader() override;
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
 
@@ -101,38 +101,19 @@ class Reader {
   };
   enum class Fast { kOk, kStop, kFailed, kTrailing };
 
+  static ReadOptions FixedOptions(ReadOptions options);
   void StartInput(const std::string* name);
-  void StartBuffer();
+  // The byte layer (decompress.h): plain, gzip read whole, or gzip streamed.
   bool ReadRaw(ByteSource* raw, std::optional<uint64_t> size, std::string_view whole,
                bool in_memory);
-  bool ReadGzipInMemory(std::string_view compressed);
-  // Whether a gzip file of `size` bytes is read whole for libdeflate (see reader.cc).
-  bool WholeGzipFits(uint64_t size, FdSource* file);
+  bool ReadGzipWhole(std::string_view compressed);
   bool ReadGzipStream(std::string_view initial, ByteSource* raw, bool count_compressed);
 
-  // Streaming layer over src_: buf_ holds decompressed bytes from stream offset
-  // buf_base_ on. ReadSome appends one piece (growing buf_ when full) and returns
-  // its size, 0 at the end of the input.
-  size_t ReadSome();
-  // Index in buf_ of the first '\n' at or after `from`, reading more input as
-  // needed; npos if the input ends first or more than max_document_bytes were searched.
-  size_t FindNewline(size_t from);
-  // Whitespace runs are never kept whole (docs/limits.md, "Memory"). SkipLeadingWs
-  // finds the first byte that is not whitespace from *begin, dropping the whitespace
-  // read so far each time it passes WsLimit() (then *begin becomes 0 and *first_line
-  // counts the lines dropped); npos at the end of the input. FindNonWsWithin looks at
-  // most `limit` bytes past `from` (then returns kTooFar, see reader.cc).
-  size_t SkipLeadingWs(size_t* begin, uint64_t* first_line);
-  size_t FindNonWsWithin(size_t from, size_t limit);
-  size_t WsLimit() const { return std::max<size_t>(options_.chunk_size, 16); }
-  bool ReadStream();
-  bool ReadAllThenProcess(size_t begin, uint64_t first_line);
-  bool NdjsonLoop(size_t begin, uint64_t first_line);
-  bool ProcessLine(size_t begin, size_t end, uint64_t line);
-  void DiscardLongLine(uint64_t line);
-
-  // One JSON text (a whole document or an NDJSON line) inside buf_.
-  bool ProcessText(const char* begin, const char* end, uint64_t line, bool single_line);
+  // TextHandler, for the Framer.
+  bool OnText(const char* begin, const char* end, uint64_t line, bool single_line) override;
+  void OnFramingError(uint64_t line, uint64_t byte_offset, bool takes_index,
+                      std::string message) override;
+  bool Stopped() override { return stop_; }
 
   // Fast path: simdjson On-Demand. Delivers a record only once the parser has moved
   // past it (see reader.cc); on any problem returns kFailed and the slow path redoes
@@ -171,7 +152,7 @@ class Reader {
   void ReportDamage(const JsonScanner& scanner);
   bool Recover(const char* damage);
 
-  // Hands `record` (whose text starts at `source` in buf_) to the sink, or reports it
+  // Hands `record` (whose text starts at `source` in the Framer's buffer) to the sink, or reports it
   // when it is larger than max_record_bytes.
   bool Deliver(const Record& record, const char* source);
   void ReportError(uint64_t line, uint64_t byte_offset, uint64_t index, std::string message);
@@ -183,7 +164,7 @@ class Reader {
   }
   void ReportIfEmpty(uint64_t errors_before);
   uint64_t LineAt(const char* p);
-  uint64_t OffsetOf(const char* p) const;
+  uint64_t OffsetOf(const char* p) const { return framer_.OffsetOf(p); }
   std::string_view CopyToOwned(std::string_view s);
 
   ReadOptions options_;
@@ -192,9 +173,9 @@ class Reader {
   RecordSink* sink_;
   ReadStats* stats_;
 
+  Framer framer_;  // after options_ and stats_, which it reads
   simdjson::ondemand::parser parser_;
-  libdeflate_decompressor* inflater_ = nullptr;
-  PaddedBuffer buf_;        // decompressed input
+  WholeInflater inflater_;
   PaddedBuffer compressed_; // whole compressed inputs for libdeflate
   PaddedBuffer owned_;      // unescaped lookup-events records
   std::string lossy_;       // a CloudTrailEvent string simdjson refused (lone surrogate)
@@ -202,17 +183,12 @@ class Reader {
 
   // Per input.
   const std::string* name_ = nullptr;
-  ByteSource* src_ = nullptr;
-  std::optional<uint64_t> remaining_hint_;  // bytes src_ still has, when known
-  bool eof_ = false;
-  uint64_t buf_base_ = 0;     // stream offset of buf_.data()[0]
   uint64_t next_index_ = 0;
   bool stop_ = false;
   // Whether this input had anything but whitespace: an empty one is reported.
   bool saw_content_ = false;
-  uint64_t end_line_ = 0;  // line on which the input ended, for stream errors
 
-  // Per text (ProcessText).
+  // Per text (OnText).
   struct Text {
     const char* begin = nullptr;
     const char* end = nullptr;

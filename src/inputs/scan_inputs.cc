@@ -26,7 +26,7 @@ namespace vigil {
 namespace {
 
 // A record the reader delivered but the matcher could not parse. The readers check the
-// structure around records, not every literal inside one (see src/inputs/reader.cc), so
+// structure around records, not every literal inside one (see src/inputs/reader_fast.cc), so
 // this is where a broken value inside an event shows; the strict scanner, run only on
 // this error path, says where in the record and why.
 InputError EventError(const Record& record, const Status& status) {

@@ -140,7 +140,7 @@ case_records_document() {
 }
 case_records_document_whole() {
   # A Records document just under kMaxWholeDocumentBytes (2 MiB) of 698,000 empty records
-  # and one hit: read from one DOM parse in the matcher's parser (src/inputs/reader.cc,
+  # and one hit: read from one DOM parse in the matcher's parser (src/inputs/reader_fast.cc,
   # WholeText), the most records such a document can hold: 35 MiB RSS when written, 16
   # MiB when such a document was read by the On-Demand pass.
   run records_document_whole 1 0 64 ' 1 matches' \

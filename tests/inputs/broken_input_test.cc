@@ -242,7 +242,7 @@ TEST(BrokenInputTest, CorruptGzipMember) {
       objects.insert(index);
     } else if (nl < text.size()) {
       ++broken;
-    }  // else: text cut short by the damage, which the gzip error reports (reader.cc)
+    }  // else: text cut short by the damage, which the gzip error reports (reader_recovery.cc)
     pos = nl + 1;
     ++index;
   }

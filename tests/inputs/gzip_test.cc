@@ -1,6 +1,6 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Tests for gzip input (scan/byte_source.cc and the gzip paths of scan/reader.cc).
+// Tests for gzip input (scan/byte_source.cc and src/inputs/decompress.cc and the gzip paths of reader.cc).
 // The gzip data is made here with zlib, so every case is exact: single members
 // (libdeflate path), several members split at arbitrary bytes, truncation at many
 // offsets, corrupt headers and checksums, trailing padding and garbage, NDJSON

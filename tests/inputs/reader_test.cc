@@ -1,6 +1,6 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Tests for the input readers (scan/reader.cc through include/vigil/input.h): every
+// Tests for the input readers (src/inputs/reader.cc and its layers, through include/vigil/input.h): every
 // accepted shape, NDJSON framing and chunking, record indexes and lines, damaged
 // input and recovery, stdin, and stopping. Inputs are written here, so every
 // expected record text, index, line and error offset is known; offsets and lines of
