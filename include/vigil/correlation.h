@@ -34,6 +34,9 @@
 //     had no event have no window (`lt: 5` never fires for silence).
 //   * A group-by field missing from an event is a value of its own (null): such events
 //     group together, and the alert reports the field as null.
+//   * A field path goes through arrays as the matcher's does (`resources.ARN` reads the
+//     ARN of each element of `resources`); a correlation takes the first value found,
+//     in document order. A path that ends on an array or object takes its compact JSON.
 //   * value_count / sum / avg / median / percentile ignore events whose field is
 //     missing (and, for the numeric types, not a number or numeric string).
 //   * One event matching several referenced rules counts once for event_count and

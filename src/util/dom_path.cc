@@ -9,6 +9,15 @@ bool DomLookup(simdjson::dom::element e, std::string_view path, simdjson::dom::e
     *out = e;
     return true;
   }
+  simdjson::dom::array array;
+  if (!e.get_array().get(array)) {
+    // As the matcher reads a path through an array (any element may match): here, the
+    // first element, in document order, that has the rest of the path.
+    for (simdjson::dom::element item : array) {
+      if (DomLookup(item, path, out)) return true;
+    }
+    return false;
+  }
   simdjson::dom::object obj;
   if (e.get_object().get(obj)) return false;
   simdjson::dom::element child;

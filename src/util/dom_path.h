@@ -19,7 +19,9 @@
 namespace vigil::internal {
 
 // Walks `path` (dot-separated; a key may itself contain dots, so the whole remaining
-// path is tried as a key first) from `e`. Arrays are not descended.
+// path is tried as a key first) from `e`. Through an array, the path goes on in its
+// elements, as the matcher reads it, and gives the first element's value found, in
+// document order (`resources.ARN` of an event with two resources is the first one's).
 bool DomLookup(simdjson::dom::element e, std::string_view path, simdjson::dom::element* out);
 
 // The text a correlation groups or counts by: a string's unescaped text, "true" or

@@ -327,6 +327,23 @@ TEST(CapturedFieldsTest, AlertsAreTheSameFromCaptureAndFromText) {
   EXPECT_FALSE(alerts.empty());
 }
 
+// A group-by path through an array (issue 14: the correlator did not descend into
+// arrays, the matcher did): the first value found groups the event, from the capture
+// and from the text alike (RunEvents compares both).
+TEST(CapturedFieldsTest, GroupByThroughAnArrayTakesTheFirstValue) {
+  auto rs = Build(Bases() + Corr("event_count", "[a]",
+                                 "  group-by: [resources.ARN]\n  timespan: 1m\n"
+                                 "  condition:\n    gte: 2\n"));
+  auto res = [](const std::string& first, const std::string& second) {
+    return ",\"resources\":[{\"type\":\"AWS::S3::Object\"},{\"ARN\":\"" + first +
+           "\"},{\"ARN\":\"" + second + "\"}]";
+  };
+  EXPECT_EQ(RunEvents(rs, {{"A", 0, "1.1.1.1", res("arn:b1", "arn:x")},
+                           {"A", 1, "1.1.1.1", res("arn:b2", "arn:b1")},
+                           {"A", 2, "1.1.1.1", res("arn:b1", "arn:y")}}),
+            Alerts{"C event_count [resources.ARN=arn:b1;] 0..2 v=2 ev=0,2,"});
+}
+
 // ---- temporal ---------------------------------------------------------------------
 
 TEST(TemporalTest, AllRulesInAnyOrder) {

@@ -57,6 +57,32 @@ TEST(DomPathSetTest, ReadsTopLevelNestedAndDottedKeys) {
   EXPECT_EQ(Text(set.element(1)), "3");
 }
 
+// Through arrays, as the matcher reads a path (issue 14): the first element, in
+// document order, that has the rest of the path gives the value.
+TEST(DomPathSetTest, PathsGoThroughArraysToTheFirstValueFound) {
+  const std::string event =
+      R"({"resources":[{"type":"x"},{"ARN":"arn:1","type":"y"},{"ARN":"arn:2"}],
+    "nested":[[{"k":1}],[{"k":2}]],"scalars":[1,2],"obj":{"list":[{"a":{"b":"deep"}}]},
+    "empty":[],"mixed":[null,{"v":"w"}]})";
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  ASSERT_EQ(parser.parse(event).get(root), simdjson::SUCCESS);
+  auto text_at = [&](const char* path) {
+    simdjson::dom::element e;
+    return DomLookup(root, path, &e) ? Text(e) : std::string("(missing)");
+  };
+  EXPECT_EQ(text_at("resources.ARN"), "arn:1");  // the first element with one
+  EXPECT_EQ(text_at("resources.type"), "x");
+  EXPECT_EQ(text_at("nested.k"), "1");  // arrays inside arrays
+  EXPECT_EQ(text_at("obj.list.a.b"), "deep");
+  EXPECT_EQ(text_at("mixed.v"), "w");
+  EXPECT_EQ(text_at("scalars.x"), "(missing)");  // a scalar has no keys
+  EXPECT_EQ(text_at("empty.x"), "(missing)");
+  EXPECT_EQ(text_at("resources"), R"([{"type":"x"},{"ARN":"arn:1","type":"y"},{"ARN":"arn:2"}])");
+  ExpectSameAsDomLookup(event, {"resources.ARN", "resources.type", "nested.k", "obj.list.a.b",
+                                "mixed.v", "scalars.x", "empty.x", "resources"});
+}
+
 TEST(DomPathSetTest, FirstOfDuplicateKeysAndEmptyPaths) {
   ExpectSameAsDomLookup(R"({"k":"first","k":"second","":{"x":"under empty"},"x":0})", {"k", "", ".x", "x"});
   simdjson::dom::parser parser;
