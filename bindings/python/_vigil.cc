@@ -1,37 +1,31 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
 // vigil._vigil: the pybind11 extension module under the Python package `vigil`
-// (python/vigil/__init__.py is the public API; this module is private to it).
+// (python/vigil/__init__.py is the public API and re-exports what it needs from here;
+// the stubs, python/vigil/_vigil.pyi, are generated from this module by
+// pybind11-stubgen: tools/gen_python_stubs.py).
 //
-// Input: Python objects (rule sources, events as dict / str / bytes, paths).
-// Output: plain Python values (tuples, lists, dicts) that __init__.py wraps into Rule,
-// Match, Diagnostic... objects. Entry points: build(), Core (one compiled RuleSet),
-// ScanIter (a streaming scan), Correlator (correlation rules over a stream fed in batches).
+// A thin layer over the C++ API. Core is one compiled RuleSet with its
+// vigil::ScannerPool; ScanIter is a vigil::ScanStream; Correlator is a vigil::Correlator
+// fed through vigil::ScanEvents. What they give back are the read-only classes defined
+// here, once: Rule, CorrelationRule, Match, Diagnostic, ScanError, Alert,
+// TestCaseResult and CorrelationTestCaseResult (Python adds only what is written in
+// Python: RuleSet, ScanIterator, Correlator's options, the test report).
 //
 // Threads and the GIL: every piece of C++ work (compiling, matching, scanning, rule
-// tests, explain) runs with the GIL released. A Scanner is not thread-safe, so a Core
-// keeps a small pool of Scanners: a call takes one (or makes one), matches, and puts
-// it back. N Python threads matching through one RuleSet therefore use N Scanners
-// and run in parallel; a single thread keeps reusing the same warm Scanner.
-//
-// Streaming scans: ScanIter runs vigil::ScanInputs on a C++ thread of its own whose
-// sink queues matches (and read errors and correlation alerts, in order) into a bounded
-// queue; Python pulls batches from it. Correlation is the library's: the scan feeds its
-// Correlator (ScanOptions::correlator), and Correlator.feed scans each batch
-// (vigil::ScanEvents) as a part of one stream. When the queue is full the scan waits, so memory stays bounded
-// whatever the size of the input; closing the iterator early stops the scan.
+// tests, explain) runs with the GIL released. A call that matches leases a Scanner
+// from the Core's pool, so N Python threads matching through one RuleSet use N
+// Scanners in parallel. A ScanIter's scan runs on a thread of its own that never takes
+// the GIL; Python pulls its results in batches.
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
-#include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -43,12 +37,17 @@
 #include <thread>
 #include <tuple>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "json_text.h"
 #include "util/timeparts.h"
 #include "vigil/vigil.h"
 
 namespace py = pybind11;
+namespace pyt = pybind11::typing;
+using vigil_py::EventBatches;
+using vigil_py::EventText;
 
 namespace {
 
@@ -63,330 +62,24 @@ namespace {
   throw py::value_error(s.message());
 }
 
-// ---- Python objects -> JSON text ----------------------------------------------------
-
-// collections.abc.Mapping / Sequence, looked up once (intentionally never released:
-// the module lives as long as the interpreter).
-PyObject* g_mapping_abc = nullptr;
-PyObject* g_sequence_abc = nullptr;
-
-constexpr int kMaxDepth = 512;
-
-// The UTF-8 of a str. A str holding a lone surrogate (json.loads makes one from a
-// "\\ud800" escape, as an attacker can put in any field of a record) has no UTF-8: each
-// such code point is written as U+FFFD into *buf, the decision the engine's own JSON
-// reader makes for the escape, so that the event is still matched (and its other fields
-// as they are) instead of being rejected. Requires the GIL.
-std::string_view Utf8Text(PyObject* s, std::string* buf) {
-  Py_ssize_t n = 0;
-  if (const char* p = PyUnicode_AsUTF8AndSize(s, &n)) return {p, static_cast<size_t>(n)};
-  if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) throw py::error_already_set();
-  PyErr_Clear();
-  const Py_ssize_t len = PyUnicode_GET_LENGTH(s);
-  const int kind = PyUnicode_KIND(s);
-  const void* data = PyUnicode_DATA(s);
-  buf->clear();
-  buf->reserve(static_cast<size_t>(len) + 16);
-  for (Py_ssize_t i = 0; i < len; ++i) {
-    Py_UCS4 c = PyUnicode_READ(kind, data, i);
-    if (c >= 0xD800 && c <= 0xDFFF) c = 0xFFFD;
-    if (c < 0x80) {
-      buf->push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      buf->push_back(static_cast<char>(0xC0 | (c >> 6)));
-      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      buf->push_back(static_cast<char>(0xE0 | (c >> 12)));
-      buf->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      buf->push_back(static_cast<char>(0xF0 | (c >> 18)));
-      buf->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      buf->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return *buf;
-}
-
-// Writes a Python value as compact JSON. dict/Mapping -> object, list/tuple/set and
-// other sequences -> array, str -> string, int/float/bool/None -> the JSON literal,
-// bytes -> a string of its bytes, a date/datetime/time (anything with isoformat()) ->
-// its ISO text, anything else -> the string str() gives. NaN and infinities become
-// null (JSON has no spelling for them). Requires the GIL; throws error_already_set.
-class JsonWriter {
- public:
-  explicit JsonWriter(std::string* out) : out_(*out) {}
-
-  void Value(PyObject* o, int depth) {
-    if (depth > kMaxDepth) {
-      throw py::value_error("event nested more than 512 levels deep (a circular reference?)");
-    }
-    if (o == Py_None) {
-      out_ += "null";
-    } else if (o == Py_True) {
-      out_ += "true";
-    } else if (o == Py_False) {
-      out_ += "false";
-    } else if (PyUnicode_Check(o)) {
-      Unicode(o);
-    } else if (PyDict_Check(o)) {
-      Dict(o, depth);
-    } else if (PyList_Check(o) || PyTuple_Check(o)) {
-      py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(o, "not a sequence"));
-      if (!seq) throw py::error_already_set();
-      Array(seq.ptr(), depth);
-    } else if (PyLong_Check(o)) {
-      Long(o);
-    } else if (PyFloat_Check(o)) {
-      Float(PyFloat_AS_DOUBLE(o));
-    } else if (PyBytes_Check(o)) {
-      String(PyBytes_AS_STRING(o), static_cast<size_t>(PyBytes_GET_SIZE(o)));
-    } else if (PyByteArray_Check(o)) {
-      String(PyByteArray_AS_STRING(o), static_cast<size_t>(PyByteArray_GET_SIZE(o)));
-    } else if (IsInstance(o, g_mapping_abc)) {
-      py::object items = py::reinterpret_steal<py::object>(PyMapping_Items(o));
-      if (!items) throw py::error_already_set();
-      Pairs(items.ptr(), depth);
-    } else if (PyAnySet_Check(o) || IsInstance(o, g_sequence_abc)) {
-      py::object seq = py::reinterpret_steal<py::object>(PySequence_List(o));
-      if (!seq) throw py::error_already_set();
-      Array(seq.ptr(), depth);
-    } else if (PyObject_HasAttrString(o, "isoformat")) {
-      py::object text = py::reinterpret_borrow<py::object>(o).attr("isoformat")();
-      if (!PyUnicode_Check(text.ptr())) text = py::str(text);
-      Unicode(text.ptr());
-    } else {
-      py::object text = py::reinterpret_steal<py::object>(PyObject_Str(o));
-      if (!text) throw py::error_already_set();
-      Unicode(text.ptr());
-    }
-  }
-
- private:
-  static bool IsInstance(PyObject* o, PyObject* cls) {
-    if (!cls) return false;
-    int r = PyObject_IsInstance(o, cls);
-    if (r < 0) throw py::error_already_set();
-    return r == 1;
-  }
-
-  void Unicode(PyObject* s) {
-    std::string replaced;
-    const std::string_view text = Utf8Text(s, &replaced);
-    String(text.data(), text.size());
-  }
-
-  void String(const char* s, size_t n) {
-    static const char kHex[] = "0123456789abcdef";
-    out_.push_back('"');
-    size_t start = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s + start, i - start);
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        default:
-          out_ += "\\u00";
-          out_.push_back(kHex[c >> 4]);
-          out_.push_back(kHex[c & 15]);
-      }
-      start = i + 1;
-    }
-    out_.append(s + start, n - start);
-    out_.push_back('"');
-  }
-
-  void Long(PyObject* o) {
-    int overflow = 0;
-    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-    if (overflow) {
-      // Beyond 64 bits: its decimal text (int.__repr__, not an IntEnum's str()).
-      py::object text = py::reinterpret_steal<py::object>(PyLong_Type.tp_repr(o));
-      if (!text) throw py::error_already_set();
-      Py_ssize_t n = 0;
-      const char* p = PyUnicode_AsUTF8AndSize(text.ptr(), &n);
-      if (!p) throw py::error_already_set();
-      out_.append(p, static_cast<size_t>(n));
-      return;
-    }
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
-  }
-
-  void Float(double d) {
-    if (!std::isfinite(d)) {
-      out_ += "null";
-      return;
-    }
-    // Python's repr: the shortest text that reads back as the same double.
-    char* text = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, nullptr);
-    if (!text) throw py::error_already_set();
-    out_ += text;
-    PyMem_Free(text);
-  }
-
-  void Key(PyObject* k) {
-    if (PyUnicode_Check(k)) return Unicode(k);
-    // json.dumps' conversions for non-string keys.
-    if (k == Py_True) return String("true", 4);
-    if (k == Py_False) return String("false", 5);
-    if (k == Py_None) return String("null", 4);
-    if (PyBytes_Check(k)) return String(PyBytes_AS_STRING(k), static_cast<size_t>(PyBytes_GET_SIZE(k)));
-    std::string text;
-    JsonWriter w(&text);
-    if (PyLong_Check(k)) {
-      w.Long(k);
-    } else if (PyFloat_Check(k)) {
-      w.Float(PyFloat_AS_DOUBLE(k));
-    } else {
-      py::object s = py::reinterpret_steal<py::object>(PyObject_Str(k));
-      if (!s) throw py::error_already_set();
-      return Unicode(s.ptr());
-    }
-    String(text.data(), text.size());
-  }
-
-  void Dict(PyObject* d, int depth) {
-    out_.push_back('{');
-    Py_ssize_t pos = 0;
-    PyObject* k = nullptr;
-    PyObject* v = nullptr;
-    bool first = true;
-    while (PyDict_Next(d, &pos, &k, &v)) {
-      // Hold references: str() of an odd key or value runs Python code.
-      py::object key = py::reinterpret_borrow<py::object>(k);
-      py::object value = py::reinterpret_borrow<py::object>(v);
-      if (!first) out_.push_back(',');
-      first = false;
-      Key(key.ptr());
-      out_.push_back(':');
-      Value(value.ptr(), depth + 1);
-    }
-    out_.push_back('}');
-  }
-
-  void Pairs(PyObject* items, int depth) {
-    py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(items, "items() is not a sequence"));
-    if (!seq) throw py::error_already_set();
-    out_.push_back('{');
-    const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.ptr());
-    for (Py_ssize_t i = 0; i < n; ++i) {
-      PyObject* pair = PySequence_Fast_GET_ITEM(seq.ptr(), i);
-      if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
-        throw py::type_error("a mapping's items() must be (key, value) pairs");
-      }
-      if (i) out_.push_back(',');
-      Key(PyTuple_GET_ITEM(pair, 0));
-      out_.push_back(':');
-      Value(PyTuple_GET_ITEM(pair, 1), depth + 1);
-    }
-    out_.push_back('}');
-  }
-
-  void Array(PyObject* seq, int depth) {
-    out_.push_back('[');
-    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); ++i) {
-      py::object item = py::reinterpret_borrow<py::object>(PySequence_Fast_GET_ITEM(seq, i));
-      if (i) out_.push_back(',');
-      Value(item.ptr(), depth + 1);
-    }
-    out_.push_back(']');
-  }
-
-  std::string& out_;
-};
-
-// The JSON text of one event given to match() / match_many(): a str or bytes is used
-// in place (kept alive by `owner`), a bytearray or buffer is copied (it could change
-// while the GIL is released), a dict or other mapping is serialised into `buf`.
-// Requires the GIL.
-std::string_view EventText(PyObject* ev, std::string* buf) {
-  if (PyUnicode_Check(ev)) return Utf8Text(ev, buf);  // in place, unless it must be repaired
-  if (PyBytes_Check(ev)) {
-    return {PyBytes_AS_STRING(ev), static_cast<size_t>(PyBytes_GET_SIZE(ev))};
-  }
-  buf->clear();
-  if (PyDict_Check(ev) || (g_mapping_abc && PyObject_IsInstance(ev, g_mapping_abc) == 1)) {
-    JsonWriter(buf).Value(ev, 0);
-    return *buf;
-  }
-  if (PyErr_Occurred()) throw py::error_already_set();
-  if (PyObject_CheckBuffer(ev)) {
-    Py_buffer view;
-    if (PyObject_GetBuffer(ev, &view, PyBUF_SIMPLE) != 0) throw py::error_already_set();
-    buf->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
-    PyBuffer_Release(&view);
-    return *buf;
-  }
-  throw py::type_error(std::string("an event must be a dict (or other mapping), a str or bytes "
-                                   "holding one JSON object, not ") +
-                       Py_TYPE(ev)->tp_name);
-}
-
-// The events of a Python iterable, taken in batches: each converted to JSON text with
-// the GIL held (the objects are kept alive for the texts that point into them), so a
-// batch can then be matched without the GIL.
-class EventBatches {
- public:
-  static constexpr size_t kSize = 1024;
-
-  explicit EventBatches(py::handle events)
-      : it_(py::reinterpret_steal<py::object>(PyObject_GetIter(events.ptr()))), bufs_(kSize) {
-    if (!it_) throw py::error_already_set();
-    objects_.reserve(kSize);
-    texts_.reserve(kSize);
-  }
-
-  // Fills the next batch; false when the iterable has no more events.
-  bool Next() {
-    objects_.clear();
-    texts_.clear();
-    while (!done_ && objects_.size() < kSize) {
-      PyObject* item = PyIter_Next(it_.ptr());
-      if (!item) {
-        if (PyErr_Occurred()) throw py::error_already_set();
-        done_ = true;
-        break;
-      }
-      objects_.push_back(py::reinterpret_steal<py::object>(item));
-      texts_.push_back(EventText(item, &bufs_[objects_.size() - 1]));
-    }
-    return !objects_.empty();
-  }
-
-  const std::vector<py::object>& objects() const { return objects_; }
-  const std::vector<std::string_view>& texts() const { return texts_; }
-
- private:
-  py::object it_;
-  std::vector<std::string> bufs_;
-  std::vector<py::object> objects_;
-  std::vector<std::string_view> texts_;
-  bool done_ = false;
-};
-
-// The event as a Python str for Match.event_json: the str itself, or a new str.
-py::object EventTextObject(PyObject* ev, std::string_view text) {
-  if (PyUnicode_Check(ev)) return py::reinterpret_borrow<py::object>(ev);
-  PyObject* s = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
-  if (!s) throw py::error_already_set();
-  return py::reinterpret_steal<py::object>(s);
-}
-
+// Text from the engine (file names, messages, records) as a str; bytes that are not
+// UTF-8 become U+FFFD rather than an exception.
 py::str Utf8(std::string_view s) {
   PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
   if (!o) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(o);
+}
+
+// The event as a Python str for Match.event_json: the str itself, or a new str.
+py::str EventTextObject(PyObject* ev, std::string_view text) {
+  if (PyUnicode_Check(ev)) return py::reinterpret_borrow<py::str>(ev);
+  return Utf8(text);
+}
+
+pyt::List<py::str> StringList(const std::vector<std::string>& v) {
+  pyt::List<py::str> out;
+  for (const auto& s : v) out.append(Utf8(s));
+  return out;
 }
 
 vigil::EventKind ParseKind(const std::string& kind) {
@@ -396,113 +89,631 @@ vigil::EventKind ParseKind(const std::string& kind) {
   throw py::value_error("kind must be 'auto', 'cloudtrail' or 'any', not '" + kind + "'");
 }
 
-py::tuple DiagnosticTuple(const vigil::Diagnostic& d) {
-  return py::make_tuple(d.severity == vigil::Severity::kError ? "error" : "warning", Utf8(d.where.file),
-                        d.where.line, d.where.column, Utf8(d.message), Utf8(d.ToString()));
+// A datetime.datetime, so named in the generated stubs.
+struct DateTime : py::object {
+  using py::object::object;
+  DateTime() = default;
+  DateTime(py::object o) : py::object(std::move(o)) {}  // NOLINT: a datetime is an object
+  static bool check_(py::handle h) { return h.ptr() != nullptr; }
+};
+
+}  // namespace
+
+template <>
+struct pybind11::detail::handle_type_name<DateTime> {
+  static constexpr auto name = const_name("datetime.datetime");
+};
+
+namespace {
+
+// json.loads and the epoch as an aware datetime, looked up at import (never released).
+PyObject* g_json_loads = nullptr;
+PyObject* g_epoch = nullptr;
+PyObject* g_timedelta = nullptr;
+
+// ---- The result classes --------------------------------------------------------------
+//
+// Each is a plain struct of Python values, bound with its fields as read-only
+// attributes; Fields() lists them once, for the attributes and for pickling (the
+// fields in order). Equality and hashing are by a key of identifying fields.
+
+template <typename T, typename M>
+struct Field {
+  const char* name;
+  M T::*member;
+};
+
+template <typename T>
+using Class = py::class_<T, std::shared_ptr<T>>;
+
+template <typename T, typename... M>
+void BindFields(Class<T>& cls, const Field<T, M>&... fields) {
+  (cls.def_readonly(fields.name, fields.member), ...);
+  cls.def(py::pickle([=](const T& v) { return py::make_tuple(v.*(fields.member)...); },
+                     [=](const py::tuple& state) {
+                       if (state.size() != sizeof...(M))
+                         throw std::runtime_error("invalid pickled state");
+                       auto v = std::make_shared<T>();
+                       size_t i = 0;
+                       ((v.get()->*(fields.member) = state[i++].template cast<M>()), ...);
+                       return v;
+                     }));
 }
 
-py::list StringList(const std::vector<std::string>& v) {
-  py::list out;
-  for (const auto& s : v) out.append(Utf8(s));
+// __eq__ and __hash__ by T::Key() (a tuple).
+template <typename T>
+void BindKey(Class<T>& cls) {
+  cls.def("__eq__",
+          [](const T& a, const py::object& b) -> py::object {
+            if (!py::isinstance<T>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            return py::bool_(a.Key().equal(b.cast<const T&>().Key()));
+          })
+      .def("__hash__", [](const T& a) { return py::hash(a.Key()); });
+}
+
+// BindKey's, with the tuple behaviour of a record whose Key() is all of its fields in order
+// (what these results had as NamedTuples): equal to the same values as a tuple,
+// unpacked, indexed.
+template <typename T>
+void BindRecord(Class<T>& cls) {
+  cls.def("__eq__",
+          [](const T& a, const py::object& b) -> py::object {
+            if (py::isinstance<T>(b)) return py::bool_(a.Key().equal(b.cast<const T&>().Key()));
+            if (py::isinstance<py::tuple>(b)) return py::bool_(a.Key().equal(b));
+            return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+          })
+      .def("__hash__", [](const T& a) { return py::hash(a.Key()); })
+      .def("__len__", [](const T& a) { return a.Key().size(); })
+      .def("__getitem__", [](const T& a, const py::object& i) { return py::object(a.Key()[i]); })
+      .def("__iter__", [](const T& a) { return py::iter(a.Key()); });
+}
+
+struct Rule {
+  py::str id, name, title, status, description, license, author, date, modified, level;
+  pyt::List<py::str> references, tags, falsepositives, fields;
+  pyt::List<pyt::Tuple<py::str, py::str>> related;
+  pyt::Dict<py::str, py::str> logsource;
+  pyt::Dict<py::str, py::object> custom;  // every other top-level attribute, parsed from JSON
+  py::str file;
+  uint32_t line = 0, column = 0;
+  std::optional<size_t> index;  // in its RuleSet
+
+  py::tuple Key() const { return py::make_tuple(id, name, title, file, line, column); }
+};
+
+struct CorrelationRule {
+  py::str id, name, title, status, description, author, level;
+  pyt::List<py::str> tags;
+  py::str type;
+  pyt::List<py::str> group_by;
+  double timespan = 0;  // seconds
+  pyt::Dict<py::str, py::float_> condition;
+  pyt::List<py::str> field;
+  pyt::List<Rule> rules;
+  bool generate = false, hidden = false;
+  py::str file;
+  uint32_t line = 0, column = 0;
+  std::optional<size_t> index;
+
+  py::tuple Key() const { return py::make_tuple(id, name, title, file, line, column); }
+};
+
+struct Match {
+  std::shared_ptr<Rule> rule;
+  py::str event_json;
+  std::optional<uint64_t> index;  // in the events given to match_many
+  std::optional<py::str> file;    // a scan's input, and the position in it
+  std::optional<uint64_t> record;
+  std::optional<uint64_t> line;
+  py::object event;  // event_json parsed, on first use
+
+  py::tuple Key() const { return py::make_tuple(rule, index, file, record, event_json); }
+};
+
+struct Diagnostic {
+  py::str severity, file;
+  uint32_t line = 0, column = 0;
+  py::str message, text;
+
+  py::tuple Key() const { return py::make_tuple(severity, file, line, column, message); }
+};
+
+struct ScanError {
+  py::str file;
+  uint64_t line = 0, offset = 0, record = 0;
+  py::str message;
+
+  py::tuple Key() const { return py::make_tuple(file, line, offset, record, message); }
+};
+
+struct Alert {
+  std::shared_ptr<CorrelationRule> rule;
+  py::str type;
+  pyt::Dict<py::str, pyt::Optional<py::str>> group;
+  DateTime window_start, window_end;  // aware UTC datetimes
+  double value = 0;
+  pyt::List<pyt::Tuple<py::str, int>> events;
+  pyt::Dict<py::str, pyt::Optional<py::str>> subject;
+  // The ISO text of the window, for to_dict and repr.
+  std::string start_iso, end_iso;
+
+  py::tuple Key() const {
+    return py::make_tuple(rule->title, rule->id, type, py::tuple(group.attr("items")()),
+                          window_start, window_end, value, py::tuple(events),
+                          py::tuple(subject.attr("items")()));
+  }
+};
+
+struct TestCaseResult {
+  py::str name;
+  bool expect_match = false, matched = false, passed = false;
+  py::str explanation;
+
+  py::tuple Key() const { return py::make_tuple(name, expect_match, matched, passed, explanation); }
+};
+
+struct CorrelationTestCaseResult {
+  py::str name;
+  size_t expected_alerts = 0, actual_alerts = 0;
+  bool passed = false;
+  py::str explanation;
+
+  py::tuple Key() const {
+    return py::make_tuple(name, expected_alerts, actual_alerts, passed, explanation);
+  }
+};
+
+std::string Alerts(size_t n) { return std::to_string(n) + (n == 1 ? " alert" : " alerts"); }
+
+py::str Repr(const py::handle& h) { return py::repr(h); }
+
+// "name(field=value, ...)" for the record-like results (the repr a NamedTuple had).
+py::str RecordRepr(const char* name, const py::tuple& state,
+                   std::initializer_list<const char*> fields) {
+  std::string out = std::string(name) + "(";
+  size_t i = 0;
+  for (const char* f : fields) {
+    if (i) out += ", ";
+    out += std::string(f) + "=" + std::string(Repr(state[i++]));
+  }
+  return Utf8(out + ")");
+}
+
+// The metadata a Rule and a CorrelationRule share, and their place.
+template <typename T>
+void CopyInfo(const vigil::RuleInfo& r, size_t index, T* out) {
+  out->id = Utf8(r.id);
+  out->name = Utf8(r.name);
+  out->title = Utf8(r.title);
+  out->status = Utf8(r.status);
+  out->description = Utf8(r.description);
+  out->author = Utf8(r.author);
+  out->level = Utf8(r.level);
+  out->tags = StringList(r.tags);
+  out->file = Utf8(r.where.file);
+  out->line = r.where.line;
+  out->column = r.where.column;
+  out->index = index;
+}
+
+std::shared_ptr<Rule> MakeRule(const vigil::RuleInfo& r, size_t index) {
+  auto out = std::make_shared<Rule>();
+  CopyInfo(r, index, out.get());
+  out->license = Utf8(r.license);
+  out->date = Utf8(r.date);
+  out->modified = Utf8(r.modified);
+  out->references = StringList(r.references);
+  out->falsepositives = StringList(r.falsepositives);
+  out->fields = StringList(r.fields);
+  for (const auto& rel : r.related)
+    out->related.append(py::make_tuple(Utf8(rel.id), Utf8(rel.type)));
+  const vigil::Logsource& ls = r.logsource;
+  for (const auto& [key, value] :
+       {std::pair{"category", &ls.category}, std::pair{"product", &ls.product},
+        std::pair{"service", &ls.service}, std::pair{"definition", &ls.definition}}) {
+    if (!value->empty()) out->logsource[key] = Utf8(*value);
+  }
+  for (const auto& [k, v] : r.custom) {
+    PyObject* parsed = PyObject_CallOneArg(g_json_loads, Utf8(v).ptr());
+    if (parsed) {
+      out->custom[Utf8(k)] = py::reinterpret_steal<py::object>(parsed);
+    } else if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+      PyErr_Clear();
+      out->custom[Utf8(k)] = Utf8(v);
+    } else {
+      throw py::error_already_set();
+    }
+  }
   return out;
 }
 
-py::dict RuleDict(const vigil::RuleInfo& r) {
-  py::dict d;
-  d["id"] = Utf8(r.id);
-  d["name"] = Utf8(r.name);
-  d["title"] = Utf8(r.title);
-  d["status"] = Utf8(r.status);
-  d["description"] = Utf8(r.description);
-  d["license"] = Utf8(r.license);
-  d["author"] = Utf8(r.author);
-  d["date"] = Utf8(r.date);
-  d["modified"] = Utf8(r.modified);
-  d["level"] = Utf8(r.level);
-  d["references"] = StringList(r.references);
-  d["tags"] = StringList(r.tags);
-  d["falsepositives"] = StringList(r.falsepositives);
-  d["fields"] = StringList(r.fields);
-  py::list related;
-  for (const auto& rel : r.related) related.append(py::make_tuple(Utf8(rel.id), Utf8(rel.type)));
-  d["related"] = related;
-  py::dict logsource;
-  if (!r.logsource.category.empty()) logsource["category"] = Utf8(r.logsource.category);
-  if (!r.logsource.product.empty()) logsource["product"] = Utf8(r.logsource.product);
-  if (!r.logsource.service.empty()) logsource["service"] = Utf8(r.logsource.service);
-  if (!r.logsource.definition.empty()) logsource["definition"] = Utf8(r.logsource.definition);
-  d["logsource"] = logsource;
-  py::dict custom;  // JSON texts; __init__.py parses them
-  for (const auto& [k, v] : r.custom) custom[Utf8(k)] = Utf8(v);
-  d["custom"] = custom;
-  d["file"] = Utf8(r.where.file);
-  d["line"] = r.where.line;
-  d["column"] = r.where.column;
-  return d;
+const char* CompareOpName(vigil::CorrelationCompare::Op op) {
+  switch (op) {
+    case vigil::CorrelationCompare::Op::kGt: return "gt";
+    case vigil::CorrelationCompare::Op::kGte: return "gte";
+    case vigil::CorrelationCompare::Op::kLt: return "lt";
+    case vigil::CorrelationCompare::Op::kLte: return "lte";
+    case vigil::CorrelationCompare::Op::kEq: return "eq";
+    case vigil::CorrelationCompare::Op::kNeq: return "neq";
+  }
+  return "?";
 }
 
-// ---- Core: one compiled RuleSet and its Scanner pool -------------------------------
+std::shared_ptr<CorrelationRule> MakeCorrelationRule(
+    const vigil::CorrelationRule& c, size_t index,
+    const std::vector<std::shared_ptr<Rule>>& rules) {
+  auto out = std::make_shared<CorrelationRule>();
+  CopyInfo(c.info, index, out.get());
+  out->type = Utf8(vigil::CorrelationTypeName(c.type));
+  out->group_by = StringList(c.group_by);
+  out->timespan = static_cast<double>(c.timespan_ms) / 1000.0;
+  for (const auto& cmp : c.condition) out->condition[CompareOpName(cmp.op)] = py::float_(cmp.value);
+  out->field = StringList(c.fields.empty() && !c.field.empty() ? std::vector<std::string>{c.field}
+                                                               : c.fields);
+  for (const auto& position : c.rules) {
+    for (uint32_t i : position) out->rules.append(rules[i]);
+  }
+  out->generate = c.generate;
+  out->hidden = c.hidden;
+  return out;
+}
+
+std::shared_ptr<Diagnostic> MakeDiagnostic(const vigil::Diagnostic& d) {
+  auto out = std::make_shared<Diagnostic>();
+  out->severity = py::str(d.severity == vigil::Severity::kError ? "error" : "warning");
+  out->file = Utf8(d.where.file);
+  out->line = d.where.line;
+  out->column = d.where.column;
+  out->message = Utf8(d.message);
+  out->text = Utf8(d.ToString());
+  return out;
+}
+
+std::shared_ptr<ScanError> MakeScanError(const vigil::InputError& e, const py::str& file) {
+  auto out = std::make_shared<ScanError>();
+  out->file = file;
+  out->line = e.line;
+  out->offset = e.byte_offset;
+  out->record = e.index;
+  out->message = Utf8(e.message);
+  return out;
+}
+
+// Unix milliseconds as an aware UTC datetime (integer arithmetic: milliseconds exact).
+DateTime UtcTime(int64_t ms) {
+  py::object delta = py::reinterpret_borrow<py::object>(g_timedelta)(py::arg("milliseconds") = ms);
+  return py::reinterpret_borrow<DateTime>(py::reinterpret_borrow<py::object>(g_epoch) + delta);
+}
+
+std::shared_ptr<Alert> MakeAlert(const vigil::CorrelationAlert& a,
+                                 const std::vector<std::shared_ptr<CorrelationRule>>& correlations,
+                                 const vigil::RuleSet& set) {
+  size_t index = 0;
+  while (index < set.correlation_count() && &set.correlation(index) != a.rule) ++index;
+  auto out = std::make_shared<Alert>();
+  out->rule = correlations.at(index);
+  out->type = Utf8(vigil::CorrelationTypeName(a.type));
+  for (const auto& [field, value] : a.group)
+    out->group[Utf8(field)] = value ? py::object(Utf8(*value)) : py::none();
+  for (const auto& [field, value] : a.subject) {
+    out->subject[Utf8(field)] = value ? py::object(Utf8(*value)) : py::none();
+  }
+  out->window_start = UtcTime(a.window_start);
+  out->window_end = UtcTime(a.window_end);
+  out->start_iso = vigil::internal::FormatIsoMillis(a.window_start);
+  out->end_iso = vigil::internal::FormatIsoMillis(a.window_end);
+  out->value = a.value;
+  const std::string* last = nullptr;
+  py::str source;
+  for (const auto& e : a.events) {
+    if (!last || e.file != *last) {
+      source = Utf8(e.file);
+      last = &e.file;
+    }
+    out->events.append(py::make_tuple(source, e.record));
+  }
+  return out;
+}
+
+void BindResults(py::module_& m) {
+  Class<Rule> rule(m, "Rule", R"(One loaded Sigma rule's metadata (read-only).
+
+Attributes: ``id``, ``name``, ``title``, ``status``, ``description``, ``author``,
+``date``, ``modified``, ``license``, ``level`` (strings, ``""`` when absent); ``tags``,
+``references``, ``falsepositives``, ``fields`` (lists of strings); ``related`` (list of
+``(id, type)``); ``logsource`` (dict of the keys present among category, product,
+service, definition); ``custom`` (every other top-level attribute, e.g. ``tests``, with
+its value parsed from JSON); ``file``, ``line``, ``column`` (where the rule's YAML
+document starts).)");
+  BindFields(rule, Field{"id", &Rule::id}, Field{"name", &Rule::name}, Field{"title", &Rule::title},
+             Field{"status", &Rule::status}, Field{"description", &Rule::description},
+             Field{"license", &Rule::license}, Field{"author", &Rule::author},
+             Field{"date", &Rule::date}, Field{"modified", &Rule::modified},
+             Field{"level", &Rule::level}, Field{"references", &Rule::references},
+             Field{"tags", &Rule::tags}, Field{"falsepositives", &Rule::falsepositives},
+             Field{"fields", &Rule::fields}, Field{"related", &Rule::related},
+             Field{"logsource", &Rule::logsource}, Field{"custom", &Rule::custom},
+             Field{"file", &Rule::file}, Field{"line", &Rule::line}, Field{"column", &Rule::column},
+             Field{"_index", &Rule::index});
+  BindKey(rule);
+  rule.def("__repr__", [](const Rule& r) {
+    return py::str("<Rule {!r} id={!r} level={!r}>").format(r.title, r.id, r.level);
+  });
+
+  Class<CorrelationRule> correlation(
+      m, "CorrelationRule",
+      R"(One loaded Sigma correlation rule's metadata (read-only; see RuleSet.correlations).
+
+Attributes: ``id``, ``name``, ``title``, ``status``, ``description``, ``author``,
+``level`` (strings, ``""`` when absent); ``tags`` (list); ``type`` (``"event_count"``,
+``"value_count"``, ``"temporal"``, ``"temporal_ordered"``, ``"value_sum"``,
+``"value_avg"``, ``"value_percentile"``, ``"value_median"``, ``"first_seen"``);
+``group_by`` (list of field names or aliases); ``timespan`` (seconds, float);
+``condition`` (dict operator -> number, e.g. ``{"gte": 3.0}``; empty for the temporal
+types); ``field`` (list of the condition's fields, for the value_* types); ``rules``
+(the referenced detection :class:`Rule` objects); ``generate``; ``hidden`` (only other
+correlations reference it and its alerts are not reported on their own); ``file``,
+``line``, ``column``.)");
+  BindFields(
+      correlation, Field{"id", &CorrelationRule::id}, Field{"name", &CorrelationRule::name},
+      Field{"title", &CorrelationRule::title}, Field{"status", &CorrelationRule::status},
+      Field{"description", &CorrelationRule::description},
+      Field{"author", &CorrelationRule::author}, Field{"level", &CorrelationRule::level},
+      Field{"tags", &CorrelationRule::tags}, Field{"type", &CorrelationRule::type},
+      Field{"group_by", &CorrelationRule::group_by}, Field{"timespan", &CorrelationRule::timespan},
+      Field{"condition", &CorrelationRule::condition}, Field{"field", &CorrelationRule::field},
+      Field{"rules", &CorrelationRule::rules}, Field{"generate", &CorrelationRule::generate},
+      Field{"hidden", &CorrelationRule::hidden}, Field{"file", &CorrelationRule::file},
+      Field{"line", &CorrelationRule::line}, Field{"column", &CorrelationRule::column},
+      Field{"_index", &CorrelationRule::index});
+  BindKey(correlation);
+  correlation.def("__repr__", [](const CorrelationRule& c) {
+    return py::str("<CorrelationRule {!r} type={} group_by={} timespan={:g}s level={!r}>")
+        .format(c.title, c.type, c.group_by, c.timespan, c.level);
+  });
+
+  Class<Match> match(m, "Match", R"(One rule matching one event.
+
+Attributes: ``rule`` (:class:`Rule`); ``index`` (position of the event in the sequence
+given to RuleSet.match_many, else None); ``file`` and ``record`` (the input and the
+0-based position of the event in it, for RuleSet.scan, else None); ``line`` (1-based
+line where the event starts in its file, when known); ``event_json`` (the event's JSON
+text); ``event`` (the event as a dict, parsed from ``event_json`` on first use).)");
+  match.def(py::init([](std::shared_ptr<Rule> rule, py::str event_json,
+                        std::optional<uint64_t> index, std::optional<py::str> file,
+                        std::optional<uint64_t> record, std::optional<uint64_t> line) {
+              return std::make_shared<Match>(Match{std::move(rule), std::move(event_json), index,
+                                                   std::move(file), record, line, py::none()});
+            }),
+            py::arg("rule"), py::arg("event_json"), py::arg("index") = py::none(),
+            py::arg("file") = py::none(), py::arg("record") = py::none(),
+            py::arg("line") = py::none());
+  BindFields(match, Field{"rule", &Match::rule}, Field{"event_json", &Match::event_json},
+             Field{"index", &Match::index}, Field{"file", &Match::file},
+             Field{"record", &Match::record}, Field{"line", &Match::line});
+  BindKey(match);
+  match.def_property_readonly(
+      "event",
+      [](Match& self) -> pyt::Dict<py::str, py::object> {
+        if (!self.event || self.event.is_none()) {
+          self.event = py::reinterpret_borrow<py::object>(g_json_loads)(self.event_json);
+        }
+        return self.event;
+      },
+      "The event as a dict (parsed from ``event_json`` once, then cached).");
+  match.def("__repr__", [](const Match& self) {
+    std::string where;
+    if (self.index) where = " index=" + std::to_string(*self.index);
+    if (self.file) {
+      where += " file=" + std::string(Repr(*self.file)) +
+               " record=" + std::string(Repr(py::cast(self.record)));
+    }
+    return Utf8("<Match " + std::string(Repr(self.rule->title)) + where + ">");
+  });
+
+  Class<Diagnostic> diagnostic(
+      m, "Diagnostic",
+      R"(A problem found in a rule file, at ``file:line:column`` (1-based; 0 = unknown).
+
+Attributes: ``severity`` (``"error"`` or ``"warning"``), ``file``, ``line``, ``column``,
+``message``. ``str()`` gives ``"file:line:column: error: message"``.)");
+  diagnostic.def(
+      py::init([](const std::string& severity, const std::string& file, uint32_t line,
+                  uint32_t column, const std::string& message, std::optional<py::str> text) {
+        vigil::Diagnostic d(
+            severity == "warning" ? vigil::Severity::kWarning : vigil::Severity::kError,
+            vigil::SourceLocation{file, line, column}, message);
+        std::shared_ptr<Diagnostic> out = MakeDiagnostic(d);
+        out->severity = Utf8(severity);
+        if (text) out->text = *text;
+        return out;
+      }),
+      py::arg("severity"), py::arg("file"), py::arg("line"), py::arg("column"), py::arg("message"),
+      py::arg("text") = py::none());
+  BindFields(diagnostic, Field{"severity", &Diagnostic::severity}, Field{"file", &Diagnostic::file},
+             Field{"line", &Diagnostic::line}, Field{"column", &Diagnostic::column},
+             Field{"message", &Diagnostic::message}, Field{"_text", &Diagnostic::text});
+  BindKey(diagnostic);
+  diagnostic.def("__str__", [](const Diagnostic& d) { return d.text; })
+      .def("__repr__",
+           [](const Diagnostic& d) { return py::str("Diagnostic({!r})").format(d.text); });
+
+  Class<ScanError> scan_error(
+      m, "ScanError",
+      R"(A record or input that could not be read during RuleSet.scan; the scan went on.
+
+``line`` is 1-based (0 = unknown), ``offset`` a byte offset in the decompressed input,
+``record`` the 0-based position of the lost record when known.)");
+  BindFields(scan_error, Field{"file", &ScanError::file}, Field{"line", &ScanError::line},
+             Field{"offset", &ScanError::offset}, Field{"record", &ScanError::record},
+             Field{"message", &ScanError::message});
+  BindRecord(scan_error);
+  scan_error
+      .def("__str__",
+           [](const ScanError& e) {
+             return e.line ? py::str("{}:{}: {}").format(e.file, e.line, e.message)
+                           : py::str("{}: {}").format(e.file, e.message);
+           })
+      .def("__repr__", [](const ScanError& e) {
+        return RecordRepr("ScanError", e.Key(), {"file", "line", "offset", "record", "message"});
+      });
+
+  Class<Alert> alert(m, "Alert", R"(One alert of a correlation rule (see Correlator).
+
+Attributes: ``rule`` (the :class:`CorrelationRule`; ``title``, ``rule_id`` and ``level``
+repeat its fields); ``type``; ``group`` (dict group-by field -> value, None when the
+events lacked the field); ``subject`` (what the alert is about beyond its group:
+first_seen's new value(s), the rare value of value_percentile's rarity reading; {} for
+the other types); ``window_start`` and ``window_end`` (timezone-aware UTC datetimes of
+the first and last contributing events); ``value`` (the aggregate that met the
+condition, float); ``events`` (list of ``(source, index)`` of the contributing events in
+time order: the ``source`` given to Correlator.feed, or the scanned file, and the
+event's position in it); ``hidden``. ``to_dict()`` gives a JSON-ready dict (times as ISO
+text).)");
+  BindFields(alert, Field{"rule", &Alert::rule}, Field{"type", &Alert::type},
+             Field{"group", &Alert::group}, Field{"window_start", &Alert::window_start},
+             Field{"window_end", &Alert::window_end}, Field{"value", &Alert::value},
+             Field{"events", &Alert::events}, Field{"subject", &Alert::subject},
+             Field{"_start_iso", &Alert::start_iso}, Field{"_end_iso", &Alert::end_iso});
+  BindKey(alert);
+  alert
+      .def_property_readonly(
+          "title", [](const Alert& a) { return a.rule->title; }, "The correlation rule's title.")
+      .def_property_readonly(
+          "rule_id", [](const Alert& a) { return a.rule->id; }, "The correlation rule's id.")
+      .def_property_readonly(
+          "level", [](const Alert& a) { return a.rule->level; }, "The correlation rule's level.")
+      .def_property_readonly(
+          "hidden", [](const Alert& a) { return a.rule->hidden; },
+          "True for a correlation that only feeds others (not reported on its own).")
+      .def(
+          "to_dict",
+          [](const Alert& a) {
+            pyt::Dict<py::str, py::object> d;
+            d["rule"] = a.rule->title;
+            d["rule_id"] = a.rule->id;
+            d["level"] = a.rule->level;
+            d["type"] = a.type;
+            d["group"] = py::dict(a.group);
+            d["subject"] = py::dict(a.subject);
+            d["window_start"] = a.start_iso;
+            d["window_end"] = a.end_iso;
+            d["value"] = a.value;
+            py::list events;
+            for (const auto& e : a.events)
+              events.append(py::list(py::reinterpret_borrow<py::object>(e)));
+            d["events"] = events;
+            d["hidden"] = a.rule->hidden;
+            return d;
+          },
+          "The alert as a JSON-ready dict: rule (title), rule_id, level, type, group, subject, "
+          "window_start / window_end (ISO 8601 UTC text, milliseconds), value, events (list of "
+          "``[source, index]``), hidden.")
+      .def("__repr__", [](const Alert& a) {
+        std::string group;
+        for (auto [k, v] : a.group)
+          group +=
+              (group.empty() ? "" : " ") + std::string(py::str(k)) + "=" + std::string(py::str(v));
+        return py::str("<Alert {!r} {}={:g} [{}] {}..{} events={}>")
+            .format(a.rule->title, a.type, a.value, group, a.start_iso, a.end_iso,
+                    py::len(a.events));
+      });
+
+  Class<TestCaseResult> test_case(m, "TestCaseResult",
+                                  R"(The outcome of one test of a detection rule's ``tests:``.
+
+``explanation`` is the item by item explanation (see RuleSet.explain) for a failed test,
+else ``""``.)");
+  BindFields(test_case, Field{"name", &TestCaseResult::name},
+             Field{"expect_match", &TestCaseResult::expect_match},
+             Field{"matched", &TestCaseResult::matched}, Field{"passed", &TestCaseResult::passed},
+             Field{"explanation", &TestCaseResult::explanation});
+  BindRecord(test_case);
+  test_case
+      .def_property_readonly(
+          "message",
+          [](const TestCaseResult& t) {
+            return std::string("expected ") + (t.expect_match ? "match" : "no match") + ", got " +
+                   (t.matched ? "match" : "no match");
+          },
+          "The failure in one line: ``\"expected match, got no match\"``.")
+      .def("__repr__", [](const TestCaseResult& t) {
+        return RecordRepr("TestCaseResult", t.Key(),
+                          {"name", "expect_match", "matched", "passed", "explanation"});
+      });
+
+  Class<CorrelationTestCaseResult> correlation_case(
+      m, "CorrelationTestCaseResult",
+      R"(The outcome of one sequence test of a correlation rule's ``tests:``.
+
+The number of alerts the test expects (``expected_alerts``) and the correlation raised
+(``actual_alerts``); ``explanation`` is, for a failed test, the expected and actual
+alerts, one line each (``group k=v value=5 events=[0,1]``), else ``""``. A test passes
+when the alerts agree (count, groups, and the values and events written).)");
+  BindFields(correlation_case, Field{"name", &CorrelationTestCaseResult::name},
+             Field{"expected_alerts", &CorrelationTestCaseResult::expected_alerts},
+             Field{"actual_alerts", &CorrelationTestCaseResult::actual_alerts},
+             Field{"passed", &CorrelationTestCaseResult::passed},
+             Field{"explanation", &CorrelationTestCaseResult::explanation});
+  BindRecord(correlation_case);
+  correlation_case
+      .def_property_readonly(
+          "message",
+          [](const CorrelationTestCaseResult& t) {
+            if (t.expected_alerts != t.actual_alerts) {
+              return "expected " + Alerts(t.expected_alerts) + ", got " + Alerts(t.actual_alerts);
+            }
+            return "the alerts raised differ from those expected (" + Alerts(t.actual_alerts) + ")";
+          },
+          "The failure in one line, as ``vigil test`` prints it.")
+      .def("__repr__", [](const CorrelationTestCaseResult& t) {
+        return RecordRepr("CorrelationTestCaseResult", t.Key(),
+                          {"name", "expected_alerts", "actual_alerts", "passed", "explanation"});
+      });
+}
+
+// ---- Core: one compiled RuleSet, its Scanner pool and its rules as Python objects ---
 
 class Core {
  public:
-  explicit Core(std::shared_ptr<const vigil::RuleSet> set) : set_(std::move(set)) {}
-
-  // A Scanner borrowed from the pool for the duration of one call.
-  class Lease {
-   public:
-    explicit Lease(Core* core) : core_(core), scanner_(core->Take()) {}
-    ~Lease() { core_->Put(std::move(scanner_)); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    vigil::Scanner* operator->() { return scanner_.get(); }
-    vigil::Scanner& operator*() { return *scanner_; }
-
-   private:
-    Core* core_;
-    std::unique_ptr<vigil::Scanner> scanner_;
-  };
+  // Requires the GIL (makes the Python objects of the rules, once).
+  explicit Core(std::shared_ptr<const vigil::RuleSet> set)
+      : set_(std::move(set)), pool_(std::make_shared<vigil::ScannerPool>(set_)) {
+    for (size_t i = 0; i < set_->size(); ++i) rules_.push_back(MakeRule(set_->rule(i), i));
+    for (size_t i = 0; i < set_->correlation_count(); ++i) {
+      correlations_.push_back(MakeCorrelationRule(set_->correlation(i), i, rules_));
+    }
+    // Python objects made now and kept: the same Rule object in every Match.
+    rule_objects_ = py::list(py::cast(rules_));
+    correlation_objects_ = py::list(py::cast(correlations_));
+  }
 
   const std::shared_ptr<const vigil::RuleSet>& set() const { return set_; }
-
-  std::unique_ptr<vigil::Scanner> Take() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!free_.empty()) {
-        auto s = std::move(free_.back());
-        free_.pop_back();
-        return s;
-      }
-    }
-    return std::make_unique<vigil::Scanner>(set_);
+  const std::shared_ptr<vigil::ScannerPool>& pool() const { return pool_; }
+  const std::vector<std::shared_ptr<Rule>>& rules() const { return rules_; }
+  const std::vector<std::shared_ptr<CorrelationRule>>& correlations() const {
+    return correlations_;
   }
+  pyt::List<Rule> RuleObjects() const { return rule_objects_; }
+  pyt::List<CorrelationRule> CorrelationObjects() const { return correlation_objects_; }
 
-  void Put(std::unique_ptr<vigil::Scanner> s) {
-    std::lock_guard<std::mutex> lock(mu_);
-    // More idle Scanners than this means a burst of threads has passed: let it go.
-    if (free_.size() < kMaxIdle) free_.push_back(std::move(s));
-  }
-
-  size_t idle_scanners() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return free_.size();
-  }
-
-  py::list Rules() const {
-    py::list out;
-    for (size_t i = 0; i < set_->size(); ++i) out.append(RuleDict(set_->rule(i)));
+  pyt::List<Diagnostic> Diagnostics() const {
+    pyt::List<Diagnostic> out;
+    for (const auto& d : set_->diagnostics()) out.append(MakeDiagnostic(d));
     return out;
   }
 
-  py::list Diagnostics() const {
-    py::list out;
-    for (const auto& d : set_->diagnostics()) out.append(DiagnosticTuple(d));
-    return out;
+  py::object MakeMatch(uint32_t rule, py::str json, std::optional<uint64_t> index = std::nullopt,
+                       std::optional<py::str> file = std::nullopt,
+                       std::optional<uint64_t> record = std::nullopt,
+                       std::optional<uint64_t> line = std::nullopt) const {
+    return py::cast(std::make_shared<Match>(
+        Match{rules_[rule], std::move(json), index, std::move(file), record, line, py::none()}));
   }
 
-  // One event -> (rule indexes, event text as str or None when nothing matched).
-  // building_blocks: keep the matches of rules that only feed correlations (rule tests
-  // judge those rules too).
-  py::tuple Match(py::handle event, const std::string& kind, bool building_blocks) {
+  // One event -> its matches. building_blocks: keep the matches of rules that only
+  // feed correlations (rule tests judge those rules too).
+  pyt::List<Match> MatchOne(py::handle event, const std::string& kind, bool building_blocks) {
     const vigil::EventKind k = ParseKind(kind);
     std::string buf;
     const std::string_view text = EventText(event.ptr(), &buf);
@@ -510,43 +721,40 @@ class Core {
     vigil::Status s;
     {
       py::gil_scoped_release release;
-      Lease scanner(this);
-      s = scanner->Match(text, &out, k);
+      s = pool_->Acquire()->Match(text, &out, k);
     }
     if (!s.ok()) throw py::value_error(s.message());
-    py::list rules;
+    pyt::List<Match> matches;
+    if (out.empty()) return matches;
+    const py::str json = EventTextObject(event.ptr(), text);
     for (const auto& m : out) {
       // Building blocks of correlations (generate: false) do not alert on their own.
-      if (building_blocks || !set_->suppressed(m.rule_index)) rules.append(m.rule_index);
+      if (building_blocks || !set_->suppressed(m.rule_index))
+        matches.append(MakeMatch(m.rule_index, json));
     }
-    if (out.empty()) return py::make_tuple(rules, py::none());
-    return py::make_tuple(rules, EventTextObject(event.ptr(), text));
+    return matches;
   }
 
-  // Any iterable of events -> list of (event position, rule index, event text). Events
-  // are taken in batches: converted with the GIL held, matched without it.
-  py::list MatchMany(py::handle events, const std::string& kind) {
+  // Any iterable of events -> their matches, with their positions. Events are taken in
+  // batches: converted with the GIL held, matched without it.
+  pyt::List<Match> MatchMany(py::handle events, const std::string& kind) {
     const vigil::EventKind k = ParseKind(kind);
     EventBatches batches(events);
     std::vector<std::pair<uint32_t, uint32_t>> hits;  // (position in batch, rule)
-    py::list result;
-    size_t base = 0;
+    pyt::List<Match> result;
+    uint64_t base = 0;
     while (batches.Next()) {
-      const std::vector<py::object>& objects = batches.objects();
       const std::vector<std::string_view>& texts = batches.texts();
       hits.clear();
       size_t bad = SIZE_MAX;
       vigil::Status status;
       {
         py::gil_scoped_release release;
-        Lease scanner(this);
+        vigil::ScannerPool::Lease scanner = pool_->Acquire();
         std::vector<vigil::Match> out;
-        for (size_t i = 0; i < texts.size(); ++i) {
+        for (size_t i = 0; i < texts.size() && bad == SIZE_MAX; ++i) {
           status = scanner->Match(texts[i], &out, k);
-          if (!status.ok()) {
-            bad = i;
-            break;
-          }
+          if (!status.ok()) bad = i;
           for (const auto& m : out) {
             if (!set_->suppressed(m.rule_index)) hits.emplace_back(static_cast<uint32_t>(i), m.rule_index);
           }
@@ -555,16 +763,16 @@ class Core {
       if (bad != SIZE_MAX) {
         throw py::value_error("event " + std::to_string(base + bad) + ": " + status.message());
       }
-      py::object text;
+      py::str text;
       uint32_t last = UINT32_MAX;
       for (const auto& [i, rule] : hits) {
         if (i != last) {
-          text = EventTextObject(objects[i].ptr(), texts[i]);
+          text = EventTextObject(batches.objects()[i].ptr(), texts[i]);
           last = i;
         }
-        result.append(py::make_tuple(base + i, rule, text));
+        result.append(MakeMatch(rule, text, base + i));
       }
-      base += objects.size();
+      base += texts.size();
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
     return result;
@@ -588,11 +796,8 @@ class Core {
     return out;
   }
 
-  // Rule tests -> [(correlation, index, error, results)], the detection rules' reports
-  // (index into rules) then the correlation rules' (index into correlations). A result is
-  // (name, expect_match, matched, passed, error, explanation) for a detection test and
-  // (name, expected_alerts, actual_alerts, passed, error, explanation) for a correlation
-  // test: the same shape, so Python unpacks both alike.
+  // The rules' own tests -> [(rule or correlation rule, error, [results])], the
+  // detection rules then the correlation rules (RunRuleTests' order).
   py::list Test() {
     std::vector<vigil::RuleTestReport> reports;
     {
@@ -603,12 +808,20 @@ class Core {
     for (const auto& r : reports) {
       py::list results;
       for (const auto& t : r.results) {
-        py::object expect = t.correlation ? py::object(py::int_(t.expected_alerts)) : py::bool_(t.expect_match);
-        py::object got = t.correlation ? py::object(py::int_(t.actual_alerts)) : py::bool_(t.matched);
-        results.append(py::make_tuple(Utf8(t.name), expect, got, t.passed(), Utf8(t.error), Utf8(t.explanation)));
+        const py::str explanation(
+            Utf8(t.error.empty() ? t.explanation : t.error + "\n" + t.explanation)
+                .attr("strip")("\n"));
+        if (t.correlation) {
+          results.append(std::make_shared<CorrelationTestCaseResult>(CorrelationTestCaseResult{
+              Utf8(t.name), t.expected_alerts, t.actual_alerts, t.passed(), explanation}));
+        } else {
+          results.append(std::make_shared<TestCaseResult>(
+              TestCaseResult{Utf8(t.name), t.expect_match, t.matched, t.passed(), explanation}));
+        }
       }
-      out.append(py::make_tuple(r.correlation, r.correlation ? r.correlation_index : r.rule_index, Utf8(r.error),
-                                results));
+      py::object rule =
+          r.correlation ? correlation_objects_[r.correlation_index] : rule_objects_[r.rule_index];
+      out.append(py::make_tuple(rule, Utf8(r.error), results));
     }
     return out;
   }
@@ -618,48 +831,18 @@ class Core {
     return set_->Dump();
   }
 
+  // An alert of this RuleSet's correlations as the Python class.
+  py::object MakeAlertObject(const vigil::CorrelationAlert& a) const {
+    return py::cast(MakeAlert(a, correlations_, *set_));
+  }
+
  private:
-  static constexpr size_t kMaxIdle = 64;
   std::shared_ptr<const vigil::RuleSet> set_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<vigil::Scanner>> free_;
+  std::shared_ptr<vigil::ScannerPool> pool_;
+  std::vector<std::shared_ptr<Rule>> rules_;
+  std::vector<std::shared_ptr<CorrelationRule>> correlations_;
+  py::list rule_objects_, correlation_objects_;
 };
-
-// ---- CorrelatorCore: a Correlator fed with events matched by a Core --------------
-
-const char* CompareOpName(vigil::CorrelationCompare::Op op) {
-  switch (op) {
-    case vigil::CorrelationCompare::Op::kGt: return "gt";
-    case vigil::CorrelationCompare::Op::kGte: return "gte";
-    case vigil::CorrelationCompare::Op::kLt: return "lt";
-    case vigil::CorrelationCompare::Op::kLte: return "lte";
-    case vigil::CorrelationCompare::Op::kEq: return "eq";
-    case vigil::CorrelationCompare::Op::kNeq: return "neq";
-  }
-  return "?";
-}
-
-// The metadata of correlation rule i: RuleDict of its own info plus the correlation's
-// parameters (timespan in milliseconds; __init__.py turns it into seconds).
-py::dict CorrelationDict(const vigil::RuleSet& set, size_t i) {
-  const vigil::CorrelationRule& c = set.correlation(i);
-  py::dict d = RuleDict(c.info);
-  d["type"] = vigil::CorrelationTypeName(c.type);
-  d["group_by"] = StringList(c.group_by);
-  d["timespan_ms"] = c.timespan_ms;
-  py::dict condition;
-  for (const auto& cmp : c.condition) condition[CompareOpName(cmp.op)] = cmp.value;
-  d["condition"] = condition;
-  d["field"] = StringList(c.fields.empty() && !c.field.empty() ? std::vector<std::string>{c.field} : c.fields);
-  py::list referenced;
-  for (const auto& position : c.rules) {
-    for (uint32_t r : position) referenced.append(r);
-  }
-  d["rules"] = referenced;
-  d["generate"] = c.generate;
-  d["hidden"] = c.hidden;
-  return d;
-}
 
 vigil::CorrelatorOptions CorrelatorOptionsOf(double lateness_ms, double max_future_ms, size_t max_held_events) {
   if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
@@ -676,45 +859,33 @@ vigil::CorrelatorOptions CorrelatorOptionsOf(double lateness_ms, double max_futu
   return o;
 }
 
-// One alert as the Python package reads it: (correlation index, type, [(field, value
-// or None)], window_start ms, window_end ms, value, [(source, index)], [(field, value
-// or None)] of its subject). Requires the GIL.
-py::tuple AlertTuple(const vigil::RuleSet& set, const vigil::CorrelationAlert& a) {
-  size_t index = 0;
-  while (index < set.correlation_count() && &set.correlation(index) != a.rule) ++index;
-  auto pairs = [](const std::vector<std::pair<std::string, std::optional<std::string>>>& v) {
-    py::list out;
-    for (const auto& [field, value] : v) {
-      out.append(py::make_tuple(Utf8(field), value ? py::object(Utf8(*value)) : py::object(py::none())));
-    }
-    return out;
-  };
-  py::list events;
-  const std::string* last_source = nullptr;
-  py::object source_obj;
-  for (const auto& e : a.events) {
-    if (!last_source || e.file != *last_source) {
-      source_obj = Utf8(e.file);
-      last_source = &e.file;
-    }
-    events.append(py::make_tuple(source_obj, e.record));
-  }
-  return py::make_tuple(index, vigil::CorrelationTypeName(a.type), pairs(a.group), a.window_start, a.window_end,
-                        a.value, events, pairs(a.subject));
+// The counters of a Correlator as the Python package reports them (ScanIterator.stats,
+// Correlator's properties).
+void AddCorrelatorCounts(const vigil::Correlator& c, py::dict* d) {
+  (*d)["late_events"] = c.late_events();
+  (*d)["future_events"] = c.future_events();
+  (*d)["untimed_events"] = c.untimed_events();
+  (*d)["early_events"] = c.early_events();
+  (*d)["evicted_events"] = c.evicted_events();
+  (*d)["unlearned_values"] = c.unlearned_values();
 }
+
+// ---- CorrelatorCore: a Correlator fed with events matched by a Core ----------------
 
 // One Correlator over one stream. Its Python wrapper may be shared between threads, so
 // every call holds mu_ (taken with the GIL released: a thread holding mu_ re-takes
 // the GIL between batches). Matching and correlating run without the GIL.
 class CorrelatorCore {
  public:
-  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms, double max_future_ms, size_t max_held_events)
-      : core_(std::move(core)), correlator_(core_->set(), CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events)) {}
+  CorrelatorCore(std::shared_ptr<Core> core, double lateness_ms, double max_future_ms,
+                 size_t max_held_events)
+      : core_(std::move(core)),
+        correlator_(core_->set(),
+                    CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events)) {}
 
   // Matches and feeds every event of `events` (records source / next position), then
-  // returns the alerts raised so far: [(correlation index, type, [(field, value or
-  // None)], window_start ms, window_end ms, value, [(source, index)])].
-  py::list Feed(py::handle events, const std::string& source, const std::string& kind) {
+  // returns the alerts raised so far (hidden ones included).
+  pyt::List<Alert> Feed(py::handle events, const std::string& source, const std::string& kind) {
     const vigil::EventKind k = ParseKind(kind);
     std::unique_lock<std::mutex> lock = Lock();
     Owner owner(&owner_);
@@ -754,8 +925,8 @@ class CorrelatorCore {
       sink.alerts = &alerts_;
       {
         py::gil_scoped_release release;
-        Core::Lease scanner(core_.get());
-        vigil::ScanEvents(*scanner, batches.texts(), source, options, &sink, next_index_);
+        vigil::ScanEvents(*core_->pool()->Acquire(), batches.texts(), source, options, &sink,
+                          next_index_);
       }
       next_index_ += sink.records;
       if (!sink.error.empty()) throw py::value_error("event " + std::to_string(sink.bad) + ": " + sink.error);
@@ -764,7 +935,7 @@ class CorrelatorCore {
     return Alerts();
   }
 
-  py::list Flush() {
+  pyt::List<Alert> Flush() {
     std::unique_lock<std::mutex> lock = Lock();
     {
       py::gil_scoped_release release;
@@ -773,39 +944,15 @@ class CorrelatorCore {
     return Alerts();
   }
 
-  size_t StateSize() {
-    std::unique_lock<std::mutex> lock = Lock();
-    return correlator_.StateSize();
-  }
-
-  uint64_t LateEvents() {
-    std::unique_lock<std::mutex> lock = Lock();
-    return correlator_.late_events();
-  }
-
-  uint64_t FutureEvents() {
-    std::unique_lock<std::mutex> lock = Lock();
-    return correlator_.future_events();
-  }
-
-  uint64_t UntimedEvents() {
-    std::unique_lock<std::mutex> lock = Lock();
-    return correlator_.untimed_events();
-  }
-
-  // The memory bound at work (CorrelatorOptions::max_held_events, max_baseline_bytes).
-  py::dict BoundCounts() {
+  // The correlator's counters and sizes.
+  py::dict Counts() {
     std::unique_lock<std::mutex> lock = Lock();
     py::dict d;
-    d["early_events"] = correlator_.early_events();
-    d["evicted_events"] = correlator_.evicted_events();
-    d["unlearned_values"] = correlator_.unlearned_values();
+    AddCorrelatorCounts(correlator_, &d);
+    d["state_size"] = correlator_.StateSize();
+    d["baseline_size"] = correlator_.BaselineSize();
+    d["events_fed"] = next_index_;
     return d;
-  }
-
-  uint64_t EventsFed() {
-    std::unique_lock<std::mutex> lock = Lock();
-    return next_index_;
   }
 
   // first_seen baselines (docs/first-seen.md); errors raise ValueError / OSError.
@@ -840,11 +987,6 @@ class CorrelatorCore {
     if (!s.ok()) throw py::value_error(s.message());
   }
 
-  size_t BaselineSize() {
-    std::unique_lock<std::mutex> lock = Lock();
-    return correlator_.BaselineSize();
-  }
-
  private:
   // Locks mu_ for one call. A call made from inside the same thread's feed (an event
   // object whose isoformat() or __str__ feeds the correlator) would wait for itself.
@@ -868,12 +1010,12 @@ class CorrelatorCore {
   };
 
   // Requires the GIL and mu_.
-  py::list Alerts() {
+  pyt::List<Alert> Alerts() {
     std::vector<vigil::CorrelationAlert> alerts = std::move(alerts_);
     alerts_.clear();
     for (auto& a : correlator_.TakeAlerts()) alerts.push_back(std::move(a));
-    py::list out;
-    for (const auto& a : alerts) out.append(AlertTuple(*core_->set(), a));
+    pyt::List<Alert> out;
+    for (const auto& a : alerts) out.append(core_->MakeAlertObject(a));
     return out;
   }
 
@@ -908,131 +1050,91 @@ std::shared_ptr<Core> Build(const std::vector<std::tuple<std::string, std::strin
   return std::make_shared<Core>(std::move(set));
 }
 
-py::dict LoadVars(const std::string& path) {
+std::map<std::string, std::vector<std::string>> LoadVars(const std::string& path) {
   std::map<std::string, std::vector<std::string>> vars;
   vigil::Status s = vigil::LoadPlaceholderFile(path, &vars);
   if (!s.ok()) Raise(s);
-  py::dict out;
-  for (const auto& [k, v] : vars) out[Utf8(k)] = StringList(v);
-  return out;
+  return vars;
 }
 
-// ---- ScanIter: a scan on its own thread, drained by Python in batches ---------------
+// ---- ScanIter: a vigil::ScanStream, drained by Python in batches ---------------------
 
 class ScanIter {
  public:
   // correlate: the scan is one stream for a Correlator of its own (with these options)
-  // when the rules have correlations, as in `vigil scan`; its alerts are queued with
-  // the matches.
+  // when the rules have correlations, as in `vigil scan`.
   ScanIter(std::shared_ptr<Core> core, std::vector<std::string> paths, const std::string& kind,
-           unsigned threads, bool correlate, double lateness_ms, double max_future_ms, size_t max_held_events)
-      : core_(std::move(core)), state_(std::make_shared<State>()) {
-    vigil::ScanOptions options;
-    options.kind = ParseKind(kind);
-    options.threads = threads;
-    if (correlate && core_->set()->correlation_count() > 0) {
-      state_->correlator = std::make_unique<vigil::Correlator>(
-          core_->set(), CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events));
-      options.correlator = state_->correlator.get();
-    }
-    for (const auto& p : paths) {
-      if (p == "-") stdin_ = true;
-    }
-    auto state = state_;
-    auto core_ref = core_;
-    worker_ = std::thread([state, core_ref, paths = std::move(paths), options]() {
-      Sink sink(state.get(), core_ref->set().get());
-      vigil::ScanStats stats;
-      std::string failure;
-      try {
-        Core::Lease scanner(core_ref.get());
-        stats = vigil::ScanInputs(*scanner, paths, options, &sink);
-      } catch (const std::exception& e) {
-        failure = e.what();
-      }
-      std::lock_guard<std::mutex> lock(state->mu);
-      state->stats = stats;
-      state->failure = failure;
-      state->done = true;
-      state->not_empty.notify_all();
-    });
+           unsigned threads, bool correlate, double lateness_ms, double max_future_ms,
+           size_t max_held_events)
+      : core_(std::move(core)) {
+    vigil::ScanStreamOptions options;
+    options.scan.kind = ParseKind(kind);
+    options.scan.threads = threads;
+    options.correlate = correlate;
+    options.correlator = CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events);
+    stream_ =
+        std::make_unique<vigil::ScanStream>(core_->pool(), std::move(paths), std::move(options));
   }
 
-  ~ScanIter() {
-    // Runs with the GIL held (Python dealloc); the worker never takes it.
-    Stop();
-  }
+  ~ScanIter() { Stop(); }
 
-  // Up to `max` queued items: (matches [(rule, file, record, line, json)], errors
-  // [(file, line, byte_offset, index, message)] in between, finished). Waits (GIL
-  // released) until at least one item is there or the scan has ended.
-  py::tuple Next(size_t max) {
-    std::vector<Item> batch;
-    bool finished = false;
-    while (true) {
-      bool got = false;
+  // Up to `max` results: (matches, errors, alerts, finished). Waits (GIL released)
+  // until there is at least one or the scan has ended; raises RuntimeError when the
+  // scan itself failed.
+  std::tuple<pyt::List<Match>, pyt::List<ScanError>, pyt::List<Alert>, bool> Next(size_t max) {
+    std::vector<vigil::ScanStream::Item> items;
+    bool more = !finished_;
+    while (more) {
       {
         py::gil_scoped_release release;
-        std::unique_lock<std::mutex> lock(state_->mu);
-        state_->not_empty.wait_for(lock, std::chrono::milliseconds(100),
-                                   [&] { return !state_->queue.empty() || state_->done; });
-        if (!state_->queue.empty() || state_->done) {
-          got = true;
-          while (!state_->queue.empty() && batch.size() < max) {
-            state_->bytes -= state_->queue.front().bytes;
-            batch.push_back(std::move(state_->queue.front()));
-            state_->queue.pop_front();
-          }
-          finished = state_->done && state_->queue.empty();
-          state_->not_full.notify_all();
-        }
+        more = stream_->Next(&items, max, std::chrono::milliseconds(100));
       }
-      if (got) break;
+      if (!items.empty()) break;
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C while waiting
     }
-    py::list items;
-    const std::string* last_json = nullptr;
+    pyt::List<Match> matches;
+    pyt::List<ScanError> errors;
+    pyt::List<Alert> alerts;
     const std::string* last_file = nullptr;
-    py::object json_obj, file_obj;
-    for (const auto& item : batch) {
-      if (item.alert) {
-        items.append(py::make_tuple(2, AlertTuple(*core_->set(), *item.alert)));
-        continue;
+    const std::string* last_json = nullptr;
+    py::str file, json;
+    auto file_of = [&](const std::string& name) {
+      if (&name != last_file) {
+        file = Utf8(name);
+        last_file = &name;
       }
-      if (item.file.get() != last_file) {
-        file_obj = Utf8(*item.file);
-        last_file = item.file.get();
+      return file;
+    };
+    for (const auto& item : items) {
+      if (const auto* m = std::get_if<vigil::StreamMatch>(&item)) {
+        if (m->json.get() != last_json) {
+          json = Utf8(*m->json);
+          last_json = m->json.get();
+        }
+        matches.append(core_->MakeMatch(m->rule_index, json, std::nullopt, file_of(*m->file),
+                                        m->record,
+                                        m->line ? std::optional<uint64_t>(m->line) : std::nullopt));
+      } else if (const auto* e = std::get_if<vigil::InputError>(&item)) {
+        errors.append(MakeScanError(*e, Utf8(e->file)));
+      } else {
+        alerts.append(core_->MakeAlertObject(std::get<vigil::CorrelationAlert>(item)));
       }
-      if (item.is_error) {
-        items.append(py::make_tuple(0, file_obj, item.line, item.offset, item.index, Utf8(item.message)));
-        continue;
-      }
-      if (item.json.get() != last_json) {
-        json_obj = Utf8(*item.json);
-        last_json = item.json.get();
-      }
-      items.append(py::make_tuple(1, item.rule, file_obj, item.index, item.line, json_obj));
     }
-    if (finished) {
-      Join();
-      std::string failure;
-      {
-        std::lock_guard<std::mutex> lock(state_->mu);
-        failure = state_->failure;
-      }
-      if (!failure.empty()) throw std::runtime_error("scan failed: " + failure);
+    if (!more && !finished_) {
+      finished_ = true;
+      if (!stream_->status().ok())
+        throw std::runtime_error("scan failed: " + stream_->status().message());
     }
-    return py::make_tuple(items, finished);
+    return {matches, errors, alerts, finished_};
   }
 
-  py::object Stats() {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    if (!state_->done) return py::none();
-    const auto& s = state_->stats;
+  // The counts of the finished scan, else None.
+  std::optional<py::dict> Stats() const {
+    if (!finished_) return std::nullopt;
+    const vigil::ScanStats& s = stream_->stats();
     py::dict d;
     d["events"] = s.events;
-    // Matches yielded; a building block's (generate: false) are not (as in vigil scan).
-    d["matches"] = s.matches - state_->hidden.load();
+    d["matches"] = s.matches;  // yielded: a building block's (generate: false) are not
     d["event_errors"] = s.event_errors;
     d["input_errors"] = s.input_errors;
     d["files"] = s.files;
@@ -1043,166 +1145,31 @@ class ScanIter {
     // Events with a key repeated in one object, matched read first-wins and last-wins.
     d["duplicate_key_events"] = s.duplicate_key_events;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
-    if (const vigil::Correlator* c = state_->correlator.get()) {
-      // Alerts queued (those of correlations that only feed others are not), and what
-      // the correlator could not use or had to degrade (vigil scan's summary).
-      d["alerts"] = state_->alerts.load();
+    if (const vigil::Correlator* c = stream_->correlator()) {
+      // Alerts yielded, and what the correlator could not use or had to degrade (vigil
+      // scan's summary).
+      d["alerts"] = s.alerts;
       d["correlation_errors"] = s.correlation_errors;
-      d["late_events"] = c->late_events();
-      d["future_events"] = c->future_events();
-      d["untimed_events"] = c->untimed_events();
-      d["early_events"] = c->early_events();
-      d["evicted_events"] = c->evicted_events();
-      d["unlearned_values"] = c->unlearned_values();
+      AddCorrelatorCounts(*c, &d);
     }
     return d;
   }
 
-  // Stops the scan (if it is still running) and waits for its thread.
+  // Stops the scan (if it is still running) and waits for its thread, without the GIL
+  // (the scan's thread never takes it).
   void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(state_->mu);
-      state_->cancel = true;
-      state_->not_full.notify_all();
+    if (PyGILState_Check()) {
+      py::gil_scoped_release release;
+      stream_->Close();
+    } else {
+      stream_->Close();
     }
-    Join();
   }
 
  private:
-  struct Item {
-    bool is_error = false;
-    uint32_t rule = 0;
-    std::shared_ptr<const std::string> file;
-    std::shared_ptr<const std::string> json;
-    uint64_t index = 0;
-    uint64_t line = 0;
-    uint64_t offset = 0;
-    std::string message;
-    std::shared_ptr<const vigil::CorrelationAlert> alert;  // an alert, not a match
-    size_t bytes = 0;
-  };
-
-  struct State {
-    std::mutex mu;
-    std::condition_variable not_empty, not_full;
-    std::deque<Item> queue;
-    size_t bytes = 0;
-    bool done = false;
-    std::atomic<bool> cancel{false};  // written under mu (with a notify), read anywhere
-    std::atomic<uint64_t> hidden{0};  // matches of building blocks, not yielded
-    std::atomic<uint64_t> alerts{0};  // alerts queued
-    // The scan's correlator, used by the scan thread only until `done`.
-    std::unique_ptr<vigil::Correlator> correlator;
-    vigil::ScanStats stats;
-    std::string failure;
-  };
-
-  // Bounds of the queue between the scan thread and Python.
-  static constexpr size_t kMaxItems = 4096;
-  static constexpr size_t kMaxBytes = 32u << 20;
-
-  class Sink : public vigil::ScanSink {
-   public:
-    Sink(State* state, const vigil::RuleSet* rules) : state_(state), rules_(rules) {}
-
-    bool OnRecord(const vigil::Record& record, std::span<const vigil::Match> matches) override {
-      // The record's matches share one copy of its text, made for the first one shown.
-      std::shared_ptr<const std::string> json;
-      for (const vigil::Match& match : matches) {
-        // Building blocks of correlations (generate: false) do not alert on their own.
-        if (rules_->suppressed(match.rule_index)) {
-          state_->hidden.fetch_add(1);
-          continue;
-        }
-        Item item;
-        item.rule = match.rule_index;
-        item.file = File(record.file ? *record.file : std::string());
-        item.bytes = 64;
-        if (!json) {
-          json = std::make_shared<const std::string>(record.json);
-          item.bytes += record.json.size();
-        }
-        item.json = json;
-        item.index = record.index;
-        item.line = record.line;
-        if (!Push(std::move(item))) return false;
-      }
-      return !state_->cancel.load(std::memory_order_relaxed);
-    }
-
-    bool OnAlert(const vigil::CorrelationAlert& alert) override {
-      if (alert.rule->hidden) return true;  // feeds chained correlations only
-      state_->alerts.fetch_add(1);
-      Item item;
-      item.alert = std::make_shared<const vigil::CorrelationAlert>(alert);
-      item.bytes = 256 + 64 * alert.events.size();
-      return Push(std::move(item));
-    }
-
-    void OnError(const vigil::InputError& error) override {
-      Item item;
-      item.is_error = true;
-      item.file = File(error.file);
-      item.line = error.line;
-      item.offset = error.byte_offset;
-      item.index = error.index;
-      item.message = error.message;
-      item.bytes = error.message.size() + 64;
-      Push(std::move(item));
-    }
-
-   private:
-    std::shared_ptr<const std::string> File(const std::string& name) {
-      if (!last_file_ || *last_file_ != name) last_file_ = std::make_shared<const std::string>(name);
-      return last_file_;
-    }
-
-    bool Push(Item item) {
-      std::unique_lock<std::mutex> lock(state_->mu);
-      state_->not_full.wait(lock, [&] {
-        return state_->cancel ||
-               (state_->queue.size() < kMaxItems && state_->bytes + item.bytes <= kMaxBytes) ||
-               state_->queue.empty();
-      });
-      if (state_->cancel) return false;
-      state_->bytes += item.bytes;
-      state_->queue.push_back(std::move(item));
-      state_->not_empty.notify_one();
-      return true;
-    }
-
-    State* state_;
-    const vigil::RuleSet* rules_;
-    std::shared_ptr<const std::string> last_file_;
-  };
-
-  void Join() {
-    if (!worker_.joinable()) return;
-    if (stdin_) {
-      // A scan of standard input may be blocked in read(): do not wait for it. The
-      // thread owns what it uses (shared_ptr) and stops at its next record.
-      bool done;
-      {
-        std::lock_guard<std::mutex> lock(state_->mu);
-        done = state_->done;
-      }
-      if (!done) {
-        worker_.detach();
-        return;
-      }
-    }
-    if (PyGILState_Check()) {
-      py::gil_scoped_release release;
-      worker_.join();
-    } else {
-      worker_.join();
-    }
-  }
-
   std::shared_ptr<Core> core_;
-  std::shared_ptr<State> state_;
-  std::thread worker_;
-  bool stdin_ = false;
+  std::unique_ptr<vigil::ScanStream> stream_;
+  bool finished_ = false;
 };
 
 }  // namespace
@@ -1211,46 +1178,48 @@ PYBIND11_MODULE(_vigil, m) {
   m.doc() = "vigil's C++ engine (private: use the `vigil` package).";
   m.attr("__version__") = std::to_string(VIGIL_VERSION_MAJOR) + "." + std::to_string(VIGIL_VERSION_MINOR) +
                           "." + std::to_string(VIGIL_VERSION_PATCH);
+  vigil_py::InitJsonText();
+  g_json_loads = py::object(py::module_::import("json").attr("loads")).release().ptr();
   {
-    py::module_ abc = py::module_::import("collections.abc");
-    g_mapping_abc = py::object(abc.attr("Mapping")).release().ptr();
-    g_sequence_abc = py::object(abc.attr("Sequence")).release().ptr();
+    py::module_ datetime = py::module_::import("datetime");
+    g_timedelta = py::object(datetime.attr("timedelta")).release().ptr();
+    g_epoch = py::object(datetime.attr("datetime")(
+                             1970, 1, 1, py::arg("tzinfo") = datetime.attr("timezone").attr("utc")))
+                  .release()
+                  .ptr();
   }
 
+  BindResults(m);
+
   py::class_<Core, std::shared_ptr<Core>>(m, "Core")
-      .def("rules", &Core::Rules)
+      .def("rules", &Core::RuleObjects)
       .def("diagnostics", &Core::Diagnostics)
       .def("size", [](const Core& c) { return c.set()->size(); })
-      .def("match", &Core::Match, py::arg("event"), py::arg("kind") = "auto", py::arg("building_blocks") = false)
+      .def("match", &Core::MatchOne, py::arg("event"), py::arg("kind") = "auto",
+           py::arg("building_blocks") = false)
       .def("match_many", &Core::MatchMany, py::arg("events"), py::arg("kind") = "auto")
       .def("explain", &Core::Explain, py::arg("rule"), py::arg("event"))
       .def("test", &Core::Test)
       .def("dump", &Core::Dump)
-      .def("idle_scanners", &Core::idle_scanners)
-      .def("find", [](const Core& c, const std::string& key) { return c.set()->Find(key); }, py::arg("key"))
-      .def("correlations", [](const Core& c) {
-        py::list out;
-        for (size_t i = 0; i < c.set()->correlation_count(); ++i) out.append(CorrelationDict(*c.set(), i));
-        return out;
-      });
+      .def("idle_scanners", [](const Core& c) { return c.pool()->idle(); })
+      .def(
+          "find", [](const Core& c, const std::string& key) { return c.set()->Find(key); },
+          py::arg("key"))
+      .def("correlations", &Core::CorrelationObjects);
 
   py::class_<CorrelatorCore>(m, "Correlator")
-      .def(py::init<std::shared_ptr<Core>, double, double, size_t>(), py::arg("core"), py::arg("lateness_ms"),
-           py::arg("max_future_ms") = 86400000.0,
+      .def(py::init<std::shared_ptr<Core>, double, double, size_t>(), py::arg("core"),
+           py::arg("lateness_ms"), py::arg("max_future_ms") = 86400000.0,
            py::arg("max_held_events") = vigil::CorrelatorOptions().max_held_events)
-      .def("feed", &CorrelatorCore::Feed, py::arg("events"), py::arg("source") = "", py::arg("kind") = "auto")
+      .def("feed", &CorrelatorCore::Feed, py::arg("events"), py::arg("source") = "",
+           py::arg("kind") = "auto")
       .def("flush", &CorrelatorCore::Flush)
-      .def("state_size", &CorrelatorCore::StateSize)
-      .def("late_events", &CorrelatorCore::LateEvents)
-      .def("future_events", &CorrelatorCore::FutureEvents)
-      .def("untimed_events", &CorrelatorCore::UntimedEvents)
-      .def("bound_counts", &CorrelatorCore::BoundCounts)
-      .def("events_fed", &CorrelatorCore::EventsFed)
+      .def("counts", &CorrelatorCore::Counts)
       .def("load_baseline", &CorrelatorCore::LoadBaseline, py::arg("path"))
       .def("save_baseline", &CorrelatorCore::SaveBaseline, py::arg("path"))
       .def("serialize_baseline", &CorrelatorCore::SerializeBaseline)
-      .def("restore_baseline", &CorrelatorCore::RestoreBaseline, py::arg("text"), py::arg("origin"))
-      .def("baseline_size", &CorrelatorCore::BaselineSize);
+      .def("restore_baseline", &CorrelatorCore::RestoreBaseline, py::arg("text"),
+           py::arg("origin"));
 
   py::class_<ScanIter>(m, "ScanIter")
       .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned, bool, double,
@@ -1266,19 +1235,24 @@ PYBIND11_MODULE(_vigil, m) {
         "Compiles rule sources [(\"path\"|\"yaml\", value, name)] into a Core.");
   // The duration grammar of the CLI's --lateness (util/timeparts.h, kStream): its
   // milliseconds, inf for no bound, None when `text` is not a duration.
-  m.def("parse_duration", [](const std::string& text) -> py::object {
-    int64_t ms = 0;
-    if (!vigil::internal::ParseDurationMillis(text, vigil::internal::DurationSyntax::kStream, &ms)) {
-      return py::none();
-    }
-    if (ms == std::numeric_limits<int64_t>::max()) return py::float_(std::numeric_limits<double>::infinity());
-    return py::int_(ms);
-  }, py::arg("text"));
+  m.def(
+      "parse_duration",
+      [](const std::string& text) -> std::optional<double> {
+        int64_t ms = 0;
+        if (!vigil::internal::ParseDurationMillis(text, vigil::internal::DurationSyntax::kStream,
+                                                  &ms)) {
+          return std::nullopt;
+        }
+        if (ms == std::numeric_limits<int64_t>::max())
+          return std::numeric_limits<double>::infinity();
+        return static_cast<double>(ms);
+      },
+      py::arg("text"));
   m.def("load_vars", &LoadVars, py::arg("path"),
         "Reads |expand placeholder values from a pySigma-style `vars:` YAML file.");
   m.def("json_dumps", [](py::handle obj) {
         std::string out;
-        JsonWriter(&out).Value(obj.ptr(), 0);
+        vigil_py::WriteJson(obj, &out);
         return Utf8(out);
       }, py::arg("obj"), "The compact JSON text vigil matches for a Python value (for tests).");
 }

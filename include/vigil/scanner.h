@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -112,6 +113,80 @@ class VIGIL_EXPORT Scanner {
   std::string_view capture_json_;     // the last event, when a match feeds a correlation
   // The captured fields' paths, read in one pass over an event (made on first use).
   mutable std::unique_ptr<internal::DomPathSet> capture_paths_;
+};
+
+// ---- A pool of Scanners ---------------------------------------------------------
+
+// Lends Scanners on one RuleSet to concurrent callers, for a service or a language
+// binding that matches on whatever thread calls it: a call leases a Scanner (an idle
+// one, or a new one when none is idle), matches, and gives it back when the Lease goes
+// out of scope. N threads matching at once therefore use N Scanners in parallel, and a
+// single thread keeps reusing one warm Scanner (its buffers already grown).
+//
+// Thread safety: Acquire and idle() may be called from any number of threads at once
+// (one short mutex around the idle list; matching itself takes no lock). A Lease is
+// used by one thread at a time, like the Scanner it lends.
+//
+// Ownership: the pool keeps its RuleSet alive (shared_ptr) and owns its idle
+// Scanners; a Lease owns its Scanner until it gives it back. Past `max_idle` idle
+// Scanners (a burst of threads has passed) a returned one is freed instead.
+// REQUIRES: the pool outlives every Lease it made (hold it in a shared_ptr when the
+// leases live on other threads, as ScanStream does).
+class VIGIL_EXPORT ScannerPool {
+ public:
+  // A Scanner lent by Acquire, given back by the destructor. Movable, not copyable.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&& other) noexcept {
+      if (this != &other) {
+        GiveBack();
+        pool_ = other.pool_;
+        scanner_ = std::move(other.scanner_);
+      }
+      return *this;
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { GiveBack(); }
+
+    Scanner& operator*() const { return *scanner_; }
+    Scanner* operator->() const { return scanner_.get(); }
+
+   private:
+    friend class ScannerPool;
+    Lease(ScannerPool* pool, std::unique_ptr<Scanner> scanner)
+        : pool_(pool), scanner_(std::move(scanner)) {}
+    void GiveBack() {
+      if (scanner_) pool_->Release(std::move(scanner_));
+    }
+    ScannerPool* pool_;
+    std::unique_ptr<Scanner> scanner_;
+  };
+
+  static constexpr size_t kDefaultMaxIdle = 64;
+
+  explicit ScannerPool(std::shared_ptr<const RuleSet> rules, size_t max_idle = kDefaultMaxIdle);
+  ~ScannerPool();
+  // Leases point at their pool: it cannot move.
+  ScannerPool(const ScannerPool&) = delete;
+  ScannerPool& operator=(const ScannerPool&) = delete;
+
+  // An idle Scanner, or a new one. Never fails but for memory (std::bad_alloc).
+  Lease Acquire();
+
+  // Scanners waiting in the pool now (a snapshot; others may lease or return one).
+  size_t idle() const;
+
+  const std::shared_ptr<const RuleSet>& rules() const { return rules_; }
+
+ private:
+  void Release(std::unique_ptr<Scanner> scanner);
+
+  const std::shared_ptr<const RuleSet> rules_;
+  const size_t max_idle_;
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Scanner>> idle_;  // guarded by mu_
 };
 
 // ---- Whole-input scans -------------------------------------------------------------

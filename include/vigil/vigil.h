@@ -22,5 +22,6 @@
 #include "vigil/rule.h"
 #include "vigil/rule_tests.h"
 #include "vigil/ruleset.h"
+#include "vigil/scan_stream.h"
 #include "vigil/scanner.h"
 #include "vigil/status.h"

@@ -29,15 +29,17 @@ pickles as its sources and recompiles where it is unpickled (multiprocessing wor
 from __future__ import annotations
 
 import datetime as _datetime
-import json as _json
 import math as _math
 import os as _os
 import threading as _threading
 from collections import OrderedDict as _OrderedDict
-from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
+from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
                     Sequence, Tuple, Union)
 
 from . import _vigil
+# The result classes are defined once, in C++ (bindings/python/_vigil.cc), read-only.
+from ._vigil import (Alert, CorrelationRule, CorrelationTestCaseResult, Diagnostic, Match, Rule,
+                     ScanError, TestCaseResult)
 
 __all__ = [
     "Alert",
@@ -92,48 +94,6 @@ def bundled() -> str:
     return path
 
 
-class Diagnostic:
-    """A problem found in a rule file, at ``file:line:column`` (1-based; 0 = unknown).
-
-    Attributes: ``severity`` (``"error"`` or ``"warning"``), ``file``, ``line``,
-    ``column``, ``message``. ``str()`` gives ``"file:line:column: error: message"``.
-    """
-
-    __slots__ = ("severity", "file", "line", "column", "message", "_text")
-
-    def __init__(self, severity: str, file: str, line: int, column: int, message: str,
-                 text: Optional[str] = None) -> None:
-        self.severity = severity
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-        if text is None:
-            where = ":".join([file] + [str(x) for x in (line, column) if x])
-            text = f"{where}: {severity}: {message}" if where else f"{severity}: {message}"
-        self._text = text
-
-    def __str__(self) -> str:
-        return self._text
-
-    def __repr__(self) -> str:
-        return f"Diagnostic({self._text!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Diagnostic):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def _key(self) -> tuple:
-        return (self.severity, self.file, self.line, self.column, self.message)
-
-    def __reduce__(self):
-        return (Diagnostic, self._key() + (self._text,))
-
-
 class RuleError(Exception):
     """Rules failed to load. ``errors`` lists every error (not only the first).
 
@@ -155,119 +115,6 @@ class RuleError(Exception):
         return "\n".join(str(d) for d in self.errors) or "rules failed to load"
 
 
-class Rule:
-    """One loaded Sigma rule's metadata (read-only).
-
-    Attributes: ``id``, ``name``, ``title``, ``status``, ``description``, ``author``,
-    ``date``, ``modified``, ``license``, ``level`` (strings, ``""`` when absent);
-    ``tags``, ``references``, ``falsepositives``, ``fields`` (lists of strings);
-    ``related`` (list of ``(id, type)``); ``logsource`` (dict of the keys present among
-    category, product, service, definition); ``custom`` (every other top-level
-    attribute, e.g. ``tests``, with its value parsed from JSON); ``file``, ``line``,
-    ``column`` (where the rule's YAML document starts).
-    """
-
-    __slots__ = ("id", "name", "title", "status", "description", "license", "author", "date",
-                 "modified", "level", "references", "tags", "falsepositives", "fields", "related",
-                 "logsource", "custom", "file", "line", "column", "_index")
-
-    def __init__(self, **fields: Any) -> None:
-        for k in Rule.__slots__:
-            object.__setattr__(self, k, fields.get(k))
-
-    @classmethod
-    def _from_core(cls, d: Dict[str, Any], index: int) -> "Rule":
-        custom = {}
-        for k, v in d["custom"].items():
-            try:
-                custom[k] = _json.loads(v)
-            except ValueError:
-                custom[k] = v
-        d = dict(d, custom=custom, related=[tuple(r) for r in d["related"]], _index=index)
-        return cls(**d)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("Rule is read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("Rule is read-only")
-
-    def __repr__(self) -> str:
-        return f"<Rule {self.title!r} id={self.id!r} level={self.level!r}>"
-
-    def _key(self) -> tuple:
-        return (self.id, self.name, self.title, self.file, self.line, self.column)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Rule):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __reduce__(self):
-        return (_make_rule, ({k: getattr(self, k) for k in Rule.__slots__},))
-
-
-def _make_rule(fields: Dict[str, Any]) -> Rule:
-    return Rule(**fields)
-
-
-class Match:
-    """One rule matching one event.
-
-    Attributes: ``rule`` (:class:`Rule`); ``index`` (position of the event in the
-    sequence given to :meth:`RuleSet.match_many`, else None); ``file`` and ``record``
-    (the input and the 0-based position of the event in it, for :meth:`RuleSet.scan`,
-    else None); ``line`` (1-based line where the event starts in its file, when known);
-    ``event_json`` (the event's JSON text); ``event`` (the event as a dict, parsed from
-    ``event_json`` on first use).
-    """
-
-    __slots__ = ("rule", "index", "file", "record", "line", "event_json", "_event")
-
-    def __init__(self, rule: Rule, event_json: str, index: Optional[int] = None,
-                 file: Optional[str] = None, record: Optional[int] = None,
-                 line: Optional[int] = None) -> None:
-        self.rule = rule
-        self.event_json = event_json
-        self.index = index
-        self.file = file
-        self.record = record
-        self.line = line
-        self._event = None
-
-    @property
-    def event(self) -> Dict[str, Any]:
-        """The event as a dict (parsed from ``event_json`` once, then cached)."""
-        if self._event is None:
-            self._event = _json.loads(self.event_json)
-        return self._event
-
-    def __repr__(self) -> str:
-        where = ""
-        if self.index is not None:
-            where = f" index={self.index}"
-        if self.file is not None:
-            where += f" file={self.file!r} record={self.record}"
-        return f"<Match {self.rule.title!r}{where}>"
-
-    def _key(self) -> tuple:
-        return (self.rule, self.index, self.file, self.record, self.event_json)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Match):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __reduce__(self):
-        return (Match, (self.rule, self.event_json, self.index, self.file, self.record, self.line))
-
-
 class MatchList(list):
     """A list of :class:`Match` with conversions to data frames.
 
@@ -285,22 +132,6 @@ class MatchList(list):
         """Return a pyarrow Table with one row per match (needs pyarrow)."""
         from . import pandas_support
         return pandas_support.matches_to_arrow(self)
-
-
-class ScanError(NamedTuple):
-    """A record or input that could not be read during :meth:`RuleSet.scan`; the scan
-    went on. ``line`` is 1-based (0 = unknown), ``offset`` a byte offset in the
-    decompressed input, ``record`` the 0-based position of the lost record when known."""
-
-    file: str
-    line: int
-    offset: int
-    record: int
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
 
 
 class ScanIterator:
@@ -322,8 +153,6 @@ class ScanIterator:
                  correlate: bool = True, lateness_ms: float = 900000.0,
                  max_future_ms: float = 86400000.0, max_held_events: int = 200000) -> None:
         self._ruleset = ruleset
-        self._rules = ruleset._rules
-        self._correlations: Optional[List[CorrelationRule]] = None
         self._it = _vigil.ScanIter(ruleset._core, paths, kind, threads, correlate, lateness_ms,
                                    max_future_ms, max_held_events)
         self._pending: List[Match] = []
@@ -346,23 +175,10 @@ class ScanIterator:
         return m
 
     def _fill(self) -> None:
-        items, finished = self._it.next(512)
-        rules = self._rules
-        out: List[Match] = []
-        for item in items:
-            if item[0] == 1:
-                _, rule, file, record, line, text = item
-                out.append(Match(rules[rule], text, None, file, record, line or None))
-            elif item[0] == 2:
-                if self._correlations is None:
-                    self._correlations = self._ruleset.correlations
-                index, type_, group, start, end, value, events, subject = item[1]
-                self.alerts.append(Alert(self._correlations[index], type_, dict(group), _utc(start),
-                                         _utc(end), value, events, dict(subject)))
-            else:
-                _, file, line, offset, record, message = item
-                self.errors.append(ScanError(file, line, offset, record, message))
-        self._pending = out
+        matches, errors, alerts, finished = self._it.next(512)
+        self.errors.extend(errors)
+        self.alerts.extend(alerts)
+        self._pending = matches
         self._pos = 0
         if finished:
             self._finished = True
@@ -396,48 +212,6 @@ class ScanIterator:
             self.close()
         except Exception:
             pass
-
-
-class TestCaseResult(NamedTuple):
-    """The outcome of one test of a detection rule's ``tests:``: ``explanation`` is the
-    item by item explanation (see :meth:`RuleSet.explain`) for a failed test, else ``""``."""
-
-    name: str
-    expect_match: bool
-    matched: bool
-    passed: bool
-    explanation: str
-
-    @property
-    def message(self) -> str:
-        """The failure in one line: ``"expected match, got no match"``."""
-        return (f"expected {'match' if self.expect_match else 'no match'}, "
-                f"got {'match' if self.matched else 'no match'}")
-
-
-def _alerts(n: int) -> str:
-    return f"{n} alert" if n == 1 else f"{n} alerts"
-
-
-class CorrelationTestCaseResult(NamedTuple):
-    """The outcome of one sequence test of a correlation rule's ``tests:``: the number of
-    alerts the test expects (``expected_alerts``) and the correlation raised
-    (``actual_alerts``); ``explanation`` is, for a failed test, the expected and actual
-    alerts, one line each (``group k=v value=5 events=[0,1]``), else ``""``. A test
-    passes when the alerts agree (count, groups, and the values and events written)."""
-
-    name: str
-    expected_alerts: int
-    actual_alerts: int
-    passed: bool
-    explanation: str
-
-    @property
-    def message(self) -> str:
-        """The failure in one line, as ``vigil test`` prints it."""
-        if self.expected_alerts != self.actual_alerts:
-            return f"expected {_alerts(self.expected_alerts)}, got {_alerts(self.actual_alerts)}"
-        return f"the alerts raised differ from those expected ({_alerts(self.actual_alerts)})"
 
 
 class RuleTestResult:
@@ -636,11 +410,11 @@ class RuleSet:
                skip_bad_rules: bool) -> "RuleSet":
         core = _vigil.build([(s[0], s[1], s[2] if len(s) > 2 else "") for s in sources], vars,
                             skip_tests)
-        diagnostics = [Diagnostic(*d) for d in core.diagnostics()]
+        diagnostics = core.diagnostics()
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors and not skip_bad_rules:
             raise RuleError(errors)
-        rules = [Rule._from_core(d, i) for i, d in enumerate(core.rules())]
+        rules = list(core.rules())
         return cls._wrap((core, rules, diagnostics), sources, vars, skip_tests, skip_bad_rules)
 
     @classmethod
@@ -695,9 +469,7 @@ class RuleSet:
         Raises ValueError for invalid JSON or a JSON value that is not an object,
         TypeError for another type of event.
         """
-        rule_indexes, text = self._core.match(event, _check_kind(kind), bool(building_blocks))
-        rules = self._rules
-        return MatchList(Match(rules[r], text) for r in rule_indexes)
+        return MatchList(self._core.match(event, _check_kind(kind), bool(building_blocks)))
 
     def match_many(self, events: Iterable[Event], kind: str = "auto") -> MatchList:
         """Match every event of an iterable; return all matches, in event order.
@@ -708,9 +480,7 @@ class RuleSet:
         converted to JSON with the GIL held). Raises ValueError naming the position of
         the first event that is not a valid JSON object.
         """
-        hits = self._core.match_many(events, _check_kind(kind))
-        rules = self._rules
-        return MatchList(Match(rules[r], text, i) for i, r, text in hits)
+        return MatchList(self._core.match_many(events, _check_kind(kind)))
 
     def scan(self, *paths: PathLike, kind: str = "auto", threads: int = 1, correlate: bool = True,
              lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
@@ -754,24 +524,8 @@ class RuleSet:
         The report has the detection rules, then the correlation rules. Rules loaded with
         ``skip_tests=True`` have no tests.
         """
-        rules = self._rules
-        correlations: Optional[List[CorrelationRule]] = None
-        out = []
-        for correlation, index, error, results in self._core.test():
-            if correlation:
-                if correlations is None:
-                    correlations = self.correlations
-                cases: List[Union[TestCaseResult, CorrelationTestCaseResult]] = [
-                    CorrelationTestCaseResult(name, expected, actual, passed,
-                                              (err + "\n" + expl if err else expl).strip("\n"))
-                    for name, expected, actual, passed, err, expl in results]
-                out.append(RuleTestResult(correlations[index], cases, error))
-                continue
-            cases = [TestCaseResult(name, expect, matched, passed,
-                                    (err + "\n" + expl if err else expl).strip("\n"))
-                     for name, expect, matched, passed, err, expl in results]
-            out.append(RuleTestResult(rules[index], cases, error))
-        return TestReport(out)
+        return TestReport([RuleTestResult(rule, results, error)
+                           for rule, error, results in self._core.test()])
 
     def _resolve(self, rule: Union[Rule, str, int]) -> int:
         if isinstance(rule, Rule):
@@ -818,8 +572,7 @@ class RuleSet:
     def correlations(self) -> List["CorrelationRule"]:
         """The correlation rules, in load order (a new list each time). A correlation
         naming a rule that is not loaded is left out, with a warning in :attr:`warnings`."""
-        rules = self._rules
-        return [CorrelationRule._from_core(d, i, rules) for i, d in enumerate(self._core.correlations())]
+        return list(self._core.correlations())
 
     def correlator(self, lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
                    kind: str = "auto",
@@ -830,157 +583,6 @@ class RuleSet:
         ``"15m"``...; ``max_held_events``: its memory bound)."""
         return Correlator(self, lateness=lateness, kind=kind, max_future=max_future,
                           max_held_events=max_held_events)
-
-
-class CorrelationRule:
-    """One loaded Sigma correlation rule's metadata (read-only; see :attr:`RuleSet.correlations`).
-
-    Attributes: ``id``, ``name``, ``title``, ``status``, ``description``, ``author``,
-    ``level`` (strings, ``""`` when absent); ``tags`` (list); ``type`` (``"event_count"``,
-    ``"value_count"``, ``"temporal"``, ``"temporal_ordered"``, ``"value_sum"``,
-    ``"value_avg"``, ``"value_percentile"``, ``"value_median"``); ``group_by`` (list of
-    field names or aliases); ``timespan`` (seconds, float); ``condition`` (dict operator ->
-    number, e.g. ``{"gte": 3.0}``; empty for the temporal types); ``field`` (list of the
-    condition's fields, for the value_* types); ``rules`` (the referenced detection
-    :class:`Rule` objects); ``generate``; ``hidden`` (only other correlations reference it
-    and its alerts are not reported on their own); ``file``, ``line``, ``column``.
-    """
-
-    __slots__ = ("id", "name", "title", "status", "description", "author", "level", "tags",
-                 "type", "group_by", "timespan", "condition", "field", "rules", "generate",
-                 "hidden", "file", "line", "column", "_index")
-
-    def __init__(self, **fields: Any) -> None:
-        for k in CorrelationRule.__slots__:
-            object.__setattr__(self, k, fields.get(k))
-
-    @classmethod
-    def _from_core(cls, d: Dict[str, Any], index: int, rules: Sequence[Rule]) -> "CorrelationRule":
-        fields = {k: d[k] for k in CorrelationRule.__slots__ if k in d}
-        fields.update(timespan=d["timespan_ms"] / 1000.0, rules=[rules[i] for i in d["rules"]],
-                      _index=index)
-        return cls(**fields)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("CorrelationRule is read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("CorrelationRule is read-only")
-
-    def _key(self) -> tuple:
-        return (self.id, self.name, self.title, self.file, self.line, self.column)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CorrelationRule):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return (f"<CorrelationRule {self.title!r} type={self.type} group_by={self.group_by} "
-                f"timespan={self.timespan:g}s level={self.level!r}>")
-
-
-_EPOCH = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
-
-
-def _utc(ms: int) -> _datetime.datetime:
-    # Integer arithmetic (not fromtimestamp's float): milliseconds stay exact.
-    return _EPOCH + _datetime.timedelta(milliseconds=ms)
-
-
-def _iso(t: _datetime.datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-
-
-class Alert:
-    """One alert of a correlation rule (see :class:`Correlator`).
-
-    Attributes: ``rule`` (the :class:`CorrelationRule`; ``title``, ``rule_id`` and
-    ``level`` repeat its fields); ``type``; ``group`` (dict group-by field -> value, None
-    when the events lacked the field); ``window_start`` and ``window_end`` (timezone-aware
-    UTC datetimes of the first and last contributing events); ``value`` (the aggregate
-    that met the condition, float); ``events`` (list of ``(source, index)`` of the
-    contributing events in time order: the ``source`` given to :meth:`Correlator.feed`
-    and the event's position in the whole stream fed to the correlator); ``hidden``.
-    ``to_dict()`` gives a JSON-ready dict (times as ISO text).
-    """
-
-    __slots__ = ("rule", "type", "group", "window_start", "window_end", "value", "events",
-                 "subject")
-
-    def __init__(self, rule: CorrelationRule, type: str, group: Dict[str, Optional[str]],
-                 window_start: _datetime.datetime, window_end: _datetime.datetime, value: float,
-                 events: List[Tuple[str, int]],
-                 subject: Optional[Dict[str, Optional[str]]] = None) -> None:
-        #: What the alert is about beyond its group: first_seen's new value(s), the
-        #: rare value of value_percentile's rarity reading; {} for the other types.
-        self.subject = dict(subject or {})
-        self.rule = rule
-        self.type = type
-        self.group = group
-        self.window_start = window_start
-        self.window_end = window_end
-        self.value = value
-        self.events = events
-
-    @property
-    def title(self) -> str:
-        """The correlation rule's title."""
-        return self.rule.title
-
-    @property
-    def rule_id(self) -> str:
-        """The correlation rule's id."""
-        return self.rule.id
-
-    @property
-    def level(self) -> str:
-        """The correlation rule's level."""
-        return self.rule.level
-
-    @property
-    def hidden(self) -> bool:
-        """True for a correlation that only feeds others (not reported on its own)."""
-        return bool(self.rule.hidden)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The alert as a JSON-ready dict: rule (title), rule_id, level, type, group,
-        window_start / window_end (ISO 8601 UTC text, milliseconds), value, events (list
-        of ``[source, index]``), hidden."""
-        return {
-            "rule": self.rule.title,
-            "rule_id": self.rule.id,
-            "level": self.rule.level,
-            "type": self.type,
-            "group": dict(self.group),
-            "subject": dict(self.subject),
-            "window_start": _iso(self.window_start),
-            "window_end": _iso(self.window_end),
-            "value": self.value,
-            "events": [[s, i] for s, i in self.events],
-            "hidden": self.hidden,
-        }
-
-    def _key(self) -> tuple:
-        return (self.rule.title, self.rule.id, self.type, tuple(self.group.items()),
-                self.window_start, self.window_end, self.value, tuple(self.events),
-                tuple(self.subject.items()))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Alert):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        group = " ".join(f"{k}={v}" for k, v in self.group.items())
-        return (f"<Alert {self.rule.title!r} {self.type}={self.value:g} [{group}] "
-                f"{_iso(self.window_start)}..{_iso(self.window_end)} events={len(self.events)}>")
 
 
 def _seconds(value: Union[float, int, str, _datetime.timedelta], what: str = "lateness") -> float:
@@ -1070,16 +672,9 @@ class Correlator:
         outlier (:attr:`future_events`); ``math.inf``: no bound."""
         return self._max_future
 
-    def _alerts(self, raw: list, include_hidden: bool) -> List[Alert]:
-        corr = self._correlations
-        out = []
-        for index, type_, group, start, end, value, events, subject in raw:
-            rule = corr[index]
-            if rule.hidden and not include_hidden:
-                continue
-            out.append(Alert(rule, type_, dict(group), _utc(start), _utc(end), value, events,
-                             dict(subject)))
-        return out
+    @staticmethod
+    def _alerts(alerts: List[Alert], include_hidden: bool) -> List[Alert]:
+        return [a for a in alerts if include_hidden or not a.rule.hidden]
 
     def feed(self, events: Iterable[Event], source: str = "",
              include_hidden: bool = False) -> List[Alert]:
@@ -1132,17 +727,17 @@ class Correlator:
     @property
     def baseline_size(self) -> int:
         """Values first_seen rules have learned (all rules)."""
-        return self._core.baseline_size()
+        return self._core.counts()["baseline_size"]
 
     @property
     def state_size(self) -> int:
         """Events held: waiting in the reorder buffer plus kept in window state."""
-        return self._core.state_size()
+        return self._core.counts()["state_size"]
 
     @property
     def late_events(self) -> int:
         """Events dropped because they arrived more than ``lateness`` behind."""
-        return self._core.late_events()
+        return self._core.counts()["late_events"]
 
     @property
     def future_events(self) -> int:
@@ -1150,36 +745,36 @@ class Correlator:
         ``source`` name (a CloudTrail log file name), or past the clock: time outliers,
         counted and not correlated, so that one forged ``eventTime`` cannot move the stream's time
         (docs/limits.md, "Time and baselines")."""
-        return self._core.future_events()
+        return self._core.counts()["future_events"]
 
     @property
     def untimed_events(self) -> int:
         """Events of correlations whose time could not be read (each also raised ValueError
         from :meth:`feed`)."""
-        return self._core.untimed_events()
+        return self._core.counts()["untimed_events"]
 
     @property
     def early_events(self) -> int:
         """Events processed before ``lateness`` had passed because the reorder buffer held
         half of ``max_held_events``; an event older than one of them is then late."""
-        return self._core.bound_counts()["early_events"]
+        return self._core.counts()["early_events"]
 
     @property
     def evicted_events(self) -> int:
         """Window entries dropped because window state held half of ``max_held_events``:
         a threshold may have been missed."""
-        return self._core.bound_counts()["evicted_events"]
+        return self._core.counts()["evicted_events"]
 
     @property
     def unlearned_values(self) -> int:
         """first_seen values not learned because the baseline held what a saved baseline
         can (256 MiB); each alerts as new whenever it is seen."""
-        return self._core.bound_counts()["unlearned_values"]
+        return self._core.counts()["unlearned_values"]
 
     @property
     def events_fed(self) -> int:
         """Events given to :meth:`feed` so far (the next event's index)."""
-        return self._core.events_fed()
+        return self._core.counts()["events_fed"]
 
     def __repr__(self) -> str:
         return (f"<vigil.Correlator {len(self._correlations)} correlations lateness={self._lateness:g}s "

@@ -1,10 +1,21 @@
 # Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
-"""Type stubs of the public API of vigil (see __init__.py for the documentation)."""
+"""Type stubs of what the package vigil writes in Python (see __init__.py for the
+documentation). The classes defined in C++ come from the generated stubs of the
+extension module, _vigil.pyi (tools/gen_python_stubs.py)."""
 
 import datetime
 import os
-from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
-                    Sequence, Tuple, Union)
+from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple,
+                    Union)
+
+from ._vigil import Alert as Alert
+from ._vigil import CorrelationRule as CorrelationRule
+from ._vigil import CorrelationTestCaseResult as CorrelationTestCaseResult
+from ._vigil import Diagnostic as Diagnostic
+from ._vigil import Match as Match
+from ._vigil import Rule as Rule
+from ._vigil import ScanError as ScanError
+from ._vigil import TestCaseResult as TestCaseResult
 
 __all__ = ["Alert", "CorrelationRule", "CorrelationTestCaseResult", "Correlator", "Diagnostic", "EVENT_KINDS", "Match", "MatchList", "Rule", "RuleError", "RuleSet",
            "RuleTestResult", "ScanError", "ScanIterator", "TestCaseResult", "TestReport",
@@ -24,15 +35,6 @@ def load(*paths: PathLike, vars: Vars = ..., skip_tests: bool = ...,
 def compile(yaml_text: Union[str, bytes], name: str = ..., vars: Vars = ...,
             skip_tests: bool = ..., skip_bad_rules: bool = ...) -> RuleSet: ...
 
-class Diagnostic:
-    severity: str
-    file: str
-    line: int
-    column: int
-    message: str
-    def __init__(self, severity: str, file: str, line: int, column: int, message: str,
-                 text: Optional[str] = ...) -> None: ...
-
 class RuleError(Exception):
     errors: List[Diagnostic]
     file: str
@@ -41,71 +43,9 @@ class RuleError(Exception):
     message: str
     def __init__(self, errors: Sequence[Diagnostic]) -> None: ...
 
-class Rule:
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def license(self) -> str: ...
-    @property
-    def author(self) -> str: ...
-    @property
-    def date(self) -> str: ...
-    @property
-    def modified(self) -> str: ...
-    @property
-    def level(self) -> str: ...
-    @property
-    def references(self) -> List[str]: ...
-    @property
-    def tags(self) -> List[str]: ...
-    @property
-    def falsepositives(self) -> List[str]: ...
-    @property
-    def fields(self) -> List[str]: ...
-    @property
-    def related(self) -> List[Tuple[str, str]]: ...
-    @property
-    def logsource(self) -> Dict[str, str]: ...
-    @property
-    def custom(self) -> Dict[str, Any]: ...
-    @property
-    def file(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
-
-class Match:
-    rule: Rule
-    index: Optional[int]
-    file: Optional[str]
-    record: Optional[int]
-    line: Optional[int]
-    event_json: str
-    def __init__(self, rule: Rule, event_json: str, index: Optional[int] = ...,
-                 file: Optional[str] = ..., record: Optional[int] = ...,
-                 line: Optional[int] = ...) -> None: ...
-    @property
-    def event(self) -> Dict[str, Any]: ...
-
 class MatchList(List[Match]):
     def to_pandas(self) -> Any: ...
     def to_arrow(self) -> Any: ...
-
-class ScanError(NamedTuple):
-    file: str
-    line: int
-    offset: int
-    record: int
-    message: str
 
 class ScanIterator(Iterator[Match]):
     errors: List[ScanError]
@@ -117,24 +57,6 @@ class ScanIterator(Iterator[Match]):
     def close(self) -> None: ...
     def __enter__(self) -> ScanIterator: ...
     def __exit__(self, *exc: Any) -> None: ...
-
-class TestCaseResult(NamedTuple):
-    name: str
-    expect_match: bool
-    matched: bool
-    passed: bool
-    explanation: str
-    @property
-    def message(self) -> str: ...
-
-class CorrelationTestCaseResult(NamedTuple):
-    name: str
-    expected_alerts: int
-    actual_alerts: int
-    passed: bool
-    explanation: str
-    @property
-    def message(self) -> str: ...
 
 class RuleTestResult:
     rule: Union[Rule, CorrelationRule]
@@ -185,69 +107,6 @@ class RuleSet:
     def correlations(self) -> List[CorrelationRule]: ...
     def correlator(self, lateness: Duration = ..., kind: str = ...,
                    max_future: Duration = ..., max_held_events: int = ...) -> Correlator: ...
-
-class CorrelationRule:
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def author(self) -> str: ...
-    @property
-    def level(self) -> str: ...
-    @property
-    def tags(self) -> List[str]: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def group_by(self) -> List[str]: ...
-    @property
-    def timespan(self) -> float: ...
-    @property
-    def condition(self) -> Dict[str, float]: ...
-    @property
-    def field(self) -> List[str]: ...
-    @property
-    def rules(self) -> List[Rule]: ...
-    @property
-    def generate(self) -> bool: ...
-    @property
-    def hidden(self) -> bool: ...
-    @property
-    def file(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
-
-class Alert:
-    rule: CorrelationRule
-    type: str
-    group: Dict[str, Optional[str]]
-    window_start: datetime.datetime
-    window_end: datetime.datetime
-    value: float
-    events: List[Tuple[str, int]]
-    subject: Dict[str, Optional[str]]
-    def __init__(self, rule: CorrelationRule, type: str, group: Dict[str, Optional[str]],
-                 window_start: datetime.datetime, window_end: datetime.datetime, value: float,
-                 events: List[Tuple[str, int]],
-                 subject: Optional[Dict[str, Optional[str]]] = ...) -> None: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def rule_id(self) -> str: ...
-    @property
-    def level(self) -> str: ...
-    @property
-    def hidden(self) -> bool: ...
-    def to_dict(self) -> Dict[str, Any]: ...
 
 class Correlator:
     def __init__(self, rules: RuleSet, lateness: Duration = ..., kind: str = ...,

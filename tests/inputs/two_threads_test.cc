@@ -2,9 +2,10 @@
 //
 // Two threads, the configuration of a 2-core machine, on the real sample logs, run
 // under ThreadSanitizer by scripts/test: ScanInputs with threads = 2, `vigil scan -j2`,
-// and the pattern the Python bindings use (bindings/python/_vigil.cc, ScanIter): the
-// scan runs on a thread of its own and hands its matches through a bounded queue to
-// the consumer, which can stop it early. (What ThreadSanitizer cannot see: the Python
+// and the pattern ScanStream packages (include/vigil/scan_stream.h, tested in
+// scan_stream_test.cc; what the Python bindings' scan() iterates): the scan runs on a
+// thread of its own and hands its matches through a bounded queue to the consumer,
+// which can stop it early. (What ThreadSanitizer cannot see: the Python
 // side itself, as CPython is not built with it; see scripts/test.)
 
 #include <gtest/gtest.h>

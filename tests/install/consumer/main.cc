@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <unistd.h>
@@ -208,6 +209,30 @@ int main() {
   Check(mem.events == 2 && memory.titles.size() == 2 && mem.alerts >= 1 &&
             std::count(memory.alerts.begin(), memory.alerts.end(), "Two stops") == 1,
         "ScanEvents with a correlator");
+
+  // A pool of Scanners, and a scan pulled in batches from its own thread.
+  auto pool = std::make_shared<vigil::ScannerPool>(rules);
+  {
+    vigil::ScannerPool::Lease lease = pool->Acquire();
+    Check(lease->Match(kStopLogging, &out2).ok() && out2.size() == 1, "ScannerPool::Acquire");
+  }
+  Check(pool->idle() == 1, "ScannerPool::idle");
+  vigil::ScanStreamOptions stream_options;
+  stream_options.building_blocks = true;  // "Trail stopped" only feeds the correlations
+  vigil::ScanStream stream(pool, {(dir / "events.ndjson").string()}, stream_options);
+  std::vector<vigil::ScanStream::Item> items;
+  size_t stream_matches = 0, stream_alerts = 0;
+  for (bool more = true; more;) {
+    more = stream.Next(&items);
+    for (const auto& item : items) {
+      stream_matches += std::holds_alternative<vigil::StreamMatch>(item);
+      stream_alerts += std::holds_alternative<vigil::CorrelationAlert>(item);
+    }
+  }
+  Check(stream.done() && stream.status().ok() && stream.stats().matches == 2 &&
+            stream_matches == 2 && stream_alerts >= 1 && stream.correlator() != nullptr,
+        "ScanStream::Next, stats, status, correlator");
+  stream.Close();
 
   // Authoring: explain, rule tests, lint.
   vigil::Result<vigil::Explanation> why = vigil::Explain(*rules, 0, kStopLogging);
