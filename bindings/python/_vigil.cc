@@ -756,7 +756,8 @@ class Core {
           status = scanner->Match(texts[i], &out, k);
           if (!status.ok()) bad = i;
           for (const auto& m : out) {
-            if (!set_->suppressed(m.rule_index)) hits.emplace_back(static_cast<uint32_t>(i), m.rule_index);
+            if (!set_->suppressed(m.rule_index))
+              hits.emplace_back(static_cast<uint32_t>(i), m.rule_index);
           }
         }
       }
@@ -844,7 +845,8 @@ class Core {
   py::list rule_objects_, correlation_objects_;
 };
 
-vigil::CorrelatorOptions CorrelatorOptionsOf(double lateness_ms, double max_future_ms, size_t max_held_events) {
+vigil::CorrelatorOptions CorrelatorOptionsOf(double lateness_ms, double max_future_ms,
+                                             size_t max_held_events) {
   if (!(lateness_ms >= 0)) throw py::value_error("lateness must be >= 0");
   if (!(max_future_ms >= 0)) throw py::value_error("max_future must be >= 0");
   if (max_held_events < 2) throw py::value_error("max_held_events must be >= 2");
@@ -908,7 +910,9 @@ class CorrelatorCore {
         return error.empty();
       }
       void OnError(const vigil::InputError& e) override { Fail(e.index, std::string(e.reason())); }
-      void OnCorrelationError(const vigil::Record& r, const vigil::Status& st) override { Fail(r.index, st.message()); }
+      void OnCorrelationError(const vigil::Record& r, const vigil::Status& st) override {
+        Fail(r.index, st.message());
+      }
       void Fail(uint64_t index, const std::string& why) {
         if (!error.empty()) return;
         error = why;
@@ -929,7 +933,8 @@ class CorrelatorCore {
                           next_index_);
       }
       next_index_ += sink.records;
-      if (!sink.error.empty()) throw py::value_error("event " + std::to_string(sink.bad) + ": " + sink.error);
+      if (!sink.error.empty())
+        throw py::value_error("event " + std::to_string(sink.bad) + ": " + sink.error);
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
     return Alerts();
@@ -1004,7 +1009,9 @@ class CorrelatorCore {
 
   // Marks the calling thread as the owner of mu_ for the duration of a feed().
   struct Owner {
-    explicit Owner(std::atomic<std::thread::id>* o) : o_(o) { o_->store(std::this_thread::get_id()); }
+    explicit Owner(std::atomic<std::thread::id>* o) : o_(o) {
+      o_->store(std::this_thread::get_id());
+    }
     ~Owner() { o_->store(std::thread::id()); }
     std::atomic<std::thread::id>* o_;
   };
@@ -1029,8 +1036,9 @@ class CorrelatorCore {
 
 // sources: [(kind, value, name)], kind "path" (value = file or folder) or "yaml"
 // (value = YAML text, name = its name in diagnostics).
-std::shared_ptr<Core> Build(const std::vector<std::tuple<std::string, std::string, std::string>>& sources,
-                            const std::map<std::string, std::vector<std::string>>& vars, bool skip_tests) {
+std::shared_ptr<Core> Build(
+    const std::vector<std::tuple<std::string, std::string, std::string>>& sources,
+    const std::map<std::string, std::vector<std::string>>& vars, bool skip_tests) {
   vigil::CompileOptions options;
   options.placeholders = vars;
   if (skip_tests) options.skip_attributes = {"tests"};
@@ -1176,8 +1184,9 @@ class ScanIter {
 
 PYBIND11_MODULE(_vigil, m) {
   m.doc() = "vigil's C++ engine (private: use the `vigil` package).";
-  m.attr("__version__") = std::to_string(VIGIL_VERSION_MAJOR) + "." + std::to_string(VIGIL_VERSION_MINOR) +
-                          "." + std::to_string(VIGIL_VERSION_PATCH);
+  m.attr("__version__") = std::to_string(VIGIL_VERSION_MAJOR) + "." +
+                          std::to_string(VIGIL_VERSION_MINOR) + "." +
+                          std::to_string(VIGIL_VERSION_PATCH);
   vigil_py::InitJsonText();
   g_json_loads = py::object(py::module_::import("json").attr("loads")).release().ptr();
   {
@@ -1222,10 +1231,11 @@ PYBIND11_MODULE(_vigil, m) {
            py::arg("origin"));
 
   py::class_<ScanIter>(m, "ScanIter")
-      .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned, bool, double,
-                    double, size_t>(),
+      .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned,
+                    bool, double, double, size_t>(),
            py::arg("core"), py::arg("paths"), py::arg("kind") = "auto", py::arg("threads") = 1,
-           py::arg("correlate") = true, py::arg("lateness_ms") = 900000.0, py::arg("max_future_ms") = 86400000.0,
+           py::arg("correlate") = true, py::arg("lateness_ms") = 900000.0,
+           py::arg("max_future_ms") = 86400000.0,
            py::arg("max_held_events") = vigil::CorrelatorOptions().max_held_events)
       .def("next", &ScanIter::Next, py::arg("max") = 512)
       .def("stats", &ScanIter::Stats)

@@ -100,8 +100,9 @@ struct InputError {
   // that name the record their own way (a test's events[N], a batch's event N).
   std::string_view reason() const {
     const std::string prefix = "record " + std::to_string(index) + ": ";
-    return std::string_view(message).starts_with(prefix) ? std::string_view(message).substr(prefix.size())
-                                                         : std::string_view(message);
+    return std::string_view(message).starts_with(prefix)
+               ? std::string_view(message).substr(prefix.size())
+               : std::string_view(message);
   }
 };
 

@@ -87,7 +87,8 @@ struct VIGIL_EXPORT CorrelationTestCase {
 // is not a map or has no name, no `events` list of maps, no `alerts` list, an alert
 // that is not a map, a group value that is a list or map, an event index out of range,
 // an unknown key) an error naming the test and, where there is one, the alert.
-VIGIL_EXPORT Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCase>* out);
+VIGIL_EXPORT Status ParseCorrelationTests(const RuleInfo& rule,
+                                          std::vector<CorrelationTestCase>* out);
 
 // One alert line of a correlation test's diff:
 // "group k=v k2=null value=5 events=[0,1] subject k=v" (value, events, subject when set).
@@ -107,7 +108,9 @@ struct VIGIL_EXPORT RuleTestResult {
   size_t expected_alerts = 0;
   size_t actual_alerts = 0;
   bool alerts_equal = false;
-  bool passed() const { return error.empty() && (correlation ? alerts_equal : matched == expect_match); }
+  bool passed() const {
+    return error.empty() && (correlation ? alerts_equal : matched == expect_match);
+  }
 };
 
 struct VIGIL_EXPORT RuleTestReport {

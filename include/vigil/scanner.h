@@ -292,7 +292,7 @@ VIGIL_EXPORT ScanStats ScanInputs(Scanner& scanner, const std::vector<std::strin
 // thread (options.threads and options.read are not used). An event that is not a
 // valid JSON object is an error (OnError, ScanStats::event_errors) and the scan goes on.
 VIGIL_EXPORT ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events,
-                                  const std::string& name, const ScanOptions& options, ScanSink* sink,
-                                  uint64_t first_index = 0);
+                                  const std::string& name, const ScanOptions& options,
+                                  ScanSink* sink, uint64_t first_index = 0);
 
 }  // namespace vigil

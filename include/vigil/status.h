@@ -83,7 +83,9 @@ class VIGIL_EXPORT Status {
   static Status Error(StatusCode code, std::string message) {
     return Status(code == StatusCode::kOk ? StatusCode::kUnknown : code, std::move(message));
   }
-  static Status Error(std::string message) { return Error(StatusCode::kUnknown, std::move(message)); }
+  static Status Error(std::string message) {
+    return Error(StatusCode::kUnknown, std::move(message));
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

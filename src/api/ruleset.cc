@@ -43,7 +43,8 @@ struct RuleSetBuilder::Impl {
 
   // Parses the rules of one file's text (skip_attributes already blanked).
   void Load(std::string_view yaml, const std::string& name) {
-    const std::vector<internal::YamlDocument> docs = internal::LoadYamlDocuments(yaml, name, &diagnostics);
+    const std::vector<internal::YamlDocument> docs =
+        internal::LoadYamlDocuments(yaml, name, &diagnostics);
     for (const auto& doc : docs) {
       if (asts.size() >= internal::kMaxRules) {
         // Once: every document after the limit is left out for the same reason.
@@ -127,7 +128,8 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
     }
     if (ast.kind != RuleAst::Kind::kDetection) continue;
     internal::Expr e;
-    if (!internal::LowerDetection(ast.detection, im.options.placeholders, internal::CompileRegexCheck, &ir, &e, &im.diagnostics)) {
+    if (!internal::LowerDetection(ast.detection, im.options.placeholders,
+                                  internal::CompileRegexCheck, &ir, &e, &im.diagnostics)) {
       continue;
     }
     detections.push_back(&ast);
@@ -140,7 +142,8 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   for (auto& ast : im.asts) {
     if (ast.kind != RuleAst::Kind::kFilter) continue;
     internal::Expr f;
-    if (!internal::LowerDetection(ast.detection, im.options.placeholders, internal::CompileRegexCheck, &ir, &f, &im.diagnostics)) {
+    if (!internal::LowerDetection(ast.detection, im.options.placeholders,
+                                  internal::CompileRegexCheck, &ir, &f, &im.diagnostics)) {
       continue;
     }
     const Logsource& fl = ast.info.logsource;
@@ -157,7 +160,8 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
         for (size_t i = 0; i < detections.size(); ++i) named.push_back(static_cast<uint32_t>(i));
       } else {
         named = internal::RulesNamed(
-            detections.size(), [&](size_t i) -> const RuleInfo& { return detections[i]->info; }, ref);
+            detections.size(), [&](size_t i) -> const RuleInfo& { return detections[i]->info; },
+            ref);
       }
       for (uint32_t i : named) {
         if (applied[i] || !covers(detections[i]->info.logsource)) continue;
@@ -181,14 +185,17 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   }
   std::vector<CorrelationRule> correlations;
   std::vector<bool> suppressed;
-  internal::ResolveCorrelations(correlation_asts, detections, &correlations, &suppressed, &im.diagnostics);
+  internal::ResolveCorrelations(correlation_asts, detections, &correlations, &suppressed,
+                                &im.diagnostics);
   // The compiled rule code keeps a predicate's id in 28 bits. The loader's limits admit
   // more in theory; memory runs out long before (each predicate is ~200 bytes).
   if (ir.predicates.size() > internal::kMaxPredicates) {
-    im.diagnostics.push_back({Severity::kError, {},
+    im.diagnostics.push_back({Severity::kError,
+                              {},
                               "the rules hold " + std::to_string(ir.predicates.size()) +
                                   " distinct predicates, more than the " +
-                                  std::to_string(internal::kMaxPredicates) + " one rule set can compile"});
+                                  std::to_string(internal::kMaxPredicates) +
+                                  " one rule set can compile"});
     detections.clear();
     exprs.clear();
   }
@@ -200,7 +207,8 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   auto program = internal::CompileProgram(std::move(ir));
   // The compiler's own warnings (a literal or regex set it could not build) follow the
   // load's, in the builder's list and the set's alike.
-  im.diagnostics.insert(im.diagnostics.end(), program->diagnostics.begin(), program->diagnostics.end());
+  im.diagnostics.insert(im.diagnostics.end(), program->diagnostics.begin(),
+                        program->diagnostics.end());
   program->diagnostics = im.diagnostics;
   auto sources = std::make_unique<internal::RuleSources>();
   sources->placeholders = im.options.placeholders;
@@ -241,7 +249,8 @@ std::vector<size_t> RuleSet::Find(std::string_view key) const {
 
 std::vector<size_t> RuleSet::FindCorrelations(std::string_view key) const {
   const std::vector<uint32_t> found = internal::RulesNamed(
-      correlations_.size(), [this](size_t i) -> const RuleInfo& { return correlations_[i].info; }, key);
+      correlations_.size(), [this](size_t i) -> const RuleInfo& { return correlations_[i].info; },
+      key);
   return std::vector<size_t>(found.begin(), found.end());
 }
 
@@ -262,16 +271,19 @@ Status LoadPlaceholderFile(const std::string& path,
     return Status::Error(StatusCode::kLimitExceeded, path + ": vars file is larger than " +
                          std::to_string(internal::kMaxRuleFileBytes) + " bytes");
   }
-  if (read != internal::ReadResult::kOk) return Status::Error(StatusCode::kIoError, path + ": cannot read the file");
+  if (read != internal::ReadResult::kOk)
+    return Status::Error(StatusCode::kIoError, path + ": cannot read the file");
   std::vector<Diagnostic> diagnostics;
   const std::vector<internal::YamlDocument> docs =
       internal::LoadYamlDocuments(text, path, &diagnostics);
   for (const Diagnostic& d : diagnostics) {
-    if (d.severity == Severity::kError) return Status::Error(StatusCode::kInvalidInput, d.ToString());
+    if (d.severity == Severity::kError)
+      return Status::Error(StatusCode::kInvalidInput, d.ToString());
   }
   const internal::YamlNode vars = docs.empty() ? internal::YamlNode() : docs[0].root["vars"];
   if (!vars) return Status::Error(StatusCode::kInvalidInput, path + ": no 'vars' section");
-  if (!vars.IsMap()) return Status::Error(StatusCode::kInvalidInput, path + ": 'vars' must be a map");
+  if (!vars.IsMap())
+    return Status::Error(StatusCode::kInvalidInput, path + ": 'vars' must be a map");
   for (const auto& [k, v] : vars.Entries()) {
     const std::string name(internal::KeyText(k));
     std::vector<std::string>& values = (*out)[name];

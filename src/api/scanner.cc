@@ -38,7 +38,8 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
   }
   for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
   if (!rules_->captured_fields().empty() &&
-      std::any_of(hits_.begin(), hits_.end(), [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
+      std::any_of(hits_.begin(), hits_.end(),
+                  [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
     capture_json_ = json;
     capture_done_ = false;
   }

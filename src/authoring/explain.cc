@@ -42,7 +42,8 @@ std::string ItemText(const internal::ItemAst& item) {
   out += ": ";
   if (item.values.size() == 1) return out + ValueText(item.values[0]);
   out += "[";
-  for (size_t i = 0; i < item.values.size(); ++i) out += (i ? ", " : "") + ValueText(item.values[i]);
+  for (size_t i = 0; i < item.values.size(); ++i)
+    out += (i ? ", " : "") + ValueText(item.values[i]);
   return out + "]";
 }
 
@@ -77,7 +78,8 @@ DetectionTrace TraceDetection(const internal::DetectionAst& det,
         internal::Ir scratch;
         internal::Expr e;
         std::vector<Diagnostic> ignored;  // the rule lowered once already, at Build()
-        it.held = internal::LowerItem(item, placeholders, internal::CompileRegexCheck, &scratch, &e, &ignored) &&
+        it.held = internal::LowerItem(item, placeholders, internal::CompileRegexCheck, &scratch, &e,
+                                      &ignored) &&
                   internal::InterpretExpr(scratch, e, root);
         if (!item.field.empty()) {
           for (const TreeNode* v : internal::PathValues(item.field, root)) {

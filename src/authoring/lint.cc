@@ -70,7 +70,8 @@ class Linter {
     }
     for (const auto& [title, where] : titles_) {
       for (size_t i = 1; i < where.size(); ++i) {
-        Warn(where[i], "duplicate title '" + title + "' (first used at " + where[0].ToString() + ")",
+        Warn(where[i],
+             "duplicate title '" + title + "' (first used at " + where[0].ToString() + ")",
              "duplicate-title");
       }
     }
@@ -110,20 +111,25 @@ class Linter {
       Fail(start, "the rule has no title", "schema");
     } else {
       titles_[info.title].push_back(At(root["title"], start));
-      if (info.title.size() > 256) Warn(At(root["title"], start), "title longer than 256 characters", "schema");
+      if (info.title.size() > 256)
+        Warn(At(root["title"], start), "title longer than 256 characters", "schema");
     }
     if (info.id.empty()) {
-      Warn(start, "the rule has no id (a UUID identifies it across renames and in alerts)", "schema");
+      Warn(start, "the rule has no id (a UUID identifies it across renames and in alerts)",
+           "schema");
     } else {
       ids_[info.id].push_back(At(root["id"], start));
-      if (!std::regex_match(info.id, kUuid)) Warn(At(root["id"], start), "id '" + info.id + "' is not a UUID", "schema");
+      if (!std::regex_match(info.id, kUuid))
+        Warn(At(root["id"], start), "id '" + info.id + "' is not a UUID", "schema");
     }
     if (ast.kind == RuleAst::Kind::kDetection) {
       if (info.status.empty()) {
         Warn(start, "the rule has no status", "schema");
       } else if (!kStatus.count(info.status)) {
-        Warn(At(root["status"], start), "unknown status '" + info.status +
-                                            "' (stable, test, experimental, deprecated, unsupported)", "schema");
+        Warn(At(root["status"], start),
+             "unknown status '" + info.status +
+                 "' (stable, test, experimental, deprecated, unsupported)",
+             "schema");
       }
       if (info.level.empty()) Warn(start, "the rule has no level", "schema");
       if (info.description.empty()) Warn(start, "the rule has no description", "schema");
@@ -133,7 +139,8 @@ class Linter {
     for (const char* key : {"date", "modified"}) {
       const internal::YamlNode n = root[key];
       if (n && n.IsScalar() && !std::regex_match(std::string(n.Scalar()), kDate)) {
-        Warn(At(n, start), std::string("'") + key + "' must be a date written YYYY-MM-DD", "schema");
+        Warn(At(n, start), std::string("'") + key + "' must be a date written YYYY-MM-DD",
+             "schema");
       }
     }
     if (const internal::YamlNode tags = root["tags"]; tags && tags.IsSequence()) {
@@ -143,7 +150,8 @@ class Linter {
         if (!std::regex_match(s, kTag)) {
           Warn(At(t, start), "tag '" + s + "' is not namespace.value in lower case", "tags");
         } else if (s.rfind("attack.", 0) == 0 && !kTactics.count(s.substr(7)) &&
-                   !std::regex_match(s, kAttackTechnique) && !std::regex_match(s, kAttackGroupOrSoftware)) {
+                   !std::regex_match(s, kAttackTechnique) &&
+                   !std::regex_match(s, kAttackGroupOrSoftware)) {
           Warn(At(t, start), "tag '" + s + "' is neither an ATT&CK tactic (attack.defense-evasion) "
                              "nor a technique (attack.t1562.008)", "tags");
         }
@@ -158,7 +166,8 @@ class Linter {
                              "renamed, similar", "schema");
         }
         const std::string id(internal::KeyText(r["id"]));
-        if (!std::regex_match(id, kUuid)) Warn(At(r, start), "related id '" + id + "' is not a UUID", "schema");
+        if (!std::regex_match(id, kUuid))
+          Warn(At(r, start), "related id '" + id + "' is not a UUID", "schema");
       }
     }
     // A custom attribute one or two typos away from a standard one is a typo.
@@ -209,8 +218,9 @@ class Linter {
       }
     }
     ConditionTruth(det, declared);
-    const bool cloudtrail = ast.info.logsource.product == "aws" &&
-                            (ast.info.logsource.service.empty() || ast.info.logsource.service == "cloudtrail");
+    const bool cloudtrail =
+        ast.info.logsource.product == "aws" &&
+        (ast.info.logsource.service.empty() || ast.info.logsource.service == "cloudtrail");
     for (const auto& id : det.ids) {
       for (const auto& alt : id.alternatives) {
         for (const auto& item : alt) {
@@ -275,9 +285,12 @@ class Linter {
     internal::Ir ir;
     internal::Expr e;
     std::vector<Diagnostic> ignored;  // the builder reports lowering errors
-    if (!internal::LowerDetection(one, options_.compile.placeholders, internal::CompileRegexCheck, &ir, &e, &ignored)) return;
+    if (!internal::LowerDetection(one, options_.compile.placeholders, internal::CompileRegexCheck,
+                                  &ir, &e, &ignored))
+      return;
     if (e.kind == internal::Expr::Kind::kTrue) {
-      Warn(id.where, "search identifier '" + id.name + "' holds for every event", "constant-identifier");
+      Warn(id.where, "search identifier '" + id.name + "' holds for every event",
+           "constant-identifier");
     } else if (e.kind == internal::Expr::Kind::kFalse) {
       Warn(id.where, "search identifier '" + id.name + "' can never hold", "constant-identifier");
     }
@@ -286,7 +299,9 @@ class Linter {
   // Modifier lists that load but say something other than the author meant.
   void Modifiers(const ItemAst& item) {
     const auto& m = item.modifiers;
-    auto at = [&](size_t i) { return i < item.modifier_where.size() ? item.modifier_where[i] : item.where; };
+    auto at = [&](size_t i) {
+      return i < item.modifier_where.size() ? item.modifier_where[i] : item.where;
+    };
     for (size_t i = 0; i < m.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {
         if (m[j] == m[i]) Warn(at(i), "modifier '" + m[i] + "' is given twice", "modifiers");
@@ -342,7 +357,8 @@ class Linter {
       Warn(at, msg, "unknown-field");
     };
     if (!item.field.empty()) check(item.field, item.where);
-    if (std::find(item.modifiers.begin(), item.modifiers.end(), "fieldref") != item.modifiers.end()) {
+    if (std::find(item.modifiers.begin(), item.modifiers.end(), "fieldref") !=
+        item.modifiers.end()) {
       for (const auto& v : item.values) {
         if (v.type == ValueAst::Type::kString) check(v.text, v.where);
       }
@@ -365,8 +381,10 @@ class Linter {
            "no-tests");
       return;
     }
-    const bool match = std::any_of(cases.begin(), cases.end(), [](const RuleTestCase& c) { return c.expect_match; });
-    const bool miss = std::any_of(cases.begin(), cases.end(), [](const RuleTestCase& c) { return !c.expect_match; });
+    const bool match = std::any_of(cases.begin(), cases.end(),
+                                   [](const RuleTestCase& c) { return c.expect_match; });
+    const bool miss = std::any_of(cases.begin(), cases.end(),
+                                  [](const RuleTestCase& c) { return !c.expect_match; });
     if (!match) Warn(at, "no test expects a match", "tests");
     if (!miss) Warn(at, "no test expects no_match (add a near miss)", "tests");
   }
@@ -388,7 +406,8 @@ class Linter {
       return;
     }
     const auto alerting = [](const CorrelationTestCase& c) { return !c.alerts.empty(); };
-    if (std::none_of(cases.begin(), cases.end(), alerting)) Warn(at, "no test expects an alert", "tests");
+    if (std::none_of(cases.begin(), cases.end(), alerting))
+      Warn(at, "no test expects an alert", "tests");
     if (std::all_of(cases.begin(), cases.end(), alerting)) {
       Warn(at, "every test expects an alert (add a near miss that raises none)", "tests");
     }
@@ -413,8 +432,9 @@ std::vector<std::string> RuleFiles(const std::string& path) {
 }  // namespace
 
 size_t LintReport::errors() const {
-  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
-                                           [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+  return static_cast<size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 size_t LintReport::warnings() const { return diagnostics.size() - errors(); }
 

@@ -21,14 +21,16 @@
 namespace vigil {
 
 size_t RuleTestReport::failures() const {
-  return static_cast<size_t>(
-      std::count_if(results.begin(), results.end(), [](const RuleTestResult& r) { return !r.passed(); }));
+  return static_cast<size_t>(std::count_if(results.begin(), results.end(),
+                                           [](const RuleTestResult& r) { return !r.passed(); }));
 }
 
 namespace {
 
 // Every error here is about the shape of a `tests:` attribute.
-Status Invalid(std::string message) { return Status::Error(StatusCode::kInvalidInput, std::move(message)); }
+Status Invalid(std::string message) {
+  return Status::Error(StatusCode::kInvalidInput, std::move(message));
+}
 
 // Reads a rule's `tests:` attribute (a list of maps, each with a non-empty name) and
 // calls `fn` with each entry's "test #N" label, name and map; stops at the first error.
@@ -68,38 +70,41 @@ Status ForEachTest(const RuleInfo& rule, const char* shape, const char* members,
 
 Status ParseRuleTests(const RuleInfo& rule, std::vector<RuleTestCase>* out) {
   out->clear();
-  return ForEachTest(rule, "{name, expect, event}", "name, expect and event",
-                     [&](const std::string& which, std::string_view name, simdjson::dom::object obj) {
-    RuleTestCase tc;
-    tc.name = std::string(name);
-    const std::string named = which + " '" + tc.name + "'";
-    std::string_view expect;
-    if (obj["expect"].get_string().get(expect) != simdjson::SUCCESS ||
-        (expect != "match" && expect != "no_match")) {
-      return Invalid(named + ": 'expect' must be 'match' or 'no_match'");
-    }
-    tc.expect_match = expect == "match";
-    simdjson::dom::object event;
-    if (obj["event"].get_object().get(event) != simdjson::SUCCESS) {
-      return Invalid(named + ": 'event' must be a map (the CloudTrail record)");
-    }
-    for (auto kv : obj) {
-      if (kv.key != "name" && kv.key != "expect" && kv.key != "event") {
-        return Invalid(named + ": unknown key '" + std::string(kv.key) +
-                       "' (a test has name, expect and event)");
-      }
-    }
-    tc.event_json = simdjson::minify(event);
-    out->push_back(std::move(tc));
-    return Status::Ok();
-  });
+  return ForEachTest(
+      rule, "{name, expect, event}", "name, expect and event",
+      [&](const std::string& which, std::string_view name, simdjson::dom::object obj) {
+        RuleTestCase tc;
+        tc.name = std::string(name);
+        const std::string named = which + " '" + tc.name + "'";
+        std::string_view expect;
+        if (obj["expect"].get_string().get(expect) != simdjson::SUCCESS ||
+            (expect != "match" && expect != "no_match")) {
+          return Invalid(named + ": 'expect' must be 'match' or 'no_match'");
+        }
+        tc.expect_match = expect == "match";
+        simdjson::dom::object event;
+        if (obj["event"].get_object().get(event) != simdjson::SUCCESS) {
+          return Invalid(named + ": 'event' must be a map (the CloudTrail record)");
+        }
+        for (auto kv : obj) {
+          if (kv.key != "name" && kv.key != "expect" && kv.key != "event") {
+            return Invalid(named + ": unknown key '" + std::string(kv.key) +
+                           "' (a test has name, expect and event)");
+          }
+        }
+        tc.event_json = simdjson::minify(event);
+        out->push_back(std::move(tc));
+        return Status::Ok();
+      });
 }
 
 namespace {
 
 // The text a correlator gives a group value (util/dom_path.h), so an expected `123` or
 // `true` compares equal to the field's value.
-std::optional<std::string> GroupValueText(simdjson::dom::element e) { return internal::DomValueText(e); }
+std::optional<std::string> GroupValueText(simdjson::dom::element e) {
+  return internal::DomValueText(e);
+}
 
 std::string FormatDouble(double v) {
   char buf[64];
@@ -107,7 +112,8 @@ std::string FormatDouble(double v) {
   return std::string(buf, r.ptr);
 }
 
-std::string FormatGroup(const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
+std::string FormatGroup(
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
   std::string out = "group";
   if (group.empty()) out += " {}";
   for (const auto& [k, v] : group) out += " " + k + "=" + (v ? *v : "null");
@@ -168,7 +174,8 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
       std::vector<uint64_t> idx;
       for (simdjson::dom::element x : list) {
         int64_t i = -1;
-        if (x.get_int64().get(i) != simdjson::SUCCESS || i < 0 || static_cast<uint64_t>(i) >= events) {
+        if (x.get_int64().get(i) != simdjson::SUCCESS || i < 0 ||
+            static_cast<uint64_t>(i) >= events) {
           return Invalid(which + ": event index " + simdjson::minify(x) +
                          " is not one of the test's events (0 to " +
                          std::to_string(events == 0 ? 0 : events - 1) + ")");
@@ -189,7 +196,8 @@ Status ParseAlert(simdjson::dom::element e, const std::string& which, size_t eve
 bool SameAlert(const CorrelationTestAlert& want, const CorrelationAlert& got) {
   if (want.group.size() != got.group.size()) return false;
   for (const auto& w : want.group) {
-    auto it = std::find_if(got.group.begin(), got.group.end(), [&](const auto& g) { return g.first == w.first; });
+    auto it = std::find_if(got.group.begin(), got.group.end(),
+                           [&](const auto& g) { return g.first == w.first; });
     if (it == got.group.end() || it->second != w.second) return false;
   }
   if (want.value) {
@@ -227,8 +235,8 @@ std::string AlertLines(const std::vector<CorrelationTestAlert>& alerts) {
   return out;
 }
 
-RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, size_t c, Scanner* scanner,
-                                  const CorrelationTestCase& tc) {
+RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, size_t c,
+                                  Scanner* scanner, const CorrelationTestCase& tc) {
   RuleTestResult r;
   r.name = tc.name;
   r.correlation = true;
@@ -248,7 +256,9 @@ RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, siz
     std::string error;
     bool OnRecord(const Record&, std::span<const vigil::Match>) override { return error.empty(); }
     void OnError(const InputError& e) override { Fail(e.index, std::string(e.reason())); }
-    void OnCorrelationError(const Record& r, const Status& s) override { Fail(r.index, s.message()); }
+    void OnCorrelationError(const Record& r, const Status& s) override {
+      Fail(r.index, s.message());
+    }
     bool OnAlert(const CorrelationAlert& a) override {
       if (a.rule == self) got.push_back(a);
       return true;
@@ -270,11 +280,13 @@ RuleTestResult RunCorrelationTest(const std::shared_ptr<const RuleSet>& set, siz
   std::vector<CorrelationAlert>& got = sink.got;
   r.actual_alerts = got.size();
   r.alerts_equal = got.size() == tc.alerts.size();
-  for (size_t k = 0; r.alerts_equal && k < got.size(); ++k) r.alerts_equal = SameAlert(tc.alerts[k], got[k]);
+  for (size_t k = 0; r.alerts_equal && k < got.size(); ++k)
+    r.alerts_equal = SameAlert(tc.alerts[k], got[k]);
   if (!r.alerts_equal) {
     std::vector<CorrelationTestAlert> actual;
     for (const auto& a : got) actual.push_back(Actual(a));
-    r.explanation = "expected alerts:\n" + AlertLines(tc.alerts) + "actual alerts:\n" + AlertLines(actual);
+    r.explanation =
+        "expected alerts:\n" + AlertLines(tc.alerts) + "actual alerts:\n" + AlertLines(actual);
   }
   return r;
 }
@@ -286,7 +298,8 @@ std::string FormatCorrelationTestAlert(const CorrelationTestAlert& alert) {
   if (alert.value) out += " value=" + FormatDouble(*alert.value);
   if (alert.events) {
     out += " events=[";
-    for (size_t i = 0; i < alert.events->size(); ++i) out += (i ? "," : "") + std::to_string((*alert.events)[i]);
+    for (size_t i = 0; i < alert.events->size(); ++i)
+      out += (i ? "," : "") + std::to_string((*alert.events)[i]);
     out += "]";
   }
   if (alert.subject) {
@@ -298,42 +311,44 @@ std::string FormatCorrelationTestAlert(const CorrelationTestAlert& alert) {
 
 Status ParseCorrelationTests(const RuleInfo& rule, std::vector<CorrelationTestCase>* out) {
   out->clear();
-  return ForEachTest(rule, "{name, events, alerts}", "name, events and alerts",
-                     [&](const std::string& which, std::string_view name, simdjson::dom::object obj) {
-    CorrelationTestCase tc;
-    tc.name = std::string(name);
-    const std::string named = which + " '" + tc.name + "'";
-    for (auto kv : obj) {
-      if (kv.key != "name" && kv.key != "events" && kv.key != "alerts") {
-        return Invalid(named + ": unknown key '" + std::string(kv.key) +
-                       "' (a correlation test has name, events and alerts)");
-      }
-    }
-    simdjson::dom::array events;
-    if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
-      return Invalid(named + ": 'events' must be a list of maps (the CloudTrail records, in order)");
-    }
-    for (simdjson::dom::element ev : events) {
-      simdjson::dom::object o;
-      if (ev.get_object().get(o) != simdjson::SUCCESS) {
-        return Invalid(named + ": events[" + std::to_string(tc.events_json.size()) +
-                       "] must be a map (a CloudTrail record)");
-      }
-      tc.events_json.push_back(simdjson::minify(o));
-    }
-    simdjson::dom::array alerts;
-    if (obj["alerts"].get_array().get(alerts) != simdjson::SUCCESS) {
-      return Invalid(named + ": 'alerts' must be a list of the alerts expected ([] for none)");
-    }
-    for (simdjson::dom::element a : alerts) {
-      CorrelationTestAlert alert;
-      const std::string at = named + ": alert #" + std::to_string(tc.alerts.size() + 1);
-      if (Status s = ParseAlert(a, at, tc.events_json.size(), &alert); !s.ok()) return s;
-      tc.alerts.push_back(std::move(alert));
-    }
-    out->push_back(std::move(tc));
-    return Status::Ok();
-  });
+  return ForEachTest(
+      rule, "{name, events, alerts}", "name, events and alerts",
+      [&](const std::string& which, std::string_view name, simdjson::dom::object obj) {
+        CorrelationTestCase tc;
+        tc.name = std::string(name);
+        const std::string named = which + " '" + tc.name + "'";
+        for (auto kv : obj) {
+          if (kv.key != "name" && kv.key != "events" && kv.key != "alerts") {
+            return Invalid(named + ": unknown key '" + std::string(kv.key) +
+                           "' (a correlation test has name, events and alerts)");
+          }
+        }
+        simdjson::dom::array events;
+        if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
+          return Invalid(named +
+                         ": 'events' must be a list of maps (the CloudTrail records, in order)");
+        }
+        for (simdjson::dom::element ev : events) {
+          simdjson::dom::object o;
+          if (ev.get_object().get(o) != simdjson::SUCCESS) {
+            return Invalid(named + ": events[" + std::to_string(tc.events_json.size()) +
+                           "] must be a map (a CloudTrail record)");
+          }
+          tc.events_json.push_back(simdjson::minify(o));
+        }
+        simdjson::dom::array alerts;
+        if (obj["alerts"].get_array().get(alerts) != simdjson::SUCCESS) {
+          return Invalid(named + ": 'alerts' must be a list of the alerts expected ([] for none)");
+        }
+        for (simdjson::dom::element a : alerts) {
+          CorrelationTestAlert alert;
+          const std::string at = named + ": alert #" + std::to_string(tc.alerts.size() + 1);
+          if (Status s = ParseAlert(a, at, tc.events_json.size(), &alert); !s.ok()) return s;
+          tc.alerts.push_back(std::move(alert));
+        }
+        out->push_back(std::move(tc));
+        return Status::Ok();
+      });
 }
 
 std::vector<RuleTestReport> RunRuleTests(const std::shared_ptr<const RuleSet>& set) {
@@ -367,7 +382,8 @@ std::vector<RuleTestReport> RunRuleTests(const std::shared_ptr<const RuleSet>& s
           if (ex.value().matched != r.matched) {
             r.error = std::string("engine disagreement: the compiled matcher says ") +
                       (r.matched ? "match" : "no match") + ", the interpreter says " +
-                      (ex.value().matched ? "match" : "no match") + " (a vigil bug; please report it)";
+                      (ex.value().matched ? "match" : "no match") +
+                      " (a vigil bug; please report it)";
           }
           if (!r.passed()) r.explanation = ex.value().ToText();
         }

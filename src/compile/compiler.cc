@@ -65,10 +65,13 @@ void AffixTrie::Finish() {
   // Lay out what ends at each node (rows by node), dropping repeats.
   std::sort(folded_pairs_.begin(), folded_pairs_.end());
   folded_pairs_.erase(std::unique(folded_pairs_.begin(), folded_pairs_.end()), folded_pairs_.end());
-  std::stable_sort(cased_pairs_.begin(), cased_pairs_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second.atom < b.second.atom); });
+  std::stable_sort(cased_pairs_.begin(), cased_pairs_.end(), [](const auto& a, const auto& b) {
+    return a.first < b.first || (a.first == b.first && a.second.atom < b.second.atom);
+  });
   cased_pairs_.erase(std::unique(cased_pairs_.begin(), cased_pairs_.end(),
-                                 [](const auto& a, const auto& b) { return a.first == b.first && a.second.atom == b.second.atom; }),
+                                 [](const auto& a, const auto& b) {
+                                   return a.first == b.first && a.second.atom == b.second.atom;
+                                 }),
                      cased_pairs_.end());
   literals_ = folded_pairs_.size() + cased_pairs_.size();
   std::vector<uint8_t> has_atoms(nodes_, 0);
@@ -195,12 +198,17 @@ bool IsIndexable(const Predicate& p) {
 
 // Top-level fields that nearly every CloudTrail record has: their presence says little.
 bool AlwaysPresent(const std::string& field) {
-  static const char* kFields[] = {"eventVersion", "userIdentity", "eventTime", "eventSource", "eventName",
-                                  "awsRegion", "sourceIPAddress", "userAgent", "requestParameters",
-                                  "responseElements", "requestID", "eventID", "readOnly", "eventType",
-                                  "managementEvent", "recipientAccountId", "eventCategory", "tlsDetails",
-                                  "userIdentity.type", "userIdentity.principalId", "userIdentity.arn",
-                                  "userIdentity.accountId"};
+  static const char* kFields[] = {"eventVersion",      "userIdentity",
+                                  "eventTime",         "eventSource",
+                                  "eventName",         "awsRegion",
+                                  "sourceIPAddress",   "userAgent",
+                                  "requestParameters", "responseElements",
+                                  "requestID",         "eventID",
+                                  "readOnly",          "eventType",
+                                  "managementEvent",   "recipientAccountId",
+                                  "eventCategory",     "tlsDetails",
+                                  "userIdentity.type", "userIdentity.principalId",
+                                  "userIdentity.arn",  "userIdentity.accountId"};
   for (const char* f : kFields) {
     if (field == f) return true;
   }
@@ -244,7 +252,8 @@ GlobParts SplitGlob(const std::string& g) {
 uint32_t AtomCost(const std::string& field, Op op, size_t length) {
   uint32_t c;
   switch (op) {
-    case Op::kExists: return AlwaysPresent(field) ? 3000 : field.find('.') != std::string::npos ? 150 : 300;
+    case Op::kExists:
+      return AlwaysPresent(field) ? 3000 : field.find('.') != std::string::npos ? 150 : 300;
     case Op::kEquals: c = field == "eventName" ? 10 : field == "eventSource" ? 400 : 40; break;
     // A literal is the more selective the longer it is (a short one, or a prefix many
     // values share, holds often): 2 + 60/(length+1), in tenths.
@@ -327,7 +336,8 @@ class ProgramBuilderImpl {
   // that also stands for U+212A and U+017F: DerivedAtom::unicode_fold) is always one of
   // its own, since the plain literal's atom may be a predicate (`|contains`) that must
   // not hold on those characters.
-  uint32_t LiteralAtom(uint32_t field, Op op, bool cased, std::string text, bool unicode_fold = false) {
+  uint32_t LiteralAtom(uint32_t field, Op op, bool cased, std::string text,
+                       bool unicode_fold = false) {
     Predicate p;
     p.field = field;
     p.op = op;
@@ -410,7 +420,8 @@ class ProgramBuilderImpl {
                          [&](const auto& a, const auto& b) { return quality(a) < quality(b); });
         // Single bytes say little beyond the first clause.
         for (size_t k = clauses.size(); k-- > 1;) {
-          if (AtomText(clauses[k][0]).size() < 2) clauses.erase(clauses.begin() + static_cast<long>(k));
+          if (AtomText(clauses[k][0]).size() < 2)
+            clauses.erase(clauses.begin() + static_cast<long>(k));
         }
       } else if (p.op == Op::kRegex) {
         // A field's values can fall back on the partners of k and s
@@ -420,7 +431,8 @@ class ProgramBuilderImpl {
         auto add = [&](const std::vector<RegexAtom>& c) {
           std::vector<uint32_t> atoms;
           for (const RegexAtom& a : c) {
-            atoms.push_back(LiteralAtom(p.field, Op::kContains, !a.caseless, a.text, a.unicode_fold));
+            atoms.push_back(
+                LiteralAtom(p.field, Op::kContains, !a.caseless, a.text, a.unicode_fold));
           }
           std::sort(atoms.begin(), atoms.end());
           atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
@@ -480,7 +492,8 @@ class ProgramBuilderImpl {
     }
     prog_.atom_field.resize(prog_.atom_count());
     for (uint32_t i = 0; i < n; ++i) prog_.atom_field[i] = ir_.predicates[i].field;
-    for (size_t d = 0; d < prog_.derived.size(); ++d) prog_.atom_field[n + d] = prog_.derived[d].field;
+    for (size_t d = 0; d < prog_.derived.size(); ++d)
+      prog_.atom_field[n + d] = prog_.derived[d].field;
   }
 
   // A field with at least kRegexSetMinPatterns regexes and wildcards gets sets of those a
@@ -497,7 +510,8 @@ class ProgramBuilderImpl {
     for (uint32_t i = 0; i < n; ++i) {
       const Predicate& p = ir_.predicates[i];
       const bool regex = p.op == Op::kRegex && prog_.regexes[i];
-      if ((regex || p.op == Op::kGlob) && !p.negate && p.field != kAnyString && prog_.eval[i] != PredEval::kIndexed) {
+      if ((regex || p.op == Op::kGlob) && !p.negate && p.field != kAnyString &&
+          prog_.eval[i] != PredEval::kIndexed) {
         groups[{p.field, p.op == Op::kGlob && !p.cased}].push_back(i);
         ++per_field[p.field];
       }
@@ -562,18 +576,21 @@ class ProgramBuilderImpl {
         rule = "rule '" + ir_.rules[r].info.title + "': ";
       }
       std::string text = p.text.size() > 80 ? p.text.substr(0, 77) + "..." : p.text;
-      prog_.diagnostics.push_back(
-          {Severity::kWarning, where,
-           rule + "the " + (p.op == Op::kGlob ? "wildcard" : "regex") + " '" + text + "' on field '" +
-               FieldName(field) + "' is too large for an automaton of " + std::to_string(kRegexSetMaxMem >> 20) +
-               " MiB shared with the field's other patterns; it is searched on its own (same matches, more time "
-               "an event)"});
+      prog_.diagnostics.push_back({Severity::kWarning, where,
+                                   rule + "the " + (p.op == Op::kGlob ? "wildcard" : "regex") +
+                                       " '" + text + "' on field '" + FieldName(field) +
+                                       "' is too large for an automaton of " +
+                                       std::to_string(kRegexSetMaxMem >> 20) +
+                                       " MiB shared with the field's other patterns; it is "
+                                       "searched on its own (same matches, more time "
+                                       "an event)"});
     }
     if (left_out.size() > kMaxLeftOutWarnings) {
-      prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{},
-                                   "field '" + FieldName(field) + "': " +
-                                       std::to_string(left_out.size() - kMaxLeftOutWarnings) +
-                                       " more of its regexes and wildcards are searched on their own"});
+      prog_.diagnostics.push_back(
+          {Severity::kWarning, SourceLocation{},
+           "field '" + FieldName(field) +
+               "': " + std::to_string(left_out.size() - kMaxLeftOutWarnings) +
+               " more of its regexes and wildcards are searched on their own"});
     }
   }
 
@@ -583,8 +600,9 @@ class ProgramBuilderImpl {
   // its patterns are searched on their own, as a field with few patterns is. Those of
   // them too large for a set even alone go to `left_out`, to be warned about; the
   // others are not what made their group too large.
-  void AddRegexSets(uint32_t field, bool folded, std::span<const uint32_t> preds, std::unique_ptr<RegexSet> set,
-                    std::vector<uint32_t>* atom_of, std::vector<uint32_t>* left_out) {
+  void AddRegexSets(uint32_t field, bool folded, std::span<const uint32_t> preds,
+                    std::unique_ptr<RegexSet> set, std::vector<uint32_t>* atom_of,
+                    std::vector<uint32_t>* left_out) {
     if (preds.size() < kRegexSetMinPatterns / 4) {
       if (set != nullptr) return;  // a field's first group: too few patterns to be worth a set
       for (uint32_t i : preds) {
@@ -618,7 +636,8 @@ class ProgramBuilderImpl {
     const size_t n = ir_.predicates.size();
     for (uint32_t i : preds) {
       const uint32_t atom = static_cast<uint32_t>(n + prog_.derived.size());
-      prog_.derived.push_back({field, Op::kRegex, true, "#set" + std::to_string(i), false, false, true});
+      prog_.derived.push_back(
+          {field, Op::kRegex, true, "#set" + std::to_string(i), false, false, true});
       (*atom_of)[i] = atom;
       entry.atoms.push_back(atom);
     }
@@ -641,7 +660,8 @@ class ProgramBuilderImpl {
     return x.fallback_atom;
   }
 
-  void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom, bool fallback = false) {
+  void AddLiteral(uint32_t field, Op op, bool cased, const std::string& text, uint32_t atom,
+                  bool fallback = false) {
     FieldIndex& x = fallback ? FallbackOf(field) : IndexOf(field);
     switch (op) {
       case Op::kExists:
@@ -705,12 +725,14 @@ class ProgramBuilderImpl {
         AddLiteral(a.field, a.op, a.cased, a.text, static_cast<uint32_t>(n + d), a.fallback);
       }
       if (a.unicode_fold) {
-        (a.fallback ? FallbackOf(a.field) : IndexOf(a.field)).unicode_fold_atoms.push_back(static_cast<uint32_t>(n + d));
+        (a.fallback ? FallbackOf(a.field) : IndexOf(a.field))
+            .unicode_fold_atoms.push_back(static_cast<uint32_t>(n + d));
       }
     }
     auto finish = [&](uint32_t field, FieldIndex* x, auto& contains) {
       x->cidr.Finish();
-      for (auto* v : {&x->numeric.eq, &x->numeric.lt, &x->numeric.lte, &x->numeric.gt, &x->numeric.gte}) {
+      for (auto* v :
+           {&x->numeric.eq, &x->numeric.lt, &x->numeric.lte, &x->numeric.gt, &x->numeric.gte}) {
         std::sort(v->begin(), v->end());
       }
       auto warn = [&](const std::string& warning) {
@@ -771,7 +793,8 @@ class ProgramBuilderImpl {
     for (const auto& row : atoms_of) prog_.keyword_literal_atoms.Add(row);
     if (lits.empty()) return;
     std::string warning;
-    prog_.keyword_prefilter = LiteralMatcher::Build(std::move(lits), &warning, LiteralEngine::kAutoLongTexts);
+    prog_.keyword_prefilter =
+        LiteralMatcher::Build(std::move(lits), &warning, LiteralEngine::kAutoLongTexts);
     if (!warning.empty()) {
       prog_.diagnostics.push_back({Severity::kWarning, SourceLocation{}, "keywords: " + warning});
     }
@@ -915,8 +938,9 @@ class ProgramBuilderImpl {
         }
         return s;
       };
-      std::stable_sort(need.clauses.begin(), need.clauses.end(),
-                       [&](const Clause& a, const Clause& b) { return shared_cost(a) < shared_cost(b); });
+      std::stable_sort(
+          need.clauses.begin(), need.clauses.end(),
+          [&](const Clause& a, const Clause& b) { return shared_cost(a) < shared_cost(b); });
       // Duplicates say nothing twice.
       need.clauses.erase(std::unique(need.clauses.begin(), need.clauses.end()), need.clauses.end());
       const Clause& trigger = need.clauses[0];
@@ -941,7 +965,8 @@ class ProgramBuilderImpl {
   uint32_t QuickCheck(uint32_t r) const {
     const uint32_t* c = prog_.checks.row_begin(r);
     if (c == prog_.checks.row_end(r)) return rule_code::kNoQuickCheck;
-    if (prog_.clauses.row_end(*c) - prog_.clauses.row_begin(*c) != 1) return rule_code::kNoQuickCheck;
+    if (prog_.clauses.row_end(*c) - prog_.clauses.row_begin(*c) != 1)
+      return rule_code::kNoQuickCheck;
     const uint32_t atom = *prog_.clauses.row_begin(*c);
     // A fieldref atom that triggers nothing is decided only when ChecksHold reads it.
     if (atom < prog_.eval.size() && prog_.eval[atom] == PredEval::kFieldRef &&
@@ -954,7 +979,8 @@ class ProgramBuilderImpl {
 
   // Walked in the first pass and never deferred: its atoms' bits are final once it is.
   bool FieldFinal(uint32_t f) const {
-    return prog_.field_lazy_path.row_begin(f) == prog_.field_lazy_path.row_end(f) && prog_.indexes[f].json_eager;
+    return prog_.field_lazy_path.row_begin(f) == prog_.field_lazy_path.row_end(f) &&
+           prog_.indexes[f].json_eager;
   }
 
   // Set during the first pass or never, whatever the event (see rule_code in program.h).
@@ -972,7 +998,8 @@ class ProgramBuilderImpl {
       case Expr::Kind::kTrue: code->push_back(rc::kTrue << rc::kShift); return;
       case Expr::Kind::kPred: {
         const Predicate& p = ir_.predicates[e.pred];
-        const bool stamp = prog_.eval[e.pred] == PredEval::kIndexed && p.op != Op::kFieldRef && AtomFinal(e.pred);
+        const bool stamp =
+            prog_.eval[e.pred] == PredEval::kIndexed && p.op != Op::kFieldRef && AtomFinal(e.pred);
         code->push_back(((stamp ? rc::kStamp : rc::kPred) << rc::kShift) | e.pred);
         return;
       }
@@ -1054,7 +1081,8 @@ class ProgramBuilderImpl {
     std::vector<std::vector<uint32_t>> by_field(prog_.indexes.size());
     uint32_t seconds = 0;
     for (uint32_t i = 0; i < ir_.predicates.size(); ++i) {
-      if (prog_.eval[i] == PredEval::kFieldRef && prog_.triggers.row_begin(i) != prog_.triggers.row_end(i)) {
+      if (prog_.eval[i] == PredEval::kFieldRef &&
+          prog_.triggers.row_begin(i) != prog_.triggers.row_end(i)) {
         prog_.fieldref_atoms.push_back(i);
         by_field[ir_.predicates[i].field].push_back(i);
         by_field[ir_.predicates[i].field].push_back(ir_.predicates[i].other_field);
@@ -1093,12 +1121,14 @@ class ProgramBuilderImpl {
       std::vector<std::array<uint32_t, 3>> triples(atoms);
       for (size_t k = 0; k < atoms; ++k) triples[k] = {row[3 * k], row[3 * k + 1], row[3 * k + 2]};
       auto key = [&](const std::array<uint32_t, 3>& t) {
-        return std::pair<uint32_t, uint32_t>(t[2] & kRefShapeMask, prog_.indexes[t[1]].fieldref_second);
+        return std::pair<uint32_t, uint32_t>(t[2] & kRefShapeMask,
+                                             prog_.indexes[t[1]].fieldref_second);
       };
       std::stable_sort(triples.begin(), triples.end(),
                        [&](const auto& x, const auto& y) { return key(x) < key(y); });
       const size_t base = prog_.fieldref_bits.size();
-      prog_.indexes[f].fieldref_row = static_cast<uint32_t>(base / (size_t{words} * kFieldRefShapes));
+      prog_.indexes[f].fieldref_row =
+          static_cast<uint32_t>(base / (size_t{words} * kFieldRefShapes));
       prog_.fieldref_bits.resize(base + size_t{words} * kFieldRefShapes, 0);
       prog_.fieldref_rank.resize(base + size_t{words} * kFieldRefShapes, 0);
       prog_.fieldref_row_shapes.push_back(0);
@@ -1107,11 +1137,13 @@ class ProgramBuilderImpl {
         for (uint32_t w = 0; w < words; ++w) {
           const size_t at = base + size_t{c} * words + w;
           prog_.fieldref_rank[at] = static_cast<uint32_t>(prog_.fieldref_pairs.size());
-          while (k < triples.size() && key(triples[k]).first == c && key(triples[k]).second / 64 == w) {
+          while (k < triples.size() && key(triples[k]).first == c &&
+                 key(triples[k]).second / 64 == w) {
             const auto pair_key = key(triples[k]);
             prog_.fieldref_bits[at] |= uint64_t{1} << (pair_key.second % 64);
             prog_.fieldref_row_shapes[prog_.indexes[f].fieldref_row] |= 1u << c;
-            prog_.fieldref_pairs.push_back({triples[k][0], triples[k][1], triples[k][2], UINT32_MAX});
+            prog_.fieldref_pairs.push_back(
+                {triples[k][0], triples[k][1], triples[k][2], UINT32_MAX});
             for (++k; k < triples.size() && key(triples[k]) == pair_key; ++k) {
               more.push_back({triples[k][0], triples[k][1], triples[k][2], UINT32_MAX});
               more_of.push_back(static_cast<uint32_t>(prog_.fieldref_pairs.size() - 1));
@@ -1174,7 +1206,8 @@ class ProgramBuilderImpl {
   const Ir& ir_;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> contains_;
-  std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>> fallback_contains_;
+  std::unordered_map<uint32_t, std::pair<std::vector<Literal>, std::vector<uint32_t>>>
+      fallback_contains_;
   bool for_fallback_ = false;  // the predicate being classified is a regex set's pattern
   std::vector<uint32_t> first_rule_of_;  // FirstRuleOf's
 };
@@ -1194,8 +1227,8 @@ std::string Program::AtomToString(uint32_t atom) const {
   const DerivedAtom& d = derived[atom - n];
   std::string s = "a" + std::to_string(atom) + "(";
   s += d.field == kAnyString ? std::string("keywords") : ir.fields[d.field];
-  s += std::string(" ") + OpName(d.op) + (d.cased ? " cased" : "") + (d.unicode_fold ? " unicode-fold" : "") + " '" +
-       d.text + "')";
+  s += std::string(" ") + OpName(d.op) + (d.cased ? " cased" : "") +
+       (d.unicode_fold ? " unicode-fold" : "") + " '" + d.text + "')";
   return s;
 }
 
@@ -1247,23 +1280,28 @@ std::string Program::Dump() const {
                        x.numeric.gt.size() + x.numeric.gte.size();
     if (num) s += ", numeric " + std::to_string(num);
     if (!x.gates.empty()) {
-      const auto with_bytes = std::count_if(x.gates.begin(), x.gates.end(),
-                                            [](const FieldIndex::RegexGate& g) { return g.bytes != nullptr; });
-      s += ", regex gates " + std::to_string(x.gates.size()) + " (" + std::to_string(with_bytes) + " with byte facts)";
+      const auto with_bytes =
+          std::count_if(x.gates.begin(), x.gates.end(),
+                        [](const FieldIndex::RegexGate& g) { return g.bytes != nullptr; });
+      s += ", regex gates " + std::to_string(x.gates.size()) + " (" + std::to_string(with_bytes) +
+           " with byte facts)";
     }
-    for (const FieldIndex::Set& r : x.regex_sets) s += ", regex set " + std::to_string(r.set->size());
+    for (const FieldIndex::Set& r : x.regex_sets)
+      s += ", regex set " + std::to_string(r.set->size());
     if (!x.lazy.empty()) s += ", lazy " + std::to_string(x.lazy.size());
     s += x.json_eager ? "\n" : " (objects deferred)\n";
   };
   for (size_t f = 0; f < indexes.size(); ++f) one(ir.fields[f], indexes[f]);
   one("keywords", keywords);
   if (has_keywords) {
-    s += "  keyword prefilter: " + std::to_string(keyword_prefilter ? keyword_prefilter->size() : 0) +
-         " literals" + (keyword_always ? " (some keyword has no literal: every event is walked)" : "") + "\n";
+    s += "  keyword prefilter: " +
+         std::to_string(keyword_prefilter ? keyword_prefilter->size() : 0) + " literals" +
+         (keyword_always ? " (some keyword has no literal: every event is walked)" : "") + "\n";
   }
-  s += "regexes and wildcards: " + std::to_string(confirm) + " behind atoms (" + std::to_string(in_sets) +
-       " regexes and wildcards in " + std::to_string(regex_sets.size()) + " regex sets, the rest behind literals and gates), " +
-       std::to_string(lazy_regex) + " regexes and " + std::to_string(lazy_glob) +
+  s += "regexes and wildcards: " + std::to_string(confirm) + " behind atoms (" +
+       std::to_string(in_sets) + " regexes and wildcards in " + std::to_string(regex_sets.size()) +
+       " regex sets, the rest behind literals and gates), " + std::to_string(lazy_regex) +
+       " regexes and " + std::to_string(lazy_glob) +
        " wildcards with none (run on every value of their field)\n";
   s += "candidate index:\n";
   size_t with_checks = 0;

@@ -70,9 +70,8 @@ struct LiteralMatcher::GramIndex {
 };
 
 // Null when the set is not worth it or not possible (see literal_matcher.h).
-std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(const std::vector<Literal>& literals,
-                                                                           size_t min_literals,
-                                                                           std::vector<bool>* indexed) {
+std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(
+    const std::vector<Literal>& literals, size_t min_literals, std::vector<bool>* indexed) {
   indexed->assign(literals.size(), false);
   if constexpr (std::endian::native != std::endian::little) return nullptr;
   if (literals.size() > 0xffffffffu) return nullptr;
@@ -101,8 +100,9 @@ std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(cons
     const std::string& text = literals[id].text;
     for (size_t at = 0; at + g->q <= text.size(); ++at) ++held[window(text, at)];
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return literals[a].text.size() < literals[b].text.size(); });
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return literals[a].text.size() < literals[b].text.size();
+  });
   std::vector<Entry> entries;
   entries.reserve(order.size());
   for (uint32_t id : order) {
@@ -146,7 +146,8 @@ std::unique_ptr<LiteralMatcher::GramIndex> LiteralMatcher::GramIndex::Build(cons
   return g;
 }
 
-void LiteralMatcher::GramScan(std::string_view text, LiteralScratch* scratch, Callback cb, void* context) const {
+void LiteralMatcher::GramScan(std::string_view text, LiteralScratch* scratch, Callback cb,
+                              void* context) const {
   const GramIndex& g = *grams_;
   const size_t n = text.size();
   if (n < g.q) return;
@@ -202,8 +203,8 @@ bool VectorscanAvailable() {
   return ok;
 }
 
-std::unique_ptr<LiteralMatcher> LiteralMatcher::Build(std::vector<Literal> literals, std::string* warning,
-                                                      LiteralEngine engine) {
+std::unique_ptr<LiteralMatcher> LiteralMatcher::Build(std::vector<Literal> literals,
+                                                      std::string* warning, LiteralEngine engine) {
   std::unique_ptr<LiteralMatcher> m(new LiteralMatcher());
   m->literals_ = std::move(literals);
   std::vector<bool> indexed(m->literals_.size(), false);
@@ -286,8 +287,8 @@ void LiteralMatcher::ScanImpl(std::string_view text, LiteralScratch* scratch, Ca
     // A scratch too small for this database (its Prepare failed) makes hs_scan fail
     // rather than miss: fall through to the search below (hits may repeat; callers
     // treat a hit as idempotent).
-    if (hs_scan(db_, buf.data(), static_cast<unsigned>(buf.size()), 0, scratch->scratch_, OnMatch, &c) ==
-        HS_SUCCESS) {
+    if (hs_scan(db_, buf.data(), static_cast<unsigned>(buf.size()), 0, scratch->scratch_, OnMatch,
+                &c) == HS_SUCCESS) {
       return;
     }
   }

@@ -68,7 +68,8 @@ struct TrieNode {
   uint64_t filter[4] = {0, 0, 0, 0};
   static uint32_t FilterBit(std::string_view key) {
     const size_t n = key.size();
-    const uint32_t first = n ? static_cast<uint8_t>(key[0]) : 0, last = n ? static_cast<uint8_t>(key[n - 1]) : 0;
+    const uint32_t first = n ? static_cast<uint8_t>(key[0]) : 0,
+                   last = n ? static_cast<uint8_t>(key[n - 1]) : 0;
     return (static_cast<uint32_t>(n) * 31u + first * 7u + last * 13u) & 255u;
   }
   bool MayHaveChild(std::string_view key) const {
@@ -115,7 +116,9 @@ class AffixTrie {
     uint32_t label_length = 0;
   };
   static constexpr uint32_t kHasAtoms = 1;
-  static uint64_t EdgeKey(uint32_t node, uint8_t byte) { return (static_cast<uint64_t>(node) << 8) | byte; }
+  static uint64_t EdgeKey(uint32_t node, uint8_t byte) {
+    return (static_cast<uint64_t>(node) << 8) | byte;
+  }
   const Edge* Find(uint64_t key) const;
   // The home slot of a stored key (EdgeKey + 1) in edges_.
   uint64_t Home(uint64_t stored) const { return ((stored * 0x9E3779B97F4A7C15ull) >> 40) & mask_; }
@@ -175,7 +178,9 @@ class CidrIndex {
 // plus one step per comparison that holds.
 struct NumericIndex {
   std::vector<std::pair<double, uint32_t>> eq, lt, lte, gt, gte;  // (number, atom), sorted
-  bool empty() const { return eq.empty() && lt.empty() && lte.empty() && gt.empty() && gte.empty(); }
+  bool empty() const {
+    return eq.empty() && lt.empty() && lte.empty() && gt.empty() && gte.empty();
+  }
 };
 
 struct FieldIndex {

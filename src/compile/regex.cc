@@ -19,8 +19,8 @@ pcre2_code* CompileCode(const std::string& pattern, uint8_t flags, uint32_t extr
   if (flags & kRegexMultiline) options |= PCRE2_MULTILINE;
   if (flags & kRegexDotAll) options |= PCRE2_DOTALL;
   if (pattern.size() > kRegexMaxPatternBytes) {
-    *error = "pattern of " + std::to_string(pattern.size()) + " bytes is longer than the limit of " +
-             std::to_string(kRegexMaxPatternBytes);
+    *error = "pattern of " + std::to_string(pattern.size()) +
+             " bytes is longer than the limit of " + std::to_string(kRegexMaxPatternBytes);
     return nullptr;
   }
   int code = 0;
@@ -70,7 +70,8 @@ int ChargeStep(pcre2_callout_block* block, void* data) {
     size_t longest = 0;
     for (uint32_t i = 1; i < block->capture_top; ++i) {
       const PCRE2_SIZE from = block->offset_vector[2 * i], to = block->offset_vector[2 * i + 1];
-      if (from != PCRE2_UNSET && to != PCRE2_UNSET && to > from) longest = std::max<size_t>(longest, to - from);
+      if (from != PCRE2_UNSET && to != PCRE2_UNSET && to > from)
+        longest = std::max<size_t>(longest, to - from);
     }
     cost += std::min<size_t>(longest, block->subject_length - std::min(at, block->subject_length));
   }
@@ -225,7 +226,8 @@ Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
   // Letters of a case-insensitive pattern also match their Unicode case partners
   // (K and KELVIN SIGN...), which PCRE2's first-byte and required-byte analysis may not
   // list: use those only when no part of the pattern can be caseless.
-  const bool maybe_caseless = (flags & kRegexCaseless) || pattern.find("(?") != std::string_view::npos;
+  const bool maybe_caseless =
+      (flags & kRegexCaseless) || pattern.find("(?") != std::string_view::npos;
   if (!maybe_caseless) {
     uint32_t type = 0;
     pcre2_pattern_info(code_, PCRE2_INFO_FIRSTCODETYPE, &type);
@@ -237,7 +239,8 @@ Regex::Gate Regex::GateInfo(std::string_view pattern, uint8_t flags) const {
         g.has_first = true;
         g.first_bytes[unit >> 6] |= uint64_t{1} << (unit & 63);
       }
-    } else if (pcre2_pattern_info(code_, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap != nullptr) {
+    } else if (pcre2_pattern_info(code_, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 &&
+               bitmap != nullptr) {
       g.has_first = true;
       for (int b = 0; b < 256; ++b) {
         if (bitmap[b >> 3] & (1u << (b & 7))) g.first_bytes[b >> 6] |= uint64_t{1} << (b & 63);

@@ -299,7 +299,8 @@ class Reader {
       }
       case 'Q': {
         const size_t end = p_.find("\\E", pos_);
-        const std::string_view body = p_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+        const std::string_view body =
+            p_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
         pos_ = end == std::string_view::npos ? p_.size() : end + 2;
         // Each quoted character is one unit: a quantifier after \E applies to the last.
         Info acc = Info::Empty();
@@ -346,7 +347,8 @@ class Reader {
         pos_ += 2;
         continue;
       }
-      if (c == '[' && pos_ + 1 < p_.size() && (p_[pos_ + 1] == ':' || p_[pos_ + 1] == '.' || p_[pos_ + 1] == '=')) {
+      if (c == '[' && pos_ + 1 < p_.size() &&
+          (p_[pos_ + 1] == ':' || p_[pos_ + 1] == '.' || p_[pos_ + 1] == '=')) {
         const char kind = p_[pos_ + 1];
         const size_t end = p_.find(std::string{kind, ']'}, pos_ + 2);
         if (end == std::string_view::npos) return Fail();
@@ -368,7 +370,8 @@ class Reader {
       case regex_syntax::GroupKind::kUnsupported: return Fail();
       case regex_syntax::GroupKind::kComment: return Info::Empty();
       case regex_syntax::GroupKind::kCall: return Info::Any();  // may match anything
-      case regex_syntax::GroupKind::kOptions: return Info::Empty();  // (?i) to the enclosing group's end
+      case regex_syntax::GroupKind::kOptions:
+        return Info::Empty();  // (?i) to the enclosing group's end
       default: break;
     }
     Info inner = Alternation(depth + 1);
@@ -405,7 +408,9 @@ bool HasUnicodeFoldPartner(std::string_view text) {
     for (; c < end; ++c) high |= static_cast<unsigned char>(*c);
     if ((high & 0x8080808080808080ull) == 0) return false;
   }
-  for (const char* c = p; (c = static_cast<const char*>(memchr(c, 0xC5, static_cast<size_t>(end - c)))) != nullptr; ++c) {
+  for (const char* c = p;
+       (c = static_cast<const char*>(memchr(c, 0xC5, static_cast<size_t>(end - c)))) != nullptr;
+       ++c) {
     if (c + 1 < end && static_cast<unsigned char>(c[1]) == 0xBF) return true;
   }
   return memmem(p, text.size(), "\xE2\x84\xAA", 3) != nullptr;

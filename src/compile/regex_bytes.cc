@@ -96,7 +96,8 @@ ByteSet NegatedAscii(const ByteSet& m) {
 // Keeps the most selective sets (fewest bytes), without duplicates or full sets.
 void Trim(std::vector<ByteSet>* req) {
   std::erase_if(*req, [](const ByteSet& s) { return s.Full(); });
-  std::stable_sort(req->begin(), req->end(), [](const ByteSet& a, const ByteSet& b) { return a.Count() < b.Count(); });
+  std::stable_sort(req->begin(), req->end(),
+                   [](const ByteSet& a, const ByteSet& b) { return a.Count() < b.Count(); });
   std::vector<ByteSet> out;
   for (const ByteSet& s : *req) {
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
@@ -402,7 +403,8 @@ class Reader {
       }
       case 'Q': {
         const size_t end = p_.find("\\E", pos_);
-        const std::string_view body = p_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+        const std::string_view body =
+            p_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
         pos_ = end == std::string_view::npos ? p_.size() : end + 2;
         if (body.empty()) return Facts::Zero();
         // Each quoted character is one unit: a quantifier after \E applies to the last.
@@ -430,7 +432,8 @@ class Reader {
         if (EscapeClass(c, &s, &non_ascii)) return FromSet(s, non_ascii);
         if (const int v = SimpleEscape(c); v >= 0) return CodePoint(static_cast<uint32_t>(v), {});
         // Back-references, octal, \c, \o, \g, \k, \C and letters we do not know.
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return Fail();
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+          return Fail();
         --pos_;
         return LiteralChar();  // escaped punctuation or a non-ASCII character
       }
@@ -490,8 +493,11 @@ class Reader {
     else if (name == "xdigit") m.AddRange('0', '9'), m.AddRange('A', 'F'), m.AddRange('a', 'f');
     else if (name == "space") m.AddRange(9, 13), m.Add(' ');
     else if (name == "blank") m.Add(9), m.Add(' ');
-    else if (name == "word") m.AddRange('A', 'Z'), m.AddRange('a', 'z'), m.AddRange('0', '9'), m.Add('_');
-    else if (name == "punct") m.AddRange(0x21, 0x2F), m.AddRange(0x3A, 0x40), m.AddRange(0x5B, 0x60), m.AddRange(0x7B, 0x7E);
+    else if (name == "word")
+      m.AddRange('A', 'Z'), m.AddRange('a', 'z'), m.AddRange('0', '9'), m.Add('_');
+    else if (name == "punct")
+      m.AddRange(0x21, 0x2F), m.AddRange(0x3A, 0x40), m.AddRange(0x5B, 0x60),
+          m.AddRange(0x7B, 0x7E);
     else if (name == "cntrl") m.AddRange(0, 0x1F), m.Add(0x7F);
     else if (name == "graph") m.AddRange(0x21, 0x7E);
     else if (name == "print") m.AddRange(0x20, 0x7E);
@@ -543,7 +549,9 @@ class Reader {
         if (!ClassChar(&hi, &s, &wide, &is_set) || is_set) return Fail();  // [a-\d]: not ours
         if (hi < lo) return Fail();
         if (hi >= 0x80) non_ascii = true;
-        if (lo < 0x80) members.AddRange(static_cast<unsigned>(lo), static_cast<unsigned>(std::min<int64_t>(hi, 0x7F)));
+        if (lo < 0x80)
+          members.AddRange(static_cast<unsigned>(lo),
+                           static_cast<unsigned>(std::min<int64_t>(hi, 0x7F)));
         continue;
       }
       if (lo >= 0x80) {
@@ -558,12 +566,14 @@ class Reader {
   Facts Group(int depth) {
     ++pos_;  // '('
     const bool saved = caseless_;
-    const regex_syntax::GroupKind kind = regex_syntax::OpenGroup(p_, &pos_, &caseless_, &multiline_);
+    const regex_syntax::GroupKind kind =
+        regex_syntax::OpenGroup(p_, &pos_, &caseless_, &multiline_);
     switch (kind) {
       case regex_syntax::GroupKind::kUnsupported: return Fail();
       case regex_syntax::GroupKind::kComment: return Facts::Zero();
       case regex_syntax::GroupKind::kCall: return Facts::Anything();
-      case regex_syntax::GroupKind::kOptions: return Facts::Zero();  // (?i) to the enclosing group's end
+      case regex_syntax::GroupKind::kOptions:
+        return Facts::Zero();  // (?i) to the enclosing group's end
       default: break;
     }
     Facts inner = Alternation(depth + 1);
@@ -590,7 +600,8 @@ RegexBytes AnalyzeRegexBytes(std::string_view pattern, uint8_t flags) {
   if (!r.Run(&branches)) return out;
   for (const BranchFacts& b : branches) {
     RegexBytes::Branch x;
-    x.min_length = static_cast<uint32_t>(std::min<uint64_t>(b.facts.min, RegexBytes::kUnbounded - 1));
+    x.min_length =
+        static_cast<uint32_t>(std::min<uint64_t>(b.facts.min, RegexBytes::kUnbounded - 1));
     // An inline (?m) anywhere makes ^ and $ line anchors: the reader noted it, perhaps
     // only after reading an anchor, so no alternative is taken as whole then.
     if (b.starts && (b.ends == Kind::kEnd || b.ends == Kind::kEndStrict) && !r.multiline()) {
@@ -602,7 +613,9 @@ RegexBytes AnalyzeRegexBytes(std::string_view pattern, uint8_t flags) {
         x.allowed.Add('\n');
         max = SatAdd(max, 1);
       }
-      x.max_length = max >= kInf ? RegexBytes::kUnbounded : static_cast<uint32_t>(std::min<uint64_t>(max, RegexBytes::kUnbounded - 1));
+      x.max_length =
+          max >= kInf ? RegexBytes::kUnbounded
+                      : static_cast<uint32_t>(std::min<uint64_t>(max, RegexBytes::kUnbounded - 1));
     }
     x.required = b.facts.required;
     out.branches.push_back(std::move(x));

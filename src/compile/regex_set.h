@@ -79,7 +79,9 @@ inline constexpr uint32_t kRegexSetMaxPause = 1 << 20;
 inline constexpr int64_t kRegexSetMaxMem = int64_t{8} << 20;
 inline int64_t RegexSetBudget(size_t patterns) {
   const int64_t want = static_cast<int64_t>(patterns) * (6 << 10);
-  return want < (int64_t{1} << 20) ? int64_t{1} << 20 : want > kRegexSetMaxMem ? kRegexSetMaxMem : want;
+  return want < (int64_t{1} << 20) ? int64_t{1} << 20
+         : want > kRegexSetMaxMem  ? kRegexSetMaxMem
+                                   : want;
 }
 
 class RegexSet {

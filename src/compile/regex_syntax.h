@@ -15,7 +15,11 @@ namespace vigil::internal::regex_syntax {
 
 // Bytes of the UTF-8 character whose first byte is `lead` (1 for a stray byte).
 inline size_t Utf8Length(unsigned char lead) {
-  return lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+  return lead < 0x80           ? 1
+         : (lead >> 5) == 0x6  ? 2
+         : (lead >> 4) == 0xE  ? 3
+         : (lead >> 3) == 0x1E ? 4
+                               : 1;
 }
 
 // The length of the character at p[at], kept within p.
@@ -25,7 +29,10 @@ inline size_t CharLength(std::string_view p, size_t at) {
 }
 
 inline int HexDigit(char h) {
-  return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+  return h >= '0' && h <= '9'   ? h - '0'
+         : h >= 'a' && h <= 'f' ? h - 'a' + 10
+         : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                : -1;
 }
 
 // *pos just past the next `close` (the end of a construct such as \x{..}); false

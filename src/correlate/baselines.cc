@@ -33,7 +33,8 @@ bool ReadTime(simdjson::dom::object o, const char* key, int64_t* out) {
 }
 
 // A learned value's key in Baseline::entries: its group's key, then the values.
-void EntryKeyInto(const std::string& group_key, const std::vector<std::string>& values, std::string* key) {
+void EntryKeyInto(const std::string& group_key, const std::vector<std::string>& values,
+                  std::string* key) {
   key->assign(group_key);
   *key += '\x1d';
   AppendValueKey(values, key);
@@ -61,7 +62,8 @@ Baselines::Baselines(const RuleSet& rules, AlertSink* sink, uint64_t max_bytes)
 void Baselines::Advance(int64_t t) {
   latest_ = std::max(latest_, t);
   // Aging first, so a value past its retention is new to this event.
-  if (!baselines_.empty() && (last_age_ == std::numeric_limits<int64_t>::min() || t - last_age_ >= kAgeEvery)) {
+  if (!baselines_.empty() &&
+      (last_age_ == std::numeric_limits<int64_t>::min() || t - last_age_ >= kAgeEvery)) {
     Age(t);
     last_age_ = t;
   }
@@ -100,11 +102,12 @@ void Baselines::Apply(const Contribution& con, int64_t t, const Ref& ref,
   // The value of the alert: how many other values the group had learned.
   const auto pg = b.per_group.find(con.key);
   const size_t known = pg == b.per_group.end() ? 0 : pg->second;
-  sink_->Emit(c, con.group, static_cast<double>(known - (counted_self && known > 0 ? 1 : 0)), std::move(events), t,
-       std::move(subject));
+  sink_->Emit(c, con.group, static_cast<double>(known - (counted_self && known > 0 ? 1 : 0)),
+              std::move(events), t, std::move(subject));
 }
 
-bool Baselines::Learn(Baseline& b, const std::string& rule_key, const std::string& key, const Contribution& con, int64_t t) {
+bool Baselines::Learn(Baseline& b, const std::string& rule_key, const std::string& key,
+                      const Contribution& con, int64_t t) {
   Known k;
   k.group = con.group;
   k.value = con.values;
@@ -191,7 +194,8 @@ std::string Baselines::Serialize() {
   // with it, and is refused on load instead of silently forgetting what was cut.
   const size_t lines = static_cast<size_t>(std::count(out.begin(), out.end(), '\n'));
   const size_t bytes = out.size();
-  out += "{\"vigil_baseline_end\":{\"lines\":" + std::to_string(lines) + ",\"bytes\":" + std::to_string(bytes) + "}}\n";
+  out += "{\"vigil_baseline_end\":{\"lines\":" + std::to_string(lines) +
+         ",\"bytes\":" + std::to_string(bytes) + "}}\n";
   return out;
 }
 
@@ -204,7 +208,8 @@ Status Baselines::Restore(std::string_view text, const std::string& origin) {
   bool ended = false;  // the end line (version 2) was read
   const std::string_view all = text;
   auto fail = [&](const std::string& why) {
-    return Status::Error(StatusCode::kInvalidInput, origin + ":" + std::to_string(line_no) + ": " + why);
+    return Status::Error(StatusCode::kInvalidInput,
+                         origin + ":" + std::to_string(line_no) + ": " + why);
   };
   while (!text.empty()) {
     const size_t nl = text.find('\n');
@@ -224,7 +229,8 @@ Status Baselines::Restore(std::string_view text, const std::string& origin) {
         return fail("not a vigil baseline: the first line must be {\"vigil_baseline\":2,...}");
       }
       if (version != 1 && version != 2) {
-        return fail("baseline format version " + std::to_string(version) + " is not supported (1 and 2 are)");
+        return fail("baseline format version " + std::to_string(version) +
+                    " is not supported (1 and 2 are)");
       }
       header = true;
       continue;
@@ -237,8 +243,8 @@ Status Baselines::Restore(std::string_view text, const std::string& origin) {
       }
       if (static_cast<uint64_t>(lines) != line_no - 1 || static_cast<uint64_t>(bytes) != offset) {
         return fail("damaged: the end line counts " + std::to_string(lines) + " lines and " +
-                    std::to_string(bytes) + " bytes before it, the file has " + std::to_string(line_no - 1) +
-                    " and " + std::to_string(offset));
+                    std::to_string(bytes) + " bytes before it, the file has " +
+                    std::to_string(line_no - 1) + " and " + std::to_string(offset));
       }
       ended = true;
       continue;
@@ -250,7 +256,8 @@ Status Baselines::Restore(std::string_view text, const std::string& origin) {
     if (o["group"].get_array().get(group)) {  // a rule line
       int64_t since = 0;
       if (o["learning_since"].error() != simdjson::NO_SUCH_FIELD) {
-        if (!ReadTime(o, "learning_since", &since)) return fail("\"learning_since\" is not an ISO 8601 time");
+        if (!ReadTime(o, "learning_since", &since))
+          return fail("\"learning_since\" is not an ISO 8601 time");
         b.learning_since = since;
       }
       int64_t retention = 0;
@@ -294,8 +301,9 @@ Status Baselines::Restore(std::string_view text, const std::string& origin) {
   }
   // Version 1 (vigil before the end line) is read as it is, and written back as 2.
   if (version >= 2 && !ended) {
-    return fail("truncated: the end line {\"vigil_baseline_end\":...} is missing; nothing of the file "
-                "was used (restore it from a copy, or remove it to learn from scratch)");
+    return fail(
+        "truncated: the end line {\"vigil_baseline_end\":...} is missing; nothing of the file "
+        "was used (restore it from a copy, or remove it to learn from scratch)");
   }
   // Merge: the union of what both know, widest first/last, earliest learning start.
   for (auto& [name, in] : loaded) {
@@ -338,8 +346,9 @@ Status Baselines::Load(const std::string& path) {
   // refused rather than read without end.
   const uint64_t limit = max_bytes_;
   auto too_large = [&] {
-    return Status::Error(StatusCode::kLimitExceeded,
-                         "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes");
+    return Status::Error(
+        StatusCode::kLimitExceeded,
+        "baseline " + path + " is larger than the limit of " + std::to_string(limit) + " bytes");
   };
   struct stat st;
   Status error;

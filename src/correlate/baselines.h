@@ -64,7 +64,8 @@ class Baselines {
   };
 
   // Learns a fresh value when it fits the budget; false when it does not.
-  bool Learn(Baseline& b, const std::string& rule_key, const std::string& key, const Contribution& con, int64_t t);
+  bool Learn(Baseline& b, const std::string& rule_key, const std::string& key,
+             const Contribution& con, int64_t t);
   void Age(int64_t now);
   // The line of one learned value in a saved baseline, without its newline.
   static void AppendKnownLine(const std::string& rule, const Known& k, std::string* out);

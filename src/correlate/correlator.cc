@@ -117,7 +117,8 @@ struct Correlator::Impl : internal::AlertSink {
     if (!delivery_known || file != delivery_file) {
       delivery_file = file;
       delivery_known = true;
-      if (!internal::DeliveryTimeFromFileName(file, &delivery_ms)) delivery_ms = std::numeric_limits<int64_t>::max();
+      if (!internal::DeliveryTimeFromFileName(file, &delivery_ms))
+        delivery_ms = std::numeric_limits<int64_t>::max();
     }
     // A file name dated after the clock is not trusted: anyone can name a file.
     auto too_far = [&](int64_t clock) {
@@ -161,13 +162,14 @@ struct Correlator::Impl : internal::AlertSink {
     }
   }
 
-  void Emit(uint32_t c, const std::vector<OptString>& group, double value, std::vector<Entry> events,
-            int64_t now, Subject subject) override {
+  void Emit(uint32_t c, const std::vector<OptString>& group, double value,
+            std::vector<Entry> events, int64_t now, Subject subject) override {
     const CorrelationRule& rule = rules->correlation(c);
     CorrelationAlert a;
     a.rule = &rule;
     a.type = rule.type;
-    for (size_t i = 0; i < rule.group_by.size(); ++i) a.group.emplace_back(rule.group_by[i], group[i]);
+    for (size_t i = 0; i < rule.group_by.size(); ++i)
+      a.group.emplace_back(rule.group_by[i], group[i]);
     a.value = value;
     a.subject = std::move(subject);
     std::stable_sort(events.begin(), events.end(),
@@ -219,7 +221,10 @@ struct Correlator::Impl : internal::AlertSink {
         }
         if (!all) continue;
       }
-      Apply(con, now, Ref{std::make_shared<const std::string>(a.events.front().file), a.events.front().record}, refs);
+      Apply(
+          con, now,
+          Ref{std::make_shared<const std::string>(a.events.front().file), a.events.front().record},
+          refs);
     }
   }
 };
@@ -231,7 +236,8 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
   const std::vector<std::string>& captured = im.rules->captured_fields();
   auto index = [&](const std::string& field) {
     const auto at = std::find(captured.begin(), captured.end(), field);
-    if (at != captured.end()) im.capture_index.emplace(&field, static_cast<uint32_t>(at - captured.begin()));
+    if (at != captured.end())
+      im.capture_index.emplace(&field, static_cast<uint32_t>(at - captured.begin()));
   };
   for (size_t c = 0; c < im.rules->correlation_count(); ++c) {
     internal::ForEachReadField(im.rules->correlation(c), index);
@@ -255,8 +261,8 @@ Correlator::Correlator(std::shared_ptr<const RuleSet> rules, CorrelatorOptions o
 
 Correlator::~Correlator() = default;
 
-Status Correlator::Add(std::string_view event_json, std::span<const Match> matches, const EventRef& ref,
-                       const CapturedFields* captured) {
+Status Correlator::Add(std::string_view event_json, std::span<const Match> matches,
+                       const EventRef& ref, const CapturedFields* captured) {
   Impl& im = *impl_;
   // (correlation, position) pairs, in order and once each (most events feed one or two).
   std::vector<std::pair<uint32_t, uint32_t>>& hit = im.add_hits;
@@ -280,8 +286,9 @@ Status Correlator::Add(std::string_view event_json, std::span<const Match> match
       err = im.parser.parse(im.surrogate_free.data(), im.surrogate_free.size(), true).get(doc);
     }
     if (err) {
-      return Status::Error(StatusCode::kInvalidInput,
-                           std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
+      return Status::Error(
+          StatusCode::kInvalidInput,
+          std::string("correlation: malformed JSON event: ") + simdjson::error_message(err));
     }
   }
   // The field's text into *out (into its string when it has one: pooled Pendings keep
@@ -290,7 +297,9 @@ Status Correlator::Add(std::string_view event_json, std::span<const Match> match
     if (use_captured) {
       auto it = im.capture_index.find(&path);
       const CapturedFields::Value* v =
-          it == im.capture_index.end() ? nullptr : &captured->values[it->second];  // null: not a field of these rules
+          it == im.capture_index.end()
+              ? nullptr
+              : &captured->values[it->second];  // null: not a field of these rules
       if (v == nullptr || !v->present) {
         out->reset();
         return false;

@@ -63,8 +63,9 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
     r.rarity = r.type == CorrelationType::kValuePercentile && !c.percentile;
     if (!c.learning.empty() && !ParseTimespan(c.learning, &r.learning_ms)) {
       ok[ai] = false;
-      diags->emplace_back(Severity::kWarning, a->info.where,
-                          "correlation '" + a->info.title + "': bad learning period '" + c.learning + "'");
+      diags->emplace_back(
+          Severity::kWarning, a->info.where,
+          "correlation '" + a->info.title + "': bad learning period '" + c.learning + "'");
     }
     if (!ParseTimespan(c.timespan, &r.timespan_ms)) {
       ok[ai] = false;
@@ -85,7 +86,8 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
     }
     for (const auto& [op, v] : c.condition) r.condition.push_back({kOps.at(op), v});
     for (const auto& cmp : r.condition) {
-      if (cmp.op != CorrelationCompare::Op::kGt && cmp.op != CorrelationCompare::Op::kGte) r.eager = false;
+      if (cmp.op != CorrelationCompare::Op::kGt && cmp.op != CorrelationCompare::Op::kGte)
+        r.eager = false;
     }
     if (r.type == CorrelationType::kValueAvg || r.type == CorrelationType::kValueMedian ||
         r.type == CorrelationType::kValuePercentile) {
@@ -131,7 +133,8 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
           ok[i] = false;
           diags->emplace_back(Severity::kWarning, asts[i]->info.where,
                               "correlation '" + asts[i]->info.title + "' references correlation '" +
-                                  asts[j]->info.title + "', which is left out; it will not produce alerts");
+                                  asts[j]->info.title +
+                                  "', which is left out; it will not produce alerts");
         }
       }
     }

@@ -28,8 +28,8 @@ namespace vigil::internal {
 // detection rule, with the generate semantics: a rule referenced only by correlations
 // without `generate: true` does not report its own matches. Problems go to `diags`
 // (errors and warnings naming the rule's file, line and column).
-void ResolveCorrelations(const std::vector<const RuleAst*>& asts, const std::vector<RuleAst*>& detections,
-                         std::vector<CorrelationRule>* out, std::vector<bool>* suppressed,
-                         std::vector<Diagnostic>* diags);
+void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
+                         const std::vector<RuleAst*>& detections, std::vector<CorrelationRule>* out,
+                         std::vector<bool>* suppressed, std::vector<Diagnostic>* diags);
 
 }  // namespace vigil::internal

@@ -18,12 +18,13 @@ Windows::Windows(const RuleSet& rules, AlertSink* sink) : rules_(rules), sink_(s
     // A first_seen timespan is a retention, not a window: it sets no sweep cadence.
     if (r.type != CorrelationType::kFirstSeen) min_span = std::min(min_span, r.timespan_ms);
   }
-  if (min_span != std::numeric_limits<int64_t>::max()) sweep_every_ = std::max<int64_t>(min_span, 1000);
+  if (min_span != std::numeric_limits<int64_t>::max())
+    sweep_every_ = std::max<int64_t>(min_span, 1000);
 }
 
 bool Windows::Empty(const GroupState& g) {
-  return g.entries.empty() &&
-         std::none_of(g.chains.begin(), g.chains.end(), [](const auto& ch) { return ch.has_value(); });
+  return g.entries.empty() && std::none_of(g.chains.begin(), g.chains.end(),
+                                           [](const auto& ch) { return ch.has_value(); });
 }
 
 void Windows::Apply(Contribution& con, int64_t t, const Ref& ref,
@@ -120,7 +121,9 @@ bool Windows::Aggregate(const CorrelationRule& rule, const GroupState& g, double
   const std::deque<Entry>& entries = g.entries;
   switch (rule.type) {
     case CorrelationType::kEventCount: *out = static_cast<double>(entries.size()); return true;
-    case CorrelationType::kValueCount: *out = static_cast<double>(g.value_counts.size()); return true;
+    case CorrelationType::kValueCount:
+      *out = static_cast<double>(g.value_counts.size());
+      return true;
     default: break;
   }
   std::vector<double> xs;
@@ -140,7 +143,8 @@ bool Windows::Aggregate(const CorrelationRule& rule, const GroupState& g, double
     return true;
   }
   // Percentile with linear interpolation between closest ranks (numpy's default).
-  const double p = rule.type == CorrelationType::kValueMedian ? 50 : std::clamp(rule.percentile, 0.0, 100.0);
+  const double p =
+      rule.type == CorrelationType::kValueMedian ? 50 : std::clamp(rule.percentile, 0.0, 100.0);
   std::sort(xs.begin(), xs.end());
   const double rank = p / 100 * static_cast<double>(xs.size() - 1);
   const size_t lo = static_cast<size_t>(std::floor(rank));
@@ -156,7 +160,8 @@ bool Windows::Holds(const CorrelationRule& rule, double v) {
   return true;
 }
 
-void Windows::Emit(uint32_t c, const GroupState& g, double value, std::vector<Entry> events, int64_t now) {
+void Windows::Emit(uint32_t c, const GroupState& g, double value, std::vector<Entry> events,
+                   int64_t now) {
   sink_->Emit(c, g.group, value, std::move(events), now, {});
 }
 
@@ -195,7 +200,8 @@ void Windows::EmitRare(uint32_t c, const GroupState& g, int64_t now) {
   for (auto& [value, events] : by_value) {
     const double share = 100.0 * static_cast<double>(events.size()) / static_cast<double>(total);
     if (!Holds(rule, share)) continue;
-    sink_->Emit(c, g.group, share, std::move(events), now, Subject{{rule.field, std::string(value)}});
+    sink_->Emit(c, g.group, share, std::move(events), now,
+                Subject{{rule.field, std::string(value)}});
   }
 }
 
@@ -237,7 +243,8 @@ void Windows::Clear(GroupState& g) {
 }
 
 void Windows::MaybeSweep(int64_t now) {
-  if (last_sweep_ != std::numeric_limits<int64_t>::min() && now - last_sweep_ < sweep_every_) return;
+  if (last_sweep_ != std::numeric_limits<int64_t>::min() && now - last_sweep_ < sweep_every_)
+    return;
   last_sweep_ = now;
   for (uint32_t c = 0; c < groups_.size(); ++c) {
     const CorrelationRule& rule = rules_.correlation(c);

@@ -182,7 +182,8 @@ void Evaluator::FillKeyCache(KeyCacheEntry* e, int32_t node, std::string_view ke
 void Evaluator::SetAtom(uint32_t a) {
   if (atom_stamp_[a] == epoch_) return;
   atom_stamp_[a] = epoch_;
-  for (const uint32_t* r = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); r != end; ++r) {
+  for (const uint32_t *r = prog_.triggers.row_begin(a), *end = prog_.triggers.row_end(a); r != end;
+       ++r) {
     if (rules_[*r].stamp != epoch_) {
       rules_[*r].stamp = epoch_;
       candidates_.push_back(*r);
@@ -240,7 +241,8 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       const uint8_t b = static_cast<uint8_t>(text[0]);
       if (!((g.first_bytes[b >> 6] >> (b & 63)) & 1)) continue;
     }
-    if (g.required_byte >= 0 && memchr(text.data(), g.required_byte, text.size()) == nullptr) continue;
+    if (g.required_byte >= 0 && memchr(text.data(), g.required_byte, text.size()) == nullptr)
+      continue;
     if (g.bytes != nullptr) {
       // One pass over the value serves every gate of the field.
       if (!have_bytes) {
@@ -262,10 +264,12 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       const NumericIndex& n = x.numeric;
       using Entry = std::pair<double, uint32_t>;
       auto first_not_less = [](const std::vector<Entry>& v, double t) {
-        return std::lower_bound(v.begin(), v.end(), t, [](const Entry& e, double k) { return e.first < k; });
+        return std::lower_bound(v.begin(), v.end(), t,
+                                [](const Entry& e, double k) { return e.first < k; });
       };
       auto first_greater = [](const std::vector<Entry>& v, double t) {
-        return std::upper_bound(v.begin(), v.end(), t, [](double k, const Entry& e) { return k < e.first; });
+        return std::upper_bound(v.begin(), v.end(), t,
+                                [](double k, const Entry& e) { return k < e.first; });
       };
       // Thresholds equal to the value as doubles are decided exactly (exact_number.h):
       // the value's exact form is made once, on the first such tie. The atom of a
@@ -292,8 +296,10 @@ void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view
       for (auto it = first_greater(n.lt, d); it != n.lt.end(); ++it) SetAtom(it->second);
       for (auto it = first_greater(n.lte, d); it != n.lte.end(); ++it) SetAtom(it->second);
       // value > threshold (gt), >= (gte): thresholds below the value.
-      for (auto it = n.gt.begin(), end = first_not_less(n.gt, d); it != end; ++it) SetAtom(it->second);
-      for (auto it = n.gte.begin(), end = first_not_less(n.gte, d); it != end; ++it) SetAtom(it->second);
+      for (auto it = n.gt.begin(), end = first_not_less(n.gt, d); it != end; ++it)
+        SetAtom(it->second);
+      for (auto it = n.gte.begin(), end = first_not_less(n.gte, d); it != end; ++it)
+        SetAtom(it->second);
     }
   }
 }
@@ -332,8 +338,9 @@ void Evaluator::MatchRegexSets(const FieldIndex& x, ValueKind kind, std::string_
     ++counters_.regex_set_searches;
     const auto start = std::chrono::steady_clock::now();
     const bool decided = r.set->Match(r.folded ? std::string_view(set_fold_) : text, &set_hits_);
-    cost.nanos += static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    cost.nanos += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - start)
+                                            .count());
     cost.bytes += text.size();
     if (cost.nanos > kRegexSetMaxNanosPerByte * (cost.bytes + kRegexSetSlackBytes)) {
       ++counters_.regex_set_pauses;
@@ -380,7 +387,8 @@ void Evaluator::OnValue(uint32_t f, ValueKind kind, std::string_view text, bool 
   if (x.keep_values) {
     if (transient || kind == ValueKind::kJson) {
       // The compact text lives in a buffer the next object reuses: copy it.
-      stored_[f].push_back({nullptr, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(text.size()), kind});
+      stored_[f].push_back({nullptr, static_cast<uint32_t>(arena_.size()),
+                            static_cast<uint32_t>(text.size()), kind});
       arena_.append(text);
     } else {
       stored_[f].push_back({text.data(), 0, static_cast<uint32_t>(text.size()), kind});
@@ -428,7 +436,8 @@ bool Evaluator::VisitObject(od::object obj, int32_t node, int depth) {
     if (std::move(fld).get(f)) return false;
     std::string_view key;
     if (f.unescaped_key().get(key)) return false;
-    if (top && (key == "eventSource" || key == "eventName" || key == "eventTime")) ++cloudtrail_keys_;
+    if (top && (key == "eventSource" || key == "eventName" || key == "eventTime"))
+      ++cloudtrail_keys_;
     const int32_t child = Child(node, key);
     if (child < 0) continue;
     NoteKey(child, serial);
@@ -464,8 +473,11 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
         const char* start = v.raw_json_token().data();
         if (!Descend(v, node, depth, is_array)) return false;
         const char* end = nullptr;
-        if (doc_->current_location().get(end)) return false;  // inside the root object: cannot be at the end
-        while (end > start && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t')) --end;
+        if (doc_->current_location().get(end))
+          return false;  // inside the root object: cannot be at the end
+        while (end > start &&
+               (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t'))
+          --end;
         raw = std::string_view(start, static_cast<size_t>(end - start));
       } else {
         od::object o;
@@ -473,7 +485,8 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
       }
       // Walking the copy with lone surrogates replaced: an object or array compares as
       // the event's own text, escapes as written (the copy has the same offsets).
-      if (copy_base_ != nullptr) raw = std::string_view(original_base_ + (raw.data() - copy_base_), raw.size());
+      if (copy_base_ != nullptr)
+        raw = std::string_view(original_base_ + (raw.data() - copy_base_), raw.size());
       const uint32_t f = static_cast<uint32_t>(field);
       if (!x->json_eager) {
         // Only predicates that no rule waits on: test them after the walk, if a
@@ -509,14 +522,16 @@ bool Evaluator::VisitValue(od::value v, int32_t node, int depth) {
     case od::json_type::boolean: {
       bool b;
       if (v.get_bool().get(b)) return false;
-      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kBool, b ? "true" : "false", false);
+      if (field >= 0)
+        OnValue(static_cast<uint32_t>(field), ValueKind::kBool, b ? "true" : "false", false);
       return true;
     }
     case od::json_type::null: {
       // is_null() checks the literal; type() only looked at its first byte.
       bool is_null = false;
       if (v.is_null().get(is_null) || !is_null) return false;
-      if (field >= 0) OnValue(static_cast<uint32_t>(field), ValueKind::kNull, std::string_view(), false);
+      if (field >= 0)
+        OnValue(static_cast<uint32_t>(field), ValueKind::kNull, std::string_view(), false);
       return true;
     }
   }
@@ -547,7 +562,8 @@ bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int dept
   // lookup in the trie (Child).
   const bool cached = key_cache_row_[node] >= 0;
   KeyCacheEntry* cache =
-      cached ? key_cache_.data() + static_cast<size_t>(key_cache_row_[node]) * kKeyCacheSlots : nullptr;
+      cached ? key_cache_.data() + static_cast<size_t>(key_cache_row_[node]) * kKeyCacheSlots
+             : nullptr;
   for (simdjson::dom::key_value_pair kv : obj) {
     int32_t child;
     bool cloudtrail;
@@ -605,7 +621,8 @@ bool Evaluator::DomVisitObject(simdjson::dom::object obj, int32_t node, int dept
 
 bool Evaluator::Materialize(uint32_t field) {
   if (!dom_mode_ || field == kAnyString) return true;
-  for (const uint32_t* n = prog_.field_lazy_path.row_begin(field), *end = prog_.field_lazy_path.row_end(field);
+  for (const uint32_t *n = prog_.field_lazy_path.row_begin(field),
+                      *end = prog_.field_lazy_path.row_end(field);
        n != end; ++n) {
     const uint32_t node = *n;
     if (materialized_stamp_[node] == epoch_) continue;
@@ -675,8 +692,9 @@ bool Evaluator::DomVisitValue(simdjson::dom::element v, int32_t node, int depth)
     case dom::element_type::UINT64: {
       if (field < 0) return true;
       char buf[24];
-      const auto r = v.type() == dom::element_type::INT64 ? std::to_chars(buf, buf + sizeof buf, int64_t(v))
-                                                           : std::to_chars(buf, buf + sizeof buf, uint64_t(v));
+      const auto r = v.type() == dom::element_type::INT64
+                         ? std::to_chars(buf, buf + sizeof buf, int64_t(v))
+                         : std::to_chars(buf, buf + sizeof buf, uint64_t(v));
       std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
       // "-0" is an integer to the tape; its text is not "0". Rare: look in the event.
       if (text == "0" && x->needs_values() && (minus_zero_ < 0 ? CheckMinusZero() : minus_zero_)) {
@@ -753,7 +771,8 @@ static void Unescape(std::string_view json, std::string* out) {
   size_t i = 0;
   while (i < json.size()) {
     const void* bs = memchr(json.data() + i, '\\', json.size() - i);
-    const size_t at = bs ? static_cast<size_t>(static_cast<const char*>(bs) - json.data()) : json.size();
+    const size_t at =
+        bs ? static_cast<size_t>(static_cast<const char*>(bs) - json.data()) : json.size();
     out->append(json.data() + i, at - i);
     if (at + 1 >= json.size()) break;
     const char e = json[at + 1];
@@ -808,7 +827,8 @@ bool Evaluator::KeywordPrefilter(std::string_view json) {
       Unescape(json, &cooked_);
       text = cooked_;
     }
-    prog_.keyword_prefilter->Scan(text, &literal_scratch_, [&](uint32_t id) { keyword_hits_.push_back(id); });
+    prog_.keyword_prefilter->Scan(text, &literal_scratch_,
+                                  [&](uint32_t id) { keyword_hits_.push_back(id); });
   }
   return prog_.keyword_always || !keyword_hits_.empty();
 }
@@ -820,7 +840,8 @@ void Evaluator::OnKeywordString(std::string_view s) {
   }
   bool folded = false;
   for (uint32_t lit : keyword_hits_) {
-    for (const uint32_t* k = prog_.keyword_literal_atoms.row_begin(lit), *end = prog_.keyword_literal_atoms.row_end(lit);
+    for (const uint32_t *k = prog_.keyword_literal_atoms.row_begin(lit),
+                        *end = prog_.keyword_literal_atoms.row_end(lit);
          k != end; ++k) {
       const Program::KeywordAtom& ka = prog_.keyword_atoms[*k];
       if (atom_stamp_[ka.atom] == epoch_) continue;
@@ -880,7 +901,9 @@ bool Evaluator::VisitAll(od::value v, int depth) {
 // that the main walk's strings (kept for lazy predicates) stay valid.
 bool Evaluator::KeywordWalk(std::string_view json, Status* error) {
   od::document doc;
-  if (auto ec = keyword_parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
+  if (auto ec = keyword_parser_
+                    .iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING)
+                    .get(doc)) {
     *error = InvalidJson(ec);
     return false;
   }
@@ -958,7 +981,8 @@ std::string_view Evaluator::Folded(Stored* s) {
   return std::string_view(folded_arena_.data() + s->folded, s->length);
 }
 
-bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, std::string_view folded) {
+bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text,
+                          std::string_view folded) {
   const Predicate& p = prog_.ir.predicates[id];
   bool r = false;
   switch (p.op) {
@@ -1006,7 +1030,8 @@ bool Evaluator::TestValue(uint32_t id, ValueKind kind, std::string_view text, st
         }
       } else {
         double d;
-        r = (kind == ValueKind::kNumber || kind == ValueKind::kString) && ParseNumberValue(text, &d);
+        r = (kind == ValueKind::kNumber || kind == ValueKind::kString) &&
+            ParseNumberValue(text, &d);
         if (r && d == p.number) {
           // Equal as doubles: decide exactly (exact_number.h).
           CanonicalNumber(text, &exact_);
@@ -1076,8 +1101,10 @@ bool Evaluator::TestLazy(uint32_t pred) {
 // summarized by `hay` (its field) and `needle` (the other field), from lengths and end
 // bytes: folding is ASCII only, so it keeps lengths, and a byte folds to itself or its
 // ASCII pair. Most pairs of unrelated values are told apart here without the predicate.
-inline bool Evaluator::FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle) {
-  if (needle.length > hay.length || (shape == kRefEquals && needle.length != hay.length)) return true;
+inline bool Evaluator::FieldRefCannotHold(uint32_t shape, const RefSummary& hay,
+                                          const RefSummary& needle) {
+  if (needle.length > hay.length || (shape == kRefEquals && needle.length != hay.length))
+    return true;
   if (needle.length == 0 || shape == kRefContains) return false;
   if ((shape == kRefEquals || shape == kRefPrefix) && hay.front != needle.front) return true;
   if ((shape == kRefEquals || shape == kRefSuffix) && hay.back != needle.back) return true;
@@ -1128,7 +1155,8 @@ uint64_t Evaluator::SummaryBytes(uint32_t f) {
   if (x.bytes_epoch != epoch_) {
     x.bytes_epoch = epoch_;
     uint64_t bits = 0;
-    for (const char c : Text(stored_[f][0])) bits |= uint64_t{1} << kFoldedByteBit[static_cast<unsigned char>(c)];
+    for (const char c : Text(stored_[f][0]))
+      bits |= uint64_t{1} << kFoldedByteBit[static_cast<unsigned char>(c)];
     x.bytes = bits;
   }
   return x.bytes;
@@ -1166,7 +1194,8 @@ bool Evaluator::DecideFieldRefAtoms() {
   // The fieldref atom `atom` of field f, comparing with `other` (present) in `shape`.
   // Two single values are compared here, as EvalFieldRef would (its memo set alike);
   // the rest goes through EvalPred. False when the event must be restarted or failed.
-  auto decide = [this](uint32_t f, const RefSummary& hay, uint32_t atom, uint32_t other, uint32_t shape_bits) {
+  auto decide = [this](uint32_t f, const RefSummary& hay, uint32_t atom, uint32_t other,
+                       uint32_t shape_bits) {
     const uint32_t shape = shape_bits & kRefShapeMask;
     const RefSummary& needle = Summary(other);
     if (shape == kRefNone || !hay.single || !needle.single) {
@@ -1206,7 +1235,8 @@ bool Evaluator::DecideFieldRefAtoms() {
     const uint32_t f = fieldref_fields_[i];
     const uint32_t row = prog_.indexes[f].fieldref_row;
     if (row == UINT32_MAX) {
-      for (const uint32_t* a = prog_.fieldref_by_field.row_begin(f), *end = prog_.fieldref_by_field.row_end(f);
+      for (const uint32_t *a = prog_.fieldref_by_field.row_begin(f),
+                          *end = prog_.fieldref_by_field.row_end(f);
            ok && a != end; a += 3) {
         if (Present(a[1])) ok = decide(f, Summary(f), a[0], a[1], a[2]);
       }
@@ -1315,7 +1345,8 @@ bool Evaluator::EvalPred(uint32_t id) {
       return true;
     case PredEval::kIndexed:
       if (atom_stamp_[id] == epoch_) return true;
-      if (!prog_.deferred[id] || p.field == kAnyString || deferred_stamp_[p.field] != epoch_) return false;
+      if (!prog_.deferred[id] || p.field == kAnyString || deferred_stamp_[p.field] != epoch_)
+        return false;
       break;
     case PredEval::kConfirm:
     case PredEval::kLazy:
@@ -1422,15 +1453,17 @@ bool Evaluator::Candidates(EventKind kind, Envelope envelope, std::vector<uint32
 }
 
 Status Evaluator::DepthError() {
-  return Status::Error(StatusCode::kLimitExceeded,
-                       "event nested deeper than " + std::to_string(kMaxEventDepth) + " levels (objects and arrays)");
+  return Status::Error(StatusCode::kLimitExceeded, "event nested deeper than " +
+                                                       std::to_string(kMaxEventDepth) +
+                                                       " levels (objects and arrays)");
 }
 
 bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelope,
                          std::vector<uint32_t>* rules, Status* error) {
   ++counters_.events;
   duplicate_keys_ = false;
-  if (EvaluateText(json, kind, envelope, rules, error)) return duplicate_keys_ ? EvaluateDuplicates(json, kind, envelope, rules, error) : true;
+  if (EvaluateText(json, kind, envelope, rules, error))
+    return duplicate_keys_ ? EvaluateDuplicates(json, kind, envelope, rules, error) : true;
   // simdjson refuses a lone surrogate escape (\ud800) wherever it unescapes a string.
   // Such an event is valid JSON: it is evaluated again with each lone surrogate read
   // as U+FFFD (util/surrogates.h), so one escape an attacker controls cannot hide the
@@ -1450,7 +1483,8 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
   if (!duplicate_keys_) return true;
   // EvaluateDuplicates's copies are made from this one: keep it out of their buffer.
   surrogate_keep_.assign(surrogate_free_);
-  return EvaluateDuplicates(std::string_view(surrogate_keep_.data(), json.size()), kind, envelope, rules, error);
+  return EvaluateDuplicates(std::string_view(surrogate_keep_.data(), json.size()), kind, envelope,
+                            rules, error);
 }
 
 // A key of the rules' trie met in the object numbered `serial`: a second meeting in
@@ -1479,9 +1513,11 @@ bool Evaluator::EvaluateDuplicates(std::string_view json, EventKind kind, Envelo
   ++duplicate_key_events_;
   dedup_rules_.clear();
   for (const bool keep_last : {false, true}) {
-    if (!RemoveDuplicateKeys(json, keep_last, &dedup_, simdjson::SIMDJSON_PADDING)) return true;  // none after all
+    if (!RemoveDuplicateKeys(json, keep_last, &dedup_, simdjson::SIMDJSON_PADDING))
+      return true;  // none after all
     std::vector<uint32_t> one;
-    if (!EvaluateText(std::string_view(dedup_.data(), json.size()), kind, envelope, &one, error)) return false;
+    if (!EvaluateText(std::string_view(dedup_.data(), json.size()), kind, envelope, &one, error))
+      return false;
     dedup_rules_.insert(dedup_rules_.end(), one.begin(), one.end());
   }
   std::sort(dedup_rules_.begin(), dedup_rules_.end());
@@ -1510,7 +1546,8 @@ void Evaluator::ReuseDom(std::string_view json) {
 }
 
 // DomStructurals reads simdjson's parser internals, which its major versions may change.
-static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3, "check Evaluator::DomStructurals against this simdjson");
+static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3,
+              "check Evaluator::DomStructurals against this simdjson");
 
 void Evaluator::ReuseDomElement(std::string_view json, simdjson::dom::element element) {
   dom_root_ = element;
@@ -1571,12 +1608,14 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
     *error = InvalidJson(ec);
     return false;
   };
-  if (auto ec = parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
+  if (auto ec = parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING)
+                    .get(doc)) {
     return fail(ec);
   }
   od::object obj;
   if (auto ec = doc.get_object().get(obj)) {
-    *error = ec == simdjson::INCORRECT_TYPE ? InvalidJson("event is not a JSON object") : InvalidJson(ec);
+    *error = ec == simdjson::INCORRECT_TYPE ? InvalidJson("event is not a JSON object")
+                                            : InvalidJson(ec);
     return false;
   }
   top_level_ = true;

@@ -180,7 +180,9 @@ class Evaluator {
   bool Candidates(EventKind kind, Envelope envelope, std::vector<uint32_t>* rules);
   // The errors of Evaluate: nesting past kMaxEventDepth (a limit), malformed JSON.
   static Status DepthError();
-  static Status InvalidJson(std::string why) { return Status::Error(StatusCode::kInvalidInput, std::move(why)); }
+  static Status InvalidJson(std::string why) {
+    return Status::Error(StatusCode::kInvalidInput, std::move(why));
+  }
   static Status InvalidJson(simdjson::error_code ec) {
     return InvalidJson(std::string("invalid JSON: ") + simdjson::error_message(ec));
   }
@@ -205,7 +207,8 @@ class Evaluator {
   bool EvalPred(uint32_t pred);
   bool TestLazy(uint32_t pred);
   // `folded`: the value lower-cased, when the caller has it (else folded here).
-  bool TestValue(uint32_t pred, ValueKind kind, std::string_view text, std::string_view folded = {});
+  bool TestValue(uint32_t pred, ValueKind kind, std::string_view text,
+                 std::string_view folded = {});
   bool NeedsWholeFold(uint32_t pred) const;
   std::string_view Folded(Stored* s);
   bool TestDeferred(uint32_t pred);
@@ -221,7 +224,8 @@ class Evaluator {
   bool EvalFieldRef(const Predicate& p);
   static bool FieldRefCannotHold(uint32_t shape, const RefSummary& hay, const RefSummary& needle);
   std::string_view Text(const Stored& s) const {
-    return s.data ? std::string_view(s.data, s.length) : std::string_view(arena_.data() + s.offset, s.length);
+    return s.data ? std::string_view(s.data, s.length)
+                  : std::string_view(arena_.data() + s.offset, s.length);
   }
   bool Present(uint32_t field) const { return field_stamp_[field] == epoch_; }
 

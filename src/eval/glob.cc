@@ -56,7 +56,8 @@ bool StarsOnly(std::string_view p, std::string_view t, size_t* steps) {
       if constexpr (kCount) *steps += rest.size();
       return false;
     }
-    const size_t consumed = static_cast<size_t>(static_cast<const char*>(at) - rest.data()) + part.size();
+    const size_t consumed =
+        static_cast<size_t>(static_cast<const char*>(at) - rest.data()) + part.size();
     if constexpr (kCount) *steps += consumed;
     rest.remove_prefix(consumed);
   }

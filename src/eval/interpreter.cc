@@ -196,8 +196,8 @@ bool NeutralizeNumbers(std::string* text) {
       continue;
     }
     size_t end = i;
-    while (end < t.size() && !IsJsonSpace(t[end]) && t[end] != ',' && t[end] != ']' && t[end] != '}' &&
-           t[end] != ':') {
+    while (end < t.size() && !IsJsonSpace(t[end]) && t[end] != ',' && t[end] != ']' &&
+           t[end] != '}' && t[end] != ':') {
       ++end;
     }
     if (IsJsonNumber(std::string_view(t).substr(i, end - i))) {
@@ -212,7 +212,8 @@ bool NeutralizeNumbers(std::string* text) {
 
 // Every refusal of an event other than its depth says the same: it is not valid JSON.
 bool NotValidJson(Status* error) {
-  if (error != nullptr) *error = Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON");
+  if (error != nullptr)
+    *error = Status::Error(StatusCode::kInvalidInput, "the event is not valid JSON");
   return false;
 }
 
@@ -221,7 +222,8 @@ bool NotValidJson(Status* error) {
 bool ParseEventTree(std::string_view original, TreeNode* root, Status* error) {
   // A lone surrogate escape reads as U+FFFD, as in the matcher (util/surrogates.h).
   std::string fixed;
-  const std::string_view json = ReplaceLoneSurrogateEscapes(original, &fixed) ? std::string_view(fixed) : original;
+  const std::string_view json =
+      ReplaceLoneSurrogateEscapes(original, &fixed) ? std::string_view(fixed) : original;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
@@ -239,8 +241,9 @@ bool ParseEventTree(std::string_view original, TreeNode* root, Status* error) {
   if (code == simdjson::DEPTH_ERROR) {
     // The DOM parser's depth limit also bounds Builder::Build's recursion below.
     if (error != nullptr) {
-      *error = Status::Error(StatusCode::kLimitExceeded,
-                             "the event is nested deeper than " + std::to_string(parser.max_depth()) + " levels");
+      *error = Status::Error(
+          StatusCode::kLimitExceeded,
+          "the event is nested deeper than " + std::to_string(parser.max_depth()) + " levels");
     }
     return false;
   }
@@ -285,7 +288,8 @@ bool EventReadings(std::string_view json, std::vector<TreeNode>* readings, Statu
   }
   for (const bool keep_last : {false, true}) {
     std::string copy;
-    if (!RemoveDuplicateKeys(json, keep_last, &copy)) return NotValidJson(error);  // cannot happen: it has one
+    if (!RemoveDuplicateKeys(json, keep_last, &copy))
+      return NotValidJson(error);  // cannot happen: it has one
     TreeNode r;
     if (!ParseEventTree(copy, &r, error)) return false;
     readings->push_back(std::move(r));
@@ -537,7 +541,8 @@ bool InterpretPredicate(const Ir& ir, const Predicate& p, const TreeNode& root) 
     case Op::kFieldRef: {
       // A missing (or only null) field on the other side: no fieldref holds, neq neither.
       bool other = false;
-      for (const TreeNode* o : FieldValues(ir, p.other_field, root)) other = other || o->kind != TreeNode::Kind::kNull;
+      for (const TreeNode* o : FieldValues(ir, p.other_field, root))
+        other = other || o->kind != TreeNode::Kind::kNull;
       if (!other) return false;
       break;
     }

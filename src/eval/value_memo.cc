@@ -31,8 +31,9 @@ void ValueMemo::Clear() {
 }
 
 void ValueMemo::Trim() {
-  if (value_count_ * 2 >= kValueSlots || result_count_ * 2 >= kResultSlots || arena_.size() * 2 >= kArenaBytes ||
-      list_count_ * 2 >= kListSlots || list_pool_.size() * 2 >= kListPoolIds) {
+  if (value_count_ * 2 >= kValueSlots || result_count_ * 2 >= kResultSlots ||
+      arena_.size() * 2 >= kArenaBytes || list_count_ * 2 >= kListSlots ||
+      list_pool_.size() * 2 >= kListPoolIds) {
     Clear();
   }
 }
@@ -51,7 +52,8 @@ uint32_t ValueMemo::Intern(std::string_view text) {
     if (s.offset == UINT32_MAX) {
       // Within one event the tables may pass half full (Trim runs between events), but
       // never full: a value that does not fit is simply not kept.
-      if (value_count_ + 1 >= kValueSlots * 3 / 4 || arena_.size() + text.size() > kArenaBytes) return kNone;
+      if (value_count_ + 1 >= kValueSlots * 3 / 4 || arena_.size() + text.size() > kArenaBytes)
+        return kNone;
       s.hash = h;
       s.offset = static_cast<uint32_t>(arena_.size());
       s.length = static_cast<uint32_t>(text.size());
@@ -94,7 +96,8 @@ void ValueMemo::Put(uint32_t value, uint32_t pred, bool result) {
   }
 }
 
-bool ValueMemo::FindList(uint32_t value, uint32_t key, std::basic_string_view<uint32_t>* ids) const {
+bool ValueMemo::FindList(uint32_t value, uint32_t key,
+                         std::basic_string_view<uint32_t>* ids) const {
   if (value == kNone || lists_.empty()) return false;
   const uint64_t k = ResultKey(value, key) + 1;
   size_t i = Mix(k) & (kListSlots - 1);
@@ -110,7 +113,8 @@ bool ValueMemo::FindList(uint32_t value, uint32_t key, std::basic_string_view<ui
 }
 
 void ValueMemo::PutList(uint32_t value, uint32_t key, const std::vector<uint32_t>& ids) {
-  if (value == kNone || list_count_ + 1 >= kListSlots * 3 / 4 || list_pool_.size() + ids.size() > kListPoolIds) {
+  if (value == kNone || list_count_ + 1 >= kListSlots * 3 / 4 ||
+      list_pool_.size() + ids.size() > kListPoolIds) {
     return;
   }
   if (lists_.empty()) {  // only evaluators of programs with a RegexSet need them
@@ -134,8 +138,9 @@ void ValueMemo::PutList(uint32_t value, uint32_t key, const std::vector<uint32_t
 }
 
 size_t ValueMemo::MemoryBytes() const {
-  return values_.capacity() * sizeof(ValueSlot) + arena_.capacity() + results_.capacity() * sizeof(uint64_t) +
-         lists_.capacity() * sizeof(ListSlot) + list_pool_.capacity() * sizeof(uint32_t);
+  return values_.capacity() * sizeof(ValueSlot) + arena_.capacity() +
+         results_.capacity() * sizeof(uint64_t) + lists_.capacity() * sizeof(ListSlot) +
+         list_pool_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace vigil::internal

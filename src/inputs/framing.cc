@@ -162,8 +162,9 @@ bool Framer::Run(TextHandler* handler) {
     // follows (more lines: NDJSON; nothing: one text, whose record is the same), and
     // on a live pipe its record must not wait for a second line that may never come
     // (`tail -f | vigil scan -`).
-    const bool complete = !too_long && nl != kNpos &&
-                          ClassifyLine(buf_.data() + content, buf_.data() + nl) == LineShape::kComplete;
+    const bool complete =
+        !too_long && nl != kNpos &&
+        ClassifyLine(buf_.data() + content, buf_.data() + nl) == LineShape::kComplete;
     // Whitespace after the first line is looked through only up to kFramingLookahead:
     // a longer run decides without seeing what follows it (below), so it is never kept
     // whole. A constant, not the chunk size: the decision is the same however the
@@ -190,7 +191,9 @@ bool Framer::Run(TextHandler* handler) {
         // At the end of the input, or past the longest line: the bytes looked at, which
         // are the same however the input is read.
         if (nl2 == kNpos) nl2 = buf_.size();
-        if (nl2 == kTooFar) nl2 = std::min(buf_.size(), SaturatingAdd(next, SaturatingAdd(options_.max_document_bytes, 1)));
+        if (nl2 == kTooFar)
+          nl2 = std::min(buf_.size(),
+                         SaturatingAdd(next, SaturatingAdd(options_.max_document_bytes, 1)));
         data = buf_.data();
         ndjson = ClassifyLine(data + next, data + nl2) == LineShape::kComplete;
       }
@@ -218,7 +221,8 @@ bool Framer::ReadAllThenProcess(size_t begin, uint64_t first_line) {
   while (!eof_ && buf_.size() - begin <= limit) {
     // Grow to what proves the limit passed (limit + 1 bytes), not to the next power of
     // two: for an endless input (/dev/zero) that is 1 GiB held, not 2 GiB plus a copy.
-    if (buf_.free_space() == 0) buf_.Reserve(GrowTowards(buf_.capacity(), SaturatingAdd(begin + limit, 1)));
+    if (buf_.free_space() == 0)
+      buf_.Reserve(GrowTowards(buf_.capacity(), SaturatingAdd(begin + limit, 1)));
     ReadSome();
   }
   if (buf_.size() - begin > limit) {
@@ -229,7 +233,9 @@ bool Framer::ReadAllThenProcess(size_t begin, uint64_t first_line) {
   }
   bool go_on = handler_->OnText(buf_.data() + begin, buf_.end(), first_line, /*single_line=*/false);
   // Needed only to place a stream error (Run); counting costs a pass over the text.
-  if (src_ != nullptr && src_->error().failed) end_line_ = first_line + static_cast<uint64_t>(std::count(buf_.data() + begin, buf_.end(), '\n'));
+  if (src_ != nullptr && src_->error().failed)
+    end_line_ =
+        first_line + static_cast<uint64_t>(std::count(buf_.data() + begin, buf_.end(), '\n'));
   return go_on;
 }
 

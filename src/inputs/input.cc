@@ -262,8 +262,8 @@ ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& 
 
 namespace internal {
 
-ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options, RecordSink* sink,
-                     DomHandoff* handoff) {
+ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options,
+                     RecordSink* sink, DomHandoff* handoff) {
   ReadStats stats;
   sink = OrNull(sink);
   const std::vector<std::string> files =

@@ -45,7 +45,10 @@
 namespace vigil::internal {
 
 Reader::Reader(const ReadOptions& options, RecordSink* sink, ReadStats* stats)
-    : options_(FixedOptions(options)), sink_(sink), stats_(stats), framer_(options_, &stats->bytes) {}
+    : options_(FixedOptions(options)),
+      sink_(sink),
+      stats_(stats),
+      framer_(options_, &stats->bytes) {}
 
 Reader::~Reader() = default;
 

@@ -152,8 +152,8 @@ class Reader : private TextHandler {
   void ReportDamage(const JsonScanner& scanner);
   bool Recover(const char* damage);
 
-  // Hands `record` (whose text starts at `source` in the Framer's buffer) to the sink, or reports it
-  // when it is larger than max_record_bytes.
+  // Hands `record` (whose text starts at `source` in the Framer's buffer) to the sink, or reports
+  // it when it is larger than max_record_bytes.
   bool Deliver(const Record& record, const char* source);
   void ReportError(uint64_t line, uint64_t byte_offset, uint64_t index, std::string message);
   // True once ReadOptions::stop asks to stop (and then sets stop_, so reading ends).
@@ -213,7 +213,7 @@ class Reader : private TextHandler {
 };
 
 // ReadInputs (input.h), lending `handoff` (may be null) to the Reader.
-ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options, RecordSink* sink,
-                     DomHandoff* handoff);
+ReadStats ReadInputs(const std::vector<std::string>& inputs, const ReadOptions& options,
+                     RecordSink* sink, DomHandoff* handoff);
 
 }  // namespace vigil::internal

@@ -50,7 +50,8 @@ std::string_view TrimRight(std::string_view s) {
 // (WholeRecords).
 Reader::Whole Reader::WholeText() {
   const size_t len = static_cast<size_t>(text_.end - text_.begin);
-  if (framer_.buffer().AllocatedFrom(text_.begin) < len + simdjson::SIMDJSON_PADDING) return Whole::kNo;
+  if (framer_.buffer().AllocatedFrom(text_.begin) < len + simdjson::SIMDJSON_PADDING)
+    return Whole::kNo;
   const std::string_view json(text_.begin, len);
   simdjson::dom::element root;
   if (!handoff_->Parse(json, &root)) return Whole::kNo;

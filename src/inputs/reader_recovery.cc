@@ -78,10 +78,11 @@ bool Reader::Recover(const char* damage) {
     if (report_runs) {
       const uint64_t first = LineAt(run_begin);
       const uint64_t last = LineAt(run_last);
-      ReportError(first, OffsetOf(run_begin), next_index_,
-                  (first == last ? "line " + std::to_string(first)
-                                 : "lines " + std::to_string(first) + " to " + std::to_string(last)) +
-                      " after the damage could not be recovered (not one complete JSON object per line)");
+      ReportError(
+          first, OffsetOf(run_begin), next_index_,
+          (first == last ? "line " + std::to_string(first)
+                         : "lines " + std::to_string(first) + " to " + std::to_string(last)) +
+              " after the damage could not be recovered (not one complete JSON object per line)");
     }
     run_begin = run_last = nullptr;
   };

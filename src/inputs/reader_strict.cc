@@ -101,12 +101,15 @@ Reader::Slow Reader::SlowObject(JsonScanner& scanner) {
     scanner.SkipWs();
     if (scanner.at_end()) return EndDamaged(scanner);
     const char c = scanner.peek();
-    const ValueKind kind = c == '[' ? ValueKind::kArray : c == '{' ? ValueKind::kObject : ValueKind::kOther;
+    const ValueKind kind = c == '['   ? ValueKind::kArray
+                           : c == '{' ? ValueKind::kObject
+                                      : ValueKind::kOther;
     switch (shape.Member(key, kind)) {
       case EnvelopeClassifier::Take::kRecords:
       case EnvelopeClassifier::Take::kEvents: {
         scanner.Advance();
-        const Slow r = SlowArray(scanner, key == EnvelopeKey::kRecords ? Context::kRecords : Context::kLookup);
+        const Slow r =
+            SlowArray(scanner, key == EnvelopeKey::kRecords ? Context::kRecords : Context::kLookup);
         if (r != Slow::kOk) return r;
         break;
       }
@@ -128,8 +131,9 @@ Reader::Slow Reader::SlowObject(JsonScanner& scanner) {
     case EnvelopeClassifier::Shape::kEnvelope:
       break;
     case EnvelopeClassifier::Shape::kEventBridge:
-      go_on = EmitSlow(std::string_view(detail_begin, static_cast<size_t>(detail_end - detail_begin)),
-                       detail_begin, Envelope::kEventBridge);
+      go_on =
+          EmitSlow(std::string_view(detail_begin, static_cast<size_t>(detail_end - detail_begin)),
+                   detail_begin, Envelope::kEventBridge);
       break;
     case EnvelopeClassifier::Shape::kEvent:
       go_on = EmitSlow(std::string_view(start, static_cast<size_t>(scanner.pos() - start)), start,
@@ -182,7 +186,8 @@ bool Reader::SlowLookupEntry(const char* begin, const char* end) {
   }
   simdjson::ondemand::document doc;
   const size_t len = static_cast<size_t>(end - begin);
-  simdjson::error_code error = parser_.iterate(begin, len, framer_.buffer().AllocatedFrom(begin)).get(doc);
+  simdjson::error_code error =
+      parser_.iterate(begin, len, framer_.buffer().AllocatedFrom(begin)).get(doc);
   simdjson::ondemand::object entry;
   if (!error) error = doc.get_object().get(entry);
   std::string_view json;

@@ -54,14 +54,18 @@ InputError EventError(const Record& record, const Status& status) {
 class Delivery {
  public:
   Delivery(ScanSink* sink, const ScanOptions& options, ScanStats* stats)
-      : sink_(sink), correlator_(options.correlator), end_of_stream_(options.end_of_stream), stats_(stats) {}
+      : sink_(sink),
+        correlator_(options.correlator),
+        end_of_stream_(options.end_of_stream),
+        stats_(stats) {}
 
   // Whether the Scanner's capture of a matched record's fields is wanted.
   bool correlates() const { return correlator_ != nullptr; }
 
   // `captured`: the Scanner's capture of this record, when it made one. False when the
   // sink asked to stop.
-  bool Deliver(const Record& record, std::span<const vigil::Match> matches, const CapturedFields* captured) {
+  bool Deliver(const Record& record, std::span<const vigil::Match> matches,
+               const CapturedFields* captured) {
     if (!sink_->OnRecord(record, matches)) return false;
     if (correlator_ == nullptr || matches.empty()) return true;
     ref_.file.assign(record.file ? *record.file : std::string());  // its capacity kept
@@ -118,7 +122,9 @@ namespace {
 class ScannerHandoff : public internal::DomHandoff {
  public:
   explicit ScannerHandoff(Scanner& scanner) : eval_(internal::ScannerAccess::Of(scanner)) {}
-  bool Parse(std::string_view json, simdjson::dom::element* root) override { return eval_.ParseDom(json, root); }
+  bool Parse(std::string_view json, simdjson::dom::element* root) override {
+    return eval_.ParseDom(json, root);
+  }
   void Reuse(std::string_view json) override { eval_.ReuseDom(json); }
   void ReuseElement(std::string_view json, simdjson::dom::element element) override {
     eval_.ReuseDomElement(json, element);
@@ -132,7 +138,8 @@ class ScannerHandoff : public internal::DomHandoff {
 
 class ScanAdapter : public RecordSink {
  public:
-  ScanAdapter(Scanner& scanner, const ScanOptions& options, Delivery* delivery, ScanSink* sink, ScanStats* stats)
+  ScanAdapter(Scanner& scanner, const ScanOptions& options, Delivery* delivery, ScanSink* sink,
+              ScanStats* stats)
       : scanner_(scanner), options_(options), delivery_(delivery), sink_(sink), stats_(stats) {}
 
   bool OnRecord(const Record& record) override {
@@ -260,7 +267,8 @@ struct Pipeline {
 // The RecordSink of one worker: matches each record and logs the outcome in chunks.
 class LoggingAdapter : public RecordSink {
  public:
-  LoggingAdapter(Scanner& scanner, const ScanOptions& options, Pipeline& pipe, unsigned worker, bool capture)
+  LoggingAdapter(Scanner& scanner, const ScanOptions& options, Pipeline& pipe, unsigned worker,
+                 bool capture)
       : scanner_(scanner), options_(options), pipe_(pipe), worker_(worker), capture_(capture) {}
 
   void Start(size_t file) {
@@ -280,7 +288,8 @@ class LoggingAdapter : public RecordSink {
   bool OnRecord(const Record& record) override {
     if (stopped_) return false;
     ++chunk_.stats.events;
-    Chunk::Entry done{Chunk::Entry::Kind::kDone, record.envelope, 0, 0, 0, record.index, record.line};
+    Chunk::Entry done{
+        Chunk::Entry::Kind::kDone, record.envelope, 0, 0, 0, record.index, record.line};
     const uint64_t limit_hits = scanner_.regex_limit_hits();
     const uint64_t duplicates = scanner_.duplicate_key_events();
     Status s = scanner_.MatchPadded(record.json, &matches_, options_.kind, record.envelope);
@@ -309,7 +318,8 @@ class LoggingAdapter : public RecordSink {
       }
       for (const auto& m : matches_) {
         ++chunk_.stats.matches;
-        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, text, 0, record.index, record.line});
+        Add({Chunk::Entry::Kind::kMatch, record.envelope, m.rule_index, text, 0, record.index,
+             record.line});
       }
     }
     Add(done);
@@ -341,8 +351,8 @@ class LoggingAdapter : public RecordSink {
   }
 
   void Error(InputError e) {
-    Add({Chunk::Entry::Kind::kError, Envelope::kNone, 0, 0, static_cast<uint32_t>(chunk_.errors.size()), e.index,
-         e.line});
+    Add({Chunk::Entry::Kind::kError, Envelope::kNone, 0, 0,
+         static_cast<uint32_t>(chunk_.errors.size()), e.index, e.line});
     chunk_.bytes += sizeof(InputError) + e.file.capacity() + e.message.capacity();
     chunk_.errors.push_back(std::move(e));
   }
@@ -353,7 +363,8 @@ class LoggingAdapter : public RecordSink {
     // The entries' reserved room is counted from the start: a chunk is full when what
     // it holds beyond it (texts, errors) or its entries fill it.
     const size_t reserved = kChunkBytes / sizeof(Chunk::Entry) * sizeof(Chunk::Entry);
-    if (chunk_.entries.size() < chunk_.entries.capacity() && chunk_.bytes - reserved < kChunkBytes) {
+    if (chunk_.entries.size() < chunk_.entries.capacity() &&
+        chunk_.bytes - reserved < kChunkBytes) {
       return true;
     }
     if (!pipe_.Publish(file_, std::move(chunk_), /*last=*/false)) stopped_ = true;
@@ -419,7 +430,8 @@ bool Replay(const Chunk& chunk, const std::string& file, const Scanner& scanner,
 // refuses the first) over `files`, and replays their output to `sink`. Returns false,
 // having touched nothing, when no worker could be started.
 bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsigned threads,
-                  const ScanOptions& options, Delivery* delivery, ScanSink* sink, ScanStats* stats) {
+                  const ScanOptions& options, Delivery* delivery, ScanSink* sink,
+                  ScanStats* stats) {
   Pipeline pipe;
   pipe.pending.assign(threads, 0);
   pipe.budget = options.pending_bytes_per_thread;
@@ -440,7 +452,8 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
       {
         std::unique_lock<std::mutex> lock(pipe.mu);
         pipe.cv.wait(lock, [&] {
-          return pipe.stop || pipe.next_file >= files.size() || pipe.next_file < pipe.emitted + window;
+          return pipe.stop || pipe.next_file >= files.size() ||
+                 pipe.next_file < pipe.emitted + window;
         });
         if (pipe.stop || pipe.next_file >= files.size()) return;
         i = pipe.next_file++;
@@ -547,14 +560,16 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
     ErrorList expand_errors;
     ReadStats expand_stats;
     const std::vector<std::string> files =
-        inputs.empty() ? std::vector<std::string>{"-"} : ExpandInputs(inputs, &expand_errors, &expand_stats);
+        inputs.empty() ? std::vector<std::string>{"-"}
+                       : ExpandInputs(inputs, &expand_errors, &expand_stats);
     if (files.size() > 1) {
       for (const auto& e : expand_errors.errors) {
         ++stats.input_errors;
         sink->OnError(e);
       }
-      if (ScanParallel(scanner, files, std::min<unsigned>(threads, static_cast<unsigned>(files.size())),
-                       options, &delivery, sink, &stats)) {
+      if (ScanParallel(scanner, files,
+                       std::min<unsigned>(threads, static_cast<unsigned>(files.size())), options,
+                       &delivery, sink, &stats)) {
         return finish(ReadStats());
       }
       // Not even one thread could be started: the calling thread reads the files.
@@ -572,8 +587,9 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
   return finish(internal::ReadInputs(inputs, options.read, &adapter, &handoff));
 }
 
-ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events, const std::string& name,
-                     const ScanOptions& options, ScanSink* sink, uint64_t first_index) {
+ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events,
+                     const std::string& name, const ScanOptions& options, ScanSink* sink,
+                     uint64_t first_index) {
   ScanStats stats;
   const auto start = std::chrono::steady_clock::now();
   Delivery delivery(sink, options, &stats);

@@ -169,12 +169,14 @@ std::string Ir::ExprToString(const Expr& e) const {
 
 std::string Ir::Dump() const {
   std::string s = "fields:\n";
-  for (size_t i = 0; i < fields.size(); ++i) s += "  f" + std::to_string(i) + ": " + fields[i] + "\n";
+  for (size_t i = 0; i < fields.size(); ++i)
+    s += "  f" + std::to_string(i) + ": " + fields[i] + "\n";
   s += "predicates:\n";
   for (uint32_t i = 0; i < predicates.size(); ++i) s += "  " + PredicateToString(i) + "\n";
   s += "rules:\n";
   for (const auto& r : rules) {
-    s += "  " + (r.info.id.empty() ? r.info.title : r.info.id) + ": " + ExprToString(r.condition) + "\n";
+    s += "  " + (r.info.id.empty() ? r.info.title : r.info.id) + ": " + ExprToString(r.condition) +
+         "\n";
   }
   return s;
 }

@@ -220,7 +220,8 @@ class Lowerer {
           if (!Condition(c, k, ids, order, &e)) return false;
           kids.push_back(std::move(e));
         }
-        *out = n.kind == CondNode::Kind::kAnd ? Expr::And(std::move(kids)) : Expr::Or(std::move(kids));
+        *out =
+            n.kind == CondNode::Kind::kAnd ? Expr::And(std::move(kids)) : Expr::Or(std::move(kids));
         return true;
       }
       case CondNode::Kind::kOneOf:
@@ -231,10 +232,12 @@ class Lowerer {
         }
         if (kids.empty()) {
           return Error(OffsetLocation(c.where, c.text, n.offset),
-                       n.name == "them" ? std::string("'of them' but the detection has no search identifiers")
-                                        : "'" + n.name + "' matches no search identifier");
+                       n.name == "them"
+                           ? std::string("'of them' but the detection has no search identifiers")
+                           : "'" + n.name + "' matches no search identifier");
         }
-        *out = n.kind == CondNode::Kind::kAllOf ? Expr::And(std::move(kids)) : Expr::Or(std::move(kids));
+        *out = n.kind == CondNode::Kind::kAllOf ? Expr::And(std::move(kids))
+                                                : Expr::Or(std::move(kids));
         return true;
       }
     }
@@ -293,7 +296,8 @@ class Lowerer {
     size_t bytes = 0;
     const auto add = [&bytes](size_t n, size_t times) {
       size_t product = 0;
-      if (__builtin_mul_overflow(n, times, &product) || __builtin_add_overflow(bytes, product, &bytes)) {
+      if (__builtin_mul_overflow(n, times, &product) ||
+          __builtin_add_overflow(bytes, product, &bytes)) {
         bytes = SIZE_MAX;
       }
     };
@@ -339,7 +343,8 @@ class Lowerer {
     std::vector<std::string> encodings;  // in order
     for (size_t i = 0; i < mods.size(); ++i) {
       const std::string& m = mods[i];
-      const SourceLocation& at = i < item.modifier_where.size() ? item.modifier_where[i] : item.where;
+      const SourceLocation& at =
+          i < item.modifier_where.size() ? item.modifier_where[i] : item.where;
       if (!KnownModifiers().count(m)) {
         const std::string near = ClosestModifier(m);
         return Error(at, "unknown modifier '" + m + "'" +
@@ -352,7 +357,8 @@ class Lowerer {
       else if (m == "cased") cased = true;
       else if (m == "re") re = true;
       else if (m == "i" || m == "m" || m == "s") {
-        if (!re) return Error(at, "modifier '" + m + "' is a sub-modifier of 're' and must follow it");
+        if (!re)
+          return Error(at, "modifier '" + m + "' is a sub-modifier of 're' and must follow it");
         re_flags |= m == "i" ? kRegexCaseless : m == "m" ? kRegexMultiline : kRegexDotAll;
       } else if (m == "cidr") cidr = true;
       else if (m == "exists") exists = true;
@@ -365,7 +371,8 @@ class Lowerer {
         cmp = m == "lt" ? Op::kLt : m == "lte" ? Op::kLte : m == "gt" ? Op::kGt : Op::kGte;
       } else if (m == "minute" || m == "hour" || m == "day" || m == "week" || m == "month" ||
                  m == "year") {
-        if (time_part != TimePartOpt::kNone) return Error(at, "only one time-part modifier may be used");
+        if (time_part != TimePartOpt::kNone)
+          return Error(at, "only one time-part modifier may be used");
         time_part = m == "minute" ? TimePartOpt::kMinute : m == "hour" ? TimePartOpt::kHour
                     : m == "day" ? TimePartOpt::kDay : m == "week" ? TimePartOpt::kWeek
                     : m == "month" ? TimePartOpt::kMonth : TimePartOpt::kYear;
@@ -373,28 +380,38 @@ class Lowerer {
         // windash only swaps dash characters, so it commutes with the wildcards that
         // contains/startswith/endswith add; the byte encodings do not.
         if ((contains || startswith || endswith) && m != "windash") {
-          return Error(at, "encoding modifier '" + m + "' must come before contains/startswith/endswith "
-                           "(it cannot encode wildcards)");
+          return Error(at, "encoding modifier '" + m +
+                               "' must come before contains/startswith/endswith "
+                               "(it cannot encode wildcards)");
         }
         encodings.push_back(m);
       }
     }
     const int placement = contains + startswith + endswith;
-    if (placement > 1) return Error(item.where, "contains, startswith and endswith exclude each other");
+    if (placement > 1)
+      return Error(item.where, "contains, startswith and endswith exclude each other");
     const bool numeric = has_cmp || time_part != TimePartOpt::kNone;
     auto conflict = [&](const char* a, const char* b) {
-      return Error(item.where, std::string("modifiers '") + a + "' and '" + b + "' cannot be combined");
+      return Error(item.where,
+                   std::string("modifiers '") + a + "' and '" + b + "' cannot be combined");
     };
     if (re && (placement || cidr || numeric || fieldref || !encodings.empty()))
-      return conflict("re", placement ? "contains/startswith/endswith" : cidr ? "cidr" : numeric ? "lt/gt/time" : fieldref ? "fieldref" : "encoding");
+      return conflict("re", placement  ? "contains/startswith/endswith"
+                            : cidr     ? "cidr"
+                            : numeric  ? "lt/gt/time"
+                            : fieldref ? "fieldref"
+                                       : "encoding");
     if (cidr && (placement || numeric || fieldref || !encodings.empty() || cased))
       return conflict("cidr", "string modifiers");
     if (numeric && (placement || fieldref || !encodings.empty() || cased))
       return conflict(has_cmp ? "lt/lte/gt/gte" : "time part", "string modifiers");
-    if (exists && mods.size() > 1) return Error(item.where, "'exists' cannot be combined with other modifiers");
+    if (exists && mods.size() > 1)
+      return Error(item.where, "'exists' cannot be combined with other modifiers");
     if (fieldref && !encodings.empty()) return conflict("fieldref", "encoding");
     if (item.field.empty() && (exists || fieldref || cidr || numeric))
-      return Error(item.where, "keyword search (no field name) cannot use exists, fieldref, cidr or numeric modifiers");
+      return Error(
+          item.where,
+          "keyword search (no field name) cannot use exists, fieldref, cidr or numeric modifiers");
     if (all && item.values.size() == 1 && !item.field.empty()) {
       diags_->push_back({Severity::kWarning, item.where,
                          "'all' on a single value has no effect (the spec disallows it)"});
@@ -436,8 +453,10 @@ class Lowerer {
     // sized before it is generated) fit in what is left of the item's and the rule's
     // limits. The rule's totals grow only by the patterns finally kept.
     const auto fits = [&](const SourceLocation& at, size_t count, size_t bytes) {
-      if (count > kMaxPatternsPerItem - std::min(patterns, kMaxPatternsPerItem)) return too_many(at);
-      if (count > kMaxPatternsPerRule - rule_patterns_ || bytes > kMaxPatternBytesPerRule - rule_bytes_) {
+      if (count > kMaxPatternsPerItem - std::min(patterns, kMaxPatternsPerItem))
+        return too_many(at);
+      if (count > kMaxPatternsPerRule - rule_patterns_ ||
+          bytes > kMaxPatternBytesPerRule - rule_bytes_) {
         return too_many_in_rule(at);
       }
       return true;
@@ -464,13 +483,15 @@ class Lowerer {
         base.text = v.text;
         base.regex_flags = re_flags;
         std::string err;
-        if (!check_regex_(base.text, re_flags, &err)) return Error(v.where, "bad regular expression: " + err);
+        if (!check_regex_(base.text, re_flags, &err))
+          return Error(v.where, "bad regular expression: " + err);
         variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
       } else if (cidr) {
         base.op = Op::kCidr;
         base.text = v.text;
         std::string err;
-        if (!ParseCidr(v.text, &base.cidr, &err)) return Error(v.where, "bad CIDR network '" + v.text + "': " + err);
+        if (!ParseCidr(v.text, &base.cidr, &err))
+          return Error(v.where, "bad CIDR network '" + v.text + "': " + err);
         variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
       } else if (numeric) {
         double d;
@@ -486,7 +507,10 @@ class Lowerer {
           return Error(v.where, "'fieldref' takes a field name");
         }
         base.op = Op::kFieldRef;
-        base.ref_op = contains ? Op::kContains : startswith ? Op::kPrefix : endswith ? Op::kSuffix : Op::kEquals;
+        base.ref_op = contains     ? Op::kContains
+                      : startswith ? Op::kPrefix
+                      : endswith   ? Op::kSuffix
+                                   : Op::kEquals;
         base.other_field = ir_->InternField(v.text);
         variants.push_back(Expr::Pred(ir_->InternPredicate(std::move(base))));
       } else {
@@ -531,7 +555,8 @@ class Lowerer {
             if (enc == "windash") {
               std::vector<std::string> outs;
               std::string err;
-              if (!WindashVariants(ToGlob(p), &outs, &err)) return Error(v.where, "windash: " + err);
+              if (!WindashVariants(ToGlob(p), &outs, &err))
+                return Error(v.where, "windash: " + err);
               for (auto& o : outs) next.push_back(FromGlob(o));
               continue;
             }
@@ -613,7 +638,10 @@ class Lowerer {
     if (inner_wild == 0 && !(q.size() == 1 && lead)) {
       Pattern lit(q.begin() + (lead ? 1 : 0), q.end() - (trail ? 1 : 0));
       out.text = PlainBytes(lit);
-      out.op = lead && trail ? Op::kContains : lead ? Op::kSuffix : trail ? Op::kPrefix : Op::kEquals;
+      out.op = lead && trail ? Op::kContains
+               : lead        ? Op::kSuffix
+               : trail       ? Op::kPrefix
+                             : Op::kEquals;
     } else {
       out.op = Op::kGlob;
       out.text = ToGlob(q);
@@ -636,14 +664,15 @@ class Lowerer {
 
 }  // namespace
 
-bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, RegexCheck check_regex,
-                    Ir* ir, Expr* out, std::vector<Diagnostic>* diagnostics) {
+bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders,
+                    RegexCheck check_regex, Ir* ir, Expr* out,
+                    std::vector<Diagnostic>* diagnostics) {
   Lowerer l(placeholders, check_regex, ir, diagnostics);
   return l.Detection(detection, out);
 }
 
-bool LowerItem(const ItemAst& item, const Placeholders& placeholders, RegexCheck check_regex, Ir* ir,
-               Expr* out, std::vector<Diagnostic>* diagnostics) {
+bool LowerItem(const ItemAst& item, const Placeholders& placeholders, RegexCheck check_regex,
+               Ir* ir, Expr* out, std::vector<Diagnostic>* diagnostics) {
   Lowerer l(placeholders, check_regex, ir, diagnostics);
   return l.LowerOneItem(item, out);
 }

@@ -28,12 +28,13 @@ using RegexCheck = bool (*)(const std::string& pattern, uint8_t flags, std::stri
 
 // Lowers a detection (of a rule or of a filter) into an expression over predicates
 // interned in *ir. Returns false and appends errors on failure.
-bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders, RegexCheck check_regex,
-                    Ir* ir, Expr* out, std::vector<Diagnostic>* diagnostics);
+bool LowerDetection(const DetectionAst& detection, const Placeholders& placeholders,
+                    RegexCheck check_regex, Ir* ir, Expr* out,
+                    std::vector<Diagnostic>* diagnostics);
 
 // Lowers one detection item alone (for `vigil explain`, which reports items one by one).
-bool LowerItem(const ItemAst& item, const Placeholders& placeholders, RegexCheck check_regex, Ir* ir,
-               Expr* out, std::vector<Diagnostic>* diagnostics);
+bool LowerItem(const ItemAst& item, const Placeholders& placeholders, RegexCheck check_regex,
+               Ir* ir, Expr* out, std::vector<Diagnostic>* diagnostics);
 
 // Evaluates a parsed condition given the truth of each search identifier, in declaration
 // order (which `1 of` / `all of` patterns select from, as LowerDetection does).

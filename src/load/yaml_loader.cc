@@ -328,7 +328,8 @@ class YamlTreeBuilder {
     n.begin = static_cast<uint32_t>(tree_->children_.size());
     n.count = static_cast<uint32_t>(pending_.size() - f.first);
     tree_->children_.insert(tree_->children_.end(),
-                            pending_.begin() + static_cast<std::ptrdiff_t>(f.first), pending_.end());
+                            pending_.begin() + static_cast<std::ptrdiff_t>(f.first),
+                            pending_.end());
     pending_.resize(f.first);
     frames_.pop_back();
   }
@@ -375,8 +376,8 @@ class YamlTreeBuilder {
       if (first != UINT32_MAX) {
         const Node& n = tree_->nodes_[first];
         Reject({tree_->nodes_[index].line, tree_->nodes_[index].column},
-               "duplicate key '" + std::string(key) + "' (first at " + std::to_string(n.line) + ":" +
-                   std::to_string(n.column) + ")");
+               "duplicate key '" + std::string(key) + "' (first at " + std::to_string(n.line) +
+                   ":" + std::to_string(n.column) + ")");
         return false;
       }
     }
@@ -621,11 +622,13 @@ bool ReadRuleFile(const std::string& path, std::string* out, std::string* error)
 std::vector<std::string> ListRuleFiles(const std::string& folder, std::error_code* ec) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, *ec);
+  for (auto it = fs::recursive_directory_iterator(
+           folder, fs::directory_options::skip_permission_denied, *ec);
        !*ec && it != fs::recursive_directory_iterator(); it.increment(*ec)) {
     const auto& p = it->path();
     const std::string ext = p.extension().string();
-    if (it->is_regular_file(*ec) && (ext == ".yml" || ext == ".yaml") && p.filename().string()[0] != '.') {
+    if (it->is_regular_file(*ec) && (ext == ".yml" || ext == ".yaml") &&
+        p.filename().string()[0] != '.') {
       files.push_back(p.string());
     }
   }
@@ -642,13 +645,15 @@ void BlankTopLevelKeys(std::string* text, const std::vector<std::string>& keys) 
   bool blanking = false;
   while (read < size) {
     const void* nl = std::memchr(data + read, '\n', size - read);
-    const size_t next = nl == nullptr ? size : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+    const size_t next =
+        nl == nullptr ? size : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
     const std::string_view line(data + read, next - read);
     const char c = line[0];
     if (c != ' ' && c != '\t' && c != '#' && c != '\n' && c != '\r') {
       blanking = false;
       for (const auto& k : keys) {
-        if (line.size() > k.size() && line.compare(0, k.size(), k) == 0 && line[k.size()] == ':') blanking = true;
+        if (line.size() > k.size() && line.compare(0, k.size(), k) == 0 && line[k.size()] == ':')
+          blanking = true;
       }
     }
     if (blanking) {

@@ -161,7 +161,8 @@ class DocParser {
       v->type = ValueAst::Type::kNull;
       return true;
     }
-    if (!n.IsScalar()) return Error(n, "a value must be a scalar (string, number, boolean or null)");
+    if (!n.IsScalar())
+      return Error(n, "a value must be a scalar (string, number, boolean or null)");
     v->text = n.Scalar();
     v->type = ValueAst::Type::kString;
     if (IsPlainScalar(n)) {  // (plain null-like scalars are null nodes, above)
@@ -186,7 +187,8 @@ class DocParser {
     // Modifier positions: the key is one plain scalar, so offsets map to columns.
     while (bar != std::string::npos) {
       size_t next = k.find('|', bar + 1);
-      item->modifiers.push_back(k.substr(bar + 1, next == std::string::npos ? next : next - bar - 1));
+      item->modifiers.push_back(
+          k.substr(bar + 1, next == std::string::npos ? next : next - bar - 1));
       SourceLocation loc = item->where;
       if (loc.column) loc.column += static_cast<uint32_t>(bar + 1);
       item->modifier_where.push_back(loc);
@@ -201,7 +203,8 @@ class DocParser {
       if (value.size() == 0) return Error(value, "empty list of values for '" + k + "'");
       if (value.size() > kMaxValuesPerItem) {
         return Error(value, "'" + k + "' has " + std::to_string(value.size()) +
-                                " values, more than the limit of " + std::to_string(kMaxValuesPerItem));
+                                " values, more than the limit of " +
+                                std::to_string(kMaxValuesPerItem));
       }
       item->values.reserve(value.size());
       for (const YamlNode e : value.Elements()) {
@@ -268,7 +271,8 @@ class DocParser {
     item.where = id->where;
     if (node.size() > kMaxValuesPerItem) {
       return Error(node, "search identifier '" + name + "' has " + std::to_string(node.size()) +
-                             " keywords, more than the limit of " + std::to_string(kMaxValuesPerItem));
+                             " keywords, more than the limit of " +
+                             std::to_string(kMaxValuesPerItem));
     }
     item.values.reserve(node.size());
     for (const YamlNode e : node.Elements()) {
@@ -307,7 +311,8 @@ class DocParser {
   }
 
   bool ParseDetection(const YamlNode& det, bool filter) {
-    if (!det.IsMap()) return Error(det, filter ? "'filter' must be a map" : "'detection' must be a map");
+    if (!det.IsMap())
+      return Error(det, filter ? "'filter' must be a map" : "'detection' must be a map");
     YamlNode condition;
     bool has_condition = false;
     if (det.size() > kMaxSearchIdentifiers + 1) {  // + the condition
@@ -331,7 +336,8 @@ class DocParser {
       SearchIdAst id;
       if (ParseSearchId(key, k, v, &id)) out_->detection.ids.push_back(std::move(id));
     }
-    if (!has_condition) return Error(det, filter ? "filter has no 'condition'" : "detection has no 'condition'");
+    if (!has_condition)
+      return Error(det, filter ? "filter has no 'condition'" : "detection has no 'condition'");
     if (!ParseConditionNode(condition)) return false;
     return ok_;
   }
@@ -364,7 +370,8 @@ class DocParser {
     }
     const bool temporal = corr.type == "temporal" || corr.type == "temporal_ordered";
     const YamlNode cond = c["condition"];
-    if (!temporal && !cond) return Error(c, "correlation of type " + corr.type + " needs a 'condition'");
+    if (!temporal && !cond)
+      return Error(c, "correlation of type " + corr.type + " needs a 'condition'");
     if (cond && cond.IsMap()) {
       static const std::set<std::string> kOps = {"gt", "gte", "lt", "lte", "eq", "neq", "field",
                                                  "percentile"};
@@ -396,7 +403,8 @@ class DocParser {
     }
     const bool needs_field = corr.type != "event_count" && !temporal;
     if (needs_field && corr.field.empty()) {
-      return Error(cond ? cond : c, "correlation of type " + corr.type + " needs 'field' in its condition");
+      return Error(cond ? cond : c,
+                   "correlation of type " + corr.type + " needs 'field' in its condition");
     }
     const bool first_seen = corr.type == "first_seen";
     if (first_seen) {
@@ -404,7 +412,8 @@ class DocParser {
       if (const YamlNode l = c["learning"]) {
         ScalarString(l, "learning", &corr.learning);
         if (!std::regex_match(corr.learning, kTimespan)) {
-          return Error(l, "first_seen 'learning' must be a number with a unit s, m, h, d, w, M or y");
+          return Error(l,
+                       "first_seen 'learning' must be a number with a unit s, m, h, d, w, M or y");
         }
       }
       if (!corr.condition.empty()) {
@@ -414,7 +423,8 @@ class DocParser {
       return Error(c["learning"], "'learning' applies to first_seen correlations only");
     }
     if (!temporal && !first_seen && corr.condition.empty()) {
-      return Error(cond ? cond : c, "correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)");
+      return Error(cond ? cond : c,
+                   "correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)");
     }
     if (const YamlNode a = c["aliases"]) {
       if (!a.IsMap()) return Error(a, "correlation 'aliases' must be a map");

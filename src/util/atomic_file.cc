@@ -31,7 +31,8 @@ Status WriteFileAtomically(const std::string& link_path, std::string_view conten
     std::free(target);
   }
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string tmp = path + ".tmp.XXXXXX";
   int fd = mkstemp(tmp.data());
   if (fd < 0) return Fail("cannot create a temporary file for", path, errno);

@@ -26,7 +26,8 @@ bool DomLookup(simdjson::dom::element e, std::string_view path, simdjson::dom::e
     return true;
   }
   for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
-    if (!obj.at_key(path.substr(0, dot)).get(child) && DomLookup(child, path.substr(dot + 1), out)) {
+    if (!obj.at_key(path.substr(0, dot)).get(child) &&
+        DomLookup(child, path.substr(dot + 1), out)) {
       return true;
     }
   }
@@ -36,8 +37,12 @@ bool DomLookup(simdjson::dom::element e, std::string_view path, simdjson::dom::e
 bool DomValueTextInto(simdjson::dom::element e, std::string* out) {
   switch (e.type()) {
     case simdjson::dom::element_type::NULL_VALUE: return false;
-    case simdjson::dom::element_type::STRING: out->assign(std::string_view(e.get_string().value_unsafe())); break;
-    case simdjson::dom::element_type::BOOL: out->assign(e.get_bool().value_unsafe() ? "true" : "false"); break;
+    case simdjson::dom::element_type::STRING:
+      out->assign(std::string_view(e.get_string().value_unsafe()));
+      break;
+    case simdjson::dom::element_type::BOOL:
+      out->assign(e.get_bool().value_unsafe() ? "true" : "false");
+      break;
     default: *out = simdjson::minify(e); break;
   }
   return true;
@@ -64,7 +69,8 @@ DomPathSet::DomPathSet(const std::vector<std::string>& paths) {
     const std::string_view path = paths[i];
     if (path.empty()) continue;  // no alternative: the root itself
     alts_[i].push_back(Alt{key_id(path), std::string()});
-    for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    for (size_t dot = path.find('.'); dot != std::string_view::npos;
+         dot = path.find('.', dot + 1)) {
       alts_[i].push_back(Alt{key_id(path.substr(0, dot)), std::string(path.substr(dot + 1))});
     }
   }

@@ -59,8 +59,10 @@ class DomPathSet {
   // Most keys of an event are not among keys_, and few pass it.
   static uint32_t Signature(std::string_view k) {
     if (k.empty()) return 0;
-    return (static_cast<unsigned char>(k[0]) + 3u * static_cast<unsigned char>(k[k.size() / 2 + (k.size() > 1)]) +
-            5u * static_cast<unsigned char>(k.back())) % 64;
+    return (static_cast<unsigned char>(k[0]) +
+            3u * static_cast<unsigned char>(k[k.size() / 2 + (k.size() > 1)]) +
+            5u * static_cast<unsigned char>(k.back())) %
+           64;
   }
   uint64_t filter_[64] = {};
   std::vector<std::vector<Alt>> alts_;                  // by path (none: "", the root)

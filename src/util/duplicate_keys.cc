@@ -46,11 +46,14 @@ size_t ReadString(std::string_view json, size_t i, std::string* key) {
       case 'f': key->push_back('\f'); break;
       case 'u': {
         uint32_t cp = 0;
-        for (size_t k = i; k < i + 4 && k < json.size(); ++k) cp = cp * 16 + static_cast<uint32_t>(std::max(Hex(json[k]), 0));
+        for (size_t k = i; k < i + 4 && k < json.size(); ++k)
+          cp = cp * 16 + static_cast<uint32_t>(std::max(Hex(json[k]), 0));
         i += 4;
-        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= json.size() && json[i] == '\\' && json[i + 1] == 'u') {
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= json.size() && json[i] == '\\' &&
+            json[i + 1] == 'u') {
           uint32_t lo = 0;
-          for (size_t k = i + 2; k < i + 6; ++k) lo = lo * 16 + static_cast<uint32_t>(std::max(Hex(json[k]), 0));
+          for (size_t k = i + 2; k < i + 6; ++k)
+            lo = lo * 16 + static_cast<uint32_t>(std::max(Hex(json[k]), 0));
           if (lo >= 0xDC00 && lo < 0xE000) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             i += 6;
@@ -169,7 +172,9 @@ bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out
       }
       default:
         // A number or literal.
-        while (i < json.size() && !IsWs(json[i]) && json[i] != ',' && json[i] != '}' && json[i] != ']') ++i;
+        while (i < json.size() && !IsWs(json[i]) && json[i] != ',' && json[i] != '}' &&
+               json[i] != ']')
+          ++i;
         break;
     }
     // A value ended at i: it belongs to the last member of the enclosing object.
@@ -181,7 +186,9 @@ bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out
   if (blanks.empty() || !stack.empty()) return false;
   out->assign(json.data(), json.size());
   out->append(padding, '\0');
-  for (auto [b, e] : blanks) std::fill(out->begin() + static_cast<std::ptrdiff_t>(b), out->begin() + static_cast<std::ptrdiff_t>(e), ' ');
+  for (auto [b, e] : blanks)
+    std::fill(out->begin() + static_cast<std::ptrdiff_t>(b),
+              out->begin() + static_cast<std::ptrdiff_t>(e), ' ');
   return true;
 }
 

@@ -29,6 +29,7 @@ namespace vigil::internal {
 // unchanged), followed by `padding` zero bytes. Keys are compared unescaped ("a" and
 // "\u0061" are one key). Returns false (and leaves *out unspecified) when there is no
 // duplicate key.
-bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out, size_t padding = 0);
+bool RemoveDuplicateKeys(std::string_view json, bool keep_last, std::string* out,
+                         size_t padding = 0);
 
 }  // namespace vigil::internal

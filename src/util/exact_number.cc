@@ -17,7 +17,9 @@ constexpr int64_t kMaxExponent = 1'000'000'000'000'000;  // 10^15: saturation
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-int64_t Saturate(int64_t e) { return e > kMaxExponent ? kMaxExponent : e < -kMaxExponent ? -kMaxExponent : e; }
+int64_t Saturate(int64_t e) {
+  return e > kMaxExponent ? kMaxExponent : e < -kMaxExponent ? -kMaxExponent : e;
+}
 
 // Splits a canonical form into sign, digits and exponent.
 struct Parts {

@@ -54,7 +54,8 @@ FileLock::~FileLock() {
   if (fd_ >= 0) close(fd_);  // releases the lock
 }
 
-FileLock::Result FileLock::Acquire(const std::string& path, std::string_view initial, std::string* error) {
+FileLock::Result FileLock::Acquire(const std::string& path, std::string_view initial,
+                                   std::string* error) {
   // A few rounds cover a file replaced or created by another run between our steps;
   // more would mean a pathological race, reported rather than spun on.
   for (int round = 0; round < 16; ++round) {
@@ -65,7 +66,8 @@ FileLock::Result FileLock::Acquire(const std::string& path, std::string_view ini
         return Result::kError;
       }
       if (struct stat l; lstat(path.c_str(), &l) == 0 && S_ISLNK(l.st_mode)) {
-        *error = "cannot use " + path + ": it is a symbolic link to a missing file (refused: create the "
+        *error = "cannot use " + path +
+                 ": it is a symbolic link to a missing file (refused: create the "
                  "target, or remove the link)";
         return Result::kError;
       }
@@ -80,7 +82,8 @@ FileLock::Result FileLock::Acquire(const std::string& path, std::string_view ini
       const int err = errno;
       close(fd);
       if (err == EWOULDBLOCK) {
-        *error = path + " is in use by another scan (it holds an exclusive lock on it until it ends)";
+        *error =
+            path + " is in use by another scan (it holds an exclusive lock on it until it ends)";
         return Result::kBusy;
       }
       *error = Why("cannot lock", path, err);

@@ -53,7 +53,8 @@ inline uint64_t HashString(std::string_view s) {
     a = Load32(p);
     b = Load32(p + n - 4);
   } else {
-    a = n ? static_cast<uint8_t>(p[0]) | (static_cast<uint64_t>(static_cast<uint8_t>(p[n >> 1])) << 8) |
+    a = n ? static_cast<uint8_t>(p[0]) |
+                (static_cast<uint64_t>(static_cast<uint8_t>(p[n >> 1])) << 8) |
                 (static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << 16)
           : 0;
     b = 0;
@@ -102,7 +103,8 @@ class FlatStringMap {
     size_t i = h & mask_;
     while (slots_[i].len != kEmpty) {
       const Slot& s = slots_[i];
-      if (s.hash == h && s.len == key.size() && Equal(keys_.data() + s.offset, key.data(), key.size())) {
+      if (s.hash == h && s.len == key.size() &&
+          Equal(keys_.data() + s.offset, key.data(), key.size())) {
         return &values_[s.value];
       }
       i = (i + 1) & mask_;
@@ -150,7 +152,9 @@ class FlatStringMap {
 
   static uint64_t LengthBit(size_t n) { return uint64_t{1} << (n < 63 ? n : 63); }
 
-  std::string_view Key(const Slot& s) const { return std::string_view(keys_.data() + s.offset, s.len); }
+  std::string_view Key(const Slot& s) const {
+    return std::string_view(keys_.data() + s.offset, s.len);
+  }
 
   void Grow() {
     std::vector<Slot> old = std::move(slots_);

@@ -178,7 +178,8 @@ constexpr int64_t kMillisPerDay = 86400000;
 bool EpochNumberToMillis(double number, int64_t* unix_millis) {
   if (!std::isfinite(number)) return false;
   const double ms = number > 1e11 ? number : number * 1000;
-  if (!(ms >= static_cast<double>(kMinUnixMillis) && ms <= static_cast<double>(kMaxUnixMillis))) return false;
+  if (!(ms >= static_cast<double>(kMinUnixMillis) && ms <= static_cast<double>(kMaxUnixMillis)))
+    return false;
   *unix_millis = static_cast<int64_t>(std::floor(ms));
   return true;
 }
