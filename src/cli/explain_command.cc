@@ -196,15 +196,15 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
 }  // namespace
 
 int ExplainCommand(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "explain", kExplainHelp); rc >= 0) return rc;
+  ExplainArgs o;
+  if (int rc = Parse(argc, argv, kExplainHelp, &o); rc >= 0) return rc;
   // The rule is --rule RULE or the first operand; with --rule every operand is an event
   // (the option used to be accepted and ignored, so its first event was taken as RULE).
-  if (o.rule.empty() && o.inputs.empty()) {
+  if (o.rule.empty() && o.operands.empty()) {
     return Usage("explain needs a RULE (a rule file, or an id, name or title)", "explain");
   }
-  const std::string rule = o.rule.empty() ? o.inputs[0] : o.rule;
-  std::vector<std::string> events(o.inputs.begin() + (o.rule.empty() ? 1 : 0), o.inputs.end());
+  const std::string rule = o.rule.empty() ? o.operands[0] : o.rule;
+  std::vector<std::string> events(o.operands.begin() + (o.rule.empty() ? 1 : 0), o.operands.end());
   vigil::CompileOptions copts;
   if (!CompileOptionsFrom(o, &copts)) return 2;
   vigil::RuleSetBuilder builder(copts);

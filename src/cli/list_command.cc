@@ -21,16 +21,17 @@ generate: false, which never alert on their own), then correlation rules ("kind"
 type, the titles of the rules they reference, group-by, timespan and condition).
 
 options:
-  --format FORMAT   table or jsonl
-  --vars FILE       values for |expand placeholders
+  -f, --format FORMAT  table or jsonl
+  --rules PATH         a rule file or folder, as PATH is; repeatable
+  --vars FILE          values for |expand placeholders
 )";
 
 }  // namespace
 
 int List(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "list", kListHelp); rc >= 0) return rc;
-  auto set = BuildRules(o, PathsOrDefault(o));
+  ListArgs o;
+  if (int rc = Parse(argc, argv, kListHelp, &o); rc >= 0) return rc;
+  auto set = BuildRules(o, PathsOrDefault(o, o.paths));
   if (!set) return 2;
   for (const auto& d : set->diagnostics()) std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
   if (o.format.empty()) o.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";

@@ -564,13 +564,8 @@ class CliSink : public vigil::ScanSink {
 }  // namespace
 
 int Scan(int argc, char** argv) {
-  Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
-  if (help) {
-    std::fputs(kScanHelp, stdout);
-    return 0;
-  }
+  ScanArgs o;
+  if (int rc = Parse(argc, argv, kScanHelp, &o); rc >= 0) return rc;
   const bool terminal = isatty(STDOUT_FILENO);
   if (o.format.empty()) o.format = terminal ? "table" : "jsonl";
   // To a file or a pipe, write in larger pieces: stdio's default buffer (the block
@@ -579,7 +574,7 @@ int Scan(int argc, char** argv) {
   // long scan runs. A terminal keeps its line buffering.
   if (!terminal) std::setvbuf(stdout, nullptr, _IOFBF, 64 << 10);
   int status = 0;
-  auto rules = LoadRules(o, &status);
+  auto rules = LoadRules(o, o.skip_bad_rules, &status);
   if (!rules) return status;
   vigil::Scanner scanner(rules);
   vigil::ScanOptions sopts;
@@ -708,16 +703,10 @@ int Scan(int argc, char** argv) {
 }
 
 int Dump(int argc, char** argv) {
-  Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
-  if (help) {
-    std::puts("usage: vigil dump [--rules PATH]... [--vars FILE]");
-    return 0;
-  }
-  o.skip_bad_rules = true;
+  DumpArgs o;
+  if (int rc = Parse(argc, argv, "usage: vigil dump [--rules PATH]... [--vars FILE]\n", &o); rc >= 0) return rc;
   int status = 0;
-  auto rules = LoadRules(o, &status);
+  auto rules = LoadRules(o, /*skip_bad_rules=*/true, &status);
   if (!rules) return status;
   std::fputs(rules->Dump().c_str(), stdout);
   return 0;

@@ -30,6 +30,7 @@ rules apply to the rules they name, as in a scan.
 
 options:
   --junit FILE     also write the results as JUnit XML (one testcase per rule test)
+  --rules PATH     a rule file or folder, as PATH is; repeatable
   --vars FILE      values for |expand placeholders
   -v, --verbose    one line per test, not only per rule
   -q, --quiet      print failures and the summary only
@@ -147,9 +148,9 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
 }  // namespace
 
 int Test(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "test", kTestHelp); rc >= 0) return rc;
-  auto set = BuildRules(o, PathsOrDefault(o));
+  TestArgs o;
+  if (int rc = Parse(argc, argv, kTestHelp, &o); rc >= 0) return rc;
+  auto set = BuildRules(o, PathsOrDefault(o, o.paths));
   if (!set) return 2;
   std::vector<vigil::Diagnostic> load_errors;
   for (const auto& d : set->diagnostics()) {
