@@ -48,6 +48,14 @@ void AddValue(CLI::App& app, const std::string& names, const std::string& missin
       ->trigger_on_parse();
 }
 
+// An option whose value is any text, stored in *out.
+void AddText(CLI::App& app, const std::string& names, const std::string& missing, std::string* out) {
+  AddValue(app, names, missing, [out](const std::string& v) {
+    *out = v;
+    return std::string();
+  });
+}
+
 // "--lateness needs a duration ..., not 'x'": the error of a bad or missing value.
 std::string Needs(const std::string& option, const std::string& what, const std::string& v) {
   return option + " needs " + what + (v.empty() ? "" : ", not '" + v + "'");
@@ -71,10 +79,7 @@ void AddRuleArgs(CLI::App& app, RuleArgs* a) {
     a->rules.push_back(v);
     return std::string();
   });
-  AddValue(app, "--vars", "--vars needs a file", [a](const std::string& v) {
-    a->vars = v;
-    return std::string();
-  });
+  AddText(app, "--vars", "--vars needs a file", &a->vars);
 }
 
 // -f/--format table|jsonl (scan and list).
@@ -137,10 +142,7 @@ void Register(CLI::App& app, DumpArgs* a) { AddRuleArgs(app, a); }
 
 void Register(CLI::App& app, TestArgs* a) {
   AddRuleArgs(app, a);
-  AddValue(app, "--junit", "--junit needs a file", [a](const std::string& v) {
-    a->junit = v;
-    return std::string();
-  });
+  AddText(app, "--junit", "--junit needs a file", &a->junit);
   app.add_flag("-v,--verbose", a->verbose);
   app.add_flag("-q,--quiet", a->quiet);
   app.add_option("PATH", a->paths);
@@ -156,10 +158,7 @@ void Register(CLI::App& app, CheckArgs* a) {
 
 void Register(CLI::App& app, ExplainArgs* a) {
   AddRuleArgs(app, a);
-  AddValue(app, "--rule", "--rule needs a rule id, name or title", [a](const std::string& v) {
-    a->rule = v;
-    return std::string();
-  });
+  AddText(app, "--rule", "--rule needs a rule id, name or title", &a->rule);
   app.add_option("OPERAND", a->operands);
 }
 

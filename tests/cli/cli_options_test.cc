@@ -15,14 +15,10 @@
 
 #include "cli/cli_testing.h"
 
+namespace vigil::cli_testing {
 namespace {
 
-using vigil::cli_testing::Lines;
-using vigil::cli_testing::Proc;
-using vigil::cli_testing::Sh;
-
 const std::string kVigil = VIGIL_CLI_PATH;
-const std::string kSrc = VIGIL_SOURCE_DIR;
 
 // A folder of this test process's own (tests of one binary may run in parallel).
 std::string TempDir(const std::string& name) {
@@ -31,37 +27,14 @@ std::string TempDir(const std::string& name) {
   return dir;
 }
 
-constexpr const char* kStopRule = R"(title: Trail stopped
-id: 6f3c1a52-2f0e-4d5b-9a43-0c2f1d7e9b10
-logsource: {product: aws, service: cloudtrail}
-detection:
-  selection: {eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}
-  condition: selection
-level: high
-)";
-
-constexpr const char* kDeleteRule = R"(title: Trail deleted
-id: 0d9e7b34-5a61-4c2f-8e17-3b6a9c4f2d21
-logsource: {product: aws, service: cloudtrail}
-detection:
-  selection: {eventSource: cloudtrail.amazonaws.com, eventName: DeleteTrail}
-  condition: selection
-level: high
-)";
-
-constexpr const char* kStopEvent =
-    R"({"eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","eventTime":"2026-01-01T00:00:00Z"})"
-    "\n";
-
-// Two rule files and an event in a folder of their own.
+// A rule file and an event in a folder of their own, and a rule of the pack.
 struct Files {
   std::string dir = TempDir("options");
   std::string stop = dir + "/stop.yml";
-  std::string del = dir + "/delete.yml";
   std::string event = dir + "/event.jsonl";
+  std::string root = std::string(VIGIL_SOURCE_DIR) + "/rules/aws/cloudtrail/aws_root_account_usage.yml";
   Files() {
     std::ofstream(stop) << kStopRule;
-    std::ofstream(del) << kDeleteRule;
     std::ofstream(event) << kStopEvent;
   }
 };
@@ -71,12 +44,23 @@ std::string UsageError(const std::string& message, const std::string& command) {
   return "vigil: " + message + "\n(see vigil " + command + " --help)\n";
 }
 
-TEST(CliOptionsTest, AnOptionOfAnotherCommandIsAUsageErrorNamingIt) {
+// `vigil <command> <args>` fails with status 2, printing `message` and nothing else.
+struct UsageCase {
+  std::string command, args, message;
+};
+
+void ExpectUsageErrors(const std::vector<UsageCase>& cases) {
+  for (const UsageCase& c : cases) {
+    Proc r = Sh(kVigil + " " + c.command + " " + c.args + " </dev/null");
+    EXPECT_EQ(r.status, 2) << c.command << " " << c.args;
+    EXPECT_EQ(r.err, UsageError(c.message, c.command)) << c.args;
+    EXPECT_EQ(r.out, "") << c.args;  // refused before anything ran
+  }
+}
+
+TEST(CliOptionsTest, WhatACommandDoesNotTakeIsAUsageErrorNamingIt) {
   const Files f;
-  struct Case {
-    std::string command, args, message;
-  };
-  const std::vector<Case> cases = {
+  ExpectUsageErrors({
       {"check", "--baseline x " + f.stop, "--baseline is an option of vigil scan, not of vigil check"},
       {"check", "-fjsonl " + f.stop, "-f is an option of vigil scan and list, not of vigil check"},
       {"list", "--threads 2 " + f.stop, "--threads is an option of vigil scan, not of vigil list"},
@@ -89,38 +73,17 @@ TEST(CliOptionsTest, AnOptionOfAnotherCommandIsAUsageErrorNamingIt) {
       {"explain", "-j2 " + f.stop + " " + f.event, "-j is an option of vigil scan, not of vigil explain"},
       {"explain", "--logsource any " + f.stop + " " + f.event,
        "--logsource is an option of vigil scan, not of vigil explain"},
-  };
-  for (const Case& c : cases) {
-    Proc r = Sh(kVigil + " " + c.command + " " + c.args);
-    EXPECT_EQ(r.status, 2) << c.command << " " << c.args;
-    EXPECT_EQ(r.err, UsageError(c.message, c.command)) << c.args;
-    EXPECT_EQ(r.out, "") << c.args;  // refused before anything ran
-  }
-}
-
-TEST(CliOptionsTest, UnknownOptionsAndOperandsAreUsageErrors) {
-  const Files f;
-  Proc bogus = Sh(kVigil + " scan --bogus=3 " + f.event);
-  EXPECT_EQ(bogus.status, 2);
-  EXPECT_EQ(bogus.err, UsageError("unknown option --bogus", "scan"));
-  Proc short_bogus = Sh(kVigil + " check -x5 " + f.stop);
-  EXPECT_EQ(short_bogus.status, 2);
-  EXPECT_EQ(short_bogus.err, UsageError("unknown option -x", "check"));
-  // Bundled flags are read one by one: -q is check's, -v is not.
-  Proc bundle = Sh(kVigil + " check -qv " + f.stop);
-  EXPECT_EQ(bundle.status, 2);
-  EXPECT_EQ(bundle.err, UsageError("-v is an option of vigil test, not of vigil check", "check"));
-  // dump's rules come with --rules; a path given as an operand used to be ignored.
-  Proc operand = Sh(kVigil + " dump " + f.stop);
-  EXPECT_EQ(operand.status, 2);
-  EXPECT_EQ(operand.err, UsageError("unexpected operand '" + f.stop + "'", "dump"));
-  Proc dashed = Sh(kVigil + " dump -- -x");
-  EXPECT_EQ(dashed.status, 2);
-  EXPECT_EQ(dashed.err, UsageError("unexpected operand '-x'", "dump"));
-  // The help flag does not hide a wrong option.
-  Proc help = Sh(kVigil + " scan --help --bogus");
-  EXPECT_EQ(help.status, 2);
-  EXPECT_EQ(help.err, UsageError("unknown option --bogus", "scan"));
+      // Unknown options and operands.
+      {"scan", "--bogus=3 " + f.event, "unknown option --bogus"},
+      {"check", "-x5 " + f.stop, "unknown option -x"},
+      // Bundled flags are read one by one: -q is check's, -v is not.
+      {"check", "-qv " + f.stop, "-v is an option of vigil test, not of vigil check"},
+      // dump's rules come with --rules; a path given as an operand used to be ignored.
+      {"dump", f.stop, "unexpected operand '" + f.stop + "'"},
+      {"dump", "-- -x", "unexpected operand '-x'"},
+      // The help flag does not hide a wrong option.
+      {"scan", "--help --bogus", "unknown option --bogus"},
+  });
 }
 
 TEST(CliOptionsTest, ValuesComeAttachedAfterEqualsOrSeparate) {
@@ -163,21 +126,18 @@ TEST(CliOptionsTest, ValuesComeAttachedAfterEqualsOrSeparate) {
 TEST(CliOptionsTest, RepeatedOptionsAddOrKeepTheLastValue) {
   const Files f;
   // --rules adds each path; --format keeps the last.
-  Proc both = Sh(kVigil + " list --format table -r " + f.stop + " --rules " + f.del + " --format jsonl");
+  Proc both = Sh(kVigil + " list --format table -r " + f.stop + " --rules " + f.root + " --format jsonl");
   ASSERT_EQ(both.status, 0) << both.err;
   const std::vector<std::string> lines = Lines(both.out);
   ASSERT_EQ(lines.size(), 2u) << both.out;
   EXPECT_NE(both.out.find("\"title\":\"Trail stopped\""), std::string::npos) << both.out;
-  EXPECT_NE(both.out.find("\"title\":\"Trail deleted\""), std::string::npos) << both.out;
+  EXPECT_NE(both.out.find("\"title\":\"AWS Root Account Usage\""), std::string::npos) << both.out;
   EXPECT_EQ(lines[0][0], '{');
 }
 
 TEST(CliOptionsTest, BadAndMissingValuesAreRefusedWithWhatTheOptionNeeds) {
   const Files f;
-  struct Case {
-    std::string command, args, message;
-  };
-  const std::vector<Case> cases = {
+  ExpectUsageErrors({
       {"scan", "--threads abc", "--threads needs a number (0: one per core)"},
       {"scan", "--threads=-1", "--threads needs a number (0: one per core)"},
       {"scan", "-j300", "--threads is at most 256, not 300"},
@@ -195,16 +155,9 @@ TEST(CliOptionsTest, BadAndMissingValuesAreRefusedWithWhatTheOptionNeeds) {
       {"test", "--junit", "--junit needs a file"},
       {"explain", "--rule", "--rule needs a rule id, name or title"},
       {"list", "-f", "--format is table or jsonl"},
-  };
-  for (const Case& c : cases) {
-    Proc r = Sh(kVigil + " " + c.command + " " + c.args + " </dev/null");
-    EXPECT_EQ(r.status, 2) << c.command << " " << c.args;
-    EXPECT_EQ(r.err, UsageError(c.message, c.command)) << c.args;
-  }
-  // An empty value after `=` is the option's, not the next argument's.
-  Proc empty = Sh(kVigil + " scan --baseline= " + f.event);
-  EXPECT_EQ(empty.status, 2);
-  EXPECT_EQ(empty.err, UsageError("--baseline needs a file", "scan"));
+      // An empty value after `=` is the option's, not the next argument's.
+      {"scan", "--baseline= " + f.event, "--baseline needs a file"},
+  });
 }
 
 TEST(CliOptionsTest, DoubleDashEndsTheOptions) {
@@ -254,3 +207,4 @@ TEST(CliOptionsTest, HelpPrintsEachCommandsOwnText) {
 }
 
 }  // namespace
+}  // namespace vigil::cli_testing
