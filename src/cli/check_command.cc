@@ -20,6 +20,7 @@ identifiers, conditions that never or always match, '*x*' values that should be
 one), rules without tests. Each finding is file:line:column: severity: message [check].
 
 options:
+  --rules PATH         a rule file or folder, as PATH is; repeatable
   --vars FILE          values for |expand placeholders
   --no-require-tests   do not warn about rules without tests
   --strict             exit 1 on warnings too
@@ -31,16 +32,16 @@ exit status: 0 no errors (and no warnings with --strict); 1 otherwise; 2 bad usa
 }  // namespace
 
 int Check(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "check", kCheckHelp); rc >= 0) return rc;
+  CheckArgs o;
+  if (int rc = Parse(argc, argv, kCheckHelp, &o); rc >= 0) return rc;
   vigil::LintOptions lopts;
   if (!CompileOptionsFrom(o, &lopts.compile)) return 2;
   lopts.require_tests = !o.no_require_tests;
-  const vigil::LintReport rep = vigil::LintPaths(PathsOrDefault(o), lopts);
+  const vigil::LintReport rep = vigil::LintPaths(PathsOrDefault(o, o.paths), lopts);
   for (const auto& d : rep.diagnostics) std::printf("%s\n", DiagnosticLine(d).c_str());
   if (!o.quiet) {
-    std::fprintf(stderr, "vigil: %zu files, %zu rules checked: %zu errors, %zu warnings\n", rep.files,
-                 rep.rules, rep.errors(), rep.warnings());
+    std::fprintf(stderr, "vigil: %zu files, %zu rules checked: %zu errors, %zu warnings\n",
+                 rep.files, rep.rules, rep.errors(), rep.warnings());
   }
   std::fflush(stdout);
   if (rep.errors()) return 1;

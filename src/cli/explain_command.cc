@@ -77,7 +77,8 @@ std::optional<std::string> FieldText(simdjson::dom::element e, std::string_view 
 // An event as the explanation names it: its file and position there.
 std::string Where(const CollectRecords::Rec& r) { return r.file + ":" + std::to_string(r.index); }
 
-std::string GroupText(const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
+std::string GroupText(
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& group) {
   if (group.empty()) return "(no group-by)";
   std::string out;
   for (const auto& [k, v] : group) out += (out.empty() ? "" : " ") + k + "=" + (v ? *v : "null");
@@ -88,7 +89,8 @@ std::string GroupText(const std::vector<std::pair<std::string, std::optional<std
 // Correlator that buffers everything (so the file's order does not matter); per rule a
 // correlation references, the events it matched, grouped by the group-by values; then
 // the alerts raised. Returns whether any chosen correlation raised an alert.
-bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const std::vector<size_t>& chosen,
+bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set,
+                         const std::vector<size_t>& chosen,
                          const std::vector<CollectRecords::Rec>& records) {
   vigil::Scanner scanner(set);
   vigil::CorrelatorOptions copts;
@@ -106,7 +108,9 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
     }
     // Its "record N" counts in the stream, not in the event's file: left out.
     void OnError(const vigil::InputError& e) override { NotUsed(e.index, std::string(e.reason())); }
-    void OnCorrelationError(const vigil::Record& r, const vigil::Status& s) override { NotUsed(r.index, s.message()); }
+    void OnCorrelationError(const vigil::Record& r, const vigil::Status& s) override {
+      NotUsed(r.index, s.message());
+    }
     bool OnAlert(const vigil::CorrelationAlert& a) override {
       alerts.push_back(a);
       return true;
@@ -138,21 +142,24 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
   bool any = false;
   for (size_t c : chosen) {
     const vigil::CorrelationRule& cr = set->correlation(c);
-    std::printf("correlation: %s\n  %s\n", cr.info.title.c_str(), CorrelationSummary(*set, cr).c_str());
+    std::printf("correlation: %s\n  %s\n", cr.info.title.c_str(),
+                CorrelationSummary(*set, cr).c_str());
     for (size_t p = 0; p < cr.rules.size(); ++p) {
       for (uint32_t ri : cr.rules[p]) {
         // Group value -> the events of this rule in that group, in file order.
         std::map<std::string, std::vector<std::string>> groups;
         for (size_t k = 0; k < records.size(); ++k) {
-          const bool matched = std::any_of(matches[k].begin(), matches[k].end(),
-                                           [&](const vigil::Match& m) { return m.rule_index == ri; });
+          const bool matched =
+              std::any_of(matches[k].begin(), matches[k].end(),
+                          [&](const vigil::Match& m) { return m.rule_index == ri; });
           if (!matched) continue;
           std::vector<std::pair<std::string, std::optional<std::string>>> group;
           simdjson::dom::element doc;
           const bool parsed = parser.parse(records[k].json).get(doc) == simdjson::SUCCESS;
           for (size_t g = 0; g < cr.group_by.size(); ++g) {
             auto alias = cr.group_by_alias[g].find(ri);
-            const std::string& field = alias != cr.group_by_alias[g].end() ? alias->second : cr.group_by[g];
+            const std::string& field =
+                alias != cr.group_by_alias[g].end() ? alias->second : cr.group_by[g];
             group.emplace_back(cr.group_by[g], parsed ? FieldText(doc, field) : std::nullopt);
           }
           groups[GroupText(group)].push_back(Where(records[k]));
@@ -162,7 +169,8 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
         for (const auto& [g, evs] : groups) {
           std::string list;
           for (const auto& e : evs) list += (list.empty() ? "" : ", ") + e;
-          std::printf("  %s: %zu event%s: %s\n", g.c_str(), evs.size(), evs.size() == 1 ? "" : "s", list.c_str());
+          std::printf("  %s: %zu event%s: %s\n", g.c_str(), evs.size(), evs.size() == 1 ? "" : "s",
+                      list.c_str());
         }
       }
       if (p < cr.correlations.size()) {
@@ -180,11 +188,12 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
       if (a.rule != &cr) continue;
       if (raised++ == 0) std::printf("alerts:\n");
       std::string evs;
-      for (const auto& e : a.events) evs += (evs.empty() ? "" : ", ") + e.file + ":" + std::to_string(e.record);
+      for (const auto& e : a.events)
+        evs += (evs.empty() ? "" : ", ") + e.file + ":" + std::to_string(e.record);
       std::string subject;
       if (!a.subject.empty()) subject = " subject " + GroupText(a.subject);
-      std::printf("  ALERT %s value=%s%s events: %s\n", GroupText(a.group).c_str(), NumberText(a.value).c_str(),
-                  subject.c_str(), evs.c_str());
+      std::printf("  ALERT %s value=%s%s events: %s\n", GroupText(a.group).c_str(),
+                  NumberText(a.value).c_str(), subject.c_str(), evs.c_str());
     }
     if (raised == 0) std::printf("verdict: NO ALERT\n");
     any = any || raised > 0;
@@ -196,15 +205,15 @@ bool ExplainCorrelations(const std::shared_ptr<const vigil::RuleSet>& set, const
 }  // namespace
 
 int ExplainCommand(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "explain", kExplainHelp); rc >= 0) return rc;
+  ExplainArgs o;
+  if (int rc = Parse(argc, argv, kExplainHelp, &o); rc >= 0) return rc;
   // The rule is --rule RULE or the first operand; with --rule every operand is an event
   // (the option used to be accepted and ignored, so its first event was taken as RULE).
-  if (o.rule.empty() && o.inputs.empty()) {
+  if (o.rule.empty() && o.operands.empty()) {
     return Usage("explain needs a RULE (a rule file, or an id, name or title)", "explain");
   }
-  const std::string rule = o.rule.empty() ? o.inputs[0] : o.rule;
-  std::vector<std::string> events(o.inputs.begin() + (o.rule.empty() ? 1 : 0), o.inputs.end());
+  const std::string rule = o.rule.empty() ? o.operands[0] : o.rule;
+  std::vector<std::string> events(o.operands.begin() + (o.rule.empty() ? 1 : 0), o.operands.end());
   vigil::CompileOptions copts;
   if (!CompileOptionsFrom(o, &copts)) return 2;
   vigil::RuleSetBuilder builder(copts);
@@ -220,12 +229,15 @@ int ExplainCommand(int argc, char** argv) {
   }
   auto set = builder.Build();
   for (const auto& d : set->diagnostics()) {
-    if (d.severity == vigil::Severity::kError) std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
+    if (d.severity == vigil::Severity::kError)
+      std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
   }
   // The rules of the file, or those the key names (RuleSet::Find).
   std::vector<size_t> chosen, chosen_correlations;
   if (is_file) {
-    auto from_file = [&](const vigil::RuleInfo& info) { return std::filesystem::equivalent(info.where.file, rule, ec); };
+    auto from_file = [&](const vigil::RuleInfo& info) {
+      return std::filesystem::equivalent(info.where.file, rule, ec);
+    };
     for (size_t i = 0; i < set->size(); ++i) {
       if (from_file(set->rule(i))) chosen.push_back(i);
     }
@@ -237,8 +249,8 @@ int ExplainCommand(int argc, char** argv) {
     chosen_correlations = set->FindCorrelations(rule);
   }
   if (chosen.empty() && chosen_correlations.empty()) {
-    std::fprintf(stderr, "vigil: no rule %s '%s' loaded\n", is_file ? "from" : "with id, name or title",
-                 rule.c_str());
+    std::fprintf(stderr, "vigil: no rule %s '%s' loaded\n",
+                 is_file ? "from" : "with id, name or title", rule.c_str());
     return 2;
   }
   CollectRecords sink;
@@ -248,7 +260,8 @@ int ExplainCommand(int argc, char** argv) {
     return 2;
   }
   // A rule file may hold detection rules and correlations: both are explained.
-  bool any = !chosen_correlations.empty() && ExplainCorrelations(set, chosen_correlations, sink.records);
+  bool any =
+      !chosen_correlations.empty() && ExplainCorrelations(set, chosen_correlations, sink.records);
   for (const auto& rec : sink.records) {
     for (size_t i : chosen) {
       std::printf("== event %s:%llu\n", rec.file.c_str(), (unsigned long long)rec.index);

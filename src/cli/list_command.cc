@@ -21,16 +21,17 @@ generate: false, which never alert on their own), then correlation rules ("kind"
 type, the titles of the rules they reference, group-by, timespan and condition).
 
 options:
-  --format FORMAT   table or jsonl
-  --vars FILE       values for |expand placeholders
+  -f, --format FORMAT  table or jsonl
+  --rules PATH         a rule file or folder, as PATH is; repeatable
+  --vars FILE          values for |expand placeholders
 )";
 
 }  // namespace
 
 int List(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "list", kListHelp); rc >= 0) return rc;
-  auto set = BuildRules(o, PathsOrDefault(o));
+  ListArgs o;
+  if (int rc = Parse(argc, argv, kListHelp, &o); rc >= 0) return rc;
+  auto set = BuildRules(o, PathsOrDefault(o, o.paths));
   if (!set) return 2;
   for (const auto& d : set->diagnostics()) std::fprintf(stderr, "%s\n", DiagnosticLine(d).c_str());
   if (o.format.empty()) o.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
@@ -41,16 +42,17 @@ int List(int argc, char** argv) {
   };
   // The attributes detection rules and correlations share, up to "related".
   auto common = [&](const vigil::RuleInfo& r, const char* kind) {
-    std::string line = "{\"kind\":" + JsonString(kind) + ",\"id\":" + JsonString(r.id) +
-                       ",\"title\":" + JsonString(r.title) + ",\"file\":" + JsonString(r.where.file) +
-                       ",\"line\":" + std::to_string(r.where.line) + ",\"status\":" + JsonString(r.status) +
-                       ",\"level\":" + JsonString(r.level) + ",\"description\":" + JsonString(r.description) +
-                       ",\"author\":" + JsonString(r.author) + ",\"date\":" + JsonString(r.date) +
-                       ",\"tags\":" + list(r.tags) + ",\"references\":" + list(r.references) +
-                       ",\"falsepositives\":" + list(r.falsepositives) +
-                       ",\"logsource\":{\"category\":" + JsonString(r.logsource.category) +
-                       ",\"product\":" + JsonString(r.logsource.product) +
-                       ",\"service\":" + JsonString(r.logsource.service) + "},\"related\":[";
+    std::string line =
+        "{\"kind\":" + JsonString(kind) + ",\"id\":" + JsonString(r.id) +
+        ",\"title\":" + JsonString(r.title) + ",\"file\":" + JsonString(r.where.file) +
+        ",\"line\":" + std::to_string(r.where.line) + ",\"status\":" + JsonString(r.status) +
+        ",\"level\":" + JsonString(r.level) + ",\"description\":" + JsonString(r.description) +
+        ",\"author\":" + JsonString(r.author) + ",\"date\":" + JsonString(r.date) +
+        ",\"tags\":" + list(r.tags) + ",\"references\":" + list(r.references) +
+        ",\"falsepositives\":" + list(r.falsepositives) +
+        ",\"logsource\":{\"category\":" + JsonString(r.logsource.category) +
+        ",\"product\":" + JsonString(r.logsource.product) +
+        ",\"service\":" + JsonString(r.logsource.service) + "},\"related\":[";
     for (size_t k = 0; k < r.related.size(); ++k) {
       line += (k ? "," : "") + std::string("{\"id\":") + JsonString(r.related[k].id) +
               ",\"type\":" + JsonString(r.related[k].type) + "}";

@@ -59,8 +59,9 @@ std::string ConditionText(const vigil::CorrelationRule& c) {
   if (c.condition.empty()) return "all rules";
   std::string out;
   for (const auto& k : c.condition) {
-    static const std::map<Op, const char*> kOps = {{Op::kGt, "gt"},  {Op::kGte, "gte"}, {Op::kLt, "lt"},
-                                                   {Op::kLte, "lte"}, {Op::kEq, "eq"},   {Op::kNeq, "neq"}};
+    static const std::map<Op, const char*> kOps = {{Op::kGt, "gt"}, {Op::kGte, "gte"},
+                                                   {Op::kLt, "lt"}, {Op::kLte, "lte"},
+                                                   {Op::kEq, "eq"}, {Op::kNeq, "neq"}};
     out += (out.empty() ? "" : " and ") + std::string(kOps.at(k.op)) + " " + NumberText(k.value);
   }
   return out;
@@ -68,7 +69,8 @@ std::string ConditionText(const vigil::CorrelationRule& c) {
 
 // The title of what each position of a correlation references: a detection rule or a
 // chained correlation (a name shared by several rules gives them all one title).
-std::vector<std::string> ReferencedTitles(const vigil::RuleSet& set, const vigil::CorrelationRule& c) {
+std::vector<std::string> ReferencedTitles(const vigil::RuleSet& set,
+                                          const vigil::CorrelationRule& c) {
   std::vector<std::string> out;
   for (size_t p = 0; p < c.rules.size(); ++p) {
     if (!c.rules[p].empty()) {
@@ -97,28 +99,18 @@ std::string CorrelationSummary(const vigil::RuleSet& set, const vigil::Correlati
          TimespanText(c.timespan_ms) + ": " + ConditionText(c);
 }
 
-std::vector<std::string> PathsOrDefault(const Options& o) {
+std::vector<std::string> PathsOrDefault(const RuleArgs& o,
+                                        const std::vector<std::string>& operands) {
   std::vector<std::string> paths = o.rules;
-  paths.insert(paths.end(), o.inputs.begin(), o.inputs.end());
+  paths.insert(paths.end(), operands.begin(), operands.end());
   if (paths.empty()) paths.push_back(DefaultRules());
   return paths;
 }
 
-// Parses the options of `command` and prints its help if asked. Returns the exit
-// status when the command is done (help, usage error), or -1 to go on.
-int Begin(int argc, char** argv, Options* o, const char* command, const char* help_text) {
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, o, &help, command)) return rc;
-  if (help) {
-    std::fputs(help_text, stdout);
-    return 0;
-  }
-  return -1;
-}
-
 // Loads every rule under `paths` with the --vars placeholders (null if the vars file
 // is bad; the error is printed). Rules that fail to load are in the diagnostics.
-std::shared_ptr<const vigil::RuleSet> BuildRules(const Options& o, const std::vector<std::string>& paths) {
+std::shared_ptr<const vigil::RuleSet> BuildRules(const RuleArgs& o,
+                                                 const std::vector<std::string>& paths) {
   vigil::CompileOptions copts;
   if (!CompileOptionsFrom(o, &copts)) return nullptr;
   vigil::RuleSetBuilder builder(copts);

@@ -34,20 +34,19 @@ std::string ConditionText(const vigil::CorrelationRule& c);
 
 // The title of what each position of a correlation references: a detection rule or a
 // chained correlation (a name shared by several rules gives them all one title).
-std::vector<std::string> ReferencedTitles(const vigil::RuleSet& set, const vigil::CorrelationRule& c);
+std::vector<std::string> ReferencedTitles(const vigil::RuleSet& set,
+                                          const vigil::CorrelationRule& c);
 
 // One line: "event_count of 'A', 'B' by sourceIPAddress within 5m: gte 3".
 std::string CorrelationSummary(const vigil::RuleSet& set, const vigil::CorrelationRule& c);
 
-// The paths given, or the bundled rules when none.
-std::vector<std::string> PathsOrDefault(const Options& o);
-
-// Parses the options of `command` and prints its help if asked. Returns the exit
-// status when the command is done (help, usage error), or -1 to go on.
-int Begin(int argc, char** argv, Options* o, const char* command, const char* help_text);
+// The paths given (--rules, then the operands), or the bundled rules when none.
+std::vector<std::string> PathsOrDefault(const RuleArgs& o,
+                                        const std::vector<std::string>& operands);
 
 // Loads every rule under `paths` with the --vars placeholders (null if the vars file
 // is bad; the error is printed). Rules that fail to load are in the diagnostics.
-std::shared_ptr<const vigil::RuleSet> BuildRules(const Options& o, const std::vector<std::string>& paths);
+std::shared_ptr<const vigil::RuleSet> BuildRules(const RuleArgs& o,
+                                                 const std::vector<std::string>& paths);
 
 }  // namespace vigil::cli

@@ -214,8 +214,8 @@ class CliSink : public vigil::ScanSink {
       char record[24];
       const auto record_end = std::to_chars(record, record + sizeof record, r.index).ptr;
       if (!out_->Write({RulePrefix(m.rule_index, rule), ",\"file\":", file_json_, ",\"record\":",
-                        std::string_view(record, static_cast<size_t>(record_end - record)), ",\"event\":",
-                        compact_, "}\n"})) {
+                        std::string_view(record, static_cast<size_t>(record_end - record)),
+                        ",\"event\":", compact_, "}\n"})) {
         write_errno_ = out_->error() != 0 ? out_->error() : EIO;
         return false;
       }
@@ -238,7 +238,8 @@ class CliSink : public vigil::ScanSink {
   void EventCells(std::string_view json, Cells* c) {
     simdjson::ondemand::document doc;
     simdjson::ondemand::object object;
-    if (cell_parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc) ||
+    if (cell_parser_.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING)
+            .get(doc) ||
         doc.get_object().get(object)) {
       return;
     }
@@ -398,9 +399,11 @@ class CliSink : public vigil::ScanSink {
     using Lock = vigil::internal::FileLock;
     const Lock::Result r = baseline_lock_.Acquire(path, correlator_->SerializeBaseline(), &error);
     if (r == Lock::Result::kBusy) {
-      return vigil::Status::Error(vigil::StatusCode::kUnavailable, "cannot use the baseline: " + error);
+      return vigil::Status::Error(vigil::StatusCode::kUnavailable,
+                                  "cannot use the baseline: " + error);
     }
-    if (r == Lock::Result::kError) return vigil::Status::Error(vigil::StatusCode::kIoError, "baseline: " + error);
+    if (r == Lock::Result::kError)
+      return vigil::Status::Error(vigil::StatusCode::kIoError, "baseline: " + error);
     return correlator_->LoadBaseline(path);
   }
   vigil::Status SaveBaseline(const std::string& path) {
@@ -536,7 +539,8 @@ class CliSink : public vigil::ScanSink {
   // The table: rows laid out together at most, and the most of a cell printed.
   static constexpr size_t kTableWindow = 10000;
   static constexpr size_t kCellMax = 60;
-  static constexpr const char* kHead[7] = {"LEVEL", "RULE", "TIME", "EVENT", "PRINCIPAL", "SOURCE IP", "WHERE"};
+  static constexpr const char* kHead[7] = {"LEVEL",     "RULE",      "TIME", "EVENT",
+                                           "PRINCIPAL", "SOURCE IP", "WHERE"};
   size_t w_[7] = {};
   bool streaming_ = false;  // the widths are fixed and rows are printed as they come
   std::string table_line_;
@@ -564,13 +568,8 @@ class CliSink : public vigil::ScanSink {
 }  // namespace
 
 int Scan(int argc, char** argv) {
-  Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
-  if (help) {
-    std::fputs(kScanHelp, stdout);
-    return 0;
-  }
+  ScanArgs o;
+  if (int rc = Parse(argc, argv, kScanHelp, &o); rc >= 0) return rc;
   const bool terminal = isatty(STDOUT_FILENO);
   if (o.format.empty()) o.format = terminal ? "table" : "jsonl";
   // To a file or a pipe, write in larger pieces: stdio's default buffer (the block
@@ -579,7 +578,7 @@ int Scan(int argc, char** argv) {
   // long scan runs. A terminal keeps its line buffering.
   if (!terminal) std::setvbuf(stdout, nullptr, _IOFBF, 64 << 10);
   int status = 0;
-  auto rules = LoadRules(o, &status);
+  auto rules = LoadRules(o, o.skip_bad_rules, &status);
   if (!rules) return status;
   vigil::Scanner scanner(rules);
   vigil::ScanOptions sopts;
@@ -613,12 +612,14 @@ int Scan(int argc, char** argv) {
     if (write_errno == 0) write_errno = errno != 0 ? errno : EIO;
   }
   auto baseline_failed = [&] {
-    std::fprintf(stderr, "vigil: the baseline was not saved: %s\n", baseline_saved.message().c_str());
+    std::fprintf(stderr, "vigil: the baseline was not saved: %s\n",
+                 baseline_saved.message().c_str());
     return 1;
   };
   if (write_errno != 0) {
     const int baseline_status = baseline_saved.ok() ? 0 : baseline_failed();
-    if (write_errno == EPIPE) return baseline_status;  // the reader closed the pipe (vigil scan | head)
+    if (write_errno == EPIPE)
+      return baseline_status;  // the reader closed the pipe (vigil scan | head)
     // No summary: it would claim a scan whose results did not all arrive.
     return OutputFailed(write_errno);
   }
@@ -630,20 +631,23 @@ int Scan(int argc, char** argv) {
                  "%llu errors (%llu bad events, %llu read errors), %.2f s\n",
                  (unsigned long long)st.events, (unsigned long long)st.files, rules->size(),
                  // Matches printed: a building block's (generate: false) count below.
-                 (unsigned long long)(st.matches - sink.suppressed()), levels.empty() ? "" : (" (" + levels + ")").c_str(),
+                 (unsigned long long)(st.matches - sink.suppressed()),
+                 levels.empty() ? "" : (" (" + levels + ")").c_str(),
                  (unsigned long long)(st.event_errors + st.input_errors),
                  (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
     if (st.regex_limit_hits > 0) {
-      std::fprintf(stderr,
-                   "vigil: warning: %llu regular expression searches stopped at a regex limit "
-                   "(PCRE2 match limit or work budget) and counted as no match (see docs/limits.md)\n",
-                   (unsigned long long)st.regex_limit_hits);
+      std::fprintf(
+          stderr,
+          "vigil: warning: %llu regular expression searches stopped at a regex limit "
+          "(PCRE2 match limit or work budget) and counted as no match (see docs/limits.md)\n",
+          (unsigned long long)st.regex_limit_hits);
     }
     if (st.duplicate_key_events > 0) {
-      std::fprintf(stderr,
-                   "vigil: %llu events repeat a key the rules read in one object; each matched what "
-                   "it matches read first-wins or last-wins (see docs/limits.md)\n",
-                   (unsigned long long)st.duplicate_key_events);
+      std::fprintf(
+          stderr,
+          "vigil: %llu events repeat a key the rules read in one object; each matched what "
+          "it matches read first-wins or last-wins (see docs/limits.md)\n",
+          (unsigned long long)st.duplicate_key_events);
     }
     if (rules->correlation_count() > 0) {
       std::fprintf(stderr,
@@ -651,9 +655,10 @@ int Scan(int argc, char** argv) {
                    "not shown (generate: false)%s\n",
                    rules->correlation_count(), (unsigned long long)sink.correlation_alerts(),
                    (unsigned long long)sink.suppressed(),
-                   st.correlation_errors
-                       ? (", " + std::to_string(st.correlation_errors) + " events without a usable eventTime").c_str()
-                       : "");
+                   st.correlation_errors ? (", " + std::to_string(st.correlation_errors) +
+                                            " events without a usable eventTime")
+                                               .c_str()
+                                         : "");
       if (const uint64_t late = sink.late_events()) {
         std::fprintf(stderr,
                      "vigil: %llu %s later than the lateness bound (--lateness %s) and %s not "
@@ -666,8 +671,9 @@ int Scan(int argc, char** argv) {
                      "vigil: warning: %llu %s dated more than %s after %s file's delivery time (or "
                      "the clock): %s, printed if matched but not correlated "
                      "(--max-future)\n",
-                     (unsigned long long)future, future == 1 ? "event" : "events", o.max_future.c_str(),
-                     future == 1 ? "its" : "their", future == 1 ? "a time outlier" : "time outliers");
+                     (unsigned long long)future, future == 1 ? "event" : "events",
+                     o.max_future.c_str(), future == 1 ? "its" : "their",
+                     future == 1 ? "a time outlier" : "time outliers");
       }
       if (const uint64_t untimed = sink.untimed_events()) {
         std::fprintf(stderr,
@@ -679,19 +685,20 @@ int Scan(int argc, char** argv) {
       const uint64_t early = sink.early_events();
       const uint64_t evicted = sink.evicted_events();
       if (early > 0 || evicted > 0) {
-        std::fprintf(stderr,
-                     "vigil: warning: correlation state reached its bound of %zu events held "
-                     "(--max-held-events): %llu processed before --lateness had passed, %llu dropped "
-                     "from windows; alerts may be missing (docs/limits.md)\n",
-                     o.max_held_events, (unsigned long long)early,
-                     (unsigned long long)evicted);
+        std::fprintf(
+            stderr,
+            "vigil: warning: correlation state reached its bound of %zu events held "
+            "(--max-held-events): %llu processed before --lateness had passed, %llu dropped "
+            "from windows; alerts may be missing (docs/limits.md)\n",
+            o.max_held_events, (unsigned long long)early, (unsigned long long)evicted);
       }
       if (const uint64_t unlearned = sink.unlearned_values()) {
-        std::fprintf(stderr,
-                     "vigil: warning: %llu first_seen %s not learned: the baseline reached its bound "
-                     "(what fits in a baseline file of %llu bytes); each alerts as new when seen\n",
-                     (unsigned long long)unlearned, unlearned == 1 ? "value was" : "values were",
-                     (unsigned long long)vigil::CorrelatorOptions().max_baseline_bytes);
+        std::fprintf(
+            stderr,
+            "vigil: warning: %llu first_seen %s not learned: the baseline reached its bound "
+            "(what fits in a baseline file of %llu bytes); each alerts as new when seen\n",
+            (unsigned long long)unlearned, unlearned == 1 ? "value was" : "values were",
+            (unsigned long long)vigil::CorrelatorOptions().max_baseline_bytes);
       }
     }
   }
@@ -708,16 +715,12 @@ int Scan(int argc, char** argv) {
 }
 
 int Dump(int argc, char** argv) {
-  Options o;
-  bool help = false;
-  if (int rc = ParseCommon(argc, argv, &o, &help)) return rc;
-  if (help) {
-    std::puts("usage: vigil dump [--rules PATH]... [--vars FILE]");
-    return 0;
-  }
-  o.skip_bad_rules = true;
+  DumpArgs o;
+  if (int rc = Parse(argc, argv, "usage: vigil dump [--rules PATH]... [--vars FILE]\n", &o);
+      rc >= 0)
+    return rc;
   int status = 0;
-  auto rules = LoadRules(o, &status);
+  auto rules = LoadRules(o, /*skip_bad_rules=*/true, &status);
   if (!rules) return status;
   std::fputs(rules->Dump().c_str(), stdout);
   return 0;

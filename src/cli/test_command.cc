@@ -30,6 +30,7 @@ rules apply to the rules they name, as in a scan.
 
 options:
   --junit FILE     also write the results as JUnit XML (one testcase per rule test)
+  --rules PATH     a rule file or folder, as PATH is; repeatable
   --vars FILE      values for |expand placeholders
   -v, --verbose    one line per test, not only per rule
   -q, --quiet      print failures and the summary only
@@ -84,14 +85,16 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
     if (!r.error.empty()) ++errors;
   }
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<testsuites name=\"vigil rule tests\" tests=\"" + std::to_string(tests + load_errors.size()) +
-       "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\">\n";
+  x += "<testsuites name=\"vigil rule tests\" tests=\"" +
+       std::to_string(tests + load_errors.size()) + "\" failures=\"" + std::to_string(failures) +
+       "\" errors=\"" + std::to_string(errors) + "\">\n";
   if (!load_errors.empty()) {
     x += "  <testsuite name=\"rule loading\" tests=\"" + std::to_string(load_errors.size()) +
          "\" failures=\"0\" errors=\"" + std::to_string(load_errors.size()) + "\">\n";
     for (const auto& d : load_errors) {
-      x += "    <testcase classname=\"load\" name=\"" + XmlEscape(d.where.ToString()) + "\" file=\"" +
-           XmlEscape(d.where.file) + "\" line=\"" + std::to_string(d.where.line) + "\">\n";
+      x += "    <testcase classname=\"load\" name=\"" + XmlEscape(d.where.ToString()) +
+           "\" file=\"" + XmlEscape(d.where.file) + "\" line=\"" + std::to_string(d.where.line) +
+           "\">\n";
       x += "      <error message=\"" + XmlEscape(d.message) + "\"/>\n    </testcase>\n";
     }
     x += "  </testsuite>\n";
@@ -108,8 +111,9 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
          std::to_string(r.results.size() + (r.error.empty() ? 0 : 1)) + "\" failures=\"" +
          std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\">\n";
     if (!r.error.empty()) {
-      x += "    <testcase classname=\"" + XmlEscape(cls) + "\" name=\"tests\">\n      <error message=\"" +
-           XmlEscape(r.error) + "\"/>\n    </testcase>\n";
+      x += "    <testcase classname=\"" + XmlEscape(cls) +
+           "\" name=\"tests\">\n      <error message=\"" + XmlEscape(r.error) +
+           "\"/>\n    </testcase>\n";
     }
     for (const auto& t : r.results) {
       x += "    <testcase classname=\"" + XmlEscape(cls) + "\" name=\"" + XmlEscape(t.name) +
@@ -147,9 +151,9 @@ bool WriteJUnit(const std::string& path, const std::vector<vigil::RuleTestReport
 }  // namespace
 
 int Test(int argc, char** argv) {
-  Options o;
-  if (int rc = Begin(argc, argv, &o, "test", kTestHelp); rc >= 0) return rc;
-  auto set = BuildRules(o, PathsOrDefault(o));
+  TestArgs o;
+  if (int rc = Parse(argc, argv, kTestHelp, &o); rc >= 0) return rc;
+  auto set = BuildRules(o, PathsOrDefault(o, o.paths));
   if (!set) return 2;
   std::vector<vigil::Diagnostic> load_errors;
   for (const auto& d : set->diagnostics()) {
@@ -200,11 +204,13 @@ int Test(int argc, char** argv) {
     std::fprintf(stderr, "vigil: cannot write %s: %s\n", o.junit.c_str(), junit_error.c_str());
     return 1;
   }
-  std::printf("vigil: %zu rules: %zu passed, %zu failed, %zu without tests; %zu tests, %zu failed%s\n",
-              reports.size(), reports.size() - failed_rules - untested, failed_rules, untested, tests,
-              failed_tests,
-              load_errors.empty() ? "" : ("; " + std::to_string(load_errors.size()) +
-                                          " rule load error(s)").c_str());
+  std::printf(
+      "vigil: %zu rules: %zu passed, %zu failed, %zu without tests; %zu tests, %zu failed%s\n",
+      reports.size(), reports.size() - failed_rules - untested, failed_rules, untested, tests,
+      failed_tests,
+      load_errors.empty()
+          ? ""
+          : ("; " + std::to_string(load_errors.size()) + " rule load error(s)").c_str());
   std::fflush(stdout);
   return (failed_rules || failed_tests || !load_errors.empty()) ? 1 : 0;
 }

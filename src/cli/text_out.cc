@@ -121,10 +121,16 @@ void EscapeLineSeparators(std::string* line) {
   const char* p = line->data();
   const char* end = p + line->size();
   bool found = false;
-  for (const char* q = p; !found && (q = static_cast<const char*>(std::memchr(q, '\xE2', static_cast<size_t>(end - q)))); ++q) {
+  for (const char* q = p;
+       !found &&
+       (q = static_cast<const char*>(std::memchr(q, '\xE2', static_cast<size_t>(end - q))));
+       ++q) {
     found = end - q >= 3 && q[1] == '\x80' && (q[2] == '\xA8' || q[2] == '\xA9');
   }
-  for (const char* q = p; !found && (q = static_cast<const char*>(std::memchr(q, '\xC2', static_cast<size_t>(end - q)))); ++q) {
+  for (const char* q = p;
+       !found &&
+       (q = static_cast<const char*>(std::memchr(q, '\xC2', static_cast<size_t>(end - q))));
+       ++q) {
     found = end - q >= 2 && q[1] == '\x85';
   }
   if (!found) return;

@@ -18,6 +18,8 @@
 
 namespace {
 
+using vigil::cli_testing::kStopEvent;
+using vigil::cli_testing::kStopRule;
 using vigil::cli_testing::Lines;
 using vigil::cli_testing::Proc;
 using vigil::cli_testing::Sh;
@@ -169,19 +171,6 @@ TEST(CliRulesTest, CorrelationStateBoundIsReported) {
     EXPECT_NE(u.err.find("--max-held-events needs a number of events, at least 2"), std::string::npos) << u.err;
   }
 }
-
-const char* kStopRule = R"(title: Trail stopped
-id: 2b0c5f1e-7d43-4c39-9a9e-3f6f2b8d1c01
-logsource: {product: aws, service: cloudtrail}
-detection:
-  selection: {eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}
-  condition: selection
-level: high
-)";
-
-const char* kStopEvent =
-    "{\"eventVersion\":\"1.08\",\"eventSource\":\"cloudtrail.amazonaws.com\",\"eventName\":\"StopLogging\","
-    "\"eventTime\":\"2024-01-01T00:00:00Z\",\"awsRegion\":\"us-east-1\"}\n";
 
 std::vector<std::string> RuleTitles(const std::string& jsonl) {
   std::vector<std::string> out;

@@ -44,6 +44,21 @@ inline Proc Sh(const std::string& cmd) {
   return r;
 }
 
+// A rule on CloudTrail's StopLogging, and an event it matches.
+inline constexpr const char* kStopRule = R"(title: Trail stopped
+id: 2b0c5f1e-7d43-4c39-9a9e-3f6f2b8d1c01
+logsource: {product: aws, service: cloudtrail}
+detection:
+  selection: {eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}
+  condition: selection
+level: high
+)";
+
+inline constexpr const char* kStopEvent =
+    "{\"eventVersion\":\"1.08\",\"eventSource\":\"cloudtrail.amazonaws.com\",\"eventName\":"
+    "\"StopLogging\","
+    "\"eventTime\":\"2024-01-01T00:00:00Z\",\"awsRegion\":\"us-east-1\"}\n";
+
 // The non-empty lines of `s`.
 inline std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out;
