@@ -1,4 +1,6 @@
 # Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+# Longer than this project's ~600-line mark: a benchmark tool, not shipped; one builder
+# per predicate shape, with the same structure each, side by side.
 """Rule sets of one predicate shape, for `gen_rules.py --shape SHAPE` (benchmark material).
 
 Question these sets serve: does the per-event cost of matching grow with the number of

@@ -1,4 +1,8 @@
 # Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+# Longer than this project's ~600-line mark: the package's whole public Python API
+# (load, compile, RuleSet, Correlator, the scan iterator, rule-test reports), each a thin
+# layer over the extension module (_vigil.cc) whose docstrings are the user reference;
+# the results themselves are the extension's classes.
 """vigil: Sigma detection rules for AWS CloudTrail, compiled and matched in C++.
 
 Load rules, then match events or scan whole logs::

@@ -1,4 +1,8 @@
 # Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+# Longer than this project's ~600-line mark: four Lambda entry points over one
+# invocation (_Invocation: rules, destinations, batching, the report), and the payload
+# shapes they accept (EventBridge, S3 notifications direct or through SQS/SNS,
+# CloudWatch Logs subscriptions), which one dispatcher tells apart; each part is short.
 """AWS Lambda handlers: CloudTrail events in, vigil findings out.
 
 Point a Lambda function's handler setting at one of:

@@ -3,6 +3,11 @@
 // YAML loading with positions (libyaml events -> YamlTree, in one pass), and YAML ->
 // JSON for custom rule attributes. Tested by tests/load/yaml_loader_test.cc and
 // tests/load/yaml_loader_broken_test.cc.
+//
+// Longer than this project's ~600-line mark: libyaml's event loop, the limits checked
+// before each node is kept (size, depth, aliases, duplicate keys; docs/limits.md) and
+// the YAML-to-JSON writer for custom attributes share the tree being built; the limits
+// are the part that must not be split from the loop that enforces them.
 
 #include "load/yaml_loader.h"
 
