@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil::bench {
@@ -96,18 +97,12 @@ void ReportCorpus(benchmark::State& state, const EventCorpus& corpus, uint64_t m
 // each match becomes the same JSON line (the rule's fields escaped once per rule, the
 // event minified once per record), appended to a buffer that is "written" (counted and
 // cleared) at 1 MiB, as stdio does with the CLI's buffer. No correlations, no syscalls.
-class JsonlSink : public ScanSink {
+class JsonlSink : public vigil::testing::PerMatchSink {
  public:
   explicit JsonlSink(const RuleSet& rules) : rules_(rules) {}
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return OnRecordDone(record, matches.size());
-  }
-  bool OnMatch(const Record& record, const Match& match);
+  bool OnMatch(const Record& record, const Match& match) override;
   void OnError(const InputError&) override { ++errors; }
-  bool OnRecordDone(const Record&, size_t matches);
+  bool OnRecordDone(const Record&, size_t matches) override;
 
   // jsonl bytes produced so far.
   uint64_t bytes_out() const { return flushed_ + out_.size(); }

@@ -78,15 +78,9 @@ const AttackData& Attacks() {
   return *data;
 }
 
-class CountingSink : public ScanSink {
+class CountingSink : public vigil::testing::PerMatchSink {
  public:
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return true;
-  }
-  bool OnMatch(const Record&, const Match&) {
+  bool OnMatch(const Record&, const Match&) override {
     ++matches;
     return true;
   }

@@ -27,6 +27,7 @@
 
 #include "alloc/heap_counter.h"
 #include "inputs/scan_testing.h"
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -202,7 +203,7 @@ detection:
 
   // Checks what the sink sees: every record, in input order, each match before its
   // record's end; it keeps nothing.
-  struct Ordered : ScanSink {
+  struct Ordered : vigil::testing::PerMatchSink {
     const std::string* file = nullptr;
     uint64_t files = 0, records = 0, matches = 0, next_index = 0;
     bool in_order = true;
@@ -213,19 +214,13 @@ detection:
         next_index = 0;
       }
     }
-    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-      for (const vigil::Match& m : matches) {
-        if (!OnMatch(record, m)) return false;
-      }
-      return OnRecordDone(record, matches.size());
-    }
     bool OnMatch(const Record& r, const Match&) {
       Enter(r);
       ++matches;
       if (r.index != next_index || r.json.find("\"Hit\"") == std::string_view::npos) in_order = false;
       return true;
     }
-    bool OnRecordDone(const Record& r, size_t) {
+    bool OnRecordDone(const Record& r, size_t) override {
       Enter(r);
       if (r.index != next_index) in_order = false;
       ++next_index;

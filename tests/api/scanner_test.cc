@@ -14,20 +14,15 @@
 #include "eval/evaluator.h"
 #include "inputs/reader.h"
 #include "inputs/scan_testing.h"
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
 namespace {
 
-struct Transcript : ScanSink {
+struct Transcript : vigil::testing::PerMatchSink {
   std::vector<std::string> lines;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return true;
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     lines.push_back("match " + std::to_string(r.index) + " " + m.rule->title);
     return true;
   }
@@ -146,11 +141,7 @@ TEST(ScannerLimitsTest, OversizedAndTooDeepRecordsAreCountedAndTheRestMatched) {
 // What ScanInputs reports in full: every record (index, line, envelope, text), its
 // matches and every error.
 struct FullTranscript : Transcript {
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) OnMatch(record, m);
-    return OnRecordDone(record, matches.size());
-  }
-  bool OnRecordDone(const Record& r, size_t matches) {
+  bool OnRecordDone(const Record& r, size_t matches) override {
     lines.push_back("done " + std::to_string(r.index) + " line " + std::to_string(r.line) + " envelope " +
                     std::to_string(static_cast<int>(r.envelope)) + " matches " + std::to_string(matches) +
                     (r.json.empty() ? "" : " " + std::string(r.json)));

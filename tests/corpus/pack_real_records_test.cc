@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "corpus/real_records.h"
+#include "support/per_match_sink.h"
 #include "support/shared_data.h"
 #include "vigil/vigil.h"
 
@@ -71,17 +72,11 @@ struct Hit {
 
 std::shared_ptr<const RuleSet> Pack();
 
-struct Collector : ScanSink {
+struct Collector : vigil::testing::PerMatchSink {
   std::vector<Hit> hits;
   std::vector<InputError> errors;
   uint64_t hidden = 0;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return true;
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     // Building blocks that only correlations use (generate: false) do not alert on
     // their own, as in `vigil scan`.
     if (Pack()->suppressed(m.rule_index)) {
@@ -439,22 +434,16 @@ TEST(PackRealRecordsTest, BenignRecordsAndHighSeverityRules) {
 // browsing the console with one user touches 10+ services several times an hour; the
 // TrailDiscover catalogue rewrites every principal to one user, so its failed examples
 // form artificial bursts. Benign Cribl, OTRF and the cloudtrail2sightings runs: none.
-struct CorrelationSink : ScanSink {
+struct CorrelationSink : vigil::testing::PerMatchSink {
   explicit CorrelationSink(Correlator* c) : corr(c) {}
   Correlator* corr;
   std::vector<Match> matches;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return OnRecordDone(record, matches.size());
-  }
   bool OnMatch(const Record&, const vigil::Match& m) {
     matches.push_back(m);
     return true;
   }
   void OnError(const InputError&) override {}
-  bool OnRecordDone(const Record& r, size_t) {
+  bool OnRecordDone(const Record& r, size_t) override {
     if (!matches.empty()) {
       EXPECT_TRUE(corr->Add(r.json, matches, {testing::RelativeToData(*r.file), r.index}).ok());
     }

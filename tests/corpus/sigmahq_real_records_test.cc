@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "corpus/real_records.h"
+#include "support/per_match_sink.h"
 #include "support/shared_data.h"
 #include "vigil/vigil.h"
 
@@ -34,18 +35,11 @@ const std::string kRules = std::string(VIGIL_SHARED_DIR) + "/corpus/sigma/cloudt
 
 using Hit = std::pair<std::string, uint64_t>;  // (file relative to kData, record index)
 
-
-struct Collector : ScanSink {
+struct Collector : vigil::testing::PerMatchSink {
   std::map<std::string, std::set<Hit>> hits;       // rule id -> records
   std::map<std::string, std::string> titles;       // rule id -> title
   std::vector<InputError> errors;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return true;
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     const std::string f = testing::RelativeToData(*r.file);
     hits[m.rule->id].insert({f, r.index});
     titles[m.rule->id] = m.rule->title;

@@ -30,6 +30,7 @@
 #include <simdjson.h>
 
 #include "inputs/scan_testing.h"
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -73,15 +74,9 @@ struct Outcome {
 };
 
 Outcome Scan(const std::string& folder, unsigned threads) {
-  struct Sink : ScanSink {
+  struct Sink : vigil::testing::PerMatchSink {
     std::string prefix;
     Outcome* out;
-    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-      for (const vigil::Match& m : matches) {
-        if (!OnMatch(record, m)) return false;
-      }
-      return true;
-    }
     bool OnMatch(const Record& r, const vigil::Match&) {
       std::string name = *r.file;
       if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());

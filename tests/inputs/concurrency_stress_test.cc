@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "inputs/scan_testing.h"
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -52,16 +53,10 @@ detection:
   return rules;
 }
 
-struct HitSink : ScanSink {
+struct HitSink : vigil::testing::PerMatchSink {
   Hits hits;
   std::vector<std::string> errors;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return true;
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     ++hits[{*r.file, r.index, m.rule->id}];
     return true;
   }

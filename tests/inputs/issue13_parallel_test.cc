@@ -14,21 +14,16 @@
 #include <vector>
 
 #include "inputs/scan_testing.h"
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
 namespace {
 
-struct Transcript : ScanSink {
+struct Transcript : vigil::testing::PerMatchSink {
   std::vector<std::string> lines;
   size_t stop_after = SIZE_MAX;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return OnRecordDone(record, matches.size());
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     lines.push_back("match " + *r.file + ":" + std::to_string(r.index) + ":" + std::to_string(r.line) + " " +
                     m.rule->title + " " + std::string(r.json));
     return lines.size() < stop_after;
@@ -36,7 +31,7 @@ struct Transcript : ScanSink {
   void OnError(const InputError& e) override {
     lines.push_back("error " + e.file + ":" + std::to_string(e.line) + " " + e.message);
   }
-  bool OnRecordDone(const Record& r, size_t matches) {
+  bool OnRecordDone(const Record& r, size_t matches) override {
     lines.push_back("done " + *r.file + ":" + std::to_string(r.index) + " " + std::to_string(matches));
     return lines.size() < stop_after;
   }

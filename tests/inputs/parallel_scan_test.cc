@@ -11,21 +11,16 @@
 #include <vector>
 
 #include "inputs/scan_testing.h"
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
 namespace {
 
-struct Transcript : ScanSink {
+struct Transcript : vigil::testing::PerMatchSink {
   std::vector<std::string> lines;
   size_t stop_after = SIZE_MAX;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return OnRecordDone(record, matches.size());
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     lines.push_back("match " + *r.file + ":" + std::to_string(r.index) + ":" + std::to_string(r.line) + " " +
                     m.rule->title + " " + std::string(r.json));
     return lines.size() < stop_after;
@@ -34,7 +29,7 @@ struct Transcript : ScanSink {
     lines.push_back("error " + e.file + ":" + std::to_string(e.line) + " " + e.message);
   }
   std::string done_json;  // the text OnRecordDone saw last
-  bool OnRecordDone(const Record& r, size_t matches) {
+  bool OnRecordDone(const Record& r, size_t matches) override {
     done_json = std::string(r.json);
     lines.push_back("done " + *r.file + ":" + std::to_string(r.index) + " " + std::to_string(matches));
     return true;
@@ -118,14 +113,8 @@ TEST(ParallelScanTest, MatchedRecordsKeepTheirPadding) {
   // input.h promises kRecordPadding readable bytes after Record::json, so a sink may
   // parse it in place (vigil scan's table does); the replay of a parallel scan must
   // keep that promise too. Under AddressSanitizer a missing padding is an overflow.
-  struct PaddingSink : ScanSink {
+  struct PaddingSink : vigil::testing::PerMatchSink {
     uint64_t matches = 0, padding_sum = 0;
-    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-      for (const vigil::Match& m : matches) {
-        if (!OnMatch(record, m)) return false;
-      }
-      return true;
-    }
     bool OnMatch(const Record& r, const vigil::Match&) {
       ++matches;
       const volatile char* p = r.json.data() + r.json.size();

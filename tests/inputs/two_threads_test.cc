@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/per_match_sink.h"
 #include "vigil/vigil.h"
 
 namespace vigil {
@@ -40,15 +41,9 @@ detection: {s: {eventName: [ConsoleLogin, AssumeRole]}, condition: s}
   return b.Build();
 }
 
-struct Lines : ScanSink {
+struct Lines : vigil::testing::PerMatchSink {
   std::vector<std::string> lines;
-  bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-    for (const vigil::Match& m : matches) {
-      if (!OnMatch(record, m)) return false;
-    }
-    return true;
-  }
-  bool OnMatch(const Record& r, const vigil::Match& m) {
+  bool OnMatch(const Record& r, const vigil::Match& m) override {
     lines.push_back(*r.file + ":" + std::to_string(r.index) + " " + m.rule->title);
     return true;
   }
@@ -108,18 +103,12 @@ std::vector<std::string> ScanThroughQueue(size_t take) {
   std::condition_variable changed;
   std::deque<std::string> queue;
   bool done = false, stop = false;
-  struct QueueSink : ScanSink {
+  struct QueueSink : vigil::testing::PerMatchSink {
     std::mutex* mu;
     std::condition_variable* changed;
     std::deque<std::string>* queue;
     bool* stop;
-    bool OnRecord(const Record& record, std::span<const vigil::Match> matches) override {
-      for (const vigil::Match& m : matches) {
-        if (!OnMatch(record, m)) return false;
-      }
-      return true;
-    }
-    bool OnMatch(const Record& r, const vigil::Match& m) {
+    bool OnMatch(const Record& r, const vigil::Match& m) override {
       std::unique_lock<std::mutex> lock(*mu);
       changed->wait(lock, [&] { return queue->size() < 64 || *stop; });
       if (*stop) return false;
