@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "correlate/state.h"
+#include "util/seeded_hash.h"
 #include "vigil/ruleset.h"
 
 namespace vigil::internal {
@@ -56,7 +58,7 @@ class Windows {
     // value_count: how many of `entries` hold each value, kept as entries come and go,
     // so the distinct count of a sliding window is one size() and not a walk of the
     // whole window (a set of every value) for each event that enters it.
-    std::unordered_map<std::string, uint32_t> value_counts;
+    std::unordered_map<std::string, uint32_t, SeededStringHash, std::equal_to<>> value_counts;
     std::optional<int64_t> anchor;             // anchored windows: start of the open window
     std::vector<std::optional<Chain>> chains;  // temporal_ordered
   };
@@ -84,7 +86,8 @@ class Windows {
   AlertSink* sink_;
   // Per correlation, by group key. Hashed: keys are mostly ARNs, whose long common
   // prefixes made every comparison of an ordered map a long memcmp.
-  std::vector<std::unordered_map<std::string, GroupState>> groups_;
+  std::vector<std::unordered_map<std::string, GroupState, SeededStringHash, std::equal_to<>>>
+      groups_;
   std::set<std::tuple<int64_t, uint32_t, std::string>> closing_;  // anchored window ends
   size_t held_ = 0;
   uint64_t evicted_ = 0;
