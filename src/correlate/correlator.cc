@@ -18,7 +18,6 @@
 #include <chrono>
 #include <limits>
 #include <map>
-#include <functional>
 #include <set>
 #include <unordered_map>
 
@@ -87,8 +86,11 @@ struct Correlator::Impl : internal::AlertSink {
   internal::ReorderBuffer reorder;
   internal::Windows windows;
   internal::Baselines baselines;
-  // What the reorder buffer does with each event it releases.
-  std::function<void(int64_t, Pending&)> process = [this](int64_t t, Pending& p) { Process(t, p); };
+  // What the reorder buffer does with each event it releases (a lambda, not a
+  // std::function: it is called for every event, and inlined into ReorderBuffer's loops).
+  auto Processor() {
+    return [this](int64_t t, Pending& p) { Process(t, p); };
+  }
 
   // Detection rule index -> (correlation, position in its rules).
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> uses;
@@ -141,7 +143,7 @@ struct Correlator::Impl : internal::AlertSink {
   // half of each.
   void Bound() {
     const size_t half = std::max<size_t>(options.max_held_events / 2, 1);
-    reorder.Bound(half, process);
+    reorder.Bound(half, Processor());
     if (windows.held() > half) windows.Shed();
   }
 
@@ -415,14 +417,14 @@ Status Correlator::Add(std::string_view event_json, std::span<const Match> match
     return Status::Ok();
   }
   im.reorder.Queue(slot, t, ref.file, ref.record);
-  im.reorder.Release(/*all=*/false, im.process);
+  im.reorder.Release(/*all=*/false, im.Processor());
   im.Bound();
   return Status::Ok();
 }
 
 void Correlator::Flush() {
   Impl& im = *impl_;
-  im.reorder.Release(/*all=*/true, im.process);
+  im.reorder.Release(/*all=*/true, im.Processor());
   im.windows.CloseAll();
 }
 
