@@ -14,12 +14,13 @@ Only the standard library is used.
 """
 
 import argparse
-import difflib
 import json
 import os
 import re
 import subprocess
 import sys
+
+from generated_file import write_or_check
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN = "<!-- BEGIN GENERATED: tools/gen_rules_readme.py; do not edit by hand -->"
@@ -223,16 +224,7 @@ def main():
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     new = head + BEGIN + "\n" + body + END + tail
-    if a.check:
-        if new != text:
-            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True),
-                                                       "rules/README.md", "generated"))
-            print("rules/README.md is out of date: run tools/gen_rules_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(new)
-    return 0
+    return write_or_check(path, new, "rules/README.md", "tools/gen_rules_readme.py", a.check)
 
 
 if __name__ == "__main__":
