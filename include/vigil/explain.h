@@ -8,11 +8,13 @@
 // event has for the item's field, and whether the item held; then the condition and
 // the verdict.
 //
-// How: the items are evaluated by a plain interpreter (src/eval/interpreter.h), not by
-// the compiled matcher that scans use. The two implement one contract (src/ir/ir.h) and
-// the test suite holds them to agreement; `Explanation::matched` is the interpreter's
-// verdict. Explaining is slow (it re-lowers the rule and parses the event into a tree)
-// and meant for one event at a time, not for scans.
+// How: on the rule as the RuleSet kept it (RuleSet::detection, rule_source.h), each
+// item is evaluated alone (ItemHolds: the engine's reference interpreter, not the
+// compiled matcher that scans use; the two implement one contract and the test suite
+// holds them to agreement), and the conditions on the identifiers' outcomes
+// (Detection::Evaluate). `Explanation::matched` is that verdict. Explaining is slow (each
+// item is lowered again, the event parsed into a tree) and meant for one event at a
+// time, not for scans.
 //
 // Thread safety: Explain only reads the RuleSet; it may run on any number of threads.
 // The returned Explanation is a plain value that owns everything except `rule`, which

@@ -31,6 +31,7 @@
 #include "vigil/correlation.h"
 #include "vigil/export.h"
 #include "vigil/rule.h"
+#include "vigil/rule_source.h"
 #include "vigil/status.h"
 
 namespace vigil {
@@ -152,9 +153,20 @@ class VIGIL_EXPORT RuleSet {
   // conditions. For debugging and `vigil dump`; the format is not stable.
   std::string Dump() const;
 
+  // Detection rule i as written (rule_source.h): its detection, and the filters applied
+  // to it, with their positions, for tools that say item by item what held (Explain).
+  // Matching never reads them. REQUIRES: i < size().
+  struct Filter {
+    RuleInfo info;
+    Detection detection;  // the filter's selection: the rule matches only if it holds
+  };
+  const Detection& detection(size_t i) const;
+  const std::vector<Filter>& filters(size_t i) const;
+  // The placeholder values the rules were compiled with (CompileOptions::placeholders),
+  // to evaluate their parts alone the same way (ItemHolds).
+  const PlaceholderValues& placeholders() const;
+
   const internal::Program& program() const { return *program_; }
-  // The rules as written, for the authoring tools (src/api/rule_sources.h).
-  const internal::RuleSources& sources() const { return *sources_; }
 
  private:
   friend class RuleSetBuilder;

@@ -20,6 +20,7 @@
 #include "vigil/input.h"
 #include "vigil/lint.h"
 #include "vigil/rule.h"
+#include "vigil/rule_source.h"
 #include "vigil/rule_tests.h"
 #include "vigil/ruleset.h"
 #include "vigil/scan_stream.h"

@@ -212,11 +212,11 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   program->diagnostics = im.diagnostics;
   auto sources = std::make_unique<internal::RuleSources>();
   sources->placeholders = im.options.placeholders;
-  sources->rules.resize(detections.size());
+  sources->detections.resize(detections.size());
+  sources->filters.resize(detections.size());
   for (size_t i = 0; i < detections.size(); ++i) {
-    internal::RuleSource& src = sources->rules[i];
-    src.detection = std::move(detections[i]->detection);
-    for (const RuleAst* f : filters_of[i]) src.filters.push_back({f->info, f->detection});
+    sources->detections[i] = std::move(detections[i]->detection);
+    for (const RuleAst* f : filters_of[i]) sources->filters[i].push_back({f->info, f->detection});
   }
   auto set = std::shared_ptr<RuleSet>(new RuleSet(std::move(program)));
   set->sources_ = std::move(sources);
@@ -257,6 +257,11 @@ std::vector<size_t> RuleSet::FindCorrelations(std::string_view key) const {
 RuleSet::RuleSet(std::unique_ptr<internal::Program> program) : program_(std::move(program)) {}
 RuleSet::~RuleSet() = default;
 size_t RuleSet::size() const { return program_->ir.rules.size(); }
+const Detection& RuleSet::detection(size_t i) const { return sources_->detections.at(i); }
+const std::vector<RuleSet::Filter>& RuleSet::filters(size_t i) const {
+  return sources_->filters.at(i);
+}
+const PlaceholderValues& RuleSet::placeholders() const { return sources_->placeholders; }
 const RuleInfo& RuleSet::rule(size_t i) const { return program_->ir.rules[i].info; }
 const std::vector<Diagnostic>& RuleSet::diagnostics() const { return program_->diagnostics; }
 std::string RuleSet::Dump() const { return program_->Dump(); }

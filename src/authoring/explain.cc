@@ -1,21 +1,17 @@
 // Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Explain (see include/vigil/explain.h): re-lowers each item of the rule on its own
-// into a scratch IR and interprets it on the event tree.
+// Explain (see include/vigil/explain.h), on the public rule model alone
+// (include/vigil/rule_source.h): the rule as the RuleSet kept it, each item evaluated
+// alone on the event (ItemHolds), the conditions evaluated on the identifiers' outcomes.
 
 #include "vigil/explain.h"
 
-#include <set>
+#include <algorithm>
 
-#include "api/rule_sources.h"
-#include "compile/regex.h"
-#include "eval/interpreter.h"
-#include "ir/lower.h"
+#include "vigil/rule_source.h"
 
 namespace vigil {
 namespace {
-
-using internal::TreeNode;
 
 bool NeedsQuotes(const std::string& s) {
   if (s.empty() || s.front() == ' ' || s.back() == ' ') return true;
@@ -28,15 +24,15 @@ bool NeedsQuotes(const std::string& s) {
   return false;
 }
 
-std::string ValueText(const internal::ValueAst& v) {
-  if (v.type == internal::ValueAst::Type::kNull) return "null";
-  if (v.type != internal::ValueAst::Type::kString || !NeedsQuotes(v.text)) return v.text;
+std::string ValueText(const DetectionValue& v) {
+  if (v.type == DetectionValue::Type::kNull) return "null";
+  if (v.type != DetectionValue::Type::kString || !NeedsQuotes(v.text)) return v.text;
   std::string out = "'";
   for (char c : v.text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
 
-std::string ItemText(const internal::ItemAst& item) {
+std::string ItemText(const DetectionItem& item) {
   std::string out = item.field.empty() ? std::string("(keywords)") : item.field;
   for (const auto& m : item.modifiers) out += "|" + m;
   out += ": ";
@@ -47,26 +43,17 @@ std::string ItemText(const internal::ItemAst& item) {
   return out + "]";
 }
 
-std::string NodeText(const TreeNode& n) {
-  return n.kind == TreeNode::Kind::kNull ? std::string("null") : n.text;
-}
-
-DetectionTrace TraceDetection(const internal::DetectionAst& det,
-                              const internal::Placeholders& placeholders, const TreeNode& root) {
+DetectionTrace TraceDetection(const Detection& det, const PlaceholderValues& placeholders,
+                              const EventTree& event, size_t reading) {
   DetectionTrace out;
-  std::vector<std::string> declared;
-  for (const auto& id : det.ids) declared.push_back(id.name);
-  std::set<std::string> used;
-  for (const auto& c : det.conditions) {
-    for (auto& n : internal::ConditionIdentifiers(c.root, declared)) used.insert(n);
-    out.conditions.push_back(c.text);
-  }
+  const std::vector<std::string> used = det.Referenced();
+  for (const auto& c : det.conditions) out.conditions.push_back(c.text);
   std::vector<std::pair<std::string, bool>> truth;
-  for (const auto& id : det.ids) {
+  for (const auto& id : det.identifiers) {
     IdentifierTrace t;
     t.name = id.name;
     t.where = id.where;
-    t.used = used.count(id.name) > 0;
+    t.used = std::find(used.begin(), used.end(), id.name) != used.end();
     for (const auto& alt : id.alternatives) {
       std::vector<ItemTrace> items;
       bool all = true;
@@ -75,24 +62,18 @@ DetectionTrace TraceDetection(const internal::DetectionAst& det,
         it.text = ItemText(item);
         it.field = item.field;
         it.where = item.where;
-        internal::Ir scratch;
-        internal::Expr e;
-        std::vector<Diagnostic> ignored;  // the rule lowered once already, at Build()
-        it.held = internal::LowerItem(item, placeholders, internal::CompileRegexCheck, &scratch, &e,
-                                      &ignored) &&
-                  internal::InterpretExpr(scratch, e, root);
+        it.held = ItemHolds(item, event, reading, placeholders);
         if (!item.field.empty()) {
-          for (const TreeNode* v : internal::PathValues(item.field, root)) {
-            if (it.seen.size() == ItemTrace::kMaxSeen) {
-              it.seen_truncated = true;
-              break;
-            }
-            std::string s = NodeText(*v);
+          it.seen = event.Values(item.field, reading, ItemTrace::kMaxSeen + 1);
+          if (it.seen.size() > ItemTrace::kMaxSeen) {
+            it.seen.resize(ItemTrace::kMaxSeen);
+            it.seen_truncated = true;
+          }
+          for (std::string& s : it.seen) {
             if (s.size() > ItemTrace::kMaxSeenBytes) {
               s.resize(ItemTrace::kMaxSeenBytes);
               s += "...";
             }
-            it.seen.push_back(std::move(s));
           }
         }
         all = all && it.held;
@@ -104,9 +85,7 @@ DetectionTrace TraceDetection(const internal::DetectionAst& det,
     truth.emplace_back(t.name, t.held);
     out.identifiers.push_back(std::move(t));
   }
-  for (const auto& c : det.conditions) {
-    if (internal::EvalCondition(c.root, truth)) out.held = true;
-  }
+  out.held = det.Evaluate(truth);
   return out;
 }
 
@@ -163,30 +142,24 @@ std::string Explanation::ToText() const {
 }
 
 Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view event_json) {
-  const internal::RuleSources& sources = set.sources();
-  std::vector<TreeNode> readings;
-  Status error;
-  if (!internal::EventReadings(event_json, &readings, &error)) return error;
-  if (readings.front().kind != TreeNode::Kind::kObject) {
-    return Status::Error(StatusCode::kInvalidInput, "the event is not a JSON object");
-  }
+  Result<EventTree> parsed = EventTree::Parse(event_json);
+  if (!parsed.ok()) return parsed.status();
+  const EventTree& event = parsed.value();
   // An event with a duplicate key is read first-wins and last-wins (the scan matches
   // it if either matches): the explanation is of the first reading that matches, else
   // of the first.
   Explanation chosen;
-  for (size_t i = 0; i < readings.size(); ++i) {
-    const TreeNode& root = readings[i];
+  for (size_t i = 0; i < event.readings(); ++i) {
     Explanation ex;
     ex.rule = &set.rule(rule);
-    const internal::RuleSource& src = sources.rules.at(rule);
-    ex.detection = TraceDetection(src.detection, sources.placeholders, root);
+    ex.detection = TraceDetection(set.detection(rule), set.placeholders(), event, i);
     ex.matched = ex.detection.held;
-    for (const auto& f : src.filters) {
+    for (const auto& f : set.filters(rule)) {
       FilterTrace ft;
       ft.title = f.info.title;
       ft.id = f.info.id;
       ft.where = f.info.where;
-      ft.detection = TraceDetection(f.detection, sources.placeholders, root);
+      ft.detection = TraceDetection(f.detection, set.placeholders(), event, i);
       ex.matched = ex.matched && ft.detection.held;
       ex.filters.push_back(std::move(ft));
     }

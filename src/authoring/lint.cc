@@ -3,33 +3,26 @@
 // `vigil check` (see include/vigil/lint.h). Two passes over the same files:
 //   1. RuleSetBuilder loads and compiles everything, exactly as a scan would: its
 //      diagnostics are the errors that stop a rule from loading;
-//   2. the YAML documents are parsed again into rule syntax trees, and each check
-//      below looks at one aspect of a rule (attributes, identifiers, condition,
-//      values, fields, tests) with the source positions the trees carry.
+//   2. the files are read again as written (include/vigil/rule_source.h, the public
+//      rule model), and each check below looks at one aspect of a rule (attributes,
+//      identifiers, condition, values, fields, tests) with the positions it carries.
+// Everything here uses the public API alone: what an identifier means alone, or what a
+// condition gives for a truth assignment, is asked of the engine (IdentifierConstancy,
+// Detection::Evaluate), so the checks cannot drift from what a scan does.
 
 #include "vigil/lint.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
 
-#include "compile/regex.h"
-#include "ir/lower.h"
-#include "load/yaml_loader.h"
-#include "syntax/rule_ast.h"
 #include "util/strings.h"
+#include "vigil/rule_source.h"
 #include "vigil/rule_tests.h"
 
 namespace vigil {
 namespace {
-
-namespace fs = std::filesystem;
-using internal::DetectionAst;
-using internal::ItemAst;
-using internal::RuleAst;
-using internal::ValueAst;
 
 class Linter {
  public:
@@ -42,22 +35,17 @@ class Linter {
     out_.push_back({Severity::kError, at, message + " [" + check + "]"});
   }
 
-  void File(const std::string& path) {
-    std::string text;
-    if (!internal::ReadRuleFile(path, &text)) return;  // the builder already reported it
-    std::vector<Diagnostic> ignored;  // the builder reports load errors
-    for (const auto& doc : internal::LoadYamlDocuments(text, path, &ignored)) {
-      RuleAst ast;
-      std::vector<Diagnostic> parse;
-      if (!internal::ParseRuleDocument(doc, &ast, &parse)) continue;
+  // The rules of one file; its load errors are the builder's to report.
+  void File(const RuleFile& file) {
+    for (const RuleSource& rule : file.rules) {
       ++rules_;
-      Attributes(doc, ast, path);
-      if (ast.kind == RuleAst::Kind::kCorrelation) {
-        CorrelationTests(ast);
+      Attributes(rule);
+      if (rule.kind == RuleSource::Kind::kCorrelation) {
+        CorrelationTests(rule.info);
         continue;
       }
-      Detection(ast, path);
-      if (ast.kind == RuleAst::Kind::kDetection) Tests(ast);
+      DetectionChecks(rule);
+      if (rule.kind == RuleSource::Kind::kDetection) Tests(rule.info);
     }
   }
 
@@ -83,15 +71,14 @@ class Linter {
  private:
   // ---- attributes ------------------------------------------------------------------
 
-  static SourceLocation At(const internal::YamlNode& n, const SourceLocation& fallback) {
-    if (!n) return fallback;
-    return internal::LocationOf(n, fallback.file);
+  static SourceLocation At(const SourceNode& n, const SourceLocation& fallback) {
+    return n ? n.where() : fallback;
   }
 
-  void Attributes(const internal::YamlDocument& doc, const RuleAst& ast, const std::string& file) {
-    const internal::YamlNode& root = doc.root;
-    const RuleInfo& info = ast.info;
-    const SourceLocation start = info.where.file.empty() ? doc.where : info.where;
+  void Attributes(const RuleSource& rule) {
+    const SourceNode& root = rule.document;
+    const RuleInfo& info = rule.info;
+    const SourceLocation& start = info.where;
     static const std::regex kUuid(
         "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
@@ -122,7 +109,7 @@ class Linter {
       if (!std::regex_match(info.id, kUuid))
         Warn(At(root["id"], start), "id '" + info.id + "' is not a UUID", "schema");
     }
-    if (ast.kind == RuleAst::Kind::kDetection) {
+    if (rule.kind == RuleSource::Kind::kDetection) {
       if (info.status.empty()) {
         Warn(start, "the rule has no status", "schema");
       } else if (!kStatus.count(info.status)) {
@@ -137,16 +124,17 @@ class Linter {
       if (info.logsource.empty()) Warn(start, "the rule has no logsource", "schema");
     }
     for (const char* key : {"date", "modified"}) {
-      const internal::YamlNode n = root[key];
-      if (n && n.IsScalar() && !std::regex_match(std::string(n.Scalar()), kDate)) {
+      const SourceNode n = root[key];
+      if (n.IsScalar() && !std::regex_match(std::string(n.text()), kDate)) {
         Warn(At(n, start), std::string("'") + key + "' must be a date written YYYY-MM-DD",
              "schema");
       }
     }
-    if (const internal::YamlNode tags = root["tags"]; tags && tags.IsSequence()) {
-      for (const internal::YamlNode t : tags.Elements()) {
+    if (const SourceNode tags = root["tags"]; tags.IsSequence()) {
+      for (size_t i = 0; i < tags.size(); ++i) {
+        const SourceNode t = tags.element(i);
         if (!t.IsScalar()) continue;
-        const std::string s(t.Scalar());
+        const std::string s(t.text());
         if (!std::regex_match(s, kTag)) {
           Warn(At(t, start), "tag '" + s + "' is not namespace.value in lower case", "tags");
         } else if (s.rfind("attack.", 0) == 0 && !kTactics.count(s.substr(7)) &&
@@ -157,15 +145,16 @@ class Linter {
         }
       }
     }
-    if (const internal::YamlNode rel = root["related"]; rel && rel.IsSequence()) {
-      for (const internal::YamlNode r : rel.Elements()) {
+    if (const SourceNode rel = root["related"]; rel.IsSequence()) {
+      for (size_t i = 0; i < rel.size(); ++i) {
+        const SourceNode r = rel.element(i);
         if (!r.IsMap()) continue;
-        const std::string type(internal::KeyText(r["type"]));
+        const std::string type(r["type"].text());
         if (!kRelated.count(type)) {
           Warn(At(r, start), "related type '" + type + "' is not one of derived, obsolete, merged, "
                              "renamed, similar", "schema");
         }
-        const std::string id(internal::KeyText(r["id"]));
+        const std::string id(r["id"].text());
         if (!std::regex_match(id, kUuid))
           Warn(At(r, start), "related id '" + id + "' is not a UUID", "schema");
       }
@@ -175,8 +164,9 @@ class Linter {
         "title", "id", "name", "status", "description", "license", "author", "date", "modified",
         "level", "references", "tags", "falsepositives", "fields", "related", "logsource",
         "detection", "filter", "correlation", "taxonomy", "scope"};
-    for (const auto& [k, v] : root.Entries()) {
-      const std::string key(internal::KeyText(k));
+    for (size_t i = 0; i < root.size(); ++i) {
+      const SourceNode k = root.key(i);
+      const std::string key(k.text());
       if (std::find(kStandard.begin(), kStandard.end(), key) != kStandard.end()) continue;
       for (const auto& s : kStandard) {
         if (Near(key, s)) {
@@ -186,7 +176,6 @@ class Linter {
         }
       }
     }
-    (void)file;
   }
 
   static bool Near(const std::string& a, const std::string& b) {
@@ -202,26 +191,20 @@ class Linter {
 
   // ---- detection -------------------------------------------------------------------
 
-  void Detection(const RuleAst& ast, const std::string& file) {
-    (void)file;
-    const DetectionAst& det = ast.detection;
-    std::vector<std::string> declared;
-    for (const auto& id : det.ids) declared.push_back(id.name);
-    std::set<std::string> used;
-    for (const auto& c : det.conditions) {
-      for (const auto& n : internal::ConditionIdentifiers(c.root, declared)) used.insert(n);
-    }
-    for (const auto& id : det.ids) {
-      if (!used.count(id.name)) {
+  void DetectionChecks(const RuleSource& rule) {
+    const Detection& det = rule.detection;
+    const std::vector<std::string> used = det.Referenced();
+    for (const auto& id : det.identifiers) {
+      if (std::find(used.begin(), used.end(), id.name) == used.end()) {
         Warn(id.where, "search identifier '" + id.name + "' is never used by the condition",
              "unused-identifier");
       }
     }
-    ConditionTruth(det, declared);
-    const bool cloudtrail =
-        ast.info.logsource.product == "aws" &&
-        (ast.info.logsource.service.empty() || ast.info.logsource.service == "cloudtrail");
-    for (const auto& id : det.ids) {
+    ConditionTruth(det);
+    const Logsource& logsource = rule.info.logsource;
+    const bool cloudtrail = logsource.product == "aws" &&
+                            (logsource.service.empty() || logsource.service == "cloudtrail");
+    for (const auto& id : det.identifiers) {
       for (const auto& alt : id.alternatives) {
         for (const auto& item : alt) {
           Modifiers(item);
@@ -236,25 +219,17 @@ class Linter {
   // Treats each identifier as a free boolean and tries every assignment: a condition
   // false under all of them can never match; one true when every identifier is false
   // matches events the rule's selections say nothing about (`not filter` alone).
-  void ConditionTruth(const DetectionAst& det, const std::vector<std::string>& declared) {
+  void ConditionTruth(const Detection& det) {
     if (det.conditions.empty()) return;
-    std::vector<std::string> vars;
-    for (const auto& c : det.conditions) {
-      for (const auto& n : internal::ConditionIdentifiers(c.root, declared)) {
-        if (std::find(vars.begin(), vars.end(), n) == vars.end()) vars.push_back(n);
-      }
-    }
+    const std::vector<std::string> vars = det.Referenced();
     if (vars.size() > 14) return;  // 16k assignments is plenty; bigger is not worth it
     bool any_true = false, all_true = true, true_when_none = false;
+    std::vector<std::pair<std::string, bool>> truth(vars.size());
     for (uint32_t bits = 0; bits < (1u << vars.size()); ++bits) {
-      std::vector<std::pair<std::string, bool>> truth;
-      for (size_t i = 0; i < vars.size(); ++i) truth.emplace_back(vars[i], (bits >> i) & 1u);
-      // Declared but unused identifiers are irrelevant; include them as false.
-      for (const auto& d : declared) {
-        if (std::find(vars.begin(), vars.end(), d) == vars.end()) truth.emplace_back(d, false);
-      }
-      bool v = false;
-      for (const auto& c : det.conditions) v = v || internal::EvalCondition(c.root, truth);
+      // Declared identifiers no condition uses are irrelevant: Evaluate takes them as
+      // false.
+      for (size_t i = 0; i < vars.size(); ++i) truth[i] = {vars[i], (bits >> i) & 1u};
+      const bool v = det.Evaluate(truth);
       any_true = any_true || v;
       all_true = all_true && v;
       if (bits == 0) true_when_none = v;
@@ -271,33 +246,25 @@ class Linter {
     }
   }
 
-  // Lowers each identifier alone: one that folds to a constant (for example every
-  // value removed) cannot depend on the event.
-  void LoweredConstant(const internal::SearchIdAst& id) {
-    internal::DetectionAst one;
-    one.ids.push_back(id);
-    internal::ConditionAst c;
-    c.text = id.name;
-    c.root.kind = internal::CondNode::Kind::kIdentifier;
-    c.root.name = id.name;
-    c.where = id.where;
-    one.conditions.push_back(c);
-    internal::Ir ir;
-    internal::Expr e;
-    std::vector<Diagnostic> ignored;  // the builder reports lowering errors
-    if (!internal::LowerDetection(one, options_.compile.placeholders, internal::CompileRegexCheck,
-                                  &ir, &e, &ignored))
-      return;
-    if (e.kind == internal::Expr::Kind::kTrue) {
-      Warn(id.where, "search identifier '" + id.name + "' holds for every event",
-           "constant-identifier");
-    } else if (e.kind == internal::Expr::Kind::kFalse) {
-      Warn(id.where, "search identifier '" + id.name + "' can never hold", "constant-identifier");
+  // An identifier that lowers alone to a constant (for example every value removed)
+  // cannot depend on the event.
+  void LoweredConstant(const SearchIdentifier& id) {
+    switch (IdentifierConstancy(id, options_.compile.placeholders)) {
+      case Constancy::kAlwaysHolds:
+        Warn(id.where, "search identifier '" + id.name + "' holds for every event",
+             "constant-identifier");
+        break;
+      case Constancy::kNeverHolds:
+        Warn(id.where, "search identifier '" + id.name + "' can never hold", "constant-identifier");
+        break;
+      case Constancy::kDependsOnEvent:
+      case Constancy::kInvalid:  // the builder reports why
+        break;
     }
   }
 
   // Modifier lists that load but say something other than the author meant.
-  void Modifiers(const ItemAst& item) {
+  void Modifiers(const DetectionItem& item) {
     const auto& m = item.modifiers;
     auto at = [&](size_t i) {
       return i < item.modifier_where.size() ? item.modifier_where[i] : item.where;
@@ -318,13 +285,13 @@ class Linter {
 
   // A plain value written '*x*', 'x*' or '*x' (no other wildcard) reads better, and is
   // harder to get wrong, as |contains, |startswith or |endswith.
-  void Wildcards(const ItemAst& item) {
+  void Wildcards(const DetectionItem& item) {
     for (const auto& m : item.modifiers) {
       if (m != "cased") return;  // any other modifier gives '*' its own meaning or none
     }
     if (item.field.empty()) return;
-    for (const ValueAst& v : item.values) {
-      if (v.type != ValueAst::Type::kString) continue;
+    for (const DetectionValue& v : item.values) {
+      if (v.type != DetectionValue::Type::kString) continue;
       const std::string& s = v.text;
       std::vector<size_t> stars;
       bool question = false;
@@ -347,7 +314,7 @@ class Linter {
     }
   }
 
-  void Fields(const ItemAst& item) {
+  void Fields(const DetectionItem& item) {
     auto check = [&](const std::string& path, const SourceLocation& at) {
       bool known = false;
       const std::string suggestion = SuggestCloudTrailField(path, &known);
@@ -360,17 +327,17 @@ class Linter {
     if (std::find(item.modifiers.begin(), item.modifiers.end(), "fieldref") !=
         item.modifiers.end()) {
       for (const auto& v : item.values) {
-        if (v.type == ValueAst::Type::kString) check(v.text, v.where);
+        if (v.type == DetectionValue::Type::kString) check(v.text, v.where);
       }
     }
   }
 
   // ---- tests -----------------------------------------------------------------------
 
-  void Tests(const RuleAst& ast) {
+  void Tests(const RuleInfo& info) {
     std::vector<RuleTestCase> cases;
-    const SourceLocation& at = ast.info.where;
-    Status s = ParseRuleTests(ast.info, &cases);
+    const SourceLocation& at = info.where;
+    Status s = ParseRuleTests(info, &cases);
     if (!s.ok()) {
       Fail(at, "malformed tests: " + s.message(), "tests");
       return;
@@ -389,10 +356,10 @@ class Linter {
     if (!miss) Warn(at, "no test expects no_match (add a near miss)", "tests");
   }
 
-  void CorrelationTests(const RuleAst& ast) {
+  void CorrelationTests(const RuleInfo& info) {
     std::vector<CorrelationTestCase> cases;
-    const SourceLocation& at = ast.info.where;
-    Status s = ParseCorrelationTests(ast.info, &cases);
+    const SourceLocation& at = info.where;
+    Status s = ParseCorrelationTests(info, &cases);
     if (!s.ok()) {
       Fail(at, "malformed tests: " + s.message(), "tests");
       return;
@@ -420,15 +387,6 @@ class Linter {
   size_t rules_ = 0;
 };
 
-// The files LintPaths reads for one path, walked as RuleSetBuilder::AddPath walks it
-// (whose diagnostics already report a missing path or a walk error).
-std::vector<std::string> RuleFiles(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return internal::ListRuleFiles(path, &ec);
-  if (fs::exists(path, ec)) return {path};
-  return {};
-}
-
 }  // namespace
 
 size_t LintReport::errors() const {
@@ -450,7 +408,8 @@ LintReport LintPaths(const std::vector<std::string>& paths, const LintOptions& o
   }
   Linter lint(options);
   for (const auto& p : paths) {
-    for (const auto& f : RuleFiles(p)) {
+    // Its load errors are the builder's, reported above.
+    for (const RuleFile& f : ReadRuleFiles(p)) {
       ++report.files;
       lint.File(f);
     }

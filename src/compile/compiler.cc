@@ -554,7 +554,7 @@ class ProgramBuilderImpl {
               first_rule_of_[e->pred] == UINT32_MAX) {
             first_rule_of_[e->pred] = r;
           }
-          for (const Expr& k : e->kids) stack.push_back(&k);
+          for (const Expr& k : e->children) stack.push_back(&k);
         }
       }
     }
@@ -857,7 +857,7 @@ class ProgramBuilderImpl {
         return {};
       case Expr::Kind::kAnd: {
         Need out;
-        for (const auto& k : e.kids) {
+        for (const auto& k : e.children) {
           Need n = Necessary(k);
           if (n.never) return n;
           for (auto& c : n.clauses) out.clauses.push_back(std::move(c));
@@ -868,7 +868,7 @@ class ProgramBuilderImpl {
         // (A1 and A2) or (B1 and B2) needs (best A) or (best B): one clause.
         Clause u;
         bool any = false;
-        for (const auto& k : e.kids) {
+        for (const auto& k : e.children) {
           Need n = Necessary(k);
           if (n.never) continue;
           if (n.clauses.empty()) return {};
@@ -1007,7 +1007,7 @@ class ProgramBuilderImpl {
       case Expr::Kind::kAnd: code->push_back(rc::kAnd << rc::kShift); break;
       case Expr::Kind::kOr: code->push_back(rc::kOr << rc::kShift); break;
     }
-    for (const Expr& k : e.kids) EmitCondition(k, code);
+    for (const Expr& k : e.children) EmitCondition(k, code);
     (*code)[at] |= static_cast<uint32_t>(code->size() - at);
   }
 

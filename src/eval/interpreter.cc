@@ -561,17 +561,16 @@ bool InterpretExpr(const Ir& ir, const Expr& e, const TreeNode& root) {
     case Expr::Kind::kPred:
       return InterpretPredicate(ir, ir.predicates[e.pred], root);
     case Expr::Kind::kAnd:
-      for (const Expr& k : e.kids) {
+      for (const Expr& k : e.children) {
         if (!InterpretExpr(ir, k, root)) return false;
       }
       return true;
     case Expr::Kind::kOr:
-      for (const Expr& k : e.kids) {
+      for (const Expr& k : e.children) {
         if (InterpretExpr(ir, k, root)) return true;
       }
       return false;
-    case Expr::Kind::kNot:
-      return !InterpretExpr(ir, e.kids.at(0), root);
+    case Expr::Kind::kNot: return !InterpretExpr(ir, e.children.at(0), root);
     case Expr::Kind::kTrue:
       return true;
     case Expr::Kind::kFalse:

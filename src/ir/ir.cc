@@ -81,36 +81,36 @@ std::string Predicate::Key() const {
 Expr Expr::Not(Expr x) {
   if (x.kind == Kind::kTrue) return Const(false);
   if (x.kind == Kind::kFalse) return Const(true);
-  if (x.kind == Kind::kNot) return std::move(x.kids[0]);
+  if (x.kind == Kind::kNot) return std::move(x.children[0]);
   Expr e;
   e.kind = Kind::kNot;
-  e.kids.push_back(std::move(x));
+  e.children.push_back(std::move(x));
   return e;
 }
 
 // And/Or flatten nested nodes of the same kind and fold constants, so later stages
 // (witness selection, the evaluator) see canonical trees.
-static Expr Combine(Expr::Kind kind, std::vector<Expr> kids) {
+static Expr Combine(Expr::Kind kind, std::vector<Expr> children) {
   const Expr::Kind absorbing = kind == Expr::Kind::kAnd ? Expr::Kind::kFalse : Expr::Kind::kTrue;
   const Expr::Kind neutral = kind == Expr::Kind::kAnd ? Expr::Kind::kTrue : Expr::Kind::kFalse;
   Expr out;
   out.kind = kind;
-  for (auto& k : kids) {
+  for (auto& k : children) {
     if (k.kind == absorbing) return Expr::Const(absorbing == Expr::Kind::kTrue);
     if (k.kind == neutral) continue;
     if (k.kind == kind) {
-      for (auto& g : k.kids) out.kids.push_back(std::move(g));
+      for (auto& g : k.children) out.children.push_back(std::move(g));
     } else {
-      out.kids.push_back(std::move(k));
+      out.children.push_back(std::move(k));
     }
   }
-  if (out.kids.empty()) return Expr::Const(neutral == Expr::Kind::kTrue);
-  if (out.kids.size() == 1) return std::move(out.kids[0]);
+  if (out.children.empty()) return Expr::Const(neutral == Expr::Kind::kTrue);
+  if (out.children.size() == 1) return std::move(out.children[0]);
   return out;
 }
 
-Expr Expr::And(std::vector<Expr> kids) { return Combine(Kind::kAnd, std::move(kids)); }
-Expr Expr::Or(std::vector<Expr> kids) { return Combine(Kind::kOr, std::move(kids)); }
+Expr Expr::And(std::vector<Expr> children) { return Combine(Kind::kAnd, std::move(children)); }
+Expr Expr::Or(std::vector<Expr> children) { return Combine(Kind::kOr, std::move(children)); }
 
 uint32_t Ir::InternField(const std::string& path) {
   auto [it, inserted] = field_ids_.try_emplace(path, static_cast<uint32_t>(fields.size()));
@@ -153,13 +153,13 @@ std::string Ir::ExprToString(const Expr& e) const {
     case Expr::Kind::kTrue: return "true";
     case Expr::Kind::kFalse: return "false";
     case Expr::Kind::kPred: return "p" + std::to_string(e.pred);
-    case Expr::Kind::kNot: return "not " + ExprToString(e.kids[0]);
+    case Expr::Kind::kNot: return "not " + ExprToString(e.children[0]);
     case Expr::Kind::kAnd:
     case Expr::Kind::kOr: {
       std::string s = "(";
-      for (size_t i = 0; i < e.kids.size(); ++i) {
+      for (size_t i = 0; i < e.children.size(); ++i) {
         if (i) s += e.kind == Expr::Kind::kAnd ? " and " : " or ";
-        s += ExprToString(e.kids[i]);
+        s += ExprToString(e.children[i]);
       }
       return s + ")";
     }

@@ -150,7 +150,7 @@ struct Expr {
   enum class Kind : uint8_t { kPred, kAnd, kOr, kNot, kTrue, kFalse };
   Kind kind = Kind::kFalse;
   uint32_t pred = 0;  // kPred
-  std::vector<Expr> kids;
+  std::vector<Expr> children;
 
   static Expr Pred(uint32_t p) {
     Expr e;
@@ -164,8 +164,8 @@ struct Expr {
     return e;
   }
   static Expr Not(Expr x);
-  static Expr And(std::vector<Expr> kids);  // flattens and folds constants
-  static Expr Or(std::vector<Expr> kids);
+  static Expr And(std::vector<Expr> children);  // flattens and folds constants
+  static Expr Or(std::vector<Expr> children);
 };
 
 struct IrRule {

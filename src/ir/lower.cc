@@ -128,7 +128,7 @@ class Lowerer {
   bool Detection(const DetectionAst& det, Expr* out) {
     std::map<std::string, Expr> ids;
     std::vector<std::string> order;
-    for (const auto& id : det.ids) {
+    for (const auto& id : det.identifiers) {
       std::vector<Expr> alts;
       bool good = true;
       for (const auto& alt : id.alternatives) {
@@ -213,36 +213,36 @@ class Lowerer {
       }
       case CondNode::Kind::kNot: {
         Expr inner;
-        if (!Condition(c, n.kids[0], ids, order, &inner)) return false;
+        if (!Condition(c, n.children[0], ids, order, &inner)) return false;
         *out = Expr::Not(std::move(inner));
         return true;
       }
       case CondNode::Kind::kAnd:
       case CondNode::Kind::kOr: {
-        std::vector<Expr> kids;
-        for (const auto& k : n.kids) {
+        std::vector<Expr> children;
+        for (const auto& k : n.children) {
           Expr e;
           if (!Condition(c, k, ids, order, &e)) return false;
-          kids.push_back(std::move(e));
+          children.push_back(std::move(e));
         }
-        *out =
-            n.kind == CondNode::Kind::kAnd ? Expr::And(std::move(kids)) : Expr::Or(std::move(kids));
+        *out = n.kind == CondNode::Kind::kAnd ? Expr::And(std::move(children))
+                                              : Expr::Or(std::move(children));
         return true;
       }
       case CondNode::Kind::kOneOf:
       case CondNode::Kind::kAllOf: {
-        std::vector<Expr> kids;
+        std::vector<Expr> children;
         for (const auto& name : order) {
-          if (QuantifierSelects(n.name, name)) kids.push_back(ids.at(name));
+          if (QuantifierSelects(n.name, name)) children.push_back(ids.at(name));
         }
-        if (kids.empty()) {
+        if (children.empty()) {
           return Error(OffsetLocation(c.where, c.text, n.offset),
                        n.name == "them"
                            ? std::string("'of them' but the detection has no search identifiers")
                            : "'" + n.name + "' matches no search identifier");
         }
-        *out = n.kind == CondNode::Kind::kAllOf ? Expr::And(std::move(kids))
-                                                : Expr::Or(std::move(kids));
+        *out = n.kind == CondNode::Kind::kAllOf ? Expr::And(std::move(children))
+                                                : Expr::Or(std::move(children));
         return true;
       }
     }
@@ -689,15 +689,14 @@ bool EvalCondition(const CondNode& n, const std::vector<std::pair<std::string, b
         if (name == n.name) return held;
       }
       return false;
-    case CondNode::Kind::kNot:
-      return !EvalCondition(n.kids[0], ids);
+    case CondNode::Kind::kNot: return !EvalCondition(n.children[0], ids);
     case CondNode::Kind::kAnd:
-      for (const auto& k : n.kids) {
+      for (const auto& k : n.children) {
         if (!EvalCondition(k, ids)) return false;
       }
       return true;
     case CondNode::Kind::kOr:
-      for (const auto& k : n.kids) {
+      for (const auto& k : n.children) {
         if (EvalCondition(k, ids)) return true;
       }
       return false;
@@ -728,7 +727,7 @@ std::vector<std::string> ConditionIdentifiers(const CondNode& n,
       }
       break;
     default:
-      for (const auto& k : n.kids) {
+      for (const auto& k : n.children) {
         auto sub = ConditionIdentifiers(k, declared);
         out.insert(out.end(), sub.begin(), sub.end());
       }

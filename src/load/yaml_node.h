@@ -35,6 +35,8 @@ class YamlNode {
 
   // True for every node that exists (including null ones).
   explicit operator bool() const { return tree_ != nullptr; }
+  // The node's place in its tree (a handle is its tree and this index).
+  uint32_t index() const { return index_; }
 
   Kind kind() const;
   // Null is an empty node or a plain `~`, `null`, `Null` or `NULL` (YAML 1.2 core

@@ -124,12 +124,12 @@ class Parser {
     }
     out->kind = CondNode::Kind::kOr;
     out->offset = first.offset;
-    out->kids.push_back(std::move(first));
+    out->children.push_back(std::move(first));
     while (IsKeyword("or")) {
       Advance();
       CondNode next;
       if (!AndExpr(&next, depth)) return false;
-      out->kids.push_back(std::move(next));
+      out->children.push_back(std::move(next));
     }
     return true;
   }
@@ -144,12 +144,12 @@ class Parser {
     }
     out->kind = CondNode::Kind::kAnd;
     out->offset = first.offset;
-    out->kids.push_back(std::move(first));
+    out->children.push_back(std::move(first));
     while (IsKeyword("and")) {
       Advance();
       CondNode next;
       if (!NotExpr(&next, depth)) return false;
-      out->kids.push_back(std::move(next));
+      out->children.push_back(std::move(next));
     }
     return true;
   }
@@ -163,7 +163,7 @@ class Parser {
       Advance();
       CondNode inner;
       if (!NotExpr(&inner, depth + 1)) return false;
-      out->kids.push_back(std::move(inner));
+      out->children.push_back(std::move(inner));
       return true;
     }
     return Primary(out, depth);

@@ -24,17 +24,14 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/rule_source.h"
+
 namespace vigil::internal {
 
 inline constexpr int kMaxConditionDepth = 64;
 
-struct CondNode {
-  enum class Kind { kAnd, kOr, kNot, kIdentifier, kOneOf, kAllOf };
-  Kind kind = Kind::kIdentifier;
-  std::string name;  // identifier, pattern, or "them"
-  size_t offset = 0;  // byte offset in the condition text, for error positions
-  std::vector<CondNode> kids;
-};
+// The parsed tree is the public ConditionNode (include/vigil/rule_source.h).
+using CondNode = ConditionNode;
 
 struct ConditionError {
   size_t offset = 0;

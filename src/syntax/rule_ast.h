@@ -14,6 +14,7 @@
 #include "load/yaml_loader.h"
 #include "syntax/condition_parser.h"
 #include "vigil/rule.h"
+#include "vigil/rule_source.h"
 #include "vigil/status.h"
 
 namespace vigil::internal {
@@ -39,40 +40,14 @@ inline constexpr size_t kMaxExpandedValues = 4096;
 inline constexpr size_t kMaxPatternsPerRule = 100000;
 inline constexpr size_t kMaxPatternBytesPerRule = size_t{2} << 20;
 
-struct ValueAst {
-  enum class Type { kString, kNumber, kBool, kNull };
-  Type type = Type::kString;
-  std::string text;  // as written (for kBool: "true"/"false")
-  SourceLocation where;
-};
-
-// One `field|mod1|mod2: values` entry of a search identifier. An empty field is a
-// keyword item (values searched in every string of the event).
-struct ItemAst {
-  std::string field;
-  std::vector<std::string> modifiers;
-  std::vector<SourceLocation> modifier_where;
-  std::vector<ValueAst> values;
-  SourceLocation where;
-};
-
-// A search identifier: an OR of alternatives, each an AND of items.
-struct SearchIdAst {
-  std::string name;
-  std::vector<std::vector<ItemAst>> alternatives;
-  SourceLocation where;
-};
-
-struct ConditionAst {
-  CondNode root;
-  std::string text;
-  SourceLocation where;  // of the condition scalar
-};
-
-struct DetectionAst {
-  std::vector<SearchIdAst> ids;
-  std::vector<ConditionAst> conditions;  // several = OR
-};
+// The detection's syntax trees are the public model of a rule as written
+// (include/vigil/rule_source.h): authoring tools read them without a copy or a second
+// type that could drift. These names keep the stage's own vocabulary.
+using ValueAst = DetectionValue;
+using ItemAst = DetectionItem;
+using SearchIdAst = SearchIdentifier;
+using ConditionAst = Condition;
+using DetectionAst = Detection;
 
 struct CorrelationAst {
   std::string type;

@@ -334,7 +334,7 @@ class DocParser {
       }
       if (filter && key == "rules") continue;
       SearchIdAst id;
-      if (ParseSearchId(key, k, v, &id)) out_->detection.ids.push_back(std::move(id));
+      if (ParseSearchId(key, k, v, &id)) out_->detection.identifiers.push_back(std::move(id));
     }
     if (!has_condition)
       return Error(det, filter ? "filter has no 'condition'" : "detection has no 'condition'");

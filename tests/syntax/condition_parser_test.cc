@@ -16,11 +16,11 @@ std::string Show(const CondNode& n) {
     case CondNode::Kind::kIdentifier: return n.name;
     case CondNode::Kind::kOneOf: return "1of(" + n.name + ")";
     case CondNode::Kind::kAllOf: return "allof(" + n.name + ")";
-    case CondNode::Kind::kNot: return "not(" + Show(n.kids[0]) + ")";
+    case CondNode::Kind::kNot: return "not(" + Show(n.children[0]) + ")";
     case CondNode::Kind::kAnd:
     case CondNode::Kind::kOr: {
       std::string s = n.kind == CondNode::Kind::kAnd ? "and(" : "or(";
-      for (size_t i = 0; i < n.kids.size(); ++i) s += (i ? "," : "") + Show(n.kids[i]);
+      for (size_t i = 0; i < n.children.size(); ++i) s += (i ? "," : "") + Show(n.children[i]);
       return s + ")";
     }
   }

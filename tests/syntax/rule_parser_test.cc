@@ -114,7 +114,7 @@ detection:
   condition: one_map and (list_of_maps or keywords or one_keyword)
 )");
   ASSERT_TRUE(p.ok) << p.diagnostics.front();
-  const std::vector<SearchIdAst>& ids = p.ast.detection.ids;
+  const std::vector<SearchIdAst>& ids = p.ast.detection.identifiers;
   ASSERT_EQ(ids.size(), 4u);
 
   EXPECT_EQ(ids[0].name, "one_map");
@@ -162,7 +162,7 @@ detection:
   condition: sel or empty
 )");
   ASSERT_TRUE(p.ok) << p.diagnostics.front();
-  const std::vector<ValueAst>& v = p.ast.detection.ids[0].alternatives[0][0].values;
+  const std::vector<ValueAst>& v = p.ast.detection.identifiers[0].alternatives[0][0].values;
   ASSERT_EQ(v.size(), 13u);
   using T = ValueAst::Type;
   const std::vector<std::pair<T, std::string>> want = {
@@ -177,7 +177,7 @@ detection:
     EXPECT_EQ(v[i].text, want[i].second) << i;
   }
   // `g:` with nothing after it is one null value (Sigma: the field is absent or null).
-  const std::vector<ValueAst>& g = p.ast.detection.ids[1].alternatives[0][0].values;
+  const std::vector<ValueAst>& g = p.ast.detection.identifiers[1].alternatives[0][0].values;
   ASSERT_EQ(g.size(), 1u);
   EXPECT_EQ(g[0].type, T::kNull);
 }
@@ -208,8 +208,8 @@ filter:
   EXPECT_EQ(p.ast.kind, RuleAst::Kind::kFilter);
   EXPECT_EQ(p.ast.filter_rules,
             (std::vector<std::string>{"trail_stopped", "6f3b1c0e-0000-4000-8000-000000000001"}));
-  ASSERT_EQ(p.ast.detection.ids.size(), 1u);  // `rules` is not a search identifier
-  EXPECT_EQ(p.ast.detection.ids[0].name, "deploy");
+  ASSERT_EQ(p.ast.detection.identifiers.size(), 1u);  // `rules` is not a search identifier
+  EXPECT_EQ(p.ast.detection.identifiers[0].name, "deploy");
   EXPECT_EQ(p.ast.detection.conditions[0].text, "not deploy");
 
   EXPECT_EQ(ErrorOf("title: f\nfilter:\n  sel: {a: 1}\n  condition: sel\n"),

@@ -254,6 +254,40 @@ int main() {
   bool known = false;
   Check(vigil::SuggestCloudTrailField("eventName", &known).empty() == known, "SuggestCloudTrailField");
 
+  // The rules as written (rule_source.h).
+  const vigil::Detection& det = rules->detection(0);
+  Check(det.identifiers.size() == 1 && det.Referenced() == std::vector<std::string>{"sel"} &&
+            det.Referenced(0).size() == 1 && det.Evaluate({{"sel", true}}) &&
+            !det.Evaluate({{"sel", false}}) && rules->filters(0).empty() &&
+            rules->placeholders().empty(),
+        "RuleSet::detection, filters, placeholders; Detection::Referenced, Evaluate");
+  vigil::Result<vigil::EventTree> tree = vigil::EventTree::Parse(kStopLogging);
+  Check(tree.ok() && tree.value().readings() == 1 &&
+            tree.value().Values("eventName") == std::vector<std::string>{"StopLogging"} &&
+            vigil::ItemHolds(det.identifiers[0].alternatives[0][0], tree.value()) &&
+            vigil::IdentifierConstancy(det.identifiers[0]) == vigil::Constancy::kDependsOnEvent,
+        "EventTree::Parse, readings, Values; ItemHolds; IdentifierConstancy");
+  std::vector<vigil::Diagnostic> read_diagnostics;
+  const std::vector<vigil::RuleFile> rule_files =
+      vigil::ReadRuleFiles((dir / "rules").string(), &read_diagnostics);
+  size_t nodes_seen = 0;
+  for (const auto& f : rule_files) {
+    for (const auto& r : f.rules) {
+      const vigil::SourceNode& doc = r.document;
+      if (!doc.IsMap() || doc.kind() != vigil::SourceNode::Kind::kMap) continue;
+      for (size_t i = 0; i < doc.size(); ++i) {
+        nodes_seen += doc.key(i).plain() && doc.value(i).where().line > 0;
+      }
+      if (doc["title"].text() == "Trail stopped" && doc["tests"].IsSequence() &&
+          doc["tests"].element(0)["name"].text() == "stop") {
+        ++nodes_seen;
+      }
+    }
+  }
+  Check(
+      rule_files.size() == 3 && read_diagnostics.empty() && nodes_seen > 5,
+      "ReadRuleFiles; SourceNode::kind, size, key, value, element, operator[], text, plain, where");
+
   fs::remove_all(dir);
   if (failures != 0) return 1;
   std::printf("matched: %s\n", out[0].rule->title.c_str());
