@@ -178,13 +178,49 @@ VIGIL_EXPORT std::vector<RuleFile> ReadRuleFiles(const std::string& path,
 // `|expand` placeholder values, as CompileOptions::placeholders holds them.
 using PlaceholderValues = std::map<std::string, std::vector<std::string>>;
 
+// How rules are read: RuleSetBuilder compiles with them, and the parts evaluated alone
+// below take the same (RuleSet::compile_options() gives a set's).
+struct VIGIL_EXPORT CompileOptions {
+  // Values of `|expand` placeholders, keyed by name without the percent signs
+  // (`%Admins%` -> "Admins"). A placeholder expands to the OR of its values. A rule
+  // that uses a placeholder missing here is rejected with an error at its position.
+  PlaceholderValues placeholders;
+
+  // Top-level attributes (custom ones, such as `tests`) not to load at all: their lines
+  // are blanked out of the YAML text before it is parsed, so positions elsewhere do not
+  // move and the attribute is absent from RuleInfo::custom. `vigil scan` skips
+  // `tests`: the test events are most of the bytes of a rule pack and matching never
+  // reads them, and parsing them was most of the start-up time. Only block-style
+  // attributes written at column 0 are recognised (the usual form); others load.
+  std::vector<std::string> skip_attributes;
+
+  // Fields whose string values hold a JSON document (as written, or URL-encoded as IAM
+  // sends them; an object or an array), decoded so that rules reach into them with
+  // plain paths: `requestParameters.policyDocument.Statement.Effect: Allow`. The field
+  // itself keeps its string (rules that read it are unchanged); a path beneath it reads
+  // the decoded document, with the usual meaning (arrays: any element). Keyword searches
+  // see the decoded strings too. A string that holds no document (not JSON, a scalar,
+  // nested deeper than 32 levels) decodes to nothing. The default lists where CloudTrail
+  // carries policies as JSON text: IAM policy and trust documents (CreatePolicy,
+  // Put*Policy, CreatePolicyVersion, CreateRole, UpdateAssumeRolePolicy), KMS key
+  // policies (PutKeyPolicy, CreateKey), Secrets Manager resource policies
+  // (PutResourcePolicy), ECR repository policies (SetRepositoryPolicy) and SQS queue
+  // policies (SetQueueAttributes). Clear it to read every event exactly as sent.
+  std::vector<std::string> embedded_json = {
+      "requestParameters.policyDocument", "requestParameters.assumeRolePolicyDocument",
+      "requestParameters.policy",         "requestParameters.resourcePolicy",
+      "requestParameters.policyText",     "requestParameters.attributes.Policy"};
+};
+
 // One event read into a tree, to evaluate parts of rules on it one at a time. Slow next
 // to a Scanner (the whole event becomes a tree); meant for one event, not for scans.
 class VIGIL_EXPORT EventTree {
  public:
   // An error Status for malformed JSON, for JSON nested deeper than 1,024 levels, and for
   // a document that is not an object.
-  static Result<EventTree> Parse(std::string_view json);
+  // `options.embedded_json` says which embedded documents are decoded, as a scan of a
+  // RuleSet compiled with `options` decodes them.
+  static Result<EventTree> Parse(std::string_view json, const CompileOptions& options = {});
 
   // The ways a scan reads this event: 1, or 2 when some object in it repeats a key
   // (read first-wins, then last-wins; a rule matches if either reading matches:
@@ -205,12 +241,13 @@ class VIGIL_EXPORT EventTree {
 };
 
 // Whether `item` alone holds on reading `reading` of `event`, with the meaning a scan
-// gives it (modifiers, wildcards, placeholders). Evaluated by the engine's reference
+// gives it (modifiers, wildcards, placeholders, embedded documents: `options` as the
+// RuleSet was compiled with, RuleSet::compile_options()). Evaluated by the engine's reference
 // interpreter, which the test suite holds to agreement with the compiled matcher. False
 // for an item that does not load (its rule reports why). REQUIRES: reading <
 // event.readings().
 VIGIL_EXPORT bool ItemHolds(const DetectionItem& item, const EventTree& event, size_t reading = 0,
-                            const PlaceholderValues& placeholders = {});
+                            const CompileOptions& options = {});
 
 // What a search identifier alone lowers to, whatever the event.
 enum class Constancy {
@@ -220,6 +257,6 @@ enum class Constancy {
   kInvalid,      // it does not load (its rule reports why)
 };
 VIGIL_EXPORT Constancy IdentifierConstancy(const SearchIdentifier& identifier,
-                                           const PlaceholderValues& placeholders = {});
+                                           const CompileOptions& options = {});
 
 }  // namespace vigil

@@ -41,21 +41,6 @@ struct Program;
 struct RuleSources;
 }
 
-struct VIGIL_EXPORT CompileOptions {
-  // Values of `|expand` placeholders, keyed by name without the percent signs
-  // (`%Admins%` -> "Admins"). A placeholder expands to the OR of its values. A rule
-  // that uses a placeholder missing here is rejected with an error at its position.
-  std::map<std::string, std::vector<std::string>> placeholders;
-
-  // Top-level attributes (custom ones, such as `tests`) not to load at all: their lines
-  // are blanked out of the YAML text before it is parsed, so positions elsewhere do not
-  // move and the attribute is absent from RuleInfo::custom. `vigil scan` skips
-  // `tests`: the test events are most of the bytes of a rule pack and matching never
-  // reads them, and parsing them was most of the start-up time. Only block-style
-  // attributes written at column 0 are recognised (the usual form); others load.
-  std::vector<std::string> skip_attributes;
-};
-
 // Reads placeholder values from a YAML file in the form of a pySigma processing
 // pipeline's `vars` section:
 //   vars:
@@ -162,9 +147,9 @@ class VIGIL_EXPORT RuleSet {
   };
   const Detection& detection(size_t i) const;
   const std::vector<Filter>& filters(size_t i) const;
-  // The placeholder values the rules were compiled with (CompileOptions::placeholders),
-  // to evaluate their parts alone the same way (ItemHolds).
-  const PlaceholderValues& placeholders() const;
+  // The options the rules were compiled with, to evaluate their parts alone the same way
+  // (EventTree::Parse, ItemHolds).
+  const CompileOptions& compile_options() const;
 
   const internal::Program& program() const { return *program_; }
 

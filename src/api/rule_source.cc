@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "compile/regex.h"
+#include "eval/embedded_json.h"
 #include "eval/interpreter.h"
 #include "ir/lower.h"
 #include "load/yaml_loader.h"
@@ -32,6 +33,7 @@ struct SourceFile {
 
 struct EventTreeData {
   std::vector<TreeNode> readings;
+  std::vector<std::string> embedded_json;  // as parsed: Values reads beneath them alike
 };
 
 struct EventTreeAccess {
@@ -197,10 +199,13 @@ std::vector<RuleFile> ReadRuleFiles(const std::string& path, std::vector<Diagnos
 
 // ---- Parts evaluated alone -----------------------------------------------------------
 
-Result<EventTree> EventTree::Parse(std::string_view json) {
+Result<EventTree> EventTree::Parse(std::string_view json, const CompileOptions& options) {
   auto data = std::make_shared<internal::EventTreeData>();
+  data->embedded_json = options.embedded_json;
   Status error;
-  if (!internal::EventReadings(json, &data->readings, &error)) return error;
+  if (!internal::EventReadingsDecoded(json, data->embedded_json, &data->readings, &error)) {
+    return error;
+  }
   if (data->readings.empty() || data->readings.front().kind != internal::TreeNode::Kind::kObject) {
     return Status::Error(StatusCode::kInvalidInput, "the event is not a JSON object");
   }
@@ -213,7 +218,8 @@ std::vector<std::string> EventTree::Values(std::string_view field, size_t readin
                                            size_t max) const {
   std::vector<std::string> out;
   const internal::TreeNode& root = internal::EventTreeAccess::Reading(*this, reading);
-  for (const internal::TreeNode* v : internal::PathValues(field, root)) {
+  const std::string path = internal::DecodedPath(std::string(field), data_->embedded_json);
+  for (const internal::TreeNode* v : internal::PathValues(path, root)) {
     if (out.size() >= max) break;
     out.push_back(v->kind == internal::TreeNode::Kind::kNull ? std::string("null") : v->text);
   }
@@ -221,17 +227,17 @@ std::vector<std::string> EventTree::Values(std::string_view field, size_t readin
 }
 
 bool ItemHolds(const DetectionItem& item, const EventTree& event, size_t reading,
-               const PlaceholderValues& placeholders) {
+               const CompileOptions& options) {
   internal::Ir scratch;
+  scratch.embedded_json = options.embedded_json;
   internal::Expr e;
   std::vector<Diagnostic> ignored;  // the rule reports them when it loads
-  return internal::LowerItem(item, placeholders, internal::CompileRegexCheck, &scratch, &e,
+  return internal::LowerItem(item, options.placeholders, internal::CompileRegexCheck, &scratch, &e,
                              &ignored) &&
          internal::InterpretExpr(scratch, e, internal::EventTreeAccess::Reading(event, reading));
 }
 
-Constancy IdentifierConstancy(const SearchIdentifier& identifier,
-                              const PlaceholderValues& placeholders) {
+Constancy IdentifierConstancy(const SearchIdentifier& identifier, const CompileOptions& options) {
   Detection one;
   one.identifiers.push_back(identifier);
   Condition& c = one.conditions.emplace_back();
@@ -240,9 +246,10 @@ Constancy IdentifierConstancy(const SearchIdentifier& identifier,
   c.root.name = identifier.name;
   c.where = identifier.where;
   internal::Ir ir;
+  ir.embedded_json = options.embedded_json;
   internal::Expr e;
   std::vector<Diagnostic> ignored;  // the rule reports them when it loads
-  if (!internal::LowerDetection(one, placeholders, internal::CompileRegexCheck, &ir, &e,
+  if (!internal::LowerDetection(one, options.placeholders, internal::CompileRegexCheck, &ir, &e,
                                 &ignored)) {
     return Constancy::kInvalid;
   }

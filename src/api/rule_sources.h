@@ -15,7 +15,7 @@ namespace vigil::internal {
 struct RuleSources {
   std::vector<Detection> detections;                  // by rule index
   std::vector<std::vector<RuleSet::Filter>> filters;  // by rule index
-  PlaceholderValues placeholders;  // the %name% values the rules were lowered with
+  CompileOptions options;                             // what the rules were compiled with
 };
 
 }  // namespace vigil::internal

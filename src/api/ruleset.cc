@@ -118,6 +118,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
   Impl& im = *impl_;
   im.built = true;
   internal::Ir ir;
+  ir.embedded_json = im.options.embedded_json;
   std::vector<RuleAst*> detections;
   std::vector<internal::Expr> exprs;
   std::vector<const RuleAst*> correlation_asts;
@@ -211,7 +212,7 @@ std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {
                         program->diagnostics.end());
   program->diagnostics = im.diagnostics;
   auto sources = std::make_unique<internal::RuleSources>();
-  sources->placeholders = im.options.placeholders;
+  sources->options = im.options;
   sources->detections.resize(detections.size());
   sources->filters.resize(detections.size());
   for (size_t i = 0; i < detections.size(); ++i) {
@@ -261,7 +262,7 @@ const Detection& RuleSet::detection(size_t i) const { return sources_->detection
 const std::vector<RuleSet::Filter>& RuleSet::filters(size_t i) const {
   return sources_->filters.at(i);
 }
-const PlaceholderValues& RuleSet::placeholders() const { return sources_->placeholders; }
+const CompileOptions& RuleSet::compile_options() const { return sources_->options; }
 const RuleInfo& RuleSet::rule(size_t i) const { return program_->ir.rules[i].info; }
 const std::vector<Diagnostic>& RuleSet::diagnostics() const { return program_->diagnostics; }
 std::string RuleSet::Dump() const { return program_->Dump(); }

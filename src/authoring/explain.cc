@@ -43,7 +43,7 @@ std::string ItemText(const DetectionItem& item) {
   return out + "]";
 }
 
-DetectionTrace TraceDetection(const Detection& det, const PlaceholderValues& placeholders,
+DetectionTrace TraceDetection(const Detection& det, const CompileOptions& options,
                               const EventTree& event, size_t reading) {
   DetectionTrace out;
   const std::vector<std::string> used = det.Referenced();
@@ -62,7 +62,7 @@ DetectionTrace TraceDetection(const Detection& det, const PlaceholderValues& pla
         it.text = ItemText(item);
         it.field = item.field;
         it.where = item.where;
-        it.held = ItemHolds(item, event, reading, placeholders);
+        it.held = ItemHolds(item, event, reading, options);
         if (!item.field.empty()) {
           it.seen = event.Values(item.field, reading, ItemTrace::kMaxSeen + 1);
           if (it.seen.size() > ItemTrace::kMaxSeen) {
@@ -142,7 +142,7 @@ std::string Explanation::ToText() const {
 }
 
 Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view event_json) {
-  Result<EventTree> parsed = EventTree::Parse(event_json);
+  Result<EventTree> parsed = EventTree::Parse(event_json, set.compile_options());
   if (!parsed.ok()) return parsed.status();
   const EventTree& event = parsed.value();
   // An event with a duplicate key is read first-wins and last-wins (the scan matches
@@ -152,14 +152,14 @@ Result<Explanation> Explain(const RuleSet& set, size_t rule, std::string_view ev
   for (size_t i = 0; i < event.readings(); ++i) {
     Explanation ex;
     ex.rule = &set.rule(rule);
-    ex.detection = TraceDetection(set.detection(rule), set.placeholders(), event, i);
+    ex.detection = TraceDetection(set.detection(rule), set.compile_options(), event, i);
     ex.matched = ex.detection.held;
     for (const auto& f : set.filters(rule)) {
       FilterTrace ft;
       ft.title = f.info.title;
       ft.id = f.info.id;
       ft.where = f.info.where;
-      ft.detection = TraceDetection(f.detection, set.placeholders(), event, i);
+      ft.detection = TraceDetection(f.detection, set.compile_options(), event, i);
       ex.matched = ex.matched && ft.detection.held;
       ex.filters.push_back(std::move(ft));
     }

@@ -249,7 +249,7 @@ class Linter {
   // An identifier that lowers alone to a constant (for example every value removed)
   // cannot depend on the event.
   void LoweredConstant(const SearchIdentifier& id) {
-    switch (IdentifierConstancy(id, options_.compile.placeholders)) {
+    switch (IdentifierConstancy(id, options_.compile)) {
       case Constancy::kAlwaysHolds:
         Warn(id.where, "search identifier '" + id.name + "' holds for every event",
              "constant-identifier");

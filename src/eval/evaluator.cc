@@ -32,6 +32,23 @@ namespace vigil::internal {
 
 namespace od = simdjson::ondemand;
 
+// Whether decoded embedded documents (ir.h) can change a verdict: a field beneath one,
+// a field whose value is an object on the path to one (its JSON text includes the
+// decoded member), or keywords. Otherwise inserting them is skipped: it would cost an
+// event that carries such a string a second parse for nothing.
+static bool EmbeddedObservable(const Program& program) {
+  const Ir& ir = program.ir;
+  if (ir.embedded_json.empty()) return false;
+  if (program.has_keywords) return true;
+  for (const std::string& f : ir.fields) {
+    if (f.find(kDecodedSuffix) != std::string::npos) return true;
+    for (const std::string& e : ir.embedded_json) {
+      if (e.size() > f.size() && e[f.size()] == '.' && e.compare(0, f.size(), f) == 0) return true;
+    }
+  }
+  return false;
+}
+
 Evaluator::Evaluator(const Program& program)
     : prog_(program),
       atom_stamp_(program.atom_count(), 0),
@@ -48,6 +65,8 @@ Evaluator::Evaluator(const Program& program)
       materialized_stamp_(program.trie.size(), 0),
       pending_(program.trie.size()) {
   for (size_t r = 0; r < rules_.size(); ++r) rules_[r].code = program.rule_code_at[r];
+  if (EmbeddedObservable(program))
+    embedded_ = std::make_unique<EmbeddedJson>(program.ir.embedded_json);
   set_cost_.resize(program.regex_sets.size());
   key_seen_.assign(program.trie.size(), 0);
   candidates_.reserve(program.ir.rules.size());
@@ -1462,6 +1481,12 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
                          std::vector<uint32_t>* rules, Status* error) {
   ++counters_.events;
   duplicate_keys_ = false;
+  // Every reading below (duplicate keys, lone surrogates) is of the event with its
+  // embedded documents decoded, as the reference interpreter reads it.
+  if (embedded_ != nullptr && MayHoldEmbedded(json)) {
+    std::string_view inserted;
+    if (embedded_->InsertInto(json, &embedded_text_, &inserted)) json = inserted;
+  }
   if (EvaluateText(json, kind, envelope, rules, error))
     return duplicate_keys_ ? EvaluateDuplicates(json, kind, envelope, rules, error) : true;
   // simdjson refuses a lone surrogate escape (\ud800) wherever it unescapes a string.
@@ -1485,6 +1510,18 @@ bool Evaluator::Evaluate(std::string_view json, EventKind kind, Envelope envelop
   surrogate_keep_.assign(surrogate_free_);
   return EvaluateDuplicates(std::string_view(surrogate_keep_.data(), json.size()), kind, envelope,
                             rules, error);
+}
+
+// Looks for embedded documents in the DOM that EvaluateText reads anyway (parsed here,
+// or the Reader's, and then reused by it). An event the DOM parser refuses (a lone
+// surrogate, a number past 64 bits) is left to InsertInto's look at the text.
+bool Evaluator::MayHoldEmbedded(std::string_view json) {
+  if (!(dom_reuse_ && dom_data_ == json.data() && dom_size_ == json.size())) {
+    simdjson::dom::element root;
+    if (!ParseDom(json, &root)) return true;
+    ReuseDom(json);
+  }
+  return embedded_->AnyIn(dom_root_);
 }
 
 // A key of the rules' trie met in the object numbered `serial`: a second meeting in

@@ -39,6 +39,7 @@
 #include "compile/literal_matcher.h"
 #include "compile/program.h"
 #include "compile/regex.h"
+#include "eval/embedded_json.h"
 #include "eval/value_memo.h"
 #include "vigil/input.h"
 #include "vigil/status.h"
@@ -240,6 +241,12 @@ class Evaluator {
   std::string cooked_;                  // the event text unescaped, for the prefilter
   std::string exact_;                   // a numeric value in exact form (exact_number.h)
   std::string surrogate_free_, surrogate_keep_;
+  // Embedded JSON (ir.h): set when some predicate can see the decoded members (a field
+  // beneath one, a field holding an object on the way to one, or a keyword), else
+  // null, and events are read as they are. The text with the members inserted.
+  std::unique_ptr<EmbeddedJson> embedded_;
+  std::string embedded_text_;
+  bool MayHoldEmbedded(std::string_view json);
   // While the copy with lone surrogates replaced is walked: its start, and the event's.
   const char* copy_base_ = nullptr;
   const char* original_base_ = nullptr;

@@ -112,9 +112,25 @@ static Expr Combine(Expr::Kind kind, std::vector<Expr> children) {
 Expr Expr::And(std::vector<Expr> children) { return Combine(Kind::kAnd, std::move(children)); }
 Expr Expr::Or(std::vector<Expr> children) { return Combine(Kind::kOr, std::move(children)); }
 
+std::string DecodedPath(const std::string& path, const std::vector<std::string>& embedded) {
+  size_t cut = 0;
+  for (const std::string& e : embedded) {
+    if (e.size() > cut && path.size() > e.size() && path[e.size()] == '.' &&
+        path.compare(0, e.size(), e) == 0) {
+      cut = e.size();
+    }
+  }
+  if (cut == 0) return path;
+  std::string out;
+  out.reserve(path.size() + kDecodedSuffix.size());
+  out.append(path, 0, cut).append(kDecodedSuffix).append(path, cut);
+  return out;
+}
+
 uint32_t Ir::InternField(const std::string& path) {
-  auto [it, inserted] = field_ids_.try_emplace(path, static_cast<uint32_t>(fields.size()));
-  if (inserted) fields.push_back(path);
+  std::string key = DecodedPath(path, embedded_json);
+  auto [it, inserted] = field_ids_.try_emplace(key, static_cast<uint32_t>(fields.size()));
+  if (inserted) fields.push_back(std::move(key));
   return it->second;
 }
 

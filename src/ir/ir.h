@@ -25,7 +25,20 @@
 // A lone surrogate escape in a string reads as U+FFFD (util/surrogates.h); kJson texts
 // keep the event's own escapes.
 // Keyword predicates (field == kAnyString) see every JSON string value of the event
-// (not keys, not numbers).
+// (not keys, not numbers), those of decoded embedded documents (below) included.
+//
+// Embedded JSON (Ir::embedded_json, from CompileOptions::embedded_json). A field listed
+// there whose value is a string holding a JSON object or array (as written, or
+// URL-encoded as IAM sends policy documents; eval/embedded_json.h) gets the decoded
+// document too, as a member keyed <key> + kDecodedSuffix inserted right after the
+// string in the same object. A rule's path beneath the field (E.x) is interned as the
+// path beneath that member (E<suffix>.x), while E itself keeps its string: rules that
+// read the string read what they always read. Only objects are walked to find E (not
+// arrays), and every occurrence of a repeated key gets its own decoded member. A field
+// that is an object or array in the event already gets a member holding a copy of it,
+// so a path beneath the field reads it either way. Keyword
+// predicates see the decoded strings too: skipping members by their key would let an
+// event hide strings from them under a forged key.
 //
 // Text of a value: strings their unescaped text, numbers their JSON token as written,
 // booleans "true"/"false", kJson the compact JSON text. Null has no text.
@@ -61,6 +74,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -173,11 +187,26 @@ struct IrRule {
   Expr condition;
 };
 
+// The key suffix of a decoded embedded document (see "Embedded JSON" above). A control
+// character: no CloudTrail key has one, and an event that forges such a key only
+// supplies a document it could have put in the string itself.
+inline constexpr std::string_view kDecodedSuffix =
+    "\x1f"
+    "decoded";
+
+// `path` as interned when `embedded` fields are decoded: a path beneath the longest of
+// them goes beneath its decoded member; any other path is unchanged.
+std::string DecodedPath(const std::string& path, const std::vector<std::string>& embedded);
+
 struct Ir {
   std::vector<std::string> fields;    // dotted paths
+  // Fields whose string values are decoded as embedded JSON (set before lowering).
+  std::vector<std::string> embedded_json;
   std::vector<Predicate> predicates;  // shared by all rules
   std::vector<IrRule> rules;
 
+  // Paths beneath an embedded_json field are interned as paths beneath its decoded
+  // member (see above).
   uint32_t InternField(const std::string& path);
   uint32_t InternPredicate(Predicate p);  // deduplicates by Key()
 

@@ -18,6 +18,14 @@
 
 namespace vigil::internal {
 
+// The value of a hexadecimal digit (either case), or -1.
+inline int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // Folds A-Z only. Non-ASCII bytes pass through unchanged, so a UTF-8 sequence is never
 // corrupted by folding.
 inline char AsciiLower(char c) {

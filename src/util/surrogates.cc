@@ -11,13 +11,6 @@
 namespace vigil::internal {
 namespace {
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The code unit of the \uXXXX escape at json[at] (the backslash), or -1 when there
 // is none there.
 int32_t EscapeAt(std::string_view json, size_t at) {

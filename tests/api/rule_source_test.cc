@@ -36,6 +36,12 @@ detection:
   condition: 1 of sel_* and not filter_ok
 )";
 
+CompileOptions WithPlaceholders(PlaceholderValues values) {
+  CompileOptions o;
+  o.placeholders = std::move(values);
+  return o;
+}
+
 class RuleSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -210,7 +216,7 @@ detection:
 }
 
 TEST(ItemHoldsTest, MeaningOfModifiersWildcardsAndPlaceholders) {
-  RuleSetBuilder b(CompileOptions{{{"Admins", {"adm_alice", "adm_bob"}}}, {}});
+  RuleSetBuilder b(WithPlaceholders({{"Admins", {"adm_alice", "adm_bob"}}}));
   b.AddYaml(R"(title: t
 logsource: {product: aws}
 detection:
@@ -234,7 +240,7 @@ detection:
   ASSERT_TRUE(ev.ok()) << ev.status().message();
   ASSERT_EQ(ev.value().readings(), 1u);
   for (const DetectionItem& item : items) {
-    EXPECT_TRUE(ItemHolds(item, ev.value(), 0, set->placeholders())) << item.field;
+    EXPECT_TRUE(ItemHolds(item, ev.value(), 0, set->compile_options())) << item.field;
   }
   // Without the placeholder's values the item does not load, so it does not hold.
   EXPECT_FALSE(ItemHolds(items[1], ev.value()));
@@ -244,7 +250,7 @@ detection:
       R"("eventSource":"s3.amazonaws.com","tags":[{"key":"Env"}]})");
   ASSERT_TRUE(other.ok());
   for (const DetectionItem& item : items) {
-    EXPECT_FALSE(ItemHolds(item, other.value(), 0, set->placeholders())) << item.field;
+    EXPECT_FALSE(ItemHolds(item, other.value(), 0, set->compile_options())) << item.field;
   }
   EXPECT_EQ(other.value().Values("tags.key"), std::vector<std::string>{"Env"});
   EXPECT_EQ(ev.value().Values("tags.key"), (std::vector<std::string>{"Env", "Owner"}));
@@ -283,9 +289,11 @@ TEST(IdentifierConstancyTest, ConstantsAndInvalid) {
   item.modifiers = {"expand"};
   item.values.push_back({DetectionValue::Type::kString, "%Admins%", {}});
   id.alternatives.push_back({item});
-  EXPECT_EQ(IdentifierConstancy(id, {{"Admins", {"x"}}}), Constancy::kDependsOnEvent);
+  EXPECT_EQ(IdentifierConstancy(id, WithPlaceholders({{"Admins", {"x"}}})),
+            Constancy::kDependsOnEvent);
   EXPECT_EQ(IdentifierConstancy(id), Constancy::kInvalid);  // the placeholder is unknown
-  EXPECT_EQ(IdentifierConstancy(id, {{"Admins", {}}}), Constancy::kInvalid);  // nor empty
+  EXPECT_EQ(IdentifierConstancy(id, WithPlaceholders({{"Admins", {}}})),
+            Constancy::kInvalid);  // nor empty
   id.alternatives[0][0].modifiers = {"nosuchmodifier"};
   EXPECT_EQ(IdentifierConstancy(id), Constancy::kInvalid);
   // The loader refuses empty maps and lists, so rules as read never fold to constants;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "eval/embedded_json.h"
 #include "eval/interpreter.h"
 #include "ir/ir.h"
 
@@ -25,7 +26,7 @@ inline bool ReferenceMatchAll(const vigil::internal::Ir& ir, std::string_view ev
                               std::vector<size_t>* matched) {
   matched->clear();
   std::vector<vigil::internal::TreeNode> readings;
-  if (!vigil::internal::EventReadings(event_json, &readings)) return false;
+  if (!vigil::internal::EventReadingsDecoded(event_json, ir.embedded_json, &readings)) return false;
   for (size_t rule = 0; rule < ir.rules.size(); ++rule) {
     for (const auto& root : readings) {
       if (vigil::internal::InterpretExpr(ir, ir.rules[rule].condition, root)) {

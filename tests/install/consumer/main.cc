@@ -259,8 +259,8 @@ int main() {
   Check(det.identifiers.size() == 1 && det.Referenced() == std::vector<std::string>{"sel"} &&
             det.Referenced(0).size() == 1 && det.Evaluate({{"sel", true}}) &&
             !det.Evaluate({{"sel", false}}) && rules->filters(0).empty() &&
-            rules->placeholders().empty(),
-        "RuleSet::detection, filters, placeholders; Detection::Referenced, Evaluate");
+            rules->compile_options().placeholders.empty(),
+        "RuleSet::detection, filters, compile_options; Detection::Referenced, Evaluate");
   vigil::Result<vigil::EventTree> tree = vigil::EventTree::Parse(kStopLogging);
   Check(tree.ok() && tree.value().readings() == 1 &&
             tree.value().Values("eventName") == std::vector<std::string>{"StopLogging"} &&
