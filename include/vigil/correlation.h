@@ -226,7 +226,8 @@ class VIGIL_EXPORT Correlator {
   // CorrelatorOptions::max_future_ms) returns Ok, is counted and is not used.
   //
   // `captured`: the Scanner's capture of this event's fields (Scanner::captured()),
-  // made with the same RuleSet. When it is given, the
+  // made with the same RuleSet: RuleSet::captured_fields() first, then whatever
+  // record fields the Scanner was also asked for (not read here). When it is given, the
   // event is not parsed again (`event_json` is not read and may be empty) and its
   // fields read exactly as from the text.
   Status Add(std::string_view event_json, std::span<const Match> matches, const EventRef& ref,

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,9 +61,11 @@ enum class EventKind {
   kAny,
 };
 
-// Values of RuleSet::captured_fields() that a Scanner read from its own parse of one
-// event: what a Correlator needs from the event, so that it does not parse the event
-// again (Correlator::Add). One entry per captured field, in that order.
+// Values of fields that a Scanner read from its own parse of one event
+// (Scanner::captured()): RuleSet::captured_fields(), what a Correlator needs from the
+// event, so that it does not parse the event again (Correlator::Add), followed by the
+// Scanner's record_fields() (what a ScanSink asked for: ScanOptions::record_fields,
+// Record::fields). One entry per field, in that order.
 struct CapturedFields {
   struct Value {
     bool present = false;    // the field exists and is not null
@@ -87,6 +90,14 @@ struct Record {
   // 1-based line on which the event starts in the (decompressed) file, 0 if unknown.
   uint64_t line = 0;
   Envelope envelope = Envelope::kNone;
+  // Set by a scan only (ScanSink::OnRecord; the readers leave it empty): the values of
+  // ScanOptions::record_fields in this event, fields[i] for record_fields[i], read from
+  // the parse that matched it. Empty when the record matched nothing, when no field
+  // was asked for, and when the matcher kept no DOM parse of the whole event (rare: an
+  // event with a repeated key that a rule reads, a lone surrogate escape, a number
+  // beyond 64 bits; see Scanner::captured()); a sink that needs the fields then reads
+  // `json` itself. Points into the scan's buffers: valid only during the OnRecord call.
+  std::span<const CapturedFields::Value> fields;
 };
 
 struct InputError {

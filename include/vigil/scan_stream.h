@@ -72,6 +72,7 @@ struct StreamMatch {
 struct ScanStreamOptions {
   // How the inputs are read and matched (kind, read limits, threads). `correlator` and
   // `end_of_stream` must be left as they are: the stream correlates by itself (below).
+  // `record_fields` is not used (a StreamMatch carries its record's text).
   ScanOptions scan;
   // When the RuleSet has correlation rules: the scan is one stream for a Correlator of
   // the stream's own, made with `correlator` (ScanOptions::correlator says how it is

@@ -68,15 +68,27 @@ class VIGIL_EXPORT Scanner {
   Status MatchPadded(std::string_view json, std::vector<vigil::Match>* out,
                      EventKind kind = EventKind::kAuto, Envelope envelope = Envelope::kNone);
 
-  // The correlations' fields (RuleSet::captured_fields()) of the event the last Match
-  // or MatchPadded matched, read from the Scanner's own parse of it, when one of its
-  // matches feeds a correlation and the event parsed whole into simdjson's DOM (not an
-  // event with duplicate keys or lone surrogates, which a Correlator reads itself);
-  // null otherwise. Read when first asked for (a Scanner whose matches feed no
-  // Correlator pays nothing for it). Valid until the next call to Match or
-  // MatchPadded. Pass it to Correlator::Add with the matches: the event is then parsed
-  // once, not twice.
+  // The fields of the event the last Match or MatchPadded matched, read from the
+  // Scanner's own parse of it: the correlations' fields (RuleSet::captured_fields()),
+  // then record_fields(), one CapturedFields::Value each, in that order. Made when one
+  // of the event's matches feeds a correlation, or when it matched anything and
+  // record_fields() is not empty; and only when the event parsed whole into
+  // simdjson's DOM (not an event with a repeated key that a rule reads, or with a lone
+  // surrogate escape: a Correlator then reads the text itself, a ScanSink gets no
+  // Record::fields). Null otherwise. Read when first asked for (a Scanner whose matches
+  // feed no Correlator and that was asked for no record_fields pays nothing for it).
+  // Owned by the Scanner; valid until the next call to Match, MatchPadded or
+  // set_record_fields. Pass it to Correlator::Add with the matches: the event is then
+  // parsed once, not twice.
   const CapturedFields* captured() const;
+
+  // Fields that captured() also reads of every matched event, after the correlations'
+  // (ScanInputs and ScanEvents set them from ScanOptions::record_fields for the scan,
+  // and restore what was set before). Paths as correlations read them (correlation.h:
+  // dotted, through arrays, the first value in document order). A path may repeat one
+  // of RuleSet::captured_fields(): it is then captured twice, at both places.
+  void set_record_fields(std::vector<std::string> fields);
+  const std::vector<std::string>& record_fields() const { return record_fields_; }
 
   const RuleSet& rules() const { return *rules_; }
   const std::shared_ptr<const RuleSet>& shared_rules() const { return rules_; }
@@ -110,8 +122,10 @@ class VIGIL_EXPORT Scanner {
   mutable CapturedFields captured_;
   mutable bool capture_done_ = true;  // captured_ and has_captured_ are up to date
   mutable bool has_captured_ = false;
-  std::string_view capture_json_;     // the last event, when a match feeds a correlation
-  // The captured fields' paths, read in one pass over an event (made on first use).
+  std::string_view capture_json_;  // the last event, when captured() may read it
+  std::vector<std::string> record_fields_;
+  // The captured fields' paths (captured_fields() then record_fields_), read in one
+  // pass over an event (made on first use, dropped when record_fields_ change).
   mutable std::unique_ptr<internal::DomPathSet> capture_paths_;
 };
 
@@ -211,6 +225,16 @@ struct ScanOptions {
   // (one matched record larger than this still goes through, alone). Larger values let
   // threads run further ahead of a slow sink.
   size_t pending_bytes_per_thread = size_t{4} << 20;
+  // Fields the sink wants of each matched record, given to ScanSink::OnRecord as
+  // Record::fields (record_fields[i] as fields[i]), read from the parse that matched
+  // the record (Scanner::captured(), with threads > 1 too), so a sink need not parse
+  // the event again. Paths as correlations read them (correlation.h): dotted
+  // (`userIdentity.arn`; a key holding the dots itself is tried first), through
+  // arrays, the first value in document order. Empty (the default): nothing is read
+  // and Record::fields stays empty. A record still comes without fields when the
+  // matcher kept no whole parse of it (see Record::fields): the sink must then read
+  // its text. Not used by ScanStream, whose items carry the event's text.
+  std::vector<std::string> record_fields;
   // Correlation (not owned; null: none). When set, the scan is one stream for this
   // Correlator: each record's matches are told to it right after ScanSink::OnRecord,
   // in input order and from the calling thread, with the fields the Scanner read for
@@ -257,7 +281,8 @@ class VIGIL_EXPORT ScanSink {
   // together, in rule order (empty when it matched nothing, or when it was not a valid
   // JSON object: OnError has then told why). Return false to stop the scan. With
   // ScanOptions::threads > 1 the text of a record that matched nothing is not kept:
-  // `record.json` is empty for it.
+  // `record.json` is empty for it. `record.fields` holds ScanOptions::record_fields
+  // of a matched record (when captured: see Record::fields).
   virtual bool OnRecord(const Record& record, std::span<const vigil::Match> matches) = 0;
   // A record or input that could not be read or parsed; the scan goes on.
   virtual void OnError(const InputError& error) = 0;

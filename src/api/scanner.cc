@@ -37,9 +37,12 @@ Status Scanner::MatchPadded(std::string_view json, std::vector<vigil::Match>* ou
     return Status::Error(StatusCode::kInvalidInput, error);
   }
   for (uint32_t r : hits_) out->push_back({&rules_->rule(r), r});
-  if (!rules_->captured_fields().empty() &&
-      std::any_of(hits_.begin(), hits_.end(),
-                  [this](uint32_t r) { return rules_->feeds_correlation(r); })) {
+  // captured() may read the event: for the correlation a match feeds, or for the
+  // record fields asked of every matched event.
+  auto feeds = [this](uint32_t r) { return rules_->feeds_correlation(r); };
+  const bool for_correlation =
+      !rules_->captured_fields().empty() && std::any_of(hits_.begin(), hits_.end(), feeds);
+  if (for_correlation || (!hits_.empty() && !record_fields_.empty())) {
     capture_json_ = json;
     capture_done_ = false;
   }
@@ -51,11 +54,16 @@ const CapturedFields* Scanner::captured() const {
   capture_done_ = true;
   simdjson::dom::element root;
   if (!eval_->EventDom(capture_json_, &root)) return nullptr;
-  const std::vector<std::string>& fields = rules_->captured_fields();
-  if (capture_paths_ == nullptr) capture_paths_ = std::make_unique<internal::DomPathSet>(fields);
+  const std::vector<std::string>& rule_fields = rules_->captured_fields();
+  const size_t count = rule_fields.size() + record_fields_.size();
+  if (capture_paths_ == nullptr) {
+    std::vector<std::string> paths = rule_fields;
+    paths.insert(paths.end(), record_fields_.begin(), record_fields_.end());
+    capture_paths_ = std::make_unique<internal::DomPathSet>(paths);
+  }
   capture_paths_->Lookup(root);
-  captured_.values.resize(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) {
+  captured_.values.resize(count);
+  for (size_t i = 0; i < count; ++i) {
     CapturedFields::Value& v = captured_.values[i];
     v.present = v.is_string = v.is_number = false;
     v.number = 0;
@@ -78,6 +86,14 @@ const CapturedFields* Scanner::captured() const {
   }
   has_captured_ = true;
   return &captured_;
+}
+
+void Scanner::set_record_fields(std::vector<std::string> fields) {
+  capture_done_ = true;  // no capture of the last event with the fields it was not asked
+  has_captured_ = false;
+  if (fields == record_fields_) return;
+  record_fields_ = std::move(fields);
+  capture_paths_.reset();
 }
 
 uint64_t Scanner::regex_limit_hits() const { return eval_->regex_limit_hits(); }

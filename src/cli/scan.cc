@@ -12,17 +12,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <ctime>
-#include <memory>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -229,17 +230,52 @@ class CliSink : public vigil::ScanSink {
     if (first_of_record) {
       Cells& c = NewCells();
       c.where = file_name_ + ":" + std::to_string(r.index);
-      EventCells(r.json, &c);
+      if (r.fields.size() == kCellFields.size()) {
+        CapturedCells(r.fields, &c);
+      } else {
+        EventCells(r.json, &c);
+      }
       Clip(&c);
     }
     ++rule_rows_[m.rule_index];
     return AddRow({&rule.level, &rule.title, static_cast<uint32_t>(cells_.size() - 1)});
   }
 
-  // The table's time, event name, principal and source IP: the first top-level
-  // eventTime, eventName and sourceIPAddress, and userIdentity's arn (else its type),
-  // when they are strings; empty otherwise. Only the top-level keys are walked (the
-  // event was validated whole by the Scanner before it matched).
+  // The fields the table asks of each matched record (ScanOptions::record_fields):
+  // the scan reads them from the parse that matched the record, and they come with it
+  // (Record::fields), so the event is not parsed again for its cells.
+  static constexpr std::array<std::string_view, 5> kCellFields = {
+      "eventTime", "eventName", "sourceIPAddress", "userIdentity.arn", "userIdentity.type"};
+  static std::vector<std::string> CellFields() {
+    return std::vector<std::string>(kCellFields.begin(), kCellFields.end());
+  }
+
+  // The table's time, event name, principal and source IP from the scan's capture:
+  // eventTime, eventName and sourceIPAddress, and userIdentity.arn (else
+  // userIdentity.type), when they are strings; empty otherwise. The same cells as
+  // EventCells makes for any CloudTrail event (whose userIdentity is an object).
+  // The capture reads a path as rules do, which differs only for events no AWS
+  // service writes: a top-level key "userIdentity.arn" is read first, and through
+  // an array `userIdentity: [{"arn": ...}]` gives the first element's arn.
+  // `f`: the values of kCellFields, in its order.
+  static void CapturedCells(std::span<const vigil::CapturedFields::Value> f, Cells* c) {
+    auto string_of = [](const vigil::CapturedFields::Value& v, std::string* out) {
+      if (v.is_string) out->assign(v.text);
+    };
+    string_of(f[0], &c->time);
+    string_of(f[1], &c->event);
+    string_of(f[2], &c->ip);
+    string_of(f[3].is_string && !f[3].text.empty() ? f[3] : f[4], &c->who);
+  }
+
+  // The same cells read from the event's text: the first top-level eventTime,
+  // eventName and sourceIPAddress, and userIdentity's arn (else its type), when they
+  // are strings; empty otherwise. Only the top-level keys are walked (the event was
+  // validated whole by the Scanner before it matched). Used when a matched record
+  // comes without its capture (Record::fields empty), which the scan cannot make of
+  // an event its DOM parse refuses: a repeated key that some rule reads (matched read
+  // both ways, from copies; here the first value is shown), a lone surrogate escape
+  // (shown as U+FFFD, as the matcher read it), a number beyond 64 bits.
   void EventCells(std::string_view json, Cells* c) {
     simdjson::ondemand::document doc;
     simdjson::ondemand::object object;
@@ -604,6 +640,9 @@ int Scan(int argc, char** argv) {
     }
   }
   sopts.correlator = sink.correlator();
+  // The table's cells come with each matched record; jsonl prints the event whole
+  // and asks for nothing (a scan asked for no field reads none).
+  if (o.format == "table") sopts.record_fields = CliSink::CellFields();
   vigil::ScanStats st = vigil::ScanInputs(scanner, o.inputs, sopts, &sink);
   // The findings first: whatever happens to the baseline (a read-only folder, a full
   // disk), what the scan found is printed; the failure is reported after the summary.

@@ -277,9 +277,11 @@ Status Correlator::Add(std::string_view event_json, std::span<const Match> match
   std::sort(hit.begin(), hit.end());
   hit.erase(std::unique(hit.begin(), hit.end()), hit.end());
   // The Scanner's capture of the event when there is one (its own parse, read the same
-  // way: util/dom_path.h), else a parse of the text.
+  // way: util/dom_path.h), else a parse of the text. The capture starts with
+  // captured_fields(), the indexes capture_index holds; a ScanSink's record fields may
+  // follow them (Scanner::record_fields()), and are not read here.
   const bool use_captured =
-      captured != nullptr && captured->values.size() == im.rules->captured_fields().size();
+      captured != nullptr && captured->values.size() >= im.rules->captured_fields().size();
   simdjson::dom::element doc;
   if (!use_captured) {
     auto err = im.parser.parse(event_json.data(), event_json.size(), true).get(doc);

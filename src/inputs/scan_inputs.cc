@@ -4,7 +4,10 @@
 // sink, on one thread or several) and ScanEvents (events in memory -> Scanner ->
 // sink). Both hand every record to the sink through one Delivery, which also feeds the
 // scan's Correlator, so a scan correlates the same way whoever runs it: the CLI, the
-// Python bindings, rule tests.
+// Python bindings, rule tests. One capture of a matched record's fields
+// (Scanner::captured()) serves both: the correlator reads the rules' fields, the sink
+// its ScanOptions::record_fields (Record::fields); with threads it travels in the
+// chunks with the record.
 //
 // Just over this project's ~600-line mark: the Delivery (ordering, correlation, the
 // stop flag) and the thread pool that replays each file's results in input order are
@@ -52,25 +55,38 @@ InputError EventError(const Record& record, const Status& status) {
   return e;
 }
 
-// Hands one record to the sink with all of its matches, then, when the scan
-// correlates, to the Correlator, and reports the alerts that raises. Lives on the
-// thread that reports (the calling thread).
+// Hands one record to the sink with all of its matches (and the fields it asked for,
+// ScanOptions::record_fields), then, when the scan correlates, to the Correlator, and
+// reports the alerts that raises. Lives on the thread that reports (the calling
+// thread).
 class Delivery {
  public:
-  Delivery(ScanSink* sink, const ScanOptions& options, ScanStats* stats)
+  Delivery(ScanSink* sink, const ScanOptions& options, const RuleSet& rules, ScanStats* stats)
       : sink_(sink),
         correlator_(options.correlator),
         end_of_stream_(options.end_of_stream),
+        rule_fields_(rules.captured_fields().size()),
+        record_fields_(options.record_fields.size()),
         stats_(stats) {}
 
-  // Whether the Scanner's capture of a matched record's fields is wanted.
-  bool correlates() const { return correlator_ != nullptr; }
+  // Whether the Scanner's capture of a matched record's fields is wanted: the
+  // correlator reads it, or the sink asked for fields.
+  bool wants_capture() const { return correlator_ != nullptr || record_fields_ > 0; }
 
-  // `captured`: the Scanner's capture of this record, when it made one. False when the
-  // sink asked to stop.
+  // `captured`: the Scanner's capture of this record, when it made one (the rules'
+  // captured_fields(), then the sink's record_fields: Scanner::captured()). False when
+  // the sink asked to stop.
   bool Deliver(const Record& record, std::span<const vigil::Match> matches,
                const CapturedFields* captured) {
-    if (!sink_->OnRecord(record, matches)) return false;
+    if (record_fields_ > 0 && captured != nullptr &&
+        captured->values.size() == rule_fields_ + record_fields_) {
+      Record with_fields = record;
+      with_fields.fields = std::span<const CapturedFields::Value>(captured->values)
+                               .subspan(rule_fields_, record_fields_);
+      if (!sink_->OnRecord(with_fields, matches)) return false;
+    } else if (!sink_->OnRecord(record, matches)) {
+      return false;
+    }
     if (correlator_ == nullptr || matches.empty()) return true;
     ref_.file.assign(record.file ? *record.file : std::string());  // its capacity kept
     ref_.record = record.index;
@@ -103,6 +119,8 @@ class Delivery {
   ScanSink* sink_;
   Correlator* correlator_;
   const bool end_of_stream_;
+  const size_t rule_fields_;    // RuleSet::captured_fields().size()
+  const size_t record_fields_;  // ScanOptions::record_fields.size()
   ScanStats* stats_;
   EventRef ref_;
   bool alerts_stopped_ = false;
@@ -140,6 +158,23 @@ class ScannerHandoff : public internal::DomHandoff {
   internal::Evaluator& eval_;
 };
 
+// Gives a scan's Scanner the sink's ScanOptions::record_fields for the scan, and gives
+// it back what it was set to before (the Scanner is the caller's).
+class RecordFieldsScope {
+ public:
+  RecordFieldsScope(Scanner& scanner, const ScanOptions& options)
+      : scanner_(scanner), before_(scanner.record_fields()) {
+    scanner_.set_record_fields(options.record_fields);
+  }
+  ~RecordFieldsScope() { scanner_.set_record_fields(std::move(before_)); }
+  RecordFieldsScope(const RecordFieldsScope&) = delete;
+  RecordFieldsScope& operator=(const RecordFieldsScope&) = delete;
+
+ private:
+  Scanner& scanner_;
+  std::vector<std::string> before_;
+};
+
 class ScanAdapter : public RecordSink {
  public:
   ScanAdapter(Scanner& scanner, const ScanOptions& options, Delivery* delivery, ScanSink* sink,
@@ -156,7 +191,7 @@ class ScanAdapter : public RecordSink {
     }
     stats_->matches += matches_.size();
     const CapturedFields* captured =
-        delivery_->correlates() && !matches_.empty() ? scanner_.captured() : nullptr;
+        delivery_->wants_capture() && !matches_.empty() ? scanner_.captured() : nullptr;
     return delivery_->Deliver(record, matches_, captured);
   }
 
@@ -221,7 +256,7 @@ struct Chunk {
   };
   std::vector<Entry> entries;
   std::vector<std::string> texts;  // each followed by kRecordPadding zero bytes
-  std::vector<CapturedFields> captures;  // Scanner::captured() of matched records
+  std::vector<CapturedFields> captures;  // Scanner::captured() of matched records, when wanted
   std::vector<InputError> errors;
   size_t bytes = 0;  // what the chunk holds, as counted against the worker's budget
   unsigned worker = 0;
@@ -380,7 +415,7 @@ class LoggingAdapter : public RecordSink {
   const ScanOptions& options_;
   Pipeline& pipe_;
   const unsigned worker_;
-  const bool capture_;  // the scan correlates: keep Scanner::captured() of matches
+  const bool capture_;  // Delivery::wants_capture(): keep Scanner::captured() of matches
   size_t file_ = 0;
   Chunk chunk_;
   bool stopped_ = false;
@@ -443,7 +478,7 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
   // holds at most its worker's budget (see above).
   const size_t window = static_cast<size_t>(threads) * 4;
   pipe.queues.resize(window);
-  const bool capture = delivery->correlates();
+  const bool capture = delivery->wants_capture();
 
   auto worker = [&](Scanner* sc, unsigned id) {
     LoggingAdapter adapter(*sc, options, pipe, id, capture);
@@ -479,6 +514,7 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
   // threads for its limits: std::system_error) is simply not there.
   for (unsigned t = 0; t < threads; ++t) {
     scanners.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
+    scanners.back()->set_record_fields(options.record_fields);
     try {
       pool.emplace_back(worker, scanners.back().get(), t);
     } catch (const std::system_error&) {
@@ -545,7 +581,8 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, kMaxScanThreads);
-  Delivery delivery(sink, options, &stats);
+  Delivery delivery(sink, options, scanner.rules(), &stats);
+  RecordFieldsScope fields(scanner, options);
   ScanAdapter adapter(scanner, options, &delivery, sink, &stats);
   const uint64_t limit_hits = scanner.regex_limit_hits();
   const uint64_t duplicates = scanner.duplicate_key_events();
@@ -596,7 +633,8 @@ ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events,
                      uint64_t first_index) {
   ScanStats stats;
   const auto start = std::chrono::steady_clock::now();
-  Delivery delivery(sink, options, &stats);
+  Delivery delivery(sink, options, scanner.rules(), &stats);
+  RecordFieldsScope fields(scanner, options);
   ScanAdapter adapter(scanner, options, &delivery, sink, &stats);
   const uint64_t limit_hits = scanner.regex_limit_hits();
   const uint64_t duplicates = scanner.duplicate_key_events();

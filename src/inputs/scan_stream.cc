@@ -137,6 +137,7 @@ void Run(std::shared_ptr<ScanStream::State> state, std::vector<std::string> inpu
     ScannerPool::Lease scanner = state->pool->Acquire();
     ScanOptions options = state->options.scan;
     options.correlator = state->correlator.get();
+    options.record_fields.clear();  // the items carry the text: nothing would read them
     stats = ScanInputs(*scanner, inputs, options, &sink);
   } catch (const std::exception& e) {
     status = Status::Error(e.what());

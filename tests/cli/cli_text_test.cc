@@ -146,6 +146,55 @@ TEST(CliTextTest, TableShowsALoneSurrogateAsTheReplacementCharacter) {
   EXPECT_NE(lines[1].find("arn:aws:iam::641826429272:user/nina\xef\xbf\xbd"), std::string::npos) << lines[1];
 }
 
+// The table's cells come with each matched record from the scan's capture
+// (ScanOptions::record_fields); an event with a repeated key that a rule reads has
+// none (it was matched read both ways), and its cells are read from its text: the
+// first value of each key, as before.
+TEST(CliTextTest, TableCellsFromTheCaptureAndFromARepeatedKeyEvent) {
+  const std::string rule = kSrc + "/rules/aws/cloudtrail/aws_cloudtrail_trail_tampering.yml";
+  const std::string plain = StopLogging("x");
+  std::string repeated_first = plain;  // StopLogging, then GetTrail: matched first-wins
+  repeated_first.insert(repeated_first.find("\"awsRegion\""), R"("eventName":"GetTrail",)");
+  std::string repeated_last = plain;  // GetTrail, then StopLogging: matched last-wins
+  repeated_last.insert(1, R"("eventName":"GetTrail",)");
+  // Repeated keys no rule reads (a second arn in userIdentity, a second eventTime):
+  // captured, the first value of each.
+  std::string repeated_arn = plain;
+  repeated_arn.insert(repeated_arn.find("\"accountId\""),
+                      R"("arn":"arn:aws:iam::1:user/mallory",)");
+  repeated_arn.insert(repeated_arn.find("\"eventTime\""), R"("eventTime":"1999-01-01T00:00:00Z",)");
+  std::string type_only = plain;  // no arn: the principal is userIdentity.type
+  type_only.replace(type_only.find(R"("arn":)"), 49, R"("invokedBy":"x")");
+  // Two files, so that two threads scan them in parallel.
+  const std::string dir = ::testing::TempDir() + "/vigil_cells." + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/a.ndjson") << plain + "\n" + repeated_first + "\n";
+  std::ofstream(dir + "/b.ndjson") << repeated_last + "\n" + repeated_arn + "\n" + type_only + "\n";
+  for (unsigned threads : {1u, 2u}) {
+    SCOPED_TRACE(threads);
+    const Outcome r = Vigil({"scan", "-q", "--format", "table", "--threads",
+                             std::to_string(threads), "--rules", rule, dir});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::vector<std::string> lines = Lines(r.out);
+    ASSERT_EQ(lines.size(), 6u) << r.out;  // the header and one row per event
+    auto row_has = [&](size_t row, const std::string& time, const std::string& event,
+                       const std::string& who, const std::string& where) {
+      const std::string& l = lines[row];
+      EXPECT_NE(l.find(time + "  " + event + " "), std::string::npos) << l;
+      EXPECT_NE(l.find(" " + who + " "), std::string::npos) << l;
+      EXPECT_NE(l.find(" 198.51.100.101  " + where), std::string::npos) << l;
+    };
+    const std::string nina = "arn:aws:iam::641826429272:user/nina.novak";
+    row_has(1, "2026-11-25T08:20:48Z", "StopLogging", nina, "a.ndjson:0");
+    row_has(2, "2026-11-25T08:20:48Z", "StopLogging", nina, "a.ndjson:1");
+    row_has(3, "2026-11-25T08:20:48Z", "GetTrail   ", nina, "b.ndjson:0");
+    row_has(4, "1999-01-01T00:00:00Z", "StopLogging", nina, "b.ndjson:1");
+    row_has(5, "2026-11-25T08:20:48Z", "StopLogging", "IAMUser", "b.ndjson:2");
+    EXPECT_EQ(r.out.find("mallory"), std::string::npos) << r.out;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliTextTest, JsonlEscapesUnicodeLineSeparators) {
   // Raw U+2028, U+2029 and U+0085 in a value (valid JSON, valid UTF-8).
   const Outcome r = Vigil({"scan", "-q", "--format", "jsonl", "--rules",

@@ -84,8 +84,9 @@ class MatchSink : public vigil::ScanSink {
     }
     return true;
   }
-  bool OnMatch(const vigil::Record&, const vigil::Match& m) {
+  bool OnMatch(const vigil::Record& record, const vigil::Match& m) {
     titles.push_back(m.rule->title);
+    for (const vigil::CapturedFields::Value& v : record.fields) fields.push_back(v.text);
     return true;
   }
   void OnError(const vigil::InputError&) override { ++errors; }
@@ -94,6 +95,7 @@ class MatchSink : public vigil::ScanSink {
     return true;
   }
   std::vector<std::string> titles;
+  std::vector<std::string> fields;  // Record::fields' texts
   std::vector<std::string> alerts;
   int errors = 0;
 };
@@ -160,6 +162,15 @@ int main() {
   Check(correlator.Add(kStopLogging, out, vigil::EventRef{"a", 0}).ok(), "Correlator::Add");
   Check(correlator.Add(kStopLogging, out, vigil::EventRef{"a", 1}, scanner.captured()).ok(),
         "Correlator::Add (captured)");
+  scanner.set_record_fields({"eventName"});
+  Check(scanner.record_fields().size() == 1 &&
+            scanner.MatchPadded(std::string_view(padded.data(), sizeof(kStopLogging) - 1), &out2)
+                .ok() &&
+            scanner.captured() != nullptr &&
+            scanner.captured()->values.size() == rules->captured_fields().size() + 1 &&
+            scanner.captured()->values.back().text == "StopLogging",
+        "Scanner::set_record_fields, record_fields");
+  scanner.set_record_fields({});
   correlator.Flush();
   const std::vector<vigil::CorrelationAlert> alerts = correlator.TakeAlerts();
   bool counted = false;
@@ -203,12 +214,15 @@ int main() {
   vigil::Correlator streamed(rules);
   vigil::ScanOptions correlating;
   correlating.correlator = &streamed;
+  correlating.record_fields = {"eventName"};
   MatchSink memory;
   const std::vector<std::string_view> events = {kStopLogging, kStopLogging};
   const vigil::ScanStats mem = vigil::ScanEvents(scanner, events, "memory", correlating, &memory);
   Check(mem.events == 2 && memory.titles.size() == 2 && mem.alerts >= 1 &&
             std::count(memory.alerts.begin(), memory.alerts.end(), "Two stops") == 1,
         "ScanEvents with a correlator");
+  Check(memory.fields == std::vector<std::string>{"StopLogging", "StopLogging"},
+        "ScanOptions::record_fields, Record::fields");
 
   // A pool of Scanners, and a scan pulled in batches from its own thread.
   auto pool = std::make_shared<vigil::ScannerPool>(rules);
