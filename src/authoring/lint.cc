@@ -19,6 +19,7 @@
 #include <regex>
 #include <set>
 
+#include "authoring/regex_portability.h"
 #include "util/cidr.h"
 #include "util/strings.h"
 #include "vigil/rule_source.h"
@@ -59,6 +60,7 @@ class Linter {
   explicit Linter(const LintOptions& o) : options_(o) {}
 
   void Warn(const SourceLocation& at, const std::string& message, const char* check) {
+    if (excepted_.count(check)) return;  // the rule says why (check-exceptions)
     out_.push_back({Severity::kWarning, at, message + " [" + check + "]"});
   }
   void Fail(const SourceLocation& at, const std::string& message, const char* check) {
@@ -69,6 +71,7 @@ class Linter {
   void File(const RuleFile& file) {
     for (const RuleSource& rule : file.rules) {
       ++rules_;
+      Exceptions(rule);
       Attributes(rule);
       if (rule.kind == RuleSource::Kind::kCorrelation) {
         CorrelationTests(rule.info);
@@ -100,6 +103,29 @@ class Linter {
 
  private:
   // ---- attributes ------------------------------------------------------------------
+
+  // `check-exceptions: {check-name: 'reason', ...}` (a vigil attribute): the rule keeps
+  // what those checks warn about, for the reason given. Without a reason, nothing is
+  // excepted.
+  void Exceptions(const RuleSource& rule) {
+    excepted_.clear();
+    const SourceNode n = rule.document["check-exceptions"];
+    if (!n) return;
+    if (!n.IsMap()) {
+      Warn(n.where(), "'check-exceptions' must map check names to the reasons they do not apply",
+           "schema");
+      return;
+    }
+    for (size_t i = 0; i < n.size(); ++i) {
+      const SourceNode reason = n.value(i);
+      if (!reason.IsScalar() || reason.text().empty()) {
+        Warn(n.key(i).where(),
+             "check exception '" + std::string(n.key(i).text()) + "' gives no reason", "schema");
+        continue;
+      }
+      excepted_.insert(std::string(n.key(i).text()));
+    }
+  }
 
   static SourceLocation At(const SourceNode& n, const SourceLocation& fallback) {
     return n ? n.where() : fallback;
@@ -322,15 +348,32 @@ class Linter {
     }
   }
 
-  // What loads here but not in other Sigma tools: CIDR networks with host bits set.
+  // What loads here but not in other Sigma tools: regexes beyond the specification's
+  // subset, CIDR networks with host bits set.
   void Portability(const DetectionItem& item) {
     const auto has = [&](const char* m) {
       return std::find(item.modifiers.begin(), item.modifiers.end(), m) != item.modifiers.end();
     };
     for (const DetectionValue& v : item.values) {
       if (v.type == DetectionValue::Type::kNull) continue;
+      if (has("re")) RegexPortability(v);
       if (has("cidr")) CidrHostBits(v);
     }
+  }
+
+  void RegexPortability(const DetectionValue& v) {
+    const auto found = authoring::NonPortableRegexConstructs(v.text);
+    if (found.empty()) return;
+    std::string list;
+    for (const auto& c : found) {
+      if (!list.empty()) list += ", ";
+      list += c.name + " '" + c.text + "' (at character " + std::to_string(c.offset + 1) + ")";
+    }
+    Warn(v.where,
+         "regular expression uses " + list +
+             ", outside the Sigma specification's regular-expression subset: other "
+             "Sigma backends cannot run it",
+         "regex-portability");
   }
 
   void CidrHostBits(const DetectionValue& v) {
@@ -487,6 +530,7 @@ class Linter {
   std::vector<Diagnostic> out_;
   std::map<std::string, std::vector<SourceLocation>> ids_;
   std::map<std::string, std::vector<SourceLocation>> titles_;
+  std::set<std::string, std::less<>> excepted_;  // checks the current rule excepts
   size_t rules_ = 0;
 };
 

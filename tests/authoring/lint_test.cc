@@ -308,8 +308,25 @@ detection:
   other:
     eventName: x
   condition: sel OR other AND NOT 1 OF them
+---
+title: Q
+check-exceptions:
+  regex-portability: 'walks a JSON document; being replaced'
+logsource: {product: aws, service: cloudtrail}
+detection:
+  sel:
+    eventName|re: 'a(?=b)'
+  condition: sel
 )")},
                                  LintOptions{{}, false});
+  const auto re = Of(r, "regex-portability");
+  ASSERT_EQ(re.size(), 1u) << All(r);
+  EXPECT_EQ(
+      re[0].ToString(),
+      std::filesystem::path(re[0].where.file).string() +
+          ":5:32: warning: regular expression uses look-ahead '(?!' (at character 2), outside "
+          "the Sigma specification's regular-expression subset: other Sigma backends cannot "
+          "run it [regex-portability]");
   const auto cidr = Of(r, "cidr-host-bits");
   ASSERT_EQ(cidr.size(), 2u) << All(r);
   EXPECT_EQ(cidr[0].where.line, 8u);
