@@ -372,7 +372,7 @@ class Linter {
     Warn(v.where,
          "regular expression uses " + list +
              ", outside the Sigma specification's regular-expression subset: other "
-             "Sigma backends cannot run it",
+             "Sigma backends may reject it or read it differently",
          "regex-portability");
   }
 

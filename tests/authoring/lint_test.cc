@@ -325,8 +325,8 @@ detection:
       re[0].ToString(),
       std::filesystem::path(re[0].where.file).string() +
           ":5:32: warning: regular expression uses look-ahead '(?!' (at character 2), outside "
-          "the Sigma specification's regular-expression subset: other Sigma backends cannot "
-          "run it [regex-portability]");
+          "the Sigma specification's regular-expression subset: other Sigma backends may reject "
+          "it or read it differently [regex-portability]");
   const auto cidr = Of(r, "cidr-host-bits");
   ASSERT_EQ(cidr.size(), 2u) << All(r);
   EXPECT_EQ(cidr[0].where.line, 8u);
