@@ -16,7 +16,18 @@
 //             should be modifiers ('*x*' -> |contains), CloudTrail field names that
 //             CloudTrail does not have (with the closest real name), rules without
 //             tests or without both a match and a no_match test (correlation rules:
-//             without both a test that expects an alert and one that expects none).
+//             without both a test that expects an alert and one that expects none);
+//             what loads in vigil but not in other Sigma tools
+//             (docs/sigma-conformance.md, "Acceptance"): `|re` constructs outside the
+//             specification's regular-expression subset ([regex-portability], each
+//             construct named), CIDR networks with host bits set ([cidr-host-bits]),
+//             condition operators not in lower case ([condition-keyword-case]), and,
+//             from the builder, correlations naming rules by title
+//             ([reference-by-title]) or naming rules that are not loaded
+//             ([unresolved-reference]).
+// A rule keeps what a check of its own warns about by saying why, in the vigil attribute
+// `check-exceptions: {regex-portability: 'reason', ...}`; without a reason nothing is
+// excepted.
 //
 // Thread safety: a pure function of the files it reads.
 #pragma once

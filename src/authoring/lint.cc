@@ -13,10 +13,14 @@
 #include "vigil/lint.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <regex>
 #include <set>
 
+#include "authoring/regex_portability.h"
+#include "util/cidr.h"
 #include "util/strings.h"
 #include "vigil/rule_source.h"
 #include "vigil/rule_tests.h"
@@ -24,11 +28,39 @@
 namespace vigil {
 namespace {
 
+// An address as text: dotted IPv4, or IPv6 as eight hex groups with the longest run of
+// zero groups written "::".
+std::string FormatIp(const internal::IpAddress& ip) {
+  char buf[8];
+  std::string out;
+  if (!ip.v6) {
+    for (int i = 0; i < 4; ++i) out += (i ? "." : "") + std::to_string(ip.bytes[i]);
+    return out;
+  }
+  int best = -1, best_len = 1, run = 0;
+  for (int g = 0; g < 8; ++g) {
+    run = (ip.bytes[2 * g] | ip.bytes[2 * g + 1]) ? 0 : run + 1;
+    if (run > best_len) best = g - run + 1, best_len = run;
+  }
+  for (int g = 0; g < 8; ++g) {
+    if (g == best) {
+      out += "::";
+      g += best_len - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out += ':';
+    std::snprintf(buf, sizeof buf, "%x", (ip.bytes[2 * g] << 8) | ip.bytes[2 * g + 1]);
+    out += buf;
+  }
+  return out;
+}
+
 class Linter {
  public:
   explicit Linter(const LintOptions& o) : options_(o) {}
 
   void Warn(const SourceLocation& at, const std::string& message, const char* check) {
+    if (excepted_.count(check)) return;  // the rule says why (check-exceptions)
     out_.push_back({Severity::kWarning, at, message + " [" + check + "]"});
   }
   void Fail(const SourceLocation& at, const std::string& message, const char* check) {
@@ -39,6 +71,7 @@ class Linter {
   void File(const RuleFile& file) {
     for (const RuleSource& rule : file.rules) {
       ++rules_;
+      Exceptions(rule);
       Attributes(rule);
       if (rule.kind == RuleSource::Kind::kCorrelation) {
         CorrelationTests(rule.info);
@@ -70,6 +103,29 @@ class Linter {
 
  private:
   // ---- attributes ------------------------------------------------------------------
+
+  // `check-exceptions: {check-name: 'reason', ...}` (a vigil attribute): the rule keeps
+  // what those checks warn about, for the reason given. Without a reason, nothing is
+  // excepted.
+  void Exceptions(const RuleSource& rule) {
+    excepted_.clear();
+    const SourceNode n = rule.document["check-exceptions"];
+    if (!n) return;
+    if (!n.IsMap()) {
+      Warn(n.where(), "'check-exceptions' must map check names to the reasons they do not apply",
+           "schema");
+      return;
+    }
+    for (size_t i = 0; i < n.size(); ++i) {
+      const SourceNode reason = n.value(i);
+      if (!reason.IsScalar() || reason.text().empty()) {
+        Warn(n.key(i).where(),
+             "check exception '" + std::string(n.key(i).text()) + "' gives no reason", "schema");
+        continue;
+      }
+      excepted_.insert(std::string(n.key(i).text()));
+    }
+  }
 
   static SourceLocation At(const SourceNode& n, const SourceLocation& fallback) {
     return n ? n.where() : fallback;
@@ -161,9 +217,10 @@ class Linter {
     }
     // A custom attribute one or two typos away from a standard one is a typo.
     static const std::vector<std::string> kStandard = {
-        "title", "id", "name", "status", "description", "license", "author", "date", "modified",
-        "level", "references", "tags", "falsepositives", "fields", "related", "logsource",
-        "detection", "filter", "correlation", "taxonomy", "scope"};
+        "title",          "id",       "name",     "status",          "description", "license",
+        "author",         "date",     "modified", "level",           "references",  "tags",
+        "falsepositives", "fields",   "related",  "logsource",       "detection",   "filter",
+        "correlation",    "taxonomy", "scope",    "check-exceptions"};
     for (size_t i = 0; i < root.size(); ++i) {
       const SourceNode k = root.key(i);
       const std::string key(k.text());
@@ -201,6 +258,7 @@ class Linter {
       }
     }
     ConditionTruth(det);
+    for (const Condition& c : det.conditions) KeywordCase(c);
     const Logsource& logsource = rule.info.logsource;
     const bool cloudtrail = logsource.product == "aws" &&
                             (logsource.service.empty() || logsource.service == "cloudtrail");
@@ -209,6 +267,7 @@ class Linter {
         for (const auto& item : alt) {
           Modifiers(item);
           Wildcards(item);
+          Portability(item);
           if (cloudtrail) Fields(item);
         }
       }
@@ -244,6 +303,93 @@ class Linter {
                "negated selections?): it matches almost every event of the logsource",
            "condition-matches-nothing-specific");
     }
+  }
+
+  // The specification writes the condition's operators in lower case, and pySigma
+  // reads only that; vigil (like the Sigma 1 tools) also reads `AND`, `Or`, ...
+  void KeywordCase(const Condition& c) {
+    const std::string& t = c.text;
+    auto word_at = [&](size_t i, size_t* end) {
+      *end = i;
+      while (*end < t.size() && (std::isalnum(static_cast<unsigned char>(t[*end])) ||
+                                 t[*end] == '_' || t[*end] == '*' || t[*end] == '-'))
+        ++*end;
+      return t.substr(i, *end - i);
+    };
+    for (size_t i = 0; i < t.size();) {
+      size_t end = i;
+      const std::string w = word_at(i, &end);
+      if (w.empty()) {
+        ++i;
+        continue;
+      }
+      std::string lower;
+      internal::AsciiLowerInto(w, &lower);
+      bool keyword =
+          lower == "and" || lower == "or" || lower == "not" || lower == "of" || lower == "them";
+      if (lower == "all" || lower == "any") {  // a quantifier only before `of`
+        size_t next = end, next_end = 0;
+        while (next < t.size() && t[next] == ' ') ++next;
+        std::string of;
+        internal::AsciiLowerInto(word_at(next, &next_end), &of);
+        keyword = of == "of";
+      }
+      if (keyword && w != lower) {
+        SourceLocation at = c.where;
+        if (at.column && t.find('\n') == std::string::npos) at.column += static_cast<uint32_t>(i);
+        Warn(at,
+             "condition operator '" + w +
+                 "' is not in lower case: other Sigma tools (pySigma) "
+                 "reject it; write '" +
+                 lower + "'",
+             "condition-keyword-case");
+      }
+      i = end;
+    }
+  }
+
+  // What loads here but not in other Sigma tools: regexes beyond the specification's
+  // subset, CIDR networks with host bits set.
+  void Portability(const DetectionItem& item) {
+    const auto has = [&](const char* m) {
+      return std::find(item.modifiers.begin(), item.modifiers.end(), m) != item.modifiers.end();
+    };
+    for (const DetectionValue& v : item.values) {
+      if (v.type == DetectionValue::Type::kNull) continue;
+      if (has("re")) RegexPortability(v);
+      if (has("cidr")) CidrHostBits(v);
+    }
+  }
+
+  void RegexPortability(const DetectionValue& v) {
+    const auto found = authoring::NonPortableRegexConstructs(v.text);
+    if (found.empty()) return;
+    std::string list;
+    for (const auto& c : found) {
+      if (!list.empty()) list += ", ";
+      list += c.name + " '" + c.text + "' (at character " + std::to_string(c.offset + 1) + ")";
+    }
+    Warn(v.where,
+         "regular expression uses " + list +
+             ", outside the Sigma specification's regular-expression subset: other "
+             "Sigma backends may reject it or read it differently",
+         "regex-portability");
+  }
+
+  void CidrHostBits(const DetectionValue& v) {
+    const size_t slash = v.text.find('/');
+    if (slash == std::string::npos) return;
+    internal::IpAddress ip;
+    if (!internal::ParseIp(std::string_view(v.text).substr(0, slash), &ip)) return;
+    internal::Cidr net;
+    std::string err;
+    if (!internal::ParseCidr(v.text, &net, &err) || net.net == ip) return;
+    const std::string prefix = v.text.substr(slash);
+    const std::string canonical = FormatIp(net.net);
+    Warn(v.where,
+         "CIDR network '" + v.text + "' has host bits set; vigil reads it as " + canonical +
+             prefix + ", other Sigma tools (pySigma) reject it: write " + canonical + prefix,
+         "cidr-host-bits");
   }
 
   // An identifier that lowers alone to a constant (for example every value removed)
@@ -384,6 +530,7 @@ class Linter {
   std::vector<Diagnostic> out_;
   std::map<std::string, std::vector<SourceLocation>> ids_;
   std::map<std::string, std::vector<SourceLocation>> titles_;
+  std::set<std::string, std::less<>> excepted_;  // checks the current rule excepts
   size_t rules_ = 0;
 };
 

@@ -17,7 +17,11 @@ Lint rule files: errors that stop a rule from loading (YAML, schema, modifiers,
 identifiers, regexes), duplicate ids, and warnings for what is likely wrong: unused
 identifiers, conditions that never or always match, '*x*' values that should be
 |contains, CloudTrail field names CloudTrail does not have (with the closest real
-one), rules without tests. Each finding is file:line:column: severity: message [check].
+one), rules without tests, and what other Sigma tools reject: regex constructs outside
+the specification's subset, CIDR values with host bits set, condition operators not
+in lower case, correlations naming rules by title or naming rules not loaded
+(docs/sigma-conformance.md). Each finding is file:line:column: severity: message
+[check].
 
 options:
   --rules PATH         a rule file or folder, as PATH is; repeatable

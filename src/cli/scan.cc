@@ -26,6 +26,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/common.h"
@@ -703,6 +704,21 @@ int Scan(int argc, char** argv) {
                                             " events without a usable eventTime")
                                                .c_str()
                                          : "");
+      // Correlations that name their rules by title (a vigil extension), repeated here
+      // from the load warnings so that a scan's summary says its rules are not portable.
+      std::string by_title;
+      size_t titles = 0;
+      for (const auto& d : rules->diagnostics()) {
+        if (!std::string_view(d.message).ends_with("[reference-by-title]")) continue;
+        by_title += (titles++ ? ", " : "") + d.where.ToString();
+      }
+      if (titles > 0) {
+        std::fprintf(stderr,
+                     "vigil: warning: %zu correlation %s a rule by its title, which the Sigma "
+                     "specification does not allow (id or name only) and other Sigma tools do "
+                     "not resolve: %s\n",
+                     titles, titles == 1 ? "reference names" : "references name", by_title.c_str());
+      }
       if (const uint64_t late = sink.late_events()) {
         std::fprintf(stderr,
                      "vigil: %llu %s later than the lateness bound (--lateness %s) and %s not "

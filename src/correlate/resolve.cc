@@ -72,14 +72,32 @@ void ResolveCorrelations(const std::vector<const RuleAst*>& asts,
       diags->emplace_back(Severity::kWarning, a->info.where,
                           "correlation '" + a->info.title + "': bad timespan '" + c.timespan + "'");
     }
-    for (const auto& ref : c.rules) {
+    for (size_t ri = 0; ri < c.rules.size(); ++ri) {
+      const std::string& ref = c.rules[ri];
+      const SourceLocation& at = ri < c.rules_where.size() ? c.rules_where[ri] : a->info.where;
       std::vector<uint32_t> idx = resolve(ref);
       std::vector<uint32_t> cidx = idx.empty() ? resolve_corr(ref) : std::vector<uint32_t>{};
       if (idx.empty() && cidx.empty()) {
+        // pySigma refuses such a correlation; vigil leaves it out and loads the rest, and
+        // `vigil check --strict` fails on the warning (docs/sigma-conformance.md).
         ok[ai] = false;
-        diags->emplace_back(Severity::kWarning, a->info.where,
+        diags->emplace_back(Severity::kWarning, at,
                             "correlation '" + a->info.title + "' references rule '" + ref +
-                                "', which is not loaded; it will not produce alerts");
+                                "', which is not loaded; it will not produce alerts "
+                                "[unresolved-reference]");
+      } else {
+        const RuleInfo& named = idx.empty() ? asts[cidx[0]]->info : detections[idx[0]]->info;
+        if (NameMatch(named, ref) < 3) {
+          diags->emplace_back(
+              Severity::kWarning, at,
+              "correlation '" + a->info.title + "' references rule '" + ref +
+                  "' by its title; the Sigma specification allows only an id or a name, so "
+                  "other Sigma tools will not find it" +
+                  (!named.id.empty()     ? " (write its id " + named.id + ")"
+                   : !named.name.empty() ? " (write its name " + named.name + ")"
+                                         : std::string(" (give the rule an id or a name)")) +
+                  " [reference-by-title]");
+        }
       }
       r.rules.push_back(std::move(idx));
       r.correlations.push_back(std::move(cidx));

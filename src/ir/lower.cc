@@ -345,6 +345,7 @@ class Lowerer {
     Op cmp = Op::kNumEq;
     bool has_cmp = false;
     TimePartOpt time_part = TimePartOpt::kNone;
+    std::string numeric_mod;             // the first numeric or time modifier, as written
     std::vector<std::string> encodings;  // in order
     for (size_t i = 0; i < mods.size(); ++i) {
       const std::string& m = mods[i];
@@ -373,11 +374,13 @@ class Lowerer {
       else if (m == "lt" || m == "lte" || m == "gt" || m == "gte") {
         if (has_cmp) return Error(at, "only one of lt, lte, gt, gte may be used");
         has_cmp = true;
+        if (numeric_mod.empty()) numeric_mod = "|" + m;
         cmp = m == "lt" ? Op::kLt : m == "lte" ? Op::kLte : m == "gt" ? Op::kGt : Op::kGte;
       } else if (m == "minute" || m == "hour" || m == "day" || m == "week" || m == "month" ||
                  m == "year") {
         if (time_part != TimePartOpt::kNone)
           return Error(at, "only one time-part modifier may be used");
+        if (numeric_mod.empty()) numeric_mod = "|" + m;
         time_part = m == "minute" ? TimePartOpt::kMinute : m == "hour" ? TimePartOpt::kHour
                     : m == "day" ? TimePartOpt::kDay : m == "week" ? TimePartOpt::kWeek
                     : m == "month" ? TimePartOpt::kMonth : TimePartOpt::kYear;
@@ -501,6 +504,13 @@ class Lowerer {
       } else if (numeric) {
         double d;
         if (!ParseDouble(v.text, &d)) return Error(v.where, "'" + v.text + "' is not a number");
+        // The specification's numeric and time modifiers take numbers; pySigma rejects a
+        // quoted one, so a rule written so would load here and nowhere else.
+        if (v.type == ValueAst::Type::kString) {
+          return Error(v.where, "'" + v.text + "' is a quoted string, but " + numeric_mod +
+                                    " compares numbers: write " + v.text +
+                                    " without quotes (Sigma's numeric modifiers take numbers)");
+        }
         base.op = has_cmp ? cmp : Op::kNumEq;
         base.number = d;
         // The exact value, for values that equal the threshold as doubles (ir.h).

@@ -52,6 +52,7 @@ using DetectionAst = Detection;
 struct CorrelationAst {
   std::string type;
   std::vector<std::string> rules;
+  std::vector<SourceLocation> rules_where;  // one per element of `rules`
   std::vector<std::string> group_by;
   std::string timespan;
   bool generate = false;

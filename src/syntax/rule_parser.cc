@@ -79,16 +79,20 @@ class DocParser {
     return true;
   }
 
-  bool StringList(const YamlNode& n, const char* what, std::vector<std::string>* out) {
+  // A string or a list of strings; `where`, when given, gets each one's position.
+  bool StringList(const YamlNode& n, const char* what, std::vector<std::string>* out,
+                  std::vector<SourceLocation>* where = nullptr) {
     if (!n || n.IsNull()) return true;
     if (n.IsScalar()) {
       out->emplace_back(n.Scalar());
+      if (where) where->push_back(LocationOf(n, file_));
       return true;
     }
     if (!n.IsSequence()) return Error(n, std::string("'") + what + "' must be a list of strings");
     for (const YamlNode e : n.Elements()) {
       if (!e.IsScalar()) return Error(e, std::string("'") + what + "' must be a list of strings");
       out->emplace_back(e.Scalar());
+      if (where) where->push_back(LocationOf(e, file_));
     }
     return true;
   }
@@ -200,7 +204,19 @@ class DocParser {
                               "'requestParameters.bucketName')");
     }
     if (value.IsSequence()) {
-      if (value.size() == 0) return Error(value, "empty list of values for '" + k + "'");
+      if (value.size() == 0) {
+        // pySigma reads `field: []` as null (the field is absent); the specification says
+        // nothing of empty lists. With modifiers there is nothing for them to apply to.
+        if (!item->modifiers.empty()) {
+          return Error(value, "empty list of values for '" + k +
+                                  "': modifiers need a value (without modifiers, [] means null)");
+        }
+        ValueAst v;
+        v.type = ValueAst::Type::kNull;
+        v.where = LocationOf(value, file_);
+        item->values.push_back(std::move(v));
+        return true;
+      }
       if (value.size() > kMaxValuesPerItem) {
         return Error(value, "'" + k + "' has " + std::to_string(value.size()) +
                                 " values, more than the limit of " +
@@ -360,7 +376,7 @@ class DocParser {
       return Error(c["type"] ? c["type"] : c, "unknown correlation type '" + corr.type + "'");
     }
     if (!c["rules"]) return Error(c, "correlation has no 'rules'");
-    StringList(c["rules"], "rules", &corr.rules);
+    StringList(c["rules"], "rules", &corr.rules, &corr.rules_where);
     StringList(c["group-by"], "group-by", &corr.group_by);
     ScalarString(c["timespan"], "timespan", &corr.timespan);
     static const std::regex kTimespan(R"([0-9]+[smhdwMy])");

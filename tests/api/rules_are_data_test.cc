@@ -182,10 +182,12 @@ TEST_F(RulesAreDataTest, RuleReferencesNameRulesNotFiles) {
     EXPECT_EQ(d.severity, Severity::kWarning) << d.message;
     messages.push_back(std::to_string(d.where.line) + ": " + d.message);
   }
-  EXPECT_EQ(messages, (std::vector<std::string>{
-                          "15: filter 'filter' names rule '" + c + "/secret.yml', which is not loaded",
-                          "7: correlation 'corr' references rule '" + c +
-                              "/secret.yml', which is not loaded; it will not produce alerts"}));
+  EXPECT_EQ(messages,
+            (std::vector<std::string>{
+                "15: filter 'filter' names rule '" + c + "/secret.yml', which is not loaded",
+                "10: correlation 'corr' references rule '" + c +
+                    "/secret.yml', which is not loaded; it will not produce alerts "
+                    "[unresolved-reference]"}));
   EXPECT_EQ(Titles(*rules, R"({"eventName":"A"})"), std::vector<std::string>{"base"});
 }
 

@@ -292,6 +292,95 @@ TEST(LintTest, CorrelationTests) {
   EXPECT_TRUE(Of(lax, "no-tests").empty()) << All(lax);
 }
 
+TEST(LintTest, WhatOtherSigmaToolsReject) {
+  // docs/sigma-conformance.md, "Acceptance": each loads in vigil, and check says where
+  // other Sigma tools part ways.
+  const LintReport r = LintPaths({Write("portability.yml", R"(title: P
+logsource: {product: aws, service: cloudtrail}
+detection:
+  sel:
+    userIdentity.invokedBy|re: '^(?!signin\.amazonaws\.com$).*\.amazonaws\.com$'
+    requestParameters.policy|re: '^[0-9]{12}$'
+    sourceIPAddress|cidr:
+      - 192.168.1.1/24
+      - 10.0.0.0/8
+      - 2001:db8::1/32
+  other:
+    eventName: x
+  condition: sel OR other AND NOT 1 OF them
+---
+title: Q
+check-exceptions:
+  regex-portability: 'walks a JSON document; being replaced'
+logsource: {product: aws, service: cloudtrail}
+detection:
+  sel:
+    eventName|re: 'a(?=b)'
+  condition: sel
+)")},
+                                 LintOptions{{}, false});
+  const auto re = Of(r, "regex-portability");
+  ASSERT_EQ(re.size(), 1u) << All(r);
+  EXPECT_EQ(
+      re[0].ToString(),
+      std::filesystem::path(re[0].where.file).string() +
+          ":5:32: warning: regular expression uses look-ahead '(?!' (at character 2), outside "
+          "the Sigma specification's regular-expression subset: other Sigma backends may reject "
+          "it or read it differently [regex-portability]");
+  const auto cidr = Of(r, "cidr-host-bits");
+  ASSERT_EQ(cidr.size(), 2u) << All(r);
+  EXPECT_EQ(cidr[0].where.line, 8u);
+  EXPECT_EQ(cidr[0].where.column, 9u);
+  EXPECT_EQ(
+      cidr[0].message,
+      "CIDR network '192.168.1.1/24' has host bits set; vigil reads it as 192.168.1.0/24, other "
+      "Sigma tools (pySigma) reject it: write 192.168.1.0/24 [cidr-host-bits]");
+  EXPECT_NE(cidr[1].message.find("vigil reads it as 2001:db8::/32"), std::string::npos)
+      << cidr[1].message;
+  const auto kw = Of(r, "condition-keyword-case");
+  ASSERT_EQ(kw.size(), 4u) << All(r);
+  const std::vector<std::pair<std::string, uint32_t>> expected = {
+      {"operator 'OR' is not in lower case", 18}, {"'AND'", 27}, {"'NOT'", 31}, {"write 'of'", 37}};
+  for (size_t i = 0; i < kw.size(); ++i) {
+    EXPECT_EQ(kw[i].where.line, 13u);
+    EXPECT_EQ(kw[i].where.column, expected[i].second) << kw[i].message;
+    EXPECT_NE(kw[i].message.find(expected[i].first), std::string::npos) << kw[i].message;
+  }
+  for (const auto& d : r.diagnostics) EXPECT_EQ(d.severity, Severity::kWarning) << d.ToString();
+}
+
+TEST(LintTest, CorrelationReferencesByTitleAndUnresolved) {
+  const LintReport r = LintPaths({Write("refs.yml", R"(title: Console login
+id: 0a6e3c9e-0000-4000-8000-000000000001
+logsource: {product: aws, service: cloudtrail}
+detection: {s: {eventName: ConsoleLogin}, condition: s}
+---
+title: Many logins
+correlation:
+  type: event_count
+  rules:
+    - Console login
+    - not loaded anywhere
+  timespan: 5m
+  condition: {gte: 2}
+)")},
+                                 LintOptions{{}, false});
+  const auto title = Of(r, "reference-by-title");
+  ASSERT_EQ(title.size(), 1u) << All(r);
+  EXPECT_EQ(title[0].where.line, 10u);
+  EXPECT_EQ(title[0].where.column, 7u);
+  EXPECT_EQ(
+      title[0].message,
+      "correlation 'Many logins' references rule 'Console login' by its title; the Sigma "
+      "specification allows only an id or a name, so other Sigma tools will not find it (write its "
+      "id 0a6e3c9e-0000-4000-8000-000000000001) [reference-by-title]");
+  const auto unresolved = Of(r, "unresolved-reference");
+  ASSERT_EQ(unresolved.size(), 1u) << All(r);
+  EXPECT_EQ(unresolved[0].severity, Severity::kWarning);
+  EXPECT_EQ(unresolved[0].where.line, 11u);
+  EXPECT_EQ(unresolved[0].where.column, 7u);
+}
+
 TEST(LintTest, SuggestCloudTrailField) {
   bool known = false;
   EXPECT_EQ(SuggestCloudTrailField("sourceIPAddress", &known), "");

@@ -258,6 +258,47 @@ TEST(CliTest, RegexLimitHitsAreInTheSummary) {
   EXPECT_EQ(Lines(clean.err).size(), 1u) << clean.err;
 }
 
+TEST(CliTest, TitleReferencesAreInTheSummary) {
+  // A correlation naming its rule by title loads (a vigil extension): the warning comes
+  // at load, with the reference's position, and again in the summary.
+  const std::string rules = WriteTemp(
+      "cli_by_title.yml",
+      "title: Console login\nid: 0a6e3c9e-0000-4000-8000-000000000002\n"
+      "logsource: {product: aws, service: cloudtrail}\n"
+      "detection: {s: {eventName: ConsoleLogin}, condition: s}\n---\n"
+      "title: Many logins\ncorrelation:\n  type: event_count\n  rules:\n    - Console login\n"
+      "  timespan: 5m\n  condition: {gte: 2}\n");
+  const std::string input =
+      WriteTemp("cli_by_title.jsonl",
+                "{\"eventName\":\"ConsoleLogin\",\"eventTime\":\"2026-01-01T00:00:00Z\"}\n");
+  Proc r = Sh(kVigil + " scan --format jsonl --rules " + rules + " " + input);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const auto err = Lines(r.err);
+  ASSERT_GE(err.size(), 3u) << r.err;
+  EXPECT_EQ(err[0],
+            rules +
+                ":10:7: warning: correlation 'Many logins' references rule 'Console "
+                "login' by its title; the Sigma specification allows only an id or a name, so "
+                "other Sigma tools will not find it (write its id "
+                "0a6e3c9e-0000-4000-8000-000000000002) [reference-by-title]");
+  EXPECT_EQ(err.back(),
+            "vigil: warning: 1 correlation reference names a rule by its title, which "
+            "the Sigma specification does not allow (id or name only) and other Sigma "
+            "tools do not resolve: " +
+                rules + ":10:7");
+  // Named by id, there is neither line.
+  const std::string by_id = WriteTemp(
+      "cli_by_id.yml",
+      "title: Console login\nid: 0a6e3c9e-0000-4000-8000-000000000002\n"
+      "logsource: {product: aws, service: cloudtrail}\n"
+      "detection: {s: {eventName: ConsoleLogin}, condition: s}\n---\n"
+      "title: Many logins\ncorrelation:\n  type: event_count\n  rules:\n"
+      "    - 0a6e3c9e-0000-4000-8000-000000000002\n  timespan: 5m\n  condition: {gte: 2}\n");
+  Proc clean = Sh(kVigil + " scan --format jsonl --rules " + by_id + " " + input);
+  EXPECT_EQ(clean.status, 0) << clean.err;
+  EXPECT_EQ(clean.err.find("title"), std::string::npos) << clean.err;
+}
+
 TEST(CliTest, ReaderClosingThePipeEndsCleanly) {
   // Many matches, a reader that takes one line: vigil must stop without an error.
   Proc r = Sh("cd " + kSrc + " && set -o pipefail; " + kVigil +

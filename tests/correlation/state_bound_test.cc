@@ -29,11 +29,12 @@ std::shared_ptr<const RuleSet> Build(const std::string& yaml) {
 // Failed logins: 5 for one user within 10 s, and a first_seen on the source address
 // per user (no learning period).
 const char* kRules =
-    "title: Failed\nid: 20000000-0000-4000-8000-000000000001\n"
+    "title: Failed\nname: Failed\nid: 20000000-0000-4000-8000-000000000001\n"
     "detection:\n  s:\n    eventName: ConsoleLogin\n  condition: s\n---\n"
     "title: Burst\nid: 20000000-0000-4000-8000-000000000002\ncorrelation:\n  type: event_count\n"
     "  rules: [Failed]\n  group-by: [user]\n  timespan: 10s\n  condition: {gte: 5}\n---\n"
-    "title: New address\nid: 20000000-0000-4000-8000-000000000003\ncorrelation:\n  type: first_seen\n"
+    "title: New address\nid: 20000000-0000-4000-8000-000000000003\ncorrelation:\n  type: "
+    "first_seen\n"
     "  rules: [Failed]\n  group-by: [user]\n  timespan: 30d\n  condition: {field: ip}\n";
 
 std::string Login(int64_t ms, const std::string& user, const std::string& ip = "192.0.2.1") {

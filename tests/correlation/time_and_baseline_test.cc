@@ -38,12 +38,15 @@ std::shared_ptr<const RuleSet> Build(const std::string& yaml) {
 // A base rule on ConsoleLogin, an event_count correlation (2 logins from one address
 // within 5 minutes) and a first_seen one (new address per user, no learning period).
 const char* kRules =
-    "title: Login\nid: 10000000-0000-4000-8000-000000000001\nlogsource:\n  product: aws\n  service: cloudtrail\n"
+    "title: Login\nname: Login\nid: 10000000-0000-4000-8000-000000000001\nlogsource:\n  product: "
+    "aws\n  service: cloudtrail\n"
     "detection:\n  s:\n    eventName: ConsoleLogin\n  condition: s\n---\n"
     "title: Burst\nid: 10000000-0000-4000-8000-000000000002\ncorrelation:\n  type: event_count\n"
     "  rules: [Login]\n  group-by: [sourceIPAddress]\n  timespan: 5m\n  condition: {gte: 2}\n---\n"
-    "title: New address\nid: 10000000-0000-4000-8000-000000000003\ncorrelation:\n  type: first_seen\n"
-    "  rules: [Login]\n  group-by: [user]\n  timespan: 30d\n  condition: {field: sourceIPAddress}\n";
+    "title: New address\nid: 10000000-0000-4000-8000-000000000003\ncorrelation:\n  type: "
+    "first_seen\n"
+    "  rules: [Login]\n  group-by: [user]\n  timespan: 30d\n  condition: {field: "
+    "sourceIPAddress}\n";
 
 constexpr int64_t kJan2 = 1704153600000;  // 2024-01-02T00:00:00Z
 

@@ -604,11 +604,11 @@ def test_pack_tests_pass(pack):
     assert all(r.correlation and isinstance(r.rule, vigil.CorrelationRule) for r in correlations)
     assert [(r.rule.title, len(r.results)) for r in correlations] == PACK_CORRELATIONS
     assert all(isinstance(t, vigil.CorrelationTestCaseResult) for r in correlations for t in r.results)
-    assert report.tests == 510 and report.failures == 0
+    assert report.tests == 519 and report.failures == 0
     assert sum(len(r.results) for r in correlations) == 22
     assert all(r.has_tests and r.passed for r in report.rules)
     last = str(report).splitlines()[-1]
-    assert last == f"vigil: {rules} rules: {rules} passed, 0 failed, 0 without tests; 510 tests, 0 failed"
+    assert last == f"vigil: {rules} rules: {rules} passed, 0 failed, 0 without tests; 519 tests, 0 failed"
 
 
 def test_failing_rule_test_is_reported_with_explanation():

@@ -295,8 +295,9 @@ TEST(RuleParserTest, DocumentErrorsNameTheNode) {
   EXPECT_EQ(ErrorOf("title: t\ndetection:\n  s:\n    requestParameters: {bucketName: b}\n  condition: s\n"),
             "r.yml:4:24: error: the value of 'requestParameters' is a map; name nested fields with dots "
             "instead (e.g. 'requestParameters.bucketName')");
-  EXPECT_EQ(ErrorOf("title: t\ndetection:\n  s:\n    a: []\n  condition: s\n"),
-            "r.yml:4:8: error: empty list of values for 'a'");
+  EXPECT_EQ(ErrorOf("title: t\ndetection:\n  s:\n    a|contains: []\n  condition: s\n"),
+            "r.yml:4:17: error: empty list of values for 'a|contains': modifiers need a value "
+            "(without modifiers, [] means null)");
   EXPECT_EQ(ErrorOf("title: t\ndetection:\n  s: [{a: 1}, b]\n  condition: s\n"),
             "r.yml:3:6: error: search identifier 's' mixes maps and plain values; split it into two "
             "identifiers");
