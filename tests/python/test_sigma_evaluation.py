@@ -1,0 +1,314 @@
+# Copyright 2026 The vigil Authors. SPDX-License-Identifier: Apache-2.0
+"""Evaluation conformance: vigil and rsigma on the same rules and the same real records.
+
+Issue 15. rsigma (the crates.io crate, the version pinned in benchmarks/peers/rsigma.py)
+and the `vigil` command evaluate
+
+  * sigmahq: the SigmaHQ CloudTrail rules, ../shared/corpus/sigma/cloudtrail/*.yml
+    (top level only, as tests/corpus/sigmahq_real_records_test.cc), and
+  * pack: the bundled pack, rules/, less the rules rsigma cannot load,
+
+over the CloudTrail records of ../shared/data/cloudtrail flattened to one NDJSON file
+(see flatten()). Both get the very same rule copy (rsigma.prepare_rules: `tests:` and
+`panther:` removed, rules rsigma refuses left out) and the very same file. The test
+compares, per corpus,
+
+  * the detection matches, as the set of (rule id, record), a record named by its
+    provenance `<file relative to the data folder>#<record index>`;
+  * the correlation alerts, as the multiset of (correlation id, group key).
+
+rsigma runs with `--no-detections` (the rules only correlations reference with
+`generate: false` print nothing of their own, as in `vigil scan`) and `--action reset`
+(a group's state is cleared when it fires, vigil's rule for gt/gte conditions). The
+records are sorted by event time first (stable), so that neither engine meets a late
+event: vigil's correlator drops events later than its lateness bound, rsigma takes
+events in arrival order.
+
+Every difference is listed in docs/sigma-conformance.md ("Known differences", a table
+between the `evaluation-differences` markers, read here) with its reason, and so is
+every rule rsigma cannot load (`rsigma-not-loaded`). The test fails on a difference or
+a left-out rule that is not listed, and on a listed one that no longer occurs.
+
+rsigma is built with `cargo install` (benchmarks/peers/rsigma.py install --quick, into
+benchmarks/.peers/rsigma-quick) when neither that nor the benchmarks' optimised build is
+there; scripts/test builds it in a stage of its own before the Python tests. A failed
+build fails the test. VIGIL_RSIGMA=PATH uses that rsigma binary instead (it must be the
+pinned version). Without ../shared the test is skipped.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import need_cli
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+DATA = SHARED / "data" / "cloudtrail"
+SIGMAHQ = SHARED / "corpus" / "sigma" / "cloudtrail"
+DOC = REPO / "docs" / "sigma-conformance.md"
+PEERS = REPO / "benchmarks" / ".peers"
+
+sys.path.insert(0, str(REPO / "benchmarks" / "peers"))
+import rsigma as rsigma_peer  # noqa: E402  (benchmarks/peers/rsigma.py)
+
+# Read by vigil's own reader (Records files, bare arrays, single objects, NDJSON, gzip,
+# damaged files read as far as they go): the real sources, as kRealInputs of
+# tests/corpus/real_records.h, and the AWS processing library's parser fixtures.
+VIGIL_READ = [
+    "invictus-aws-dataset/CloudTrail",
+    "stratus-red-team/detonation-logs",
+    "otrf-security-datasets/ec2_proxy_s3_exfiltration_2020-09-14011940.json",
+    "traildiscover/logExamples",
+    "cribl-pack-cloudtrail/zyNWSr.records.json",
+    "cloudtrail2sightings/extracted",
+    "aws-cloudtrail-processing-library",
+]
+# JSON lines whose `event` member is the CloudTrail event (the data folder's README,
+# "How the derived files were made"): read here, one record per line.
+EVENT_MEMBER = [
+    "panther-analysis/panther_cloudtrail_rule_tests.jsonl",
+    "panther-analysis/panther_test_scenarios_cloudtrail.jsonl",
+    "aws-docs/awsdocs_cloudtrail_user_guide_examples.jsonl",
+]
+
+# A rule every record matches: `vigil scan` with it prints each record it reads, as it
+# was read, with its file and index (the flattener).
+EVERY_RECORD_RULE = """\
+title: every record (tests/python/test_sigma_evaluation.py)
+id: 00000000-0000-4000-8000-000000000015
+logsource: {product: aws, service: cloudtrail}
+detection:
+    nothing:
+        vigil_evaluation_no_such_field|exists: true
+    condition: not nothing
+level: informational
+"""
+_EVENT_AT = re.compile(r',"record":(\d+),"event":')
+
+
+def _run(cmd, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, cmd))} exited {p.returncode}:\n{p.stderr[-4000:]}")
+    return p
+
+
+def _event_time(text):
+    event = json.loads(text)
+    t = event.get("eventTime", event.get("@timestamp")) if isinstance(event, dict) else None
+    return t if isinstance(t, str) else ""
+
+
+def flatten(cli, work):
+    """Writes work/events.ndjson (every record, sorted by event time, stable) and
+    returns the provenance of each of its lines ("<file>#<record index>")."""
+    rule = work / "every-record.yml"
+    rule.write_text(EVERY_RECORD_RULE)
+    p = _run([cli, "scan", "--rules", str(rule), "--logsource", "any", "--format", "jsonl",
+              *VIGIL_READ], cwd=DATA)
+    records = []  # (provenance, event text)
+    for line in p.stdout.splitlines():
+        m = _EVENT_AT.search(line)
+        # The event is the last member, as it was read: its text, not a re-serialisation.
+        records.append((json.loads(line[:m.start()] + "}")["file"] + "#" + m.group(1),
+                        line[m.end():-1]))
+    for rel in EVENT_MEMBER:
+        with open(DATA / rel, encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if line.strip():
+                    records.append((f"{rel}#{i}", json.dumps(json.loads(line)["event"],
+                                                             ensure_ascii=False,
+                                                             separators=(",", ":"))))
+    records.sort(key=lambda r: _event_time(r[1]))
+    with open(work / "events.ndjson", "w", encoding="utf-8") as fh:
+        for _, text in records:
+            fh.write(text + "\n")
+    return [prov for prov, _ in records]
+
+
+def _canonical(event):
+    return json.dumps(event, sort_keys=True, separators=(",", ":"))
+
+
+def _group(pairs):
+    return ";".join(f"{k}={json.dumps(v)}" for k, v in pairs)
+
+
+def rsigma_results(path, events_path, provenance):
+    """rsigma's output as ({(rule id, record)}, Counter((correlation id, group key)))."""
+    # rsigma prints the event (--include-event), not its position: an event is found by
+    # its content; equal events are taken in input order (rsigma prints in input order).
+    lines_of = collections.defaultdict(list)
+    with open(events_path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            lines_of[_canonical(json.loads(line))].append(i)
+    taken = collections.Counter()
+    detections, alerts = set(), collections.Counter()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            m = json.loads(line)
+            rule = m.get("rule_id") or m["rule_title"]
+            if "correlation_type" in m:
+                alerts[(rule, _group(m["group_key"]))] += 1
+                continue
+            key = (rule, _canonical(m["event"]))
+            detections.add((rule, provenance[lines_of[key[1]][taken[key]]]))
+            taken[key] += 1
+    return detections, alerts
+
+
+def vigil_results(stdout, provenance):
+    detections, alerts = set(), collections.Counter()
+    for line in stdout.splitlines():
+        m = json.loads(line)
+        if "correlation_id" in m:
+            # A group-by field the events lack is null in vigil's group and absent from
+            # rsigma's group_key: both group such events together (the same reading).
+            group = [(k, v) for k, v in m["group"].items() if v is not None]
+            alerts[(m["correlation_id"], _group(group))] += 1
+        else:
+            detections.add((m["rule_id"] or m["rule_title"], provenance[m["record"]]))
+    return detections, alerts
+
+
+def _doc_table(marker):
+    """The rows of the table between <!-- BEGIN marker --> and <!-- END marker --> of
+    docs/sigma-conformance.md, as lists of cells (backticks removed)."""
+    text = DOC.read_text(encoding="utf-8")
+    m = re.search(rf"<!-- BEGIN {marker} -->\n(.*?)<!-- END {marker} -->", text, re.S)
+    assert m, f"{DOC}: no <!-- BEGIN {marker} --> ... <!-- END {marker} --> block"
+    rows = []
+    for line in m.group(1).splitlines():
+        if not line.startswith("|") or set(line) <= set("|-: "):
+            continue
+        cells = [c.strip().replace("`", "").replace("\\|", "|")
+                 for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])]
+        if cells[0] != "corpus":  # the header
+            rows.append(cells)
+    return rows
+
+
+def known_differences(corpus):
+    """{(kind, rule id, only in): (expected count or None, {selectors} or None)} from
+    the evaluation-differences table: corpus | kind | rule id | only in | events | reason.
+    `events` is a count, or selectors separated by `;`."""
+    known = {}
+    for cells in _doc_table("evaluation-differences"):
+        c, kind, rule, only, events, reason = cells[:6]
+        assert reason, f"evaluation-differences: the row of {rule} gives no reason"
+        if c != corpus:
+            continue
+        if events.isdigit():
+            known[(kind, rule, only)] = (int(events), None)
+        else:
+            known[(kind, rule, only)] = (None, {s.strip() for s in events.split(";") if s.strip()})
+    return known
+
+
+@pytest.fixture(scope="module")
+def rsigma_binary():
+    if not DATA.is_dir() or not SIGMAHQ.is_dir():
+        pytest.skip(f"{SHARED} (data/cloudtrail, corpus/sigma/cloudtrail) is missing")
+    binary = os.environ.get("VIGIL_RSIGMA") or rsigma_peer.installed(PEERS)
+    if binary is None:
+        # Not skipped: without cargo or the network the build fails, and so does the test.
+        try:
+            binary = rsigma_peer.install(PEERS, quick=True)
+        except RuntimeError as e:
+            pytest.fail(f"building rsigma {rsigma_peer.VERSION} failed: {e}")
+    version = rsigma_peer._installed_version(binary)
+    assert version == rsigma_peer.VERSION, f"{binary} is rsigma {version}, not {rsigma_peer.VERSION}"
+    return binary
+
+
+@pytest.fixture(scope="module")
+def cli():
+    return need_cli(os.environ.get("VIGIL_CLI") or "", str(pathlib.Path(sys.executable).with_name("vigil")),
+                    shutil.which("vigil") or "", str(REPO / "build" / "vigil"))
+
+
+@pytest.fixture(scope="module")
+def flattened(cli, rsigma_binary, tmp_path_factory):
+    work = tmp_path_factory.mktemp("sigma-evaluation")
+    return work, flatten(cli, work)
+
+
+def _corpus_rules(corpus, work):
+    if corpus == "pack":
+        return REPO / "rules"
+    src = work / "sigmahq-src"  # top level only, as the C++ backtest of these rules
+    src.mkdir(exist_ok=True)
+    for f in sorted(SIGMAHQ.glob("*.yml")):
+        shutil.copy(f, src)
+    return src
+
+
+# The cold build of rsigma (when scripts/test's stage did not make it) happens in this
+# test's setup: it may take far longer than the usual limit.
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("corpus", ["sigmahq", "pack"])
+def test_vigil_and_rsigma_agree_up_to_the_listed_differences(corpus, cli, rsigma_binary, flattened):
+    work, provenance = flattened
+    events = work / "events.ndjson"
+    assert len(provenance) > 4000, "the flattened corpus is suspiciously small"
+
+    rules = work / f"rules-{corpus}"
+    prepared = rsigma_peer.prepare_rules(rsigma_binary, str(_corpus_rules(corpus, work)), str(rules))
+    not_loaded = {rel: why for rel, why in prepared["skipped"].items()}
+    listed_not_loaded = {cells[1]: cells[2] for cells in _doc_table("rsigma-not-loaded")
+                         if cells[0] == corpus}
+    assert set(not_loaded) == set(listed_not_loaded), (
+        f"{corpus}: the rules rsigma cannot load changed (docs/sigma-conformance.md, "
+        f"rsigma-not-loaded).\n  not listed: "
+        + "\n    ".join(f"{r}: {not_loaded[r]}" for r in sorted(set(not_loaded) - set(listed_not_loaded)))
+        + "\n  listed, but rsigma loads them now: " + ", ".join(sorted(set(listed_not_loaded) - set(not_loaded))))
+
+    out = work / f"rsigma-{corpus}.ndjson"
+    rsigma_peer.run_prepared(rsigma_binary, str(rules), str(events), str(out), include_event=True,
+                             extra_args=["--no-detections", "--action", "reset"])
+    r_det, r_alerts = rsigma_results(out, events, provenance)
+    p = _run([cli, "scan", "--rules", str(rules), "--format", "jsonl", str(events)])
+    v_det, v_alerts = vigil_results(p.stdout, provenance)
+    assert v_det or v_alerts, "vigil found nothing: the comparison would be empty"
+
+    found = collections.defaultdict(set)  # (kind, rule, only in) -> selectors
+    for rule, rec in r_det - v_det:
+        found[("detection", rule, "rsigma")].add(rec)
+    for rule, rec in v_det - r_det:
+        found[("detection", rule, "vigil")].add(rec)
+    for (rule, group), n in (r_alerts - v_alerts).items():
+        found[("correlation", rule, "rsigma")].add(f"{group} x{n}")
+    for (rule, group), n in (v_alerts - r_alerts).items():
+        found[("correlation", rule, "vigil")].add(f"{group} x{n}")
+
+    known = known_differences(corpus)
+    problems = []
+    for key in sorted(set(found) | set(known)):
+        kind, rule, only = key
+        have = found.get(key, set())
+        if key not in known:
+            problems.append(f"unlisted: {corpus} | {kind} | {rule} | only in {only} | {len(have)} | "
+                            + "; ".join(sorted(have)[:20]))
+            continue
+        count, selectors = known[key]
+        if not have:
+            problems.append(f"listed but no longer occurs: {corpus} | {kind} | {rule} | only in {only}")
+        elif count is not None and count != len(have):
+            problems.append(f"listed with {count} records, now {len(have)}: {corpus} | {kind} | {rule} | "
+                            f"only in {only}")
+        elif selectors is not None and selectors != have:
+            problems.append(f"listed records differ: {corpus} | {kind} | {rule} | only in {only}: "
+                            f"now {'; '.join(sorted(have))}")
+    print(f"{corpus}: {len(provenance)} records; rsigma {len(r_det)} detections, "
+          f"{sum(r_alerts.values())} alerts; vigil {len(v_det)} detections, {sum(v_alerts.values())} alerts; "
+          f"{len(not_loaded)} rules rsigma cannot load")
+    assert not problems, "\n".join(problems)
