@@ -161,7 +161,11 @@ def rsigma_results(path, events_path, provenance):
                 alerts[(rule, _group(m["group_key"]))] += 1
                 continue
             key = (rule, _canonical(m["event"]))
-            detections.add((rule, provenance[lines_of[key[1]][taken[key]]]))
+            candidates = lines_of.get(key[1], [])
+            if taken[key] >= len(candidates):
+                pytest.fail(f"rsigma printed an event for {rule} that is not in the input (or once too "
+                            f"often); it reads it differently: {key[1][:500]}")
+            detections.add((rule, provenance[candidates[taken[key]]]))
             taken[key] += 1
     return detections, alerts
 
