@@ -70,8 +70,9 @@ VIGIL_READ = [
     "traildiscover/logExamples",
     "cribl-pack-cloudtrail/zyNWSr.records.json",
     "cloudtrail2sightings/extracted",
-    "aws-cloudtrail-processing-library",
+    "aws-cloudtrail-processing-library",  # its data files: LICENSE and NOTICE are left out
 ]
+NOT_DATA = {"LICENSE", "NOTICE"}
 # JSON lines whose `event` member is the CloudTrail event (the data folder's README,
 # "How the derived files were made"): read here, one record per line.
 EVENT_MEMBER = [
@@ -113,8 +114,15 @@ def flatten(cli, work):
     returns the provenance of each of its lines ("<file>#<record index>")."""
     rule = work / "every-record.yml"
     rule.write_text(EVERY_RECORD_RULE)
-    p = _run([cli, "scan", "--rules", str(rule), "--logsource", "any", "--format", "jsonl",
-              *VIGIL_READ], cwd=DATA)
+    inputs = []
+    for rel in VIGIL_READ:
+        folder = DATA / rel
+        if folder.is_dir() and any((folder / n).exists() for n in NOT_DATA):
+            inputs += sorted(f"{rel}/{f.name}" for f in folder.iterdir() if f.name not in NOT_DATA)
+        else:
+            inputs.append(rel)
+    p = _run([cli, "scan", "--rules", str(rule), "--logsource", "any", "--format", "jsonl", *inputs],
+             cwd=DATA)
     records = []  # (provenance, event text)
     for line in p.stdout.splitlines():
         m = _EVENT_AT.search(line)
