@@ -20,9 +20,9 @@ compares, per corpus,
 rsigma runs with `--no-detections` (the rules only correlations reference with
 `generate: false` print nothing of their own, as in `vigil scan`) and `--action reset`
 (a group's state is cleared when it fires, vigil's rule for gt/gte conditions). The
-records are sorted by event time first (stable), so that neither engine meets a late
-event: vigil's correlator drops events later than its lateness bound, rsigma takes
-events in arrival order.
+records are sorted by event time first (stable), so that no event is late: vigil's
+correlator leaves out events later than its lateness bound (15 minutes), rsigma has no
+such bound.
 
 A second test runs the small probes behind the table of readings of
 docs/sigma-conformance.md ("Where the specification is silent or ambiguous") in both
