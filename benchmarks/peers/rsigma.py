@@ -93,12 +93,42 @@ def _installed_version(binary):
     return m.group(1) if m else None
 
 
-def install(peers_dir, version=VERSION):
-    """Build rsigma `version` from crates.io into PEERS_DIR/rsigma; return the binary path.
+# A quick build for tests that need rsigma's answers, not its speed (the Sigma evaluation
+# test, tests/python/test_sigma_evaluation.py): no LTO, many codegen units and
+# opt-level 1 instead of the crate's thin LTO, codegen-units=1 and opt-level 3. It goes
+# to PEERS_DIR/rsigma-quick, never to PEERS_DIR/rsigma, so the benchmarks never time it.
+QUICK_PROFILE = {
+    "CARGO_PROFILE_RELEASE_LTO": "off",
+    "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "256",
+    "CARGO_PROFILE_RELEASE_OPT_LEVEL": "1",
+    "CARGO_PROFILE_RELEASE_INCREMENTAL": "false",
+}
+
+
+def installed(peers_dir, version=VERSION):
+    """The rsigma `version` binary already under PEERS_DIR (the optimised build first,
+    else the quick one), or None."""
+    for flavour in ("rsigma", "rsigma-quick"):
+        binary = os.path.join(os.path.abspath(peers_dir), flavour, "bin", "rsigma")
+        if os.access(binary, os.X_OK) and _installed_version(binary) == version:
+            return binary
+    return None
+
+
+def install(peers_dir, version=VERSION, quick=False):
+    """Build rsigma `version` from crates.io into PEERS_DIR/rsigma (PEERS_DIR/rsigma-quick
+    with QUICK_PROFILE when `quick`); return the binary path.
 
     Skips the build when that version is already there. Raises RuntimeError when cargo is
     missing or the build fails."""
-    root = os.path.join(os.path.abspath(peers_dir), "rsigma")
+    if quick:
+        # Any build of this version gives the same answers: take the optimised one if
+        # the benchmarks made it.
+        have = installed(peers_dir, version)
+        if have:
+            print(f"rsigma {version} already installed: {have}", file=sys.stderr)
+            return have
+    root = os.path.join(os.path.abspath(peers_dir), "rsigma-quick" if quick else "rsigma")
     binary = os.path.join(root, "bin", "rsigma")
     if os.access(binary, os.X_OK):
         have = _installed_version(binary)
@@ -116,9 +146,11 @@ def install(peers_dir, version=VERSION):
     cmd = [cargo, "install", CRATE, "--version", version, "--locked", "--root", root]
     if os.access(binary, os.X_OK):
         cmd.append("--force")
-    print("installing rsigma: " + " ".join(cmd), file=sys.stderr)
+    env = dict(os.environ, **QUICK_PROFILE) if quick else None
+    print("installing rsigma: " + (" ".join(f"{k}={v}" for k, v in QUICK_PROFILE.items()) + " "
+                                   if quick else "") + " ".join(cmd), file=sys.stderr)
     started = time.monotonic()
-    proc = subprocess.run(cmd)
+    proc = subprocess.run(cmd, env=env)
     if proc.returncode != 0 or not os.access(binary, os.X_OK):
         raise RuntimeError(f"cargo install {CRATE} {version} failed (exit {proc.returncode})")
     print(f"rsigma {version} installed in {time.monotonic() - started:.0f} s: {binary}",
@@ -248,12 +280,12 @@ def prepare_rules(binary, rules_dir, dest, strip=STRIPPED_ATTRIBUTES, exclude=()
     return {"files": [f for f in files if f not in skipped], "skipped": skipped}
 
 
-def _eval_cmd(binary, rules, events, config, include_event=False):
+def _eval_cmd(binary, rules, events, config, include_event=False, extra_args=()):
     # --include-event: each match line carries the whole event, as each of vigil's jsonl
     # lines does; without it rsigma writes the rule and the matched fields only.
     return [binary, "engine", "eval", "--config", config, "-r", rules, "-e", "@" + events,
             "--input-format", "json", "--output-format", "ndjson", "--color", "never"] + \
-        (["--include-event"] if include_event else [])
+        (["--include-event"] if include_event else []) + list(extra_args)
 
 
 def _timed(cmd, stdout_path, cwd):
@@ -326,11 +358,12 @@ def run(binary, rules_dir, ndjson_path, strip=STRIPPED_ATTRIBUTES, exclude=(),
     }
 
 
-def run_prepared(binary, rules, ndjson_path, out_path, include_event=False):
+def run_prepared(binary, rules, ndjson_path, out_path, include_event=False, extra_args=()):
     """One timed `rsigma engine eval` of rules prepared by prepare_rules() (no copy, no
     validation), its matches written to out_path (with each match's event when
-    include_event). Returns (wall seconds, {rule id or title: count}, CPU seconds (user +
-    system) of the process)."""
+    include_event; `extra_args` are appended to the command, e.g. --no-detections).
+    Returns (wall seconds, {rule id or title: count}, CPU seconds (user + system) of the
+    process)."""
     import resource
     binary = os.path.abspath(binary)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -339,7 +372,7 @@ def run_prepared(binary, rules, ndjson_path, out_path, include_event=False):
         with open(config, "w") as fh:
             fh.write("{}\n")
         cmd = _eval_cmd(binary, os.path.abspath(rules), os.path.abspath(ndjson_path), config,
-                        include_event)
+                        include_event, extra_args)
         seconds, rc, err = _timed(cmd, out_path, tmp)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if rc != 0:
@@ -364,6 +397,8 @@ def _main(argv):
     sub = ap.add_subparsers(dest="cmd", required=True)
     p_inst = sub.add_parser("install", help="cargo install rsigma (skipped if present)")
     p_inst.add_argument("peers_dir", nargs="?", default=default_peers)
+    p_inst.add_argument("--quick", action="store_true",
+                        help="a quick build (QUICK_PROFILE) into PEERS_DIR/rsigma-quick, for tests")
     p_run = sub.add_parser("run", help="evaluate an NDJSON file, print the result as JSON")
     p_run.add_argument("rules_dir")
     p_run.add_argument("ndjson")
@@ -386,7 +421,7 @@ def _main(argv):
     args = ap.parse_args(argv)
     try:
         if args.cmd == "install":
-            print(install(args.peers_dir))
+            print(install(args.peers_dir, quick=args.quick))
             return 0
         binary = args.binary or install(args.peers_dir)
         strip = () if args.no_strip else STRIPPED_ATTRIBUTES
