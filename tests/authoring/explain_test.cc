@@ -53,6 +53,32 @@ detection:
   EXPECT_NE(text.find("verdict: no match"), std::string::npos) << text;
 }
 
+// Fields of a decoded embedded document (CompileOptions::embedded_json) are explained
+// like any other: the values seen are those of the decoded policy.
+TEST(ExplainTest, FieldsOfAnEmbeddedDocument) {
+  auto rs = Build(R"(title: Admin policy
+logsource: {product: aws, service: cloudtrail}
+detection:
+  selection:
+    requestParameters.policyDocument.Statement.Effect: Allow
+    requestParameters.policyDocument.Statement.Action: '\*'
+  condition: selection
+)");
+  const char* event =
+      R"({"eventName":"PutUserPolicy","requestParameters":{"policyDocument":)"
+      R"("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%7D%2C)"
+      R"(%7B%22Effect%22%3A%22Deny%22%2C%22Action%22%3A%22%2A%22%7D%5D%7D"}})";
+  auto ex = Explain(*rs, 0, event);
+  ASSERT_TRUE(ex.ok()) << ex.status().message();
+  const Explanation& e = ex.value();
+  EXPECT_TRUE(Item(e, 0, 0, 0).held);
+  EXPECT_EQ(Item(e, 0, 0, 0).seen, (std::vector<std::string>{"Allow", "Deny"}));
+  EXPECT_TRUE(Item(e, 0, 0, 1).held);
+  EXPECT_EQ(Item(e, 0, 0, 1).seen, (std::vector<std::string>{"s3:GetObject", "*"}));
+  // Each item holds for some statement: as in a scan, not necessarily the same one.
+  EXPECT_TRUE(e.matched);
+}
+
 TEST(ExplainTest, MissingFieldsArraysAndAlternatives) {
   auto rs = Build(R"(title: Alternatives
 detection:
