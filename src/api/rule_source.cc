@@ -7,8 +7,8 @@
 #include "vigil/rule_source.h"
 
 #include <algorithm>
-#include <filesystem>
 
+#include "api/rule_files.h"
 #include "compile/regex.h"
 #include "eval/embedded_json.h"
 #include "eval/interpreter.h"
@@ -49,17 +49,9 @@ struct EventTreeAccess {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 internal::YamlNode Yaml(const std::shared_ptr<const internal::SourceFile>& file, uint32_t index) {
   if (file == nullptr) return internal::YamlNode();
   return internal::YamlNode(file->tree.get(), index);
-}
-
-Diagnostic FileError(const std::string& file, std::string message) {
-  SourceLocation where;
-  where.file = file;
-  return Diagnostic(Severity::kError, std::move(where), std::move(message));
 }
 
 }  // namespace
@@ -148,16 +140,7 @@ SourceNode SourceNode::operator[](std::string_view key) const {
 std::vector<RuleFile> ReadRuleFiles(const std::string& path, std::vector<Diagnostic>* diagnostics) {
   std::vector<Diagnostic> ignored;
   std::vector<Diagnostic>* diags = diagnostics != nullptr ? diagnostics : &ignored;
-  std::vector<std::string> files;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    files = internal::ListRuleFiles(path, &ec);
-    if (ec) diags->push_back(FileError(path, "cannot walk folder: " + ec.message()));
-  } else if (fs::exists(path, ec)) {
-    files.push_back(path);
-  } else {
-    diags->push_back(FileError(path, "no such rule file or folder"));
-  }
+  const std::vector<std::string> files = internal::RuleFilesOf(path, diags);
   std::vector<RuleFile> out;
   size_t rules = 0;
   for (const std::string& f : files) {
@@ -165,14 +148,12 @@ std::vector<RuleFile> ReadRuleFiles(const std::string& path, std::vector<Diagnos
     rf.path = f;
     std::string text, error;
     if (!internal::ReadRuleFile(f, &text, &error)) {
-      diags->push_back(FileError(f, error));
+      diags->push_back(internal::FileError(f, error));
       continue;
     }
     for (const auto& doc : internal::LoadYamlDocuments(text, f, diags)) {
       if (rules >= internal::kMaxRules) {
-        diags->emplace_back(Severity::kError, doc.where,
-                            "more than " + std::to_string(internal::kMaxRules) +
-                                " rules: this rule and every rule after it are left out");
+        diags->push_back(internal::TooManyRules(doc.where));
         return out;
       }
       internal::RuleAst ast;

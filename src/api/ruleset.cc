@@ -5,10 +5,10 @@
 #include "vigil/ruleset.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <set>
 
+#include "api/rule_files.h"
 #include "api/rule_sources.h"
 #include "common/rule_names.h"
 #include "compile/program.h"
@@ -22,17 +22,9 @@
 
 namespace vigil {
 
-namespace fs = std::filesystem;
 using internal::RuleAst;
 
-namespace {
-// An error about a whole file (no line or column).
-Diagnostic FileError(const std::string& file, std::string message) {
-  SourceLocation where;
-  where.file = file;
-  return Diagnostic(Severity::kError, std::move(where), std::move(message));
-}
-}  // namespace
+using internal::FileError;
 
 struct RuleSetBuilder::Impl {
   CompileOptions options;
@@ -50,9 +42,7 @@ struct RuleSetBuilder::Impl {
         // Once: every document after the limit is left out for the same reason.
         if (!rule_limit_reported) {
           rule_limit_reported = true;
-          diagnostics.emplace_back(Severity::kError, doc.where,
-                                   "more than " + std::to_string(internal::kMaxRules) +
-                                       " rules: this rule and every rule after it are left out");
+          diagnostics.push_back(internal::TooManyRules(doc.where));
         }
         return;
       }
@@ -98,20 +88,7 @@ void RuleSetBuilder::AddFile(const std::string& path) {
 }
 
 void RuleSetBuilder::AddPath(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_directory(path, ec)) {
-    if (!fs::exists(path, ec)) {
-      impl_->diagnostics.push_back(FileError(path, "no such rule file or folder"));
-      return;
-    }
-    AddFile(path);
-    return;
-  }
-  const std::vector<std::string> files = internal::ListRuleFiles(path, &ec);
-  if (ec) {
-    impl_->diagnostics.push_back(FileError(path, "cannot walk folder: " + ec.message()));
-  }
-  for (const auto& f : files) AddFile(f);
+  for (const auto& f : internal::RuleFilesOf(path, &impl_->diagnostics)) AddFile(f);
 }
 
 std::shared_ptr<const RuleSet> RuleSetBuilder::Build() {

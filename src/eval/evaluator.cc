@@ -1520,6 +1520,7 @@ bool Evaluator::MayHoldEmbedded(std::string_view json) {
     simdjson::dom::element root;
     if (!ParseDom(json, &root)) return true;
     ReuseDom(json);
+    dom_parsed_here_ = true;  // not the Reader's parse: counters_.dom_reused leaves it out
   }
   return embedded_->AnyIn(dom_root_);
 }
@@ -1606,7 +1607,8 @@ bool Evaluator::EvaluateText(std::string_view json, EventKind kind, Envelope env
   simdjson::dom::element root;
   const bool reuse = dom_reuse_ && dom_data_ == json.data() && dom_size_ == json.size();
   dom_reuse_ = false;
-  counters_.dom_reused += reuse;
+  counters_.dom_reused += reuse && !dom_parsed_here_;
+  dom_parsed_here_ = false;
   if (reuse || ParseDom(json, &root)) {
     root = dom_root_;
     dom_data_ = json.data();

@@ -247,6 +247,7 @@ class Evaluator {
   std::unique_ptr<EmbeddedJson> embedded_;
   std::string embedded_text_;
   bool MayHoldEmbedded(std::string_view json);
+  bool dom_parsed_here_ = false;  // MayHoldEmbedded parsed the DOM EvaluateText reuses
   // While the copy with lone surrogates replaced is walked: its start, and the event's.
   const char* copy_base_ = nullptr;
   const char* original_base_ = nullptr;
