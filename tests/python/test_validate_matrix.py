@@ -334,15 +334,41 @@ def vigil_validate_cli() -> str:
     return cli
 
 
-def run_vigil(cli, fx, *extra):
+def run_vigil(cli, fx, *extra, signatures="signatures.json"):
+    sig = ["--signatures", os.path.join(fx.out, signatures)] if signatures else []
     p = subprocess.run([cli, "validate", fx.root, "--public-keys", os.path.join(fx.out, "public-keys.json"),
-                        "--signatures", os.path.join(fx.out, "signatures.json"), "--format", "jsonl", *extra],
-                       capture_output=True, text=True, timeout=60)
+                        *sig, "--format", "jsonl", *extra], capture_output=True, text=True, timeout=60)
     rows = []
     for line in p.stdout.splitlines():
         if line.strip():
             rows.append(json.loads(line))
     return p.returncode, [r for r in rows if "code" in r], p.stderr
+
+
+def _offline_signatures(cli, fx, rows):
+    """The signatures in head-object form give the same findings; without any, each
+    chain's newest digest is unverifiable (its signature exists only in S3 metadata) and
+    every other digest is still verified through the next one's previousDigestSignature."""
+    def pairs(rs):
+        return sorted((r["code"], r.get("file") or "") for r in rs)
+
+    rc, heads, err = run_vigil(cli, fx, signatures="head-objects.json")
+    assert rc == 0 and pairs(heads) == pairs(rows), err
+    rc, bare, err = run_vigil(cli, fx, signatures=None)
+    assert rc == 0, err
+    newest = {fx.chain(a, r)[-1].key for a in fx.spec.accounts for r in fx.spec.regions}
+    by_file: dict = {}
+    for r in bare:
+        by_file.setdefault(r.get("file"), set()).add(r["code"])
+    for d in fx.digests:
+        if d.key in newest:
+            assert "digest-signature-unverifiable" in by_file.get(d.key, ()), (d.key, by_file.get(d.key))
+            assert "digest-valid" not in by_file.get(d.key, ()), (d.key, by_file.get(d.key))
+        else:
+            assert by_file.get(d.key, set()) & {"digest-valid"}, (d.key, by_file.get(d.key))
+    assert not any(r["status"] == "failed" for r in bare), bare
+    rc, _, _ = run_vigil(cli, fx, "--strict", signatures=None)
+    assert rc == 1
 
 
 @pytest.mark.parametrize("cid", CASE_IDS)
@@ -393,6 +419,8 @@ def test_vigil_validate(awscli, cid):
         assert gaps[0].get("reason"), gaps
     else:
         assert gaps == [], gaps
+    if cid == "untouched":
+        _offline_signatures(cli, fx, rows)
     if cid == "log-added":
         assert [r["status"] for r in by_file[t]] == ["unverified"], by_file[t]
         rc_strict, _, _ = run_vigil(cli, fx, "--strict")
