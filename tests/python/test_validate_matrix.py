@@ -12,7 +12,7 @@ hourly digests chained and signed SHA256withRSA with test keys, a key file in
   (tools/awscli_validate.py says how). What it reports for every file -- valid, or
   INVALID and why -- its gap lines, its summary and its exit status are asserted.
 * test_vigil_validate[case]: `vigil validate TREE --public-keys --signatures --format
-  jsonl` (/work/scratch/validate-contract.md until it is in the docs): the finding codes
+  jsonl` (the finding codes agreed for issue 16 are listed below the imports): the codes
   the case must produce, on the file it concerns, the exit status, that no untouched file
   fails -- and that vigil agrees with the AWS CLI on every file the CLI reported, except
   where the table below says they differ by design. Until `vigil validate` exists in the
