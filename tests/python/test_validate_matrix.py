@@ -32,11 +32,11 @@ log-truncated     log gzip cut in half                  log INVALID: hash value 
 digest-modified   JSON edited, metadata kept            digest INVALID: signature           digest-modified
                                                         verification failed; its logs not
                                                         checked
-digest-deleted    a linked digest removed               digest INVALID: not found; its      digest-missing
-                                                        logs never seen
+digest-deleted    a linked digest removed               digest INVALID: not found; its      digest-missing, and a gap
+                                                        logs never seen                     over its hour
 digest-truncated  digest gzip cut in half               digest INVALID: invalid format      digest-unreadable
-chain-reordered   two digests swap places               both INVALID: has been moved from   chain-broken
-                  (with their S3 metadata)              its original location
+chain-reordered   two digests swap places               both INVALID: has been moved from   both failed, digest-moved
+                  (with their S3 metadata)              its original location               (or chain-broken)
 wrong-key         signed by another key pair, names     digest INVALID: signature           digest-signature-invalid
                   the real key's fingerprint            verification failed
 unknown-key       signed by, and names, a key not in    digest INVALID: public key not      digest-key-unknown
@@ -74,13 +74,20 @@ from conftest import need_cli, need_module
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
+
+def iso(t) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
 A, B = "111122223333", "444455556666"
 R, R2 = "us-east-1", "eu-west-1"
 
 OK_CODES = {"log-valid", "digest-valid"}
 FAILED_CODES = {"log-modified", "log-missing", "log-unreadable", "digest-modified", "digest-missing",
                 "digest-unreadable", "digest-signature-invalid", "chain-broken", "digest-key-unknown",
-                "digest-key-invalid-period"}
+                "digest-key-invalid-period",
+                # a digest whose digestS3Object is not where it lies (the AWS CLI's "moved");
+                # emitted by the validate branch, not yet in the contract's list
+                "digest-moved"}
 UNVERIFIED_CODES = {"digest-signature-unverifiable", "log-unlisted"}
 
 # The vigil codes each AWS CLI verdict on a file can correspond to.
@@ -90,7 +97,8 @@ AWSCLI_TO_VIGIL = {
     "invalid format": {"log-unreadable", "digest-unreadable"},
     "unexpected data after end of compressed stream": {"log-unreadable"},
     "signature verification failed": {"digest-signature-invalid", "digest-modified"},
-    "has been moved from its original location": {"chain-broken", "digest-modified", "digest-signature-invalid"},
+    "has been moved from its original location": {"digest-moved", "chain-broken", "digest-modified",
+                                                  "digest-signature-invalid"},
     "public key not found": {"digest-key-unknown"},
 }
 
@@ -139,10 +147,10 @@ def _logs_of(fx, key):
 
 
 def _reordered(by_file, keys):
-    """Both swapped digests fail, and the chain is reported broken at one of them."""
+    """Both swapped digests fail, and one at least is named as moved or as breaking the chain."""
     codes = [{r["code"] for r in by_file.get(k, [])} for k in keys]
     assert all(c & FAILED_CODES for c in codes), dict(zip(keys, codes))
-    assert any("chain-broken" in c for c in codes), dict(zip(keys, codes))
+    assert any(c & {"digest-moved", "chain-broken"} for c in codes), dict(zip(keys, codes))
 
 
 CASES = [
@@ -412,11 +420,21 @@ def test_vigil_validate(awscli, cid):
     failed_files = {r.get("file") for r in rows if r["status"] == "failed"}
     assert failed_files <= failed_ok, f"failures on files no tamper touched: {failed_files - failed_ok}"
 
-    gaps = [r for r in rows if r["code"] == "gap"]
-    if cid == "gap":
-        dropped = next(x for x in fx.tampers if x["op"] == "drop_hour")
-        assert len(gaps) == 1 and (gaps[0]["start"], gaps[0]["end"]) == (dropped["start"], dropped["end"]), gaps
-        assert gaps[0].get("reason"), gaps
+    # Gaps: the dropped hour (logging stopped) and the deleted digest's hour (the issue:
+    # "hours with no digest are reported as periods, with the likely reason (logging
+    # stopped, or digests deleted)") must be reported, exactly; reordered digests may
+    # leave a period without a valid digest, within their hours; no gap anywhere else.
+    gaps = sorted((r["start"], r["end"]) for r in rows if r["code"] == "gap")
+    assert all(r.get("reason") for r in rows if r["code"] == "gap"), rows
+    if cid in ("gap", "digest-deleted"):
+        gone = fx.tampers[0]["key"]
+        period = ((fx.tampers[0]["start"], fx.tampers[0]["end"]) if cid == "gap" else
+                  next((iso(d.start), iso(d.end)) for d in fx.digests if d.key == gone))
+        assert gaps == [period], gaps
+    elif cid == "chain-reordered":
+        lo = min(iso(d.start) for d in fx.digests if d.key in t)
+        hi = max(iso(d.end) for d in fx.digests if d.key in t)
+        assert all(lo <= a < b <= hi for a, b in gaps), (gaps, lo, hi)
     else:
         assert gaps == [], gaps
     if cid == "untouched":
