@@ -221,11 +221,11 @@ def _answer(run_: dict, operation: str, request) -> tuple:
         return 200, {"PublicKeyList": keys}
     if operation == "organizations.DescribeOrganization" and run_.get("organization"):
         o = run_["organization"]
+        mgmt = o["MasterAccountId"]
         return 200, {"Organization": {
             "Id": o["Id"], "Arn": "arn:aws:organizations::%s:organization/%s" % (o["MasterAccountId"], o["Id"]),
             "FeatureSet": "ALL", "MasterAccountId": o["MasterAccountId"],
-            "MasterAccountArn": "arn:aws:organizations::%s:account/%s/%s" % (o["MasterAccountId"], o["Id"],
-                                                                            o["MasterAccountId"]),
+            "MasterAccountArn": "arn:aws:organizations::%s:account/%s/%s" % (mgmt, o["Id"], mgmt),
             "MasterAccountEmail": "management@example.com"}}
     return 400, {"__type": "VigilOfflineException", "message": f"{operation} is not answered offline"}
 

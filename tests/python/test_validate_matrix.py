@@ -20,8 +20,9 @@ hourly digests chained and signed SHA256withRSA with test keys, a key file in
   skip, and only that one, until the validate branch is merged).
 
 Case              tamper                                AWS CLI validate-logs               vigil validate
-----------------  ------------------------------------  ----------------------------------  -----------------------------
-untouched         none (2 regions)                      every digest and log valid, rc 0    digest-valid, log-valid, exit 0
+----------------  ------------------------------------  ----------------------------------  --------------------------
+untouched         none (2 regions)                      every digest and log valid, rc 0    digest-valid, log-valid,
+                                                                                            exit 0
 log-modified      an event edited, re-gzipped           log INVALID: hash value doesn't     log-modified
                                                         match
 log-deleted       a listed log file removed             log INVALID: not found              log-missing
@@ -77,6 +78,7 @@ sys.path.insert(0, str(REPO / "tools"))
 
 def iso(t) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 A, B = "111122223333", "444455556666"
 R, R2 = "us-east-1", "eu-west-1"
@@ -134,8 +136,8 @@ class Case:
     awscli_unseen: Callable = lambda fx, t: set()
     # vigil: (code, key) that must be reported
     vigil_required: Callable = lambda fx, t: set()
-    # vigil: keys that may carry failed findings other than the required ones (e.g. the
-    # second file of a swap), and keys whose findings are not asserted beyond "not failed"
+    # vigil: further keys that may carry failed findings (e.g. both files of a swap); the
+    # logs listed by any digest that may fail are only asserted not to fail
     vigil_failed_ok: Callable = lambda fx, t: set()
     # vigil: a further check, (findings by file, fixture, touched) -> None
     vigil_check: Callable = lambda by_file, fx, t: None
