@@ -48,6 +48,9 @@ gap               logging stopped for an hour: no       "No log files were deliv
                   logs, no digest, next one starting    between A and B", rc 0              hour, exit 0
 backfill          a late log file listed only by a      (backfill) digest valid, late log   digest-valid on the backfill
                   _backfill digest                      valid                               digest, log-valid on the log
+backfill-rotated  the backfill digest is signed after   as backfill                         as backfill (the key is
+                  a key rotation, with the new key                                          judged at generation, not
+                                                                                            at digestEndTime)
 organization      AWSLogs/o-ID/ACCOUNT under a prefix,  every file valid (run per account   every file valid, exit 0
                   two accounts                          with --account-id)
 
@@ -199,6 +202,9 @@ CASES = [
          vigil_required=lambda fx, k: {("digest-key-invalid-period", k)}, vigil_exit=1),
     Case("gap", dict(hours=5), lambda m, fx: m.drop_hour(fx, A, R, 2)),
     Case("backfill", dict(backfill=((A, R, 1),)), lambda m, fx: None),
+    # the backfill digest of hour 0 is generated after the key rotation: signed with the
+    # second key, whose validity starts after the digest's digestEndTime
+    Case("backfill-rotated", dict(rotation=True, backfill=((A, R, 0),)), lambda m, fx: None),
     Case("organization", dict(accounts=(A, B), org_id="o-a1b2c3d4e5", prefix="cloudtrail/org"),
          lambda m, fx: None),
 ]
@@ -308,7 +314,11 @@ def test_awscli(awscli, cid):
             assert res["gaps"] == [{"backfill": False, "from": dropped["start"], "to": dropped["end"]}]
         else:
             assert res["gaps"] == []
-    if cid == "backfill":
+    if cid == "backfill-rotated":
+        d = fx.digest_of(A, R, 0, backfill=True)
+        signer = fx.key_for(R, d.signed_at)
+        assert signer.name == f"{R}-2" and d.end < signer.valid_from <= d.generated
+    if cid in ("backfill", "backfill-rotated"):
         (res,) = b.awscli.values()
         bf = [k for k, v in res["files"].items() if v["kind"] == "backfill-digest"]
         assert len(bf) == 1 and bf[0].endswith("_backfill.json.gz") and res["files"][bf[0]]["valid"]
