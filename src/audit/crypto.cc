@@ -4,6 +4,7 @@
 #include "audit/crypto.h"
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include <limits>
 #include <new>
@@ -84,13 +85,21 @@ bool DecodeBase64(std::string_view text, std::string* out) {
 void PkeyFree::operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
 
 PublicKey LoadRsaPublicKeyDer(std::string_view der) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  // d2i_PublicKey with EVP_PKEY_RSA reads the PKCS#1 RSAPublicKey structure (not the
-  // X.509 SubjectPublicKeyInfo), which is the form ListPublicKeys returns.
+  const auto* begin = reinterpret_cast<const unsigned char*>(der.data());
+  const auto* end = begin + der.size();
+  // d2i_PublicKey with EVP_PKEY_RSA reads the PKCS#1 RSAPublicKey structure, the form
+  // ListPublicKeys documents and the AWS CLI loads. AWS's own example list also holds
+  // a key in the X.509 SubjectPublicKeyInfo form (d2i_PUBKEY): both are taken.
+  const unsigned char* p = begin;
   EVP_PKEY* key = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size()));
-  if (key != nullptr && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-    EVP_PKEY_free(key);  // trailing bytes: not exactly one key
-    key = nullptr;
+  if (key == nullptr || p != end) {
+    EVP_PKEY_free(key);  // null is fine; trailing bytes: not exactly one key
+    p = begin;
+    key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+    if (key != nullptr && (p != end || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA)) {
+      EVP_PKEY_free(key);
+      key = nullptr;
+    }
   }
   return PublicKey(key);
 }

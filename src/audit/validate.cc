@@ -416,6 +416,7 @@ struct Validator {
   std::vector<std::string> logs_found;          // normal absolute paths of log files walked
   std::map<std::string, std::string> log_root;  // log path -> its root (for its S3 key)
   std::map<std::string, size_t> by_key;         // root + '\n' + key -> digest
+  std::set<std::string> moved_at;               // root + '\n' + key where a moved digest lies
   ValidationReport report;
   internal::GzipHasher hasher{options.whole_file_bytes};
 
@@ -634,6 +635,18 @@ struct Validator {
               " (its previous-digest fields are null): logging or log file validation was "
               "stopped and started again, or the trail was re-created");
         }
+        continue;
+      }
+      if (!d.previous && moved_at.count(d.root + "\n" + *d.prev_object)) {
+        // The file is there but holds another digest (digest-moved): the chain was
+        // reordered, not cut.
+        ValidationFinding f = FindingFor(d, "chain-broken", ValidationStatus::kFailed,
+                                         "names " + *d.prev_object +
+                                             " as its previous digest, but that file holds "
+                                             "another digest (digest-moved): the chain was "
+                                             "reordered");
+        f.digest = *d.prev_object;
+        link_findings[i].push_back(std::move(f));
         continue;
       }
       if (!d.previous) {
@@ -858,7 +871,10 @@ Result<ValidationReport> Validate(const std::vector<std::string>& paths,
   simdjson::dom::parser parser;
   for (Digest& d : v.digests) {
     v.ReadDigest(&d, &parser);
-    if (d.moved) continue;
+    if (d.moved) {
+      v.moved_at.insert(d.root + "\n" + d.key);
+      continue;
+    }
     d.chain = d.root + "|" + d.place.folder + "|" + d.name.trail + "|" + d.name.home_region +
               (d.name.backfill ? "|backfill" : "");
     v.by_key.emplace(d.root + "\n" + d.key, &d - v.digests.data());

@@ -272,6 +272,33 @@ TEST_F(ValidateTest, SignedByAnotherKeyInTheTree) {
   EXPECT_EQ(Problems(r), std::vector<std::string>{"digest-signature-invalid " + t.digests()[1]});
 }
 
+TEST_F(ValidateTest, KeyInSubjectPublicKeyInfoFormIsTaken) {
+  DigestTree t(root_);
+  Build(&t, 2);
+  t.WriteSignatures(sigs_, {t.digests().back()});
+  DigestTree::WriteKeys(keys_, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", nullptr,
+                        testing::kTestFingerprint, /*x509=*/true);
+  const ValidationReport r = Run(true, true);
+  EXPECT_EQ(Problems(r), std::vector<std::string>{});
+  EXPECT_EQ(r.Count("digest-valid"), 2u);
+}
+
+TEST_F(ValidateTest, SwappedDigestsAreMovedAndBreakTheChain) {
+  DigestTree t(root_);
+  Build(&t, 4);
+  t.WriteSignatures(sigs_, {t.digests().back()});
+  const std::string a = testing::ReadFile(t.PathOf(t.digests()[1]));
+  testing::WriteFile(t.PathOf(t.digests()[1]), testing::ReadFile(t.PathOf(t.digests()[2])));
+  testing::WriteFile(t.PathOf(t.digests()[2]), a);
+  const ValidationReport r = Run(true, true);
+  EXPECT_EQ(r.Count("digest-moved"), 2u);
+  EXPECT_EQ(r.Count("digest-missing"), 0u);  // the files are there, holding other digests
+  ASSERT_EQ(r.Count("chain-broken"), 1u);
+  EXPECT_EQ(Find(r, "chain-broken")->file, t.digests()[3]);
+  EXPECT_EQ(Find(r, "chain-broken")->digest, t.digests()[2]);
+  EXPECT_TRUE(r.Failed());
+}
+
 TEST_F(ValidateTest, UnknownFingerprint) {
   DigestTree t(root_);
   Build(&t, 2);

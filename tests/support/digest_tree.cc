@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -224,10 +225,11 @@ std::string DigestTree::AddDigest(int hour, const DigestOptions& o) {
 }
 
 void DigestTree::WriteKeys(const std::string& path, const std::string& from, const std::string& to,
-                           EVP_PKEY* key, const std::string& fingerprint) {
+                           EVP_PKEY* key, const std::string& fingerprint, bool x509) {
   unsigned char* der = nullptr;
   // i2d_PublicKey of an RSA key writes the PKCS#1 RSAPublicKey, as ListPublicKeys returns.
-  const int n = i2d_PublicKey(key != nullptr ? key : TestKey(), &der);
+  EVP_PKEY* k = key != nullptr ? key : TestKey();
+  const int n = x509 ? i2d_PUBKEY(k, &der) : i2d_PublicKey(k, &der);
   const std::string value =
       Base64(std::string(reinterpret_cast<char*>(der), static_cast<size_t>(n)));
   OPENSSL_free(der);

@@ -76,7 +76,8 @@ class DigestTree {
   // {"PublicKeyList":[...]} with TestKey() valid over [from, to] (ISO text).
   static void WriteKeys(const std::string& path, const std::string& from = "2026-01-01T00:00:00Z",
                         const std::string& to = "2027-01-01T00:00:00Z", EVP_PKEY* key = nullptr,
-                        const std::string& fingerprint = kTestFingerprint);
+                        const std::string& fingerprint = kTestFingerprint,
+                        bool x509 = false);  // x509: SubjectPublicKeyInfo, not PKCS#1
   // {"key": "hex signature"} for the given digests.
   void WriteSignatures(const std::string& path, const std::vector<std::string>& keys) const;
 
