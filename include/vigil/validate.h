@@ -19,7 +19,9 @@
 //     of the uncompressed digest and the previous signature, joined by '\n'), taken from
 //     the next digest's previousDigestSignature or, for the newest digest of a chain,
 //     from the signatures file; verified with the public key whose Fingerprint is the
-//     digest's digestPublicKeyFingerprint and whose validity period holds digestEndTime;
+//     digest's digestPublicKeyFingerprint and whose validity period holds digestEndTime
+//     (for a `_backfill` digest: comes within an hour of its backfill-generation-timestamp
+//     when the signatures file carries it, as awscli does; else the fingerprint alone);
 //   * the chain: previousDigestHashValue against the SHA-256 of the previous digest,
 //     previousDigestSignature against the previous digest's known signature, the
 //     previous digest present, in the same trail and earlier in time;
@@ -80,7 +82,9 @@ VIGIL_EXPORT const char* ValidationStatusName(ValidationStatus status);
 //   log-unreadable [failed]       truncated or corrupt gzip, or unreadable file
 //   digest-modified [failed]      its SHA-256 differs from the next digest's
 //                                 previousDigestHashValue and its signature fails
-//   digest-missing [failed]       a digest names it as its previous digest; absent
+//   digest-missing [failed]       a digest names it as its previous digest; absent (for
+//                                 the oldest digest of a chain in the tree, which a copy
+//                                 need not go back beyond, a gap instead)
 //   digest-unreadable [failed]    truncated gzip, not JSON, required fields missing,
 //                                 larger than max_digest_bytes
 //   digest-moved [failed]         its digestS3Object is not where it was found

@@ -196,7 +196,8 @@ Status LoadKeys(const std::string& path, uint64_t max_bytes, std::vector<Key>* k
 }
 
 Status LoadSignatures(const std::string& path, uint64_t max_bytes,
-                      std::map<std::string, std::string>* sigs) {
+                      std::map<std::string, std::string>* sigs,
+                      std::map<std::string, int64_t>* generated) {
   JsonFile file(path,
                 "{\"S3 key\": \"hex signature\"} or a list of `aws s3api head-object` "
                 "outputs with \"Key\" and \"Metadata\": {\"signature\"}");
@@ -222,6 +223,13 @@ Status LoadSignatures(const std::string& path, uint64_t max_bytes,
         return bad("element " + std::to_string(i) + " lacks Key or Metadata.signature");
       }
       (*sigs)[std::string(key)] = std::string(sig);
+      std::string_view when;
+      int64_t ms = 0;
+      if (e["Metadata"]["backfill-generation-timestamp"].get_string().get(when) ==
+              simdjson::SUCCESS &&
+          internal::ParseIsoTimestamp(when, &ms)) {
+        (*generated)[std::string(key)] = ms;
+      }
       ++i;
     }
   } else {
@@ -412,6 +420,7 @@ struct Validator {
   std::vector<Key> keys;
   bool have_keys = false;
   std::map<std::string, std::string> signatures;
+  std::map<std::string, int64_t> generated;  // backfill-generation-timestamp by S3 key
   std::vector<Digest> digests;
   std::vector<std::string> logs_found;          // normal absolute paths of log files walked
   std::map<std::string, std::string> log_root;  // log path -> its root (for its S3 key)
@@ -458,9 +467,16 @@ struct Validator {
       if (!EqualsIgnoreCase(k.fingerprint, d.fingerprint)) continue;
       fingerprint_known = true;
       // A backfill digest is written after its period, so the key that signed it need
-      // not have been valid at its digestEndTime (awscli looks its key up around the
-      // backfill's generation time, an S3 metadata value not available offline).
-      if (d.name.backfill || (k.valid_from <= d.end_ms && d.end_ms <= k.valid_to)) {
+      // not have been valid at its digestEndTime: awscli takes the keys valid within an
+      // hour of its generation time (S3 metadata backfill-generation-timestamp, which a
+      // head-object signatures file carries); without it, the fingerprint alone.
+      bool valid = k.valid_from <= d.end_ms && d.end_ms <= k.valid_to;
+      if (d.name.backfill) {
+        const auto gen = generated.find(d.key);
+        valid = gen == generated.end() ||
+                (k.valid_from <= gen->second + 3600000 && gen->second - 3600000 <= k.valid_to);
+      }
+      if (valid) {
         key = &k;
         break;
       }
@@ -649,6 +665,13 @@ struct Validator {
         link_findings[i].push_back(std::move(f));
         continue;
       }
+      if (!d.previous && before == nullptr) {
+        // The oldest digest of its chain in the tree: a copy starts somewhere, so the
+        // digest before it is not evidence of deletion on its own.
+        gap("the tree starts at " + d.key + ": the previous digest it names, " + *d.prev_object +
+            ", is not in the tree (not copied, or deleted)");
+        continue;
+      }
       if (!d.previous) {
         ValidationFinding f =
             FindingFor(d, "digest-missing", ValidationStatus::kFailed,
@@ -831,7 +854,8 @@ Result<ValidationReport> Validate(const std::vector<std::string>& paths,
     v.have_keys = true;
   }
   if (!options.signatures.empty()) {
-    if (Status s = LoadSignatures(options.signatures, options.max_key_file_bytes, &v.signatures);
+    if (Status s = LoadSignatures(options.signatures, options.max_key_file_bytes, &v.signatures,
+                                  &v.generated);
         !s.ok()) {
       return s;
     }

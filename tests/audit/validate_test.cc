@@ -219,6 +219,22 @@ TEST_F(ValidateTest, DigestDeletedLeavesMissingDigestAndGap) {
   EXPECT_NE(gap->reason.find("deleted"), std::string::npos) << gap->reason;
 }
 
+TEST_F(ValidateTest, ACopyStartingMidChainHasAGapNotAFailure) {
+  DigestTree t(root_);
+  Build(&t, 3);
+  t.WriteSignatures(sigs_, {t.digests().back()});
+  std::filesystem::remove(t.PathOf(t.digests()[0]));
+  std::filesystem::remove(t.PathOf(logs_[0]));
+  std::filesystem::remove(t.PathOf(logs_[1]));
+  const ValidationReport r = Run(true, true);
+  EXPECT_EQ(Problems(r), std::vector<std::string>{"gap "});
+  const ValidationFinding* gap = Find(r, "gap");
+  EXPECT_EQ(gap->start, "");
+  EXPECT_EQ(gap->end, DigestTree::Time(1));
+  EXPECT_NE(gap->reason.find("not copied, or deleted"), std::string::npos) << gap->reason;
+  EXPECT_FALSE(r.Failed(/*strict=*/true));
+}
+
 TEST_F(ValidateTest, ChainReorderedOrSpliced) {
   DigestTree t(root_);
   t.AddLog(0);
@@ -401,6 +417,28 @@ TEST_F(ValidateTest, BackfillDigest) {
   t.WriteSignatures(sigs_, {t.digests()[1]});
   const ValidationReport r2 = Run(true, true);
   EXPECT_EQ(Problems(r2), std::vector<std::string>{"digest-signature-unverifiable " + backfill});
+}
+
+TEST_F(ValidateTest, BackfillKeyIsJudgedAtItsGenerationTime) {
+  DigestTree t(root_);
+  t.AddDigest(0);
+  t.AddLog(0, 30);
+  const std::string backfill = t.AddDigest(0, Backfill());
+  // Keys valid only from 2026-12-05: not at the backfill's digestEndTime.
+  DigestTree::WriteKeys(keys_, "2026-12-05T00:00:00Z", "2027-01-01T00:00:00Z");
+  auto head_object = [&](const std::string& generated) {
+    testing::WriteFile(sigs_, "[{\"Key\":\"" + backfill + "\",\"Metadata\":{\"signature\":\"" +
+                                  t.signatures().at(backfill) +
+                                  "\",\"backfill-generation-timestamp\":\"" + generated + "\"}}]");
+  };
+  head_object("2026-12-05T00:30:00Z");  // generated when the key was valid
+  EXPECT_EQ(Find(Run(true, true), "digest-valid")->file, backfill);
+  head_object("2026-12-02T00:30:00Z");  // generated before the key's period
+  const ValidationReport r = Run(true, true);
+  ASSERT_EQ(r.Count("digest-key-invalid-period"), 1u);
+  EXPECT_EQ(Find(r, "digest-key-invalid-period")->file, backfill);
+  EXPECT_EQ(r.findings.back().code, "log-valid");  // the late log, listed by the backfill
+  EXPECT_EQ(r.findings.back().digest, backfill);
 }
 
 TEST_F(ValidateTest, OrganizationTrailLayout) {
