@@ -1186,6 +1186,87 @@ class ScanIter {
   bool finished_ = false;
 };
 
+// ---- Log file integrity validation (vigil/validate.h) ------------------------------
+//
+// The report as plain attributes; vigil.validate() (python/vigil/__init__.py) wraps it
+// with to_pandas().
+
+void BindValidation(py::module_& m) {
+  py::class_<vigil::ValidationFinding>(
+      m, "ValidationFinding",
+      "One result of vigil.validate() (read-only): code, status (ok, failed, unverified, "
+      "info), file (S3 key), account, region, trail, digest, start, end, reason, detail.")
+      .def_readonly("code", &vigil::ValidationFinding::code)
+      .def_property_readonly(
+          "status",
+          [](const vigil::ValidationFinding& f) { return vigil::ValidationStatusName(f.status); })
+      .def_readonly("file", &vigil::ValidationFinding::file)
+      .def_readonly("account", &vigil::ValidationFinding::account)
+      .def_readonly("region", &vigil::ValidationFinding::region)
+      .def_readonly("trail", &vigil::ValidationFinding::trail)
+      .def_readonly("digest", &vigil::ValidationFinding::digest)
+      .def_readonly("start", &vigil::ValidationFinding::start)
+      .def_readonly("end", &vigil::ValidationFinding::end)
+      .def_readonly("reason", &vigil::ValidationFinding::reason)
+      .def_readonly("detail", &vigil::ValidationFinding::detail)
+      .def("__repr__", [](const vigil::ValidationFinding& f) {
+        return "<ValidationFinding " + f.code + " " + f.file + ">";
+      });
+  py::class_<vigil::ValidationReport>(
+      m, "ValidationReport",
+      "The findings of a validation and what was read (wrapped by vigil.ValidationReport).")
+      .def_readonly("findings", &vigil::ValidationReport::findings)
+      .def_readonly("digests", &vigil::ValidationReport::digests)
+      .def_readonly("log_files", &vigil::ValidationReport::log_files)
+      .def_readonly("bytes", &vigil::ValidationReport::bytes)
+      .def(
+          "count_code",
+          [](const vigil::ValidationReport& r, const std::string& code) { return r.Count(code); },
+          py::arg("code"))
+      .def("failed", &vigil::ValidationReport::Failed, py::arg("strict") = false)
+      .def(
+          "verdict_of",
+          [](const vigil::ValidationReport& r, const std::string& path) {
+            return vigil::LogVerdictName(r.VerdictOf(path));
+          },
+          py::arg("path"));
+  m.def(
+      "validate",
+      [](const std::vector<std::string>& paths, const std::string& public_keys,
+         const std::string& signatures, std::optional<int64_t> start_ms,
+         std::optional<int64_t> end_ms) {
+        vigil::ValidateOptions o;
+        o.public_keys = public_keys;
+        o.signatures = signatures;
+        if (start_ms) o.start_ms = *start_ms;
+        if (end_ms) o.end_ms = *end_ms;
+        vigil::Result<vigil::ValidationReport> r = [&] {
+          py::gil_scoped_release release;
+          return vigil::Validate(paths, o);
+        }();
+        if (!r.ok()) {
+          // A file that cannot be read: OSError; one of the wrong shape: ValueError.
+          PyErr_SetString(
+              r.status().code() == vigil::StatusCode::kIoError ? PyExc_OSError : PyExc_ValueError,
+              r.status().message().c_str());
+          throw py::error_already_set();
+        }
+        return std::move(r).value();
+      },
+      py::arg("paths"), py::arg("public_keys") = "", py::arg("signatures") = "",
+      py::arg("start_ms") = std::nullopt, py::arg("end_ms") = std::nullopt,
+      "Validates CloudTrail log file integrity offline (vigil/validate.h).");
+  // ISO 8601 text as unix milliseconds (util/timeparts.h), None when it is not a time.
+  m.def(
+      "parse_time",
+      [](const std::string& text) -> std::optional<int64_t> {
+        int64_t ms = 0;
+        if (!vigil::internal::ParseIsoTimestamp(text, &ms)) return std::nullopt;
+        return ms;
+      },
+      py::arg("text"));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_vigil, m) {
@@ -1205,6 +1286,7 @@ PYBIND11_MODULE(_vigil, m) {
   }
 
   BindResults(m);
+  BindValidation(m);
 
   py::class_<Core, std::shared_ptr<Core>>(m, "Core")
       .def("rules", &Core::RuleObjects)

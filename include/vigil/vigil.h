@@ -26,3 +26,4 @@
 #include "vigil/scan_stream.h"
 #include "vigil/scanner.h"
 #include "vigil/status.h"
+#include "vigil/validate.h"

@@ -43,7 +43,7 @@ from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
 from . import _vigil
 # The result classes are defined once, in C++ (bindings/python/_vigil.cc), read-only.
 from ._vigil import (Alert, CorrelationRule, CorrelationTestCaseResult, Diagnostic, Match, Rule,
-                     ScanError, TestCaseResult)
+                     ScanError, TestCaseResult, ValidationFinding)
 
 __all__ = [
     "Alert",
@@ -62,10 +62,13 @@ __all__ = [
     "ScanIterator",
     "TestCaseResult",
     "TestReport",
+    "ValidationFinding",
+    "ValidationReport",
     "__version__",
     "bundled",
     "compile",
     "load",
+    "validate",
 ]
 
 __version__: str = _vigil.__version__
@@ -823,3 +826,99 @@ def compile(yaml_text: Union[str, bytes], name: str = "<string>", vars: Vars = N
         raise TypeError("yaml_text must be a str")
     sources = [("yaml", yaml_text, str(name))]
     return RuleSet._build(sources, _normalize_vars(vars), bool(skip_tests), bool(skip_bad_rules))
+
+
+#: The statuses of a :class:`ValidationFinding`, in the order of the summary.
+VALIDATION_STATUSES: Tuple[str, ...] = ("ok", "failed", "unverified", "info")
+
+
+class ValidationReport:
+    """The result of :func:`validate`: the findings, in order, and what was read.
+
+    ``findings`` is a list of :class:`ValidationFinding` (``code``, ``status``, ``file``,
+    ``account``, ``region``, ``trail``, ``digest``, ``start``, ``end``, ``reason``,
+    ``detail``; the codes are listed in the README, "Audit"). ``digests``, ``log_files``
+    and ``bytes`` count what was read. ``to_pandas()`` gives one row per finding.
+    """
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+        self.findings: List[ValidationFinding] = list(core.findings)
+        self.digests: int = core.digests
+        self.log_files: int = core.log_files
+        self.bytes: int = core.bytes
+
+    def count(self, status: Optional[str] = None, code: Optional[str] = None) -> int:
+        """How many findings have this status (``"ok"``, ``"failed"``, ``"unverified"``,
+        ``"info"``) and/or this code; all of them without arguments."""
+        if status is not None and status not in VALIDATION_STATUSES:
+            raise ValueError(f"status is one of {VALIDATION_STATUSES}, not {status!r}")
+        return sum(1 for f in self.findings
+                   if (status is None or f.status == status) and (code is None or f.code == code))
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when a finding failed (or, ``strict``, one could not be verified): what
+        makes ``vigil validate`` exit 1."""
+        return bool(self._core.failed(bool(strict)))
+
+    def verdict_of(self, path: PathLike) -> str:
+        """Whether the log file at ``path`` was validated: ``"validated"``, ``"failed"``,
+        ``"unverified"`` or ``"not-covered"`` (in no tree that was validated). A scan's
+        ``Match.file`` can be given as it is."""
+        return str(self._core.verdict_of(_os.fsdecode(path)))
+
+    def __iter__(self) -> Iterator[ValidationFinding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{self.count(s)} {s}" for s in VALIDATION_STATUSES)
+        return f"<ValidationReport {self.digests} digests, {self.log_files} log files: {counts}>"
+
+    def to_pandas(self):
+        """One row per finding as a pandas DataFrame (needs pandas; columns in
+        ``vigil.pandas_support.VALIDATION_COLUMNS``)."""
+        from . import pandas_support
+        return pandas_support.findings_to_pandas(self.findings)
+
+
+def _millis(value: Union[str, "_datetime.datetime", None], what: str) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, _datetime.datetime):
+        if value.tzinfo is None:  # CloudTrail's times are UTC; a naive one is taken as UTC
+            value = value.replace(tzinfo=_datetime.timezone.utc)
+        return int(round(value.timestamp() * 1000))
+    if isinstance(value, str):
+        ms = _vigil.parse_time(value)
+        if ms is None:
+            raise ValueError(f"{what} must be an ISO 8601 time such as "
+                             f"'2026-12-01T00:00:00Z', not {value!r}")
+        return int(ms)
+    raise TypeError(f"{what} must be an ISO 8601 string or a datetime")
+
+
+def validate(paths: Union[PathLike, Sequence[PathLike]], public_keys: Optional[PathLike] = None,
+             signatures: Optional[PathLike] = None,
+             start: Union[str, "_datetime.datetime", None] = None,
+             end: Union[str, "_datetime.datetime", None] = None) -> ValidationReport:
+    """Validate CloudTrail log file integrity offline, as ``vigil validate`` does.
+
+    ``paths``: one folder or a list of folders laid out like the trail's S3 bucket.
+    ``public_keys``: a file with ``aws cloudtrail list-public-keys`` output (without it
+    no signature is verified). ``signatures``: the newest digests' signatures, a JSON
+    object ``{"S3 key": "hex"}`` or a list of ``aws s3api head-object`` outputs with
+    ``"Key"``. ``start``/``end``: the period (ISO 8601 text or datetimes; naive ones are
+    UTC). Raises ``OSError`` when a key or signatures file cannot be read, ``ValueError``
+    when one has the wrong shape or a path is not a folder. Everything found in the
+    tree is a finding, never an exception.
+    """
+    if isinstance(paths, (str, bytes, _os.PathLike)):
+        paths = [paths]
+    core = _vigil.validate([_os.fsdecode(p) for p in paths],
+                           _os.fsdecode(public_keys) if public_keys is not None else "",
+                           _os.fsdecode(signatures) if signatures is not None else "",
+                           _millis(start, "start"), _millis(end, "end"))
+    return ValidationReport(core)

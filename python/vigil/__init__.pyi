@@ -16,10 +16,12 @@ from ._vigil import Match as Match
 from ._vigil import Rule as Rule
 from ._vigil import ScanError as ScanError
 from ._vigil import TestCaseResult as TestCaseResult
+from ._vigil import ValidationFinding as ValidationFinding
 
 __all__ = ["Alert", "CorrelationRule", "CorrelationTestCaseResult", "Correlator", "Diagnostic", "EVENT_KINDS", "Match", "MatchList", "Rule", "RuleError", "RuleSet",
            "RuleTestResult", "ScanError", "ScanIterator", "TestCaseResult", "TestReport",
-           "__version__", "bundled", "compile", "load"]
+           "ValidationFinding", "ValidationReport", "__version__", "bundled", "compile", "load",
+           "validate"]
 
 __version__: str
 EVENT_KINDS: Tuple[str, ...]
@@ -142,3 +144,22 @@ class Correlator:
     def restore_baseline(self, data: Union[bytes, str], origin: str = ...) -> None: ...
     @property
     def baseline_size(self) -> int: ...
+
+VALIDATION_STATUSES: Tuple[str, ...]
+
+class ValidationReport:
+    findings: List[ValidationFinding]
+    digests: int
+    log_files: int
+    bytes: int
+    def count(self, status: Optional[str] = ..., code: Optional[str] = ...) -> int: ...
+    def failed(self, strict: bool = ...) -> bool: ...
+    def verdict_of(self, path: PathLike) -> str: ...
+    def __iter__(self) -> Iterator[ValidationFinding]: ...
+    def __len__(self) -> int: ...
+    def to_pandas(self) -> Any: ...
+
+def validate(paths: Union[PathLike, Sequence[PathLike]], public_keys: Optional[PathLike] = ...,
+             signatures: Optional[PathLike] = ...,
+             start: Union[str, datetime.datetime, None] = ...,
+             end: Union[str, datetime.datetime, None] = ...) -> ValidationReport: ...

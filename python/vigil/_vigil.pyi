@@ -7,7 +7,7 @@ from __future__ import annotations
 import collections.abc
 import datetime
 import typing
-__all__: list[str] = ['Alert', 'Core', 'CorrelationRule', 'CorrelationTestCaseResult', 'Correlator', 'Diagnostic', 'Match', 'Rule', 'ScanError', 'ScanIter', 'TestCaseResult', 'build', 'json_dumps', 'load_vars', 'parse_duration']
+__all__: list[str] = ['Alert', 'Core', 'CorrelationRule', 'CorrelationTestCaseResult', 'Correlator', 'Diagnostic', 'Match', 'Rule', 'ScanError', 'ScanIter', 'TestCaseResult', 'ValidationFinding', 'ValidationReport', 'build', 'json_dumps', 'load_vars', 'parse_duration', 'parse_time', 'validate']
 class Rule:
     """
     One loaded Sigma rule's metadata (read-only).
@@ -469,6 +469,67 @@ class CorrelationTestCaseResult:
     @property
     def passed(self) -> bool:
         ...
+class ValidationFinding:
+    """
+    One result of vigil.validate() (read-only): code, status (ok, failed, unverified, info), file (S3 key), account, region, trail, digest, start, end, reason, detail.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def account(self) -> str:
+        ...
+    @property
+    def code(self) -> str:
+        ...
+    @property
+    def detail(self) -> str:
+        ...
+    @property
+    def digest(self) -> str:
+        ...
+    @property
+    def end(self) -> str:
+        ...
+    @property
+    def file(self) -> str:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def region(self) -> str:
+        ...
+    @property
+    def start(self) -> str:
+        ...
+    @property
+    def status(self) -> str:
+        ...
+    @property
+    def trail(self) -> str:
+        ...
+class ValidationReport:
+    """
+    The findings of a validation and what was read (wrapped by vigil.ValidationReport).
+    """
+    def count_code(self, code: str) -> int:
+        ...
+    def failed(self, strict: bool = False) -> bool:
+        ...
+    def verdict_of(self, path: str) -> str:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def digests(self) -> int:
+        ...
+    @property
+    def findings(self) -> list[ValidationFinding]:
+        ...
+    @property
+    def log_files(self) -> int:
+        ...
 class Core:
     def correlations(self) -> list[CorrelationRule]:
         ...
@@ -532,4 +593,10 @@ def load_vars(path: str) -> dict[str, list[str]]:
     """
 def parse_duration(text: str) -> float | None:
     ...
+def parse_time(text: str) -> int | None:
+    ...
+def validate(paths: collections.abc.Sequence[str], public_keys: str = '', signatures: str = '', start_ms: typing.SupportsInt | typing.SupportsIndex | None = None, end_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> ValidationReport:
+    """
+    Validates CloudTrail log file integrity offline (vigil/validate.h).
+    """
 __version__: str = '0.1.0'

@@ -34,7 +34,8 @@ import datetime as _dt
 import json
 from typing import Any, Iterable, List, Optional, Sequence
 
-__all__ = ["COLUMNS", "EVENT_FIELDS", "LEVELS", "matches_to_pandas", "matches_to_arrow"]
+__all__ = ["COLUMNS", "EVENT_FIELDS", "LEVELS", "VALIDATION_COLUMNS", "findings_to_pandas",
+           "matches_to_pandas", "matches_to_arrow"]
 
 # The CloudTrail fields copied into their own columns, in order (dotted names descend
 # into objects, as in a Sigma rule).
@@ -205,3 +206,35 @@ def matches_to_arrow(matches: Iterable[Any]):
     schema = _arrow_schema(pa)
     arrays = [pa.array(cols[f.name], type=f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# The columns of ``ValidationReport.to_pandas()``: a ValidationFinding's attributes.
+VALIDATION_COLUMNS: Sequence[str] = (
+    "code", "status", "file", "account", "region", "trail", "digest", "start", "end",
+    "reason", "detail",
+)
+
+
+def findings_to_pandas(findings: Iterable[Any]):
+    """One row per :class:`vigil.ValidationFinding` (``vigil.validate``), as a
+    ``pandas.DataFrame`` with the columns ``VALIDATION_COLUMNS``.
+
+    dtypes: ``status`` a ``category`` (ok, failed, unverified, info), ``start`` and
+    ``end`` (a gap's period) ``datetime64[..., UTC]``, the others ``string``; what a
+    finding does not have is null.
+    """
+    pd = _require("pandas", "to_pandas")
+    rows = list(findings)
+    n = len(rows)
+    data = {}
+    for name in VALIDATION_COLUMNS:
+        values = [getattr(f, name) or None for f in rows]
+        if name == "status":
+            dtype = pd.CategoricalDtype(["ok", "failed", "unverified", "info"])
+            data[name] = pd.Series(values, dtype=dtype, index=range(n))
+        elif name in ("start", "end"):
+            data[name] = pd.Series(pd.to_datetime([_utc(v) for v in values], utc=True),
+                                   index=range(n))
+        else:
+            data[name] = pd.Series(values, dtype="string", index=range(n))
+    return pd.DataFrame(data, columns=list(VALIDATION_COLUMNS))

@@ -39,5 +39,6 @@ int Test(int argc, char** argv);
 int Check(int argc, char** argv);
 int ExplainCommand(int argc, char** argv);
 int List(int argc, char** argv);
+int ValidateCommand(int argc, char** argv);
 
 }  // namespace vigil::cli

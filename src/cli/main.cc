@@ -19,6 +19,7 @@ commands:
   check    lint rule files (errors, and warnings for what is likely wrong)
   explain  show item by item why a rule did or did not match an event
   list     print rule metadata (jsonl or a table)
+  validate check CloudTrail log file integrity offline (digest files, signatures)
   dump     print the compiled rules: fields, shared predicates, conditions
   version  print the version
 
@@ -37,6 +38,7 @@ int Dispatch(int argc, char** argv) {
   if (cmd == "check") return vigil::cli::Check(argc - 2, argv + 2);
   if (cmd == "explain") return vigil::cli::ExplainCommand(argc - 2, argv + 2);
   if (cmd == "list") return vigil::cli::List(argc - 2, argv + 2);
+  if (cmd == "validate") return vigil::cli::ValidateCommand(argc - 2, argv + 2);
   if (cmd == "version" || cmd == "--version") {
     std::printf("vigil %d.%d.%d\n", VIGIL_VERSION_MAJOR, VIGIL_VERSION_MINOR, VIGIL_VERSION_PATCH);
     return 0;

@@ -144,6 +144,9 @@ void Register(CLI::App& app, ScanArgs* a) {
   });
   app.add_flag("--skip-bad-rules", a->skip_bad_rules);
   app.add_flag("-q,--quiet", a->quiet);
+  app.add_flag("--validate", a->validate);
+  AddText(app, "--public-keys", "--public-keys needs a file", &a->public_keys);
+  AddText(app, "--signatures", "--signatures needs a file", &a->signatures);
   app.add_option("INPUT", a->inputs);
 }
 
@@ -177,6 +180,22 @@ void Register(CLI::App& app, ListArgs* a) {
   app.add_option("PATH", a->paths);
 }
 
+void Register(CLI::App& app, ValidateArgs* a) {
+  AddText(app, "--public-keys", "--public-keys needs a file", &a->public_keys);
+  AddText(app, "--signatures", "--signatures needs a file", &a->signatures);
+  for (auto [option, ms] : {std::pair{"--start", &a->start_ms}, std::pair{"--end", &a->end_ms}}) {
+    const std::string what = "an ISO 8601 time such as 2026-12-01T00:00:00Z";
+    AddValue(app, option, Needs(option, what, ""), [=](const std::string& v) {
+      if (!vigil::internal::ParseIsoTimestamp(v, ms)) return Needs(option, what, v);
+      return std::string();
+    });
+  }
+  AddFormat(app, &a->format);
+  app.add_flag("--strict", a->strict);
+  app.add_flag("-q,--quiet", a->quiet);
+  app.add_option("PATH", a->paths);
+}
+
 // Whether `command` takes `option` ("--baseline", "-j").
 template <class Args>
 bool Takes(const std::string& option) {
@@ -190,9 +209,10 @@ struct Command {
   const char* name;
   bool (*takes)(const std::string& option);
 };
-constexpr Command kCommands[] = {{"scan", Takes<ScanArgs>},       {"dump", Takes<DumpArgs>},
-                                 {"test", Takes<TestArgs>},       {"check", Takes<CheckArgs>},
-                                 {"explain", Takes<ExplainArgs>}, {"list", Takes<ListArgs>}};
+constexpr Command kCommands[] = {{"scan", Takes<ScanArgs>},        {"dump", Takes<DumpArgs>},
+                                 {"test", Takes<TestArgs>},        {"check", Takes<CheckArgs>},
+                                 {"explain", Takes<ExplainArgs>},  {"list", Takes<ListArgs>},
+                                 {"validate", Takes<ValidateArgs>}};
 
 // The option an argument names: "--baseline" of "--baseline=x", "-j" of "-j2".
 std::string OptionName(const std::string& arg) {
@@ -299,6 +319,9 @@ int Parse(int argc, char** argv, const char* help, ExplainArgs* a) {
 }
 int Parse(int argc, char** argv, const char* help, ListArgs* a) {
   return ParseCommand(argc, argv, "list", help, a);
+}
+int Parse(int argc, char** argv, const char* help, ValidateArgs* a) {
+  return ParseCommand(argc, argv, "validate", help, a);
 }
 
 }  // namespace vigil::cli

@@ -43,6 +43,11 @@ struct ScanArgs : RuleArgs {
   size_t max_held_events = 200000;
   // --baseline: first_seen baseline file, loaded before and saved after.
   std::string baseline;
+  // --validate: log file integrity validation of the INPUT folders before the scan
+  // (vigil validate), with --public-keys and --signatures as there.
+  bool validate = false;
+  std::string public_keys;
+  std::string signatures;
 };
 
 // vigil dump [--rules PATH]... [--vars FILE]
@@ -76,6 +81,18 @@ struct ListArgs : RuleArgs {
   std::string format;  // table or jsonl; empty: table on a terminal
 };
 
+// vigil validate [options] PATH...
+struct ValidateArgs {
+  std::vector<std::string> paths;
+  std::string public_keys;       // --public-keys FILE
+  std::string signatures;        // --signatures FILE
+  int64_t start_ms = INT64_MIN;  // --start TIME
+  int64_t end_ms = INT64_MAX;    // --end TIME
+  std::string format;            // table or jsonl; empty: table on a terminal
+  bool strict = false;           // unverified findings fail too
+  bool quiet = false;
+};
+
 // Parse the arguments that follow the command's name into *args. Each returns -1 for
 // the command to go on, or its exit status: 0 when --help printed `help`, 2 after a
 // usage error (printed by Usage, common.h).
@@ -85,5 +102,6 @@ int Parse(int argc, char** argv, const char* help, TestArgs* args);
 int Parse(int argc, char** argv, const char* help, CheckArgs* args);
 int Parse(int argc, char** argv, const char* help, ExplainArgs* args);
 int Parse(int argc, char** argv, const char* help, ListArgs* args);
+int Parse(int argc, char** argv, const char* help, ValidateArgs* args);
 
 }  // namespace vigil::cli

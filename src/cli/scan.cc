@@ -82,6 +82,14 @@ options:
                       the scan holds an exclusive lock on it, and a second scan of the
                       same file stops with an error (status 2) before scanning
   --skip-bad-rules    scan with the rules that loaded even if some failed
+  --validate          validate the INPUT folders' log file integrity first (as vigil
+                      validate does) and mark each match whose log file failed
+                      validation or could not be validated: jsonl adds
+                      "log_validation": validated, failed, unverified or not-covered
+                      (a file in no validated tree: standard input, files given one
+                      by one); the table marks the file; the summary counts them
+  --public-keys FILE  with --validate: `aws cloudtrail list-public-keys` output
+  --signatures FILE   with --validate: the newest digests' signatures (vigil validate)
   -q, --quiet         no summary line on standard error
   -h, --help          this help
 
@@ -109,7 +117,6 @@ exit status: 0 the scan ran (whatever it found); 1 the output could not be writt
 SIGINT or SIGTERM ended the scan: it stopped after the record at hand, wrote whole
 lines and printed its summary (a second signal ends it at once).
 )";
-
 
 // The event as printed in jsonl: minified into *out (its buffer reused), or as it is
 // if the minifier refuses it.
@@ -179,6 +186,14 @@ class CliSink : public vigil::ScanSink {
   // The scan's correlator (ScanOptions::correlator), null without correlation rules.
   vigil::Correlator* correlator() { return correlator_.get(); }
 
+  // --validate: each match is marked with its log file's verdict in `report` (which
+  // must outlive the scan), and counted by it.
+  void SetValidation(const vigil::ValidationReport* report) { validation_ = report; }
+  // Matches printed whose log file failed validation, and whose log file could not be
+  // validated (unverified or in no validated tree).
+  uint64_t matches_failed_validation() const { return matches_by_verdict_[2]; }
+  uint64_t matches_not_validated() const { return matches_by_verdict_[0] + matches_by_verdict_[3]; }
+
   // A record and its matches: a jsonl line or a table row per match. The correlator
   // is fed by the scan itself (ScanOptions::correlator), its alerts come to OnAlert.
   bool OnRecord(const vigil::Record& r, std::span<const vigil::Match> matches) override {
@@ -204,7 +219,16 @@ class CliSink : public vigil::ScanSink {
       EscapeLineSeparators(&file_json_);
       // The file name and record position identify the event; full paths are in jsonl.
       file_name_ = std::filesystem::path(file).filename().string();
+      if (validation_ != nullptr) {
+        verdict_ = validation_->VerdictOf(file);
+        verdict_json_ =
+            std::string(",\"log_validation\":\"") + vigil::LogVerdictName(verdict_) + "\"";
+        if (verdict_ != vigil::LogVerdict::kValidated) {
+          file_name_ = "[" + std::string(vigil::LogVerdictName(verdict_)) + "] " + file_name_;
+        }
+      }
     }
+    if (validation_ != nullptr) ++matches_by_verdict_[static_cast<size_t>(verdict_)];
     // A record's matches come together (OnRecord): what depends only on the record is
     // made once for all of them.
     const bool first_of_record = !*record_ready;
@@ -220,9 +244,10 @@ class CliSink : public vigil::ScanSink {
       }
       char record[24];
       const auto record_end = std::to_chars(record, record + sizeof record, r.index).ptr;
-      if (!out_->Write({RulePrefix(m.rule_index, rule), ",\"file\":", file_json_, ",\"record\":",
-                        std::string_view(record, static_cast<size_t>(record_end - record)),
-                        ",\"event\":", compact_, "}\n"})) {
+      if (!out_->Write(
+              {RulePrefix(m.rule_index, rule), ",\"file\":", file_json_, verdict_json_,
+               ",\"record\":", std::string_view(record, static_cast<size_t>(record_end - record)),
+               ",\"event\":", compact_, "}\n"})) {
         write_errno_ = out_->error() != 0 ? out_->error() : EIO;
         return false;
       }
@@ -605,7 +630,32 @@ class CliSink : public vigil::ScanSink {
   vigil::internal::FileLock baseline_lock_;
   inline static const std::string kNoFile;
   uint64_t suppressed_ = 0, correlation_alerts_ = 0;
+  const vigil::ValidationReport* validation_ = nullptr;
+  vigil::LogVerdict verdict_ = vigil::LogVerdict::kNotCovered;
+  std::string verdict_json_;                      // ,"log_validation":"..." with --validate
+  std::array<uint64_t, 4> matches_by_verdict_{};  // by LogVerdict
 };
+
+// --validate: validates the INPUT folders. False (with the error printed) when the
+// key or signatures file is unusable.
+bool ValidateInputs(const ScanArgs& o, vigil::ValidationReport* report) {
+  std::vector<std::string> folders;
+  for (const std::string& input : o.inputs) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(input, ec)) folders.push_back(input);
+  }
+  if (folders.empty()) return true;  // every match is then not-covered
+  vigil::ValidateOptions options;
+  options.public_keys = o.public_keys;
+  options.signatures = o.signatures;
+  vigil::Result<vigil::ValidationReport> r = vigil::Validate(folders, options);
+  if (!r.ok()) {
+    std::fprintf(stderr, "vigil: --validate: %s\n", r.status().message().c_str());
+    return false;
+  }
+  *report = std::move(r).value();
+  return true;
+}
 
 }  // namespace
 
@@ -641,6 +691,13 @@ int Scan(int argc, char** argv) {
     }
   }
   sopts.correlator = sink.correlator();
+  vigil::ValidationReport validation;
+  if (o.validate) {
+    if (!ValidateInputs(o, &validation)) return 2;
+    sink.SetValidation(&validation);
+  } else if (!o.public_keys.empty() || !o.signatures.empty()) {
+    return Usage("--public-keys and --signatures go with --validate");
+  }
   // The table's cells come with each matched record; jsonl prints the event whole
   // and asks for nothing (a scan asked for no field reads none).
   if (o.format == "table") sopts.record_fields = CliSink::CellFields();
@@ -680,6 +737,18 @@ int Scan(int argc, char** argv) {
                  levels.empty() ? "" : (" (" + levels + ")").c_str(),
                  (unsigned long long)(st.event_errors + st.input_errors),
                  (unsigned long long)st.event_errors, (unsigned long long)st.input_errors, secs);
+    if (o.validate) {
+      std::fprintf(stderr,
+                   "vigil: --validate: %llu digests, %llu log files: %zu ok, %zu failed, %zu "
+                   "unverified, %zu gaps (vigil validate lists them); %llu matches from log "
+                   "files that failed validation, %llu from log files not validated\n",
+                   (unsigned long long)validation.digests, (unsigned long long)validation.log_files,
+                   validation.Count(vigil::ValidationStatus::kOk),
+                   validation.Count(vigil::ValidationStatus::kFailed),
+                   validation.Count(vigil::ValidationStatus::kUnverified), validation.Count("gap"),
+                   (unsigned long long)sink.matches_failed_validation(),
+                   (unsigned long long)sink.matches_not_validated());
+    }
     if (st.regex_limit_hits > 0) {
       std::fprintf(
           stderr,

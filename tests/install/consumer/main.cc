@@ -302,6 +302,25 @@ int main() {
       rule_files.size() == 3 && read_diagnostics.empty() && nodes_seen > 5,
       "ReadRuleFiles; SourceNode::kind, size, key, value, element, operator[], text, plain, where");
 
+  // Log file integrity validation: a tree with one log file and no digest.
+  fs::create_directories(dir / "bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/12/01");
+  Write(dir /
+            "bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/12/01/"
+            "111122223333_CloudTrail_us-east-1_20261201T0005Z_a.json.gz",
+        "not gzip");
+  const vigil::Result<vigil::ValidationReport> validation =
+      vigil::Validate({(dir / "bucket").string()}, vigil::ValidateOptions());
+  Check(
+      validation.ok() && validation.value().Count(vigil::ValidationStatus::kUnverified) == 1 &&
+          validation.value().Count("log-unlisted") == 1 && !validation.value().Failed() &&
+          validation.value().Failed(/*strict=*/true) &&
+          std::string(vigil::LogVerdictName(validation.value().VerdictOf(
+              (dir / "bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/12/01/"
+                     "111122223333_CloudTrail_us-east-1_20261201T0005Z_a.json.gz")
+                  .string()))) == "unverified" &&
+          std::string(vigil::ValidationStatusName(vigil::ValidationStatus::kFailed)) == "failed",
+      "Validate; ValidationReport::Count, Failed, VerdictOf; LogVerdictName, ValidationStatusName");
+
   fs::remove_all(dir);
   if (failures != 0) return 1;
   std::printf("matched: %s\n", out[0].rule->title.c_str());
