@@ -15,9 +15,8 @@ hourly digests chained and signed SHA256withRSA with test keys, a key file in
   jsonl` (the finding codes agreed for issue 16 are listed below the imports): the codes
   the case must produce, on the file it concerns, the exit status, that no untouched file
   fails -- and that vigil agrees with the AWS CLI on every file the CLI reported, except
-  where the table below says they differ by design. Until `vigil validate` exists in the
-  `vigil` under test these tests skip with that reason (scripts/test-python allows that
-  skip, and only that one, until the validate branch is merged).
+  where the table below says they differ by design. A `vigil` without `validate` fails
+  them.
 
 Case              tamper                                AWS CLI validate-logs               vigil validate
 ----------------  ------------------------------------  ----------------------------------  --------------------------
@@ -90,8 +89,7 @@ OK_CODES = {"log-valid", "digest-valid"}
 FAILED_CODES = {"log-modified", "log-missing", "log-unreadable", "digest-modified", "digest-missing",
                 "digest-unreadable", "digest-signature-invalid", "chain-broken", "digest-key-unknown",
                 "digest-key-invalid-period",
-                # a digest whose digestS3Object is not where it lies (the AWS CLI's "moved");
-                # emitted by the validate branch, not yet in the contract's list
+                # a digest whose digestS3Object is not where it lies (the AWS CLI's "moved")
                 "digest-moved"}
 UNVERIFIED_CODES = {"digest-signature-unverifiable", "log-unlisted"}
 
@@ -339,18 +337,13 @@ _HAS_VALIDATE: dict = {}
 
 
 def vigil_validate_cli() -> str:
-    """The `vigil` command, if it has `validate`. Without it the test skips -- the one skip
-    scripts/test-python allows (VIGIL_TEST_ALLOWED_SKIPS) until the validate branch is
-    merged; under VIGIL_VALIDATE_REQUIRED=1 it fails instead."""
+    """The `vigil` command under test; it fails the test when it has no `validate`."""
     cli = _vigil_cli()
     if cli not in _HAS_VALIDATE:
         p = subprocess.run([cli, "validate", "--help"], capture_output=True, text=True)
         _HAS_VALIDATE[cli] = p.returncode == 0 and "--public-keys" in p.stdout
     if not _HAS_VALIDATE[cli]:
-        msg = f"`{cli} validate` does not exist yet (issue 16: the validate branch is not merged)"
-        if os.environ.get("VIGIL_VALIDATE_REQUIRED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
+        pytest.fail(f"`{cli} validate` is missing or has no --public-keys")
     return cli
 
 
