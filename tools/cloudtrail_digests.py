@@ -119,6 +119,10 @@ class Spec:
     rotation: bool = False  # two keys per region, the second valid from mid-tree on
     backfill: tuple = ()  # (account, region, hour) that get a late log file and a backfill digest
     seed: int = 1
+    # Files of real records (`{"Records":[...]}` or a bare array) to fill the log files
+    # with, repeated as needed, instead of generated traffic: the benchmark of `vigil
+    # validate` (benchmarks/README.md) builds large trees of real records this way.
+    records_from: tuple = ()
 
     def __post_init__(self):
         self.accounts = tuple(self.accounts)
@@ -424,6 +428,30 @@ class _Records:
         return out
 
 
+class _FileRecords:
+    """The records of Spec.records_from, handed out in turn (repeated), with their
+    eventTime set to the log file's window as _Records does."""
+
+    def __init__(self, paths):
+        self.pool = []
+        for path in paths:
+            with open(path) as f:
+                doc = json.load(f)
+            self.pool.extend(doc["Records"] if isinstance(doc, dict) else doc)
+        if not self.pool:
+            raise SystemExit(f"no records in {', '.join(paths)}")
+        self.next = 0
+
+    def take(self, region: str, n: int, times) -> list:
+        out = []
+        for t in times[:n]:
+            rec = dict(self.pool[self.next % len(self.pool)])
+            self.next += 1
+            rec["eventTime"] = iso(t)
+            out.append(rec)
+        return out
+
+
 def _records_file(records) -> bytes:
     return json.dumps({"Records": records}, separators=(",", ":")).encode()
 
@@ -449,7 +477,8 @@ def build(spec: Spec, out: str) -> Fixture:
             fx.add_key(f"{region}-1", region, far_past, far_future)
 
     for account in spec.accounts:
-        recs = _Records(account, spec.regions, spec.seed * 1000 + spec.accounts.index(account), t0)
+        recs = (_FileRecords(spec.records_from) if spec.records_from else
+                _Records(account, spec.regions, spec.seed * 1000 + spec.accounts.index(account), t0))
         for region in spec.regions:
             for h in range(spec.hours):
                 start = t0 + dt.timedelta(hours=h)
@@ -461,7 +490,9 @@ def build(spec: Spec, out: str) -> Fixture:
                     delivered = delivered.replace(minute=delivered.minute - delivered.minute % 5, second=0)
                     if delivered <= start:
                         delivered += dt.timedelta(minutes=5)
-                    times = [delivered - dt.timedelta(seconds=240 - 37 * j) for j in range(spec.records_per_log)]
+                    # the records' times: over the four minutes before delivery
+                    n = spec.records_per_log
+                    times = [delivered - dt.timedelta(seconds=240 - 230 * j // max(1, n - 1)) for j in range(n)]
                     lf = LogFile(fx.log_key(account, region, delivered), account, region, h,
                                  _records_file(recs.take(region, spec.records_per_log, times)),
                                  iso(times[0]), iso(times[-1]))
@@ -699,6 +730,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rotation", action="store_true", help="two keys per region, rotated mid-tree")
     ap.add_argument("--backfill", action="append", default=[], metavar="ACCOUNT:REGION:HOUR")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--records-from", nargs="+", default=[], metavar="FILE",
+                    help="fill the log files with these files' records (repeated) instead of generated ones")
     ap.add_argument("--tamper", action="append", default=[], metavar="OP:ACCOUNT:REGION:HOUR[:N]")
     ap.add_argument("--list-tampers", action="store_true")
     a = ap.parse_args(argv)
@@ -712,7 +745,7 @@ def main(argv=None) -> int:
                 trail=a.trail, start=a.start, hours=a.hours, logs_per_hour=a.logs_per_hour,
                 records_per_log=a.records_per_log, org_id=a.org_id, prefix=a.prefix, rotation=a.rotation,
                 backfill=tuple((b.split(":")[0], b.split(":")[1], int(b.split(":")[2])) for b in a.backfill),
-                seed=a.seed)
+                seed=a.seed, records_from=tuple(a.records_from))
     fx = build(spec, a.out)
     for t in a.tamper:
         _apply_cli_tamper(fx, t)

@@ -156,3 +156,36 @@ def test_tamper_list_and_command_line(tmp_path):
     assert not gone & set(json.loads((out / "signatures.json").read_text()))
     assert sum(1 for lg in m["logs"] if not lg["present"]) == 1
     assert sum(1 for d in m["digests"] if not d["present"]) == 1
+
+
+def test_records_from_real_files(tmp_path):
+    """--records-from (the benchmark's trees): the log files hold those files' records in
+    turn, repeated past the end, with only eventTime rewritten, and each digest lists its
+    log files' SHA-256."""
+    need_module("cryptography")
+    shared = REPO.parent / "shared" / "data" / "cloudtrail" / "invictus-aws-dataset" / "CloudTrail"
+    src = sorted(shared.glob("*.json"))[:2]
+    if not src:
+        import pytest
+        pytest.skip(f"no real records in {shared}")
+    pool = []
+    for p in src:
+        doc = json.loads(p.read_text())
+        pool.extend(doc["Records"] if isinstance(doc, dict) else doc)
+    out = tmp_path / "fx"
+    subprocess.run([sys.executable, str(TOOL), str(out), "--regions", "us-east-1", "--hours", "2",
+                    "--logs-per-hour", "3", "--records-per-log", "15", "--records-from", *map(str, src)],
+                   check=True, capture_output=True)
+    root = out / "tree"
+    got, listed = [], {}
+    for digest in sorted(root.rglob("*_CloudTrail-Digest_*.json.gz")):
+        for lf in json.loads(gzip.decompress(digest.read_bytes()))["logFiles"]:
+            listed[lf["s3Object"]] = lf["hashValue"]
+    assert len(listed) == 6
+    for key in sorted(listed, key=lambda k: k.rsplit("_", 2)[-2:]):
+        data = gzip.decompress((root / key).read_bytes())
+        assert hashlib.sha256(data).hexdigest() == listed[key]
+        got.extend(json.loads(data)["Records"])
+    assert len(got) == 90 > len(pool)
+    strip = lambda r: {k: v for k, v in r.items() if k != "eventTime"}  # noqa: E731
+    assert [strip(r) for r in got] == [strip(pool[i % len(pool)]) for i in range(90)]
