@@ -226,6 +226,18 @@ static bool TextOp(Op op, std::string_view needle, std::string_view hay) {
   }
 }
 
+// TextOp of kEquals, kPrefix or kSuffix ignoring ASCII case, compared in place: a
+// comparison at one position needs no folded copies of either side. Forced inline: it
+// runs per fieldref pair, and as a call it cost DecideFieldRefAtoms 0.9% more
+// instructions than inlined (callgrind, vigil_bench_shapes fieldref at 10,000 rules).
+[[gnu::always_inline]] static inline bool CaselessTextOpAt(Op op, std::string_view needle,
+                                                           std::string_view hay) {
+  if (needle.size() > hay.size() || (op == Op::kEquals && needle.size() != hay.size()))
+    return false;
+  const size_t at = op == Op::kSuffix ? hay.size() - needle.size() : 0;
+  return EqualsIgnoreCaseAscii(hay.substr(at, needle.size()), needle);
+}
+
 // Sets the atoms `text` satisfies among those of index x: the cost depends on the
 // value and on the number of distinct literal lengths, not on the number of atoms.
 void Evaluator::IndexValue(const FieldIndex& x, ValueKind kind, std::string_view text) {
@@ -1251,10 +1263,7 @@ bool Evaluator::DecideFieldRefAtoms() {
       Folded(&n);
       hit = TextOp(Op::kContains, Folded(&n), Folded(&h));
     } else {
-      // The lengths allow the comparison (FieldRefCannotHold); no folded copies.
-      const std::string_view hay_text = Text(h), needle_text = Text(n);
-      const size_t at = shape == kRefSuffix ? hay_text.size() - needle_text.size() : 0;
-      hit = EqualsIgnoreCaseAscii(hay_text.substr(at, needle_text.size()), needle_text);
+      hit = CaselessTextOpAt(FieldRefOp(shape), Text(n), Text(h));
     }
     lazy_stamp_[atom] = epoch_;
     if (hit) {
@@ -1349,14 +1358,7 @@ bool Evaluator::EvalFieldRef(const Predicate& p) {
       if (p.cased) {
         hit = TextOp(p.ref_op, Text(b), Text(a));
       } else if (p.ref_op == Op::kEquals || p.ref_op == Op::kPrefix || p.ref_op == Op::kSuffix) {
-        // Compared in place: no folded copies for a comparison at one position.
-        const std::string_view hay = Text(a), needle = Text(b);
-        hit =
-            needle.size() <= hay.size() &&
-            (p.ref_op == Op::kEquals ? needle.size() == hay.size() : true) &&
-            EqualsIgnoreCaseAscii(
-                hay.substr(p.ref_op == Op::kSuffix ? hay.size() - needle.size() : 0, needle.size()),
-                needle);
+        hit = CaselessTextOpAt(p.ref_op, Text(b), Text(a));
       } else {
         // Each value is folded once per event, however many fieldrefs compare it; both
         // copies are made before either view is taken (the arena may move).
