@@ -5,13 +5,13 @@
 // asserting codes, files and counts.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "audit/crypto.h"
+#include "inputs/scan_testing.h"
 #include "support/digest_tree.h"
 #include "util/timeparts.h"
 #include "vigil/validate.h"
@@ -47,17 +47,9 @@ DigestOptions After(const std::string& previous) {
 class ValidateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    static int n = 0;
-    dir_ = ::testing::TempDir() + "/vigil_validate_" + std::to_string(getpid()) + "_" +
-           std::to_string(++n);
-    std::filesystem::remove_all(dir_);
-    root_ = dir_ + "/bucket";
     std::filesystem::create_directories(root_);
-    keys_ = dir_ + "/keys.json";
-    sigs_ = dir_ + "/signatures.json";
     DigestTree::WriteKeys(keys_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Hours 0..hours-1, two log files each, a digest per hour.
   void Build(DigestTree* t, int hours) {
@@ -96,7 +88,9 @@ class ValidateTest : public ::testing::Test {
     return nullptr;
   }
 
-  std::string dir_, root_, keys_, sigs_;
+  testing::TempDir tmp_;  // removed with the fixture
+  const std::string dir_ = tmp_.path(), root_ = dir_ + "/bucket", keys_ = dir_ + "/keys.json",
+                    sigs_ = dir_ + "/signatures.json";
   std::vector<std::string> logs_;
   int64_t start_ = INT64_MIN, end_ = INT64_MAX;
   uint64_t whole_file_bytes_ = ValidateOptions().whole_file_bytes;

@@ -4,12 +4,12 @@
 // the summary line, over trees built by tests/support/digest_tree.h.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include <memory>
 #include <string>
 
 #include "cli/cli_testing.h"
+#include "inputs/scan_testing.h"
 #include "support/digest_tree.h"
 
 namespace vigil {
@@ -21,10 +21,6 @@ using testing::DigestTree;
 class CliValidateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    static int n = 0;
-    dir_ = ::testing::TempDir() + "/vigil_cli_validate_" + std::to_string(getpid()) + "_" +
-           std::to_string(++n);
-    std::filesystem::remove_all(dir_);
     tree_ = std::make_unique<DigestTree>(dir_ + "/bucket");
     for (int h = 0; h < 2; ++h) {
       logs_.push_back(tree_->AddLog(h));
@@ -33,13 +29,12 @@ class CliValidateTest : public ::testing::Test {
     DigestTree::WriteKeys(dir_ + "/keys.json");
     tree_->WriteSignatures(dir_ + "/sigs.json", {tree_->digests().back()});
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   cli_testing::Proc Validate(const std::string& args) {
     return Sh(std::string(VIGIL_CLI_PATH) + " validate " + args);
   }
 
-  std::string dir_;
+  testing::TempDir tmp_;  // removed with the fixture
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<DigestTree> tree_;
   std::vector<std::string> logs_;
 };

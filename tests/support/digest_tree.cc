@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "inputs/scan_testing.h"
 #include "util/timeparts.h"
 
 namespace vigil::testing {
@@ -70,20 +71,6 @@ EVP_PKEY* TestKey() {
 EVP_PKEY* OtherTestKey() {
   static EVP_PKEY* key = EVP_RSA_gen(2048);
   return key;
-}
-
-std::string Gzip(const std::string& data) {
-  z_stream s{};
-  deflateInit2(&s, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&s, data.size()) + 64, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  deflate(&s, Z_FINISH);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
 }
 
 std::string Gunzip(const std::string& gz) {

@@ -29,8 +29,7 @@ EVP_PKEY* OtherTestKey();
 inline constexpr const char* kTestFingerprint = "0123456789abcdef0123456789abcdef";
 inline constexpr const char* kOtherFingerprint = "fedcba9876543210fedcba9876543210";
 
-// gzip of `data` (one member); the uncompressed contents of a gzip file.
-std::string Gzip(const std::string& data);
+// The uncompressed contents of a gzip file (gzip itself: Gzip, inputs/scan_testing.h).
 std::string Gunzip(const std::string& gz);
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);
