@@ -67,12 +67,17 @@ struct StreamMatch {
   std::shared_ptr<const std::string> json;
   uint64_t record = 0;  // 0-based position in its input (Record::index)
   uint64_t line = 0;    // 1-based line where the record starts, 0 when unknown
+  // ScanOptions::record_fields of the record (fields[i] for record_fields[i]), as a
+  // ScanSink gets them in Record::fields; shared by the matches of one record. Null
+  // when no field was asked for, or when the scan did not capture the record (rare:
+  // see Record::fields; read `json` then).
+  std::shared_ptr<const std::vector<CapturedFields::Value>> fields;
 };
 
 struct ScanStreamOptions {
   // How the inputs are read and matched (kind, read limits, threads). `correlator` and
   // `end_of_stream` must be left as they are: the stream correlates by itself (below).
-  // `record_fields` is not used (a StreamMatch carries its record's text).
+  // `record_fields` come with each match (StreamMatch::fields); `census` in stats().
   ScanOptions scan;
   // When the RuleSet has correlation rules: the scan is one stream for a Correlator of
   // the stream's own, made with `correlator` (ScanOptions::correlator says how it is

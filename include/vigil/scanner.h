@@ -233,8 +233,19 @@ struct ScanOptions {
   // arrays, the first value in document order. Empty (the default): nothing is read
   // and Record::fields stays empty. A record still comes without fields when the
   // matcher kept no whole parse of it (see Record::fields): the sink must then read
-  // its text. Not used by ScanStream, whose items carry the event's text.
+  // its text. ScanStream gives them with each match (StreamMatch::fields).
   std::vector<std::string> record_fields;
+  // Count every valid event by account, region and hour (ScanStats::census): the
+  // census of the scan, matched or not, for a report of what the logs held. Read from
+  // the matcher's own parse of each event (three top-level keys), so it costs little;
+  // off by default.
+  bool census = false;
+  // The most cells (account, region, hour) a census keeps, per thread and in the
+  // result: events of the cells beyond it are counted in EventCensus::overflow_events
+  // instead, so input with ever-new accounts cannot grow memory. Which cells are kept
+  // does not depend on the order of the events nor on `threads`: the first
+  // census_max_cells in EventCensus's order.
+  size_t census_max_cells = 100000;
   // Correlation (not owned; null: none). When set, the scan is one stream for this
   // Correlator: each record's matches are told to it right after ScanSink::OnRecord,
   // in input order and from the calling thread, with the fields the Scanner read for
@@ -250,6 +261,38 @@ struct ScanOptions {
   // False for a stream scanned in parts (ScanEvents over batches from a queue): call
   // Correlator::Flush at its real end, or let the next part go on where this one ended.
   bool end_of_stream = true;
+};
+
+// The events of one account, region and hour of eventTime (EventCensus).
+struct CensusCell {
+  // The event's top-level "recipientAccountId" and "awsRegion" strings, "" when missing
+  // or not a string; cut to their first kCensusTextBytes bytes (and back to the start
+  // of a UTF-8 sequence the cut would split).
+  std::string account;
+  std::string region;
+  // floor(eventTime in Unix seconds / 3600); EventCensus::kNoHour when the event has
+  // no eventTime string that util/timeparts.h ParseIsoTimestamp reads.
+  int64_t hour = 0;
+  uint64_t events = 0;
+  // The earliest and latest eventTime of the cell, Unix milliseconds (0 and 0 in a
+  // kNoHour cell).
+  int64_t first_ms = 0;
+  int64_t last_ms = 0;
+};
+
+// The longest account or region a census keeps, in bytes (the rest is cut off).
+inline constexpr size_t kCensusTextBytes = 64;
+
+// Every valid event of a scan (a record that was a JSON object: ScanStats::events
+// less event_errors) counted by account, region and hour (ScanOptions::census).
+struct EventCensus {
+  static constexpr int64_t kNoHour = INT64_MIN;
+  // Sorted by (account, region, hour); byte order for the strings, kNoHour first.
+  std::vector<CensusCell> cells;
+  // Events whose cell was not kept: past ScanOptions::census_max_cells cells, the
+  // cells that come last in the order above are dropped (their events move here), so
+  // `cells` are the first census_max_cells of all, counted exactly.
+  uint64_t overflow_events = 0;
 };
 
 struct ScanStats {
@@ -270,6 +313,11 @@ struct ScanStats {
   uint64_t files = 0;
   uint64_t bytes = 0;         // decompressed bytes
   std::chrono::nanoseconds elapsed{0};
+  // With ScanOptions::census: the census of the scan, made at its end (empty without).
+  // With threads > 1 each thread counts its own and they are merged: the result is
+  // the one-thread result exactly. A scan the sink stopped early may count, with
+  // threads, records read ahead of the sink.
+  EventCensus census;
 };
 
 // What a scan reports, in input order, from the thread that called ScanInputs or

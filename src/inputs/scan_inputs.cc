@@ -7,7 +7,9 @@
 // Python bindings, rule tests. One capture of a matched record's fields
 // (Scanner::captured()) serves both: the correlator reads the rules' fields, the sink
 // its ScanOptions::record_fields (Record::fields); with threads it travels in the
-// chunks with the record.
+// chunks with the record. The census (ScanOptions::census, inputs/census.h) is
+// counted where each record is matched: by the calling thread, or by each worker
+// into a Census of its own, merged when the workers have stopped.
 //
 // Just over this project's ~600-line mark: the Delivery (ordering, correlation, the
 // stop flag) and the thread pool that replays each file's results in input order are
@@ -23,6 +25,7 @@
 #include <thread>
 
 #include "eval/evaluator.h"
+#include "inputs/census.h"
 #include "inputs/json_scanner.h"
 #include "inputs/reader.h"
 #include "vigil/correlation.h"
@@ -177,9 +180,15 @@ class RecordFieldsScope {
 
 class ScanAdapter : public RecordSink {
  public:
+  // `census`: null when the scan takes none.
   ScanAdapter(Scanner& scanner, const ScanOptions& options, Delivery* delivery, ScanSink* sink,
-              ScanStats* stats)
-      : scanner_(scanner), options_(options), delivery_(delivery), sink_(sink), stats_(stats) {}
+              ScanStats* stats, internal::Census* census)
+      : scanner_(scanner),
+        options_(options),
+        delivery_(delivery),
+        sink_(sink),
+        stats_(stats),
+        census_(census) {}
 
   bool OnRecord(const Record& record) override {
     ++stats_->events;
@@ -189,6 +198,7 @@ class ScanAdapter : public RecordSink {
       sink_->OnError(EventError(record, s));
       return delivery_->Deliver(record, {}, nullptr);
     }
+    if (census_ != nullptr) census_->Count(scanner_, record.json);
     stats_->matches += matches_.size();
     const CapturedFields* captured =
         delivery_->wants_capture() && !matches_.empty() ? scanner_.captured() : nullptr;
@@ -206,6 +216,7 @@ class ScanAdapter : public RecordSink {
   Delivery* delivery_;
   ScanSink* sink_;
   ScanStats* stats_;
+  internal::Census* census_;
   std::vector<vigil::Match> matches_;
 };
 
@@ -306,9 +317,15 @@ struct Pipeline {
 // The RecordSink of one worker: matches each record and logs the outcome in chunks.
 class LoggingAdapter : public RecordSink {
  public:
+  // `census`: the worker's own (null: the scan takes none).
   LoggingAdapter(Scanner& scanner, const ScanOptions& options, Pipeline& pipe, unsigned worker,
-                 bool capture)
-      : scanner_(scanner), options_(options), pipe_(pipe), worker_(worker), capture_(capture) {}
+                 bool capture, internal::Census* census)
+      : scanner_(scanner),
+        options_(options),
+        pipe_(pipe),
+        worker_(worker),
+        capture_(capture),
+        census_(census) {}
 
   void Start(size_t file) {
     file_ = file;
@@ -340,6 +357,7 @@ class LoggingAdapter : public RecordSink {
       Add(done);
       return Flush();
     }
+    if (census_ != nullptr) census_->Count(scanner_, record.json);
     if (!matches_.empty()) {
       const uint32_t text = static_cast<uint32_t>(chunk_.texts.size());
       // Kept with its padding: the sink gets the same promise (input.h) as from one
@@ -416,6 +434,7 @@ class LoggingAdapter : public RecordSink {
   Pipeline& pipe_;
   const unsigned worker_;
   const bool capture_;  // Delivery::wants_capture(): keep Scanner::captured() of matches
+  internal::Census* census_;
   size_t file_ = 0;
   Chunk chunk_;
   bool stopped_ = false;
@@ -466,11 +485,12 @@ bool Replay(const Chunk& chunk, const std::string& file, const Scanner& scanner,
 }
 
 // Starts up to `threads` workers (fewer if the system refuses more threads; none if it
-// refuses the first) over `files`, and replays their output to `sink`. Returns false,
-// having touched nothing, when no worker could be started.
+// refuses the first) over `files`, and replays their output to `sink`; each worker's
+// census, when the scan takes one, is merged into *census once they have stopped.
+// Returns false, having touched nothing, when no worker could be started.
 bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsigned threads,
-                  const ScanOptions& options, Delivery* delivery, ScanSink* sink,
-                  ScanStats* stats) {
+                  const ScanOptions& options, Delivery* delivery, ScanSink* sink, ScanStats* stats,
+                  internal::Census* census) {
   Pipeline pipe;
   pipe.pending.assign(threads, 0);
   pipe.budget = options.pending_bytes_per_thread;
@@ -480,8 +500,11 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
   pipe.queues.resize(window);
   const bool capture = delivery->wants_capture();
 
-  auto worker = [&](Scanner* sc, unsigned id) {
-    LoggingAdapter adapter(*sc, options, pipe, id, capture);
+  // One per worker that starts (the workers write them, the calling thread reads them
+  // after join).
+  std::vector<std::unique_ptr<internal::Census>> censuses;
+  auto worker = [&](Scanner* sc, unsigned id, internal::Census* own) {
+    LoggingAdapter adapter(*sc, options, pipe, id, capture, own);
     ReadStats rs;
     internal::Reader reader(options.read, &adapter, &rs);
     ScannerHandoff handoff(*sc);
@@ -515,10 +538,14 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
   for (unsigned t = 0; t < threads; ++t) {
     scanners.push_back(std::make_unique<Scanner>(scanner.shared_rules()));
     scanners.back()->set_record_fields(options.record_fields);
+    if (census != nullptr)
+      censuses.push_back(std::make_unique<internal::Census>(options.census_max_cells));
     try {
-      pool.emplace_back(worker, scanners.back().get(), t);
+      pool.emplace_back(worker, scanners.back().get(), t,
+                        census != nullptr ? censuses.back().get() : nullptr);
     } catch (const std::system_error&) {
       scanners.pop_back();
+      if (census != nullptr) censuses.pop_back();
       break;
     }
   }
@@ -569,6 +596,7 @@ bool ScanParallel(Scanner& scanner, const std::vector<std::string>& files, unsig
   }
   pipe.cv.notify_all();
   for (auto& t : pool) t.join();
+  for (const auto& c : censuses) census->Merge(*c);
   return true;
 }
 
@@ -583,7 +611,9 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
   threads = std::min(threads, kMaxScanThreads);
   Delivery delivery(sink, options, scanner.rules(), &stats);
   RecordFieldsScope fields(scanner, options);
-  ScanAdapter adapter(scanner, options, &delivery, sink, &stats);
+  std::unique_ptr<internal::Census> census;
+  if (options.census) census = std::make_unique<internal::Census>(options.census_max_cells);
+  ScanAdapter adapter(scanner, options, &delivery, sink, &stats, census.get());
   const uint64_t limit_hits = scanner.regex_limit_hits();
   const uint64_t duplicates = scanner.duplicate_key_events();
   // The counters the calling thread's Scanner and reader keep (a parallel scan sums
@@ -594,6 +624,7 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
     stats.duplicate_key_events += scanner.duplicate_key_events() - duplicates;
     stats.files += rs.files;
     stats.bytes += rs.bytes;
+    if (census) stats.census = census->Result();
     stats.elapsed = std::chrono::steady_clock::now() - start;
     return stats;
   };
@@ -610,7 +641,7 @@ ScanStats ScanInputs(Scanner& scanner, const std::vector<std::string>& inputs,
       }
       if (ScanParallel(scanner, files,
                        std::min<unsigned>(threads, static_cast<unsigned>(files.size())), options,
-                       &delivery, sink, &stats)) {
+                       &delivery, sink, &stats, census.get())) {
         return finish(ReadStats());
       }
       // Not even one thread could be started: the calling thread reads the files.
@@ -635,7 +666,9 @@ ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events,
   const auto start = std::chrono::steady_clock::now();
   Delivery delivery(sink, options, scanner.rules(), &stats);
   RecordFieldsScope fields(scanner, options);
-  ScanAdapter adapter(scanner, options, &delivery, sink, &stats);
+  std::unique_ptr<internal::Census> census;
+  if (options.census) census = std::make_unique<internal::Census>(options.census_max_cells);
+  ScanAdapter adapter(scanner, options, &delivery, sink, &stats, census.get());
   const uint64_t limit_hits = scanner.regex_limit_hits();
   const uint64_t duplicates = scanner.duplicate_key_events();
   std::string padded;  // each event with the padding Record promises
@@ -652,6 +685,7 @@ ScanStats ScanEvents(Scanner& scanner, std::span<const std::string_view> events,
   delivery.Finish();
   stats.regex_limit_hits = scanner.regex_limit_hits() - limit_hits;
   stats.duplicate_key_events = scanner.duplicate_key_events() - duplicates;
+  if (census) stats.census = census->Result();
   stats.elapsed = std::chrono::steady_clock::now() - start;
   return stats;
 }

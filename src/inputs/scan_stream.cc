@@ -62,6 +62,8 @@ class QueueSink : public ScanSink {
 
   bool OnRecord(const Record& record, std::span<const Match> matches) override {
     std::shared_ptr<const std::string> json;  // the record's text, copied once for all its matches
+    // Its ScanOptions::record_fields, likewise (Record::fields: empty when not captured).
+    std::shared_ptr<const std::vector<CapturedFields::Value>> fields;
     for (const Match& match : matches) {
       if (!state_.options.building_blocks && rules_.suppressed(match.rule_index)) {
         ++hidden_matches;
@@ -71,12 +73,18 @@ class QueueSink : public ScanSink {
       if (!json) {
         json = std::make_shared<const std::string>(record.json);
         bytes += record.json.size();
+        if (!record.fields.empty()) {
+          fields = std::make_shared<const std::vector<CapturedFields::Value>>(record.fields.begin(),
+                                                                              record.fields.end());
+          for (const CapturedFields::Value& v : *fields) bytes += sizeof(v) + v.text.size();
+        }
       }
       StreamMatch m;
       m.rule = match.rule;
       m.rule_index = match.rule_index;
       m.file = File(record.file ? *record.file : std::string());
       m.json = json;
+      m.fields = fields;
       m.record = record.index;
       m.line = record.line;
       if (!Push(std::move(m), bytes)) return false;
@@ -137,7 +145,6 @@ void Run(std::shared_ptr<ScanStream::State> state, std::vector<std::string> inpu
     ScannerPool::Lease scanner = state->pool->Acquire();
     ScanOptions options = state->options.scan;
     options.correlator = state->correlator.get();
-    options.record_fields.clear();  // the items carry the text: nothing would read them
     stats = ScanInputs(*scanner, inputs, options, &sink);
   } catch (const std::exception& e) {
     status = Status::Error(e.what());
