@@ -27,6 +27,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/typing.h>
+#include <simdjson.h>
 
 #include <atomic>
 #include <chrono>
@@ -47,6 +48,8 @@
 #include <vector>
 
 #include "json_text.h"
+#include "util/dom_path.h"
+#include "util/surrogates.h"
 #include "util/timeparts.h"
 #include "vigil/vigil.h"
 
@@ -212,6 +215,9 @@ struct Match {
   std::optional<uint64_t> record;
   std::optional<uint64_t> line;
   py::object event;  // event_json parsed, on first use
+  // RuleSet.scan's `fields` of the event, in their order (FieldObject); None when none
+  // were asked for.
+  std::optional<py::tuple> fields;
 
   py::tuple Key() const { return py::make_tuple(rule, index, file, record, event_json); }
 };
@@ -484,19 +490,25 @@ Attributes: ``rule`` (:class:`Rule`); ``index`` (position of the event in the se
 given to RuleSet.match_many, else None); ``file`` and ``record`` (the input and the
 0-based position of the event in it, for RuleSet.scan, else None); ``line`` (1-based
 line where the event starts in its file, when known); ``event_json`` (the event's JSON
-text); ``event`` (the event as a dict, parsed from ``event_json`` on first use).)");
-  match.def(py::init([](std::shared_ptr<Rule> rule, py::str event_json,
-                        std::optional<uint64_t> index, std::optional<py::str> file,
-                        std::optional<uint64_t> record, std::optional<uint64_t> line) {
-              return std::make_shared<Match>(Match{std::move(rule), std::move(event_json), index,
-                                                   std::move(file), record, line, py::none()});
-            }),
-            py::arg("rule"), py::arg("event_json"), py::arg("index") = py::none(),
-            py::arg("file") = py::none(), py::arg("record") = py::none(),
-            py::arg("line") = py::none());
+text); ``event`` (the event as a dict, parsed from ``event_json`` on first use);
+``fields`` (the values of the ``fields`` given to RuleSet.scan, a tuple in their order:
+str, int, float, True/False, None when missing or null, the compact JSON text of an
+object or array; None when no fields were asked for).)");
+  match.def(
+      py::init([](std::shared_ptr<Rule> rule, py::str event_json, std::optional<uint64_t> index,
+                  std::optional<py::str> file, std::optional<uint64_t> record,
+                  std::optional<uint64_t> line, std::optional<py::tuple> fields) {
+        return std::make_shared<Match>(Match{std::move(rule), std::move(event_json), index,
+                                             std::move(file), record, line, py::none(),
+                                             std::move(fields)});
+      }),
+      py::arg("rule"), py::arg("event_json"), py::arg("index") = py::none(),
+      py::arg("file") = py::none(), py::arg("record") = py::none(), py::arg("line") = py::none(),
+      py::arg("fields") = py::none());
   BindFields(match, Field{"rule", &Match::rule}, Field{"event_json", &Match::event_json},
              Field{"index", &Match::index}, Field{"file", &Match::file},
-             Field{"record", &Match::record}, Field{"line", &Match::line});
+             Field{"record", &Match::record}, Field{"line", &Match::line},
+             Field{"fields", &Match::fields});
   BindKey(match);
   match.def_property_readonly(
       "event",
@@ -712,9 +724,11 @@ class Core {
   py::object MakeMatch(uint32_t rule, py::str json, std::optional<uint64_t> index = std::nullopt,
                        std::optional<py::str> file = std::nullopt,
                        std::optional<uint64_t> record = std::nullopt,
-                       std::optional<uint64_t> line = std::nullopt) const {
-    return py::cast(std::make_shared<Match>(
-        Match{rules_[rule], std::move(json), index, std::move(file), record, line, py::none()}));
+                       std::optional<uint64_t> line = std::nullopt,
+                       std::optional<py::tuple> fields = std::nullopt) const {
+    return py::cast(
+        std::make_shared<Match>(Match{rules_[rule], std::move(json), index, std::move(file), record,
+                                      line, py::none(), std::move(fields)}));
   }
 
   // One event -> its matches. building_blocks: keep the matches of rules that only
@@ -1071,19 +1085,145 @@ std::map<std::string, std::vector<std::string>> LoadVars(const std::string& path
   return vars;
 }
 
+// ---- Match.fields: a field's value as Python reads JSON ---------------------------
+//
+// str, int, float, True/False, None (missing or null), and for an object or array its
+// compact JSON text, as the engine compares it.
+
+// From the scan's capture (StreamMatch::fields, what a ScanSink gets in Record::fields).
+py::object FieldObject(const vigil::CapturedFields::Value& v) {
+  if (!v.present) return py::none();
+  if (v.is_string) return Utf8(v.text);
+  if (v.is_number) {
+    // The text is simdjson's: an integer is digits alone (even past 2^63, a uint64), a
+    // double always has a '.' or an exponent ("3.0").
+    if (v.text.find_first_of(".eE") == std::string::npos) {
+      if (PyObject* o = PyLong_FromString(v.text.c_str(), nullptr, 10))
+        return py::reinterpret_steal<py::object>(o);
+      PyErr_Clear();
+    }
+    return py::float_(v.number);
+  }
+  if (v.text == "true") return py::bool_(true);
+  if (v.text == "false") return py::bool_(false);
+  return Utf8(v.text);
+}
+
+// From a DOM of the event, for a match the scan did not capture.
+py::object FieldObject(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: return py::none();
+    case simdjson::dom::element_type::STRING: return Utf8(e.get_string().value_unsafe());
+    case simdjson::dom::element_type::INT64: return py::int_(e.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64: return py::int_(e.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE: return py::float_(e.get_double().value_unsafe());
+    case simdjson::dom::element_type::BOOL: return py::bool_(e.get_bool().value_unsafe());
+    default: return Utf8(simdjson::minify(e));
+  }
+}
+
+// util/dom_path.h's DomLookup over what json.loads made of an event (its dicts keep
+// the first of a repeated key, as simdjson's DOM reads it): for the events simdjson's
+// DOM refuses (an integer past 64 bits).
+bool PyLookup(py::handle v, std::string_view path, py::object* out) {
+  if (path.empty()) {
+    *out = py::reinterpret_borrow<py::object>(v);
+    return true;
+  }
+  if (PyList_Check(v.ptr())) {
+    for (py::handle item : py::reinterpret_borrow<py::list>(v)) {
+      if (PyLookup(item, path, out)) return true;
+    }
+    return false;
+  }
+  if (!PyDict_Check(v.ptr())) return false;
+  auto child = [&](std::string_view key) -> PyObject* {
+    py::str k = Utf8(key);
+    PyObject* c = PyDict_GetItemWithError(v.ptr(), k.ptr());  // borrowed
+    if (c == nullptr && PyErr_Occurred()) throw py::error_already_set();
+    return c;
+  };
+  if (PyObject* c = child(path)) {
+    *out = py::reinterpret_borrow<py::object>(c);
+    return true;
+  }
+  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    PyObject* c = child(path.substr(0, dot));
+    if (c != nullptr && PyLookup(c, path.substr(dot + 1), out)) return true;
+  }
+  return false;
+}
+
+// The values of `paths` in a match's event that the scan did not capture (rare: see
+// vigil::Record::fields), read as the scan reads them: a DOM of the text (a lone
+// surrogate escape as U+FFFD), else json.loads.
+class FieldFallback {
+ public:
+  explicit FieldFallback(std::vector<std::string> paths) : paths_(std::move(paths)) {}
+
+  py::tuple Read(const std::string& json) {
+    py::tuple out(paths_.size());
+    simdjson::dom::element root;
+    std::string_view text = json;
+    if (vigil::internal::ReplaceLoneSurrogateEscapes(json, &fixed_)) text = fixed_;
+    if (!parser_.parse(text.data(), text.size(), true).get(root)) {
+      for (size_t i = 0; i < paths_.size(); ++i) {
+        simdjson::dom::element e;
+        out[i] = vigil::internal::DomLookup(root, paths_[i], &e) ? FieldObject(e) : py::none();
+      }
+      return out;
+    }
+    py::object first_wins = py::cpp_function([](const py::list& pairs) {
+      py::dict d;
+      for (py::handle pair : pairs) {
+        py::object key = pair[py::int_(0)];
+        if (!d.contains(key)) d[key] = pair[py::int_(1)];
+      }
+      return d;
+    });
+    py::object event = py::reinterpret_borrow<py::object>(g_json_loads)(
+        Utf8(text), py::arg("object_pairs_hook") = first_wins);
+    for (size_t i = 0; i < paths_.size(); ++i) {
+      py::object v;
+      if (!PyLookup(event, paths_[i], &v) || v.is_none()) {
+        out[i] = py::none();
+      } else if (PyDict_Check(v.ptr()) || PyList_Check(v.ptr())) {
+        std::string compact;
+        vigil_py::WriteJson(v, &compact);
+        out[i] = Utf8(compact);
+      } else {
+        out[i] = v;
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  simdjson::dom::parser parser_;
+  std::string fixed_;
+};
+
 // ---- ScanIter: a vigil::ScanStream, drained by Python in batches ---------------------
 
 class ScanIter {
  public:
   // correlate: the scan is one stream for a Correlator of its own (with these options)
   // when the rules have correlations, as in `vigil scan`.
+  // census: the scan's EventCensus (Census()); fields: each match's values of these
+  // paths (Match.fields).
   ScanIter(std::shared_ptr<Core> core, std::vector<std::string> paths, const std::string& kind,
            unsigned threads, bool correlate, double lateness_ms, double max_future_ms,
-           size_t max_held_events)
-      : core_(std::move(core)) {
+           size_t max_held_events, bool census, std::optional<std::vector<std::string>> fields)
+      : core_(std::move(core)), census_(census) {
     vigil::ScanStreamOptions options;
     options.scan.kind = ParseKind(kind);
     options.scan.threads = threads;
+    options.scan.census = census;
+    if (fields) {
+      options.scan.record_fields = *fields;
+      fallback_ = std::make_unique<FieldFallback>(std::move(*fields));
+    }
     options.correlate = correlate;
     options.correlator = CorrelatorOptionsOf(lateness_ms, max_future_ms, max_held_events);
     stream_ =
@@ -1112,6 +1252,7 @@ class ScanIter {
     const std::string* last_file = nullptr;
     const std::string* last_json = nullptr;
     py::str file, json;
+    std::optional<py::tuple> fields;  // last_json's
     auto file_of = [&](const std::string& name) {
       if (&name != last_file) {
         file = Utf8(name);
@@ -1124,10 +1265,11 @@ class ScanIter {
         if (m->json.get() != last_json) {
           json = Utf8(*m->json);
           last_json = m->json.get();
+          if (fallback_) fields = FieldsOf(*m);
         }
-        matches.append(core_->MakeMatch(m->rule_index, json, std::nullopt, file_of(*m->file),
-                                        m->record,
-                                        m->line ? std::optional<uint64_t>(m->line) : std::nullopt));
+        matches.append(
+            core_->MakeMatch(m->rule_index, json, std::nullopt, file_of(*m->file), m->record,
+                             m->line ? std::optional<uint64_t>(m->line) : std::nullopt, fields));
       } else if (const auto* e = std::get_if<vigil::InputError>(&item)) {
         errors.append(MakeScanError(*e, Utf8(e->file)));
       } else {
@@ -1159,6 +1301,8 @@ class ScanIter {
     // Events with a key repeated in one object, matched read first-wins and last-wins.
     d["duplicate_key_events"] = s.duplicate_key_events;
     d["seconds"] = std::chrono::duration<double>(s.elapsed).count();
+    // Events the census could not keep a cell for (census_max_cells, docs/limits.md).
+    if (census_) d["census_overflow"] = s.census.overflow_events;
     if (const vigil::Correlator* c = stream_->correlator()) {
       // Alerts yielded, and what the correlator could not use or had to degrade (vigil
       // scan's summary).
@@ -1167,6 +1311,23 @@ class ScanIter {
       AddCorrelatorCounts(*c, &d);
     }
     return d;
+  }
+
+  using CensusRow =
+      pyt::Tuple<py::str, py::str, pyt::Optional<py::int_>, py::int_, py::int_, py::int_>;
+
+  // The census of the finished scan, when asked for, else None: (account, region,
+  // hour or None, events, first_ms, last_ms) per cell, in EventCensus's order.
+  std::optional<pyt::List<CensusRow>> Census() const {
+    if (!finished_ || !census_) return std::nullopt;
+    pyt::List<CensusRow> out;
+    for (const vigil::CensusCell& c : stream_->stats().census.cells) {
+      py::object hour = c.hour == vigil::EventCensus::kNoHour ? py::object(py::none())
+                                                              : py::object(py::int_(c.hour));
+      out.append(
+          py::make_tuple(Utf8(c.account), Utf8(c.region), hour, c.events, c.first_ms, c.last_ms));
+    }
+    return out;
   }
 
   // Stops the scan (if it is still running) and waits for its thread, without the GIL
@@ -1181,8 +1342,18 @@ class ScanIter {
   }
 
  private:
+  // Match.fields of a match's record: the scan's capture, else read here.
+  py::tuple FieldsOf(const vigil::StreamMatch& m) {
+    if (!m.fields) return fallback_->Read(*m.json);
+    py::tuple out(m.fields->size());
+    for (size_t i = 0; i < m.fields->size(); ++i) out[i] = FieldObject((*m.fields)[i]);
+    return out;
+  }
+
   std::shared_ptr<Core> core_;
   std::unique_ptr<vigil::ScanStream> stream_;
+  const bool census_;
+  std::unique_ptr<FieldFallback> fallback_;  // null when no fields were asked for
   bool finished_ = false;
 };
 
@@ -1320,13 +1491,15 @@ PYBIND11_MODULE(_vigil, m) {
 
   py::class_<ScanIter>(m, "ScanIter")
       .def(py::init<std::shared_ptr<Core>, std::vector<std::string>, const std::string&, unsigned,
-                    bool, double, double, size_t>(),
+                    bool, double, double, size_t, bool, std::optional<std::vector<std::string>>>(),
            py::arg("core"), py::arg("paths"), py::arg("kind") = "auto", py::arg("threads") = 1,
            py::arg("correlate") = true, py::arg("lateness_ms") = 900000.0,
            py::arg("max_future_ms") = 86400000.0,
-           py::arg("max_held_events") = vigil::CorrelatorOptions().max_held_events)
+           py::arg("max_held_events") = vigil::CorrelatorOptions().max_held_events,
+           py::arg("census") = false, py::arg("fields") = py::none())
       .def("next", &ScanIter::Next, py::arg("max") = 512)
       .def("stats", &ScanIter::Stats)
+      .def("census", &ScanIter::Census)
       .def("stop", &ScanIter::Stop);
 
   m.def("build", &Build, py::arg("sources"), py::arg("vars"), py::arg("skip_tests") = false,

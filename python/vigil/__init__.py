@@ -152,16 +152,18 @@ class ScanIterator:
     finished, else None; regex_limit_hits counts regular-expression searches stopped by
     a limit or by the per-value work budget, which count as no match;
     duplicate_key_events counts events that repeat a key the rules read within one
-    object, matched read first-wins and last-wins (docs/limits.md). ``close()`` (or leaving a
-    ``with`` block) stops the scan early.
+    object, matched read first-wins and last-wins (docs/limits.md). ``census`` is the
+    scan's event census once it has finished, when asked for (see :meth:`RuleSet.scan`).
+    ``close()`` (or leaving a ``with`` block) stops the scan early.
     """
 
     def __init__(self, ruleset: "RuleSet", paths: List[str], kind: str, threads: int,
                  correlate: bool = True, lateness_ms: float = 900000.0,
-                 max_future_ms: float = 86400000.0, max_held_events: int = 200000) -> None:
+                 max_future_ms: float = 86400000.0, max_held_events: int = 200000,
+                 census: bool = False, fields: Optional[List[str]] = None) -> None:
         self._ruleset = ruleset
         self._it = _vigil.ScanIter(ruleset._core, paths, kind, threads, correlate, lateness_ms,
-                                   max_future_ms, max_held_events)
+                                   max_future_ms, max_held_events, census, fields)
         self._pending: List[Match] = []
         self._pos = 0
         self._finished = False
@@ -197,8 +199,24 @@ class ScanIterator:
         files, bytes, seconds; with correlation also alerts, correlation_errors,
         late_events, future_events, untimed_events, early_events, evicted_events and
         unlearned_values, as :class:`Correlator` counts them), or None while it is
-        still running."""
+        still running. With ``census=True`` also census_overflow."""
         return self._stats
+
+    @property
+    def census(self) -> Optional[List[Tuple[str, str, Optional[int], int, int, int]]]:
+        """The event census of the finished scan (``census=True``), else None: every
+        valid event, matched or not, counted by account (``recipientAccountId``), region
+        (``awsRegion``) and hour of ``eventTime``, as tuples ``(account, region, hour,
+        events, first_ms, last_ms)`` sorted by (account, region, hour). ``hour`` is the
+        Unix time // 3600, None for events without a readable ``eventTime`` (their
+        first_ms and last_ms are 0); first_ms and last_ms are the cell's earliest and
+        latest ``eventTime`` in Unix milliseconds; a missing account or region is
+        ``""``, and one longer than 64 bytes is cut there. At most 100,000 cells: the
+        events of the cells after them in that order are counted in
+        ``stats["census_overflow"]`` instead (docs/limits.md)."""
+        if not self._finished:
+            return None
+        return self._it.census()
 
     def close(self) -> None:
         """Stop the scan and release its thread (matches not yet taken are dropped)."""
@@ -492,7 +510,8 @@ class RuleSet:
     def scan(self, *paths: PathLike, kind: str = "auto", threads: int = 1, correlate: bool = True,
              lateness: Union[float, int, str, "_datetime.timedelta"] = "15m",
              max_future: Union[float, int, str, "_datetime.timedelta"] = "1d",
-             max_held_events: int = 200000) -> ScanIterator:
+             max_held_events: int = 200000, census: bool = False,
+             fields: Optional[Sequence[str]] = None) -> ScanIterator:
         """Scan log files and return an iterator of matches, produced as the scan runs.
 
         ``paths``: files, folders (walked recursively in name order, CloudTrail log files
@@ -511,14 +530,23 @@ class RuleSet:
         iteration reaches them, and the last ones when it ends. ``lateness``,
         ``max_future`` and ``max_held_events`` are those of :class:`Correlator`. For
         first_seen baselines kept between runs, feed a :class:`Correlator` instead.
+
+        ``census``: count every valid event, matched or not, by account, region and hour
+        (:attr:`ScanIterator.census`), from the scan's own parse of each event.
+        ``fields``: field paths (dotted, as correlations read them: through arrays, the
+        first value) whose values each :class:`Match` carries in ``fields``, read from
+        the parse that matched the event.
         """
         if not paths:
             raise TypeError("scan() needs at least one path (\"-\" for standard input)")
+        if isinstance(fields, (str, bytes)):
+            raise TypeError("fields must be a sequence of field paths, not a string")
         if threads < 0:
             raise ValueError("threads must be >= 0")
         seconds, future = _correlator_options(lateness, max_future, max_held_events)
         return ScanIterator(self, [_os.fsdecode(p) for p in paths], _check_kind(kind), int(threads),
-                            bool(correlate), seconds * 1000.0, future * 1000.0, max_held_events)
+                            bool(correlate), seconds * 1000.0, future * 1000.0, max_held_events,
+                            bool(census), None if fields is None else [str(f) for f in fields])
 
     def test(self) -> TestReport:
         """Run the tests the rules carry in their custom ``tests:`` attribute.

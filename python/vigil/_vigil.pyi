@@ -186,15 +186,18 @@ class Match:
     given to RuleSet.match_many, else None); ``file`` and ``record`` (the input and the
     0-based position of the event in it, for RuleSet.scan, else None); ``line`` (1-based
     line where the event starts in its file, when known); ``event_json`` (the event's JSON
-    text); ``event`` (the event as a dict, parsed from ``event_json`` on first use).
+    text); ``event`` (the event as a dict, parsed from ``event_json`` on first use);
+    ``fields`` (the values of the ``fields`` given to RuleSet.scan, a tuple in their order:
+    str, int, float, True/False, None when missing or null, the compact JSON text of an
+    object or array; None when no fields were asked for).
     """
     def __eq__(self, arg0: typing.Any) -> typing.Any:
         ...
-    def __getstate__(self) -> tuple[Rule, str, int | None, str | None, int | None, int | None]:
+    def __getstate__(self) -> tuple[Rule, str, int | None, str | None, int | None, int | None, tuple | None]:
         ...
     def __hash__(self) -> int:
         ...
-    def __init__(self, rule: Rule, event_json: str, index: typing.SupportsInt | typing.SupportsIndex | None = None, file: str | None = None, record: typing.SupportsInt | typing.SupportsIndex | None = None, line: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+    def __init__(self, rule: Rule, event_json: str, index: typing.SupportsInt | typing.SupportsIndex | None = None, file: str | None = None, record: typing.SupportsInt | typing.SupportsIndex | None = None, line: typing.SupportsInt | typing.SupportsIndex | None = None, fields: tuple | None = None) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -207,6 +210,9 @@ class Match:
         """
     @property
     def event_json(self) -> str:
+        ...
+    @property
+    def fields(self) -> tuple | None:
         ...
     @property
     def file(self) -> str | None:
@@ -571,7 +577,9 @@ class Correlator:
     def serialize_baseline(self) -> bytes:
         ...
 class ScanIter:
-    def __init__(self, core: Core, paths: collections.abc.Sequence[str], kind: str = 'auto', threads: typing.SupportsInt | typing.SupportsIndex = 1, correlate: bool = True, lateness_ms: typing.SupportsFloat | typing.SupportsIndex = 900000.0, max_future_ms: typing.SupportsFloat | typing.SupportsIndex = 86400000.0, max_held_events: typing.SupportsInt | typing.SupportsIndex = 200000) -> None:
+    def __init__(self, core: Core, paths: collections.abc.Sequence[str], kind: str = 'auto', threads: typing.SupportsInt | typing.SupportsIndex = 1, correlate: bool = True, lateness_ms: typing.SupportsFloat | typing.SupportsIndex = 900000.0, max_future_ms: typing.SupportsFloat | typing.SupportsIndex = 86400000.0, max_held_events: typing.SupportsInt | typing.SupportsIndex = 200000, census: bool = False, fields: collections.abc.Sequence[str] | None = None) -> None:
+        ...
+    def census(self) -> list[tuple[str, str, int | None, int, int, int]] | None:
         ...
     def next(self, max: typing.SupportsInt | typing.SupportsIndex = 512) -> tuple[list[Match], list[ScanError], list[Alert], bool]:
         ...
