@@ -79,8 +79,13 @@ class CensusTally {
   std::deque<Cell> cells_;
   std::unordered_map<std::string_view, uint32_t, SeededStringHash, std::equal_to<>> index_;
   std::vector<uint32_t> heap_;  // slots, largest key first; made when first full
-  uint32_t last_ = UINT32_MAX;  // the slot of the last Add (most events share one)
-  std::string key_;             // scratch
+  // The slots Find gave last, newest first: most events fall in one of them (a log file
+  // is one account and region, in time order; a mixed one cycles through a few), which
+  // costs a few comparisons, not a key and a lookup.
+  static constexpr int kRecent = 4;
+  uint32_t recent_[kRecent] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+  void NoteRecent(uint32_t slot);
+  std::string key_;  // scratch
   uint64_t overflow_ = 0;
 };
 
@@ -100,11 +105,16 @@ class Census {
 
  private:
   void CountText(std::string_view json);
+  // ParseIsoTimestamp, with a shortcut for eventTime as CloudTrail writes it
+  // ("2024-02-29T13:45:07Z") in the same hour as the last one parsed.
+  bool EventTime(std::string_view text, int64_t* unix_ms);
 
   CensusTally tally_;
   // For the events without a DOM: made on first use (most scans never need it).
   std::unique_ptr<simdjson::ondemand::parser> parser_;
   std::string account_, region_, time_;  // their unescaped text, when parsed here
+  char hour_text_[13] = {};              // "YYYY-MM-DDTHH" of the last CloudTrail-shaped eventTime
+  int64_t hour_start_ms_ = INT64_MIN;    // its hour's start; INT64_MIN: none yet
 };
 
 }  // namespace vigil::internal
