@@ -27,6 +27,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <span>
 
@@ -265,6 +266,47 @@ void BM_ScanS3GzipPackAttacksJsonlThreads(benchmark::State& state) {
   RunScanJsonl(state, Attacks().s3, static_cast<unsigned>(state.range(0)), GzFiles(Attacks().s3));
 }
 BENCHMARK(BM_ScanS3GzipPackAttacksJsonlThreads)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// ---- The event census (ScanOptions::census) ---------------------------------------
+//
+// Question: what does the census cost a scan? The NDJSON scanned with the pack without
+// and with it, alternately (so that the load of a shared machine falls on both alike),
+// in this thread's CPU time; each iteration is one pair. Reports the best and the median
+// of each and their ratios (census_x_min, census_x_median).
+void BM_ScanNdjsonPackCensusCost(benchmark::State& state) {
+  static const std::shared_ptr<const RuleSet> pack = BuildFromPaths({PackDir()});
+  Scanner scanner(pack);
+  std::vector<double> plain, census;
+  ScanStats last;
+  for (auto _ : state) {
+    for (const bool with : {false, true}) {
+      ScanOptions options;
+      options.census = with;
+      CountingSink sink;
+      const double start = Now(1);
+      last = ScanInputs(scanner, {Data().ndjson}, options, &sink);
+      (with ? census : plain).push_back(Now(1) - start);
+      if (sink.errors != 0 || last.events == 0 || with == last.census.cells.empty()) {
+        state.SkipWithError("the scan reported errors, read nothing or made no census");
+        return;
+      }
+    }
+  }
+  std::sort(plain.begin(), plain.end());
+  std::sort(census.begin(), census.end());
+  auto median = [](const std::vector<double>& v) {
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  };
+  Report(state, last.bytes, 0, last.events, last.files);
+  state.counters["plain_min_ms"] = plain.front() * 1e3;
+  state.counters["plain_median_ms"] = median(plain) * 1e3;
+  state.counters["census_min_ms"] = census.front() * 1e3;
+  state.counters["census_median_ms"] = median(census) * 1e3;
+  state.counters["census_x_min"] = census.front() / plain.front();
+  state.counters["census_x_median"] = median(census) / median(plain);
+  state.counters["cells"] = static_cast<double>(last.census.cells.size());
+}
+BENCHMARK(BM_ScanNdjsonPackCensusCost)->Iterations(5)->Unit(benchmark::kMillisecond);
 
 // ScanOptions::threads: files matched in parallel (one Scanner per thread). Wall time,
 // since the work is spread over threads; only meaningful on an otherwise idle machine.
