@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import html
 import html.parser
 import importlib
 import json
@@ -230,3 +231,19 @@ def test_finds_examples_from_a_folder_inside_the_repository(tmp_path):
     nb = _execute(tmp_path, REPO / "tests", {})
     assert f"scanning {EXAMPLES / 'logs'}" in _text(_cell(nb, "locate"))
     assert "94 findings in " in _text(_cell(nb, "scan"))
+
+
+def test_report_shown_inline(run):
+    """The audit report cell displays the report itself (in an iframe, so its styles stay
+    its own) with the same 94 findings."""
+    nb, _ = run
+    cell = _cell(nb, "report")
+    assert "94 findings" in _text(cell)
+    results = [o for o in cell.outputs if o.output_type == "execute_result"]
+    assert results and "text/html" in results[-1].data
+    shown = results[-1].data["text/html"]
+    assert shown.startswith("<iframe") and "srcdoc=" in shown
+    page = html.unescape(shown.split('srcdoc="', 1)[1])
+    assert 'data-count="findings">94<' in page
+    assert "CIS AWS Foundations Benchmark monitoring controls" in page
+    assert page.count("<svg") >= 5
