@@ -291,6 +291,28 @@ def _trail_change(event: Dict[str, Any]) -> Tuple[str, str]:
     return "changed", name + " " + detail
 
 
+_ROWS_CHUNK = 8192
+
+
+class _Rows(list):
+    """The findings rows, with their JSON text made in chunks while the scan runs: the
+    consuming Python thread waits on the scan's C++ thread most of the time, so the
+    encoding is nearly free there, where after the scan it would add a second per
+    few hundred thousand findings (write_summary uses the chunks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded: List[str] = []
+        self.encoded_upto = 0
+        self._encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+    def encode_pending(self) -> None:
+        if self.encoded_upto < len(self):
+            text = self._encode(self[self.encoded_upto:])
+            self.encoded.append(text[1:-1])  # without the list's brackets
+            self.encoded_upto = len(self)
+
+
 class _Collector:
     def __init__(self, ruleset, max_listed: int) -> None:
         self.max_listed = max_listed
@@ -301,10 +323,11 @@ class _Collector:
         # Each finding is one row of FINDING_COLUMNS (its file as an index into
         # `files`): the report's per-match work, kept to a few dict and list operations
         # because it runs for every match (hundreds of thousands in a large audit).
-        self.rows: List[List[Any]] = []
+        self.rows = _Rows()
         self.files: List[str] = []
         self.file_index: Dict[str, int] = {}
-        self.info: Dict[str, Tuple[str, Optional[str]]] = {}  # rule id -> (level, change group)
+        # rule id -> (level, change group, report rule kind or None)
+        self.info: Dict[str, Tuple[str, Optional[str], Optional[str]]] = {}
         self.listed: Dict[str, List[Tuple[Any, ...]]] = collections.defaultdict(list)
         self.by_rule: collections.Counter = collections.Counter()
         self.by_time_level: collections.Counter = collections.Counter()
@@ -320,25 +343,28 @@ class _Collector:
         self.trail: List[Dict[str, Any]] = []
 
     def add(self, m) -> None:
+        # Runs once per match: locals and plain dict/list operations only.
         rule = m.rule
         rid = rule.id
         f = m.fields
         if f is None:
             f = _fields_of(m)
-        kind = self.kind_of.get(rid)
+        info = self.info.get(rid)
+        if info is None:
+            kind = self.kind_of.get(rid)
+            info = self.info[rid] = (rule.level, None if kind else change_group(rule), kind)
+        level, group, kind = info
         if kind is not None:
             self._add_context(kind, m, f)
             return
-        info = self.info.get(rid)
-        if info is None:
-            info = self.info[rid] = (rule.level, change_group(rule))
-        level, group = info
         file = m.file
         fi = self.file_index.get(file)
         if fi is None:
             fi = self.file_index[file] = len(self.files)
             self.files.append(file)
-        principal = _principal(f)
+        principal = f[F_ARN]
+        if principal.__class__ is not str or not principal:
+            principal = _principal(f)
         t = f[F_TIME]
         ip = f[F_IP]
         row = [rid, level, fi, m.record, t, f[F_NAME], f[F_ACCOUNT], f[F_REGION], principal, ip,
@@ -354,9 +380,8 @@ class _Collector:
             self.group_counts[group] += 1
             if len(self.changes) < 20000:
                 self.changes.append((group, row))
-        listed = self.listed[rid]
-        if len(listed) < self.max_listed:
-            listed.append((row, m.line, m.event_json))
+        if self.by_rule[rid] <= self.max_listed:
+            self.listed[rid].append((row, m.line, m.event_json))
 
     def _add_context(self, kind: str, m, f: Sequence[Any]) -> None:
         if kind == "vigil_report_console_signin":
@@ -421,8 +446,11 @@ def collect(paths: Sequence[PathLike], rules: Optional[Sequence[PathLike]] = Non
     collector = _Collector(ruleset, max_listed)
     it = ruleset.scan(*paths, threads=threads, lateness=lateness, census=True, fields=list(FIELDS))
     with it:
+        rows = collector.rows
         for m in it:
             collector.add(m)
+            if len(rows) - rows.encoded_upto >= _ROWS_CHUNK:
+                rows.encode_pending()
     stats = dict(it.stats or {})
     census = _census_of(it)
     scan_seconds = time.monotonic() - started
@@ -536,7 +564,7 @@ def _summarize(ruleset, paths, rule_paths, c: _Collector, stats, errors, alerts,
                       "region": row[7], "file": c.files[row[2]], "record": row[3]}
                      for g, row in c.changes]
     changes = {"by_group": {g: group_counts.get(g, 0) for g in CHANGE_GROUPS},
-               "events": change_events,
+               "timeline": _binned([(e["time"], e["group"], e["level"]) for e in change_events]),
                "listed": {g: [e for e in change_events if e["group"] == g][:100] for g in CHANGE_GROUPS},
                "policy_changes": sum(group_counts.get(g, 0) for g in ("IAM", "S3 policies")),
                "resource_changes": sum(n for g, n in group_counts.items()
@@ -800,16 +828,15 @@ def _charts(s: Dict[str, Any]) -> Dict[str, str]:
     if si["root"]:
         out["root"] = _timeline([{"time": r["time"], "lane": r["eventName"] or "?",
                                   "color": "failed" if r["error"] else "succeeded"}
-                                 for r in si["root"]], "root call", {"domain": ["succeeded", "failed"],
+                                 for r in si["root"]], {"domain": ["succeeded", "failed"],
                                                                       "range": ["#c62828", "#9e9e9e"]})
     ch = s["changes"]
-    if ch["events"]:
-        out["changes"] = _timeline([{"time": e["time"], "lane": e["group"], "color": e["level"]}
-                                    for e in ch["events"]], "change group", _level_scale())
+    if ch["timeline"]["points"]:
+        out["changes"] = _timeline_chart(ch["timeline"], _level_scale())
     if s["trail_changes"]:
         out["trail_changes"] = _timeline(
             [{"time": t["time"], "lane": t["eventName"], "color": t["change"]} for t in s["trail_changes"]],
-            "trail call", {"domain": ["weakened", "refused", "changed", "restored"],
+            {"domain": ["weakened", "refused", "changed", "restored"],
                            "range": ["#c62828", "#9e9e9e", "#1565c0", "#2e7d32"]})
     cov = s["coverage"]
     if cov["streams"]:
@@ -875,31 +902,41 @@ def _bars(data, x_title: str, y_title: str, color_level: bool = False) -> str:
     return chart({"width": 360, "data": {"values": data}, "mark": "bar", "encoding": enc})
 
 
-def _timeline(data, lane_title: str, scale: Dict[str, Any]) -> str:
-    """Points in time on lanes: a tick per event, or, past a few hundred events (a
-    chart of thousands of marks is megabytes of SVG and seconds to draw), a circle per
-    time bin, lane and colour, sized by its count."""
-    points = [(ms, dict(d, lane=_label(d["lane"]))) for ms, d in ((_parse_ms(d["time"]), d) for d in data)
-              if ms is not None]
-    encoding = {"x": {"field": "time", "type": "temporal", "title": "time (UTC)"},
-                "y": {"field": "lane", "type": "nominal", "title": None},
-                "color": {"field": "color", "type": "nominal", "scale": scale, "title": None}}
-    if len(points) <= 300:
-        return chart({"width": 700, "data": {"values": [d for _, d in points]},
-                      "mark": {"type": "tick", "thickness": 2, "size": 14}, "encoding": encoding})
-    lo, hi = min(ms for ms, _ in points), max(ms for ms, _ in points)
+def _binned(points: Sequence[Tuple[Any, str, str]]) -> Dict[str, Any]:
+    """Points in time (time, lane, colour) for a timeline: each point as it is, up to a
+    few hundred; past that (a chart of thousands of marks is megabytes of SVG and
+    seconds to draw) counts per time bin, lane and colour."""
+    timed = [(ms, _label(lane), color) for ms, lane, color in
+             ((_parse_ms(t), lane, color) for t, lane, color in points) if ms is not None]
+    if len(timed) <= 300:
+        return {"unit": None, "points": [{"time": _iso(ms), "lane": lane, "color": color, "n": 1}
+                                         for ms, lane, color in timed]}
+    lo, hi = min(p[0] for p in timed), max(p[0] for p in timed)
     if hi - lo <= 10 * HOUR_MS:
         start_of, unit = (lambda ms: ms - ms % (600 * 1000)), "10 minutes"
     else:
         bins = _Bins(lo, hi)
         start_of, unit = bins.start_of, bins.unit
     counts: collections.Counter = collections.Counter(
-        (start_of(ms), d["lane"], d["color"]) for ms, d in points)
-    values = [{"time": _iso(b), "lane": lane, "color": color, "n": n}
-              for (b, lane, color), n in sorted(counts.items())]
-    encoding["size"] = {"field": "n", "type": "quantitative", "title": f"events per {unit}"}
-    return chart({"width": 700, "data": {"values": values},
+        (start_of(ms), lane, color) for ms, lane, color in timed)
+    return {"unit": unit, "points": [{"time": _iso(b), "lane": lane, "color": color, "n": n}
+                                     for (b, lane, color), n in sorted(counts.items())]}
+
+
+def _timeline_chart(binned: Dict[str, Any], scale: Dict[str, Any]) -> str:
+    encoding = {"x": {"field": "time", "type": "temporal", "title": "time (UTC)"},
+                "y": {"field": "lane", "type": "nominal", "title": None},
+                "color": {"field": "color", "type": "nominal", "scale": scale, "title": None}}
+    if binned["unit"] is None:
+        return chart({"width": 700, "data": {"values": binned["points"]},
+                      "mark": {"type": "tick", "thickness": 2, "size": 14}, "encoding": encoding})
+    encoding["size"] = {"field": "n", "type": "quantitative", "title": f"events per {binned['unit']}"}
+    return chart({"width": 700, "data": {"values": binned["points"]},
                   "mark": {"type": "circle", "opacity": 0.8}, "encoding": encoding})
+
+
+def _timeline(data, scale: Dict[str, Any]) -> str:
+    return _timeline_chart(_binned([(d["time"], d["lane"], d["color"]) for d in data]), scale)
 
 
 # ---- HTML --------------------------------------------------------------------------
@@ -935,7 +972,13 @@ def write_summary(summary: Dict[str, Any], f) -> None:
     for i, k in enumerate(keys):
         v = summary[k]
         f.write(encode(k) + ": ")
-        if isinstance(v, list) and len(v) > 1 and isinstance(v[0], dict):
+        rows = v.get("rows") if isinstance(v, dict) else None
+        if isinstance(rows, _Rows):
+            rows.encode_pending()
+            f.write(encode({kk: vv for kk, vv in v.items() if kk != "rows"})[:-1] + ', "rows": [')
+            f.write(",".join(chunk for chunk in rows.encoded if chunk))
+            f.write("]}")
+        elif isinstance(v, list) and len(v) > 1 and isinstance(v[0], dict):
             f.write("[\n" + ",\n".join(encode(x) for x in v) + "\n]")
         else:
             f.write(encode(v))

@@ -391,3 +391,13 @@ def test_command_line(tmp_path):
                           str(tmp_path / "c.html"), "-r", str(bad)], capture_output=True, text=True)
     assert run.returncode == 2 and "bad.yml" in run.stderr and ":" in run.stderr
     assert not (tmp_path / "c.html").exists()
+
+
+def test_findings_encoded_during_the_scan_are_the_summary(tmp_path, monkeypatch):
+    """The findings' JSON is made in chunks while the scan runs (_Rows): with chunks of
+    10 rows, the file written is still exactly the summary."""
+    R = _report_module()
+    monkeypatch.setattr(R, "_ROWS_CHUNK", 10)
+    r = R.report(EXAMPLES, summary=tmp_path / "s.json")
+    assert len(r.summary["findings"]["rows"].encoded) >= 9
+    assert json.loads((tmp_path / "s.json").read_text()) == json.loads(json.dumps(r.summary))
