@@ -310,16 +310,9 @@ class CliSink : public vigil::ScanSink {
         doc.get_object().get(object)) {
       return;
     }
-    auto string_of = [](simdjson::ondemand::value v, std::string* out) {
-      std::string_view text;
-      const std::string_view token = v.raw_json_token();
-      if (!v.get_string().get(text)) {
-        out->assign(text);
-      } else if (!token.empty() && token[0] == '"') {
-        // A lone surrogate, which simdjson refuses: U+FFFD, as the matcher read it.
-        vigil::internal::UnescapeStringLossy(token, out);
-      }
-    };
+    // Each cell: a string's text (a lone surrogate as U+FFFD, as the matcher read it),
+    // "" for another value.
+    using vigil::internal::StringValueLossy;
     bool time = false, event = false, who = false, ip = false;
     for (auto field_result : object) {
       simdjson::ondemand::field field;
@@ -327,13 +320,13 @@ class CliSink : public vigil::ScanSink {
       if (std::move(field_result).get(field) || field.unescaped_key().get(key)) return;
       if (key == "eventTime" && !time) {
         time = true;
-        string_of(field.value(), &c->time);
+        StringValueLossy(field.value(), &c->time);
       } else if (key == "eventName" && !event) {
         event = true;
-        string_of(field.value(), &c->event);
+        StringValueLossy(field.value(), &c->event);
       } else if (key == "sourceIPAddress" && !ip) {
         ip = true;
-        string_of(field.value(), &c->ip);
+        StringValueLossy(field.value(), &c->ip);
       } else if (key == "userIdentity" && !who) {
         who = true;
         simdjson::ondemand::object identity;
@@ -346,10 +339,10 @@ class CliSink : public vigil::ScanSink {
           if (std::move(inner_result).get(inner) || inner.unescaped_key().get(inner_key)) return;
           if (inner_key == "arn" && !seen_arn) {
             seen_arn = true;
-            string_of(inner.value(), &arn);
+            StringValueLossy(inner.value(), &arn);
           } else if (inner_key == "type" && !seen_type) {
             seen_type = true;
-            string_of(inner.value(), &type);
+            StringValueLossy(inner.value(), &type);
           }
         }
         c->who = arn.empty() ? type : arn;

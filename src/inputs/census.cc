@@ -261,16 +261,6 @@ void Census::CountText(std::string_view json) {
   region_.clear();
   time_.clear();
   bool seen_account = false, seen_region = false, seen_time = false;
-  // A string's unescaped text into *out; "" for any other value.
-  auto string_of = [](simdjson::ondemand::value v, std::string* out) {
-    std::string_view text;
-    const std::string_view token = v.raw_json_token();
-    if (!v.get_string().get(text)) {
-      out->assign(text);
-    } else if (token.empty() || token[0] != '"' || !UnescapeStringLossy(token, out)) {
-      out->clear();
-    }
-  };
   simdjson::ondemand::document doc;
   simdjson::ondemand::object object;
   if (!parser_->iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING)
@@ -282,13 +272,13 @@ void Census::CountText(std::string_view json) {
       if (std::move(field_result).get(field) || field.unescaped_key().get(key)) break;
       if (key == "recipientAccountId" && !seen_account) {
         seen_account = true;
-        string_of(field.value(), &account_);
+        StringValueLossy(field.value(), &account_);  // "" when not a string
       } else if (key == "awsRegion" && !seen_region) {
         seen_region = true;
-        string_of(field.value(), &region_);
+        StringValueLossy(field.value(), &region_);
       } else if (key == "eventTime" && !seen_time) {
         seen_time = true;
-        string_of(field.value(), &time_);
+        StringValueLossy(field.value(), &time_);
       }
       if (seen_account && seen_region && seen_time) break;
     }

@@ -121,4 +121,14 @@ bool UnescapeStringLossy(std::string_view token, std::string* out) {
   return false;
 }
 
+bool StringValueLossy(simdjson::ondemand::value value, std::string* out) {
+  const std::string_view token = value.raw_json_token();
+  std::string_view text;
+  if (!value.get_string().get(text)) {
+    out->assign(text);
+    return true;
+  }
+  return UnescapeStringLossy(token, out) || (out->clear(), false);
+}
+
 }  // namespace vigil::internal

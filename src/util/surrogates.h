@@ -18,6 +18,8 @@
 // Tested by tests/util/surrogates_test.cc.
 #pragma once
 
+#include <simdjson.h>
+
 #include <string>
 #include <string_view>
 
@@ -40,5 +42,11 @@ bool ReplaceLoneSurrogateEscapes(std::string_view json, std::string* out, size_t
 // places that unescape a string themselves when simdjson refuses it (the reader's
 // lookup-events CloudTrailEvent string).
 bool UnescapeStringLossy(std::string_view token, std::string* out);
+
+// An On-Demand value read as a string into *out: its unescaped text, a lone surrogate
+// escape as U+FFFD (UnescapeStringLossy, where simdjson refuses it). False, with *out
+// empty, for any other value. For the walks that copy a few string fields of an event
+// (the census, the scan table's cells).
+bool StringValueLossy(simdjson::ondemand::value value, std::string* out);
 
 }  // namespace vigil::internal

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <simdjson.h>
+
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/input.h"
@@ -80,6 +83,31 @@ TEST(SurrogatesTest, LookupEventsStringWithALoneSurrogateIsRead) {
     EXPECT_EQ(c.records[0], "{\"eventName\":\"StopLogging\",\"userAgent\":\"x\xef\xbf\xbd\"}");
     EXPECT_TRUE(c.errors.empty()) << c.errors.front();
   }
+}
+
+TEST(SurrogatesTest, StringValueLossy) {
+  // Each key's value as StringValueLossy reads it, into a string that held something.
+  const std::string json =
+      R"({"plain":"a\u00e9b","lone":"x\ud800y","number":12,"object":{"k":"v"},"null":null})";
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc = parser.iterate(padded);
+  std::vector<std::pair<std::string, bool>> got;
+  for (auto field : doc.get_object()) {
+    std::string out = "stale";
+    const bool ok = StringValueLossy(field.value(), &out);
+    got.emplace_back(out, ok);
+  }
+  const std::vector<std::pair<std::string, bool>> want = {{"a\xc3\xa9"
+                                                           "b",
+                                                           true},
+                                                          {"x\xef\xbf\xbd"
+                                                           "y",
+                                                           true},
+                                                          {"", false},
+                                                          {"", false},
+                                                          {"", false}};
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
