@@ -38,7 +38,7 @@ import re
 import sys
 import threading
 import time
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import vigil
 from vigil.cis import CIS_CONTROLS
@@ -49,7 +49,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 FIELDS = (
     "eventTime",
     "eventName",
-    "eventSource",
     "recipientAccountId",
     "awsRegion",
     "userIdentity.type",
@@ -61,7 +60,7 @@ FIELDS = (
     "responseElements.ConsoleLogin",
     "additionalEventData.MFAUsed",
 )
-(F_TIME, F_NAME, F_SOURCE, F_ACCOUNT, F_REGION, F_UTYPE, F_ARN, F_USER, F_PRINCIPAL, F_IP,
+(F_TIME, F_NAME, F_ACCOUNT, F_REGION, F_UTYPE, F_ARN, F_USER, F_PRINCIPAL, F_IP,
  F_ERROR, F_LOGIN, F_MFA) = range(len(FIELDS))
 
 REPORT_TAG = "vigil.report"
@@ -235,20 +234,6 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-def _fields_of(m) -> Tuple[Any, ...]:
-    f = getattr(m, "fields", None)
-    if f is not None:
-        return tuple(f)
-    ev = m.event  # an engine without Match.fields: read them from the event itself
-    out = []
-    for path in FIELDS:
-        v: Any = ev
-        for part in path.split("."):
-            v = v.get(part) if isinstance(v, dict) else None
-        out.append(v)
-    return tuple(out)
-
-
 def _trail_change(event: Dict[str, Any]) -> Tuple[str, str]:
     """What a trail configuration call did, as (kind, detail); kind is "weakened" when
     it narrows what is logged or how well it is protected."""
@@ -336,7 +321,6 @@ class _Collector:
         self.group_counts: collections.Counter = collections.Counter()
         self.changes: List[Tuple[str, List[Any]]] = []
         self.signins: Dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-        self.signin_list: List[Dict[str, Any]] = []
         self.first_seen: Dict[Tuple[str, str], Tuple[int, str]] = {}
         self.root: List[Dict[str, Any]] = []
         self.root_count = 0
@@ -346,9 +330,7 @@ class _Collector:
         # Runs once per match: locals and plain dict/list operations only.
         rule = m.rule
         rid = rule.id
-        f = m.fields
-        if f is None:
-            f = _fields_of(m)
+        f = m.fields  # FIELDS, always given by a scan asked for them (even uncaptured events)
         info = self.info.get(rid)
         if info is None:
             kind = self.kind_of.get(rid)
@@ -398,10 +380,6 @@ class _Collector:
                 seen = self.first_seen.get(key)
                 if seen is None or ms < seen[0]:
                     self.first_seen[key] = (ms, _text(f[F_ACCOUNT]))
-            if len(self.signin_list) < 5000:
-                self.signin_list.append({"time": _text(f[F_TIME]), "principal": who, "address": ip,
-                                         "result": "success" if ok else "failure",
-                                         "mfa": _text(f[F_MFA]), "account": _text(f[F_ACCOUNT])})
         elif kind == "vigil_report_root_activity":
             self.root_count += 1
             if len(self.root) < 5000:
